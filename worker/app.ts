@@ -1,0 +1,30 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
+import { ApiError, defaultHook, errorBody } from "./api/errors";
+import type { AppEnv } from "./env";
+
+/** A router with the project's validation hook, so every route answers bad input the same way. */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({ strict: false, defaultHook });
+}
+
+/**
+ * The Worker's HTTP app: JSON API, OAuth callback and security headers. Production and tests
+ * build it the same way; `registerRoutes` is passed in to keep this file free of route imports.
+ */
+export function createBaseApp() {
+  const app = createRouter();
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const code = status === 413 ? "payload_too_large" : status === 401 ? "unauthorized" : "invalid_request";
+      return c.json(errorBody(code, err.message || "Bad request"), status);
+    }
+    if (err instanceof SyntaxError) return c.json(errorBody("invalid_request", "Malformed JSON body"), 400);
+    console.error("unhandled error", err instanceof Error ? err.message : String(err));
+    return c.json(errorBody("internal_error", "Something went wrong on our side"), 500);
+  });
+  app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+  return app;
+}

@@ -1,0 +1,62 @@
+import type { MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { ApiError, unauthorized } from "../api/errors";
+import { getDb } from "../db";
+import type { AppEnv } from "../env";
+import { workspaceForKey } from "./keys";
+import { lookupSession, SESSION_COOKIE } from "./sessions";
+
+function bearer(header: string | undefined): string | null {
+  const m = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return m?.[1] ?? null;
+}
+
+/** Compares two strings without an early exit, so the admin token cannot be guessed by timing. */
+function sameText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+/** `/api/v1/admin/*`: the operator's ADMIN_TOKEN. */
+export function requireAdmin(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = bearer(c.req.header("authorization"));
+    if (!token || !c.env.ADMIN_TOKEN || !sameText(token, c.env.ADMIN_TOKEN)) throw unauthorized();
+    await next();
+  };
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Every other `/api/v1/*` route: a workspace API key, or the page's session cookie. A cookie-authenticated
+ * mutation must also carry the session's CSRF token in `X-CSRF-Token`.
+ */
+export function requireWorkspace(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const db = getDb(c.env);
+    const token = bearer(c.req.header("authorization"));
+    if (token) {
+      const workspaceId = await workspaceForKey(db, token);
+      if (!workspaceId) throw unauthorized("Invalid API key");
+      c.set("workspaceId", workspaceId);
+      c.set("authKind", "api_key");
+      return next();
+    }
+    const secret = getCookie(c, SESSION_COOKIE);
+    if (!secret) throw unauthorized();
+    const session = await lookupSession(db, secret);
+    if (!session) throw unauthorized("Your session has expired; open the page again from Conversion");
+    if (!SAFE_METHODS.has(c.req.method)) {
+      const sent = c.req.header("x-csrf-token") ?? "";
+      if (!session.csrfToken || !sameText(sent, session.csrfToken)) {
+        throw new ApiError(403, "csrf_failed", "Missing or invalid X-CSRF-Token header");
+      }
+    }
+    c.set("workspaceId", session.workspaceId);
+    c.set("authKind", "session");
+    return next();
+  };
+}

@@ -1,0 +1,97 @@
+import { sql } from "drizzle-orm";
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
+
+/** Shared columns: who owns the row, its Salesforce twin, and Salesforce's own times. */
+const linked = () => ({
+  id: text("id").primaryKey(),
+  workspaceId: text("workspace_id").notNull(),
+  salesforceId: text("salesforce_id"),
+  /** SystemModstamp of the Salesforce version last applied, to refuse outdated records. */
+  sfModstamp: text("sf_modstamp"),
+  externalCreatedAt: text("external_created_at"),
+  externalUpdatedAt: text("external_updated_at"),
+  createdAt: text("created_at").notNull().default(now),
+  updatedAt: text("updated_at").notNull().default(now),
+});
+
+/** A Conversion contact: valid email, unique per workspace; linked to a Lead or a Contact. */
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    ...linked(),
+    salesforceObject: text("salesforce_object"),
+    email: text("email").notNull(),
+    userId: text("user_id"),
+    firstName: text("first_name"),
+    lastName: text("last_name"),
+    title: text("title"),
+    phone: text("phone"),
+    companyId: text("company_id"),
+  },
+  (t) => [
+    uniqueIndex("contacts_ws_email").on(t.workspaceId, t.email),
+    uniqueIndex("contacts_ws_sfid").on(t.workspaceId, t.salesforceId),
+    index("contacts_ws_user").on(t.workspaceId, t.userId),
+    index("contacts_ws_created").on(t.workspaceId, t.createdAt, t.id),
+  ],
+);
+
+export const companies = sqliteTable(
+  "companies",
+  {
+    ...linked(),
+    name: text("name").notNull(),
+    domain: text("domain"),
+    industry: text("industry"),
+  },
+  (t) => [
+    uniqueIndex("companies_ws_sfid").on(t.workspaceId, t.salesforceId),
+    index("companies_ws_created").on(t.workspaceId, t.createdAt, t.id),
+  ],
+);
+
+export const opportunities = sqliteTable(
+  "opportunities",
+  {
+    ...linked(),
+    name: text("name").notNull(),
+    stageName: text("stage_name"),
+    amount: real("amount"),
+    closeDate: text("close_date"),
+    companyId: text("company_id"),
+  },
+  (t) => [
+    uniqueIndex("opportunities_ws_sfid").on(t.workspaceId, t.salesforceId),
+    index("opportunities_ws_created").on(t.workspaceId, t.createdAt, t.id),
+  ],
+);
+
+export const opportunityContactRoles = sqliteTable(
+  "opportunity_contact_roles",
+  {
+    ...linked(),
+    opportunityId: text("opportunity_id").notNull(),
+    contactId: text("contact_id").notNull(),
+    role: text("role"),
+    isPrimary: integer("is_primary", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [uniqueIndex("ocr_ws_sfid").on(t.workspaceId, t.salesforceId)],
+);
+
+/** A custom event on a contact, from the event object (default Conversion_Event__c). */
+export const events = sqliteTable(
+  "events",
+  {
+    ...linked(),
+    name: text("name").notNull(),
+    contactId: text("contact_id").notNull(),
+    occurredAt: text("occurred_at"),
+    properties: text("properties").notNull().default("{}"),
+  },
+  (t) => [
+    uniqueIndex("events_ws_sfid").on(t.workspaceId, t.salesforceId),
+    index("events_ws_created").on(t.workspaceId, t.createdAt, t.id),
+  ],
+);

@@ -1,0 +1,3 @@
+export * from "./tenancy";
+export * from "./sync";
+export * from "./conversion";

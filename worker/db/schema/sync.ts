@@ -1,0 +1,117 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
+
+/**
+ * Per workspace × Salesforce object: the watermark of the last applied record (SystemModstamp, Id),
+ * whether the one-time backfill is done, and the lease that keeps one chain of batches at a time.
+ */
+export const syncState = sqliteTable(
+  "sync_state",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    salesforceObject: text("salesforce_object").notNull(),
+    watermarkStamp: text("watermark_stamp"),
+    watermarkId: text("watermark_id"),
+    backfillDone: integer("backfill_done", { mode: "boolean" }).notNull().default(false),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: text("lease_expires_at"),
+    lastPlannedAt: text("last_planned_at"),
+    pausedReason: text("paused_reason"),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.salesforceObject] })],
+);
+
+/** One run = one batch = one entry in Sync activity. Counts are recomputed from run_records. */
+export const runs = sqliteTable(
+  "runs",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull(),
+    direction: text("direction", { enum: ["inbound", "outbound"] }).notNull(),
+    objectType: text("object_type").notNull(),
+    salesforceObject: text("salesforce_object").notNull(),
+    kind: text("kind", { enum: ["backfill", "incremental", "push", "retry"] }).notNull(),
+    status: text("status", { enum: ["in_progress", "completed", "failed"] }).notNull(),
+    startedAt: text("started_at").notNull(),
+    finishedAt: text("finished_at"),
+    durationMs: integer("duration_ms"),
+    created: integer("created").notNull().default(0),
+    updated: integer("updated").notNull().default(0),
+    deleted: integer("deleted").notNull().default(0),
+    skipped: integer("skipped").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    failureCode: text("failure_code"),
+    failureDetail: text("failure_detail"),
+    heartbeatAt: text("heartbeat_at").notNull(),
+    /** The batch descriptor (window, cursor, progress) so a redelivered message resumes its own run. */
+    state: text("state").notNull().default("{}"),
+    retryOf: text("retry_of"),
+  },
+  (t) => [
+    index("runs_ws_started").on(t.workspaceId, t.startedAt, t.id),
+    index("runs_ws_dir_started").on(t.workspaceId, t.direction, t.startedAt, t.id),
+    index("runs_ws_obj_started").on(t.workspaceId, t.objectType, t.startedAt, t.id),
+    index("runs_ws_status_started").on(t.workspaceId, t.status, t.startedAt, t.id),
+    index("runs_status_heartbeat").on(t.status, t.heartbeatAt),
+  ],
+);
+
+/** What happened to one record in one run; upserted by (run, key) so redelivery never double counts. */
+export const runRecords = sqliteTable(
+  "run_records",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull(),
+    runId: text("run_id").notNull(),
+    recordKey: text("record_key").notNull(),
+    seq: integer("seq").notNull(),
+    salesforceId: text("salesforce_id"),
+    salesforceObject: text("salesforce_object").notNull(),
+    conversionId: text("conversion_id"),
+    label: text("label").notNull().default(""),
+    email: text("email"),
+    action: text("action", { enum: ["created", "updated", "deleted"] }),
+    status: text("status", { enum: ["success", "skipped", "failed"] }).notNull(),
+    reasonCode: text("reason_code"),
+    sfStatusCode: text("sf_status_code"),
+    sfMessage: text("sf_message"),
+    sfFields: text("sf_fields"),
+    externalCreatedAt: text("external_created_at"),
+    externalUpdatedAt: text("external_updated_at"),
+    changes: text("changes").notNull().default("[]"),
+    /** Outbound: the outbox row this record came from, so a retry can find the change again. */
+    outboxId: text("outbox_id"),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("run_records_run_key").on(t.runId, t.recordKey),
+    index("run_records_run_seq").on(t.runId, t.seq),
+    index("run_records_run_status_seq").on(t.runId, t.status, t.seq),
+    index("run_records_ws_sfid").on(t.workspaceId, t.salesforceId, t.createdAt),
+    index("run_records_ws_email").on(t.workspaceId, t.email, t.createdAt),
+    index("run_records_ws_reason").on(t.workspaceId, t.createdAt, t.reasonCode),
+  ],
+);
+
+/** Conversion-side changes waiting to reach Salesforce; written in the same D1 batch as the entity. */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull(),
+    entityType: text("entity_type", { enum: ["contact", "company"] }).notNull(),
+    entityId: text("entity_id").notNull(),
+    operation: text("operation", { enum: ["upsert", "delete"] }).notNull(),
+    changedFields: text("changed_fields").notNull().default("[]"),
+    createdAt: text("created_at").notNull().default(now),
+    sentAt: text("sent_at"),
+    processedAt: text("processed_at"),
+    runId: text("run_id"),
+  },
+  (t) => [
+    index("outbox_pending").on(t.processedAt, t.sentAt, t.createdAt),
+    index("outbox_ws_entity").on(t.workspaceId, t.entityType, t.processedAt),
+  ],
+);

@@ -1,0 +1,84 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
+
+/** A Conversion customer; every other row carries its id. */
+export const workspaces = sqliteTable("workspaces", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: text("created_at").notNull().default(now),
+});
+
+/** Workspace API keys, stored as SHA-256 hashes; the key itself is shown once. */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    keyHash: text("key_hash").notNull().unique(),
+    prefix: text("prefix").notNull(),
+    createdAt: text("created_at").notNull().default(now),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [index("api_keys_workspace").on(t.workspaceId)],
+);
+
+/** One-time launch links and page sessions; both keyed by the hash of their secret. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    kind: text("kind", { enum: ["launch", "session"] }).notNull(),
+    csrfToken: text("csrf_token"),
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at"),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [index("sessions_expiry").on(t.expiresAt)],
+);
+
+/** OAuth `state` nonces: bound to a workspace, expiring, consumed once. */
+export const oauthStates = sqliteTable("oauth_states", {
+  id: text("id").primaryKey(),
+  workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+  codeVerifier: text("code_verifier").notNull(),
+  expiresAt: text("expires_at").notNull(),
+  usedAt: text("used_at"),
+});
+
+/** The workspace's Salesforce org. Tokens are AES-GCM ciphertexts, never clear text. */
+export const connections = sqliteTable("connections", {
+  workspaceId: text("workspace_id").primaryKey().references(() => workspaces.id),
+  status: text("status", { enum: ["connected", "needs_reconnect"] }).notNull(),
+  instanceUrl: text("instance_url").notNull(),
+  orgId: text("org_id"),
+  userId: text("user_id"),
+  username: text("username"),
+  accessTokenEnc: text("access_token_enc").notNull(),
+  refreshTokenEnc: text("refresh_token_enc"),
+  connectedAt: text("connected_at").notNull(),
+  apiUsed: integer("api_used"),
+  apiLimit: integer("api_limit"),
+  apiAsOf: text("api_as_of"),
+  updatedAt: text("updated_at").notNull().default(now),
+});
+
+/** Sync settings as one validated JSON document (see worker/settings). */
+export const settings = sqliteTable("settings", {
+  workspaceId: text("workspace_id").primaryKey().references(() => workspaces.id),
+  json: text("json").notNull(),
+  updatedAt: text("updated_at").notNull().default(now),
+});
+
+/** Salesforce calls this integration made per workspace and UTC day, for the daily budget. */
+export const apiCalls = sqliteTable(
+  "api_calls",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    day: text("day").notNull(),
+    calls: integer("calls").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day] })],
+);
