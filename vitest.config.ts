@@ -1,0 +1,50 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Two projects: "workers" runs in workerd with real D1 and Queues (the Worker under test),
+// "node" runs Node-side checks (jsforce against the fake org, the page build, real Chromium).
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("migrations");
+  return {
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest(({ inject }) => ({
+              main: "./worker/index.ts",
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  SALESFORCE_LOGIN_URL: inject("fakeOrgUrl"),
+                  SALESFORCE_CLIENT_SECRET: "fake-org-secret",
+                  ADMIN_TOKEN: "test-admin-token",
+                  TOKEN_ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+                  SESSION_SECRET: "test-session-secret",
+                  TEST_MIGRATIONS: migrations,
+                },
+              },
+            })),
+          ],
+          test: {
+            name: "workers",
+            include: ["worker/**/*.test.ts", "test/workers/**/*.test.ts"],
+            setupFiles: ["./test/workers/apply-migrations.ts"],
+            globalSetup: ["./test/global-setup.ts"],
+            testTimeout: 120_000,
+            hookTimeout: 120_000,
+          },
+        },
+        {
+          test: {
+            name: "node",
+            environment: "node",
+            include: ["test/node/**/*.test.ts"],
+            globalSetup: ["./test/global-setup.ts"],
+            testTimeout: 180_000,
+            hookTimeout: 180_000,
+          },
+        },
+      ],
+    },
+  };
+});

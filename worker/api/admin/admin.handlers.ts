@@ -1,0 +1,38 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { and, eq, isNull } from "drizzle-orm";
+import { issueApiKey } from "../../auth/keys";
+import { getDb } from "../../db";
+import { apiKeys, workspaces } from "../../db/schema";
+import type { AppEnv } from "../../env";
+import { newId } from "../../lib/crypto";
+import { isoNow } from "../../lib/time";
+import { notFound } from "../errors";
+import type { createApiKey, createWorkspace, revokeApiKey } from "./admin.routes";
+
+export const createWorkspaceHandler: RouteHandler<typeof createWorkspace, AppEnv> = async (c) => {
+  const { name } = c.req.valid("json");
+  const db = getDb(c.env);
+  const id = newId("ws");
+  await db.insert(workspaces).values({ id, name });
+  const { apiKey } = await issueApiKey(db, id);
+  return c.json({ workspace: { id, name }, apiKey }, 201);
+};
+
+export const createApiKeyHandler: RouteHandler<typeof createApiKey, AppEnv> = async (c) => {
+  const db = getDb(c.env);
+  const { id } = c.req.valid("param");
+  const ws = await db.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, id)).get();
+  if (!ws) throw notFound("Workspace");
+  return c.json(await issueApiKey(db, id), 201);
+};
+
+export const revokeApiKeyHandler: RouteHandler<typeof revokeApiKey, AppEnv> = async (c) => {
+  const { id, keyId } = c.req.valid("param");
+  const revoked = await getDb(c.env)
+    .update(apiKeys)
+    .set({ revokedAt: isoNow() })
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.workspaceId, id), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  if (!revoked.length) throw notFound("API key");
+  return c.body(null, 204);
+};

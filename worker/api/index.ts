@@ -1,0 +1,39 @@
+import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
+import { createBaseApp, createRouter } from "../app";
+import { requireWorkspace } from "../auth/middleware";
+import { createAdminRouter } from "./admin/admin.index";
+import { ApiError } from "./errors";
+import { registerOpenApi } from "./openapi";
+import { createLaunchRouter, createSessionsRouter } from "./sessions/sessions.index";
+import { createSettingsRouter } from "./settings/settings.index";
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The whole HTTP surface; production (worker/index.ts) and every test build it with this. */
+export function createApp() {
+  const app = createBaseApp();
+  app.use("*", secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }));
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, "payload_too_large", `Request body is larger than ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+
+  const v1 = createRouter();
+  v1.route("/", createAdminRouter());
+  const workspaceScoped = createRouter();
+  workspaceScoped.use("*", requireWorkspace());
+  workspaceScoped.route("/", createSessionsRouter());
+  workspaceScoped.route("/", createSettingsRouter());
+  v1.route("/", workspaceScoped);
+
+  registerOpenApi(app);
+  app.route("/api/v1", v1);
+  app.route("/", createLaunchRouter());
+  return app;
+}

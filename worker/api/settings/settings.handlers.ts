@@ -1,0 +1,16 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { getDb } from "../../db";
+import type { AppEnv } from "../../env";
+import { loadSettings, mergeSettings, saveSettings } from "../../settings";
+import type { getSettings, patchSettings } from "./settings.routes";
+
+export const getSettingsHandler: RouteHandler<typeof getSettings, AppEnv> = async (c) =>
+  c.json(await loadSettings(getDb(c.env), c.get("workspaceId")), 200);
+
+export const patchSettingsHandler: RouteHandler<typeof patchSettings, AppEnv> = async (c) => {
+  const db = getDb(c.env);
+  const workspaceId = c.get("workspaceId");
+  const next = mergeSettings(await loadSettings(db, workspaceId), c.req.valid("json"));
+  await saveSettings(db, workspaceId, next);
+  return c.json(next, 200);
+};

@@ -1,0 +1,62 @@
+import { eq } from "drizzle-orm";
+import { ApiError } from "../api/errors";
+import type { Db } from "../db";
+import { settings as settingsTable } from "../db/schema";
+import { isoNow } from "../lib/time";
+import { defaultSettings } from "./defaults";
+import { settingsSchema, type Settings } from "./schema";
+
+export const CONTACT_FIELDS = ["email", "userId", "firstName", "lastName", "title", "phone"] as const;
+export const COMPANY_FIELDS = ["name", "domain", "industry"] as const;
+
+/** The workspace's settings; defaults until the admin saves any. */
+export async function loadSettings(db: Db, workspaceId: string): Promise<Settings> {
+  const row = await db.select().from(settingsTable).where(eq(settingsTable.workspaceId, workspaceId)).get();
+  if (!row) return defaultSettings();
+  const parsed = settingsSchema.safeParse(JSON.parse(row.json));
+  return parsed.success ? parsed.data : defaultSettings();
+}
+
+type Patch = Partial<{ [K in keyof Settings]: unknown }> & Record<string, unknown>;
+
+/** Merges a validated PATCH into the stored settings: nested objects merge, arrays replace. */
+export function mergeSettings(current: Settings, patch: Patch): Settings {
+  const next = structuredClone(current) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (key === "objects") {
+      const objects = next.objects as Settings["objects"];
+      for (const [name, partial] of Object.entries(value as Record<string, object>)) {
+        objects[name] = { enabled: false, writeMode: "create_or_update", ...objects[name], ...partial };
+      }
+    } else if (key === "outbound" || key === "fieldMappings") {
+      next[key] = { ...(next[key] as object), ...(value as object) };
+    } else {
+      next[key] = value;
+    }
+  }
+  const merged = next as Settings;
+  // The event object's entry follows its name, so renaming it keeps one switch for it.
+  if (!merged.objects[merged.eventObject]) merged.objects[merged.eventObject] = { enabled: false, writeMode: "create_or_update" };
+  checkMappings(merged);
+  return merged;
+}
+
+function checkMappings(s: Settings) {
+  const check = (kind: "contact" | "company", allowed: readonly string[]) =>
+    s.fieldMappings[kind].forEach((m, i) => {
+      if (!allowed.includes(m.conversionField)) {
+        throw new ApiError(400, "invalid_request", `Invalid body field 'fieldMappings.${kind}.${i}.conversionField': unknown ${kind} field '${m.conversionField}'`);
+      }
+    });
+  check("contact", CONTACT_FIELDS);
+  check("company", COMPANY_FIELDS);
+}
+
+export async function saveSettings(db: Db, workspaceId: string, value: Settings): Promise<void> {
+  const json = JSON.stringify(value);
+  await db
+    .insert(settingsTable)
+    .values({ workspaceId, json, updatedAt: isoNow() })
+    .onConflictDoUpdate({ target: settingsTable.workspaceId, set: { json, updatedAt: isoNow() } });
+}
