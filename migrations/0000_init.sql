@@ -97,6 +97,7 @@ CREATE TABLE `run_records` (
 	`action` text,
 	`status` text NOT NULL,
 	`reason_code` text,
+	`reason_detail` text,
 	`sf_status_code` text,
 	`sf_message` text,
 	`sf_fields` text,
@@ -110,6 +111,7 @@ CREATE TABLE `run_records` (
 CREATE UNIQUE INDEX `run_records_run_key` ON `run_records` (`run_id`,`record_key`);--> statement-breakpoint
 CREATE INDEX `run_records_run_seq` ON `run_records` (`run_id`,`seq`);--> statement-breakpoint
 CREATE INDEX `run_records_run_status_seq` ON `run_records` (`run_id`,`status`,`seq`);--> statement-breakpoint
+CREATE INDEX `run_records_run_counts` ON `run_records` (`run_id`,`status`,`action`);--> statement-breakpoint
 CREATE INDEX `run_records_ws_sfid` ON `run_records` (`workspace_id`,`salesforce_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `run_records_ws_email` ON `run_records` (`workspace_id`,`email`,`created_at`);--> statement-breakpoint
 CREATE INDEX `run_records_ws_reason` ON `run_records` (`workspace_id`,`created_at`,`reason_code`);--> statement-breakpoint

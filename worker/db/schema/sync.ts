@@ -75,6 +75,8 @@ export const runRecords = sqliteTable(
     action: text("action", { enum: ["created", "updated", "deleted"] }),
     status: text("status", { enum: ["success", "skipped", "failed"] }).notNull(),
     reasonCode: text("reason_code"),
+    /** Our own words on this particular record, beside the catalogue's message (e.g. which record won). */
+    reasonDetail: text("reason_detail"),
     sfStatusCode: text("sf_status_code"),
     sfMessage: text("sf_message"),
     sfFields: text("sf_fields"),
@@ -89,6 +91,7 @@ export const runRecords = sqliteTable(
     uniqueIndex("run_records_run_key").on(t.runId, t.recordKey),
     index("run_records_run_seq").on(t.runId, t.seq),
     index("run_records_run_status_seq").on(t.runId, t.status, t.seq),
+    index("run_records_run_counts").on(t.runId, t.status, t.action),
     index("run_records_ws_sfid").on(t.workspaceId, t.salesforceId, t.createdAt),
     index("run_records_ws_email").on(t.workspaceId, t.email, t.createdAt),
     index("run_records_ws_reason").on(t.workspaceId, t.createdAt, t.reasonCode),

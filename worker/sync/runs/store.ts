@@ -1,0 +1,93 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "../../db";
+import { runs } from "../../db/schema";
+import { isoNow } from "../../lib/time";
+import type { ObjectType } from "../objects";
+
+export type RunDirection = "inbound" | "outbound";
+export type RunKind = "backfill" | "incremental" | "push" | "retry";
+export type RunRow = typeof runs.$inferSelect;
+
+export interface NewRun {
+  id: string;
+  workspaceId: string;
+  direction: RunDirection;
+  objectType: ObjectType;
+  salesforceObject: string;
+  kind: RunKind;
+  startedAt: string;
+  state?: unknown;
+  retryOf?: string | null;
+}
+
+/**
+ * Opens a run, or returns the one a previous delivery of the same message opened: run ids are
+ * derived from the message, so redelivery resumes its own run instead of starting a second.
+ */
+export async function openRun(db: Db, run: NewRun): Promise<RunRow> {
+  await db
+    .insert(runs)
+    .values({
+      id: run.id,
+      workspaceId: run.workspaceId,
+      direction: run.direction,
+      objectType: run.objectType,
+      salesforceObject: run.salesforceObject,
+      kind: run.kind,
+      status: "in_progress",
+      startedAt: run.startedAt,
+      heartbeatAt: isoNow(),
+      state: JSON.stringify(run.state ?? {}),
+      retryOf: run.retryOf ?? null,
+    })
+    .onConflictDoNothing();
+  const row = await db.select().from(runs).where(eq(runs.id, run.id)).get();
+  if (!row) throw new Error(`run ${run.id} vanished after insert`);
+  return row;
+}
+
+/**
+ * Counts are never added up in code: they are recomputed from the run's records, so a repeated
+ * page or a redelivered batch cannot double count.
+ */
+export function recountRun(db: Db, runId: string) {
+  return db.run(sql`
+    UPDATE runs SET (created, updated, deleted, skipped, failed) = (
+      SELECT coalesce(sum(status = 'success' AND action = 'created'), 0),
+             coalesce(sum(status = 'success' AND action = 'updated'), 0),
+             coalesce(sum(status = 'success' AND action = 'deleted'), 0),
+             coalesce(sum(status = 'skipped'), 0),
+             coalesce(sum(status = 'failed'), 0)
+      FROM run_records WHERE run_id = ${runId})
+    WHERE id = ${runId}`);
+}
+
+/** Progress of an in-progress run: its resume state and a heartbeat for the reaper. */
+export function saveRunProgress(db: Db, runId: string, state: unknown) {
+  return db
+    .update(runs)
+    .set({ state: JSON.stringify(state), heartbeatAt: isoNow() })
+    .where(and(eq(runs.id, runId), eq(runs.status, "in_progress")));
+}
+
+export interface RunOutcome {
+  status: "completed" | "failed";
+  failureCode?: string | null;
+  failureDetail?: string | null;
+}
+
+/** Closes a run once: finishedAt and duration are set by the first close, never overwritten. */
+export function closeRun(db: Db, run: Pick<RunRow, "id" | "startedAt">, outcome: RunOutcome) {
+  const finishedAt = isoNow();
+  return db
+    .update(runs)
+    .set({
+      status: outcome.status,
+      finishedAt,
+      durationMs: Math.max(0, Date.parse(finishedAt) - Date.parse(run.startedAt)),
+      failureCode: outcome.failureCode ?? null,
+      failureDetail: outcome.failureDetail?.slice(0, 1000) ?? null,
+      heartbeatAt: finishedAt,
+    })
+    .where(and(eq(runs.id, run.id), eq(runs.status, "in_progress")));
+}
