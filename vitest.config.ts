@@ -20,6 +20,7 @@ export default defineConfig(async () => {
                   ADMIN_TOKEN: "test-admin-token",
                   TOKEN_ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
                   SESSION_SECRET: "test-session-secret",
+                  QUEUE_RETRY_BASE_SECONDS: "0",
                   TEST_MIGRATIONS: migrations,
                 },
               },

@@ -1,7 +1,11 @@
 import { createApp } from "./api";
+import { onQueue } from "./queue";
+import { onSchedule } from "./scheduled";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
+  scheduled: (controller, env, ctx) => ctx.waitUntil(onSchedule(env, controller.scheduledTime)),
+  queue: (batch, env) => onQueue(batch, env),
 } satisfies ExportedHandler<Env>;

@@ -18,8 +18,8 @@ export const errorResponses = {
   404: json(errorSchema, "Not found (also for another workspace's objects)"),
 } as const;
 
-export const workspaceSecurity = [{ bearerAuth: [] }, { sessionCookie: [] }];
-export const adminSecurity = [{ adminToken: [] }];
+export const workspaceSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, { sessionCookie: [] }];
+export const adminSecurity: Record<string, string[]>[] = [{ adminToken: [] }];
 
 /** List paging: `limit` 1–200 (default 50) and the opaque cursor from a previous page. */
 export const pageQuery = {

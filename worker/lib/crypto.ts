@@ -8,7 +8,7 @@ export function base64url(bytes: Uint8Array): string {
   return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-export function fromBase64url(text: string): Uint8Array {
+export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
   const b64 = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
@@ -43,7 +43,7 @@ export async function hmacSign(secret: string, data: string): Promise<string> {
 
 /** Constant-time check of an HMAC signature (WebCrypto verify does not leak timing). */
 export async function hmacVerify(secret: string, data: string, signature: string): Promise<boolean> {
-  let sig: Uint8Array;
+  let sig: Uint8Array<ArrayBuffer>;
   try {
     sig = fromBase64url(signature);
   } catch {
@@ -54,7 +54,7 @@ export async function hmacVerify(secret: string, data: string, signature: string
 
 async function aesKey(keyMaterial: string): Promise<CryptoKey> {
   // TOKEN_ENCRYPTION_KEY is 32 random bytes in base64; any other text is stretched with SHA-256.
-  let raw: Uint8Array;
+  let raw: Uint8Array<ArrayBuffer>;
   try {
     raw = Uint8Array.from(atob(keyMaterial), (c) => c.charCodeAt(0));
   } catch {

@@ -27,7 +27,8 @@ export function mergeSettings(current: Settings, patch: Patch): Settings {
     if (key === "objects") {
       const objects = next.objects as Settings["objects"];
       for (const [name, partial] of Object.entries(value as Record<string, object>)) {
-        objects[name] = { enabled: false, writeMode: "create_or_update", ...objects[name], ...partial };
+        const current = objects[name] ?? { enabled: false, writeMode: "create_or_update" as const };
+        objects[name] = { ...current, ...partial };
       }
     } else if (key === "outbound" || key === "fieldMappings") {
       next[key] = { ...(next[key] as object), ...(value as object) };

@@ -46,28 +46,34 @@ export async function openRun(db: Db, run: NewRun): Promise<RunRow> {
   return row;
 }
 
+/** The five counts, derived from the run's records: the only place counts come from. */
+function countsFromRecords(runId: string) {
+  return sql`(SELECT coalesce(sum(status = 'success' AND action = 'created'), 0),
+               coalesce(sum(status = 'success' AND action = 'updated'), 0),
+               coalesce(sum(status = 'success' AND action = 'deleted'), 0),
+               coalesce(sum(status = 'skipped'), 0),
+               coalesce(sum(status = 'failed'), 0)
+        FROM run_records WHERE run_id = ${runId})`;
+}
+
 /**
  * Counts are never added up in code: they are recomputed from the run's records, so a repeated
  * page or a redelivered batch cannot double count.
  */
 export function recountRun(db: Db, runId: string) {
   return db.run(sql`
-    UPDATE runs SET (created, updated, deleted, skipped, failed) = (
-      SELECT coalesce(sum(status = 'success' AND action = 'created'), 0),
-             coalesce(sum(status = 'success' AND action = 'updated'), 0),
-             coalesce(sum(status = 'success' AND action = 'deleted'), 0),
-             coalesce(sum(status = 'skipped'), 0),
-             coalesce(sum(status = 'failed'), 0)
-      FROM run_records WHERE run_id = ${runId})
-    WHERE id = ${runId}`);
+    UPDATE runs SET (created, updated, deleted, skipped, failed) = ${countsFromRecords(runId)} WHERE id = ${runId}`);
 }
 
-/** Progress of an in-progress run: its resume state and a heartbeat for the reaper. */
+/**
+ * Progress of an in-progress run in one statement: its resume state, a heartbeat for the reaper,
+ * and counts recomputed from its records so the page shows them live.
+ */
 export function saveRunProgress(db: Db, runId: string, state: unknown) {
-  return db
-    .update(runs)
-    .set({ state: JSON.stringify(state), heartbeatAt: isoNow() })
-    .where(and(eq(runs.id, runId), eq(runs.status, "in_progress")));
+  return db.run(sql`
+    UPDATE runs SET state = ${JSON.stringify(state)}, heartbeat_at = ${isoNow()},
+      (created, updated, deleted, skipped, failed) = ${countsFromRecords(runId)}
+    WHERE id = ${runId} AND status = 'in_progress'`);
 }
 
 export interface RunOutcome {

@@ -1,0 +1,23 @@
+import { isInboundBatch, runInboundBatch } from "./sync/inbound";
+import { failDeadLetter } from "./sync/dead-letter";
+
+/** Routes each queue's messages to its consumer; acks or retries message by message. */
+export async function onQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  if (batch.queue.endsWith("dead-letter")) {
+    for (const message of batch.messages) {
+      await failDeadLetter(env, message.body);
+      message.ack();
+    }
+    return;
+  }
+  for (const message of batch.messages) {
+    if (!isInboundBatch(message.body)) {
+      console.error("unknown message on", batch.queue);
+      message.ack();
+      continue;
+    }
+    const result = await runInboundBatch(env, message.body, message.attempts);
+    if ("retryDelaySeconds" in result) message.retry({ delaySeconds: result.retryDelaySeconds });
+    else message.ack();
+  }
+}

@@ -1,0 +1,30 @@
+import { getDb } from "../db";
+import { isInboundBatch, runIdFor } from "./inbound/message";
+import { abandonChain } from "./inbound/chain";
+import { objectSpec } from "./objects";
+import { closeRun, openRun, recountRun } from "./runs";
+import { loadSettings } from "../settings";
+import { isoNow } from "../lib/time";
+
+export const DEAD_LETTER_DETAIL = "The batch kept failing after every retry and was set aside. The next scheduled run tries again.";
+
+/** A message that used up its retries fails its run with a message: never silently dropped. */
+export async function failDeadLetter(env: Env, body: unknown): Promise<void> {
+  if (!isInboundBatch(body)) return;
+  const db = getDb(env);
+  const settings = await loadSettings(db, body.workspaceId);
+  const spec = objectSpec(body.salesforceObject, settings.eventObject);
+  if (!spec) return;
+  const run = await openRun(db, {
+    id: await runIdFor(body),
+    workspaceId: body.workspaceId,
+    direction: "inbound",
+    objectType: spec.objectType,
+    salesforceObject: body.salesforceObject,
+    kind: body.kind,
+    startedAt: isoNow(),
+    state: { after: body.after, fetched: 0 },
+  });
+  await db.batch([recountRun(db, run.id), closeRun(db, run, { status: "failed", failureCode: "unknown_error", failureDetail: DEAD_LETTER_DETAIL })]);
+  await abandonChain(db, body);
+}

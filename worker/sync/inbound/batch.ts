@@ -1,0 +1,111 @@
+import { and, eq } from "drizzle-orm";
+import { getDb, type Db } from "../../db";
+import { runs, syncState } from "../../db/schema";
+import { isoNow } from "../../lib/time";
+import { budgetStatus, openSalesforce, type SalesforceClient } from "../../salesforce";
+import { loadSettings } from "../../settings";
+import { holdsLease } from "../leases";
+import { objectSpec } from "../objects";
+import { closeRun, MAX_ATTEMPTS, openRun, recountRun, retryDelaySeconds, saveRunProgress, toRunFailure, upsertRunRecords, type RunRow } from "../runs";
+import { extraFields } from "./classify";
+import { abandonChain, advanceWatermark, continueChain, skipToNextObject } from "./chain";
+import { runIdFor, type InboundBatchMessage } from "./message";
+import { preparePage } from "./page";
+import { PAGE_SIZE, windowQuery, type WindowStart } from "./window";
+
+/** Where a batch is: its resume point and how many records it has read. Saved with every page. */
+interface BatchProgress {
+  after: WindowStart;
+  fetched: number;
+}
+
+export type BatchResult = { retryDelaySeconds: number } | { done: true };
+
+/**
+ * Processes one inbound batch: pages through its window, commits each page (entities, run records,
+ * run progress, watermark) in one D1 batch, then closes the run and moves the chain on. Safe to
+ * run again for the same message: it resumes from the run's last committed page.
+ */
+export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts: number): Promise<BatchResult> {
+  const db = getDb(env);
+  if (!(await holdsLease(db, m.workspaceId, m.salesforceObject, m.cycleId))) return { done: true };
+  const settings = await loadSettings(db, m.workspaceId);
+  const spec = objectSpec(m.salesforceObject, settings.eventObject);
+  if (!spec || !settings.objects[m.salesforceObject]?.enabled) {
+    await continueChain(env, db, m, false, m.after);
+    return { done: true };
+  }
+
+  const runId = await runIdFor(m);
+  let run: RunRow | null = (await db.select().from(runs).where(eq(runs.id, runId)).get()) ?? null;
+  if (run && run.status !== "in_progress") {
+    // A redelivery of a finished batch: only make sure the chain moved on.
+    const done = JSON.parse(run.state) as BatchProgress;
+    if (run.status === "completed") await continueChain(env, db, m, done.fetched >= m.limit, done.after);
+    return { done: true };
+  }
+  const budget = await budgetStatus(env, m.workspaceId, settings.apiDailyBudget);
+  if (budget.paused && !run) {
+    await pauseChain(db, m, budget.reason);
+    return { done: true };
+  }
+
+  const startedAt = run?.startedAt ?? isoNow();
+  let progress: BatchProgress = run ? (JSON.parse(run.state) as BatchProgress) : { after: m.after, fetched: 0 };
+  const open = () =>
+    openRun(db, {
+      id: runId,
+      workspaceId: m.workspaceId,
+      direction: "inbound",
+      objectType: spec.objectType,
+      salesforceObject: m.salesforceObject,
+      kind: m.kind,
+      startedAt,
+      state: progress,
+    });
+  let sf: SalesforceClient | null = null;
+  try {
+    sf = await openSalesforce(env, m.workspaceId);
+    const fields = [...spec.fields, ...extraFields({ settings, salesforceObject: m.salesforceObject, spec })];
+    const query = () => windowQuery(m.salesforceObject, fields, progress.after, m.limit - progress.fetched);
+    const base = { workspaceId: m.workspaceId, salesforceObject: m.salesforceObject, spec, settings, writeMode: settings.objects[m.salesforceObject]!.writeMode };
+    if (progress.fetched < m.limit) {
+      for await (const page of sf.queryPages(query(), { all: m.kind === "incremental", batchSize: PAGE_SIZE, restart: query })) {
+        if (!page.records.length) break;
+        run ??= await open();
+        const prepared = await preparePage(db, base, page.records, progress.fetched);
+        progress = { after: prepared.last ?? progress.after, fetched: progress.fetched + page.records.length };
+        await db.batch([
+          ...prepared.statements,
+          ...upsertRunRecords(db, m.workspaceId, runId, prepared.records),
+          saveRunProgress(db, runId, progress),
+          advanceWatermark(db, m, progress.after),
+        ] as unknown as Parameters<Db["batch"]>[0]);
+        if (progress.fetched >= m.limit) break;
+      }
+    }
+    if (run) await db.batch([recountRun(db, runId), closeRun(db, run, { status: "completed" })]);
+    await continueChain(env, db, m, progress.fetched >= m.limit, progress.after);
+    return { done: true };
+  } catch (err) {
+    const failure = toRunFailure(err);
+    if (failure.transient && attempts < MAX_ATTEMPTS) return { retryDelaySeconds: retryDelaySeconds(env, attempts) };
+    run ??= await open();
+    await db.batch([recountRun(db, runId), closeRun(db, run, { status: "failed", failureCode: failure.code, failureDetail: failure.detail })]);
+    // Without credentials or API calls nothing else in the cycle can run; other failures are this object's alone.
+    if (failure.code === "authentication_failure" || failure.code === "api_limit_exceeded") await abandonChain(db, m);
+    else await skipToNextObject(env, db, m);
+    return { done: true };
+  } finally {
+    await sf?.flushUsage().catch(() => undefined);
+  }
+}
+
+/** The budget is spent: say so on the object (the Overview shows it) and give the cycle's leases back. */
+async function pauseChain(db: Db, m: InboundBatchMessage, reason: string | null) {
+  await db
+    .update(syncState)
+    .set({ pausedReason: reason ?? "Paused to stay within the API budget" })
+    .where(and(eq(syncState.workspaceId, m.workspaceId), eq(syncState.salesforceObject, m.salesforceObject)));
+  await abandonChain(db, m);
+}

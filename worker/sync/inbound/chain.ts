@@ -1,0 +1,75 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../../db";
+import { syncState } from "../../db/schema";
+import { isoIn } from "../../lib/time";
+import { LEASE_MS, releaseLease } from "../leases";
+import type { InboundBatchMessage } from "./message";
+import { BACKFILL_BATCH, INCREMENTAL_BATCH, type WindowStart } from "./window";
+
+/** Statement: advance the watermark with a committed page, and extend the chain's lease. */
+export function advanceWatermark(db: Db, m: InboundBatchMessage, to: WindowStart) {
+  return db
+    .update(syncState)
+    .set({ watermarkStamp: to?.stamp ?? null, watermarkId: to?.id ?? null, leaseExpiresAt: isoIn(LEASE_MS) })
+    .where(and(eq(syncState.workspaceId, m.workspaceId), eq(syncState.salesforceObject, m.salesforceObject), eq(syncState.leaseOwner, m.cycleId)));
+}
+
+/** The first batch of an object's chain: a backfill until one has finished, then incremental from the watermark. */
+export async function firstBatch(db: Db, workspaceId: string, salesforceObject: string, cycleId: string, remaining: string[]): Promise<InboundBatchMessage> {
+  const state = await db
+    .select()
+    .from(syncState)
+    .where(and(eq(syncState.workspaceId, workspaceId), eq(syncState.salesforceObject, salesforceObject)))
+    .get();
+  const backfill = !state?.backfillDone;
+  return {
+    type: "inbound_batch",
+    workspaceId,
+    salesforceObject,
+    kind: backfill ? "backfill" : "incremental",
+    cycleId,
+    batchNo: 1,
+    after: state?.watermarkStamp && state.watermarkId ? { stamp: state.watermarkStamp, id: state.watermarkId } : null,
+    limit: backfill ? BACKFILL_BATCH : INCREMENTAL_BATCH,
+    remaining,
+  };
+}
+
+/**
+ * What follows a batch: the next window of the same object when the batch was full, otherwise the
+ * object is done (backfill marked, lease released) and the cycle moves to its next object.
+ */
+export async function continueChain(env: Env, db: Db, m: InboundBatchMessage, full: boolean, after: WindowStart): Promise<void> {
+  if (full) {
+    await env.INBOUND_QUEUE.send({ ...m, batchNo: m.batchNo + 1, after } satisfies InboundBatchMessage);
+    return;
+  }
+  const release = releaseLease(db, m.workspaceId, m.salesforceObject, m.cycleId);
+  if (m.kind === "backfill") {
+    const done = db
+      .update(syncState)
+      .set({ backfillDone: true })
+      .where(and(eq(syncState.workspaceId, m.workspaceId), eq(syncState.salesforceObject, m.salesforceObject), eq(syncState.leaseOwner, m.cycleId)));
+    await db.batch([done, release]);
+  } else await release;
+  await startNextObject(env, db, m);
+}
+
+/** After a failed batch: this object waits for the next cycle (watermark where it was), the others go on. */
+export async function skipToNextObject(env: Env, db: Db, m: InboundBatchMessage): Promise<void> {
+  await releaseLease(db, m.workspaceId, m.salesforceObject, m.cycleId);
+  await startNextObject(env, db, m);
+}
+
+async function startNextObject(env: Env, db: Db, m: InboundBatchMessage) {
+  const [next, ...rest] = m.remaining;
+  if (next) await env.INBOUND_QUEUE.send(await firstBatch(db, m.workspaceId, next, m.cycleId, rest));
+}
+
+/** Ends the cycle early (authentication or API limit): every object still waiting gives its lease back. */
+export async function abandonChain(db: Db, m: InboundBatchMessage): Promise<void> {
+  await db.batch([
+    releaseLease(db, m.workspaceId, m.salesforceObject, m.cycleId),
+    ...m.remaining.map((object) => releaseLease(db, m.workspaceId, object, m.cycleId)),
+  ] as [ReturnType<typeof releaseLease>, ...ReturnType<typeof releaseLease>[]]);
+}

@@ -1,0 +1,37 @@
+import { text, type SalesforceRecord } from "../record";
+import { excludedByRule, inboundMappings, type Classifier, type PageContext } from "./context";
+import { gate, nextRow, settle, settleDelete } from "./settle";
+
+const COMPANY_FIELDS = ["name", "domain", "industry"] as const;
+
+/** A website as Salesforce admins type it ("https://www.acme.com/about") reduced to its domain. */
+export function domainOf(website: string | null): string | null {
+  if (!website) return null;
+  const host = website.replace(/^[a-z]+:\/\//i, "").split(/[/?#]/)[0]!.toLowerCase().replace(/^www\./, "");
+  return host || null;
+}
+
+function mapped(record: SalesforceRecord, ctx: PageContext): Record<string, string | null> | undefined {
+  const out: Record<string, string | null> = {};
+  for (const m of inboundMappings(ctx.settings, "company")) {
+    const value = text(record, m.salesforceField);
+    if (value === undefined) return undefined;
+    out[m.conversionField] = m.conversionField === "domain" ? domainOf(value) : value;
+  }
+  return out;
+}
+
+/** Accounts become Conversion companies, matched by Salesforce id. */
+export const classifyAccount: Classifier = (record, head, ctx) => {
+  const companies = ctx.sets.companies;
+  const linked = companies.bySalesforceId.get(head.id) ?? null;
+  if (head.deleted) return settleDelete(companies, linked);
+  if (excludedByRule(record, ctx)) return { outcome: "skip", code: "do_not_sync" };
+  const values = mapped(record, ctx);
+  if (!values) return { outcome: "fail", code: "malformed_data", detail: "A mapped field is not text" };
+  const name = values.name ?? text(record, "Name");
+  if (!name) return { outcome: "fail", code: "malformed_data", detail: "The Account has no Name" };
+  const blocked = gate(ctx, linked, head);
+  if (blocked) return blocked;
+  return settle(companies, linked, nextRow(ctx, linked, "co", head, { ...values, name }), COMPANY_FIELDS);
+};

@@ -1,0 +1,68 @@
+import { normaliseEmail, text, type SalesforceRecord } from "../record";
+import { excludedByRule, inboundMappings, type Classifier, type PageContext } from "./context";
+import { gate, nextRow, settle, settleDelete } from "./settle";
+
+const CONTACT_FIELDS = ["email", "firstName", "lastName", "title", "phone", "userId", "companyId"] as const;
+
+/** Conversion field values from the record through the inbound mappings; undefined = wrong type. */
+function mapped(record: SalesforceRecord, ctx: PageContext): Record<string, string | null> | undefined {
+  const out: Record<string, string | null> = {};
+  for (const m of inboundMappings(ctx.settings, "contact")) {
+    if (m.conversionField === "email") continue;
+    const value = text(record, m.salesforceField);
+    if (value === undefined) return undefined;
+    out[m.conversionField] = value;
+  }
+  return out;
+}
+
+function emailField(ctx: PageContext): string {
+  return inboundMappings(ctx.settings, "contact").find((m) => m.conversionField === "email")?.salesforceField ?? "Email";
+}
+
+/** Leads and Contacts both become Conversion contacts, matched by Salesforce id, then by email. */
+export const classifyPerson: Classifier = (record, head, ctx) => {
+  const contacts = ctx.sets.contacts;
+  const linked = contacts.bySalesforceId.get(head.id) ?? null;
+  if (head.deleted) return settleDelete(contacts, linked);
+  if (ctx.spec.kind === "lead" && (record.IsConverted === true || record.IsConverted === "true")) return { outcome: "skip", code: "lead_converted" };
+  if (excludedByRule(record, ctx)) return { outcome: "skip", code: "do_not_sync" };
+
+  const rawEmail = text(record, emailField(ctx));
+  if (rawEmail === undefined) return { outcome: "fail", code: "malformed_data", detail: `${emailField(ctx)} is not text` };
+  if (rawEmail === null) return { outcome: "skip", code: "missing_email" };
+  const email = normaliseEmail(rawEmail);
+  if (!email) return { outcome: "skip", code: "invalid_email" };
+  const values = mapped(record, ctx);
+  if (!values) return { outcome: "fail", code: "malformed_data", detail: "A mapped field is not text" };
+
+  let companyId: string | null | undefined;
+  if (ctx.spec.kind === "contact") {
+    const accountId = text(record, "AccountId");
+    if (accountId) {
+      const company = ctx.sets.companies.bySalesforceId.get(accountId);
+      if (!company) return { outcome: "skip", code: "no_account_association", detail: `Account ${accountId} is not in Conversion` };
+      companyId = company.id;
+    } else companyId = null;
+  }
+
+  const byEmail = contacts.byEmail.get(email) ?? null;
+  if (linked && byEmail && byEmail.id !== linked.id) {
+    return { outcome: "skip", code: "conflicting_identifier", detail: `${email} already belongs to another contact` };
+  }
+  const existing = linked ?? byEmail;
+  // A contact already linked to a Salesforce Contact is that Contact's; a Lead with the same email is a stale duplicate.
+  if (existing && !linked && ctx.spec.kind === "lead" && existing.salesforceObject === "Contact") {
+    return { outcome: "skip", code: "unknown_reason", detail: `A Salesforce Contact (${existing.salesforceId}) already holds ${email}; the Lead was not applied` };
+  }
+  const blocked = gate(ctx, existing, head);
+  if (blocked) return blocked;
+  const next = nextRow(ctx, existing, "ct", head, {
+    userId: existing?.userId ?? null,
+    ...values,
+    email,
+    ...(companyId !== undefined ? { companyId } : {}),
+    salesforceObject: ctx.salesforceObject,
+  });
+  return settle(contacts, existing, next, CONTACT_FIELDS);
+};

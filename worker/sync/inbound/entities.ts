@@ -1,0 +1,120 @@
+import { getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { Db } from "../../db";
+import { companies, contacts, events, opportunities, opportunityContactRoles } from "../../db/schema";
+import { isoNow } from "../../lib/time";
+
+export const ENTITY_TABLES = { contacts, companies, opportunities, roles: opportunityContactRoles, events } as const;
+export type EntityTable = keyof typeof ENTITY_TABLES;
+export type EntityRow = Record<string, unknown> & { id: string; workspaceId: string; salesforceId: string | null };
+
+// Keep each JSON parameter well under D1's ~2 MB value cap.
+const MAX_PARAM_BYTES = 900_000;
+
+/** `column IN (SELECT value FROM json_each(?))`: one bound parameter however many values. */
+export function inJson(column: SQLiteColumn, values: readonly string[]): SQL {
+  return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
+}
+
+/**
+ * One page's view of one Conversion table: the rows the page touches, loaded once, with indexes
+ * by Salesforce id, email and user id, and the writes the page will make, applied in memory first
+ * so that two records of one page that meet the same entity see each other.
+ */
+export class EntitySet {
+  readonly byId = new Map<string, EntityRow>();
+  readonly bySalesforceId = new Map<string, EntityRow>();
+  readonly byEmail = new Map<string, EntityRow>();
+  readonly byUserId = new Map<string, EntityRow>();
+  readonly dirty = new Set<string>();
+  readonly removed = new Set<string>();
+
+  constructor(readonly name: EntityTable) {}
+
+  add(row: EntityRow) {
+    this.byId.set(row.id, row);
+    if (row.salesforceId) this.bySalesforceId.set(row.salesforceId, row);
+    if (typeof row.email === "string") this.byEmail.set(row.email, row);
+    if (typeof row.userId === "string") this.byUserId.set(row.userId, row);
+  }
+
+  /** Records a new or changed row; indexes follow so later records of the page find it. */
+  put(row: EntityRow, previous: EntityRow | null) {
+    if (previous) {
+      if (previous.salesforceId && this.bySalesforceId.get(previous.salesforceId) === previous) this.bySalesforceId.delete(previous.salesforceId);
+      if (typeof previous.email === "string" && this.byEmail.get(previous.email) === previous) this.byEmail.delete(previous.email);
+      if (typeof previous.userId === "string" && this.byUserId.get(previous.userId) === previous) this.byUserId.delete(previous.userId);
+    }
+    row.updatedAt = isoNow();
+    this.add(row);
+    this.dirty.add(row.id);
+    this.removed.delete(row.id);
+  }
+
+  remove(row: EntityRow) {
+    this.byId.delete(row.id);
+    if (row.salesforceId) this.bySalesforceId.delete(row.salesforceId);
+    if (typeof row.email === "string") this.byEmail.delete(row.email);
+    if (typeof row.userId === "string") this.byUserId.delete(row.userId);
+    this.dirty.delete(row.id);
+    this.removed.add(row.id);
+  }
+
+  /** Set-based writes for the page: one upsert per ~900 KB of rows, one delete. */
+  statements(db: Db) {
+    const table = ENTITY_TABLES[this.name] as unknown as SQLiteTable;
+    const rows = [...this.dirty].map((id) => this.byId.get(id)!).filter(Boolean);
+    const out = chunkJson(rows).map((json) => upsertFromJson(db, table, json));
+    if (this.removed.size) {
+      const idColumn = (getTableColumns(table) as Record<string, SQLiteColumn>).id;
+      out.push(db.delete(table).where(inJson(idColumn, [...this.removed])) as never);
+    }
+    return out;
+  }
+}
+
+function chunkJson(rows: EntityRow[]): string[] {
+  const chunks: string[] = [];
+  let part: string[] = [];
+  let size = 2;
+  for (const row of rows) {
+    const text = JSON.stringify(row);
+    if (part.length && size + text.length > MAX_PARAM_BYTES) {
+      chunks.push(`[${part.join(",")}]`);
+      part = [];
+      size = 2;
+    }
+    part.push(text);
+    size += text.length + 1;
+  }
+  if (part.length) chunks.push(`[${part.join(",")}]`);
+  return chunks;
+}
+
+/** INSERT … SELECT FROM json_each(?) ON CONFLICT(id) DO UPDATE: a page's rows in one statement. */
+function upsertFromJson(db: Db, table: SQLiteTable, json: string) {
+  const columns = Object.entries(getTableColumns(table) as Record<string, SQLiteColumn>);
+  const names = sql.join(columns.map(([, c]) => sql.identifier(c.name)), sql`, `);
+  const values = sql.join(columns.map(([key]) => sql`j.value ->> ${"$." + key}`), sql`, `);
+  const updates = sql.join(
+    columns.filter(([key]) => key !== "id" && key !== "createdAt").map(([, c]) => sql`${sql.identifier(c.name)} = excluded.${sql.identifier(c.name)}`),
+    sql`, `,
+  );
+  return db.run(sql`INSERT INTO ${table} (${names}) SELECT ${values} FROM json_each(${json}) AS j WHERE true
+    ON CONFLICT (id) DO UPDATE SET ${updates}`);
+}
+
+/** Loads rows of `table` in this workspace matching any of the given conditions (one query). */
+export async function loadInto(db: Db, set: EntitySet, workspaceId: string, conditions: SQL[]) {
+  if (!conditions.length) return;
+  const table = ENTITY_TABLES[set.name] as unknown as SQLiteTable;
+  const cols = getTableColumns(table) as Record<string, SQLiteColumn>;
+  const rows = (await db
+    .select()
+    .from(table)
+    .where(sql`${cols.workspaceId} = ${workspaceId} AND (${sql.join(conditions, sql` OR `)})`)
+    .all()) as EntityRow[];
+  for (const row of rows) set.add(row);
+}
+
+export { inArray };

@@ -1,0 +1,30 @@
+import { sha256 } from "../../lib/crypto";
+import type { WindowStart } from "./window";
+
+/**
+ * One inbound queue message = one batch = one run. It carries a window, never records, and the
+ * rest of the cycle so that objects sync in dependency order, one after another.
+ */
+export interface InboundBatchMessage {
+  type: "inbound_batch";
+  workspaceId: string;
+  salesforceObject: string;
+  kind: "backfill" | "incremental";
+  /** The planning that started this chain; also the lease owner. */
+  cycleId: string;
+  batchNo: number;
+  after: WindowStart;
+  limit: number;
+  /** Objects still to visit in this cycle, in order, after this one. */
+  remaining: string[];
+}
+
+/** Deterministic: a redelivered message finds the run its first delivery opened. */
+export async function runIdFor(m: Pick<InboundBatchMessage, "workspaceId" | "salesforceObject" | "cycleId" | "batchNo">): Promise<string> {
+  return `run_${(await sha256(`${m.workspaceId}|${m.salesforceObject}|${m.cycleId}|${m.batchNo}`)).slice(0, 22)}`;
+}
+
+export function isInboundBatch(body: unknown): body is InboundBatchMessage {
+  const m = body as InboundBatchMessage;
+  return typeof m === "object" && m !== null && m.type === "inbound_batch" && typeof m.workspaceId === "string" && typeof m.salesforceObject === "string";
+}

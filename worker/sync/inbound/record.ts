@@ -1,0 +1,80 @@
+import { parseSalesforceDate } from "../../lib/time";
+import type { FieldChange, RecordAction } from "../runs";
+
+/** A record as Salesforce's REST API returns it: `attributes` plus field values. */
+export type SalesforceRecord = Record<string, unknown> & { attributes?: { type?: string; url?: string } };
+
+/** What the classifier decided for one Salesforce record. */
+export type Verdict =
+  | { outcome: "skip"; code: string; detail?: string }
+  | { outcome: "fail"; code: string; detail?: string }
+  | { outcome: "write"; action: Exclude<RecordAction, "deleted">; conversionId: string; changes: FieldChange[] }
+  | { outcome: "delete"; conversionId: string }
+  /** Already as Salesforce has it (or deleted on both sides): counted, never recorded. */
+  | { outcome: "unchanged"; conversionId: string | null };
+
+/** The parts every record has, read defensively: Salesforce data is input like any other. */
+export interface RecordHead {
+  id: string | null;
+  stamp: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+  deleted: boolean;
+}
+
+const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+
+export function readHead(r: SalesforceRecord): RecordHead {
+  const id = typeof r.Id === "string" && SALESFORCE_ID.test(r.Id) ? r.Id : null;
+  return {
+    id,
+    stamp: parseSalesforceDate(r.SystemModstamp),
+    createdAt: parseSalesforceDate(r.CreatedDate),
+    updatedAt: parseSalesforceDate(r.LastModifiedDate),
+    deleted: r.IsDeleted === true,
+  };
+}
+
+/** A string field: null when absent or blank; undefined when present with a wrong type. */
+export function text(r: SalesforceRecord, field: string): string | null | undefined {
+  const v = r[field];
+  if (v === null || v === undefined) return null;
+  if (typeof v !== "string") return undefined;
+  const t = v.trim();
+  return t === "" ? null : t;
+}
+
+// Pragmatic address check: what Conversion can deliver to, not the full RFC 5322 grammar.
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+export function normaliseEmail(value: string): string | null {
+  const email = value.trim().toLowerCase();
+  return email.length <= 254 && EMAIL.test(email) && !email.includes("..") ? email : null;
+}
+
+/** Field-by-field differences between what Conversion holds and what it will hold. */
+export function diff(before: Record<string, unknown> | null, after: Record<string, unknown>, fields: readonly string[]): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const field of fields) {
+    const from = before ? (before[field] ?? null) : null;
+    const to = after[field] ?? null;
+    if (from !== to) changes.push({ field, from, to });
+  }
+  return changes;
+}
+
+/** Salesforce returns 18-character ids; 15-character ones get their case-checksum suffix. */
+export function toId18(id: string): string {
+  if (id.length !== 15) return id;
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+  let suffix = "";
+  for (let block = 0; block < 3; block++) {
+    let bits = 0;
+    for (let i = 0; i < 5; i++) {
+      const ch = id.charAt(block * 5 + i);
+      if (ch >= "A" && ch <= "Z") bits |= 1 << i;
+    }
+    suffix += alphabet.charAt(bits);
+  }
+  return id + suffix;
+}

@@ -1,0 +1,44 @@
+import { and, eq, lt, sql } from "drizzle-orm";
+import { getDb } from "../db";
+import { runs, syncState } from "../db/schema";
+import { isoIn } from "../lib/time";
+import { closeRun, recountRun } from "./runs";
+
+/** A run that has not reported progress for this long is treated as dead. */
+export const STALE_RUN_MS = 5 * 60 * 1000;
+
+export const STALLED_DETAIL =
+  "The batch stopped reporting progress and was stopped. Records it had already synced are kept; the next run continues from there.";
+
+/**
+ * Fails runs that stopped heartbeating (a crashed or evicted consumer) and frees their object's
+ * lease, so no run stays "In progress" forever and the next cycle can pick the object up.
+ */
+export async function reapStalledRuns(env: Env, now = Date.now()): Promise<number> {
+  const db = getDb(env);
+  const cutoff = new Date(now - STALE_RUN_MS).toISOString();
+  const stalled = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.status, "in_progress"), lt(runs.heartbeatAt, cutoff)))
+    .limit(100)
+    .all();
+  for (const run of stalled) {
+    await db.batch([
+      recountRun(db, run.id),
+      closeRun(db, run, { status: "failed", failureCode: "unknown_error", failureDetail: STALLED_DETAIL }),
+      db
+        .update(syncState)
+        .set({ leaseOwner: null, leaseExpiresAt: null })
+        .where(
+          and(
+            eq(syncState.workspaceId, run.workspaceId),
+            eq(syncState.salesforceObject, run.salesforceObject),
+            // Only a lease nobody has extended since the run went quiet.
+            sql`${syncState.leaseExpiresAt} < ${isoIn(0)}`,
+          ),
+        ),
+    ]);
+  }
+  return stalled.length;
+}

@@ -1,0 +1,110 @@
+import type { runRecords } from "../../db/schema";
+import { recordReason, runFailure } from "../reasons";
+import type { FieldChange } from "./records";
+import type { RunDirection, RunRow } from "./store";
+
+// Rows → api.md's `Run` and `RunRecord`. The API, the CSV export and the page all read runs through here,
+// so a run is described and a reason worded the same way everywhere.
+
+export type RunRecordRow = typeof runRecords.$inferSelect;
+
+const INBOUND_NOUNS: Record<string, string> = {
+  contact: "contacts",
+  company: "companies",
+  opportunity: "opportunities",
+  opportunity_contact_role: "opportunity contact roles",
+  event: "events",
+};
+
+const OUTBOUND_NOUNS: Record<string, string> = { contact: "contact", company: "company" };
+
+/** The plain-language line Sync activity shows for a run, e.g. "Synced contacts from Salesforce". */
+export function describeRun(run: Pick<RunRow, "direction" | "objectType" | "salesforceObject" | "kind">): string {
+  const base = run.direction === "inbound" ? describeInbound(run) : describeOutbound(run);
+  if (run.kind === "backfill") return `${base} (initial backfill)`;
+  if (run.kind === "retry") return `Retried failed records: ${base.charAt(0).toLowerCase()}${base.slice(1)}`;
+  return base;
+}
+
+function describeInbound(run: Pick<RunRow, "objectType" | "salesforceObject">): string {
+  // An object type this version does not know still gets a sentence, named by its Salesforce object.
+  const noun = INBOUND_NOUNS[run.objectType] ?? `${run.salesforceObject} records`;
+  return `Synced ${noun} from Salesforce`;
+}
+
+function describeOutbound(run: Pick<RunRow, "objectType" | "salesforceObject">): string {
+  const noun = OUTBOUND_NOUNS[run.objectType] ?? run.salesforceObject;
+  return `Pushed ${noun} updates to Salesforce`;
+}
+
+/** api.md's `Run`; `failure` also carries the catalogue's explanation and our own detail. */
+export function toApiRun(row: RunRow) {
+  return {
+    id: row.id,
+    direction: row.direction,
+    objectType: row.objectType,
+    salesforceObject: row.salesforceObject,
+    kind: row.kind,
+    description: describeRun(row),
+    status: row.status,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt ?? null,
+    durationMs: row.durationMs ?? null,
+    counts: { created: row.created, updated: row.updated, deleted: row.deleted, skipped: row.skipped, failed: row.failed },
+    failure: runFailure(row.failureCode, row.failureDetail),
+  };
+}
+
+export type ApiRun = ReturnType<typeof toApiRun>;
+
+/** api.md's `RunRecord`. The direction picks the catalogue, because `unknown_error` reads differently per side. */
+export function toApiRecord(row: RunRecordRow, direction: RunDirection) {
+  const reason = recordReason(direction, row.status, row.reasonCode);
+  return {
+    id: row.id,
+    runId: row.runId,
+    salesforceId: row.salesforceId ?? null,
+    salesforceObject: row.salesforceObject,
+    conversionId: row.conversionId ?? null,
+    label: row.label,
+    action: row.action ?? null,
+    status: row.status,
+    reason: reason
+      ? { code: reason.code, message: reason.message, explanation: reason.explanation, detail: row.reasonDetail ?? null }
+      : null,
+    salesforceError: toSalesforceError(row),
+    externalCreatedAt: row.externalCreatedAt ?? null,
+    externalUpdatedAt: row.externalUpdatedAt ?? null,
+    changes: parseChanges(row.changes),
+  };
+}
+
+export type ApiRecord = ReturnType<typeof toApiRecord>;
+
+function toSalesforceError(row: RunRecordRow) {
+  if (row.sfStatusCode == null && row.sfMessage == null) return null;
+  return { statusCode: row.sfStatusCode ?? "", message: row.sfMessage ?? "", fields: parseStrings(row.sfFields) };
+}
+
+// Both columns are written by our own engines; a damaged value must still not fail a whole page.
+function parseChanges(text: string | null): FieldChange[] {
+  const value = safeJson(text);
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((c): c is Record<string, unknown> => typeof c === "object" && c !== null && typeof c.field === "string")
+    .map((c) => ({ field: c.field as string, from: c.from ?? null, to: c.to ?? null }));
+}
+
+function parseStrings(text: string | null): string[] {
+  const value = safeJson(text);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+function safeJson(text: string | null): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
