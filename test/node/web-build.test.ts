@@ -1,0 +1,71 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { gzipSync } from "node:zlib";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// Builds the page with its real config into a scratch folder (so a web/dist that wrangler or a browser
+// test is serving is left alone) and checks the budgets the page promises: at most 50 KB of gzipped
+// JavaScript, and nothing that CSP `default-src 'self'` would block.
+
+const JS_BUDGET = 50 * 1024;
+let outDir: string;
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? files(p) : [p];
+  });
+}
+
+const gz = (p: string) => gzipSync(readFileSync(p)).length;
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), "web-build-"));
+  await build({ configFile: "web/vite.config.ts", mode: "production", logLevel: "warn", build: { outDir, emptyOutDir: true } });
+});
+
+afterAll(() => {
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+describe("web build", () => {
+  it("keeps the page's JavaScript within 50 KB gzipped", () => {
+    const all = files(outDir);
+    const js = all.filter((p) => p.endsWith(".js"));
+    const css = all.filter((p) => p.endsWith(".css"));
+    expect(js.length).toBeGreaterThan(0);
+    const jsBytes = js.reduce((n, p) => n + gz(p), 0);
+    const cssBytes = css.reduce((n, p) => n + gz(p), 0);
+    console.log(
+      `web bundle: JS ${(jsBytes / 1024).toFixed(1)} KB gzipped (${js.length} files), ` +
+        `CSS ${(cssBytes / 1024).toFixed(1)} KB gzipped (${css.length} files)`,
+    );
+    for (const p of [...js, ...css]) console.log(`  ${relative(outDir, p)}: ${(gz(p) / 1024).toFixed(1)} KB gz`);
+    expect(jsBytes).toBeLessThanOrEqual(JS_BUDGET);
+  });
+
+  it("serves an index.html that CSP default-src 'self' allows", () => {
+    const html = readFileSync(join(outDir, "index.html"), "utf8");
+    // Every script is an external same-origin module: no inline code, no handlers, no style attributes.
+    for (const tag of html.match(/<script\b[^>]*>/g) ?? []) expect(tag).toMatch(/\ssrc="\/[^/]/);
+    expect(html).not.toMatch(/<script\b[^>]*>[^<\s]/);
+    expect(html).not.toMatch(/\son[a-z]+=/i);
+    expect(html).not.toMatch(/\sstyle=/i);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  });
+
+  it("loads no fonts, images or styles from other origins", () => {
+    for (const p of files(outDir).filter((f) => f.endsWith(".css"))) {
+      const css = readFileSync(p, "utf8");
+      expect(css).not.toMatch(/@import/);
+      expect(css).not.toMatch(/url\(\s*["']?(https?:)?\/\//);
+    }
+  });
+
+  it("never renders record data as HTML", () => {
+    const src = files("web/src").filter((p) => /\.(tsx?|jsx?)$/.test(p));
+    for (const p of src) expect(readFileSync(p, "utf8"), p).not.toMatch(/dangerouslySetInnerHTML|\.innerHTML\s*=/);
+  });
+});

@@ -1,0 +1,84 @@
+// Shapes of the JSON API (docs/api.md). Fields marked "assumed" are not in api.md yet; the page
+// tolerates their absence.
+
+export type Direction = "inbound" | "outbound";
+export type ObjectType = "contact" | "company" | "opportunity" | "opportunity_contact_role" | "event";
+export type RunStatus = "in_progress" | "completed" | "failed";
+export type RecordStatus = "success" | "skipped" | "failed";
+
+export interface Counts {
+  created: number;
+  updated: number;
+  deleted: number;
+  skipped: number;
+  failed: number;
+}
+
+export interface Run {
+  id: string;
+  direction: Direction;
+  objectType: ObjectType;
+  salesforceObject: string;
+  kind: "backfill" | "incremental" | "push" | "retry";
+  description: string;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  counts: Counts;
+  failure: { code: string; message: string; action: string; explanation?: string; detail?: string | null } | null;
+}
+
+export interface Change {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+export interface RunRecord {
+  id: string;
+  runId: string;
+  salesforceId: string | null;
+  salesforceObject: string;
+  conversionId: string | null;
+  label: string;
+  action: "created" | "updated" | "deleted" | null;
+  status: RecordStatus;
+  reason: { code: string; message: string; explanation: string; detail?: string | null } | null;
+  salesforceError: { statusCode: string; message: string; fields: string[] } | null;
+  externalCreatedAt: string | null;
+  externalUpdatedAt: string | null;
+  changes: Change[];
+  /** Assumed: record history may embed its run so the page needs no extra request per run. */
+  run?: Pick<Run, "id" | "description" | "startedAt" | "direction" | "status">;
+}
+
+export interface ApiUsage {
+  used: number;
+  limit: number;
+  asOf: string | null;
+}
+
+export interface Connection {
+  status: "not_connected" | "connected" | "needs_reconnect";
+  instanceUrl: string | null;
+  orgId: string | null;
+  username: string | null;
+  connectedAt: string | null;
+  apiUsage: ApiUsage | null;
+}
+
+export interface Session {
+  workspace: { id: string; name: string };
+  csrfToken: string;
+}
+
+export interface RunsPage {
+  runs: Run[];
+  nextCursor: string | null;
+}
+
+export interface RecordsPage {
+  records: RunRecord[];
+  nextCursor: string | null;
+}

@@ -1,0 +1,33 @@
+import { computed } from "@preact/signals";
+import { loc } from "../router/router";
+
+export const PATHS = {
+  overview: "/settings/crm",
+  activity: "/settings/crm/activity",
+  history: "/settings/crm/history",
+  run: (id: string) => `/settings/crm/activity/runs/${encodeURIComponent(id)}`,
+};
+
+export type Route =
+  | { name: "overview" }
+  | { name: "activity" }
+  | { name: "run"; id: string }
+  | { name: "history" }
+  | { name: "not_found" };
+
+export function match(path: string): Route {
+  if (path === "/" || path === PATHS.overview) return { name: "overview" };
+  if (path === PATHS.activity) return { name: "activity" };
+  if (path === PATHS.history) return { name: "history" };
+  const run = /^\/settings\/crm\/activity\/runs\/([^/]+)$/.exec(path);
+  if (run) {
+    try {
+      return { name: "run", id: decodeURIComponent(run[1]) };
+    } catch {
+      return { name: "not_found" };
+    }
+  }
+  return { name: "not_found" };
+}
+
+export const route = computed(() => match(loc.value.path));

@@ -1,0 +1,81 @@
+import type { ComponentChildren } from "preact";
+import type { RunRecord } from "../../api/types";
+import { ACTION } from "../../format/labels";
+import { salesforceRecordUrl } from "../../lib/safeUrl";
+import { LocalTime } from "../LocalTime/LocalTime";
+import { StatusBadge } from "../StatusBadge/StatusBadge";
+import { Changes } from "./Changes";
+import "./RecordItem.css";
+
+interface Props {
+  record: RunRecord;
+  instanceUrl: string | null;
+  /** Record history puts the run this record belongs to above it. */
+  context?: ComponentChildren;
+}
+
+/**
+ * One record of a run. Everything from the record (label, messages, values) is rendered as text by
+ * Preact, never as HTML: a name like `<img onerror=…>` shows up literally.
+ */
+export function RecordItem({ record: r, instanceUrl, context }: Props) {
+  const sfUrl = salesforceRecordUrl(instanceUrl, r.salesforceId);
+  const err = r.salesforceError;
+  return (
+    <li class={`record record--${r.status}`}>
+      {context && <div class="record__context">{context}</div>}
+      <div class="record__head">
+        <h3 class="record__label">{r.label || r.salesforceId || r.conversionId || "Unnamed record"}</h3>
+        <StatusBadge record={r.status} />
+        {r.action && <span class="record__action">{ACTION[r.action] ?? r.action}</span>}
+      </div>
+      {r.reason && (
+        <p class="record__reason">
+          <strong>{r.reason.message}</strong>
+          {r.reason.explanation && <span class="record__explanation"> — {r.reason.explanation}</span>}
+          {r.reason.detail && <span class="record__detail">{r.reason.detail}</span>}
+        </p>
+      )}
+      {err && (
+        <p class="record__sf-error">
+          <span class="record__sf-error-label">Salesforce said: </span>
+          {err.statusCode && <code>{err.statusCode}</code>} {err.message}
+          {err.fields?.length ? <span> (fields: {err.fields.join(", ")})</span> : null}
+        </p>
+      )}
+      <dl class="record__facts">
+        <div>
+          <dt>Salesforce ID</dt>
+          <dd>
+            {sfUrl ? (
+              <a class="mono" href={sfUrl} target="_blank" rel="noopener noreferrer">
+                {r.salesforceId}
+                <span class="visually-hidden"> (opens Salesforce in a new tab)</span>
+              </a>
+            ) : (
+              <span class="mono">{r.salesforceId ?? "—"}</span>
+            )}
+            {r.salesforceObject && <span class="record__object"> {r.salesforceObject}</span>}
+          </dd>
+        </div>
+        <div>
+          <dt>Conversion ID</dt>
+          <dd class="mono">{r.conversionId ?? "—"}</dd>
+        </div>
+        <div>
+          <dt>Created in Salesforce</dt>
+          <dd>
+            <LocalTime iso={r.externalCreatedAt} />
+          </dd>
+        </div>
+        <div>
+          <dt>Updated in Salesforce</dt>
+          <dd>
+            <LocalTime iso={r.externalUpdatedAt} />
+          </dd>
+        </div>
+      </dl>
+      <Changes changes={r.changes} />
+    </li>
+  );
+}

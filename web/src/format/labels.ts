@@ -1,0 +1,59 @@
+import type { Direction, ObjectType, RecordStatus, RunStatus } from "../api/types";
+
+// Wording from the help article; keep it exact.
+
+export const RUN_STATUS: Record<RunStatus, string> = {
+  in_progress: "In progress",
+  completed: "Completed",
+  failed: "Failed",
+};
+
+export const RECORD_STATUS: Record<RecordStatus, string> = {
+  success: "Success",
+  skipped: "Skipped",
+  failed: "Failed",
+};
+
+export const DIRECTION: Record<Direction, string> = {
+  inbound: "Inbound (Salesforce → Conversion)",
+  outbound: "Outbound (Conversion → Salesforce)",
+};
+
+export const OBJECT_TYPES: [ObjectType, string][] = [
+  ["contact", "Contacts"],
+  ["company", "Companies"],
+  ["opportunity", "Opportunities"],
+  ["opportunity_contact_role", "Opportunity contact roles"],
+  ["event", "Events"],
+];
+
+export const COUNT_LABELS = [
+  ["created", "Created"],
+  ["updated", "Updated"],
+  ["deleted", "Deleted"],
+  ["skipped", "Skipped"],
+  ["failed", "Failed"],
+] as const;
+
+export const ACTION: Record<string, string> = {
+  created: "Created",
+  updated: "Updated",
+  deleted: "Deleted",
+};
+
+export const KIND: Record<string, string> = {
+  backfill: "First sync (backfill)",
+  incremental: "Scheduled sync",
+  push: "Push",
+  retry: "Retry of failed records",
+};
+
+export const OBJECT_LABEL: Record<string, string> = Object.fromEntries(OBJECT_TYPES);
+
+/** "What it means" for a whole-run failure, from the article; the API sends message and action. */
+export const FAILURE_MEANING: Record<string, string> = {
+  authentication_failure: "Conversion couldn’t authenticate with Salesforce.",
+  insufficient_permissions: "The integration user lacks permission to read this record type.",
+  api_limit_exceeded: "Salesforce’s daily API limit has been reached.",
+  unknown_error: "An unexpected error occurred while processing the sync.",
+};

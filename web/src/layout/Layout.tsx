@@ -1,0 +1,66 @@
+import type { ComponentChildren } from "preact";
+import { useEffect, useRef } from "preact/hooks";
+import { PATHS, route } from "../app/routes";
+import { Tabs, tabId } from "../components/Tabs/Tabs";
+import { loc } from "../router/router";
+import { session } from "../state/session";
+import "./Layout.css";
+
+const SECTIONS = [
+  { key: "overview", label: "Overview", href: PATHS.overview },
+  { key: "activity", label: "Sync activity", href: PATHS.activity },
+  { key: "history", label: "Record history", href: PATHS.history },
+];
+
+const TITLES: Record<string, string> = {
+  overview: "Overview",
+  activity: "Sync activity",
+  run: "Sync run",
+  history: "Record history",
+  not_found: "Page not found",
+};
+
+/** Settings → CRM & Syncing: the header and section tabs around every page. */
+export function Layout({ children }: { children: ComponentChildren }) {
+  const name = route.value.name;
+  const section = name === "run" ? "activity" : name;
+  const path = loc.value.path;
+
+  const first = useRef(true);
+  useEffect(() => {
+    document.title = `${TITLES[name] ?? "CRM & Syncing"} · CRM & Syncing · Conversion`;
+    // After a link changes the page, move focus to the new page's heading so keyboard and screen
+    // reader users start there (the first load starts at the top as usual); tabs keep their own
+    // focus so arrow keys keep working.
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    if (!document.activeElement?.closest('[role="tablist"]')) {
+      // A page still loading has no heading yet; its main region takes focus instead.
+      (document.getElementById("page-title") ?? document.getElementById("main"))?.focus();
+    }
+  }, [path]);
+
+  return (
+    <div class="layout">
+      <header class="layout__header">
+        <nav aria-label="Breadcrumb" class="layout__crumbs">
+          <span>Settings</span>
+          <span aria-hidden="true"> → </span>
+          <span aria-current="page">CRM &amp; Syncing</span>
+        </nav>
+        <div class="layout__titlebar">
+          <h1>CRM &amp; Syncing</h1>
+          {session.value && <p class="layout__workspace">{session.value.workspace.name}</p>}
+        </div>
+      </header>
+      <Tabs label="CRM & Syncing" items={SECTIONS} selected={section} panelId="section-panel" idPrefix="section" />
+      <main id="main" tabIndex={-1}>
+        <div id="section-panel" role="tabpanel" aria-labelledby={tabId("section", section)}>
+          {children}
+        </div>
+      </main>
+    </div>
+  );
+}

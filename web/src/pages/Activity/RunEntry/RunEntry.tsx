@@ -1,0 +1,49 @@
+import type { Run } from "../../../api/types";
+import { PATHS } from "../../../app/routes";
+import { Counts } from "../../../components/Counts/Counts";
+import { LocalTime } from "../../../components/LocalTime/LocalTime";
+import { StatusBadge } from "../../../components/StatusBadge/StatusBadge";
+import { formatDuration } from "../../../format/duration";
+import { navigate } from "../../../router/router";
+import "./RunEntry.css";
+
+const DIR_SHORT = { inbound: "Salesforce → Conversion", outbound: "Conversion → Salesforce" };
+
+/** One run (batch) in Sync activity, as the article lists it: what, status, counts, duration, time, View. */
+export function RunEntry({ run }: { run: Run }) {
+  const titleId = `run-${run.id}-title`;
+  const href = PATHS.run(run.id);
+  // The article calls it a button; a modified click still opens the run in a new tab like a link would.
+  const open = (e: MouseEvent) => {
+    if (e.metaKey || e.ctrlKey || e.shiftKey) window.open(href, "_blank", "noopener");
+    else navigate(href);
+  };
+  return (
+    <li class="run-entry">
+      <div class="run-entry__head">
+        <h3 id={titleId} class="run-entry__title">
+          {run.description}
+        </h3>
+        <StatusBadge run={run.status} />
+      </div>
+      <p class="meta run-entry__meta">
+        <span>{DIR_SHORT[run.direction] ?? run.direction}</span>
+        <span>
+          <span class="meta__label">Started </span>
+          <LocalTime iso={run.startedAt} />
+        </span>
+        <span>
+          <span class="meta__label">Duration </span>
+          {formatDuration(run.status === "in_progress" ? null : run.durationMs)}
+        </span>
+      </p>
+      <Counts counts={run.counts} />
+      {run.failure && <p class="run-entry__failure">{run.failure.message}</p>}
+      <div class="run-entry__actions">
+        <button type="button" class="btn btn--secondary btn--small" onClick={open} aria-describedby={titleId}>
+          View
+        </button>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,47 @@
+import { computed } from "@preact/signals";
+import type { Direction, ObjectType } from "../../api/types";
+import { OBJECT_TYPES } from "../../format/labels";
+import { dayToIso } from "../../format/time";
+import { query } from "../../router/router";
+
+// The Sync activity filters live in the URL (?direction=&objectType=&from=&to=), so Back and shared
+// links reproduce the view. Unknown values are ignored rather than sent to the API.
+
+export interface ActivityFilters {
+  direction: Direction | null;
+  objectType: ObjectType | null;
+  from: string | null;
+  to: string | null;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const day = (v: string | null) => (v && DAY.test(v) ? v : null);
+
+export const filters = computed<ActivityFilters>(() => {
+  const q = query.value;
+  const d = q.get("direction");
+  const o = q.get("objectType");
+  return {
+    direction: d === "inbound" || d === "outbound" ? d : null,
+    objectType: OBJECT_TYPES.some(([k]) => k === o) ? (o as ObjectType) : null,
+    from: day(q.get("from")),
+    to: day(q.get("to")),
+  };
+});
+
+export const filtersKey = computed(() => JSON.stringify(filters.value));
+export const isFiltered = computed(() => Object.values(filters.value).some(Boolean));
+export const rangeInverted = computed(() => {
+  const { from, to } = filters.value;
+  return Boolean(from && to && from > to);
+});
+
+/** The runs endpoint's query: dates become the ISO instants that bound those local days. */
+export function runsQuery(f: ActivityFilters) {
+  return {
+    direction: f.direction,
+    objectType: f.objectType,
+    from: f.from ? dayToIso(f.from) : null,
+    to: f.to ? dayToIso(f.to, true) : null,
+  };
+}

@@ -1,0 +1,61 @@
+import { useEffect } from "preact/hooks";
+import type { RunRecord } from "../../api/types";
+import { PATHS } from "../../app/routes";
+import { EmptyState } from "../../components/EmptyState/EmptyState";
+import { LoadMore } from "../../components/LoadMore/LoadMore";
+import { LocalTime } from "../../components/LocalTime/LocalTime";
+import { Notice } from "../../components/Notice/Notice";
+import { RecordItem } from "../../components/RecordItem/RecordItem";
+import { Skeleton } from "../../components/Skeleton/Skeleton";
+import { Link } from "../../router/Link";
+import { connection } from "../../state/connection";
+import { cursor, error, loadMore, moreError, moreLoading, mountHistory, phase, q, records, runsById, search } from "./model";
+import { SearchForm } from "./SearchForm/SearchForm";
+
+function RunContext({ record }: { record: RunRecord }) {
+  const run = runsById.value[record.runId];
+  return (
+    <>
+      <Link href={PATHS.run(record.runId)}>{run?.description ?? "View run"}</Link>
+      {run && <LocalTime iso={run.startedAt} />}
+    </>
+  );
+}
+
+function Results() {
+  if (phase.value === "idle") return null;
+  if (phase.value === "error") return <Notice tone="error" title={error.value ?? ""} onRetry={() => search(q.value)} />;
+  if (phase.value === "loading") return <Skeleton kind="record" rows={3} />;
+  if (!records.value.length) {
+    return (
+      <EmptyState title="No sync history for this record">
+        Check the Salesforce ID or email. Records appear here once a sync has touched them.
+      </EmptyState>
+    );
+  }
+  const instanceUrl = connection.value?.instanceUrl ?? null;
+  return (
+    <>
+      <ul class="plain" aria-label={`Sync history for ${q.value}`}>
+        {records.value.map((r) => (
+          <RecordItem key={r.id} record={r} instanceUrl={instanceUrl} context={<RunContext record={r} />} />
+        ))}
+      </ul>
+      <LoadMore hasMore={!!cursor.value} loading={moreLoading.value} error={moreError.value} onLoad={loadMore} />
+    </>
+  );
+}
+
+/** Record history: one Salesforce record or email, every run that touched it and why. */
+export function HistoryPage() {
+  useEffect(mountHistory, []);
+  return (
+    <section aria-labelledby="page-title">
+      <h2 id="page-title" tabIndex={-1}>
+        Record history
+      </h2>
+      <SearchForm />
+      <Results />
+    </section>
+  );
+}

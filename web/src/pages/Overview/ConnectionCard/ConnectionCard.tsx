@@ -1,0 +1,72 @@
+import type { Connection } from "../../../api/types";
+import { LocalTime } from "../../../components/LocalTime/LocalTime";
+import { Notice } from "../../../components/Notice/Notice";
+import { Skeleton } from "../../../components/Skeleton/Skeleton";
+import { connection, connectionError, loadConnection } from "../../../state/connection";
+import { authorize, startAuthorize } from "../model";
+import { SyncNow } from "./SyncNow";
+
+const STATUS: Record<Connection["status"], [string, string]> = {
+  connected: ["Connected", "success"],
+  not_connected: ["Not connected", "skipped"],
+  needs_reconnect: ["Needs reconnect", "failed"],
+};
+
+export function ConnectionCard() {
+  const c = connection.value;
+  if (!c) {
+    if (connectionError.value) return <Notice tone="error" title={connectionError.value} onRetry={loadConnection} />;
+    return <Skeleton kind="card" rows={1} />;
+  }
+  const [label, tone] = STATUS[c.status] ?? [c.status, "skipped"];
+  const a = authorize.value;
+  const connected = c.status !== "not_connected";
+  return (
+    <section class="card" aria-labelledby="connection-title">
+      <div class="card__head">
+        <h2 id="connection-title">Salesforce connection</h2>
+        <span class={`badge badge--${tone}`}>
+          <span class="badge__icon" aria-hidden="true" />
+          {label}
+        </span>
+      </div>
+      {c.status === "needs_reconnect" && (
+        <Notice tone="warning" title="Conversion can no longer sign in to your Salesforce org.">
+          <p>Syncing is stopped until you reconnect. Reconnect Salesforce with a user that can access the org.</p>
+        </Notice>
+      )}
+      {connected ? (
+        <dl class="facts">
+          <div>
+            <dt>Org ID</dt>
+            <dd class="mono">{c.orgId ?? "—"}</dd>
+          </div>
+          <div>
+            <dt>Username</dt>
+            <dd>{c.username ?? "—"}</dd>
+          </div>
+          <div>
+            <dt>Connected</dt>
+            <dd>
+              <LocalTime iso={c.connectedAt} />
+            </dd>
+          </div>
+        </dl>
+      ) : (
+        <p>Connect your Salesforce org to sync contacts, companies, opportunities and events with Conversion.</p>
+      )}
+      {a.phase === "error" && <Notice tone="error" title={`Could not start the Salesforce sign-in: ${a.message}`} />}
+      <div class="card__actions">
+        <button
+          type="button"
+          class={connected && c.status === "connected" ? "btn btn--secondary" : "btn"}
+          onClick={startAuthorize}
+          aria-disabled={a.phase === "pending" ? "true" : undefined}
+        >
+          {a.phase === "pending" ? "Opening Salesforce…" : connected ? "Reconnect Salesforce" : "Connect Salesforce"}
+        </button>
+        {c.status === "connected" && <SyncNow />}
+      </div>
+    </section>
+  );
+}

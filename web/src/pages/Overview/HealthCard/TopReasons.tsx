@@ -1,0 +1,36 @@
+import type { TopReason } from "../../../api/health";
+import { RECORD_STATUS } from "../../../format/labels";
+
+const fmt = new Intl.NumberFormat();
+
+/** Skipped and failed records grouped by message, biggest first, each with what it means and what to do. */
+export function TopReasons({ reasons }: { reasons: TopReason[] }) {
+  if (!reasons.length) {
+    return <p class="health__none">No skipped or failed records in the last 24 hours.</p>;
+  }
+  return (
+    <div class="health__reasons">
+      <h3>Top reasons</h3>
+      <ul class="plain">
+        {reasons.map((r) => (
+          <li key={`${r.direction}-${r.status}-${r.code}`} class={`reason reason--${r.status ?? "other"}`}>
+            <p class="reason__head">
+              <strong>{r.message}</strong>
+              <span class="reason__count">
+                {fmt.format(r.count)} {r.count === 1 ? "record" : "records"}
+                {r.status && ` · ${RECORD_STATUS[r.status]}`}
+              </span>
+            </p>
+            {r.explanation && <p class="reason__text">{r.explanation}</p>}
+            {r.action && (
+              <p class="reason__text">
+                <strong>What to do: </strong>
+                {r.action}
+              </p>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
