@@ -1,5 +1,6 @@
 import { useEffect } from "preact/hooks";
 import { PATHS } from "../../app/routes";
+import { ActivityHelp } from "../../components/Help/ActivityHelp";
 import { Tabs, tabId } from "../../components/Tabs/Tabs";
 import { DIRECTION } from "../../format/labels";
 import { timeZone } from "../../format/time";
@@ -34,6 +35,7 @@ export function ActivityPage() {
         Every sync between Conversion and Salesforce, newest first. Times are when each sync ran, shown in your time
         zone ({timeZone}).
       </p>
+      <ActivityHelp />
       <Tabs label="Direction" items={tabs} selected={selected} panelId="activity-panel" idPrefix="direction" />
       <div id="activity-panel" role="tabpanel" aria-labelledby={tabId("direction", selected)}>
         <Filters />

@@ -15,8 +15,17 @@ const STATUS: Record<Connection["status"], [string, string]> = {
 export function ConnectionCard() {
   const c = connection.value;
   if (!c) {
-    if (connectionError.value) return <Notice tone="error" title={connectionError.value} onRetry={loadConnection} />;
-    return <Skeleton kind="card" rows={1} />;
+    // The frame is drawn while loading so the cards below do not move when the data arrives.
+    return (
+      <section class="card" aria-labelledby="connection-title">
+        <h2 id="connection-title">Salesforce connection</h2>
+        {connectionError.value ? (
+          <Notice tone="error" title={connectionError.value} onRetry={loadConnection} />
+        ) : (
+          <Skeleton kind="connection" rows={1} bare />
+        )}
+      </section>
+    );
   }
   const [label, tone] = STATUS[c.status] ?? [c.status, "skipped"];
   const a = authorize.value;

@@ -43,7 +43,7 @@ export function HealthCard() {
         </Link>
       </div>
       {!h && healthError.value && <Notice tone="error" title={healthError.value} onRetry={loadHealth} />}
-      {!h && !healthError.value && <Skeleton kind="card" rows={1} />}
+      {!h && !healthError.value && <Skeleton kind="health" rows={1} bare />}
       {h && (
         <>
           <div class="health__grid">

@@ -1,6 +1,7 @@
 import { apiUrl } from "../../../api/client";
 import { PATHS } from "../../../app/routes";
 import { EmptyState } from "../../../components/EmptyState/EmptyState";
+import { RecordHelp } from "../../../components/Help/RecordHelp";
 import { LoadMore } from "../../../components/LoadMore/LoadMore";
 import { Notice } from "../../../components/Notice/Notice";
 import { RecordItem } from "../../../components/RecordItem/RecordItem";
@@ -75,6 +76,7 @@ export function RecordList({ runId }: { runId: string }) {
           Download CSV
         </a>
       </div>
+      <RecordHelp />
       <Tabs label="Record status" items={tabs} selected={selected} panelId="records-panel" idPrefix="record-status" />
       <div id="records-panel" role="tabpanel" aria-labelledby={tabId("record-status", selected)}>
         <Body runId={runId} />
