@@ -56,6 +56,12 @@ describe("web build", () => {
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   });
 
+  it("ships the CSP header rules for Workers Static Assets", () => {
+    const headers = readFileSync(join(outDir, "_headers"), "utf8");
+    expect(headers).toMatch(/^\/\*\n\s+Content-Security-Policy: default-src 'self'/m);
+    expect(headers).not.toMatch(/unsafe-inline|unsafe-eval/);
+  });
+
   it("loads no fonts, images or styles from other origins", () => {
     for (const p of files(outDir).filter((f) => f.endsWith(".css"))) {
       const css = readFileSync(p, "utf8");
