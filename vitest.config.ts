@@ -28,6 +28,8 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "workers",
+            // One fake org serves every file; files take turns so one file's reset never hits another's sync.
+            fileParallelism: false,
             include: ["worker/**/*.test.ts", "test/workers/**/*.test.ts"],
             setupFiles: ["./test/workers/apply-migrations.ts"],
             globalSetup: ["./test/global-setup.ts"],

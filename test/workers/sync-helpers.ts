@@ -1,0 +1,110 @@
+import { env } from "cloudflare:workers";
+import { expect, inject } from "vitest";
+import { connectWorkspace } from "./connect";
+import { call, jsonInit, newWorkspace } from "./helpers";
+
+export const fakeUrl = () => inject("fakeOrgUrl");
+
+/** Talks to the fake org's admin endpoints (reset, faults, records, call log) over HTTP. */
+export async function fake<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${fakeUrl()}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`fake ${method} ${path} → ${res.status}: ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+export async function resetFake(opts: { counts?: Record<string, number>; defects?: boolean; seed?: number } = {}) {
+  await fake("POST", "/__fake/reset", { seed: 7, defects: false, counts: {}, ...opts });
+}
+
+/** A workspace connected to the fake org, with settings patched as given. */
+export async function connectedWorkspace(settings?: Record<string, unknown>) {
+  const ws = await newWorkspace();
+  await connectWorkspace(ws, fakeUrl());
+  if (settings) {
+    const res = await call("/api/v1/settings", jsonInit("PATCH", settings, ws.auth));
+    expect(res.status, await res.clone().text()).toBe(200);
+  }
+  return ws;
+}
+
+/** Only these objects sync (keeps a test about one object from waiting on the others). */
+export function onlyObjects(...enabled: string[]) {
+  const all = ["Account", "Lead", "Contact", "Opportunity", "OpportunityContactRole", "Conversion_Event__c"];
+  return { objects: Object.fromEntries(all.map((o) => [o, { enabled: enabled.includes(o) }])) };
+}
+
+/** "Sync now", then waits until the cycle has run through every object (no lease held, nothing in progress). */
+export async function syncNow(ws: { id: string; auth: Record<string, string> }, timeoutMs = 120_000) {
+  const res = await call("/api/v1/sync/inbound", { method: "POST", headers: ws.auth });
+  expect(res.status, await res.clone().text()).toBe(202);
+  await settle(ws.id, timeoutMs);
+  return (await res.json()) as { queued: string[] };
+}
+
+export async function settle(workspaceId: string, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const busy = await env.DB.prepare(
+      `SELECT (SELECT count(*) FROM sync_state WHERE workspace_id = ?1 AND lease_owner IS NOT NULL)
+            + (SELECT count(*) FROM runs WHERE workspace_id = ?1 AND status = 'in_progress') AS n`,
+    )
+      .bind(workspaceId)
+      .first<{ n: number }>();
+    if (busy?.n === 0) return;
+    if (Date.now() > deadline) throw new Error(`workspace ${workspaceId} did not settle in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface RunRowLite {
+  id: string;
+  salesforce_object: string;
+  kind: string;
+  status: string;
+  created: number;
+  updated: number;
+  deleted: number;
+  skipped: number;
+  failed: number;
+  failure_code: string | null;
+  failure_detail: string | null;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+}
+
+export async function runsOf(workspaceId: string, direction = "inbound"): Promise<RunRowLite[]> {
+  const { results } = await env.DB.prepare("SELECT * FROM runs WHERE workspace_id = ? AND direction = ? ORDER BY started_at, id")
+    .bind(workspaceId, direction)
+    .all<RunRowLite>();
+  return results;
+}
+
+/** The invariant of every test: each run's counts equal its records by action and status. */
+export async function expectCountsMatchRecords(workspaceId: string) {
+  const { results } = await env.DB.prepare(
+    `SELECT r.id, r.created, r.updated, r.deleted, r.skipped, r.failed,
+       (SELECT count(*) FROM run_records x WHERE x.run_id = r.id AND x.status = 'success' AND x.action = 'created') AS c,
+       (SELECT count(*) FROM run_records x WHERE x.run_id = r.id AND x.status = 'success' AND x.action = 'updated') AS u,
+       (SELECT count(*) FROM run_records x WHERE x.run_id = r.id AND x.status = 'success' AND x.action = 'deleted') AS d,
+       (SELECT count(*) FROM run_records x WHERE x.run_id = r.id AND x.status = 'skipped') AS s,
+       (SELECT count(*) FROM run_records x WHERE x.run_id = r.id AND x.status = 'failed') AS f
+     FROM runs r WHERE r.workspace_id = ?`,
+  )
+    .bind(workspaceId)
+    .all<Record<string, number | string>>();
+  for (const r of results) {
+    expect({ id: r.id, counts: [r.created, r.updated, r.deleted, r.skipped, r.failed] }).toEqual({ id: r.id, counts: [r.c, r.u, r.d, r.s, r.f] });
+  }
+  return results.length;
+}
+
+export async function recordsOf(runId: string) {
+  const { results } = await env.DB.prepare("SELECT * FROM run_records WHERE run_id = ? ORDER BY seq").bind(runId).all<Record<string, unknown>>();
+  return results;
+}
