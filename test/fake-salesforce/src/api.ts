@@ -1,0 +1,87 @@
+// The gate in front of every /services/data/vNN.0 call, in the order Salesforce applies things:
+// injected outages, then the session, then the daily limit; each admitted call counts toward
+// the daily usage, and every answer carries Sforce-Limit-Info.
+import type { CallEntry } from "./calls";
+import { ApiError, errorResponse, notFound } from "./http";
+import { bearer } from "./oauth";
+import { collectionsRoute } from "./routes/collections";
+import type { ApiContext } from "./routes/context";
+import { limitsRoute, resourcesRoute } from "./routes/meta";
+import { queryRoute } from "./routes/query";
+import { sobjectRoute } from "./routes/sobject";
+import type { Org } from "./state";
+import { parseVersion, versionsResponse } from "./versions";
+
+async function dispatch(ctx: ApiContext): Promise<Response> {
+  const [first, second] = ctx.segments;
+  switch (first) {
+    case undefined:
+    case "":
+      ctx.log.kind = "resources";
+      return resourcesRoute(ctx);
+    case "query":
+    case "queryAll":
+      return queryRoute(ctx);
+    case "limits":
+      ctx.log.kind = "limits";
+      return limitsRoute(ctx);
+    case "sobjects":
+      return sobjectRoute(ctx);
+    case "composite":
+      if (second === "sobjects") return collectionsRoute(ctx);
+  }
+  throw notFound();
+}
+
+/** The kind logged before a route refines it, so refused calls are still recognisable. */
+function kindOf(segments: string[]): string {
+  const [first, second] = segments;
+  if (first === "query" || first === "queryAll") return second ? "queryMore" : first;
+  if (first === "composite") return "collections";
+  if (first === "sobjects") return "sobject";
+  return first ? first : "resources";
+}
+
+function gate(org: Org, request: Request): Response | null {
+  const f = org.faults;
+  if (f.http503 > 0) {
+    f.http503--;
+    return errorResponse(503, [{ message: "Server temporarily unavailable. Please try again later.", errorCode: "SERVER_UNAVAILABLE" }]);
+  }
+  if (f.http500 > 0) {
+    f.http500--;
+    return errorResponse(500, [{ message: "An unexpected error occurred. Please include this ErrorId if you contact support: 1837294710-41822 (-1284929184)", errorCode: "UNKNOWN_EXCEPTION" }]);
+  }
+  const token = bearer(request);
+  if (!token || !org.tokens.isValidAccess(token, org.clock.now())) {
+    return errorResponse(401, [{ message: "Session expired or invalid", errorCode: "INVALID_SESSION_ID" }]);
+  }
+  if (f.limitReached || org.usage.used >= org.config.dailyLimit) {
+    return errorResponse(403, [{ message: "TotalRequests Limit exceeded.", errorCode: "REQUEST_LIMIT_EXCEEDED" }]);
+  }
+  org.usage.used++;
+  return null;
+}
+
+/** Handles /services/data and everything below it. */
+export async function handleApi(org: Org, request: Request, url: URL): Promise<Response> {
+  const parts = url.pathname.split("/").slice(3);
+  if (parts.length === 0 || (parts.length === 1 && parts[0] === "")) return versionsResponse();
+  const log: CallEntry = { method: request.method, path: url.pathname + url.search, kind: kindOf(parts.slice(1)), status: 0, at: new Date(org.clock.now()).toISOString() };
+  const version = parseVersion(parts[0]);
+  let response: Response;
+  try {
+    if (!version) throw notFound();
+    response = gate(org, request) ?? (await dispatch({ org, request, url, version, segments: parts.slice(1), log }));
+  } catch (e) {
+    if (e instanceof ApiError) response = errorResponse(e.status, e.errors);
+    else {
+      console.error("fake-salesforce: unexpected error", e);
+      response = errorResponse(500, [{ message: `An unexpected error occurred: ${(e as Error).message}`, errorCode: "UNKNOWN_EXCEPTION" }]);
+    }
+  }
+  response.headers.set("Sforce-Limit-Info", `api-usage=${org.usage.used}/${org.config.dailyLimit}`);
+  log.status = response.status;
+  org.calls.add(log);
+  return response;
+}

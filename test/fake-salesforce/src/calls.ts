@@ -1,0 +1,33 @@
+// The call log tests read through GET /__fake/calls: one entry per request to the org.
+export interface CallEntry {
+  method: string;
+  path: string;
+  kind: string;
+  status: number;
+  at: string;
+  object?: string;
+  query?: string;
+  batchSize?: number;
+  records?: number;
+  op?: string;
+}
+
+export interface CallLog {
+  add(entry: CallEntry): void;
+  list(): CallEntry[];
+  clear(): void;
+}
+
+export function createCallLog(max = 20_000): CallLog {
+  let entries: CallEntry[] = [];
+  return {
+    add(entry) {
+      entries.push(entry);
+      if (entries.length > max) entries = entries.slice(-max);
+    },
+    list: () => entries,
+    clear() {
+      entries = [];
+    },
+  };
+}

@@ -1,0 +1,104 @@
+// Faults tests switch on through POST /__fake/faults. Counters (http500, http503, times) count down
+// per call; the one-shot actions (expire tokens, revoke refresh tokens, expire locators) act at once.
+import { normalizeId } from "./ids";
+import { objectByName } from "./schema";
+
+export type Unreadable = "INSUFFICIENT_ACCESS" | "INVALID_TYPE";
+
+export interface RecordErrorRule {
+  id?: string;
+  email?: string;
+  statusCode: string;
+  message?: string;
+  fields?: string[];
+  /** Remaining failing attempts; undefined fails forever. */
+  times?: number;
+}
+
+export interface PagingMutation {
+  object: string;
+  everyNPages: number;
+  count: number;
+  pagesServed: number;
+}
+
+export interface Faults {
+  latencyMs: number;
+  http500: number;
+  http503: number;
+  limitReached: boolean;
+  unreadable: Map<string, Unreadable>;
+  recordErrors: RecordErrorRule[];
+  mutateDuringPaging: PagingMutation | null;
+}
+
+export interface OneShots {
+  expireAccessTokens: boolean;
+  revokeRefreshTokens: boolean;
+  expireLocators: boolean;
+}
+
+export const createFaults = (): Faults => ({
+  latencyMs: 0, http500: 0, http503: 0, limitReached: false, unreadable: new Map(), recordErrors: [], mutateDuringPaging: null,
+});
+
+const canonical = (name: string) => objectByName(name)?.name ?? name;
+
+/** Merges a POST /__fake/faults body into the current faults; returns the one-shot actions it asked for. */
+export function mergeFaults(f: Faults, body: Record<string, any>): OneShots {
+  if (typeof body.latencyMs === "number") f.latencyMs = Math.max(0, body.latencyMs);
+  if (typeof body.http500 === "number") f.http500 = Math.max(0, body.http500);
+  if (typeof body.http503 === "number") f.http503 = Math.max(0, body.http503);
+  if (typeof body.limitReached === "boolean") f.limitReached = body.limitReached;
+  const u = body.unreadable;
+  if (u && typeof u === "object") {
+    // Either {object: "Lead", errorCode: "..."} or a map {Lead: "INVALID_TYPE"}.
+    const entries: [string, unknown][] = typeof u.object === "string" ? [[u.object, u.errorCode ?? "INSUFFICIENT_ACCESS"]] : Object.entries(u);
+    for (const [name, code] of entries) {
+      if (code === null || code === false) f.unreadable.delete(canonical(name));
+      else f.unreadable.set(canonical(name), code === "INVALID_TYPE" ? "INVALID_TYPE" : "INSUFFICIENT_ACCESS");
+    }
+  }
+  if (Array.isArray(body.recordErrors)) {
+    for (const r of body.recordErrors) {
+      f.recordErrors.push({
+        id: r.id ? normalizeId(r.id) ?? r.id : undefined, email: r.email?.toLowerCase(), statusCode: r.statusCode ?? "UNKNOWN_EXCEPTION",
+        message: r.message, fields: r.fields, times: typeof r.times === "number" ? r.times : undefined,
+      });
+    }
+  }
+  const m = body.mutateDuringPaging;
+  if (m === null) f.mutateDuringPaging = null;
+  else if (m && typeof m === "object") {
+    f.mutateDuringPaging = { object: canonical(m.object ?? "Lead"), everyNPages: Math.max(1, m.everyNPages ?? 1), count: Math.max(1, m.count ?? 1), pagesServed: 0 };
+  }
+  return { expireAccessTokens: !!body.expireAccessTokens, revokeRefreshTokens: !!body.revokeRefreshTokens, expireLocators: !!body.expireLocators };
+}
+
+export function faultsJson(f: Faults): Record<string, unknown> {
+  return { ...f, unreadable: Object.fromEntries(f.unreadable) };
+}
+
+const DEFAULT_MESSAGES: Record<string, string> = {
+  REQUIRED_FIELD_MISSING: "Required fields are missing: [LastName]",
+  INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST: "Lead Source: bad value for restricted picklist field: Unknown",
+  STRING_TOO_LONG: "Last Name: data value too large: (value truncated) (max length=80)",
+  FIELD_CUSTOM_VALIDATION_EXCEPTION: "Record doesn't meet the validation rule of this org",
+  INVALID_CROSS_REFERENCE_KEY: "invalid cross reference id",
+  DUPLICATES_DETECTED: "Use one of these records?",
+  INSUFFICIENT_ACCESS_OR_READONLY: "insufficient access rights on object id",
+  ENTITY_IS_DELETED: "entity is deleted",
+};
+
+/** The injected error for a write to this record, if a rule matches; each match uses up one attempt. */
+export function takeRecordError(f: Faults, id: string | null, emails: unknown[]): { statusCode: string; message: string; fields: string[] } | null {
+  const lower = emails.filter((e): e is string => typeof e === "string").map((e) => e.toLowerCase());
+  const i = f.recordErrors.findIndex((r) => (r.id && r.id === id) || (r.email && lower.includes(r.email)));
+  if (i < 0) return null;
+  const rule = f.recordErrors[i];
+  if (rule.times !== undefined && --rule.times <= 0) f.recordErrors.splice(i, 1);
+  const message = rule.message ?? (rule.statusCode === "UNABLE_TO_LOCK_ROW"
+    ? `unable to obtain exclusive access to this record or 1 records: ${id ?? ""}`
+    : DEFAULT_MESSAGES[rule.statusCode] ?? "An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)");
+  return { statusCode: rule.statusCode, message, fields: rule.fields ?? [] };
+}

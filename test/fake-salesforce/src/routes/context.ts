@@ -1,0 +1,15 @@
+// What every data API route receives.
+import type { CallEntry } from "../calls";
+import type { Org } from "../state";
+
+export interface ApiContext {
+  org: Org;
+  request: Request;
+  url: URL;
+  /** "62.0" */
+  version: string;
+  /** The path below /services/data/vNN.0, split: ["sobjects", "Lead", "describe"]. */
+  segments: string[];
+  /** The call-log entry of this request; routes fill in kind, object and counts. */
+  log: CallEntry;
+}
