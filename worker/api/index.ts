@@ -4,7 +4,9 @@ import { createBaseApp, createRouter } from "../app";
 import { requireWorkspace } from "../auth/middleware";
 import { createAdminRouter } from "./admin/admin.index";
 import { ApiError } from "./errors";
+import { createHealthRouter } from "./health/health.index";
 import { registerOpenApi } from "./openapi";
+import { createRunsRouter } from "./runs/runs.index";
 import { createLaunchRouter, createSessionsRouter } from "./sessions/sessions.index";
 import { createSettingsRouter } from "./settings/settings.index";
 
@@ -30,6 +32,8 @@ export function createApp() {
   workspaceScoped.use("*", requireWorkspace());
   workspaceScoped.route("/", createSessionsRouter());
   workspaceScoped.route("/", createSettingsRouter());
+  workspaceScoped.route("/", createRunsRouter());
+  workspaceScoped.route("/", createHealthRouter());
   v1.route("/", workspaceScoped);
 
   registerOpenApi(app);

@@ -40,7 +40,7 @@ function reset(env: FakeEnv, body: Record<string, any>): Org {
   }));
 }
 
-/** Admin writes trust the caller: read-only fields may be set, nothing but types is checked. */
+// Admin writes trust the caller: read-only fields may be set, nothing but types is checked.
 function fieldsOf(def: ObjectDef, input: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input)) {
@@ -99,8 +99,16 @@ async function records(org: Org, request: Request, url: URL): Promise<Response> 
   return bad("method not allowed", 405);
 }
 
-/** Handles /__fake/*. */
+/** Handles /__fake/*; a malformed admin call answers 400 {error}. */
 export async function handleAdmin(org: Org, env: FakeEnv, request: Request, url: URL): Promise<Response> {
+  try {
+    return await admin(org, env, request, url);
+  } catch (e) {
+    return bad((e as Error).message);
+  }
+}
+
+async function admin(org: Org, env: FakeEnv, request: Request, url: URL): Promise<Response> {
   const [, , resource] = url.pathname.split("/");
   const method = request.method;
   const body = async () => (method === "GET" || method === "DELETE" ? {} : ((await request.json().catch(() => ({}))) as Record<string, any>));

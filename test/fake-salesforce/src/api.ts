@@ -33,7 +33,7 @@ async function dispatch(ctx: ApiContext): Promise<Response> {
   throw notFound();
 }
 
-/** The kind logged before a route refines it, so refused calls are still recognisable. */
+// The kind logged before a route refines it, so refused calls are still recognisable.
 function kindOf(segments: string[]): string {
   const [first, second] = segments;
   if (first === "query" || first === "queryAll") return second ? "queryMore" : first;

@@ -24,10 +24,8 @@ export interface Audit {
   deleted?: boolean;
 }
 
-/**
- * A row of defaults (false for checkboxes, picklist defaults). It goes through JSON.parse because
- * V8 then lays its fields out in-object, and spreading such an object is a fast, compact copy.
- */
+// A row of defaults (false for checkboxes, picklist defaults). It goes through JSON.parse because
+// V8 then lays its fields out in-object, and spreading such an object is a fast, compact copy.
 function template(def: ObjectDef): Record<string, unknown> {
   let t = TEMPLATES.get(def);
   if (!t) {

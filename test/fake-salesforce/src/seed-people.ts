@@ -34,8 +34,8 @@ export function createPeople(rnd: Random, defects: boolean): PeopleFactory {
       const unicode = defects && rnd.chance(0.08);
       let first: string | null = rnd.pick(unicode ? UNICODE_FIRST_NAMES : FIRST_NAMES);
       const last = rnd.pick(unicode && rnd.chance(0.7) ? UNICODE_LAST_NAMES : LAST_NAMES);
-      if (defects && index === 7) first = MARKUP_NAME;
       if (rnd.chance(0.02)) first = null;
+      if (defects && index === 7) first = MARKUP_NAME;
       let email: string | null = uniqueEmail(first, last);
       if (defects) {
         const roll = rnd.next();

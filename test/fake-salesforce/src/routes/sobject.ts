@@ -9,7 +9,7 @@ import { findRow, planCreate, planDelete, planUpdate, runBatch, type Planned, ty
 import type { ApiContext } from "./context";
 import { basicInfoRoute, describeGlobalRoute, describeRoute } from "./meta";
 
-/** A single-record write: 400 with the record's errors, or the success status. */
+// A single-record write answers 400 with the record's errors (404 when the record is gone), or the success status.
 function single(planned: Planned, status: number, body: (r: SaveResult) => unknown): Response {
   const [result] = runBatch([planned], false);
   if (!result.success) {

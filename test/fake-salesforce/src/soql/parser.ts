@@ -1,6 +1,6 @@
 // Recursive-descent parser for the SOQL subset: SELECT fields | COUNT() FROM object [WHERE ...]
 // [ORDER BY f [ASC|DESC] [NULLS FIRST|LAST], ...] [LIMIT n] [OFFSET n].
-import type { CmpOp, Cond, FieldPath, Literal, OrderItem, Query, Selection } from "./ast";
+import type { CmpOp, Cond, FieldPath, Literal, Query, Selection } from "./ast";
 import { malformed } from "./errors";
 import { tokenize, type Token } from "./lexer";
 
@@ -118,8 +118,7 @@ export function parseSoql(src: string): Query {
         if (acceptKw("LAST")) nullsLast = true;
         else { expectKw("FIRST"); nullsLast = false; }
       }
-      const item: OrderItem = { field: f, desc, nullsLast };
-      query.orderBy.push(item);
+      query.orderBy.push({ field: f, desc, nullsLast });
     } while (peek().text === "," && (i++, true));
   }
   if (acceptKw("LIMIT")) query.limit = integer();

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectionQuery, last24hQuery, topReasonsQuery } from "../../worker/api/health/health.queries";
+import { runFiltersFrom } from "../../worker/api/runs/params";
+import { listRecordsQuery, listRunsQuery, recordHistoryQuery, runByIdQuery } from "../../worker/api/runs/runs.queries";
+import { getDb } from "../../worker/db";
+import { env } from "./helpers";
+
+// EXPLAIN QUERY PLAN on the very SQL the read handlers send (same builders, `.toSQL()`): every list
+// walks an index in its ORDER BY order — no table scan, no sort — whatever filters are combined.
+
+const db = getDb(env);
+const WS = "ws_plan";
+
+async function plan(query: { toSQL(): { sql: string; params: unknown[] } }): Promise<string[]> {
+  const { sql, params } = query.toSQL();
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+  return results.map((r) => r.detail);
+}
+
+/** Every step on `table` seeks one of `indexes`; nothing scans a table or sorts. */
+function expectIndexed(lines: string[], table: string, indexes: string[], allowSort = false) {
+  const steps = lines.filter((l) => new RegExp(`^(SEARCH|SCAN) ${table}\\b`).test(l));
+  expect(steps.length, lines.join("\n")).toBeGreaterThan(0);
+  for (const step of steps) {
+    const m = /^SEARCH \S+ USING (?:COVERING )?INDEX (\S+) \(/.exec(step);
+    expect(m && indexes.includes(m[1]!), `${step}\nexpected one of ${indexes.join(", ")}`).toBe(true);
+  }
+  if (!allowSort) expect(lines.filter((l) => l.includes("TEMP B-TREE")), lines.join("\n")).toEqual([]);
+}
+
+const RUN_CURSOR = ["2026-11-28T10:00:00.000Z", "run_x"] as const;
+
+function planSuite(label: string) {
+  describe(`${label}: GET /sync/runs`, () => {
+    const cases: [string, Record<string, string>, string[]][] = [
+      ["no filter", {}, ["runs_ws_started"]],
+      ["direction", { direction: "inbound" }, ["runs_ws_dir_started"]],
+      ["objectType", { objectType: "company" }, ["runs_ws_obj_started"]],
+      ["status", { status: "failed" }, ["runs_ws_status_started"]],
+      ["from", { from: "2026-11-01" }, ["runs_ws_started"]],
+      ["to", { to: "2026-11-30" }, ["runs_ws_started"]],
+      ["from and to", { from: "2026-11-01", to: "2026-11-30T12:00:00Z" }, ["runs_ws_started"]],
+      ["direction, from and to", { direction: "outbound", from: "2026-11-01", to: "2026-11-30" }, ["runs_ws_dir_started"]],
+      ["objectType, from and to", { objectType: "event", from: "2026-11-01", to: "2026-11-30" }, ["runs_ws_obj_started"]],
+      ["status, from and to", { status: "in_progress", from: "2026-11-01", to: "2026-11-30" }, ["runs_ws_status_started"]],
+      ["direction and objectType", { direction: "inbound", objectType: "contact" }, ["runs_ws_dir_started", "runs_ws_obj_started"]],
+      ["direction and status", { direction: "inbound", status: "failed" }, ["runs_ws_dir_started", "runs_ws_status_started"]],
+      [
+        "everything",
+        { direction: "inbound", objectType: "contact", status: "completed", from: "2026-11-01", to: "2026-11-30" },
+        ["runs_ws_dir_started", "runs_ws_obj_started", "runs_ws_status_started"],
+      ],
+    ];
+    for (const [name, query, indexes] of cases) {
+      it.each([
+        ["first page", null],
+        ["later page", RUN_CURSOR],
+      ] as const)(`${name}: %s`, async (_page, cursor) => {
+        const lines = await plan(listRunsQuery(db, WS, runFiltersFrom(query), cursor, 51));
+        expectIndexed(lines, "runs", indexes);
+        if (query.from) expect(lines.join("\n")).toContain("started_at>?");
+        if (cursor || query.to) expect(lines.join("\n")).toContain("(started_at,id)<(?,?)");
+      });
+    }
+
+    it("GET /sync/runs/{id}: the primary key", async () => {
+      expectIndexed(await plan(runByIdQuery(db, WS, "run_x")), "runs", ["sqlite_autoindex_runs_1"]);
+    });
+  });
+
+  describe(`${label}: GET /sync/runs/{id}/records and records.csv`, () => {
+    it.each([
+      [undefined, null, "run_records_run_seq"],
+      [undefined, [120, 4567], "run_records_run_seq"],
+      ["failed", null, "run_records_run_status_seq"],
+      ["skipped", [120, 4567], "run_records_run_status_seq"],
+    ] as const)("status %s, cursor %j → %s", async (status, cursor, index) => {
+      const lines = await plan(listRecordsQuery(db, WS, "run_x", status, cursor, 1001));
+      expectIndexed(lines, "run_records", [index]);
+      if (cursor) expect(lines.join("\n")).toContain("seq>?");
+    });
+  });
+
+  describe(`${label}: GET /sync/records (record history)`, () => {
+    it.each([
+      [{ salesforceId: "0035g00000XyZaBAAV" }, "run_records_ws_sfid"],
+      [{ email: "ada@example.com" }, "run_records_ws_email"],
+    ] as const)("%j → %s, then each record's run by primary key", async (by, index) => {
+      for (const cursor of [null, ["2026-11-28T10:00:00.000Z", 99] as const]) {
+        const lines = await plan(recordHistoryQuery(db, WS, by, cursor, 51));
+        expectIndexed(lines, "run_records", [index]);
+        expectIndexed(lines, "runs", ["sqlite_autoindex_runs_1"]);
+        if (cursor) expect(lines.join("\n")).toContain("created_at<?");
+      }
+    });
+  });
+
+  describe(`${label}: GET /sync/health`, () => {
+    const since = "2026-11-28T10:00:00.000Z";
+
+    it("last runs per direction take the newest entry of runs_ws_dir_started", async () => {
+      expectIndexed(await plan(listRunsQuery(db, WS, { direction: "inbound" }, null, 1)), "runs", ["runs_ws_dir_started"]);
+    });
+
+    it("the 24-hour totals seek the time range of runs_ws_started", async () => {
+      const lines = await plan(last24hQuery(db, WS, since));
+      expectIndexed(lines, "runs", ["runs_ws_started"]);
+      expect(lines.join("\n")).toContain("started_at>?");
+    });
+
+    it("top reasons visit only the window's runs, then only their skipped/failed records", async () => {
+      // Grouping and ranking the handful of (direction, status, reason) groups needs a sort; reading does not.
+      const lines = await plan(topReasonsQuery(db, WS, since));
+      expectIndexed(lines, "runs", ["runs_ws_dir_started"], true);
+      expectIndexed(lines, "run_records", ["run_records_run_counts", "run_records_run_status_seq"], true);
+      expect(lines.join("\n")).toContain("started_at>?");
+      expect(lines.find((l) => l.includes("run_records"))).toContain("status=?");
+      expect(lines[0]).toMatch(/^SEARCH runs /);
+    });
+
+    it("the connection is one primary-key lookup", async () => {
+      expectIndexed(await plan(connectionQuery(db, WS)), "connections", ["sqlite_autoindex_connections_1"]);
+    });
+  });
+}
+
+planSuite("without statistics");
+
+// D1 may gather statistics (PRAGMA optimize); with realistic skew the planner must still pick a listed index.
+describe("with ANALYZE statistics", () => {
+  beforeAll(async () => {
+    await env.DB.batch([
+      env.DB.prepare(`WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 3000)
+        INSERT INTO runs (id, workspace_id, direction, object_type, salesforce_object, kind, status, started_at, heartbeat_at, skipped, failed)
+        SELECT 'srun_' || i, CASE WHEN i % 4 = 0 THEN 'ws_other' ELSE ? END, CASE WHEN i % 10 < 7 THEN 'inbound' ELSE 'outbound' END,
+          CASE i % 5 WHEN 0 THEN 'contact' WHEN 1 THEN 'company' WHEN 2 THEN 'opportunity' WHEN 3 THEN 'event' ELSE 'contact' END,
+          'Lead', 'incremental', CASE WHEN i % 50 = 0 THEN 'failed' WHEN i = 3000 THEN 'in_progress' ELSE 'completed' END,
+          strftime('%Y-%m-%dT%H:%M:%fZ', '2026-10-01', '+' || (i * 5) || ' minutes'), '2026-10-01T00:00:00.000Z', i % 7, i % 3
+        FROM s`).bind(WS),
+      env.DB.prepare(`WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 30000)
+        INSERT INTO run_records (id, workspace_id, run_id, record_key, seq, salesforce_id, salesforce_object, label, email, action, status, reason_code, created_at)
+        SELECT 'srec_' || i, ?, 'srun_' || (i % 3000 + 1), 'k' || i, i, printf('0035g%010dAAA', i % 9000), 'Lead', 'x', 'p' || (i % 9000) || '@example.com',
+          CASE WHEN i % 9 < 7 THEN 'updated' END, CASE WHEN i % 9 < 7 THEN 'success' WHEN i % 9 = 7 THEN 'skipped' ELSE 'failed' END,
+          CASE WHEN i % 9 = 7 THEN 'missing_email' WHEN i % 9 = 8 THEN 'unknown_error' END,
+          strftime('%Y-%m-%dT%H:%M:%fZ', '2026-10-01', '+' || (i / 2) || ' minutes')
+        FROM s`).bind(WS),
+    ]);
+    await env.DB.prepare("ANALYZE").run();
+    const stats = await env.DB.prepare("SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl IN ('runs', 'run_records')").first<{ n: number }>();
+    expect(stats?.n).toBeGreaterThan(5);
+  });
+  afterAll(async () => {
+    await env.DB.prepare("DELETE FROM sqlite_stat1").run();
+  });
+
+  planSuite("with statistics");
+});

@@ -1,0 +1,72 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { getDb } from "../../db";
+import type { connections } from "../../db/schema";
+import type { AppEnv } from "../../env";
+import { budgetStatus } from "../../salesforce";
+import { loadSettings } from "../../settings";
+import { recordReason } from "../../sync/reasons";
+import { toApiRun } from "../../sync/runs/view";
+import { listRunsQuery } from "../runs/runs.queries";
+import type { getSyncHealth } from "./health.routes";
+import { connectionQuery, last24hQuery, topReasonsQuery } from "./health.queries";
+
+const DAY_MS = 86_400_000;
+
+export const getSyncHealthHandler: RouteHandler<typeof getSyncHealth, AppEnv> = async (c) => {
+  const db = getDb(c.env);
+  const workspaceId = c.get("workspaceId");
+  const since = new Date(Date.now() - DAY_MS).toISOString();
+  // One round trip; D1 runs a batch as one read transaction, so the numbers agree with each other.
+  const [inbound, outbound, totals, reasons, connection] = await db.batch([
+    listRunsQuery(db, workspaceId, { direction: "inbound" }, null, 1),
+    listRunsQuery(db, workspaceId, { direction: "outbound" }, null, 1),
+    last24hQuery(db, workspaceId, since),
+    topReasonsQuery(db, workspaceId, since),
+    connectionQuery(db, workspaceId),
+  ]);
+  // The same check the planner makes before each cycle, so the card says "paused" exactly when syncing is.
+  const budget = await budgetStatus(c.env, workspaceId, (await loadSettings(db, workspaceId)).apiDailyBudget);
+  return c.json(
+    {
+      lastRuns: { inbound: inbound[0] ? toApiRun(inbound[0]) : null, outbound: outbound[0] ? toApiRun(outbound[0]) : null },
+      last24h: {
+        failedRuns: Number(totals[0]?.failedRuns ?? 0),
+        failedRecords: Number(totals[0]?.failedRecords ?? 0),
+        skippedRecords: Number(totals[0]?.skippedRecords ?? 0),
+      },
+      topReasons: reasons.map(toTopReason),
+      ...connectionView(connection[0]),
+      apiBudget: { used: budget.usedToday, limit: budget.budget },
+      paused: budget.paused,
+      pausedReason: budget.reason,
+    },
+    200,
+  );
+};
+
+function toTopReason(g: { direction: "inbound" | "outbound"; status: "success" | "skipped" | "failed"; code: string | null; count: number }) {
+  const status = g.status === "failed" ? "failed" : "skipped";
+  // The query only returns rows with a code, so recordReason always answers.
+  const reason = recordReason(g.direction, status, g.code)!;
+  return {
+    code: reason.code,
+    message: reason.message,
+    explanation: reason.explanation,
+    direction: g.direction,
+    status,
+    count: Number(g.count),
+    ...(reason.action ? { action: reason.action } : {}),
+  } as const;
+}
+
+function connectionView(row: typeof connections.$inferSelect | undefined) {
+  if (!row) {
+    return { connection: { status: "not_connected" as const, instanceUrl: null, orgId: null, username: null }, apiUsage: null };
+  }
+  const apiUsage =
+    row.apiUsed != null && row.apiLimit != null ? { used: row.apiUsed, limit: row.apiLimit, asOf: row.apiAsOf ?? null } : null;
+  return {
+    connection: { status: row.status, instanceUrl: row.instanceUrl, orgId: row.orgId ?? null, username: row.username ?? null },
+    apiUsage,
+  };
+}

@@ -1,0 +1,51 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { runSchema } from "../runs/runs.schemas";
+import { errorResponses, json, workspaceSecurity } from "../common";
+
+export const topReasonSchema = z
+  .object({
+    code: z.string(),
+    message: z.string(),
+    explanation: z.string(),
+    direction: z.enum(["inbound", "outbound"]),
+    status: z.enum(["skipped", "failed"]),
+    count: z.number().int(),
+    action: z.string().optional().openapi({ description: "What to do, where the catalogue has advice" }),
+  })
+  .openapi("TopReason");
+
+export const syncHealthSchema = z
+  .object({
+    lastRuns: z.object({ inbound: runSchema.nullable(), outbound: runSchema.nullable() }),
+    last24h: z.object({
+      failedRuns: z.number().int(),
+      failedRecords: z.number().int(),
+      skippedRecords: z.number().int(),
+    }),
+    topReasons: z.array(topReasonSchema).max(5),
+    connection: z.object({
+      status: z.enum(["not_connected", "connected", "needs_reconnect"]),
+      instanceUrl: z.string().nullable(),
+      orgId: z.string().nullable(),
+      username: z.string().nullable(),
+    }),
+    apiUsage: z.object({ used: z.number().int(), limit: z.number().int(), asOf: z.string().nullable() }).nullable(),
+    apiBudget: z
+      .object({ used: z.number().int(), limit: z.number().int().nullable() })
+      .openapi({ description: "This integration's own Salesforce API calls today (UTC) against the workspace's daily budget" }),
+    paused: z.boolean(),
+    pausedReason: z.string().nullable(),
+  })
+  .openapi("SyncHealth");
+
+export const getSyncHealth = createRoute({
+  method: "get",
+  path: "/sync/health",
+  tags: ["Sync activity"],
+  summary: "The Recent sync health card",
+  description:
+    "Last run per direction; failed runs and skipped/failed records of runs started in the last 24 hours; " +
+    "the five most frequent record reasons among them; connection status and API usage; whether syncing is paused.",
+  security: workspaceSecurity,
+  responses: { 200: json(syncHealthSchema, "The card's data"), 401: errorResponses[401] },
+});

@@ -1,0 +1,121 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { call, env, jsonInit, newWorkspace } from "../../../test/workers/helpers";
+import { minutesAgo, seedRecords, seedRun, type SeedRecord } from "../../../test/workers/read-api-seed";
+
+type Ws = Awaited<ReturnType<typeof newWorkspace>>;
+
+const times = (n: number, r: SeedRecord) => Array.from({ length: n }, () => ({ ...r }));
+const keyed = (records: SeedRecord[]) => records.map((r, i) => ({ ...r, key: `k${i}` }));
+
+let ws: Ws;
+let latestInbound: string;
+let latestOutbound: string;
+
+beforeAll(async () => {
+  ws = await newWorkspace("Health");
+  const contacts = await seedRun(ws.id, minutesAgo(10));
+  latestInbound = contacts.id;
+  await seedRecords(ws.id, contacts.id, keyed([
+    ...times(5, { status: "success", action: "created" }),
+    ...times(3, { status: "skipped", reasonCode: "missing_email" }),
+    { status: "skipped", reasonCode: "do_not_sync" },
+    ...times(2, { status: "failed", reasonCode: "malformed_data" }),
+  ]));
+  await seedRun(ws.id, minutesAgo(120), { objectType: "company", salesforceObject: "Account", status: "failed", failureCode: "api_limit_exceeded" });
+  const push = await seedRun(ws.id, minutesAgo(30), { direction: "outbound", salesforceObject: "Contact", kind: "push" });
+  latestOutbound = push.id;
+  await seedRecords(ws.id, push.id, keyed([
+    ...times(2, { status: "failed", reasonCode: "validation_rule_failure" }),
+    { status: "failed", reasonCode: "unknown_error" },
+    { status: "skipped", reasonCode: "no_fields_to_update" },
+    { status: "success", action: "updated" },
+  ]), "Contact");
+  const leads = await seedRun(ws.id, minutesAgo(300));
+  await seedRecords(ws.id, leads.id, keyed([
+    { status: "skipped", reasonCode: "missing_email" },
+    { status: "skipped", reasonCode: "invalid_email" },
+    { status: "skipped", reasonCode: "lead_converted" },
+    { status: "failed", reasonCode: "unknown_error" },
+  ]));
+  // Older than 24 hours: not in the numbers, however many reasons it has.
+  const old = await seedRun(ws.id, minutesAgo(26 * 60), { status: "failed", failureCode: "authentication_failure" });
+  await seedRecords(ws.id, old.id, keyed(times(10, { status: "skipped", reasonCode: "lead_converted" })));
+  // Another workspace's bad day must not show here.
+  const other = await newWorkspace("Health other");
+  const theirs = await seedRun(other.id, minutesAgo(5), { status: "failed", failureCode: "unknown_error" });
+  await seedRecords(other.id, theirs.id, keyed(times(20, { status: "skipped", reasonCode: "do_not_sync" })));
+});
+
+async function health(w: Ws) {
+  const res = await call("/api/v1/sync/health", { headers: w.auth });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return (await res.json()) as any;
+}
+
+describe("GET /api/v1/sync/health", () => {
+  it("says nothing has happened for a new workspace", async () => {
+    expect(await health(await newWorkspace("Fresh"))).toEqual({
+      lastRuns: { inbound: null, outbound: null },
+      last24h: { failedRuns: 0, failedRecords: 0, skippedRecords: 0 },
+      topReasons: [],
+      connection: { status: "not_connected", instanceUrl: null, orgId: null, username: null },
+      apiUsage: null,
+      apiBudget: { used: 0, limit: null },
+      paused: false,
+      pausedReason: null,
+    });
+  });
+
+  it("gives the last run per direction and the last 24 hours' numbers", async () => {
+    const h = await health(ws);
+    expect(h.lastRuns.inbound).toMatchObject({ id: latestInbound, description: "Synced contacts from Salesforce", counts: { created: 5, skipped: 4, failed: 2 } });
+    expect(h.lastRuns.outbound).toMatchObject({ id: latestOutbound, description: "Pushed contact updates to Salesforce" });
+    expect(h.last24h).toEqual({ failedRuns: 1, failedRecords: 6, skippedRecords: 8 });
+  });
+
+  it("ranks the top five reasons, most frequent first, in the catalogue's words", async () => {
+    const { topReasons } = await health(ws);
+    expect(topReasons.map((r: any) => [r.direction, r.status, r.code, r.count])).toEqual([
+      ["inbound", "skipped", "missing_email", 4],
+      ["inbound", "failed", "malformed_data", 2],
+      ["outbound", "failed", "validation_rule_failure", 2],
+      ["inbound", "skipped", "do_not_sync", 1],
+      ["inbound", "skipped", "invalid_email", 1],
+    ]);
+    expect(topReasons[0]).toEqual({
+      code: "missing_email",
+      message: "Missing email address",
+      explanation: "The Lead or Contact has no email address. Contacts in Conversion must have an email address.",
+      direction: "inbound",
+      status: "skipped",
+      count: 4,
+    });
+    expect(topReasons[2].message).toBe("Validation rule failure");
+  });
+
+  it("shows the connection, the org's API usage and a pause for the daily budget", async () => {
+    const w = await newWorkspace("Connected");
+    await env.DB.prepare(
+      `INSERT INTO connections (workspace_id, status, instance_url, org_id, user_id, username, access_token_enc, connected_at, api_used, api_limit, api_as_of)
+       VALUES (?, 'connected', 'https://acme.my.salesforce.com', '00D5g000004ABCDEAA', '0055g00000AbCdEAAV', 'sync@acme.com', 'enc', ?, 1200, 15000, ?)`,
+    ).bind(w.id, minutesAgo(60), minutesAgo(1)).run();
+    const before = await health(w);
+    expect(before.connection).toEqual({ status: "connected", instanceUrl: "https://acme.my.salesforce.com", orgId: "00D5g000004ABCDEAA", username: "sync@acme.com" });
+    expect(before.apiUsage).toEqual({ used: 1200, limit: 15000, asOf: expect.any(String) });
+    expect(before.paused).toBe(false);
+
+    expect((await call("/api/v1/settings", jsonInit("PATCH", { apiDailyBudget: 100 }, w.auth))).status).toBe(200);
+    await env.DB.prepare("INSERT INTO api_calls (workspace_id, day, calls) VALUES (?, ?, 100)").bind(w.id, new Date().toISOString().slice(0, 10)).run();
+    const after = await health(w);
+    expect(after.apiBudget).toEqual({ used: 100, limit: 100 });
+    expect(after.paused).toBe(true);
+    expect(after.pausedReason).toContain("daily budget");
+
+    await env.DB.prepare("UPDATE connections SET status = 'needs_reconnect' WHERE workspace_id = ?").bind(w.id).run();
+    expect((await health(w)).connection.status).toBe("needs_reconnect");
+  });
+
+  it("needs credentials", async () => {
+    expect((await call("/api/v1/sync/health")).status).toBe(401);
+  });
+});

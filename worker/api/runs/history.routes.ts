@@ -1,0 +1,14 @@
+import { createRoute } from "@hono/zod-openapi";
+import { errorResponses, json, workspaceSecurity } from "../common";
+import { recordHistoryQuery, recordHistorySchema } from "./runs.schemas";
+
+export const recordHistory = createRoute({
+  method: "get",
+  path: "/sync/records",
+  tags: ["Sync activity"],
+  summary: "Record history: every run record for one Salesforce ID or email, newest first",
+  description: "Give exactly one of `salesforceId` (15 or 18 characters) and `email`.",
+  security: workspaceSecurity,
+  request: { query: recordHistoryQuery },
+  responses: { 200: json(recordHistorySchema, "One page of the record's history"), 400: errorResponses[400], 401: errorResponses[401] },
+});

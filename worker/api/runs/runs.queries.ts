@@ -1,0 +1,120 @@
+import { and, asc, desc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../../db";
+import { runRecords, runs } from "../../db/schema";
+
+// The SQL behind the Sync activity reads, as unexecuted drizzle queries: handlers run them and
+// test/workers/read-api-plans.test.ts runs EXPLAIN QUERY PLAN on the very same `.toSQL()`.
+// Every query filters by workspace_id and walks an index in its ORDER BY order (keyset, no OFFSET).
+
+export interface RunFilters {
+  direction?: string;
+  objectType?: string;
+  status?: string;
+  /** Inclusive lower bound on started_at. */
+  from?: string;
+  /** Exclusive upper bound on started_at. */
+  before?: string;
+}
+
+/** A position in a list sorted by (startedAt, id). */
+export type RunKey = readonly [startedAt: string, id: string];
+
+/** Runs newest first, after `cursor` (exclusive), through one of the runs_ws_*_started indexes. */
+export function listRunsQuery(db: Db, workspaceId: string, f: RunFilters, cursor: RunKey | null, limit: number) {
+  const where: (SQL | undefined)[] = [eq(runs.workspaceId, workspaceId)];
+  if (f.direction) where.push(eq(runs.direction, f.direction as "inbound" | "outbound"));
+  if (f.objectType) where.push(eq(runs.objectType, f.objectType));
+  if (f.status) where.push(eq(runs.status, f.status as "in_progress" | "completed" | "failed"));
+  // Without statistics SQLite rates a two-sided range on started_at above the filter's own equality and
+  // would walk runs_ws_started, reading every other run in the window. Two things keep it on the filter's
+  // index: the lower bound is declared unselective (true of a newest-first walk: most rows we reach are
+  // after `from`), and `to` and the cursor are folded into a single row-value upper bound.
+  if (f.from) where.push(sql`likelihood(${runs.startedAt} >= ${f.from}, 0.9)`);
+  const upper = lowerKey(cursor, f.before === undefined ? null : [f.before, ""]);
+  if (upper) where.push(sql`(${runs.startedAt}, ${runs.id}) < (${upper[0]}, ${upper[1]})`);
+  return db
+    .select()
+    .from(runs)
+    .where(and(...where))
+    .orderBy(desc(runs.startedAt), desc(runs.id))
+    .limit(limit);
+}
+
+function lowerKey(a: RunKey | null, b: RunKey | null): RunKey | null {
+  if (!a || !b) return a ?? b;
+  return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]) ? a : b;
+}
+
+export function runByIdQuery(db: Db, workspaceId: string, id: string) {
+  return db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.id, id), eq(runs.workspaceId, workspaceId)))
+    .limit(1);
+}
+
+// run_records' primary key is a text id, so the table keeps a rowid, and every index ends with it.
+// Ordering by (key, rowid) is therefore a total order that the index already holds: no sort, no gaps
+// even if two records share a seq or a created_at.
+const rowid = sql<number>`"run_records"."rowid"`;
+
+/** A position in a run's records: (seq, rowid). */
+export type RecordKey = readonly [seq: number, rowid: number];
+
+/** One run's records in processing order (seq), through run_records_run_seq or run_records_run_status_seq. */
+export function listRecordsQuery(
+  db: Db,
+  workspaceId: string,
+  runId: string,
+  status: string | undefined,
+  cursor: RecordKey | null,
+  limit: number,
+) {
+  return db
+    .select({ ...getTableColumns(runRecords), rowid })
+    .from(runRecords)
+    .where(
+      and(
+        eq(runRecords.runId, runId),
+        eq(runRecords.workspaceId, workspaceId),
+        status ? eq(runRecords.status, status as "success" | "skipped" | "failed") : undefined,
+        cursor ? sql`(${runRecords.seq}, ${rowid}) > (${cursor[0]}, ${cursor[1]})` : undefined,
+      ),
+    )
+    .orderBy(asc(runRecords.seq), asc(rowid))
+    .limit(limit);
+}
+
+export type HistoryLookup = { salesforceId: string } | { email: string };
+
+/** A position in a record history: (createdAt, rowid). */
+export type HistoryKey = readonly [createdAt: string, rowid: number];
+
+/** Every run record for one Salesforce id or email, newest first, with its run; through run_records_ws_sfid / _ws_email. */
+export function recordHistoryQuery(db: Db, workspaceId: string, by: HistoryLookup, cursor: HistoryKey | null, limit: number) {
+  return db
+    .select({
+      record: runRecords,
+      rowid,
+      run: {
+        id: runs.id,
+        direction: runs.direction,
+        objectType: runs.objectType,
+        salesforceObject: runs.salesforceObject,
+        kind: runs.kind,
+        startedAt: runs.startedAt,
+        status: runs.status,
+      },
+    })
+    .from(runRecords)
+    .innerJoin(runs, and(eq(runs.id, runRecords.runId), eq(runs.workspaceId, workspaceId)))
+    .where(
+      and(
+        eq(runRecords.workspaceId, workspaceId),
+        "salesforceId" in by ? eq(runRecords.salesforceId, by.salesforceId) : eq(runRecords.email, by.email),
+        cursor ? sql`(${runRecords.createdAt}, ${rowid}) < (${cursor[0]}, ${cursor[1]})` : undefined,
+      ),
+    )
+    .orderBy(desc(runRecords.createdAt), desc(rowid))
+    .limit(limit);
+}

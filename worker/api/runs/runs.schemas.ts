@@ -1,0 +1,142 @@
+import { z } from "@hono/zod-openapi";
+import { OBJECT_TYPES } from "../../sync/objects";
+import { pageQuery } from "../common";
+
+// The Run and RunRecord shapes of api.md, and the query parameters of the Sync activity routes.
+// The OpenAPI document is generated from these, so a field added here is documented there.
+
+export const RUN_DIRECTIONS = ["inbound", "outbound"] as const;
+export const RUN_STATUSES = ["in_progress", "completed", "failed"] as const;
+export const RECORD_STATUSES = ["success", "skipped", "failed"] as const;
+const RUN_KINDS = ["backfill", "incremental", "push", "retry"] as const;
+
+const instant = z.string().openapi({ format: "date-time", example: "2026-11-29T10:20:30.000Z" });
+
+export const runSchema = z
+  .object({
+    id: z.string(),
+    direction: z.enum(RUN_DIRECTIONS),
+    objectType: z.enum(OBJECT_TYPES as [string, ...string[]]),
+    salesforceObject: z.string(),
+    kind: z.enum(RUN_KINDS),
+    description: z.string().openapi({ example: "Synced contacts from Salesforce" }),
+    status: z.enum(RUN_STATUSES),
+    startedAt: instant,
+    finishedAt: instant.nullable(),
+    durationMs: z.number().int().nullable(),
+    counts: z.object({
+      created: z.number().int(),
+      updated: z.number().int(),
+      deleted: z.number().int(),
+      skipped: z.number().int(),
+      failed: z.number().int(),
+    }),
+    failure: z
+      .object({
+        code: z.string(),
+        message: z.string(),
+        action: z.string().openapi({ description: "What to do" }),
+        explanation: z.string(),
+        detail: z.string().nullable().openapi({ description: "What went wrong in this run, in our words" }),
+      })
+      .nullable(),
+  })
+  .openapi("Run");
+
+export const runRecordSchema = z
+  .object({
+    id: z.string(),
+    runId: z.string(),
+    salesforceId: z.string().nullable(),
+    salesforceObject: z.string(),
+    conversionId: z.string().nullable(),
+    label: z.string(),
+    action: z.enum(["created", "updated", "deleted"]).nullable(),
+    status: z.enum(RECORD_STATUSES),
+    reason: z
+      .object({
+        code: z.string(),
+        message: z.string(),
+        explanation: z.string(),
+        detail: z.string().nullable().openapi({ description: "More on this particular record, beside the message" }),
+      })
+      .nullable(),
+    salesforceError: z.object({ statusCode: z.string(), message: z.string(), fields: z.array(z.string()) }).nullable(),
+    externalCreatedAt: instant.nullable(),
+    externalUpdatedAt: instant.nullable(),
+    changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+  })
+  .openapi("RunRecord");
+
+export const recordHistoryEntrySchema = runRecordSchema
+  .extend({
+    run: z.object({
+      id: z.string(),
+      direction: z.enum(RUN_DIRECTIONS),
+      description: z.string(),
+      startedAt: instant,
+      status: z.enum(RUN_STATUSES),
+    }),
+  })
+  .openapi("RecordHistoryEntry");
+
+const nextCursor = z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null at the end" });
+
+export const runListSchema = z.object({ runs: z.array(runSchema), nextCursor }).openapi("RunList");
+export const recordListSchema = z.object({ records: z.array(runRecordSchema), nextCursor }).openapi("RunRecordList");
+export const recordHistorySchema = z
+  .object({ records: z.array(recordHistoryEntrySchema), nextCursor })
+  .openapi("RecordHistory");
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** `from`/`to`: an ISO 8601 date or date-time that names a real calendar day (Date.parse rolls 02-31 over). */
+function dateBound(name: string) {
+  return z
+    .string()
+    .refine((v) => {
+      const m = ISO_DATE.exec(v);
+      if (!m || Number.isNaN(Date.parse(v))) return false;
+      const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+      return day.getUTCDate() === Number(m[3]) && day.getUTCMonth() === Number(m[2]) - 1;
+    }, "must be an ISO 8601 date or date-time")
+    .optional()
+    .openapi({ param: { name, in: "query" }, example: "2026-11-29" });
+}
+
+export const runListQuery = z.object({
+  direction: z.enum(RUN_DIRECTIONS).optional().openapi({ param: { name: "direction", in: "query" } }),
+  objectType: z
+    .enum(OBJECT_TYPES as [string, ...string[]])
+    .optional()
+    .openapi({ param: { name: "objectType", in: "query" } }),
+  status: z.enum(RUN_STATUSES).optional().openapi({ param: { name: "status", in: "query" } }),
+  from: dateBound("from").openapi({ description: "Runs started at or after this instant (a date means its start, UTC)" }),
+  to: dateBound("to").openapi({ description: "Runs started at or before this instant (a date includes the whole day, UTC)" }),
+  ...pageQuery,
+});
+
+export const recordListQuery = z.object({
+  status: z.enum(RECORD_STATUSES).optional().openapi({ param: { name: "status", in: "query" } }),
+  ...pageQuery,
+});
+
+export const recordHistoryQuery = z.object({
+  salesforceId: z
+    .string()
+    .regex(/^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$/, "must be a 15- or 18-character Salesforce ID")
+    .optional()
+    .openapi({ param: { name: "salesforceId", in: "query" }, example: "0035g00000AbCdEAAV" }),
+  email: z
+    .string()
+    .trim()
+    .min(1)
+    .max(320)
+    .optional()
+    .openapi({ param: { name: "email", in: "query" }, example: "ada@example.com" }),
+  ...pageQuery,
+});
+
+export const runIdParam = z.object({
+  id: z.string().min(1).max(200).openapi({ param: { name: "id", in: "path" } }),
+});
