@@ -3,6 +3,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { createBaseApp, createRouter } from "../app";
 import { requireWorkspace } from "../auth/middleware";
 import { createAdminRouter } from "./admin/admin.index";
+import { createConnectionRouter, createOAuthRouter } from "./connection/connection.index";
 import { ApiError } from "./errors";
 import { createHealthRouter } from "./health/health.index";
 import { registerOpenApi } from "./openapi";
@@ -32,6 +33,7 @@ export function createApp() {
   workspaceScoped.use("*", requireWorkspace());
   workspaceScoped.route("/", createSessionsRouter());
   workspaceScoped.route("/", createSettingsRouter());
+  workspaceScoped.route("/", createConnectionRouter());
   workspaceScoped.route("/", createRunsRouter());
   workspaceScoped.route("/", createHealthRouter());
   v1.route("/", workspaceScoped);
@@ -39,5 +41,6 @@ export function createApp() {
   registerOpenApi(app);
   app.route("/api/v1", v1);
   app.route("/", createLaunchRouter());
+  app.route("/", createOAuthRouter());
   return app;
 }

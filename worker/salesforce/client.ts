@@ -1,0 +1,68 @@
+import { getDb } from "../db";
+import { createCollectionsWriter } from "./collections";
+import { authenticationFailure, SalesforceError } from "./errors";
+import { queryPages, type QueryOptions } from "./query";
+import { loadConnectionRow, sessionFromRow } from "./store";
+import { createTransport, type Transport } from "./transport";
+import { assertSObjectName } from "./urls";
+import { SALESFORCE_API_VERSION } from "./version";
+
+/** What describe returns; only the parts the sync reads are typed. */
+export type SObjectDescribe = {
+  name: string;
+  fields: { name: string; type: string; createable?: boolean; updateable?: boolean; nillable?: boolean; length?: number }[];
+} & Record<string, unknown>;
+
+type LimitsResponse = { DailyApiRequests?: { Max?: unknown; Remaining?: unknown } };
+
+function toNumber(value: unknown): number | null {
+  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : null;
+}
+
+function createClient(transport: Transport) {
+  const writer = createCollectionsWriter(transport);
+  const base = `/services/data/${SALESFORCE_API_VERSION}`;
+  return {
+    get instanceUrl() {
+      return transport.instanceUrl;
+    },
+    /** Salesforce REST calls this client has made (retries included; token refreshes are not API calls). */
+    get calls() {
+      return transport.calls;
+    },
+    queryPages: (soql: string, opts?: QueryOptions) => queryPages(transport, soql, opts),
+    ...writer,
+    /** The org's rolling 24-hour API usage from `/limits` (numbers may come as strings). */
+    async limits(): Promise<{ used: number; limit: number }> {
+      const body = await transport.requestJson<LimitsResponse>("GET", `${base}/limits`);
+      const max = toNumber(body?.DailyApiRequests?.Max);
+      const remaining = toNumber(body?.DailyApiRequests?.Remaining);
+      if (max === null || remaining === null) {
+        throw new SalesforceError({ failureCode: "unknown_error", message: "Salesforce's /limits answer has no DailyApiRequests" });
+      }
+      const usage = { used: Math.max(0, max - remaining), limit: max };
+      transport.noteUsage(usage);
+      return usage;
+    },
+    describe: (object: string) =>
+      transport.requestJson<SObjectDescribe>("GET", `${base}/sobjects/${assertSObjectName(object)}/describe`),
+    /** Adds this client's unflushed calls to today's count and stores the org's last seen usage. */
+    flushUsage: () => transport.flushUsage(),
+  };
+}
+
+/** A client bound to one workspace's org. */
+export type SalesforceClient = ReturnType<typeof createClient>;
+
+/**
+ * Opens the workspace's org. Throws SalesforceError(authentication_failure) when there is no
+ * connection or it needs a reconnect, so a run fails with product.md's "Reconnect Salesforce".
+ */
+export async function openSalesforce(env: Env, workspaceId: string): Promise<SalesforceClient> {
+  const db = getDb(env);
+  const row = await loadConnectionRow(db, workspaceId);
+  if (!row) throw authenticationFailure("Salesforce is not connected", 0);
+  if (row.status !== "connected") throw authenticationFailure("The Salesforce connection needs to be reconnected", 0);
+  return createClient(createTransport(env, db, await sessionFromRow(env, row)));
+}

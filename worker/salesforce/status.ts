@@ -1,0 +1,20 @@
+import { getDb } from "../db";
+import { loadConnectionRow } from "./store";
+
+/** The connection as the API and the Overview tab show it; never a token. */
+export type ConnectionStatus = {
+  status: "not_connected" | "connected" | "needs_reconnect";
+  instanceUrl: string | null;
+  orgId: string | null;
+  username: string | null;
+  connectedAt: string | null;
+  apiUsage: { used: number; limit: number; asOf: string | null } | null;
+};
+
+/** What `GET /api/v1/connection` answers: status, org, user and the last known API usage. */
+export async function getConnectionStatus(env: Env, workspaceId: string): Promise<ConnectionStatus> {
+  const row = await loadConnectionRow(getDb(env), workspaceId);
+  if (!row) return { status: "not_connected", instanceUrl: null, orgId: null, username: null, connectedAt: null, apiUsage: null };
+  const apiUsage = row.apiUsed !== null && row.apiLimit !== null ? { used: row.apiUsed, limit: row.apiLimit, asOf: row.apiAsOf } : null;
+  return { status: row.status, instanceUrl: row.instanceUrl, orgId: row.orgId, username: row.username, connectedAt: row.connectedAt, apiUsage };
+}
