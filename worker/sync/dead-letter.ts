@@ -1,4 +1,5 @@
 import { getDb } from "../db";
+import { commitBatch } from "../db/commit";
 import { isInboundBatch, runIdFor } from "./inbound/message";
 import { abandonChain } from "./inbound/chain";
 import { objectSpec } from "./objects";
@@ -25,6 +26,6 @@ export async function failDeadLetter(env: Env, body: unknown): Promise<void> {
     startedAt: isoNow(),
     state: { after: body.after, fetched: 0 },
   });
-  await db.batch([recountRun(db, run.id), closeRun(db, run, { status: "failed", failureCode: "unknown_error", failureDetail: DEAD_LETTER_DETAIL })]);
+  await commitBatch(db, [recountRun(db, run.id), closeRun(db, run, { status: "failed", failureCode: "unknown_error", failureDetail: DEAD_LETTER_DETAIL })]);
   await abandonChain(db, body);
 }

@@ -1,5 +1,6 @@
 import { and, eq, lt, sql } from "drizzle-orm";
 import { getDb } from "../db";
+import { commitBatch } from "../db/commit";
 import { runs, syncState } from "../db/schema";
 import { isoIn } from "../lib/time";
 import { closeRun, recountRun } from "./runs";
@@ -24,7 +25,7 @@ export async function reapStalledRuns(env: Env, now = Date.now()): Promise<numbe
     .limit(100)
     .all();
   for (const run of stalled) {
-    await db.batch([
+    await commitBatch(db, [
       recountRun(db, run.id),
       closeRun(db, run, { status: "failed", failureCode: "unknown_error", failureDetail: STALLED_DETAIL }),
       db

@@ -14,6 +14,8 @@ export const syncState = sqliteTable(
     salesforceObject: text("salesforce_object").notNull(),
     watermarkStamp: text("watermark_stamp"),
     watermarkId: text("watermark_id"),
+    /** When the watermark's page was read: a stamp that recent may still gain same-second records. */
+    watermarkReadAt: text("watermark_read_at"),
     backfillDone: integer("backfill_done", { mode: "boolean" }).notNull().default(false),
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: text("lease_expires_at"),

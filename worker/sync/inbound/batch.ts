@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { getDb, type Db } from "../../db";
+import { commitBatch } from "../../db/commit";
 import { runs, syncState } from "../../db/schema";
 import { isoNow } from "../../lib/time";
 import { budgetStatus, openSalesforce, type SalesforceClient } from "../../salesforce";
@@ -72,26 +73,28 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
     if (progress.fetched < m.limit) {
       for await (const page of sf.queryPages(query(), { all: m.kind === "incremental", batchSize: PAGE_SIZE, restart: query })) {
         if (!page.records.length) break;
-        run ??= await open();
+        const readAt = isoNow();
         const prepared = await preparePage(db, base, page.records, progress.fetched);
+        // A run appears once something happened: a page of records that are all unchanged opens none.
+        if (prepared.records.length) run ??= await open();
         progress = { after: prepared.last ?? progress.after, fetched: progress.fetched + page.records.length };
-        await db.batch([
+        await commitBatch(db, [
           ...prepared.statements,
           ...upsertRunRecords(db, m.workspaceId, runId, prepared.records),
-          saveRunProgress(db, runId, progress),
-          advanceWatermark(db, m, progress.after),
-        ] as unknown as Parameters<Db["batch"]>[0]);
+          ...(run ? [saveRunProgress(db, runId, progress)] : []),
+          advanceWatermark(db, m, progress.after, readAt),
+        ]);
         if (progress.fetched >= m.limit) break;
       }
     }
-    if (run) await db.batch([recountRun(db, runId), closeRun(db, run, { status: "completed" })]);
+    if (run) await commitBatch(db, [recountRun(db, runId), closeRun(db, run, { status: "completed" })]);
     await continueChain(env, db, m, progress.fetched >= m.limit, progress.after);
     return { done: true };
   } catch (err) {
     const failure = toRunFailure(err);
     if (failure.transient && attempts < MAX_ATTEMPTS) return { retryDelaySeconds: retryDelaySeconds(env, attempts) };
     run ??= await open();
-    await db.batch([recountRun(db, runId), closeRun(db, run, { status: "failed", failureCode: failure.code, failureDetail: failure.detail })]);
+    await commitBatch(db, [recountRun(db, runId), closeRun(db, run, { status: "failed", failureCode: failure.code, failureDetail: failure.detail })]);
     // Without credentials or API calls nothing else in the cycle can run; other failures are this object's alone.
     if (failure.code === "authentication_failure" || failure.code === "api_limit_exceeded") await abandonChain(db, m);
     else await skipToNextObject(env, db, m);

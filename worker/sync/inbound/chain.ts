@@ -7,11 +7,27 @@ import type { InboundBatchMessage } from "./message";
 import { BACKFILL_BATCH, INCREMENTAL_BATCH, type WindowStart } from "./window";
 
 /** Statement: advance the watermark with a committed page, and extend the chain's lease. */
-export function advanceWatermark(db: Db, m: InboundBatchMessage, to: WindowStart) {
+export function advanceWatermark(db: Db, m: InboundBatchMessage, to: WindowStart, readAt: string) {
   return db
     .update(syncState)
-    .set({ watermarkStamp: to?.stamp ?? null, watermarkId: to?.id ?? null, leaseExpiresAt: isoIn(LEASE_MS) })
+    .set({ watermarkStamp: to?.stamp ?? null, watermarkId: to?.id ?? null, watermarkReadAt: readAt, leaseExpiresAt: isoIn(LEASE_MS) })
     .where(and(eq(syncState.workspaceId, m.workspaceId), eq(syncState.salesforceObject, m.salesforceObject), eq(syncState.leaseOwner, m.cycleId)));
+}
+
+/**
+ * Salesforce stamps have second precision and a record's stamp is set when its transaction starts,
+ * so records can still appear "behind" a watermark read shortly after its stamp. A new cycle whose
+ * watermark was read within this margin re-reads from the margin before it; records it already
+ * has count as unchanged and leave no trace.
+ */
+export const LOOK_BACK_MS = 60_000;
+
+export function resumePoint(stamp: string | null, id: string | null, readAt: string | null): WindowStart {
+  if (!stamp || !id) return null;
+  const read = readAt ? Date.parse(readAt) : Number.POSITIVE_INFINITY;
+  if (read - Date.parse(stamp) >= LOOK_BACK_MS) return { stamp, id };
+  // "000000000000000" sorts before every real id, so the window opens at the start of that second.
+  return { stamp: new Date(Date.parse(stamp) - LOOK_BACK_MS).toISOString(), id: "000000000000000" };
 }
 
 /** The first batch of an object's chain: a backfill until one has finished, then incremental from the watermark. */
@@ -29,7 +45,7 @@ export async function firstBatch(db: Db, workspaceId: string, salesforceObject: 
     kind: backfill ? "backfill" : "incremental",
     cycleId,
     batchNo: 1,
-    after: state?.watermarkStamp && state.watermarkId ? { stamp: state.watermarkStamp, id: state.watermarkId } : null,
+    after: resumePoint(state?.watermarkStamp ?? null, state?.watermarkId ?? null, state?.watermarkReadAt ?? null),
     limit: backfill ? BACKFILL_BATCH : INCREMENTAL_BATCH,
     remaining,
   };
