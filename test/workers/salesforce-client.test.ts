@@ -145,6 +145,9 @@ describe("Salesforce client: errors and retries", () => {
     await setFaults({ unreadable: { Contact: "INSUFFICIENT_ACCESS" } });
     const denied = await failureOf(sf.queryPages("SELECT Id FROM Contact").next());
     expect(denied.failureCode).toBe("insufficient_permissions");
+    expect((await sf.describe("Account")).fields.some((f) => f.name === "Name")).toBe(true);
+    const hidden = await failureOf(sf.describe("Lead"));
+    expect(hidden).toMatchObject({ failureCode: "insufficient_permissions", status: 404 });
   });
 });
 

@@ -45,8 +45,15 @@ function createClient(transport: Transport) {
       transport.noteUsage(usage);
       return usage;
     },
-    describe: (object: string) =>
-      transport.requestJson<SObjectDescribe>("GET", `${base}/sobjects/${assertSObjectName(object)}/describe`),
+    /** The object's fields. An object the integration user cannot see answers 404: a permissions problem. */
+    async describe(object: string): Promise<SObjectDescribe> {
+      try {
+        return await transport.requestJson<SObjectDescribe>("GET", `${base}/sobjects/${assertSObjectName(object)}/describe`);
+      } catch (err) {
+        if (!(err instanceof SalesforceError) || err.status !== 404) throw err;
+        throw new SalesforceError({ failureCode: "insufficient_permissions", status: 404, sfErrorCode: err.sfErrorCode, message: `${object} is not visible to the integration user: ${err.message}` });
+      }
+    },
     /** Adds this client's unflushed calls to today's count and stores the org's last seen usage. */
     flushUsage: () => transport.flushUsage(),
   };
