@@ -1,5 +1,6 @@
 import { isInboundBatch, runInboundBatch } from "./sync/inbound";
 import { failDeadLetter } from "./sync/dead-letter";
+import { isOutboundChange, runOutboundBatch } from "./sync/outbound";
 
 /** Routes each queue's messages to its consumer; acks or retries message by message. */
 export async function onQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
@@ -10,7 +11,11 @@ export async function onQueue(batch: MessageBatch<unknown>, env: Env): Promise<v
     }
     return;
   }
+  // Outbound changes are pushed together (grouped by workspace × object type), not one by one.
+  const outbound = batch.messages.filter((m) => isOutboundChange(m.body));
+  if (outbound.length) await runOutboundBatch(env, outbound);
   for (const message of batch.messages) {
+    if (isOutboundChange(message.body)) continue;
     if (!isInboundBatch(message.body)) {
       console.error("unknown message on", batch.queue);
       message.ack();

@@ -1,12 +1,15 @@
 import { dueWorkspaces, planCycle } from "./sync/inbound";
+import { sweepOutbox } from "./sync/outbound";
 import { reapStalledRuns } from "./sync/reaper";
 
 /**
- * The cron tick (every minute): fail stalled runs first so their leases free up, then start an
- * inbound cycle for every workspace whose interval has passed.
+ * The cron tick (every minute): fail stalled runs first so their leases free up, resend outbox
+ * rows whose push never happened, then start an inbound cycle for every workspace whose interval has passed.
  */
 export async function onSchedule(env: Env, scheduledTime: number): Promise<void> {
   await reapStalledRuns(env, scheduledTime);
+  // Outbound changes whose queue send was lost go out again before anything slower runs.
+  await sweepOutbox(env, scheduledTime).catch((err) => console.error("outbox sweep failed", err instanceof Error ? err.message : String(err)));
   for (const workspaceId of await dueWorkspaces(env, scheduledTime)) {
     try {
       await planCycle(env, workspaceId);

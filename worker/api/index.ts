@@ -3,7 +3,10 @@ import { secureHeaders } from "hono/secure-headers";
 import { createBaseApp, createRouter } from "../app";
 import { requireWorkspace } from "../auth/middleware";
 import { createAdminRouter } from "./admin/admin.index";
+import { createCatalogRouter } from "./catalog/catalog.index";
+import { createCompaniesRouter } from "./companies/companies.index";
 import { createConnectionRouter, createOAuthRouter } from "./connection/connection.index";
+import { createContactsRouter } from "./contacts/contacts.index";
 import { ApiError } from "./errors";
 import { createHealthRouter } from "./health/health.index";
 import { registerOpenApi } from "./openapi";
@@ -36,6 +39,9 @@ export function createApp() {
   workspaceScoped.route("/", createConnectionRouter());
   workspaceScoped.route("/", createRunsRouter());
   workspaceScoped.route("/", createHealthRouter());
+  workspaceScoped.route("/", createContactsRouter());
+  workspaceScoped.route("/", createCompaniesRouter());
+  workspaceScoped.route("/", createCatalogRouter());
   v1.route("/", workspaceScoped);
 
   registerOpenApi(app);

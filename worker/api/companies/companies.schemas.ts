@@ -1,0 +1,54 @@
+import { z } from "@hono/zod-openapi";
+import type { companies } from "../../db/schema";
+import { domainOf } from "../../sync/inbound/classify/companies";
+import { pageQuery } from "../common";
+import { instant, nextCursor, optionalText, readOnlySalesforceId, requiredText, salesforceIdFilter } from "../catalog/fields";
+
+export const companySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    domain: z.string().nullable(),
+    industry: z.string().nullable(),
+    salesforceId: z.string().nullable().openapi({ description: "The linked Account; set by the sync, read-only" }),
+    createdAt: instant,
+    updatedAt: instant,
+    externalCreatedAt: instant.nullable(),
+    externalUpdatedAt: instant.nullable(),
+  })
+  .openapi("Company");
+
+/** Stored as inbound stores an Account's Website ("https://www.acme.com/x" → "acme.com"), so the round trip compares equal. */
+const domain = optionalText(255).transform((v) => (v ? domainOf(v) : v));
+
+const writable = {
+  name: requiredText(),
+  domain,
+  industry: optionalText(255),
+  salesforceId: readOnlySalesforceId,
+};
+
+export const companyCreateSchema = z.object(writable).strict().openapi("CompanyCreate");
+export const companyPatchSchema = z
+  .object({ ...writable, name: requiredText().optional() })
+  .strict()
+  .openapi("CompanyPatch");
+
+export const companyListQuery = z.object({ salesforceId: salesforceIdFilter, ...pageQuery });
+export const companyListSchema = z.object({ companies: z.array(companySchema), nextCursor }).openapi("CompanyList");
+
+export const COMPANY_WRITABLE = ["name", "domain", "industry"] as const;
+
+export function toApiCompany(row: typeof companies.$inferSelect): z.infer<typeof companySchema> {
+  return {
+    id: row.id,
+    name: row.name,
+    domain: row.domain,
+    industry: row.industry,
+    salesforceId: row.salesforceId,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    externalCreatedAt: row.externalCreatedAt,
+    externalUpdatedAt: row.externalUpdatedAt,
+  };
+}

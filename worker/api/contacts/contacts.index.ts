@@ -1,0 +1,13 @@
+import { createRouter } from "../../app";
+import * as handlers from "./contacts.handlers";
+import * as routes from "./contacts.routes";
+
+/** Conversion's contacts: reads, and the writes outbound sync pushes. Mount behind requireWorkspace(). */
+export function createContactsRouter() {
+  return createRouter()
+    .openapi(routes.listContacts, handlers.listContactsHandler)
+    .openapi(routes.createContact, handlers.createContactHandler)
+    .openapi(routes.getContact, handlers.getContactHandler)
+    .openapi(routes.patchContact, handlers.patchContactHandler)
+    .openapi(routes.deleteContact, handlers.deleteContactHandler);
+}

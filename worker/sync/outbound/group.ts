@@ -1,0 +1,61 @@
+import { getDb } from "../../db";
+import { budgetStatus, openSalesforce, type SalesforceClient } from "../../salesforce";
+import { loadSettings } from "../../settings";
+import { MAX_ATTEMPTS, retryDelaySeconds, toRunFailure } from "../runs";
+import { claimPending, collapse } from "./claim";
+import { executePlan } from "./execute";
+import { createLedger, resolveBatchKey } from "./ledger";
+import { planChanges } from "./load";
+import type { EntityType } from "./message";
+
+export type GroupResult =
+  | { retryDelaySeconds: number }
+  /** `claimed`: this delivery took part in pushing; named rows still pending afterwards were held elsewhere. */
+  | { done: true; claimed: boolean };
+
+export interface Group {
+  workspaceId: string;
+  type: EntityType;
+  /** The outbox ids this batch's messages name. */
+  outboxIds: string[];
+  /** Whether any of them is still unprocessed. */
+  pending: boolean;
+  /** The most deliveries any of the group's messages has had. */
+  attempts: number;
+}
+
+/**
+ * Pushes one workspace × object type: claims its pending outbox rows, plans them against the
+ * settings, writes them, and closes the group's runs. A redelivered batch resumes its own runs
+ * (same batch key, same claim); a batch that was already done does nothing.
+ */
+export async function pushGroup(env: Env, group: Group): Promise<GroupResult> {
+  const db = getDb(env);
+  const batchKey = await resolveBatchKey(db, group.workspaceId, group.type, group.outboxIds, group.pending);
+  if (!batchKey) return { done: true, claimed: false };
+  const ledger = createLedger(db, group.workspaceId, group.type, batchKey);
+
+  const settings = await loadSettings(db, group.workspaceId);
+  // Over budget: leave the rows unclaimed; the sweep sends them again once the pause may be over.
+  if ((await budgetStatus(env, group.workspaceId, settings.apiDailyBudget)).paused) return { done: true, claimed: false };
+
+  let sf: SalesforceClient | null = null;
+  try {
+    const claimed = await claimPending(db, group.workspaceId, group.type, batchKey);
+    if (claimed.length) {
+      const plan = await planChanges(db, group.workspaceId, group.type, settings, collapse(claimed));
+      await executePlan(db, ledger, plan, async () => (sf ??= await openSalesforce(env, group.workspaceId)));
+    }
+    await ledger.closeAll({ status: "completed" });
+    return { done: true, claimed: true };
+  } catch (err) {
+    const failure = toRunFailure(err);
+    if (failure.transient && group.attempts < MAX_ATTEMPTS) return { retryDelaySeconds: retryDelaySeconds(env, group.attempts) };
+    // Rows not yet pushed stay claimed until the claim lapses; then the sweep sends them again.
+    await ledger.closeAll({ status: "failed", failureCode: failure.code, failureDetail: failure.detail });
+    console.error("outbound push failed", group.workspaceId, group.type, failure.code, failure.detail);
+    return { done: true, claimed: true };
+  } finally {
+    await (sf as SalesforceClient | null)?.flushUsage().catch(() => undefined);
+  }
+}

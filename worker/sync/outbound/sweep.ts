@@ -1,0 +1,54 @@
+import { and, asc, isNull, lt, or } from "drizzle-orm";
+import { getDb } from "../../db";
+import { outbox } from "../../db/schema";
+import { isoNow } from "../../lib/time";
+import { inJson } from "../inbound/entities";
+import { outboundChange } from "./message";
+
+/**
+ * A row sent (or claimed by a consumer) this long ago and still not processed is presumed lost:
+ * its message died, or its consumer did. Long next to a push (seconds), short next to a user's patience.
+ */
+export const RESEND_AFTER_MS = 5 * 60 * 1000;
+
+/** Rows one cron tick resends at most; the rest wait for the next tick. */
+const SWEEP_LIMIT = 1000;
+/** Queues' sendBatch limit. */
+const SEND_BATCH = 100;
+
+/**
+ * Resends outbox rows whose queue send never happened (the API's send failed after the commit) or
+ * whose message was sent but never processed. A duplicate message is harmless: the consumer pushes
+ * an entity's current state and skips rows already processed.
+ */
+export async function sweepOutbox(env: Env, now = Date.now()): Promise<number> {
+  const db = getDb(env);
+  const cutoff = new Date(now - RESEND_AFTER_MS).toISOString();
+  const due = and(isNull(outbox.processedAt), or(isNull(outbox.sentAt), lt(outbox.sentAt, cutoff)));
+  const rows = await db
+    .select({ id: outbox.id, workspaceId: outbox.workspaceId })
+    .from(outbox)
+    .where(due)
+    .orderBy(asc(outbox.createdAt))
+    .limit(SWEEP_LIMIT)
+    .all();
+  let sent = 0;
+  for (let i = 0; i < rows.length; i += SEND_BATCH) {
+    const chunk = rows.slice(i, i + SEND_BATCH);
+    try {
+      await env.OUTBOUND_QUEUE.sendBatch(chunk.map((r) => ({ body: outboundChange(r.workspaceId, r.id) })));
+    } catch (err) {
+      // The queue is unwell: stop here; these rows are still unsent and the next tick tries again.
+      console.error("outbox sweep: sendBatch failed", err instanceof Error ? err.message : String(err));
+      break;
+    }
+    // Clearing run_id frees a dead consumer's claim so the new message's consumer may take the row;
+    // `due` again, so a row some consumer claimed in the meantime keeps its claim.
+    await db
+      .update(outbox)
+      .set({ sentAt: isoNow(), runId: null })
+      .where(and(inJson(outbox.id, chunk.map((r) => r.id)), due));
+    sent += chunk.length;
+  }
+  return sent;
+}
