@@ -13,6 +13,14 @@ import { softDelete } from "./writes";
 
 const bad = (message: string, status = 400) => json({ error: message }, status);
 
+/** A POST /__fake/faults body, applied now (also used when armed faults fall due). */
+export function applyFaults(org: Org, body: Record<string, unknown>) {
+  const shots = mergeFaults(org.faults, body);
+  if (shots.expireAccessTokens) org.tokens.expireAllAccess();
+  if (shots.revokeRefreshTokens) org.tokens.revokeAllRefresh();
+  if (shots.expireLocators) org.locators.clear();
+}
+
 function statsJson(org: Org): Record<string, unknown> {
   const counts: Record<string, number> = {};
   const deleted: Record<string, number> = {};
@@ -124,10 +132,7 @@ async function admin(org: Org, env: FakeEnv, request: Request, url: URL): Promis
         return json(faultsJson(org.faults));
       }
       if (method === "POST") {
-        const shots = mergeFaults(org.faults, await body());
-        if (shots.expireAccessTokens) org.tokens.expireAllAccess();
-        if (shots.revokeRefreshTokens) org.tokens.revokeAllRefresh();
-        if (shots.expireLocators) org.locators.clear();
+        applyFaults(org, await body());
       }
       return json(faultsJson(org.faults));
     }

@@ -2,6 +2,8 @@
 // injected outages, then the session, then the daily limit; each admitted call counts toward
 // the daily usage, and every answer carries Sforce-Limit-Info.
 import type { CallEntry } from "./calls";
+import { applyFaults } from "./admin";
+import { dueFaults } from "./faults";
 import { ApiError, errorResponse, notFound } from "./http";
 import { bearer } from "./oauth";
 import { collectionsRoute } from "./routes/collections";
@@ -44,6 +46,7 @@ function kindOf(segments: string[]): string {
 
 function gate(org: Org, request: Request): Response | null {
   const f = org.faults;
+  if (f.armed.length) for (const body of dueFaults(f)) applyFaults(org, body);
   if (f.http503 > 0) {
     f.http503--;
     return errorResponse(503, [{ message: "Server temporarily unavailable. Please try again later.", errorCode: "SERVER_UNAVAILABLE" }]);

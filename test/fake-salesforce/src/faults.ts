@@ -22,7 +22,21 @@ export interface PagingMutation {
   pagesServed: number;
 }
 
+/** Wire-level damage to one record in query answers, as a broken integration or trigger might leave it. */
+export interface CorruptRecord {
+  id: string;
+  set: Record<string, unknown>;
+}
+
+/** Faults held back until n more data API calls have been admitted, then applied as one POST would. */
+export interface ArmedFaults {
+  remaining: number;
+  body: Record<string, unknown>;
+}
+
 export interface Faults {
+  corruptRecords: CorruptRecord[];
+  armed: ArmedFaults[];
   latencyMs: number;
   http500: number;
   http503: number;
@@ -39,6 +53,7 @@ export interface OneShots {
 }
 
 export const createFaults = (): Faults => ({
+  corruptRecords: [], armed: [],
   latencyMs: 0, http500: 0, http503: 0, limitReached: false, unreadable: new Map(), recordErrors: [], mutateDuringPaging: null,
 });
 
@@ -46,6 +61,14 @@ const canonical = (name: string) => objectByName(name)?.name ?? name;
 
 /** Merges a POST /__fake/faults body into the current faults; returns the one-shot actions it asked for. */
 export function mergeFaults(f: Faults, body: Record<string, any>): OneShots {
+  if (typeof body.afterCalls === "number" && body.then && typeof body.then === "object") {
+    f.armed.push({ remaining: Math.max(0, body.afterCalls) + 1, body: body.then });
+  }
+  if (Array.isArray(body.corruptRecords)) {
+    for (const c of body.corruptRecords) {
+      if (c && typeof c.id === "string" && c.set && typeof c.set === "object") f.corruptRecords.push({ id: normalizeId(c.id) ?? c.id, set: c.set });
+    }
+  }
   if (typeof body.latencyMs === "number") f.latencyMs = Math.max(0, body.latencyMs);
   if (typeof body.http500 === "number") f.http500 = Math.max(0, body.http500);
   if (typeof body.http503 === "number") f.http503 = Math.max(0, body.http503);
@@ -73,6 +96,24 @@ export function mergeFaults(f: Faults, body: Record<string, any>): OneShots {
     f.mutateDuringPaging = { object: canonical(m.object ?? "Lead"), everyNPages: Math.max(1, m.everyNPages ?? 1), count: Math.max(1, m.count ?? 1), pagesServed: 0 };
   }
   return { expireAccessTokens: !!body.expireAccessTokens, revokeRefreshTokens: !!body.revokeRefreshTokens, expireLocators: !!body.expireLocators };
+}
+
+/** Counts one admitted call against armed faults; returns the bodies now due, in arming order. */
+export function dueFaults(f: Faults): Record<string, unknown>[] {
+  const due: Record<string, unknown>[] = [];
+  f.armed = f.armed.filter((a) => {
+    if (--a.remaining > 0) return true;
+    due.push(a.body);
+    return false;
+  });
+  return due;
+}
+
+/** Applies corruptRecords to one projected query row. */
+export function corrupt(f: Faults, row: Record<string, unknown>, id: string): Record<string, unknown> {
+  if (!f.corruptRecords.length) return row;
+  for (const c of f.corruptRecords) if (c.id === id) Object.assign(row, c.set);
+  return row;
 }
 
 export function faultsJson(f: Faults): Record<string, unknown> {

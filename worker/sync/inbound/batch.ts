@@ -11,7 +11,7 @@ import { closeRun, MAX_ATTEMPTS, openRun, recountRun, retryDelaySeconds, saveRun
 import { extraFields } from "./classify";
 import { abandonChain, advanceWatermark, continueChain, skipToNextObject } from "./chain";
 import { runIdFor, type InboundBatchMessage } from "./message";
-import { preparePage } from "./page";
+import { later, preparePage } from "./page";
 import { PAGE_SIZE, windowQuery, type WindowStart } from "./window";
 
 /** Where a batch is: its resume point and how many records it has read. Saved with every page. */
@@ -74,10 +74,10 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
       for await (const page of sf.queryPages(query(), { all: m.kind === "incremental", batchSize: PAGE_SIZE, restart: query })) {
         if (!page.records.length) break;
         const readAt = isoNow();
-        const prepared = await preparePage(db, base, page.records, progress.fetched);
+        const prepared = await preparePage(db, base, page.records, progress.fetched, m.seenUpTo ?? null);
         // A run appears once something happened: a page of records that are all unchanged opens none.
         if (prepared.records.length) run ??= await open();
-        progress = { after: prepared.last ?? progress.after, fetched: progress.fetched + page.records.length };
+        progress = { after: later(progress.after, prepared.last), fetched: progress.fetched + page.records.length };
         await commitBatch(db, [
           ...prepared.statements,
           ...upsertRunRecords(db, m.workspaceId, runId, prepared.records),

@@ -38,6 +38,8 @@ export async function firstBatch(db: Db, workspaceId: string, salesforceObject: 
     .where(and(eq(syncState.workspaceId, workspaceId), eq(syncState.salesforceObject, salesforceObject)))
     .get();
   const backfill = !state?.backfillDone;
+  const watermark: WindowStart = state?.watermarkStamp && state.watermarkId ? { stamp: state.watermarkStamp, id: state.watermarkId } : null;
+  const after = resumePoint(state?.watermarkStamp ?? null, state?.watermarkId ?? null, state?.watermarkReadAt ?? null);
   return {
     type: "inbound_batch",
     workspaceId,
@@ -45,7 +47,8 @@ export async function firstBatch(db: Db, workspaceId: string, salesforceObject: 
     kind: backfill ? "backfill" : "incremental",
     cycleId,
     batchNo: 1,
-    after: resumePoint(state?.watermarkStamp ?? null, state?.watermarkId ?? null, state?.watermarkReadAt ?? null),
+    after,
+    seenUpTo: after && watermark && after.stamp === watermark.stamp && after.id === watermark.id ? null : watermark,
     limit: backfill ? BACKFILL_BATCH : INCREMENTAL_BATCH,
     remaining,
   };

@@ -14,6 +14,8 @@ export interface InboundBatchMessage {
   cycleId: string;
   batchNo: number;
   after: WindowStart;
+  /** The watermark a look-back window re-reads up to: records at or before it were seen by an earlier run. */
+  seenUpTo?: WindowStart;
   limit: number;
   /** Objects still to visit in this cycle, in order, after this one. */
   remaining: string[];

@@ -1,4 +1,8 @@
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db";
+import { runRecords } from "../../db/schema";
+import { inJson } from "./entities";
+import type { WindowStart } from "./window";
 import type { RunRecordInput } from "../runs";
 import { CLASSIFIERS, inboundMappings, type PageContext } from "./classify";
 import { loadPageSets } from "./lookups";
@@ -25,20 +29,31 @@ function labelOf(r: SalesforceRecord): string {
  * Classifies one page of Salesforce records and prepares its writes. Nothing is written here:
  * the caller commits these statements with the run's progress and the watermark in one batch.
  */
-export async function preparePage(db: Db, base: Omit<PageContext, "sets">, records: SalesforceRecord[], firstSeq: number): Promise<PageResult> {
+export async function preparePage(
+  db: Db,
+  base: Omit<PageContext, "sets">,
+  records: SalesforceRecord[],
+  firstSeq: number,
+  seenUpTo: WindowStart = null,
+): Promise<PageResult> {
   const emailField = inboundMappings(base.settings, "contact").find((m) => m.conversionField === "email")?.salesforceField ?? "Email";
   const ctx: PageContext = { ...base, sets: await loadPageSets(db, base.workspaceId, base.spec.kind, records, emailField) };
   const classify = CLASSIFIERS[base.spec.kind];
   const out: RunRecordInput[] = [];
   let last: PageResult["last"] = null;
+  const reread = new Set<RunRecordInput>();
 
   records.forEach((record, i) => {
     const head = readHead(record);
     let verdict: Verdict;
     if (!head.id) verdict = { outcome: "skip", code: "missing_external_id" };
     else if (!head.stamp) verdict = { outcome: "fail", code: "invalid_timestamp", detail: "SystemModstamp is missing or not a date" };
+    else if (record.attributes?.type && record.attributes.type !== base.salesforceObject) {
+      // Nothing in the engine expects this; say so rather than guess how to apply it.
+      verdict = { outcome: "fail", code: "unknown_error", detail: `Salesforce returned a ${record.attributes.type} record in a ${base.salesforceObject} query` };
+    }
     else {
-      last = { stamp: head.stamp, id: head.id };
+      last = later(last, { stamp: head.stamp, id: head.id });
       try {
         verdict = classify(record, { ...head, id: head.id, stamp: head.stamp }, ctx);
       } catch (err) {
@@ -49,7 +64,7 @@ export async function preparePage(db: Db, base: Omit<PageContext, "sets">, recor
     const success = verdict.outcome === "write" || verdict.outcome === "delete";
     const conversionId = verdict.outcome === "write" || verdict.outcome === "delete" ? verdict.conversionId : null;
     const problem = verdict.outcome === "skip" || verdict.outcome === "fail" ? verdict : null;
-    out.push({
+    const entry: RunRecordInput = {
       key: head.id ?? `row-${firstSeq + i}`,
       seq: firstSeq + i,
       salesforceId: head.id,
@@ -64,9 +79,38 @@ export async function preparePage(db: Db, base: Omit<PageContext, "sets">, recor
       externalCreatedAt: head.createdAt,
       externalUpdatedAt: head.updatedAt,
       changes: verdict.outcome === "write" ? verdict.changes : [],
-    });
+    };
+    out.push(entry);
+    if (problem && head.id && head.stamp && atOrBefore({ stamp: head.stamp, id: head.id }, seenUpTo)) reread.add(entry);
   });
+  const alreadyReported = await reportedBefore(db, base.workspaceId, [...reread]);
 
   const statements = Object.values(ctx.sets).flatMap((set) => set.statements(db));
-  return { records: out, statements, last };
+  return { records: out.filter((r) => !alreadyReported.has(r)), statements, last };
+}
+
+/** The later of two window points; a damaged stamp on the wire must never move a watermark back. */
+export function later(a: WindowStart, b: WindowStart): WindowStart {
+  if (!a) return b;
+  if (!b) return a;
+  return b.stamp > a.stamp || (b.stamp === a.stamp && b.id > a.id) ? b : a;
+}
+
+function atOrBefore(a: { stamp: string; id: string }, b: WindowStart): boolean {
+  return b !== null && (a.stamp < b.stamp || (a.stamp === b.stamp && a.id <= b.id));
+}
+
+/**
+ * A look-back re-reads records an earlier run already explained. A skip or failure for the same
+ * Salesforce version (same LastModifiedDate) was reported then; reporting it again would only repeat it.
+ */
+async function reportedBefore(db: Db, workspaceId: string, candidates: RunRecordInput[]): Promise<Set<RunRecordInput>> {
+  if (!candidates.length) return new Set();
+  const rows = await db
+    .select({ salesforceId: runRecords.salesforceId, updatedAt: runRecords.externalUpdatedAt })
+    .from(runRecords)
+    .where(and(eq(runRecords.workspaceId, workspaceId), inJson(runRecords.salesforceId, candidates.map((c) => c.salesforceId!))))
+    .all();
+  const seen = new Set(rows.map((r) => `${r.salesforceId}|${r.updatedAt}`));
+  return new Set(candidates.filter((c) => seen.has(`${c.salesforceId}|${c.externalUpdatedAt}`)));
 }

@@ -2,6 +2,7 @@
 // batchSize (200–2,000, default 2,000); a locator keeps a snapshot of the whole result set.
 import { ApiError, json } from "../http";
 import type { Cursor } from "../locators";
+import { corrupt } from "../faults";
 import { afterPageServed } from "../mutate";
 import { SoqlError, soqlMessage } from "../soql/errors";
 import { executeQuery } from "../soql/execute";
@@ -24,7 +25,7 @@ function page(ctx: ApiContext, cursor: Cursor, locator: string | null, offset: n
   if (!done && !locator) locator = ctx.org.locators.open(result);
   const body: Record<string, unknown> = { totalSize: result.totalSize, done };
   if (!done) body.nextRecordsUrl = `/services/data/v${ctx.version}/query/${locator}-${end}`;
-  body.records = rows.map((r) => projectRow(result, r, ctx.version));
+  body.records = rows.map((r) => corrupt(ctx.org.faults, projectRow(result, r, ctx.version), r.Id as string));
   Object.assign(ctx.log, { object: cursor.object, batchSize: size, records: rows.length });
   afterPageServed(ctx.org, cursor.object, ctx.org.clock.stamp());
   return json(body);

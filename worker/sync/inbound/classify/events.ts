@@ -44,7 +44,11 @@ export const classifyEvent: Classifier = (record, head, ctx) => {
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
       return { outcome: "fail", code: "malformed_data", detail: "Properties__c is not a JSON object" };
     }
-    properties = JSON.stringify(parsed);
+    try {
+      properties = JSON.stringify(parsed);
+    } catch (err) {
+      return { outcome: "fail", code: "encode_failed", detail: `Properties__c could not be stored: ${err instanceof Error ? err.message : String(err)}` };
+    }
     if (new TextEncoder().encode(properties).length > MAX_PROPERTIES_BYTES) {
       return { outcome: "fail", code: "encode_failed", detail: `Properties are larger than ${MAX_PROPERTIES_BYTES} bytes` };
     }
