@@ -25,19 +25,3 @@ export function linkCreated(db: Db, type: EntityType, workspaceId: string, links
     WHERE ${table.workspaceId} = ${workspaceId} AND ${table.salesforceId} IS NULL
       AND ${table.id} IN (SELECT j.value ->> 'e' FROM json_each(${json}) AS j)`);
 }
-
-type Statement = { getQuery(): { sql: string; params: unknown[] } } | { toSQL(): { sql: string; params: unknown[] } };
-
-function toD1(db: Db, statement: Statement): D1PreparedStatement {
-  const { sql: text, params } = "getQuery" in statement ? statement.getQuery() : statement.toSQL();
-  return db.$client.prepare(text).bind(...params);
-}
-
-/**
- * Runs statements as one D1 batch (D1's only atomic unit); an empty list is no call at all.
- * Goes to D1 directly: drizzle 0.45's `db.batch()` cannot bind a `db.run(sql…)` that has
- * parameters (it has no prepared statement), and the run bookkeeping is made of those.
- */
-export async function commitBatch(db: Db, statements: readonly unknown[]): Promise<void> {
-  if (statements.length) await db.$client.batch(statements.map((s) => toD1(db, s as Statement)));
-}

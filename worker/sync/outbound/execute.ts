@@ -1,7 +1,8 @@
 import type { Db } from "../../db";
 import { COLLECTION_LIMIT, type SalesforceClient } from "../../salesforce";
 import { applyWriteRules, readCurrentValues, type CurrentValues } from "./current";
-import { commitBatch, markProcessed } from "./commit";
+import { commitBatch } from "../../db/commit";
+import { markProcessed } from "./commit";
 import type { Ledger } from "./ledger";
 import { skipRecord, writeRecord } from "./outcome";
 import type { Planned, PushObject } from "./plan";

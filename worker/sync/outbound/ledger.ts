@@ -1,10 +1,11 @@
 import { inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db";
+import { commitBatch } from "../../db/commit";
 import { runs } from "../../db/schema";
 import { sha256 } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
 import { closeRun, openRun, recountRun, saveRunProgress, upsertRunRecords, type RunOutcome, type RunRecordInput, type RunRow } from "../runs";
-import { commitBatch, linkCreated, markProcessed } from "./commit";
+import { linkCreated, markProcessed } from "./commit";
 import type { EntityType } from "./message";
 import type { PushObject } from "./plan";
 

@@ -1,9 +1,9 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db";
+import { commitBatch } from "../../db/commit";
 import { outbox } from "../../db/schema";
 import { newId } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
-import { commitBatch } from "./commit";
 import { outboundChange, type EntityType } from "./message";
 
 export interface OutboxChange {
