@@ -1,0 +1,49 @@
+/**
+ * Wraps the real D1 binding and counts the statements that reach it — one per executed prepared
+ * statement, one per statement inside a batch — as production's 1,000-queries-per-invocation
+ * limit counts them. Nothing is faked: every statement still runs on the real database.
+ */
+export function countingD1(real: D1Database) {
+  const counter = { statements: 0, batches: 0 };
+  const unwrap = new WeakMap<object, D1PreparedStatement>();
+
+  const wrapStatement = (stmt: D1PreparedStatement): D1PreparedStatement => {
+    const proxy = new Proxy(stmt, {
+      get(target, prop) {
+        if (prop === "bind") return (...args: unknown[]) => wrapStatement(target.bind(...args));
+        if (prop === "run" || prop === "all" || prop === "first" || prop === "raw") {
+          return (...args: unknown[]) => {
+            counter.statements++;
+            return (target[prop] as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        const value = Reflect.get(target, prop, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    unwrap.set(proxy, stmt);
+    return proxy;
+  };
+
+  const db = new Proxy(real, {
+    get(target, prop) {
+      if (prop === "prepare") return (query: string) => wrapStatement(target.prepare(query));
+      if (prop === "batch") {
+        return (statements: D1PreparedStatement[]) => {
+          counter.batches++;
+          counter.statements += statements.length;
+          return target.batch(statements.map((s) => unwrap.get(s) ?? s));
+        };
+      }
+      if (prop === "exec") {
+        return (query: string) => {
+          counter.statements++;
+          return target.exec(query);
+        };
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { db, counter };
+}

@@ -1,0 +1,184 @@
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import worker from "../../worker";
+import { getDb } from "../../worker/db";
+import { acquireLease } from "../../worker/sync/leases";
+import { firstBatch } from "../../worker/sync/inbound/chain";
+import type { InboundBatchMessage } from "../../worker/sync/inbound";
+import { RUN_FAILURES } from "../../worker/sync/reasons";
+import { STALLED_DETAIL } from "../../worker/sync/reaper";
+import { DEAD_LETTER_DETAIL } from "../../worker/sync/dead-letter";
+import { call, jsonInit } from "./helpers";
+import { connectedWorkspace, expectCountsMatchRecords, fake, onlyObjects, resetFake, runsOf, syncNow } from "./sync-helpers";
+
+const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
+
+/** Delivers one message to the Worker's queue handler, as the Queues runtime would. */
+async function deliver(queue: string, body: unknown, attempts = 1) {
+  const batch = createMessageBatch(queue, [{ id: `msg-${attempts}`, timestamp: new Date(), attempts, body }]);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return getQueueResult(batch, ctx);
+}
+
+/** A batch message of our own making, holding the object's lease like the planner's would. */
+async function leadBatch(workspaceId: string): Promise<InboundBatchMessage> {
+  const db = getDb(env);
+  const cycleId = `cyc_test_${crypto.randomUUID()}`;
+  expect(await acquireLease(db, workspaceId, "Lead", cycleId)).toBe(true);
+  return firstBatch(db, workspaceId, "Lead", cycleId, []);
+}
+
+async function calls(kind: string) {
+  const log = await fake<{ kind: string; path: string; status: number }[]>("GET", "/__fake/calls");
+  return log.filter((c) => c.kind === kind);
+}
+
+async function apiRun(ws: { auth: Record<string, string> }, id: string) {
+  const res = await call(`/api/v1/sync/runs/${id}`, { headers: ws.auth });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { status: string; failure: { code: string; message: string; action: string } | null; counts: Record<string, number> };
+}
+
+describe("inbound under faults", () => {
+  beforeEach(async () => {
+    await resetFake({ counts: { ...NONE, Lead: 10_000 } });
+  });
+
+  it("the same message delivered twice gives one run with exact counts", async () => {
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    const message = await leadBatch(ws.id);
+    expect((await deliver("sync-inbound", message)).explicitAcks).toHaveLength(1);
+    expect((await deliver("sync-inbound", message)).explicitAcks).toHaveLength(1);
+    const runs = await runsOf(ws.id);
+    expect(runs.map((r) => [r.status, r.created])).toEqual([["completed", 10_000]]);
+    await expectCountsMatchRecords(ws.id);
+  });
+
+  it("a crash after page 2 resumes from the committed page: no duplicates, nothing lost", async () => {
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    const message = await leadBatch(ws.id);
+    await fake("DELETE", "/__fake/calls");
+    await fake("POST", "/__fake/faults", { afterCalls: 2, then: { http500: 50 } });
+    const first = await deliver("sync-inbound", message, 1);
+    expect(first.retryMessages).toHaveLength(1);
+    const [run] = await runsOf(ws.id);
+    expect(run!.status).toBe("in_progress");
+    expect(run!.created).toBe(4_000);
+
+    await fake("DELETE", "/__fake/faults");
+    await fake("DELETE", "/__fake/calls");
+    expect((await deliver("sync-inbound", message, 2)).explicitAcks).toHaveLength(1);
+    const runs = await runsOf(ws.id);
+    expect(runs.map((r) => [r.id, r.status, r.created])).toEqual([[run!.id, "completed", 10_000]]);
+    // The retry asked only for what was left: a window after the last committed record, 3 pages.
+    const resumed = await calls("queryAll").then((q) => q.concat());
+    const queries = [...resumed, ...(await calls("query"))];
+    expect(queries).toHaveLength(1);
+    expect(decodeURIComponent(queries[0]!.path)).toMatch(/SystemModstamp > \S+ OR \(SystemModstamp = \S+ AND Id > '00Q/);
+    expect((await calls("queryMore")).length).toBe(2);
+    const contacts = await env.DB.prepare("SELECT count(*) AS n, count(DISTINCT salesforce_id) AS d FROM contacts WHERE workspace_id = ?").bind(ws.id).first<{ n: number; d: number }>();
+    expect(contacts).toEqual({ n: 10_000, d: 10_000 });
+    await expectCountsMatchRecords(ws.id);
+  });
+
+  it("a 401 in the middle of a sync refreshes the token once and carries on", async () => {
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    await fake("DELETE", "/__fake/calls");
+    await fake("POST", "/__fake/faults", { afterCalls: 2, then: { expireAccessTokens: true } });
+    await syncNow(ws);
+    expect((await runsOf(ws.id)).map((r) => [r.status, r.created])).toEqual([["completed", 10_000]]);
+    expect(await calls("oauth_token")).toHaveLength(1);
+    expect((await calls("queryMore")).filter((c) => c.status === 401)).toHaveLength(1);
+    await expectCountsMatchRecords(ws.id);
+  });
+
+  it("503s are retried in-call and the run completes", async () => {
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    await fake("POST", "/__fake/faults", { afterCalls: 1, then: { http503: 2 } });
+    await syncNow(ws);
+    expect((await runsOf(ws.id)).map((r) => [r.status, r.created])).toEqual([["completed", 10_000]]);
+  });
+
+  it("REQUEST_LIMIT_EXCEEDED fails the run as api_limit_exceeded and stops the cycle", async () => {
+    await resetFake({ counts: { ...NONE, Lead: 10, Account: 10 } });
+    const ws = await connectedWorkspace(onlyObjects("Account", "Lead"));
+    await fake("POST", "/__fake/faults", { limitReached: true });
+    await syncNow(ws);
+    const runs = await runsOf(ws.id);
+    expect(runs.map((r) => [r.salesforce_object, r.status, r.failure_code])).toEqual([["Account", "failed", "api_limit_exceeded"]]);
+    const run = await apiRun(ws, runs[0]!.id);
+    expect(run.failure).toMatchObject({ code: "api_limit_exceeded", message: "API limit exceeded", action: RUN_FAILURES.api_limit_exceeded.action });
+  });
+
+  it("an unreadable object (INVALID_TYPE) fails its run as insufficient_permissions; the others still sync", async () => {
+    await resetFake({ counts: { ...NONE, Lead: 10, Contact: 10 } });
+    const ws = await connectedWorkspace(onlyObjects("Lead", "Contact"));
+    await fake("POST", "/__fake/faults", { unreadable: { Lead: "INVALID_TYPE" } });
+    await syncNow(ws);
+    const runs = await runsOf(ws.id);
+    expect(runs.map((r) => [r.salesforce_object, r.status, r.failure_code])).toEqual([
+      ["Lead", "failed", "insufficient_permissions"],
+      ["Contact", "completed", null],
+    ]);
+    expect((await apiRun(ws, runs[0]!.id)).failure).toMatchObject({ message: "Insufficient permissions", action: RUN_FAILURES.insufficient_permissions.action });
+  });
+
+  it("a revoked refresh token fails the run as authentication_failure and asks for a reconnect", async () => {
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    await fake("POST", "/__fake/faults", { revokeRefreshTokens: true, expireAccessTokens: true });
+    await syncNow(ws);
+    const runs = await runsOf(ws.id);
+    expect(runs.map((r) => [r.status, r.failure_code])).toEqual([["failed", "authentication_failure"]]);
+    expect((await apiRun(ws, runs[0]!.id)).failure?.action).toBe("Reconnect Salesforce from the Overview tab.");
+    const conn = (await (await call("/api/v1/connection", { headers: ws.auth })).json()) as { status: string };
+    expect(conn.status).toBe("needs_reconnect");
+    expect((await call("/api/v1/sync/inbound", jsonInit("POST", {}, ws.auth))).status).toBe(409);
+  });
+
+  it("the reaper fails a run that stopped heartbeating and frees its lease", async () => {
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    const message = await leadBatch(ws.id);
+    const old = new Date(Date.now() - 10 * 60_000).toISOString();
+    await env.DB.prepare(
+      `INSERT INTO runs (id, workspace_id, direction, object_type, salesforce_object, kind, status, started_at, heartbeat_at)
+       VALUES ('run_stalled', ?, 'inbound', 'contact', 'Lead', 'backfill', 'in_progress', ?, ?)`,
+    )
+      .bind(ws.id, old, old)
+      .run();
+    await env.DB.prepare("UPDATE sync_state SET lease_expires_at = ? WHERE workspace_id = ? AND salesforce_object = 'Lead'").bind(old, ws.id).run();
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    const stalled = await env.DB.prepare("SELECT status, failure_code, failure_detail, finished_at FROM runs WHERE id = 'run_stalled'").first<Record<string, string>>();
+    expect(stalled).toMatchObject({ status: "failed", failure_code: "unknown_error", failure_detail: STALLED_DETAIL });
+    expect(stalled?.finished_at).not.toBeNull();
+    // The stale chain's message is ignored (its lease is gone); a new cycle can take the object.
+    expect((await deliver("sync-inbound", message)).explicitAcks).toHaveLength(1);
+    await syncNow(ws);
+    const runs = await runsOf(ws.id);
+    expect(runs.filter((r) => r.status === "completed").map((r) => r.created)).toEqual([10_000]);
+  });
+
+  it("a message that used up its retries fails its run with a message (dead-letter queue)", async () => {
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    const message = await leadBatch(ws.id);
+    await deliver("sync-dead-letter", message);
+    const runs = await runsOf(ws.id);
+    expect(runs.map((r) => [r.status, r.failure_code, r.failure_detail])).toEqual([["failed", "unknown_error", DEAD_LETTER_DETAIL]]);
+    const lease = await env.DB.prepare("SELECT lease_owner FROM sync_state WHERE workspace_id = ? AND salesforce_object = 'Lead'").bind(ws.id).first<{ lease_owner: string | null }>();
+    expect(lease?.lease_owner).toBeNull();
+  });
+
+  it("the daily API budget pauses syncing before another batch starts", async () => {
+    const ws = await connectedWorkspace({ ...onlyObjects("Lead"), apiDailyBudget: 3 });
+    await syncNow(ws);
+    expect((await runsOf(ws.id)).map((r) => r.status)).toEqual(["completed"]);
+    const again = await call("/api/v1/sync/inbound", jsonInit("POST", {}, ws.auth));
+    expect(again.status).toBe(429);
+    const conn = (await (await call("/api/v1/connection", { headers: ws.auth })).json()) as { apiUsage: { used: number; limit: number } | null };
+    expect(conn.apiUsage?.used).toBeGreaterThan(0);
+    expect(conn.apiUsage?.limit).toBeGreaterThan(conn.apiUsage!.used);
+  });
+});
