@@ -13,6 +13,7 @@ import { registerOpenApi } from "./openapi";
 import { createRunsRouter } from "./runs/runs.index";
 import { createLaunchRouter, createSessionsRouter } from "./sessions/sessions.index";
 import { createSettingsRouter } from "./settings/settings.index";
+import { createSyncNowRouter } from "./sync-now/sync-now.index";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -37,6 +38,7 @@ export function createApp() {
   workspaceScoped.route("/", createSessionsRouter());
   workspaceScoped.route("/", createSettingsRouter());
   workspaceScoped.route("/", createConnectionRouter());
+  workspaceScoped.route("/", createSyncNowRouter());
   workspaceScoped.route("/", createRunsRouter());
   workspaceScoped.route("/", createHealthRouter());
   workspaceScoped.route("/", createContactsRouter());
