@@ -7,5 +7,5 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   scheduled: (controller, env, ctx) => ctx.waitUntil(onSchedule(env, controller.scheduledTime)),
-  queue: (batch, env) => onQueue(batch, env),
+  queue: (batch, env, _ctx) => onQueue(batch, env),
 } satisfies ExportedHandler<Env>;

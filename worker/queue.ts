@@ -1,6 +1,22 @@
 import { isInboundBatch, runInboundBatch } from "./sync/inbound";
+import { runInboundRetry } from "./sync/inbound/retry";
 import { failDeadLetter } from "./sync/dead-letter";
-import { isOutboundChange, runOutboundBatch } from "./sync/outbound";
+import { isOutboundChange, isOutboundRetry, pushGroup, runOutboundBatch } from "./sync/outbound";
+import { isInboundRetry } from "./sync/retry/message";
+
+type Outcome = { retryDelaySeconds: number } | { done: true; claimed?: boolean };
+
+/** One message that is processed on its own (inbound batches, retries). */
+async function runSingle(env: Env, message: Message<unknown>): Promise<Outcome> {
+  const body = message.body;
+  if (isInboundBatch(body)) return runInboundBatch(env, body, message.attempts);
+  if (isInboundRetry(body)) return runInboundRetry(env, body, message.attempts);
+  if (isOutboundRetry(body)) {
+    return pushGroup(env, { workspaceId: body.workspaceId, type: body.entityType, outboxIds: body.outboxIds, pending: true, attempts: message.attempts, batchKey: body.batchKey, onlyIds: body.outboxIds });
+  }
+  console.error("unknown queue message", typeof body === "object" && body ? (body as { type?: unknown }).type : typeof body);
+  return { done: true };
+}
 
 /** Routes each queue's messages to its consumer; acks or retries message by message. */
 export async function onQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
@@ -16,12 +32,7 @@ export async function onQueue(batch: MessageBatch<unknown>, env: Env): Promise<v
   if (outbound.length) await runOutboundBatch(env, outbound);
   for (const message of batch.messages) {
     if (isOutboundChange(message.body)) continue;
-    if (!isInboundBatch(message.body)) {
-      console.error("unknown message on", batch.queue);
-      message.ack();
-      continue;
-    }
-    const result = await runInboundBatch(env, message.body, message.attempts);
+    const result = await runSingle(env, message);
     if ("retryDelaySeconds" in result) message.retry({ delaySeconds: result.retryDelaySeconds });
     else message.ack();
   }

@@ -10,6 +10,7 @@ import { createContactsRouter } from "./contacts/contacts.index";
 import { ApiError } from "./errors";
 import { createHealthRouter } from "./health/health.index";
 import { registerOpenApi } from "./openapi";
+import { createRetryRouter } from "./retry/retry.index";
 import { createRunsRouter } from "./runs/runs.index";
 import { createLaunchRouter, createSessionsRouter } from "./sessions/sessions.index";
 import { createSettingsRouter } from "./settings/settings.index";
@@ -40,6 +41,7 @@ export function createApp() {
   workspaceScoped.route("/", createConnectionRouter());
   workspaceScoped.route("/", createSyncNowRouter());
   workspaceScoped.route("/", createRunsRouter());
+  workspaceScoped.route("/", createRetryRouter());
   workspaceScoped.route("/", createHealthRouter());
   workspaceScoped.route("/", createContactsRouter());
   workspaceScoped.route("/", createCompaniesRouter());

@@ -2,6 +2,7 @@ import { and, asc, eq, gte, inArray, isNotNull, isNull, ne, notInArray } from "d
 import type { Db } from "../../db";
 import { outbox } from "../../db/schema";
 import { isoNow } from "../../lib/time";
+import { inJson } from "../inbound/entities";
 import type { EntityType } from "./message";
 import { RESEND_AFTER_MS } from "./sweep";
 
@@ -32,9 +33,14 @@ export interface EntityChange {
  * after RESEND_AFTER_MS. Entities another live claim holds are left alone, so two consumers never
  * push one entity at once and an older state can never overwrite a newer one.
  */
-export async function claimPending(db: Db, workspaceId: string, type: EntityType, batchKey: string, now = Date.now()): Promise<ClaimedRow[]> {
+export async function claimPending(db: Db, workspaceId: string, type: EntityType, batchKey: string, now = Date.now(), onlyIds?: string[]): Promise<ClaimedRow[]> {
   const cutoff = new Date(now - RESEND_AFTER_MS).toISOString();
-  const pending = and(eq(outbox.workspaceId, workspaceId), eq(outbox.entityType, type), isNull(outbox.processedAt));
+  const pending = and(
+    eq(outbox.workspaceId, workspaceId),
+    eq(outbox.entityType, type),
+    isNull(outbox.processedAt),
+    onlyIds ? inJson(outbox.id, onlyIds) : undefined,
+  );
   const heldElsewhere = db
     .select({ entityId: outbox.entityId })
     .from(outbox)

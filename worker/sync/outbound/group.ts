@@ -22,6 +22,9 @@ export interface Group {
   pending: boolean;
   /** The most deliveries any of the group's messages has had. */
   attempts: number;
+  /** A retry names its own batch key and pushes only its own outbox rows. */
+  batchKey?: string;
+  onlyIds?: string[];
 }
 
 /**
@@ -31,7 +34,7 @@ export interface Group {
  */
 export async function pushGroup(env: Env, group: Group): Promise<GroupResult> {
   const db = getDb(env);
-  const batchKey = await resolveBatchKey(db, group.workspaceId, group.type, group.outboxIds, group.pending);
+  const batchKey = group.batchKey ?? (await resolveBatchKey(db, group.workspaceId, group.type, group.outboxIds, group.pending));
   if (!batchKey) return { done: true, claimed: false };
   const ledger = createLedger(db, group.workspaceId, group.type, batchKey);
 
@@ -41,7 +44,7 @@ export async function pushGroup(env: Env, group: Group): Promise<GroupResult> {
 
   let sf: SalesforceClient | null = null;
   try {
-    const claimed = await claimPending(db, group.workspaceId, group.type, batchKey);
+    const claimed = await claimPending(db, group.workspaceId, group.type, batchKey, Date.now(), group.onlyIds);
     if (claimed.length) {
       const plan = await planChanges(db, group.workspaceId, group.type, settings, collapse(claimed));
       await executePlan(db, ledger, plan, async () => (sf ??= await openSalesforce(env, group.workspaceId)));

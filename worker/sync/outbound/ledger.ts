@@ -11,7 +11,7 @@ import type { PushObject } from "./plan";
 
 const OBJECTS: Record<EntityType, PushObject[]> = { contact: ["Lead", "Contact"], company: ["Account"] };
 
-async function runIdFor(batchKey: string, object: PushObject): Promise<string> {
+export async function runIdFor(batchKey: string, object: PushObject): Promise<string> {
   return `run_${(await sha256(`${batchKey}|${object}`)).slice(0, 22)}`;
 }
 

@@ -1,0 +1,17 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { errorResponses, errorSchema, json, workspaceSecurity } from "../common";
+import { runSchema } from "../runs/runs.schemas";
+
+export const retryRun = createRoute({
+  method: "post",
+  path: "/sync/runs/{id}/retry",
+  tags: ["Sync activity"],
+  summary: "Retry the run's failed records (a new run of kind retry)",
+  security: workspaceSecurity,
+  request: { params: z.object({ id: z.string().min(1).max(100) }) },
+  responses: {
+    202: json(z.object({ run: runSchema }), "The retry run, queued"),
+    ...errorResponses,
+    409: json(errorSchema, "The run is still in progress, or has no failed records"),
+  },
+});

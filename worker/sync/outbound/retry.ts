@@ -1,0 +1,75 @@
+import { and, eq, sql } from "drizzle-orm";
+import { getDb } from "../../db";
+import { commitBatch } from "../../db/commit";
+import { outbox, runRecords } from "../../db/schema";
+import { newId, randomToken } from "../../lib/crypto";
+import { isoNow } from "../../lib/time";
+import { COMPANY_FIELDS, CONTACT_FIELDS } from "../../settings";
+import { openRun, type RunRow } from "../runs";
+import { runIdFor } from "./ledger";
+import type { EntityType } from "./message";
+import type { PushObject } from "./plan";
+
+/** Push a retry's own outbox rows, and only those, under the retry run's batch key. */
+export interface OutboundRetryMessage {
+  type: "outbound_retry";
+  workspaceId: string;
+  entityType: EntityType;
+  batchKey: string;
+  outboxIds: string[];
+}
+
+export function isOutboundRetry(body: unknown): body is OutboundRetryMessage {
+  const m = body as OutboundRetryMessage;
+  return typeof m === "object" && m !== null && m.type === "outbound_retry" && typeof m.batchKey === "string" && Array.isArray(m.outboxIds);
+}
+
+// A retry pushes every mapped field of the entity's current state, not just what last changed:
+// whatever failed before (a picklist, a length) may have been fixed in any field since.
+const ALL_FIELDS: Record<EntityType, string[]> = {
+  contact: [...CONTACT_FIELDS, "companyId"],
+  company: [...COMPANY_FIELDS],
+};
+
+/**
+ * Retry of an outbound run: every entity whose push failed gets a fresh outbox row, claimed at
+ * once by the retry's batch key (so no regular push takes it meanwhile), and the retry run is
+ * opened under that key. The consumer then pushes the entities' current state.
+ */
+export async function startOutboundRetry(env: Env, original: RunRow): Promise<RunRow> {
+  const db = getDb(env);
+  const failed = await db
+    .select({ entityId: runRecords.conversionId })
+    .from(runRecords)
+    .where(and(eq(runRecords.runId, original.id), eq(runRecords.status, "failed"), sql`${runRecords.conversionId} IS NOT NULL`))
+    .all();
+  const type = original.objectType as EntityType;
+  const batchKey = `obr_${randomToken(16)}`;
+  const now = isoNow();
+  const rows = [...new Map(failed.map((f) => [f.entityId!, f])).values()].map((f) => ({
+    id: newId("obx"),
+    workspaceId: original.workspaceId,
+    entityType: type,
+    entityId: f.entityId!,
+    operation: "upsert" as const,
+    changedFields: JSON.stringify(ALL_FIELDS[type]),
+    createdAt: now,
+    sentAt: now,
+    runId: batchKey,
+  }));
+  const run = await openRun(db, {
+    id: await runIdFor(batchKey, original.salesforceObject as PushObject),
+    workspaceId: original.workspaceId,
+    direction: "outbound",
+    objectType: type,
+    salesforceObject: original.salesforceObject,
+    kind: "retry",
+    startedAt: now,
+    retryOf: original.id,
+    state: { batch: batchKey },
+  });
+  for (let i = 0; i < rows.length; i += 50) await commitBatch(db, [db.insert(outbox).values(rows.slice(i, i + 50))]);
+  const message: OutboundRetryMessage = { type: "outbound_retry", workspaceId: original.workspaceId, entityType: type, batchKey, outboxIds: rows.map((r) => r.id) };
+  await env.OUTBOUND_QUEUE.send(message);
+  return run;
+}

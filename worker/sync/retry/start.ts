@@ -1,0 +1,42 @@
+import { and, eq, sql } from "drizzle-orm";
+import { ApiError, notFound } from "../../api/errors";
+import { getDb } from "../../db";
+import { runs } from "../../db/schema";
+import { newId } from "../../lib/crypto";
+import { isoNow } from "../../lib/time";
+import { startOutboundRetry } from "../outbound/retry";
+import type { ObjectType } from "../objects";
+import { openRun, type RunRow } from "../runs";
+import type { InboundRetryMessage } from "./message";
+
+async function failedCount(env: Env, runId: string): Promise<number> {
+  const row = await getDb(env).get<{ n: number }>(sql`SELECT count(*) AS n FROM run_records WHERE run_id = ${runId} AND status = 'failed'`);
+  return row?.n ?? 0;
+}
+
+/**
+ * "Retry failed records": opens a new run of kind retry for the run's failed records and queues
+ * it. Inbound re-reads those records from Salesforce; outbound pushes their current state again.
+ */
+export async function startRetry(env: Env, workspaceId: string, runId: string): Promise<RunRow> {
+  const db = getDb(env);
+  const original = await db.select().from(runs).where(and(eq(runs.id, runId), eq(runs.workspaceId, workspaceId))).get();
+  if (!original) throw notFound("Run");
+  if (original.status === "in_progress") throw new ApiError(409, "run_in_progress", "The run is still in progress; retry it once it has finished");
+  if ((await failedCount(env, runId)) === 0) throw new ApiError(409, "nothing_to_retry", "The run has no failed records to retry");
+
+  if (original.direction === "outbound") return startOutboundRetry(env, original);
+  const run = await openRun(db, {
+    id: newId("run"),
+    workspaceId,
+    direction: "inbound",
+    objectType: original.objectType as ObjectType,
+    salesforceObject: original.salesforceObject,
+    kind: "retry",
+    startedAt: isoNow(),
+    retryOf: original.id,
+    state: { done: 0 },
+  });
+  await env.INBOUND_QUEUE.send({ type: "inbound_retry", workspaceId, runId: run.id, retryOf: original.id } satisfies InboundRetryMessage);
+  return run;
+}
