@@ -15,7 +15,7 @@ async function deliver(ws: Ws, attempts = 1) {
   const messages = (await outboxRows(ws)).map((r, i) => ({ id: `msg-${i}`, timestamp: new Date(), attempts, body: { type: "outbound_change", workspaceId: ws.id, outboxId: r.id } }));
   const batch = createMessageBatch("sync-outbound", messages);
   const ctx = createExecutionContext();
-  await worker.queue(batch, env);
+  await worker.queue(batch, env, ctx);
   return getQueueResult(batch, ctx);
 }
 
@@ -133,7 +133,7 @@ describe("outbound delivery", () => {
     const messages = rows.slice(1).map((r, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body: { type: "outbound_change", workspaceId: ws.id, outboxId: r.id } }));
     const batch = createMessageBatch("sync-outbound", messages);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env);
+    await worker.queue(batch, env, ctx);
     const result = await getQueueResult(batch, ctx);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(["m0"]);
     expect(result.explicitAcks).toEqual(["m1"]);
