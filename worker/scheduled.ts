@@ -1,10 +1,12 @@
 import { dueWorkspaces, planCycle } from "./sync/inbound";
 import { sweepOutbox } from "./sync/outbound";
 import { reapStalledRuns } from "./sync/reaper";
+import { pruneHistory } from "./sync/retention";
 
 /**
  * The cron tick (every minute): fail stalled runs first so their leases free up, resend outbox
- * rows whose push never happened, then start an inbound cycle for every workspace whose interval has passed.
+ * rows whose push never happened, start an inbound cycle for every workspace whose interval has
+ * passed, and last prune history older than the retention period.
  */
 export async function onSchedule(env: Env, scheduledTime: number): Promise<void> {
   await reapStalledRuns(env, scheduledTime);
@@ -18,4 +20,5 @@ export async function onSchedule(env: Env, scheduledTime: number): Promise<void>
       console.error("planning failed", workspaceId, err instanceof Error ? err.message : String(err));
     }
   }
+  await pruneHistory(env, scheduledTime).catch((err) => console.error("retention failed", err instanceof Error ? err.message : String(err)));
 }

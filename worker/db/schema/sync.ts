@@ -57,6 +57,8 @@ export const runs = sqliteTable(
     index("runs_ws_obj_started").on(t.workspaceId, t.objectType, t.startedAt, t.id),
     index("runs_ws_status_started").on(t.workspaceId, t.status, t.startedAt, t.id),
     index("runs_status_heartbeat").on(t.status, t.heartbeatAt),
+    // Retention walks runs by age across workspaces.
+    index("runs_started").on(t.startedAt),
   ],
 );
 
@@ -96,7 +98,6 @@ export const runRecords = sqliteTable(
     index("run_records_run_counts").on(t.runId, t.status, t.action),
     index("run_records_ws_sfid").on(t.workspaceId, t.salesforceId, t.createdAt),
     index("run_records_ws_email").on(t.workspaceId, t.email, t.createdAt),
-    index("run_records_ws_reason").on(t.workspaceId, t.createdAt, t.reasonCode),
   ],
 );
 

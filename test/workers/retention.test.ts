@@ -1,0 +1,38 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { pruneHistory } from "../../worker/sync/retention";
+import { newWorkspace } from "./helpers";
+
+async function seedRun(workspaceId: string, id: string, startedAt: string, records: number) {
+  await env.DB.prepare(
+    `INSERT INTO runs (id, workspace_id, direction, object_type, salesforce_object, kind, status, started_at, finished_at, heartbeat_at, skipped)
+     VALUES (?, ?, 'inbound', 'contact', 'Lead', 'incremental', 'completed', ?, ?, ?, ?)`,
+  )
+    .bind(id, workspaceId, startedAt, startedAt, startedAt, records)
+    .run();
+  const rows = JSON.stringify(Array.from({ length: records }, (_, i) => i));
+  await env.DB.prepare(
+    `INSERT INTO run_records (id, workspace_id, run_id, record_key, seq, salesforce_object, status, reason_code)
+     SELECT ?2 || ':' || value, ?1, ?2, 'k' || value, value, 'Lead', 'skipped', 'missing_email' FROM json_each(?3)`,
+  )
+    .bind(workspaceId, id, rows)
+    .run();
+}
+
+describe("retention", () => {
+  it("prunes runs older than 90 days in bounded chunks and keeps recent ones", async () => {
+    const ws = await newWorkspace();
+    const now = Date.now();
+    await seedRun(ws.id, "run_old", new Date(now - 100 * 86_400_000).toISOString(), 7_000);
+    await seedRun(ws.id, "run_new", new Date(now - 10 * 86_400_000).toISOString(), 10);
+
+    const first = await pruneHistory(env, now);
+    expect(first).toEqual({ records: 5_000, runs: 0 });
+    const second = await pruneHistory(env, now);
+    expect(second).toEqual({ records: 2_000, runs: 1 });
+    const left = await env.DB.prepare("SELECT id, (SELECT count(*) FROM run_records WHERE run_id = runs.id) AS n FROM runs WHERE workspace_id = ?")
+      .bind(ws.id)
+      .all<{ id: string; n: number }>();
+    expect(left.results).toEqual([{ id: "run_new", n: 10 }]);
+  });
+});
