@@ -101,16 +101,19 @@ function atOrBefore(a: { stamp: string; id: string }, b: WindowStart): boolean {
 }
 
 /**
- * A look-back re-reads records an earlier run already explained. A skip or failure for the same
- * Salesforce version (same LastModifiedDate) was reported then; reporting it again would only repeat it.
+ * A look-back re-reads records an earlier run already explained. The same skip or failure for the
+ * same Salesforce version was reported then; reporting it again would only repeat it.
  */
 async function reportedBefore(db: Db, workspaceId: string, candidates: RunRecordInput[]): Promise<Set<RunRecordInput>> {
   if (!candidates.length) return new Set();
   const rows = await db
-    .select({ salesforceId: runRecords.salesforceId, updatedAt: runRecords.externalUpdatedAt })
+    .select({ salesforceId: runRecords.salesforceId, updatedAt: runRecords.externalUpdatedAt, status: runRecords.status, reason: runRecords.reasonCode })
     .from(runRecords)
     .where(and(eq(runRecords.workspaceId, workspaceId), inJson(runRecords.salesforceId, candidates.map((c) => c.salesforceId!))))
     .all();
-  const seen = new Set(rows.map((r) => `${r.salesforceId}|${r.updatedAt}`));
-  return new Set(candidates.filter((c) => seen.has(`${c.salesforceId}|${c.externalUpdatedAt}`)));
+  // The same version with the same outcome: LastModifiedDate alone is not enough, since two edits
+  // within one second share it.
+  const key = (id: string | null, updatedAt: string | null, status: string, reason: string | null) => `${id}|${updatedAt}|${status}|${reason}`;
+  const seen = new Set(rows.map((r) => key(r.salesforceId, r.updatedAt, r.status, r.reason)));
+  return new Set(candidates.filter((c) => seen.has(key(c.salesforceId, c.externalUpdatedAt, c.status, c.reasonCode))));
 }
