@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { expect, inject } from "vitest";
+import { expectRunCountsMatchRecords } from "./assert-counts";
 import { connectWorkspace } from "./connect";
 import { call, jsonInit, newWorkspace } from "./helpers";
 
@@ -86,23 +87,7 @@ export async function runsOf(workspaceId: string, direction = "inbound"): Promis
 }
 
 /** The invariant of every test: each run's counts equal its records by action and status. */
-export async function expectCountsMatchRecords(workspaceId: string) {
-  const { results } = await env.DB.prepare(
-    `SELECT r.id, r.created, r.updated, r.deleted, r.skipped, r.failed,
-       (SELECT count(*) FROM run_records x WHERE x.run_id = r.id AND x.status = 'success' AND x.action = 'created') AS c,
-       (SELECT count(*) FROM run_records x WHERE x.run_id = r.id AND x.status = 'success' AND x.action = 'updated') AS u,
-       (SELECT count(*) FROM run_records x WHERE x.run_id = r.id AND x.status = 'success' AND x.action = 'deleted') AS d,
-       (SELECT count(*) FROM run_records x WHERE x.run_id = r.id AND x.status = 'skipped') AS s,
-       (SELECT count(*) FROM run_records x WHERE x.run_id = r.id AND x.status = 'failed') AS f
-     FROM runs r WHERE r.workspace_id = ?`,
-  )
-    .bind(workspaceId)
-    .all<Record<string, number | string>>();
-  for (const r of results) {
-    expect({ id: r.id, counts: [r.created, r.updated, r.deleted, r.skipped, r.failed] }).toEqual({ id: r.id, counts: [r.c, r.u, r.d, r.s, r.f] });
-  }
-  return results.length;
-}
+export const expectCountsMatchRecords = expectRunCountsMatchRecords;
 
 export async function recordsOf(runId: string) {
   const { results } = await env.DB.prepare("SELECT * FROM run_records WHERE run_id = ? ORDER BY seq").bind(runId).all<Record<string, unknown>>();
