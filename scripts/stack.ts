@@ -1,0 +1,216 @@
+// The whole local stack in one call: the fake Salesforce org, D1 migrations and `wrangler dev` serving
+// the Worker and the built page. Used by `npm start` and by the browser tests. Loaded by plain Node
+// (types are stripped), so this file keeps to erasable TypeScript syntax.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { startFakeOrg, type FakeOrg } from "../test/fake-salesforce/server.ts";
+
+export interface StackOptions {
+  /** 0 (the default) picks a free port. */
+  appPort?: number;
+  fakePort?: number;
+  /** A fresh directory for D1 and the vars file; without it the repo's .wrangler/state and .dev.vars are used. */
+  persistDir?: string;
+  /** Live rows per fake Salesforce object, merged over the fake's defaults. */
+  fakeCounts?: Record<string, number>;
+  /** TZ of the Worker's process, to show that what the page shows does not depend on the server's zone. */
+  tz?: string;
+  /** Extra Worker vars, e.g. QUEUE_RETRY_BASE_SECONDS. */
+  vars?: Record<string, string>;
+  /** "inherit" prints wrangler's output; "quiet" (default) writes it to wrangler.log beside the state. */
+  output?: "inherit" | "quiet";
+}
+
+export interface Stack {
+  appUrl: string;
+  fakeUrl: string;
+  adminToken: string;
+  /** Where wrangler's output went when quiet. */
+  logFile: string | null;
+  /** Resolves with wrangler's exit code when it stops on its own or is stopped. */
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+const ROOT = resolve(decodeURIComponent(new URL("..", import.meta.url).pathname));
+const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+// No banner means no npm update check, and no metrics: the stack talks to 127.0.0.1 only.
+const WRANGLER_ENV = { WRANGLER_HIDE_BANNER: "true", WRANGLER_SEND_METRICS: "false" };
+const READY_TIMEOUT_MS = 90_000;
+
+/** A port nobody listens on right now (the OS picks it), for the app or the inspector. */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const srv = createServer();
+    srv.once("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => done(port));
+    });
+  });
+}
+
+function secrets(fakeUrl: string, previous: string) {
+  // Secrets already in .dev.vars are kept, so the demo workspace's encrypted tokens and sessions stay readable.
+  const keep = (name: string, fresh: string) => previous.match(new RegExp(`^${name}=(.*)$`, "m"))?.[1] ?? fresh;
+  return {
+    SALESFORCE_LOGIN_URL: fakeUrl,
+    SALESFORCE_CLIENT_SECRET: "fake-org-secret",
+    ADMIN_TOKEN: keep("ADMIN_TOKEN", randomBytes(24).toString("base64url")),
+    TOKEN_ENCRYPTION_KEY: keep("TOKEN_ENCRYPTION_KEY", randomBytes(32).toString("base64")),
+    SESSION_SECRET: keep("SESSION_SECRET", randomBytes(32).toString("base64url")),
+  };
+}
+
+/** Writes the Worker's vars and secrets: into the temp dir for tests (passed with --env-file), else into .dev.vars. */
+function writeVars(fakeUrl: string, persistDir: string | undefined, extra: Record<string, string>) {
+  const file = persistDir ? join(persistDir, "worker.env") : join(ROOT, ".dev.vars");
+  const previous = !persistDir && existsSync(file) ? readFileSync(file, "utf8") : "";
+  const vars: Record<string, string> = { ...secrets(fakeUrl, previous), ...extra };
+  writeFileSync(file, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
+  return { vars, envFileArgs: persistDir ? ["--env-file", file] : [] };
+}
+
+function persistArgs(persistDir: string | undefined) {
+  return persistDir ? ["--persist-to", persistDir] : [];
+}
+
+function applyMigrations(persistDir: string | undefined, quiet: boolean) {
+  const res = spawnSync(process.execPath, [WRANGLER, "d1", "migrations", "apply", "conversion-sync", "--local", ...persistArgs(persistDir)], {
+    cwd: ROOT,
+    // CI skips the confirmation prompt even on a terminal.
+    env: { ...process.env, ...WRANGLER_ENV, CI: "true" },
+    stdio: quiet ? "pipe" : "inherit",
+    encoding: "utf8",
+  });
+  if (res.status !== 0) throw new Error(`D1 migrations failed (${res.status}):\n${res.stdout ?? ""}${res.stderr ?? ""}`);
+}
+
+/** Kills wrangler with everything it started (workerd, esbuild): they share its process group. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function waitUntilServing(url: string, exited: Promise<number | null>, logFile: string | null) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let gone = false;
+  void exited.then(() => (gone = true));
+  while (Date.now() < deadline && !gone) {
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const log = logFile && existsSync(logFile) ? readFileSync(logFile, "utf8").slice(-3000) : "";
+  throw new Error(`wrangler dev ${gone ? "exited" : "did not answer"} before ${url} was up${log ? `:\n${log}` : ""}`);
+}
+
+function startWrangler(args: string[], opts: { tz?: string; logFile: string | null }) {
+  const env = { ...process.env, ...WRANGLER_ENV, ...(opts.tz ? { TZ: opts.tz } : {}) };
+  // Its own process group, so stop() reaches the workerd grandchildren too.
+  const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env, detached: true, stdio: ["ignore", opts.logFile ? "pipe" : "inherit", opts.logFile ? "pipe" : "inherit"] });
+  if (opts.logFile) {
+    const log = createWriteStream(opts.logFile);
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+  }
+  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+  // A test run that dies must not leave a Worker listening.
+  const onExit = () => killGroup(child, "SIGKILL");
+  process.once("exit", onExit);
+  void exited.then(() => process.off("exit", onExit));
+  return { child, exited };
+}
+
+/** Starts the fake org and the app; resolves once the app answers. Builds nothing: web/dist must exist. */
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const quiet = (opts.output ?? "quiet") === "quiet";
+  if (opts.persistDir) mkdirSync(opts.persistDir, { recursive: true });
+  const org: FakeOrg = await startFakeOrg({ port: opts.fakePort ?? 0, counts: opts.fakeCounts });
+  try {
+    const { vars, envFileArgs } = writeVars(org.url, opts.persistDir, opts.vars ?? {});
+    applyMigrations(opts.persistDir, quiet);
+    const appPort = opts.appPort || (await freePort());
+    const inspectorPort = await freePort();
+    const logDir = opts.persistDir ?? join(ROOT, ".wrangler");
+    if (quiet) mkdirSync(logDir, { recursive: true });
+    const logFile = quiet ? join(logDir, "wrangler.log") : null;
+    const { child, exited } = startWrangler(
+      [
+        "dev", "--port", String(appPort), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort),
+        ...persistArgs(opts.persistDir), ...envFileArgs, "--test-scheduled", "--show-interactive-dev-session=false",
+      ],
+      { tz: opts.tz, logFile },
+    );
+    const appUrl = `http://127.0.0.1:${appPort}`;
+    let stopping: Promise<void> | null = null;
+    // Idempotent: a signal handler and wrangler's own exit may both ask.
+    const stop = () =>
+      (stopping ??= (async () => {
+        killGroup(child, "SIGTERM");
+        const forced = setTimeout(() => killGroup(child, "SIGKILL"), 5000);
+        await exited;
+        clearTimeout(forced);
+        await org.stop();
+      })());
+    try {
+      await waitUntilServing(`${appUrl}/api/v1/openapi.json`, exited, logFile);
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+    return { appUrl, fakeUrl: org.url, adminToken: vars.ADMIN_TOKEN, logFile, exited, stop };
+  } catch (err) {
+    await org.stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+type StackRef = Pick<Stack, "appUrl" | "adminToken">;
+
+/** A JSON call to the app with a bearer token; throws with the answer's body on 4xx/5xx. */
+export async function api<T = any>(stack: StackRef, path: string, token: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(`${stack.appUrl}${path}`, {
+    ...init,
+    redirect: "manual",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...(init.headers ?? {}) },
+  });
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${init.method ?? "GET"} ${path} → ${res.status}: ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+export async function createDemoWorkspace(stack: StackRef, name = "Demo workspace"): Promise<{ apiKey: string; workspaceId: string }> {
+  const created = await api<{ apiKey: string; workspace: { id: string } }>(stack, "/api/v1/admin/workspaces", stack.adminToken, {
+    method: "POST",
+    body: JSON.stringify({ name }),
+  });
+  return { apiKey: created.apiKey, workspaceId: created.workspace.id };
+}
+
+/** Connects the workspace to the fake org through the real OAuth flow: authorize, the org's redirect, our callback. */
+export async function connect(stack: StackRef, apiKey: string): Promise<void> {
+  const { url } = await api<{ url: string }>(stack, "/api/v1/connection/authorize", apiKey, { method: "POST" });
+  const approved = await fetch(url, { redirect: "manual" });
+  const callback = new URL(approved.headers.get("location") ?? "");
+  const done = await fetch(`${stack.appUrl}${callback.pathname}${callback.search}`, { redirect: "manual" });
+  if (done.status !== 302) throw new Error(`OAuth callback answered ${done.status}: ${await done.text()}`);
+}
+
+/** A one-time launch link that opens the page signed in to the workspace. */
+export async function signInLink(stack: StackRef, apiKey: string): Promise<string> {
+  const { url } = await api<{ url: string }>(stack, "/api/v1/sessions", apiKey, { method: "POST" });
+  return url;
+}

@@ -1,0 +1,234 @@
+// Sync activity in real Chromium against the Worker served by wrangler dev and the fake org: the
+// empty state, runs arriving live, filters in the URL, a run's records, retry, CSV, screenshots.
+import { readFileSync } from "node:fs";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SMALL_ORG, startApp, type App, type Run } from "./browser/app.ts";
+import { launchChromium } from "./browser/chromium.ts";
+import { takeScreenshots, timeToFirstRunRow } from "./browser/screens.ts";
+import { countIs, recordItems, runRow, runRows, until, urlIs, visible } from "./browser/wait.ts";
+
+// 2,001 accounts make the companies backfill two pages, so it can be held in progress while the
+// second page is slow; everything else stays small.
+const ORG = { ...SMALL_ORG, Account: 2001 };
+const BACKFILL_RUNS = 6;
+const ACTIVITY = "/settings/crm/activity";
+
+let app: App;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let leadRun: Run;
+let brokenLeadId: string;
+
+const text = (t: string | RegExp) => page.getByText(t);
+
+/**
+ * One lead per inbound skip reason the run detail must show (the seeded data has most of them, but
+ * by chance), and one whose FirstName arrives as a number: malformed data, so there is something to retry.
+ */
+async function addDefectiveLeads(): Promise<string> {
+  const contacts = await app.fake<{ records: { Id: string }[] }>("GET", "records/Contact");
+  const lead = (LastName: string, fields: Record<string, unknown>) => ({ LastName, Company: "Defects Inc", ...fields });
+  const { ids } = await app.fake<{ ids: string[] }>("POST", "records", {
+    object: "Lead",
+    records: [
+      lead("Broken", { Email: "broken@example.com" }),
+      lead("Noemail", {}),
+      lead("Bademail", { Email: "bad@@example..com" }),
+      lead("Excluded", { Email: "excluded@example.com", Do_Not_Sync__c: true }),
+      lead("Converted", { Email: "converted@example.com", IsConverted: true, ConvertedContactId: contacts.records[0]!.Id }),
+    ],
+  });
+  return ids[0]!;
+}
+
+beforeAll(async () => {
+  [app, browser] = await Promise.all([startApp({ counts: ORG }), launchChromium()]);
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "Europe/Berlin" });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+describe("Sync activity in Chromium", () => {
+  it("opens the Overview from the launch link, with the connection shown", async () => {
+    const connection = await app.call<{ orgId: string; username: string }>("/connection");
+    await page.goto(await app.signIn());
+    await urlIs(page, "/settings/crm");
+    await visible(page.getByRole("heading", { name: "Overview" }));
+    const card = page.locator("section.card", { has: page.getByRole("heading", { name: "Salesforce connection" }) });
+    await visible(card.getByText("Connected", { exact: true }));
+    await visible(card.getByText(connection.orgId));
+    await visible(card.getByText(connection.username));
+    await visible(card.getByRole("button", { name: "Sync now" }));
+  });
+
+  it("shows the empty state before anything has synced", async () => {
+    await page.getByRole("tab", { name: "Sync activity" }).click();
+    await urlIs(page, ACTIVITY);
+    await visible(text("No sync activity yet"));
+    await visible(text("Activity appears here automatically once data begins syncing."));
+  });
+
+  it("shows runs arriving without a reload after Sync now, and an in-progress run turning Completed", async () => {
+    brokenLeadId = await addDefectiveLeads();
+    // The first data call (page 1 of Account) arms an 8 s delay for the second (page 2), which then lifts it.
+    await app.fake("POST", "faults", {
+      corruptRecords: [{ id: brokenLeadId, set: { FirstName: 42 } }],
+      afterCalls: 0,
+      then: { latencyMs: 8000, afterCalls: 0, then: { latencyMs: 0 } },
+    });
+    await page.evaluate(() => ((window as any).__sameDocument = true));
+
+    // Sync now on the Overview in a second tab; this tab stays on Sync activity, untouched.
+    const overview = await context.newPage();
+    await overview.goto(`${app.stack.appUrl}/settings/crm`);
+    await overview.getByRole("button", { name: "Sync now" }).click();
+    await visible(overview.getByText(/^Sync started for Companies, Contacts/));
+    await overview.close();
+
+    const companies = runRows(page).filter({ hasText: "Synced companies from Salesforce" });
+    await visible(companies.getByText("In progress", { exact: true }), 15_000);
+    await visible(text("Updating live"));
+    await visible(companies.getByText("Completed", { exact: true }), 20_000);
+    await countIs(runRows(page), BACKFILL_RUNS, 20_000);
+    await until("every run Completed", async () => (await runRows(page).getByText("Completed", { exact: true }).count()) === BACKFILL_RUNS);
+    expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+
+    const runs = await app.settled(BACKFILL_RUNS);
+    leadRun = runs.find((r) => r.salesforceObject === "Lead")!;
+    expect(leadRun.counts).toMatchObject({ failed: 1, deleted: 0 });
+    // Each entry: description, status, the five counts, duration, local time and View.
+    const row = runRow(page, leadRun.id);
+    await visible(row.getByText("Synced contacts from Salesforce (initial backfill)"));
+    for (const label of ["Created", "Updated", "Deleted", "Skipped", "Failed"]) await visible(row.getByText(label, { exact: true }));
+    await visible(row.locator(`time[datetime="${leadRun.startedAt}"]`));
+    await visible(row.getByRole("button", { name: "View" }));
+  });
+
+  it("loads the activity list quickly (benchmark)", async () => {
+    const ms = await timeToFirstRunRow(page, `${app.stack.appUrl}${ACTIVITY}`);
+    console.log(`[bench] Chromium: navigation start → first run row on Sync activity: ${ms.toFixed(0)} ms`);
+    expect(ms).toBeLessThan(10_000);
+  });
+
+  it("narrows by direction, object type and date range, kept in the URL through a reload and Back", async () => {
+    await countIs(runRows(page), BACKFILL_RUNS);
+    await page.getByRole("tab", { name: "Outbound (Conversion → Salesforce)" }).click();
+    await visible(text("No runs match these filters"));
+    await urlIs(page, `${ACTIVITY}?direction=outbound`);
+    await page.getByRole("tab", { name: "Inbound (Salesforce → Conversion)" }).click();
+    await urlIs(page, `${ACTIVITY}?direction=inbound`);
+    await countIs(runRows(page), BACKFILL_RUNS);
+
+    await page.selectOption("#filter-object", "company");
+    await urlIs(page, `${ACTIVITY}?direction=inbound&objectType=company`);
+    await countIs(runRows(page), 1);
+    await visible(runRows(page).getByText("Synced companies from Salesforce (initial backfill)"));
+
+    await page.fill("#filter-from", "2020-01-01");
+    await page.fill("#filter-to", "2020-01-31");
+    await visible(text("No runs match these filters"));
+    await urlIs(page, `${ACTIVITY}?direction=inbound&objectType=company&from=2020-01-01&to=2020-01-31`);
+
+    await page.reload();
+    await visible(text("No runs match these filters"));
+    expect(await page.inputValue("#filter-object")).toBe("company");
+    expect(await page.inputValue("#filter-from")).toBe("2020-01-01");
+    expect(await page.inputValue("#filter-to")).toBe("2020-01-31");
+    expect(await page.getByRole("tab", { name: "Inbound (Salesforce → Conversion)" }).getAttribute("aria-selected")).toBe("true");
+
+    await page.goBack();
+    await urlIs(page, `${ACTIVITY}?direction=inbound&objectType=company&from=2020-01-01`);
+    await countIs(runRows(page), 1);
+    // Today, in the browser's zone, is the inputs' upper bound; a range ending today keeps the run.
+    const today = await page.getAttribute("#filter-to", "max");
+    await page.fill("#filter-to", today!);
+    await countIs(runRows(page), 1);
+    await page.fill("#filter-from", today!);
+    await countIs(runRows(page), 1);
+
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await urlIs(page, `${ACTIVITY}?direction=inbound`);
+    await countIs(runRows(page), BACKFILL_RUNS);
+  });
+
+  it("opens a run: records with their messages and explanations, and the status filter", async () => {
+    await page.selectOption("#filter-object", "contact");
+    await countIs(runRows(page), 2);
+    await runRow(page, leadRun.id).getByRole("button", { name: "View" }).click();
+    await urlIs(page, `${ACTIVITY}/runs/${leadRun.id}`);
+    await visible(page.getByRole("heading", { name: "Synced contacts from Salesforce (initial backfill)" }));
+    await visible(text("Contacts (Lead)"));
+    await visible(text("First sync (backfill)"));
+    await countIs(recordItems(page), 50);
+
+    await page.getByRole("tab", { name: "Skipped" }).click();
+    await urlIs(page, `${ACTIVITY}/runs/${leadRun.id}?status=skipped`);
+    await countIs(recordItems(page), leadRun.counts.skipped);
+    expect(await recordItems(page).locator(".badge").allInnerTexts()).toEqual(Array(leadRun.counts.skipped).fill("Skipped"));
+    // Each record's message and its explanation, worded as the help article.
+    const shown = new Set(await recordItems(page).locator(".record__reason").allInnerTexts());
+    expect([...shown]).toEqual(expect.arrayContaining([
+      "Do not sync — The record is flagged to not sync into Conversion (for example, excluded by sync rules).",
+      "Invalid email address — The Lead or Contact has an invalid email address (for example, it contains invalid characters).",
+      "Lead already converted — This Lead has been converted to a Contact in Salesforce.",
+      "Missing email address — The Lead or Contact has no email address. Contacts in Conversion must have an email address.",
+    ]));
+
+    await page.getByRole("tab", { name: "Failed" }).click();
+    await countIs(recordItems(page), 1);
+    await visible(recordItems(page).getByText("Malformed data"));
+    await visible(recordItems(page).getByText(brokenLeadId));
+  });
+
+  it("retries the failed records as a new run", async () => {
+    await app.fake("DELETE", "faults");
+    await page.getByRole("button", { name: "Retry failed records" }).click();
+    await visible(text("Retry started."));
+    await page.getByRole("link", { name: "View the new run" }).click();
+    await visible(page.getByRole("heading", { name: "Retried failed records: synced contacts from Salesforce" }));
+    const header = page.locator(".run-header");
+    await visible(header.getByText("Completed", { exact: true }));
+    await visible(header.getByText("Retry of failed records"));
+    await countIs(recordItems(page), 1);
+    await visible(recordItems(page).getByText(brokenLeadId));
+    await visible(recordItems(page).getByText("Success", { exact: true }));
+    await page.goBack();
+    await urlIs(page, `${ACTIVITY}/runs/${leadRun.id}?status=failed`);
+  });
+
+  it("downloads the run's records as CSV with the page's session", async () => {
+    const link = page.getByRole("link", { name: "Download CSV" });
+    const href = await link.getAttribute("href");
+    expect(href).toBe(`/api/v1/sync/runs/${leadRun.id}/records.csv`);
+    const res = await page.request.get(`${app.stack.appUrl}${href}`);
+    expect(res.status()).toBe(200);
+    expect(res.headers()["content-type"]).toMatch(/^text\/csv/);
+
+    // A real click, as a user would: the browser saves the file under the server's name.
+    const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+    expect(download.suggestedFilename()).toBe(`run-${leadRun.id}.csv`);
+    const lines = readFileSync((await download.path())!, "utf8").trimEnd().split("\r\n");
+    expect(lines[0]).toBe(
+      "id,salesforceId,salesforceObject,conversionId,label,action,status,reasonCode,reasonMessage,explanation," +
+        "salesforceStatusCode,salesforceMessage,externalCreatedAt,externalUpdatedAt,changes",
+    );
+    const { created, updated, skipped, failed } = leadRun.counts;
+    expect(lines).toHaveLength(1 + created + updated + skipped + failed);
+    const broken = lines.find((l) => l.includes(brokenLeadId))!;
+    expect(broken).toContain(",Lead,");
+    expect(broken).toContain(",failed,malformed_data,Malformed data,");
+    expect(lines.filter((l) => l.includes(",skipped,missing_email,Missing email address,")).length).toBeGreaterThan(0);
+  });
+
+  it("takes screenshots of the Overview, the list and a run (1280 px and 375 px)", async () => {
+    const shots = await takeScreenshots(page, app.stack.appUrl, leadRun.id);
+    expect(shots).toHaveLength(6);
+    for (const shot of shots) expect(shot.scrollWidth, `${shot.path} scrolls sideways`).toBeLessThanOrEqual(shot.width);
+  });
+});
