@@ -57,7 +57,11 @@ export async function settle(workspaceId: string, timeoutMs = 120_000) {
       .bind(workspaceId)
       .first<{ n: number }>();
     if (busy?.n === 0) return;
-    if (Date.now() > deadline) throw new Error(`workspace ${workspaceId} did not settle in ${timeoutMs} ms`);
+    if (Date.now() > deadline) {
+      const held = await env.DB.prepare("SELECT salesforce_object, lease_owner, lease_expires_at FROM sync_state WHERE workspace_id = ? AND lease_owner IS NOT NULL").bind(workspaceId).all();
+      const open = await env.DB.prepare("SELECT id, salesforce_object, kind, heartbeat_at, state FROM runs WHERE workspace_id = ? AND status = 'in_progress'").bind(workspaceId).all();
+      throw new Error(`workspace ${workspaceId} did not settle in ${timeoutMs} ms: leases ${JSON.stringify(held.results)}, in progress ${JSON.stringify(open.results)}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }

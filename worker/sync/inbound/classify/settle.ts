@@ -13,8 +13,11 @@ export function settleDelete(set: EntitySet, linked: EntityRow | null): Verdict 
 /** Write mode and staleness checks shared by every object: null when the record may be written. */
 export function gate(ctx: PageContext, existing: EntityRow | null, head: RecordHead & { id: string; stamp: string }): Verdict | null {
   if (!writeModeAllows(ctx.writeMode, existing !== null)) return { outcome: "skip", code: "write_mode_mismatch" };
-  if (existing && existing.salesforceId === head.id && typeof existing.sfModstamp === "string" && existing.sfModstamp > head.stamp) {
-    return { outcome: "skip", code: "outdated_record" };
+  if (existing && existing.salesforceId === head.id && typeof existing.sfModstamp === "string") {
+    if (existing.sfModstamp > head.stamp) return { outcome: "skip", code: "outdated_record" };
+    // This very version was applied before (a look-back or a redelivery reads it again). Any
+    // difference now is a Conversion-side edit on its way to Salesforce: it must not be undone.
+    if (existing.sfModstamp === head.stamp) return { outcome: "unchanged", conversionId: existing.id };
   }
   return null;
 }
