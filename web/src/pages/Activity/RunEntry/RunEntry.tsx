@@ -28,6 +28,8 @@ export function RunEntry({ run }: { run: Run }) {
       </div>
       <p class="meta run-entry__meta">
         <span>{DIR_SHORT[run.direction] ?? run.direction}</span>
+        {/* Leads and Contacts both sync as contacts; the Salesforce object tells their runs apart. */}
+        <span>{run.salesforceObject}</span>
         <span>
           <span class="meta__label">Started </span>
           <LocalTime iso={run.startedAt} />
