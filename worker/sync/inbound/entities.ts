@@ -1,15 +1,13 @@
 import { getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db";
+import { jsonChunks } from "../../db/json-param";
 import { companies, contacts, events, opportunities, opportunityContactRoles } from "../../db/schema";
 import { isoNow } from "../../lib/time";
 
 export const ENTITY_TABLES = { contacts, companies, opportunities, roles: opportunityContactRoles, events } as const;
 export type EntityTable = keyof typeof ENTITY_TABLES;
 export type EntityRow = Record<string, unknown> & { id: string; workspaceId: string; salesforceId: string | null };
-
-// Keep each JSON parameter well under D1's ~2 MB value cap.
-const MAX_PARAM_BYTES = 900_000;
 
 /** `column IN (SELECT value FROM json_each(?))`: one bound parameter however many values. */
 export function inJson(column: SQLiteColumn, values: readonly string[]): SQL {
@@ -64,31 +62,13 @@ export class EntitySet {
   statements(db: Db) {
     const table = ENTITY_TABLES[this.name] as unknown as SQLiteTable;
     const rows = [...this.dirty].map((id) => this.byId.get(id)!).filter(Boolean);
-    const out = chunkJson(rows).map((json) => upsertFromJson(db, table, json));
+    const out = jsonChunks(rows).map((json) => upsertFromJson(db, table, json));
     if (this.removed.size) {
       const idColumn = (getTableColumns(table) as Record<string, SQLiteColumn>).id;
       out.push(db.delete(table).where(inJson(idColumn, [...this.removed])) as never);
     }
     return out;
   }
-}
-
-function chunkJson(rows: EntityRow[]): string[] {
-  const chunks: string[] = [];
-  let part: string[] = [];
-  let size = 2;
-  for (const row of rows) {
-    const text = JSON.stringify(row);
-    if (part.length && size + text.length > MAX_PARAM_BYTES) {
-      chunks.push(`[${part.join(",")}]`);
-      part = [];
-      size = 2;
-    }
-    part.push(text);
-    size += text.length + 1;
-  }
-  if (part.length) chunks.push(`[${part.join(",")}]`);
-  return chunks;
 }
 
 /** INSERT … SELECT FROM json_each(?) ON CONFLICT(id) DO UPDATE: a page's rows in one statement. */

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db";
+import { jsonChunks } from "../../db/json-param";
 
 export type RecordAction = "created" | "updated" | "deleted";
 export type RecordStatus = "success" | "skipped" | "failed";
@@ -31,31 +32,15 @@ export interface RunRecordInput {
   outboxId?: string | null;
 }
 
-// D1 caps a value at about 2 MB; keep each JSON parameter well below it.
-const MAX_PARAM_BYTES = 900_000;
-
-function packRows(rows: RunRecordInput[]): string[] {
-  const chunks: string[] = [];
-  let part: string[] = [];
-  let size = 2;
-  for (const r of rows) {
-    const text = JSON.stringify({
-      k: r.key, q: r.seq, s: r.salesforceId, o: r.salesforceObject, c: r.conversionId,
-      l: r.label.slice(0, 300), e: r.email, a: r.action, st: r.status, rc: r.reasonCode, rd: r.reasonDetail ?? null,
-      ec: r.sfError?.statusCode ?? null, em: r.sfError?.message?.slice(0, 2000) ?? null,
-      ef: r.sfError ? JSON.stringify(r.sfError.fields ?? []) : null,
-      xc: r.externalCreatedAt, xu: r.externalUpdatedAt, ch: r.changes, ob: r.outboxId ?? null,
-    });
-    if (part.length && size + text.length + 1 > MAX_PARAM_BYTES) {
-      chunks.push(`[${part.join(",")}]`);
-      part = [];
-      size = 2;
-    }
-    part.push(text);
-    size += text.length + 1;
-  }
-  if (part.length) chunks.push(`[${part.join(",")}]`);
-  return chunks;
+/** Short keys keep a 2,000-record page in one JSON parameter. */
+function encodeRecord(r: RunRecordInput) {
+  return {
+    k: r.key, q: r.seq, s: r.salesforceId, o: r.salesforceObject, c: r.conversionId,
+    l: r.label.slice(0, 300), e: r.email, a: r.action, st: r.status, rc: r.reasonCode, rd: r.reasonDetail ?? null,
+    ec: r.sfError?.statusCode ?? null, em: r.sfError?.message?.slice(0, 2000) ?? null,
+    ef: r.sfError ? JSON.stringify(r.sfError.fields ?? []) : null,
+    xc: r.externalCreatedAt, xu: r.externalUpdatedAt, ch: r.changes, ob: r.outboxId ?? null,
+  };
 }
 
 /**
@@ -63,7 +48,7 @@ function packRows(rows: RunRecordInput[]): string[] {
  * (run, record key), so writing the same page again replaces rather than adds.
  */
 export function upsertRunRecords(db: Db, workspaceId: string, runId: string, rows: RunRecordInput[]) {
-  return packRows(rows).map((json) =>
+  return jsonChunks(rows, encodeRecord).map((json) =>
     db.run(sql`
       INSERT INTO run_records (id, workspace_id, run_id, record_key, seq, salesforce_id, salesforce_object,
         conversion_id, label, email, action, status, reason_code, reason_detail, sf_status_code, sf_message, sf_fields,

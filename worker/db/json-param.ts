@@ -1,0 +1,25 @@
+// D1 caps a bound value at about 2 MB; each JSON parameter a set-based statement reads with
+// json_each() stays well below it.
+const MAX_PARAM_BYTES = 900_000;
+
+/**
+ * Serialises rows into JSON arrays of at most ~900 KB each: one set-based statement per array,
+ * so a page of 2,000 rows is usually one statement and never one that D1 refuses.
+ */
+export function jsonChunks<T>(rows: readonly T[], encode: (row: T) => unknown = (row) => row): string[] {
+  const chunks: string[] = [];
+  let part: string[] = [];
+  let size = 2;
+  for (const row of rows) {
+    const text = JSON.stringify(encode(row));
+    if (part.length && size + text.length + 1 > MAX_PARAM_BYTES) {
+      chunks.push(`[${part.join(",")}]`);
+      part = [];
+      size = 2;
+    }
+    part.push(text);
+    size += text.length + 1;
+  }
+  if (part.length) chunks.push(`[${part.join(",")}]`);
+  return chunks;
+}
