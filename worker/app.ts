@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
-import { ApiError, defaultHook, errorBody } from "./api/errors";
+import { ApiError, defaultHook, errorBody, fromHttpStatus } from "./api/errors";
 import type { AppEnv } from "./env";
 
 /** A router with the project's validation hook, so every route answers bad input the same way. */
@@ -15,12 +15,8 @@ export function createRouter() {
 export function createBaseApp() {
   const app = createRouter();
   app.onError((err, c) => {
-    if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
-    if (err instanceof HTTPException) {
-      const status = err.status;
-      const code = status === 413 ? "payload_too_large" : status === 401 ? "unauthorized" : "invalid_request";
-      return c.json(errorBody(code, err.message || "Bad request"), status);
-    }
+    const known = err instanceof HTTPException ? fromHttpStatus(err.status, err.message) : err;
+    if (known instanceof ApiError) return c.json(errorBody(known.code, known.message, known.details), known.status);
     if (err instanceof SyntaxError) return c.json(errorBody("invalid_request", "Malformed JSON body"), 400);
     console.error("unhandled error", err instanceof Error ? err.message : String(err));
     return c.json(errorBody("internal_error", "Something went wrong on our side"), 500);

@@ -21,7 +21,13 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** The whole HTTP surface; production (worker/index.ts) and every test build it with this. */
 export function createApp() {
   const app = createBaseApp();
-  app.use("*", secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }));
+  // X-Frame-Options says what frame-ancestors says, for browsers that only read the older header.
+  app.use("*", secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }, xFrameOptions: "DENY" }));
+  // Every answer is one workspace's data or a credential (Set-Cookie, launch links): no cache keeps a copy.
+  app.use("*", async (c, next) => {
+    await next();
+    if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
+  });
   app.use(
     "/api/*",
     bodyLimit({

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { ApiError } from "../api/errors";
+import { fieldError } from "../api/errors";
 import type { Db } from "../db";
 import { settings as settingsTable } from "../db/schema";
 import { isoNow } from "../lib/time";
@@ -27,7 +27,8 @@ export function mergeSettings(current: Settings, patch: Patch): Settings {
     if (key === "objects") {
       const objects = next.objects as Settings["objects"];
       for (const [name, partial] of Object.entries(value as Record<string, object>)) {
-        const current = objects[name] ?? { enabled: false, writeMode: "create_or_update" as const };
+        // hasOwn: a name like "constructor" must not pick up Object.prototype's member as its settings.
+        const current = Object.hasOwn(objects, name) ? objects[name]! : { enabled: false, writeMode: "create_or_update" as const };
         objects[name] = { ...current, ...partial };
       }
     } else if (key === "outbound" || key === "fieldMappings") {
@@ -47,7 +48,7 @@ function checkMappings(s: Settings) {
   const check = (kind: "contact" | "company", allowed: readonly string[]) =>
     s.fieldMappings[kind].forEach((m, i) => {
       if (!allowed.includes(m.conversionField)) {
-        throw new ApiError(400, "invalid_request", `Invalid body field 'fieldMappings.${kind}.${i}.conversionField': unknown ${kind} field '${m.conversionField}'`);
+        throw fieldError("body", `fieldMappings.${kind}.${i}.conversionField`, `unknown ${kind} field '${m.conversionField}'`);
       }
     });
   check("contact", CONTACT_FIELDS);

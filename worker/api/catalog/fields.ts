@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { normaliseEmail } from "../../sync/inbound/record";
 import { toSalesforceId18 } from "../runs/salesforce-id";
-import { ApiError } from "../errors";
+import { fieldError } from "../errors";
 
 // Field rules shared by the contact and company write APIs. Values are stored as inbound sync
 // would store Salesforce's (trimmed, blank = null, emails lower-cased), so a value pushed out and
@@ -52,5 +52,5 @@ export const nextCursor = z.string().nullable().openapi({ description: "Pass as 
 
 /** A 400 in the same words as the validation hook's, for checks zod cannot make alone. */
 export function badBody(field: string, message: string) {
-  return new ApiError(400, "invalid_request", `Invalid body field '${field}': ${message}`, { issues: [{ field, message }] });
+  return fieldError("body", field, message);
 }

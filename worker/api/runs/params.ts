@@ -1,9 +1,9 @@
-import { ApiError } from "../errors";
+import { fieldError } from "../errors";
 import type { RunFilters } from "./runs.queries";
 
 /** A 400 in the same words as the zod hook's, for checks that need more than one field. */
 export function badQuery(field: string, message: string) {
-  return new ApiError(400, "invalid_request", `Invalid query field '${field}': ${message}`, { issues: [{ field, message }] });
+  return fieldError("query", field, message);
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
