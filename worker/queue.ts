@@ -1,4 +1,4 @@
-import { isInboundBatch, runInboundBatch } from "./sync/inbound";
+import { isInboundBatch, isPlanCycle, planCycle, runInboundBatch } from "./sync/inbound";
 import { runInboundRetry } from "./sync/inbound/retry";
 import { failDeadLetter } from "./sync/dead-letter";
 import { isOutboundChange, isOutboundRetry, pushGroup, runOutboundBatch } from "./sync/outbound";
@@ -11,6 +11,10 @@ async function runSingle(env: Env, message: Message<unknown>): Promise<Outcome> 
   const body = message.body;
   if (isInboundBatch(body)) return runInboundBatch(env, body, message.attempts);
   if (isInboundRetry(body)) return runInboundRetry(env, body, message.attempts);
+  if (isPlanCycle(body)) {
+    await planCycle(env, body.workspaceId);
+    return { done: true };
+  }
   if (isOutboundRetry(body)) {
     return pushGroup(env, { workspaceId: body.workspaceId, type: body.entityType, outboxIds: body.outboxIds, pending: true, attempts: message.attempts, batchKey: body.batchKey, onlyIds: body.outboxIds });
   }

@@ -1,3 +1,3 @@
 export { runInboundBatch, type BatchResult } from "./batch";
 export { isInboundBatch, type InboundBatchMessage } from "./message";
-export { dueWorkspaces, planCycle, type PlanResult } from "./planner";
+export { dueWorkspaces, fanOutPlanning, isPlanCycle, planCycle, type PlanCycleMessage, type PlanResult } from "./planner";

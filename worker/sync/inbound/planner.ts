@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { getDb, type Db } from "../../db";
-import { connections, syncState } from "../../db/schema";
+import { syncState } from "../../db/schema";
 import { newId } from "../../lib/crypto";
 import { budgetStatus } from "../../salesforce";
 import { loadSettings } from "../../settings";
@@ -47,21 +47,40 @@ function clearPause(db: Db, workspaceId: string, objects: string[]) {
     .where(and(eq(syncState.workspaceId, workspaceId), inArray(syncState.salesforceObject, objects)));
 }
 
-/** Connected workspaces whose interval has passed since their last planned cycle. */
+/** Connected workspaces whose interval has passed since their last planned cycle: one query for all. */
 export async function dueWorkspaces(env: Env, now: number): Promise<string[]> {
-  const db = getDb(env);
-  const connected = await db.select({ workspaceId: connections.workspaceId }).from(connections).where(eq(connections.status, "connected")).all();
-  const due: string[] = [];
-  for (const { workspaceId } of connected) {
-    const settings = await loadSettings(db, workspaceId);
-    const last = await db
-      .select({ at: syncState.lastPlannedAt })
-      .from(syncState)
-      .where(eq(syncState.workspaceId, workspaceId))
-      .all();
-    const latest = last.reduce((max, r) => (r.at && r.at > max ? r.at : max), "");
-    // A little slack so a cron tick a few seconds early does not skip a whole interval.
-    if (!latest || now - Date.parse(latest) >= settings.syncIntervalMinutes * 60_000 - 5_000) due.push(workspaceId);
+  const { results } = await env.DB.prepare(
+    `SELECT c.workspace_id AS workspaceId,
+            coalesce(json_extract(s.json, '$.syncIntervalMinutes'), 5) AS intervalMinutes,
+            (SELECT max(st.last_planned_at) FROM sync_state st WHERE st.workspace_id = c.workspace_id) AS lastPlannedAt
+     FROM connections c LEFT JOIN settings s ON s.workspace_id = c.workspace_id
+     WHERE c.status = 'connected'`,
+  ).all<{ workspaceId: string; intervalMinutes: number; lastPlannedAt: string | null }>();
+  // A little slack so a cron tick a few seconds early does not skip a whole interval.
+  return results
+    .filter((r) => !r.lastPlannedAt || now - Date.parse(r.lastPlannedAt) >= r.intervalMinutes * 60_000 - 5_000)
+    .map((r) => r.workspaceId);
+}
+
+/** Planning a workspace's cycle, as a queue message: the cron fans out instead of planning them all itself. */
+export interface PlanCycleMessage {
+  type: "plan_cycle";
+  workspaceId: string;
+}
+
+export function isPlanCycle(body: unknown): body is PlanCycleMessage {
+  const m = body as PlanCycleMessage;
+  return typeof m === "object" && m !== null && m.type === "plan_cycle" && typeof m.workspaceId === "string";
+}
+
+/**
+ * Queues the planning of every due workspace (100 messages per send): one cron invocation stays
+ * within its D1 and subrequest limits however many workspaces there are.
+ */
+export async function fanOutPlanning(env: Env, now: number): Promise<number> {
+  const due = await dueWorkspaces(env, now);
+  for (let i = 0; i < due.length; i += 100) {
+    await env.INBOUND_QUEUE.sendBatch(due.slice(i, i + 100).map((workspaceId) => ({ body: { type: "plan_cycle", workspaceId } satisfies PlanCycleMessage })));
   }
-  return due;
+  return due.length;
 }
