@@ -14,7 +14,10 @@ export async function loadSettings(db: Db, workspaceId: string): Promise<Setting
   const row = await db.select().from(settingsTable).where(eq(settingsTable.workspaceId, workspaceId)).get();
   if (!row) return defaultSettings();
   const parsed = settingsSchema.safeParse(JSON.parse(row.json));
-  return parsed.success ? parsed.data : defaultSettings();
+  if (parsed.success) return parsed.data;
+  // Saved settings are validated on the way in, so this is a bug or a bad migration: say so loudly.
+  console.error("stored settings fail their schema; using defaults", workspaceId, parsed.error.issues[0]?.path.join("."));
+  return defaultSettings();
 }
 
 type Patch = Partial<{ [K in keyof Settings]: unknown }> & Record<string, unknown>;

@@ -1,4 +1,6 @@
+import { eq } from "drizzle-orm";
 import { getDb } from "../../db";
+import { connections } from "../../db/schema";
 import { budgetStatus, openSalesforce, type SalesforceClient } from "../../salesforce";
 import { loadSettings } from "../../settings";
 import { MAX_ATTEMPTS, retryDelaySeconds, toRunFailure } from "../runs";
@@ -41,6 +43,10 @@ export async function pushGroup(env: Env, group: Group): Promise<GroupResult> {
   const settings = await loadSettings(db, group.workspaceId);
   // Over budget: leave the rows unclaimed; the sweep sends them again once the pause may be over.
   if ((await budgetStatus(env, group.workspaceId, settings.apiDailyBudget)).paused) return { done: true, claimed: false };
+  // Never connected: there is nowhere to push yet. The rows wait (the sweep resends them) instead of
+  // failing run after run; a connection that needs a reconnect still fails visibly, with what to do.
+  const connection = await db.select({ status: connections.status }).from(connections).where(eq(connections.workspaceId, group.workspaceId)).get();
+  if (!connection) return { done: true, claimed: false };
 
   let sf: SalesforceClient | null = null;
   try {
