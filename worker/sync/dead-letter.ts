@@ -11,6 +11,8 @@ export const DEAD_LETTER_DETAIL = "The batch kept failing after every retry and 
 
 /** A message that used up its retries fails its run with a message: never silently dropped. */
 export async function failDeadLetter(env: Env, body: unknown): Promise<void> {
+  // An outbound change that used up its retries is still an unprocessed outbox row: the cron sweep
+  // sends it again, and the reaper closes a run its crashed push left open. Nothing is dropped.
   if (!isInboundBatch(body)) return;
   const db = getDb(env);
   const settings = await loadSettings(db, body.workspaceId);
