@@ -1,0 +1,247 @@
+// `npm run bench`: measures the sync engine against its limits, in workerd, locally, against the
+// fake Salesforce org (no added latency), and writes BENCHMARKS.md.
+//
+//   npm run bench                      full sizes (100,000 Leads ×3, 1,000,000 run records), ~10 min
+//   npm run bench -- --quick           smaller sizes, fewer repetitions, under 2 minutes
+//   npm run bench -- --only=inbound,read   some sections; the others are carried over from BENCHMARKS.md
+//   npm run bench -- --proposals       also A/B the engine changes in scripts/bench/proposals/*.patch
+//
+// Sections: inbound (backfill, raw limit, CPU, statements, rows, calls), growth, micro, outbound,
+// read, page, proposals. How each figure is measured is written next to it in BENCHMARKS.md.
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, bundleWorker, startApp, type App } from "./bench/app.ts";
+import { inboundBackfill, inboundFresh, type InboundResult } from "./bench/inbound.ts";
+import { microBenchmark, type MicroResult } from "./bench/micro.ts";
+import { outboundBurst, prepareOutbound, type OutboundResult } from "./bench/outbound.ts";
+import { assetSizes, buildPage, launchChromium, timePage, type AssetSizes, type PageTimings } from "./bench/page.ts";
+import { machine } from "./bench/proc.ts";
+import { healthQueries, perRunReasonSummary, seedWorkspace, timeReadsSideBySide, type HistoryShape, type Side } from "./bench/read-api.ts";
+import { render, type ProposalRow, type Results } from "./bench/report.ts";
+
+const SECTIONS = ["inbound", "growth", "micro", "outbound", "read", "page", "proposals"] as const;
+type Section = (typeof SECTIONS)[number];
+
+function parseArgs(argv: string[]) {
+  const quick = argv.includes("--quick");
+  const only = argv.find((a) => a.startsWith("--only="))?.slice(7).split(",").filter(Boolean) as Section[] | undefined;
+  for (const s of only ?? []) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s}; one of ${SECTIONS.join(", ")}`);
+  const proposals = argv.includes("--proposals") || (only?.includes("proposals") ?? false);
+  const sections = new Set<Section>(only ?? SECTIONS.filter((s) => s !== "proposals" || proposals));
+  return { quick, sections, only: only !== undefined };
+}
+
+export interface Config {
+  quick: boolean;
+  inboundN: number;
+  inboundReps: number;
+  growthSizes: number[];
+  growthReps: number;
+  microN: number;
+  microReps: number;
+  outboundChanges: number;
+  outboundReps: number;
+  readSmall: HistoryShape;
+  readBig: HistoryShape;
+  readRequests: number;
+  pageReps: number;
+  proposalsN: number;
+  proposalsReps: number;
+}
+
+// A run every 4 minutes, in both histories: the big one is the same workspace ~55 days later.
+const STEP_MS = 4 * 60_000;
+const DAY_MS = 86_400_000;
+
+function config(quick: boolean): Config {
+  return quick
+    ? {
+        quick,
+        inboundN: 20_000,
+        inboundReps: 2,
+        growthSizes: [1_000, 10_000],
+        growthReps: 2,
+        microN: 20_000,
+        microReps: 3,
+        outboundChanges: 1_000,
+        outboundReps: 2,
+        readSmall: { runs: 20, perRun: 50, stepMs: STEP_MS },
+        readBig: { runs: 2_000, perRun: 50, stepMs: STEP_MS },
+        readRequests: 20,
+        pageReps: 2,
+        proposalsN: 20_000,
+        proposalsReps: 1,
+      }
+    : {
+        quick,
+        inboundN: 100_000,
+        inboundReps: 3,
+        growthSizes: [1_000, 10_000],
+        growthReps: 3,
+        microN: 50_000,
+        microReps: 5,
+        outboundChanges: 1_000,
+        outboundReps: 3,
+        readSmall: { runs: 20, perRun: 50, stepMs: STEP_MS },
+        readBig: { runs: 20_000, perRun: 50, stepMs: STEP_MS },
+        readRequests: 40,
+        pageReps: 5,
+        proposalsN: 100_000,
+        proposalsReps: 2,
+      };
+}
+
+const log = (...args: unknown[]) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
+
+async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  const t = Date.now();
+  log(`${label}…`);
+  const out = await fn();
+  log(`${label}: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  return out;
+}
+
+async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
+  const app = await startApp();
+  try {
+    return await fn(app);
+  } finally {
+    await app.stop();
+  }
+}
+
+/** The changes a proposal set stands for, cumulative in file order (each applies on top of the ones before). */
+function proposalSets(): { label: string; patches: string[] }[] {
+  const dir = join(ROOT, "scripts/bench/proposals");
+  const files = existsSync(dir) ? (readFileSync(join(dir, "ORDER"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"))) : [];
+  const sets = [{ label: "as committed", patches: [] as string[] }];
+  for (let i = 0; i < files.length; i++) sets.push({ label: `+ ${files[i]!.replace(/\.patch$/, "")}`, patches: files.slice(0, i + 1).map((f) => join(dir, f)) });
+  return sets;
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const cfg = config(args.quick);
+  const started = Date.now();
+  const results: Results = { cfg, machine: machine(), date: new Date().toISOString(), argv: process.argv.slice(2), sections: [...args.sections] };
+  log(`${args.quick ? "quick" : "full"} benchmark: ${[...args.sections].join(", ")}`);
+
+  if (args.sections.has("page") || !existsSync(join(ROOT, "web/dist/index.html"))) await timed("building the page (vite)", async () => buildPage());
+  await timed("bundling the Worker (wrangler)", async () => void bundleWorker());
+
+  if (args.sections.has("inbound")) {
+    results.inbound = [];
+    for (let i = 0; i < cfg.inboundReps; i++) {
+      results.inbound.push(await timed(`inbound ${cfg.inboundN.toLocaleString("en-US")} Leads + raw limit, run ${i + 1}/${cfg.inboundReps}`, () => inboundFresh(cfg.inboundN, { raw: true })));
+      const r = results.inbound[i]!;
+      log(`  ${Math.round(r.recordsPerSec)} records/s end to end; raw ${Math.round(r.raw!.recordsPerSec)} records/s; ${r.salesforceCalls} Salesforce calls`);
+    }
+  }
+  if (args.sections.has("growth")) {
+    results.growth = {};
+    for (const n of cfg.growthSizes) {
+      results.growth[n] = [];
+      for (let i = 0; i < cfg.growthReps; i++) results.growth[n]!.push(await timed(`growth: ${n.toLocaleString("en-US")} Leads, run ${i + 1}/${cfg.growthReps}`, () => inboundFresh(n, { raw: false })));
+    }
+  }
+  if (args.sections.has("micro")) {
+    results.micro = await timed(`micro-benchmark: consumer JavaScript on ${cfg.microN.toLocaleString("en-US")} records (Node)`, () => microBenchmark(cfg.microN, cfg.microReps));
+  }
+  if (args.sections.has("outbound")) {
+    results.outbound = await timed(`outbound: ${cfg.outboundChanges} contact changes ×${cfg.outboundReps}`, () =>
+      withApp(async (app) => {
+        const { ws, ids } = await prepareOutbound(app, cfg.outboundChanges);
+        const out: OutboundResult[] = [];
+        for (let i = 0; i < cfg.outboundReps; i++) out.push(await outboundBurst(app, ws, ids, i + 1));
+        return out;
+      }),
+    );
+  }
+  if (args.sections.has("read") || args.sections.has("page")) {
+    await timed("read API and page", async () => {
+      // One app (one workerd, one D1) per history, so that "with 1,000 records" means the whole database.
+      const smallApp = await startApp();
+      const bigApp = await startApp();
+      const sparseApp = args.sections.has("read") ? await startApp() : null;
+      try {
+        const small = await seedWorkspace(smallApp, "read small", "rs_", cfg.readSmall);
+        const big = await timed(`seeding ${(cfg.readBig.runs * cfg.readBig.perRun).toLocaleString("en-US")} run records`, () => seedWorkspace(bigApp, "read big", "rb_", cfg.readBig));
+        if (sparseApp) {
+          // The same history size, as sparse as the small one in the last 24 h: the history's size alone.
+          const sparseShape = { ...cfg.readBig, stepMs: DAY_MS / cfg.readSmall.runs };
+          const sparse = await timed("seeding the same history, 20 runs a day", () => seedWorkspace(sparseApp, "read big sparse", "rp_", sparseShape));
+          const sides: Side[] = [
+            { label: "small", app: smallApp, ws: small.ws, shape: cfg.readSmall, records: small.records, seedMs: small.seedMs },
+            { label: "big", app: bigApp, ws: big.ws, shape: cfg.readBig, records: big.records, seedMs: big.seedMs },
+            { label: "big, sparse", app: sparseApp, ws: sparse.ws, shape: sparseShape, records: sparse.records, seedMs: sparse.seedMs },
+          ];
+          const [smallSide, bigSide, sparseSide] = await timed("timing reads side by side", () => timeReadsSideBySide(sides, cfg.readRequests));
+          const healthCosts = {
+            small: await healthQueries(smallApp, small.ws),
+            big: await healthQueries(bigApp, big.ws),
+            sparse: await healthQueries(sparseApp, sparse.ws),
+          };
+          const perRun = [...(await perRunReasonSummary(smallApp, [small.ws])), ...(await perRunReasonSummary(bigApp, [big.ws]))];
+          results.read = { small: smallSide!, big: bigSide!, sparse: sparseSide!, healthCosts, perRun };
+        }
+        if (args.sections.has("page")) {
+          const browser = await launchChromium();
+          try {
+            const sizes: AssetSizes = assetSizes();
+            const smallT: PageTimings = await timePage(smallApp, small.ws, browser, cfg.pageReps);
+            const bigT: PageTimings = await timePage(bigApp, big.ws, browser, cfg.pageReps);
+            results.page = { sizes, small: smallT, big: bigT, chromium: browser.version() };
+          } finally {
+            await browser.close();
+          }
+        }
+      } finally {
+        await sparseApp?.stop();
+        await bigApp.stop();
+        await smallApp.stop();
+      }
+    });
+  }
+  if (args.sections.has("proposals")) {
+    const rows: ProposalRow[] = [];
+    const sets = proposalSets();
+    for (let rep = 0; rep < cfg.proposalsReps; rep++) {
+      // Interleaved (A, B, C, A, B, C …) so that the machine's drift hits every variant alike.
+      for (const set of sets) {
+        const r: InboundResult = await timed(`proposal ${set.label}, inbound, run ${rep + 1}/${cfg.proposalsReps}`, async () => {
+          const app = await startApp({ patches: set.patches });
+          try {
+            return await inboundBackfill(app, cfg.proposalsN, {});
+          } finally {
+            await app.stop();
+          }
+        });
+        const o: OutboundResult = await timed(`proposal ${set.label}, outbound, run ${rep + 1}/${cfg.proposalsReps}`, async () => {
+          const app = await startApp({ patches: set.patches });
+          try {
+            const { ws, ids } = await prepareOutbound(app, cfg.outboundChanges);
+            return await outboundBurst(app, ws, ids, 1);
+          } finally {
+            await app.stop();
+          }
+        });
+        rows.push({ label: set.label, patches: set.patches.map((p) => p.slice(ROOT.length + 1)), result: r, outbound: o });
+        log(`  ${set.label}: ${Math.round(r.recordsPerSec)} records/s, ${r.salesforceCalls} inbound calls; outbound ${o.totalCalls} calls, p95 ${o.latencyMs.p95} ms`);
+      }
+    }
+    results.proposals = { n: cfg.proposalsN, rows };
+  }
+
+  results.totalSeconds = (Date.now() - started) / 1000;
+  const file = join(ROOT, "BENCHMARKS.md");
+  const previous = existsSync(file) ? readFileSync(file, "utf8") : "";
+  writeFileSync(file, render(results, previous, args.only));
+  log(`done in ${results.totalSeconds.toFixed(0)} s; wrote BENCHMARKS.md`);
+  // Leftover bundles and shadow trees live in the OS temp dir; nothing to clean in the repo.
+  rmSync(join(ROOT, ".wrangler/tmp/bench"), { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});

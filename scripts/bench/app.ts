@@ -1,0 +1,223 @@
+// The app under benchmark: the Worker bundled by wrangler (with the measuring wrapper of
+// instrumented-entry.ts around it), run by Miniflare in workerd with local D1 (a temp persist dir,
+// migrations applied) and the queue producers and consumers wrangler.toml configures, beside a bench
+// helper Worker bound to the same D1 database (raw-limit writes and set-based seeding run inside
+// workerd, not through Node's binding proxy), and the fake Salesforce org.
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import { Miniflare, convertV4MiniflareOptions } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { startFakeOrg, type FakeOrg } from "../../test/fake-salesforce/server.ts";
+import { cpuSeconds, workerdPids } from "./proc.ts";
+
+export const ROOT = resolve(decodeURIComponent(new URL("../..", import.meta.url).pathname));
+const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+const WRANGLER_ENV = { WRANGLER_HIDE_BANNER: "true", WRANGLER_SEND_METRICS: "false", CI: "true" };
+export const ADMIN_TOKEN = "bench-admin-token";
+const D1_ID = "00000000-0000-0000-0000-000000000000";
+
+export interface App {
+  url: string;
+  fake: FakeOrg;
+  mf: Miniflare;
+  db: D1Database;
+  /** The workerd process running the app, its D1 and its queues. */
+  workerdPid: number;
+  /** The fake org's own workerd: not counted as the app's CPU. */
+  fakePid: number;
+  inspectorPort: number;
+  persistDir: string;
+  stop(): Promise<void>;
+}
+
+/** A bundle, and the migrations its database gets (a proposal may add one). */
+interface Built {
+  script: string;
+  migrations: string;
+}
+const bundles = new Map<string, Built>();
+const bundleDirs: string[] = [];
+process.once("exit", () => {
+  for (const dir of bundleDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * wrangler's own bundle of the Worker (deploy --dry-run), its entry wrapped by instrumented-entry.ts.
+ * With `patches` (unified diffs against the repository), a copy of worker/ with them applied is
+ * bundled instead: how a proposed engine change is measured without touching worker/.
+ */
+export function bundleWorker(patches: string[] = []): Built {
+  const key = patches.join("|");
+  const cached = bundles.get(key);
+  if (cached) return cached;
+  const base = mkdtempSync(join(tmpdir(), "conversion-bench-bundle-"));
+  bundleDirs.push(base);
+  let entry = join(ROOT, "scripts/bench/instrumented-entry.ts");
+  if (patches.length) {
+    // A shadow tree: worker/ copied and patched, the entry beside it, node_modules shared.
+    const tree = join(base, "src");
+    mkdirSync(join(tree, "scripts/bench"), { recursive: true });
+    cpSync(join(ROOT, "worker"), join(tree, "worker"), { recursive: true });
+    cpSync(join(ROOT, "migrations"), join(tree, "migrations"), { recursive: true });
+    // Files a proposal may touch beside the Worker (its tests' bindings, its vars).
+    for (const f of ["vitest.config.ts", "wrangler.toml"]) cpSync(join(ROOT, f), join(tree, f));
+    cpSync(entry, join(tree, "scripts/bench/instrumented-entry.ts"));
+    symlinkSync(join(ROOT, "node_modules"), join(tree, "node_modules"));
+    for (const patch of patches) {
+      const res = spawnSync("patch", ["-p1", "--forward", "-i", resolve(patch)], { cwd: tree, encoding: "utf8" });
+      if (res.status !== 0) throw new Error(`patch ${patch} does not apply:\n${res.stdout}${res.stderr}`);
+    }
+    entry = join(tree, "scripts/bench/instrumented-entry.ts");
+  }
+  const outDir = join(base, "out");
+  const res = spawnSync(process.execPath, [WRANGLER, "deploy", "--dry-run", "--outdir", outDir, "--config", join(ROOT, "wrangler.toml"), entry], {
+    cwd: ROOT,
+    env: { ...process.env, ...WRANGLER_ENV },
+    encoding: "utf8",
+  });
+  if (res.status !== 0) throw new Error(`wrangler bundle failed:\n${res.stdout}${res.stderr}`);
+  const file = readdirSync(outDir).find((f) => f.endsWith(".js"));
+  if (!file) throw new Error(`no bundle in ${outDir}`);
+  const built = { script: join(outDir, file), migrations: join(entry, "../../../migrations") };
+  bundles.set(key, built);
+  return built;
+}
+
+let helperScript: string | null = null;
+async function bundleHelper(): Promise<string> {
+  helperScript ??= (
+    await build({
+      entryPoints: [join(ROOT, "scripts/bench/helper-worker.ts")],
+      bundle: true,
+      format: "esm",
+      platform: "neutral",
+      target: "es2022",
+      write: false,
+      logLevel: "silent",
+    })
+  ).outputFiles[0]!.text;
+  return helperScript;
+}
+
+function migrationStatements(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()
+    .flatMap((f) => readFileSync(join(dir, f), "utf8").split("--> statement-breakpoint"))
+    .flatMap((chunk) => chunk.split(/;\s*(?=\S)/))
+    .map((s) => s.trim().replace(/;$/, ""))
+    .filter((s) => s.length);
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((done, fail) => {
+    const srv = createServer();
+    srv.once("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => done(port));
+    });
+  });
+}
+
+export interface AppOptions {
+  fakeCounts?: Record<string, number>;
+  /** Unified diffs applied to a copy of worker/ before bundling (proposed changes, measured). */
+  patches?: string[];
+}
+
+export async function startApp(opts: AppOptions = {}): Promise<App> {
+  const work = mkdtempSync(join(tmpdir(), "conversion-bench-"));
+  const built = bundleWorker(opts.patches);
+  const script = built.script;
+  const before = new Set(workerdPids());
+  const fake = await startFakeOrg({ port: 0, counts: opts.fakeCounts });
+  const fakePid = workerdPids().find((p) => !before.has(p)) ?? -1;
+  before.add(fakePid);
+
+  const { workerOptions: fromConfig } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
+  // One bundled file: no module rules needed (and Miniflare 5's converter refuses them).
+  const { modulesRules: _rules, ...workerOptions } = fromConfig as Record<string, unknown>;
+  const inspectorPort = await freePort();
+  const bindings = {
+    ...(workerOptions.bindings as Record<string, string>),
+    SALESFORCE_LOGIN_URL: fake.url,
+    SALESFORCE_CLIENT_SECRET: "fake-org-secret",
+    ADMIN_TOKEN,
+    TOKEN_ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+    SESSION_SECRET: "bench-session-secret",
+    QUEUE_RETRY_BASE_SECONDS: "0",
+  };
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: 0,
+      inspectorPort,
+      resourcePersistencePath: work,
+      log: undefined,
+      workers: [
+        {
+          ...workerOptions,
+          name: "app",
+          rootPath: join(script, ".."),
+          script: readFileSync(script, "utf8"),
+          modules: true,
+          bindings,
+          // The cron is ticked by hand (as `npm start` does), never by the clock.
+          cronTriggers: [],
+          unsafeInspectorProxy: true,
+        },
+        {
+          name: "bench-helper",
+          modules: true,
+          script: await bundleHelper(),
+          compatibilityDate: workerOptions.compatibilityDate as string,
+          d1Databases: { DB: D1_ID },
+        },
+      ],
+    } as never),
+  );
+  const ready = await mf.ready;
+  const workerdPid = workerdPids().find((p) => !before.has(p)) ?? -1;
+  const db = (await mf.getD1Database("DB", "app")) as unknown as D1Database;
+  // Migrations as `wrangler d1 migrations apply --local` runs them: each file's statements in order.
+  for (const statement of migrationStatements(built.migrations)) await db.prepare(statement).run();
+
+  return {
+    url: ready.origin,
+    fake,
+    mf,
+    db,
+    workerdPid,
+    fakePid,
+    inspectorPort,
+    persistDir: work,
+    async stop() {
+      await mf.dispose().catch(() => undefined);
+      await fake.stop().catch(() => undefined);
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/** CPU seconds of the app's workerd (its Worker, D1 and queues all run in it). */
+export function appCpu(app: App): number {
+  return cpuSeconds(app.workerdPid);
+}
+
+/** A call to the bench helper Worker (same D1 database as the app). */
+export async function helper<T = unknown>(app: App, path: string, body?: unknown): Promise<T> {
+  const worker = (await app.mf.getWorker("bench-helper")) as unknown as { fetch(url: string, init: unknown): Promise<Response> };
+  const res = await worker.fetch(`http://helper${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  } as never);
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`helper ${path} → ${res.status}: ${text}`);
+  return JSON.parse(text) as T;
+}

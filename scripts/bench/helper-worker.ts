@@ -1,0 +1,178 @@
+// Bench helper Worker: runs beside the app in the same workerd, bound to the same D1 database, so
+// that the raw-limit writes and the set-based seeding run where the engine's own statements run
+// (not through Node's binding proxy). Not part of the product.
+interface Env {
+  DB: D1Database;
+}
+
+const PAGE = 2_000;
+
+// The columns of the tables the inbound engine writes (migrations/0000_init.sql).
+const CONTACT_COLUMNS = [
+  "id", "workspace_id", "salesforce_id", "sf_modstamp", "external_created_at", "external_updated_at", "created_at", "updated_at",
+  "salesforce_object", "email", "user_id", "first_name", "last_name", "title", "phone", "company_id",
+];
+const RECORD_COLUMNS = [
+  "id", "workspace_id", "run_id", "record_key", "seq", "salesforce_id", "salesforce_object", "conversion_id", "label", "email",
+  "action", "status", "reason_code", "reason_detail", "sf_status_code", "sf_message", "sf_fields", "external_created_at",
+  "external_updated_at", "changes", "outbox_id", "created_at",
+];
+
+/** INSERT … SELECT FROM json_each(?): one statement per page, the best set-based form D1 offers. */
+function insertFromJson(table: string, columns: string[]): string {
+  return `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${columns.map((c) => `j.value ->> '$.${c}'`).join(", ")} FROM json_each(?) AS j`;
+}
+
+/** One page of a workspace's rows of `table` (rowid order, after `after`), to carry to another database. */
+async function exportPage(env: Env, body: { table: string; workspaceId: string; after: number; size?: number }) {
+  if (body.table !== "contacts" && body.table !== "run_records") throw new Error(`not exportable: ${body.table}`);
+  const { results } = await env.DB
+    .prepare(`SELECT rowid AS _rowid, * FROM ${body.table} WHERE workspace_id = ? AND rowid > ? ORDER BY rowid LIMIT ?`)
+    .bind(body.workspaceId, body.after, body.size ?? PAGE)
+    .all<Record<string, unknown>>();
+  const after = results.length ? (results[results.length - 1]!._rowid as number) : body.after;
+  for (const r of results) delete r._rowid;
+  return { rows: results, after };
+}
+
+/**
+ * The raw limit, one page: 2,000 of the engine's contact rows and their 2,000 run records written
+ * with plain set-based inserts (INSERT … SELECT FROM json_each(?)), in one D1 batch as the engine
+ * commits a page. Only the batch is timed; the JSON is built before the clock starts.
+ */
+async function rawPage(env: Env, body: { contacts: Record<string, unknown>[]; records: Record<string, unknown>[] }) {
+  const stmts: D1PreparedStatement[] = [];
+  if (body.contacts.length) stmts.push(env.DB.prepare(insertFromJson("contacts", CONTACT_COLUMNS)).bind(JSON.stringify(body.contacts)));
+  if (body.records.length) stmts.push(env.DB.prepare(insertFromJson("run_records", RECORD_COLUMNS)).bind(JSON.stringify(body.records)));
+  if (!stmts.length) return { ms: 0, statements: 0, rowsWritten: 0 };
+  const start = Date.now();
+  const results = await env.DB.batch(stmts);
+  const ms = Date.now() - start;
+  return { ms, statements: stmts.length, rowsWritten: results.reduce((a, r) => a + (r.meta.rows_written ?? 0), 0) };
+}
+
+/**
+ * Read-API history: `runs` runs of `perRun` records each, set-based (recursive CTEs, a few thousand
+ * runs per statement), the way the engines leave them: counts on the run match its records.
+ */
+async function seedHistory(env: Env, body: { workspaceId: string; prefix: string; runs: number; perRun: number; startIso: string; stepMs: number }) {
+  const { workspaceId, runs, perRun } = body;
+  // Run ids: `${prefix}%07d` (the prefix keeps two workspaces' runs apart).
+  const runId = `?7 || printf('%07d', i)`;
+  const start = Date.parse(body.startIso);
+  const t0 = Date.now();
+  const RUNS_PER_STATEMENT = Math.max(1, Math.floor(100_000 / perRun));
+  let written = 0;
+  for (let first = 0; first < runs; first += RUNS_PER_STATEMENT) {
+    const last = Math.min(runs, first + RUNS_PER_STATEMENT) - 1;
+    // Runs: alternating directions and objects, every 25th failed, spread over time, newest last.
+    await env.DB.prepare(
+      `WITH RECURSIVE r(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM r WHERE i < ?2)
+       INSERT INTO runs (id, workspace_id, direction, object_type, salesforce_object, kind, status, started_at, finished_at,
+         duration_ms, created, updated, deleted, skipped, failed, failure_code, heartbeat_at, state)
+       SELECT ${runId}, ?3, CASE WHEN i % 4 = 3 THEN 'outbound' ELSE 'inbound' END,
+         CASE i % 3 WHEN 0 THEN 'contact' WHEN 1 THEN 'company' ELSE 'opportunity' END,
+         CASE i % 3 WHEN 0 THEN 'Lead' WHEN 1 THEN 'Account' ELSE 'Opportunity' END,
+         CASE WHEN i % 4 = 3 THEN 'push' ELSE 'incremental' END,
+         CASE WHEN i % 25 = 0 THEN 'failed' ELSE 'completed' END,
+         strftime('%Y-%m-%dT%H:%M:%fZ', (?4 + i * ?5) / 1000.0, 'unixepoch'),
+         strftime('%Y-%m-%dT%H:%M:%fZ', (?4 + i * ?5 + 1500) / 1000.0, 'unixepoch'),
+         1500, 0, 0, 0, 0, 0, CASE WHEN i % 25 = 0 THEN 'api_limit_exceeded' END,
+         strftime('%Y-%m-%dT%H:%M:%fZ', (?4 + i * ?5) / 1000.0, 'unixepoch'), '{}'
+       FROM r`,
+    )
+      .bind(first, last, workspaceId, start, body.stepMs, null, body.prefix)
+      .run();
+    // Records: ~80% created/updated, ~12% skipped with a reason, ~8% failed with a Salesforce error.
+    await env.DB.prepare(
+      `WITH RECURSIVE r(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM r WHERE i < ?2),
+                      k(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM k WHERE j < ?3)
+       INSERT INTO run_records (id, workspace_id, run_id, record_key, seq, salesforce_id, salesforce_object, conversion_id, label,
+         email, action, status, reason_code, sf_status_code, sf_message, external_created_at, external_updated_at, changes, created_at)
+       SELECT ${runId} || ':' || printf('00Q%012dAAA', i * ?3 + j), ?4, ${runId},
+         printf('00Q%012dAAA', i * ?3 + j), j, printf('00Q%012dAAA', (i * ?3 + j) % 200000), 'Lead',
+         CASE WHEN (i + j) % 25 < 20 THEN printf('ct_%07d', (i * ?3 + j) % 200000) END,
+         printf('Person %d <person%d@example.com>', (i * ?3 + j) % 200000, (i * ?3 + j) % 200000),
+         printf('person%d@example.com', (i * ?3 + j) % 200000),
+         CASE WHEN (i + j) % 25 < 20 THEN CASE WHEN j % 3 = 0 THEN 'created' ELSE 'updated' END END,
+         CASE WHEN (i + j) % 25 < 20 THEN 'success' WHEN (i + j) % 25 < 23 THEN 'skipped' ELSE 'failed' END,
+         CASE WHEN (i + j) % 25 BETWEEN 20 AND 22 THEN 'missing_email' WHEN (i + j) % 25 > 22 THEN 'validation_error' END,
+         CASE WHEN (i + j) % 25 > 22 THEN 'FIELD_CUSTOM_VALIDATION_EXCEPTION' END,
+         CASE WHEN (i + j) % 25 > 22 THEN 'Title is required' END,
+         '2026-01-05T09:00:00.000Z', strftime('%Y-%m-%dT%H:%M:%fZ', (?5 + i * ?6) / 1000.0, 'unixepoch'),
+         CASE WHEN (i + j) % 25 < 20 THEN '[{"field":"title","from":null,"to":"Engineer"}]' ELSE '[]' END,
+         strftime('%Y-%m-%dT%H:%M:%fZ', (?5 + i * ?6 + j) / 1000.0, 'unixepoch')
+       FROM r, k`,
+    )
+      .bind(first, last, perRun, workspaceId, start, body.stepMs, body.prefix)
+      .run();
+    written += (last - first + 1) * perRun;
+  }
+  // Counts from records, as the engines derive them.
+  await env.DB.prepare(
+    `UPDATE runs SET (created, updated, deleted, skipped, failed) = (
+       SELECT coalesce(sum(status = 'success' AND action = 'created'), 0), coalesce(sum(status = 'success' AND action = 'updated'), 0),
+              coalesce(sum(status = 'success' AND action = 'deleted'), 0), coalesce(sum(status = 'skipped'), 0), coalesce(sum(status = 'failed'), 0)
+       FROM run_records WHERE run_id = runs.id)
+     WHERE workspace_id = ?`,
+  )
+    .bind(workspaceId)
+    .run();
+  return { runs, records: written, ms: Date.now() - t0 };
+}
+
+/** EXPLAIN QUERY PLAN and timing of an arbitrary statement, inside workerd. */
+async function explain(env: Env, body: { sql: string; params?: unknown[]; repeat?: number }) {
+  const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${body.sql}`).bind(...(body.params ?? [])).all<{ detail: string }>();
+  const times: number[] = [];
+  let meta: unknown = null;
+  for (let i = 0; i < (body.repeat ?? 0); i++) {
+    const t = Date.now();
+    const res = await env.DB.prepare(body.sql).bind(...(body.params ?? [])).all();
+    times.push(Date.now() - t);
+    meta = res.meta;
+  }
+  return { plan: plan.results.map((r) => r.detail), times, meta };
+}
+
+/** Arbitrary statements (schema experiments on a throwaway database). */
+async function exec(env: Env, body: { statements: string[] }) {
+  for (const s of body.statements) await env.DB.prepare(s).run();
+  return { ok: true };
+}
+
+export default {
+  async fetch(request: Request, env: Env) {
+    const url = new URL(request.url);
+    const body = request.method === "POST" ? ((await request.json()) as never) : ({} as never);
+    try {
+      switch (url.pathname) {
+        case "/export":
+          return Response.json(await exportPage(env, body));
+        case "/raw-page":
+          return Response.json(await rawPage(env, body));
+        case "/seed-history":
+          return Response.json(await seedHistory(env, body));
+        case "/explain":
+          return Response.json(await explain(env, body));
+        case "/exec":
+          return Response.json(await exec(env, body));
+        case "/ping":
+          return Response.json({ ok: true });
+        case "/indexes": {
+          // Every B-tree a row of these tables lands in: the table itself and each index (automatic ones included).
+          const tables = (body as { tables: string[] }).tables;
+          const out: Record<string, string[]> = {};
+          for (const t of tables) {
+            const { results } = await env.DB.prepare(`SELECT name, partial FROM pragma_index_list(?)`).bind(t).all<{ name: string; partial: number }>();
+            out[t] = results.map((r) => (r.partial ? `${r.name} (partial)` : r.name));
+          }
+          return Response.json(out);
+        }
+      }
+      return new Response("not found", { status: 404 });
+    } catch (err) {
+      return new Response(err instanceof Error ? `${err.message}\n${err.stack}` : String(err), { status: 500 });
+    }
+  },
+};

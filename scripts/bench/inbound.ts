@@ -1,0 +1,193 @@
+// Inbound backfill end to end (Sync now → planner → queue → consumer → D1) against the fake org,
+// and, in the same app and the same D1 database right after it, the raw limit: the same rows
+// written again with the best set-based statements.
+import { appCpu, helper, startApp, type App } from "./app.ts";
+import { api, clearFakeCalls, fakeCalls, invocations, newConnectedWorkspace, onlyObjects, resetOrg, type FakeCall, type Invocation } from "./drive.ts";
+import { cpuSeconds } from "./proc.ts";
+import { sleep, sum } from "./stats.ts";
+
+export interface BatchCost {
+  label: string;
+  records: number;
+  wallMs: number;
+  d1WaitMs: number;
+  fetchWaitMs: number;
+  /** wall − D1 wait − fetch wait: the Worker's own JavaScript (workerd's clock advances while JS runs). */
+  jsMs: number;
+  /** utime+stime of the app's workerd during the invocation (JS + D1's SQLite + queues). */
+  processCpuMs: number;
+  statements: number;
+  d1RowsWritten: number;
+  d1RowsRead: number;
+  salesforceCalls: number;
+}
+
+export interface InboundResult {
+  n: number;
+  wallMs: number;
+  recordsPerSec: number;
+  processCpuS: number;
+  fakeCpuS: number;
+  batches: BatchCost[];
+  salesforceCalls: number;
+  tableRows: { contacts: number; runRecords: number };
+  d1RowsWritten: number;
+  runs: { status: string; created: number; fetched: number }[];
+  raw: { writeMs: number; recordsPerSec: number; d1RowsWritten: number; statements: number; batches: number } | null;
+  /** The indexes a contact and a run record are written into (each entry is a D1 "row written"). */
+  indexes: Record<string, string[]>;
+}
+
+interface CpuSample {
+  t: number;
+  cpu: number;
+}
+
+function cpuAt(samples: CpuSample[], t: number): number {
+  if (!samples.length) return Number.NaN;
+  if (t <= samples[0]!.t) return samples[0]!.cpu;
+  for (let i = 1; i < samples.length; i++) {
+    const a = samples[i - 1]!;
+    const b = samples[i]!;
+    if (t <= b.t) return a.cpu + ((b.cpu - a.cpu) * (t - a.t)) / Math.max(1, b.t - a.t);
+  }
+  return samples[samples.length - 1]!.cpu;
+}
+
+/** Waits for the workspace to settle, sampling the app's CPU time meanwhile. */
+async function settleSampling(app: App, workspaceId: string, samples: CpuSample[], timeoutMs = 1_800_000) {
+  const deadline = Date.now() + timeoutMs;
+  const stmt = app.db.prepare(
+    `SELECT (SELECT count(*) FROM sync_state WHERE workspace_id = ?1 AND lease_owner IS NOT NULL)
+          + (SELECT count(*) FROM runs WHERE workspace_id = ?1 AND status = 'in_progress') AS n`,
+  );
+  for (;;) {
+    samples.push({ t: Date.now(), cpu: appCpu(app) });
+    const busy = await stmt.bind(workspaceId).first<{ n: number }>();
+    if (busy?.n === 0) return;
+    if (Date.now() > deadline) throw new Error(`inbound did not settle in ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
+
+/** Query/queryMore calls, split into batches at each fresh `query`. */
+function callsPerBatch(calls: FakeCall[]): number[] {
+  const out: number[] = [];
+  for (const c of calls) {
+    if (c.kind === "query" || c.kind === "queryAll") out.push(1);
+    else if (c.kind === "queryMore" && out.length) out[out.length - 1]!++;
+  }
+  return out;
+}
+
+/**
+ * One backfill of `n` Leads into a fresh workspace of `app` (only Lead enabled, no data defects:
+ * every record is a create, the most expensive path), then the raw copy of its rows.
+ */
+export async function inboundBackfill(app: App, n: number, opts: { rawApp?: App }): Promise<InboundResult> {
+  await resetOrg(app, { Lead: n });
+  const ws = await newConnectedWorkspace(app, `bench ${n}`, onlyObjects("Lead"));
+  await clearFakeCalls(app);
+  await invocations(app, true);
+  const samples: CpuSample[] = [];
+  const fake0 = cpuSeconds(app.fakePid);
+  const cpu0 = appCpu(app);
+  const t0 = Date.now();
+  await api(app, "/api/v1/sync/inbound", ws.apiKey, { method: "POST" });
+  await settleSampling(app, ws.id, samples);
+  const wallMs = Date.now() - t0;
+  const processCpuS = appCpu(app) - cpu0;
+  const fakeCpuS = cpuSeconds(app.fakePid) - fake0;
+
+  const inv = (await invocations(app)).filter((i) => i.queue === "sync-inbound" && i.summary.startsWith("inbound_batch"));
+  const calls = (await fakeCalls(app)).filter((c) => c.kind.startsWith("query"));
+  const perBatch = callsPerBatch(calls);
+  const { results: runRows } = await app.db
+    .prepare(`SELECT status, created, state FROM runs WHERE workspace_id = ? AND direction = 'inbound' ORDER BY started_at, id`)
+    .bind(ws.id)
+    .all<{ status: string; created: number; state: string }>();
+  const runs = runRows.map((r) => ({ status: r.status, created: r.created, fetched: (JSON.parse(r.state) as { fetched?: number }).fetched ?? 0 }));
+  const batches = inv.map((i: Invocation, k): BatchCost => {
+    const cpu = (cpuAt(samples, i.startedAt + i.wallMs) - cpuAt(samples, i.startedAt)) * 1000;
+    return {
+      label: i.summary,
+      // A batch that found nothing opens no run: it read 0 records.
+      records: runs[k]?.fetched ?? 0,
+      wallMs: i.wallMs,
+      d1WaitMs: i.d1WaitMs,
+      fetchWaitMs: i.fetchWaitMs,
+      jsMs: i.wallMs - i.d1WaitMs - i.fetchWaitMs,
+      processCpuMs: cpu,
+      statements: i.statements,
+      d1RowsWritten: i.rowsWritten,
+      d1RowsRead: i.rowsRead,
+      salesforceCalls: perBatch[k] ?? 0,
+    };
+  });
+  const counts = await app.db
+    .prepare(`SELECT (SELECT count(*) FROM contacts WHERE workspace_id = ?1) AS contacts, (SELECT count(*) FROM run_records WHERE workspace_id = ?1) AS runRecords`)
+    .bind(ws.id)
+    .first<{ contacts: number; runRecords: number }>();
+  const created = sum(runs.map((r) => r.created));
+  if (created !== n) throw new Error(`backfill of ${n} created ${created} (runs: ${JSON.stringify(runs)})`);
+
+  const raw = opts.rawApp ? await rawLimit(app, opts.rawApp, ws.id) : null;
+  const indexes = await helper<Record<string, string[]>>(app, "/indexes", { tables: ["contacts", "run_records"] });
+  return {
+    n,
+    wallMs,
+    recordsPerSec: (n / wallMs) * 1000,
+    processCpuS,
+    fakeCpuS,
+    batches,
+    salesforceCalls: calls.length,
+    tableRows: counts ?? { contacts: 0, runRecords: 0 },
+    d1RowsWritten: sum(inv.map((i) => i.rowsWritten)),
+    runs,
+    raw,
+    indexes,
+  };
+}
+
+/**
+ * The raw limit: the engine's own rows (contacts and run records of the workspace), carried page by
+ * page to a second, empty database — the state the engine started from — and written there with
+ * plain INSERT … SELECT FROM json_each(?), 2,000 contacts + 2,000 run records per D1 batch. Only
+ * the batches are timed (inside workerd).
+ */
+async function rawLimit(from: App, to: App, workspaceId: string): Promise<NonNullable<InboundResult["raw"]>> {
+  let afterC = 0;
+  let afterR = 0;
+  let writeMs = 0;
+  let rows = 0;
+  let statements = 0;
+  let batches = 0;
+  let d1RowsWritten = 0;
+  for (;;) {
+    type Page = { rows: Record<string, unknown>[]; after: number };
+    const c = await helper<Page>(from, "/export", { table: "contacts", workspaceId, after: afterC });
+    const r = await helper<Page>(from, "/export", { table: "run_records", workspaceId, after: afterR });
+    if (!c.rows.length && !r.rows.length) break;
+    afterC = c.after;
+    afterR = r.after;
+    const w = await helper<{ ms: number; statements: number; rowsWritten: number }>(to, "/raw-page", { contacts: c.rows, records: r.rows });
+    writeMs += w.ms;
+    statements += w.statements;
+    d1RowsWritten += w.rowsWritten;
+    batches++;
+    rows += c.rows.length;
+  }
+  return { writeMs, recordsPerSec: (rows / writeMs) * 1000, d1RowsWritten, statements, batches };
+}
+
+/** Fresh apps (fresh D1) per backfill, so every size and the raw limit start from an empty database. */
+export async function inboundFresh(n: number, opts: { raw: boolean }): Promise<InboundResult> {
+  const app = await startApp();
+  const rawApp = opts.raw ? await startApp() : undefined;
+  try {
+    return await inboundBackfill(app, n, { rawApp });
+  } finally {
+    await rawApp?.stop();
+    await app.stop();
+  }
+}

@@ -1,0 +1,140 @@
+// Micro-benchmark of the inbound consumer's own JavaScript, in Node (same V8 as workerd): one
+// 50,000-record batch of real fake-org Lead pages (the wire JSON the engine receives) → JSON.parse →
+// preparePage (lookups answered empty, so every record is a create: the most expensive path) →
+// upsertRunRecords → each statement's SQL and parameters built as commitBatch builds them. No D1,
+// no network: what is left is the CPU time Cloudflare would bill the consumer for.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Session } from "node:inspector/promises";
+import { build } from "esbuild";
+import { startFakeOrg } from "../../test/fake-salesforce/server.ts";
+import { ROOT } from "./app.ts";
+import { median } from "./stats.ts";
+
+type Micro = typeof import("./micro-entry.ts");
+
+async function loadEngine(): Promise<Micro> {
+  const dir = mkdtempSync(join(tmpdir(), "conversion-micro-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, "engine.mjs");
+  const res = await build({
+    entryPoints: [join(ROOT, "scripts/bench/micro-entry.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node22",
+    write: false,
+    logLevel: "silent",
+  });
+  writeFileSync(out, res.outputFiles[0]!.text);
+  return (await import(out)) as Micro;
+}
+
+/** A D1 binding that answers every query with no rows: lookups find nothing, writes are never run. */
+function emptyD1() {
+  const stmt = {
+    bind: () => stmt,
+    all: async () => ({ results: [], success: true, meta: {} }),
+    raw: async () => [],
+    first: async () => null,
+    run: async () => ({ results: [], success: true, meta: {} }),
+  };
+  return { prepare: () => stmt, batch: async () => [], exec: async () => ({ count: 0, duration: 0 }) };
+}
+
+/** The wire pages of one batch, fetched from a fake org with the engine's own SOQL. */
+async function wirePages(engine: Micro, n: number): Promise<string[]> {
+  const org = await startFakeOrg({ port: 0 });
+  try {
+    const zero = { Account: 0, Contact: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
+    await (await fetch(`${org.url}/__fake/reset`, { method: "POST", body: JSON.stringify({ seed: 7, defects: false, counts: { ...zero, Lead: n } }) })).arrayBuffer();
+    const token = (await (await fetch(`${org.url}/__fake/token`, { method: "POST" })).json()) as { access_token: string; instance_url: string };
+    const settings = engine.defaultSettings();
+    const spec = engine.objectSpec("Lead", settings.eventObject)!;
+    const fields = [...spec.fields, ...engine.extraFields({ settings, salesforceObject: "Lead", spec })];
+    const soql = engine.windowQuery("Lead", fields, null, n);
+    const pages: string[] = [];
+    let path = `/services/data/v62.0/query?q=${encodeURIComponent(soql)}`;
+    for (;;) {
+      const res = await fetch(`${token.instance_url}${path}`, { headers: { authorization: `Bearer ${token.access_token}`, "sforce-query-options": "batchSize=2000" } });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`fake query ${res.status}: ${text.slice(0, 300)}`);
+      pages.push(text);
+      const page = JSON.parse(text) as { done: boolean; nextRecordsUrl?: string };
+      if (page.done || !page.nextRecordsUrl) break;
+      path = page.nextRecordsUrl;
+    }
+    return pages;
+  } finally {
+    await org.stop();
+  }
+}
+
+async function oneBatch(engine: Micro, pages: string[]) {
+  const db = engine.getDb({ DB: emptyD1() as never });
+  const settings = engine.defaultSettings();
+  const spec = engine.objectSpec("Lead", settings.eventObject)!;
+  const base = { workspaceId: "ws_micro", salesforceObject: "Lead", spec, settings, writeMode: "create_or_update" as const };
+  let seq = 0;
+  let params = 0;
+  for (const text of pages) {
+    const { records } = JSON.parse(text) as { records: Record<string, unknown>[] };
+    const prepared = await engine.preparePage(db, base, records, seq, null);
+    const statements = [...prepared.statements, ...engine.upsertRunRecords(db, "ws_micro", "run_micro", prepared.records)];
+    for (const s of statements as unknown as { getQuery(): { sql: string; params: unknown[] } }[]) params += s.getQuery().params.length;
+    seq += records.length;
+  }
+  return { records: seq, params };
+}
+
+export interface MicroResult {
+  records: number;
+  /** CPU ms of one whole batch, per repetition. */
+  batchCpuMs: number[];
+  perRecordUs: number;
+  /** Self time by function in one profiled batch. */
+  top: { fn: string; ms: number }[];
+}
+
+export async function microBenchmark(n = 50_000, reps = 5): Promise<MicroResult> {
+  const engine = await loadEngine();
+  const pages = await wirePages(engine, n);
+  await oneBatch(engine, pages); // warm-up: JIT and inline caches, as in a Worker that has run before
+  const batchCpuMs: number[] = [];
+  let records = 0;
+  for (let i = 0; i < reps; i++) {
+    const c0 = process.cpuUsage();
+    records = (await oneBatch(engine, pages)).records;
+    const c = process.cpuUsage(c0);
+    batchCpuMs.push((c.user + c.system) / 1000);
+  }
+  const top = await profileOnce(engine, pages);
+  return { records, batchCpuMs, perRecordUs: (median(batchCpuMs) * 1000) / records, top };
+}
+
+async function profileOnce(engine: Micro, pages: string[]) {
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 200 });
+  await session.post("Profiler.start");
+  await oneBatch(engine, pages);
+  const { profile } = (await session.post("Profiler.stop")) as unknown as {
+    profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+  };
+  session.disconnect();
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id)!.callFrame;
+    // The profiler's own traffic (inspector session) is not the engine's.
+    if (f.functionName === "(idle)" || f.functionName === "(root)" || f.url.startsWith("node:inspector")) return;
+    const key = `${f.functionName || "(anonymous)"}${f.url ? ` ${f.url.split("/").pop()}:${f.lineNumber + 1}` : ""}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([fn, us]) => ({ fn, ms: us / 1000 }));
+}
