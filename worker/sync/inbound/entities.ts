@@ -84,15 +84,21 @@ function upsertFromJson(db: Db, table: SQLiteTable, json: string) {
     ON CONFLICT (id) DO UPDATE SET ${updates}`);
 }
 
-/** Loads rows of `table` in this workspace matching any of the given conditions (one query). */
+/**
+ * Loads rows of `table` in this workspace matching any of the given conditions (one query). Each
+ * condition is its own indexed branch, `(workspace_id, column) IN json_each`, joined by UNION ALL on
+ * rowid: written as `workspace_id = ? AND (a OR b)` SQLite walks every row of the workspace instead,
+ * which makes a backfill quadratic in the workspace's size.
+ */
 export async function loadInto(db: Db, set: EntitySet, workspaceId: string, conditions: SQL[]) {
   if (!conditions.length) return;
   const table = ENTITY_TABLES[set.name] as unknown as SQLiteTable;
   const cols = getTableColumns(table) as Record<string, SQLiteColumn>;
+  const branches = conditions.map((c) => sql`SELECT rowid FROM ${table} WHERE ${cols.workspaceId} = ${workspaceId} AND ${c}`);
   const rows = (await db
     .select()
     .from(table)
-    .where(sql`${cols.workspaceId} = ${workspaceId} AND (${sql.join(conditions, sql` OR `)})`)
+    .where(sql`${table}.rowid IN (${sql.join(branches, sql` UNION ALL `)})`)
     .all()) as EntityRow[];
   for (const row of rows) set.add(row);
 }
