@@ -2,9 +2,9 @@
 // and, in the same app and the same D1 database right after it, the raw limit: the same rows
 // written again with the best set-based statements.
 import { appCpu, helper, startApp, type App } from "./app.ts";
-import { api, clearFakeCalls, fakeCalls, invocations, newConnectedWorkspace, onlyObjects, resetOrg, type FakeCall, type Invocation } from "./drive.ts";
+import { api, clearFakeCalls, fake, fakeCalls, invocations, newConnectedWorkspace, onlyObjects, resetOrg, type FakeCall, type Invocation } from "./drive.ts";
 import { cpuSeconds } from "./proc.ts";
-import { sleep, sum } from "./stats.ts";
+import { median, sleep, sum } from "./stats.ts";
 
 export interface BatchCost {
   label: string;
@@ -36,6 +36,38 @@ export interface InboundResult {
   raw: { writeMs: number; recordsPerSec: number; d1RowsWritten: number; statements: number; batches: number } | null;
   /** The indexes a contact and a run record are written into (each entry is a D1 "row written"). */
   indexes: Record<string, string[]>;
+  /** A page's contact lookup, run against the workspace the backfill left (n contacts). */
+  lookup: LookupCost[] | null;
+}
+
+export interface LookupCost {
+  form: string;
+  medianMs: number;
+  rowsRead: number;
+  plan: string;
+}
+
+/**
+ * One page's lookup (2,000 Salesforce ids and 2,000 emails the workspace does not have yet, as in a
+ * backfill) against the n contacts the backfill wrote: the committed engine's SQL (captured from
+ * preparePage), and the form it had before ecba0e0 (one OR under the workspace filter).
+ */
+export async function lookupCosts(app: App, workspaceId: string, committedSql: string): Promise<LookupCost[]> {
+  const ids = JSON.stringify(Array.from({ length: 2000 }, (_, i) => `00Qzz${String(i).padStart(10, "0")}AAA`));
+  const emails = JSON.stringify(Array.from({ length: 2000 }, (_, i) => `not.yet.${i}@example.org`));
+  const before = `SELECT * FROM contacts WHERE workspace_id = ?1 AND (salesforce_id IN (SELECT value FROM json_each(?2)) OR email IN (SELECT value FROM json_each(?3)))`;
+  // The captured SQL binds the workspace once per branch: (ws, ids, ws, emails).
+  const params = (committedSql.match(/\?/g) ?? []).length === 4 ? [workspaceId, ids, workspaceId, emails] : [workspaceId, ids, emails];
+  const out: LookupCost[] = [];
+  const forms: [string, string, unknown[]][] = [
+    ["committed (since ecba0e0): rowid IN (indexed branch UNION ALL indexed branch)", committedSql, params],
+    ["before ecba0e0: workspace_id = ? AND (salesforce_id IN … OR email IN …)", before, [workspaceId, ids, emails]],
+  ];
+  for (const [form, sql, bound] of forms) {
+    const e = await helper<{ plan: string[]; times: number[]; meta: { rows_read?: number } }>(app, "/explain", { sql, params: bound, repeat: 12 });
+    out.push({ form, medianMs: median(e.times.slice(2)), rowsRead: e.meta.rows_read ?? 0, plan: e.plan.join("; ") });
+  }
+  return out;
 }
 
 interface CpuSample {
@@ -84,9 +116,11 @@ function callsPerBatch(calls: FakeCall[]): number[] {
  * One backfill of `n` Leads into a fresh workspace of `app` (only Lead enabled, no data defects:
  * every record is a create, the most expensive path), then the raw copy of its rows.
  */
-export async function inboundBackfill(app: App, n: number, opts: { rawApp?: App }): Promise<InboundResult> {
+export async function inboundBackfill(app: App, n: number, opts: { rawApp?: App; salesforceLatencyMs?: number; lookupSql?: string }): Promise<InboundResult> {
   await resetOrg(app, { Lead: n });
   const ws = await newConnectedWorkspace(app, `bench ${n}`, onlyObjects("Lead"));
+  // Only for weighing a proposal against Salesforce's own latency; the benchmark's figures add none.
+  if (opts.salesforceLatencyMs) await fake(app, "POST", "/__fake/faults", { latencyMs: opts.salesforceLatencyMs });
   await clearFakeCalls(app);
   await invocations(app, true);
   const samples: CpuSample[] = [];
@@ -133,6 +167,7 @@ export async function inboundBackfill(app: App, n: number, opts: { rawApp?: App 
 
   const raw = opts.rawApp ? await rawLimit(app, opts.rawApp, ws.id) : null;
   const indexes = await helper<Record<string, string[]>>(app, "/indexes", { tables: ["contacts", "run_records"] });
+  const lookup = opts.lookupSql ? await lookupCosts(app, ws.id, opts.lookupSql) : null;
   return {
     n,
     wallMs,
@@ -146,6 +181,7 @@ export async function inboundBackfill(app: App, n: number, opts: { rawApp?: App 
     runs,
     raw,
     indexes,
+    lookup,
   };
 }
 
@@ -181,11 +217,11 @@ async function rawLimit(from: App, to: App, workspaceId: string): Promise<NonNul
 }
 
 /** Fresh apps (fresh D1) per backfill, so every size and the raw limit start from an empty database. */
-export async function inboundFresh(n: number, opts: { raw: boolean }): Promise<InboundResult> {
+export async function inboundFresh(n: number, opts: { raw: boolean; lookupSql?: string }): Promise<InboundResult> {
   const app = await startApp();
   const rawApp = opts.raw ? await startApp() : undefined;
   try {
-    return await inboundBackfill(app, n, { rawApp });
+    return await inboundBackfill(app, n, { rawApp, lookupSql: opts.lookupSql });
   } finally {
     await rawApp?.stop();
     await app.stop();

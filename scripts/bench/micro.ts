@@ -32,7 +32,7 @@ async function loadEngine(): Promise<Micro> {
 }
 
 /** A D1 binding that answers every query with no rows: lookups find nothing, writes are never run. */
-function emptyD1() {
+function emptyD1(seen: string[] = []) {
   const stmt = {
     bind: () => stmt,
     all: async () => ({ results: [], success: true, meta: {} }),
@@ -40,7 +40,33 @@ function emptyD1() {
     first: async () => null,
     run: async () => ({ results: [], success: true, meta: {} }),
   };
-  return { prepare: () => stmt, batch: async () => [], exec: async () => ({ count: 0, duration: 0 }) };
+  return {
+    prepare: (sql: string) => {
+      seen.push(sql);
+      return stmt;
+    },
+    batch: async () => [],
+    exec: async () => ({ count: 0, duration: 0 }),
+  };
+}
+
+/**
+ * The SQL the committed engine sends to look a page's Leads up in contacts (by Salesforce id or
+ * email), captured from preparePage itself; its parameters are (workspace id, ids JSON, emails JSON).
+ */
+export async function committedLookupSql(): Promise<string> {
+  const engine = await loadEngine();
+  const seen: string[] = [];
+  const db = engine.getDb({ DB: emptyD1(seen) as never });
+  const settings = engine.defaultSettings();
+  const spec = engine.objectSpec("Lead", settings.eventObject)!;
+  const base = { workspaceId: "ws", salesforceObject: "Lead", spec, settings, writeMode: "create_or_update" as const };
+  const stamp = "2026-01-15T10:20:30.000+0000";
+  const lead = { attributes: { type: "Lead" }, Id: "00Q000000000001AAA", Email: "ada@example.com", LastName: "Lovelace", Company: "Analytical", SystemModstamp: stamp, CreatedDate: stamp, LastModifiedDate: stamp, IsDeleted: false };
+  await engine.preparePage(db, base, [lead], 0, null);
+  const sql = seen.find((q) => /from "contacts"/i.test(q) && /json_each/i.test(q));
+  if (!sql) throw new Error(`no contacts lookup among ${seen.length} statements`);
+  return sql;
 }
 
 /** The wire pages of one batch, fetched from a fake org with the engine's own SOQL. */
