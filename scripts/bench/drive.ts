@@ -74,32 +74,6 @@ export async function settle(app: App, workspaceId: string, timeoutMs = 900_000,
   }
 }
 
-export interface RunSummary {
-  id: string;
-  salesforce_object: string;
-  kind: string;
-  status: string;
-  created: number;
-  updated: number;
-  deleted: number;
-  skipped: number;
-  failed: number;
-  failure_code: string | null;
-  failure_detail: string | null;
-  duration_ms: number | null;
-}
-
-export async function runsOf(app: App, workspaceId: string): Promise<RunSummary[]> {
-  const { results } = await app.db
-    .prepare(
-      `SELECT id, salesforce_object, kind, status, created, updated, deleted, skipped, failed, failure_code, failure_detail, duration_ms
-       FROM runs WHERE workspace_id = ? ORDER BY started_at, id`,
-    )
-    .bind(workspaceId)
-    .all<RunSummary>();
-  return results;
-}
-
 export interface Invocation {
   queue: string;
   messages: number;

@@ -7,7 +7,6 @@ import { gzipSync } from "node:zlib";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { ROOT, type App } from "./app.ts";
 import { api, type Workspace } from "./drive.ts";
-import { median } from "./stats.ts";
 
 export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
@@ -106,5 +105,3 @@ export async function timePage(app: App, ws: Workspace, browser: Browser, reps: 
   }
   return out;
 }
-
-export const med = (xs: number[]) => median(xs);

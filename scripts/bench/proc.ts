@@ -42,12 +42,6 @@ export function cpuSeconds(pid: number): number {
   return readStat(pid)?.cpuSeconds ?? Number.NaN;
 }
 
-/** CPU seconds of this Node process (the bench driver itself). */
-export function selfCpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
 export function machine() {
   const cpu = cpus()[0]?.model ?? "unknown";
   const nproc = execSync("nproc").toString().trim();

@@ -408,8 +408,8 @@ function proposalsDetail(r: Results): string {
     "is the second 50,000-record batch's D1 wait over the first's (how the per-record cost grows with the tables). With read-ahead the fetch wait",
     "overlaps D1, so the wall − waits split of JavaScript does not hold for those rows (the JavaScript itself is unchanged; see the micro-benchmark).",
     "",
-    "| variant | runs | inbound records/s | vs committed | D1 wait | batch 2 / batch 1 D1 wait | statements per full batch | inbound Salesforce calls | outbound calls | outbound p50 / p95 |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| variant | runs | inbound records/s | vs committed | D1 wait | batch 2 / batch 1 D1 wait | statements per full batch | D1 rows_written per record | inbound Salesforce calls | outbound calls | outbound p50 / p95 |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   const base = median(p.rows.filter((x) => x.label === labels[0]).map((x) => x.result.recordsPerSec));
   for (const label of labels) {
@@ -422,7 +422,7 @@ function proposalsDetail(r: Results): string {
     });
     lines.push(
       `| ${label} | ${rs.length} | ${spread(rps, 0)} | ${label === labels[0] ? "—" : `${num((median(rps) / base - 1) * 100, 0)}%`} | ${num(median(rs.map((x) => sum(x.batches.map((b) => b.d1WaitMs)) / 1000)), 1)} s | ` +
-        `${num(median(growth), 2)} | ${median(fullBatches(rs).map((b) => b.statements))} | ${median(rs.map((x) => x.salesforceCalls))} | ` +
+        `${num(median(growth), 2)} | ${median(fullBatches(rs).map((b) => b.statements))} | ${num(median(rs.map((x) => x.d1RowsWritten / x.n)), 2)} | ${median(rs.map((x) => x.salesforceCalls))} | ` +
         `${median(rows.map((x) => x.outbound!.totalCalls))} | ${num(median(rows.map((x) => x.outbound!.latencyMs.p50)) / 1000, 2)} / ${num(median(rows.map((x) => x.outbound!.latencyMs.p95)) / 1000, 2)} s |`,
     );
   }
