@@ -61,6 +61,29 @@ describe("inbound backfill and incremental batches", () => {
     }
   });
 
+  it("changes that end exactly on a batch boundary cost no extra, empty query", async () => {
+    await resetFake({ counts: { Lead: 10_000, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 } });
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    await fake("DELETE", "/__fake/calls");
+    await syncNow(ws, 120_000);
+    // One backfill batch of 10,000: 5 pages, and totalSize already says nothing follows.
+    expect(await queryCalls()).toBe(5);
+
+    const { results } = await env.DB.prepare("SELECT salesforce_id FROM contacts WHERE workspace_id = ?").bind(ws.id).all<{ salesforce_id: string }>();
+    expect(results).toHaveLength(10_000);
+    await fake("PATCH", "/__fake/records", { object: "Lead", records: results.map((r) => ({ Id: r.salesforce_id, Title: "Head of Ops" })) });
+    await fake("DELETE", "/__fake/calls");
+    await syncNow(ws, 120_000);
+    const incremental = (await runsOf(ws.id)).slice(1);
+    expect(incremental.map((r) => [r.kind, r.status, r.updated])).toEqual([
+      ["incremental", "completed", 5_000],
+      ["incremental", "completed", 5_000],
+    ]);
+    // 2 × ⌈5,000 / 2,000⌉: no third batch that reads nothing.
+    expect(await queryCalls()).toBe(6);
+    await expectCountsMatchRecords(ws.id);
+  });
+
   it("an empty incremental sync creates no run", async () => {
     await resetFake({ counts: { Lead: 10 } });
     const ws = await connectedWorkspace(onlyObjects("Lead"));

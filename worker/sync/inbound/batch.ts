@@ -12,6 +12,7 @@ import { extraFields } from "./classify";
 import { abandonChain, advanceWatermark, continueChain, skipToNextObject } from "./chain";
 import { runIdFor, type InboundBatchMessage } from "./message";
 import { later, preparePage } from "./page";
+import { readHead } from "./record";
 import { PAGE_SIZE, windowQuery, type WindowStart } from "./window";
 
 /** Where a batch is: its resume point and how many records it has read. Saved with every page. */
@@ -68,27 +69,42 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
   try {
     sf = await openSalesforce(env, m.workspaceId);
     const fields = [...spec.fields, ...extraFields({ settings, salesforceObject: m.salesforceObject, spec })];
-    const query = () => windowQuery(m.salesforceObject, fields, progress.after, m.limit - progress.fetched);
+    // Where the pages handed to this loop end: one page ahead of `progress` while that page commits,
+    // so a query restarted during the read-ahead resumes after the page in hand, not before it.
+    let received: BatchProgress = progress;
+    // One record more than the batch takes: the answer's totalSize then says whether anything is
+    // left after this batch, so a backfill that ends on a batch boundary queues no empty batch.
+    // (A redelivered batch that had already read its limit asks nothing and hands over as before.)
+    let asked = 0;
+    let more = progress.fetched >= m.limit;
+    const query = () => windowQuery(m.salesforceObject, fields, received.after, (asked = m.limit - received.fetched) + 1);
     const base = { workspaceId: m.workspaceId, salesforceObject: m.salesforceObject, spec, settings, writeMode: settings.objects[m.salesforceObject]!.writeMode };
     if (progress.fetched < m.limit) {
-      for await (const page of sf.queryPages(query(), { all: m.kind === "incremental", batchSize: PAGE_SIZE, restart: query })) {
-        if (!page.records.length) break;
+      const pages = sf.queryPages(query(), { all: m.kind === "incremental", batchSize: PAGE_SIZE, restart: query });
+      // No read-ahead past the page that fills the batch: that page would be a call for nothing.
+      for await (const page of readAhead(pages, (p) => received.fetched + p.records.length < m.limit)) {
+        more = page.totalSize > asked;
+        // The record asked beyond the batch only tells that more follow: it belongs to the next batch.
+        const records = page.records.slice(0, m.limit - received.fetched);
+        if (!records.length) break;
+        received = { after: later(received.after, lastOf(records)), fetched: received.fetched + records.length };
         const readAt = isoNow();
-        const prepared = await preparePage(db, base, page.records, progress.fetched, m.seenUpTo ?? null);
+        const pageFromSeq = progress.fetched;
+        const prepared = await preparePage(db, base, records, pageFromSeq, m.seenUpTo ?? null);
         // A run appears once something happened: a page of records that are all unchanged opens none.
         if (prepared.records.length) run ??= await open();
-        progress = { after: later(progress.after, prepared.last), fetched: progress.fetched + page.records.length };
+        progress = { after: later(progress.after, prepared.last), fetched: progress.fetched + records.length };
         await commitBatch(db, [
           ...prepared.statements,
           ...upsertRunRecords(db, m.workspaceId, runId, prepared.records),
-          ...(run ? [saveRunProgress(db, runId, progress)] : []),
+          ...(run ? [saveRunProgress(db, runId, progress, pageFromSeq)] : []),
           advanceWatermark(db, m, progress.after, readAt),
         ]);
         if (progress.fetched >= m.limit) break;
       }
     }
     if (run) await commitBatch(db, [recountRun(db, runId), closeRun(db, run, { status: "completed" })]);
-    await continueChain(env, db, m, progress.fetched >= m.limit, progress.after);
+    await continueChain(env, db, m, more, progress.after);
     return { done: true };
   } catch (err) {
     const failure = toRunFailure(err);
@@ -102,6 +118,36 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
   } finally {
     await sf?.flushUsage().catch(() => undefined);
   }
+}
+
+/**
+ * Asks for the next page as soon as one is handed out, so Salesforce answers while the caller
+ * classifies and commits the page in hand (at most one page ahead; an abandoned read-ahead is
+ * awaited and its error dropped, as the caller stopped reading).
+ */
+async function* readAhead<T>(pages: AsyncGenerator<T>, wantsMore: (page: T) => boolean): AsyncGenerator<T> {
+  let next: Promise<IteratorResult<T>> | null = pages.next();
+  try {
+    while (next) {
+      const current: IteratorResult<T> = await next;
+      if (current.done) return;
+      next = wantsMore(current.value) ? pages.next() : null;
+      next?.catch(() => undefined);
+      yield current.value;
+    }
+  } finally {
+    await pages.return(undefined).catch(() => undefined);
+  }
+}
+
+/** The (SystemModstamp, Id) the page ends at, read as preparePage reads it. */
+function lastOf(records: Record<string, unknown>[]): WindowStart {
+  let last: WindowStart = null;
+  for (const r of records) {
+    const head = readHead(r);
+    if (head.id && head.stamp) last = later(last, { stamp: head.stamp, id: head.id });
+  }
+  return last;
 }
 
 /** The budget is spent: say so on the object (the Overview shows it) and give the cycle's leases back. */

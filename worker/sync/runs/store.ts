@@ -69,7 +69,21 @@ export function recountRun(db: Db, runId: string) {
  * Progress of an in-progress run in one statement: its resume state, a heartbeat for the reaper,
  * and counts recomputed from its records so the page shows them live.
  */
-export function saveRunProgress(db: Db, runId: string, state: unknown) {
+export function saveRunProgress(db: Db, runId: string, state: unknown, pageFromSeq?: number) {
+  if (pageFromSeq !== undefined) {
+    // Only this page's records (seq from pageFromSeq on, through run_records_run_seq): the page, its
+    // records and these counts commit in one batch, so a page is counted once; closing the run
+    // recounts everything, so the final counts stay derived from all the records.
+    return db.run(sql`
+      UPDATE runs SET state = ${JSON.stringify(state)}, heartbeat_at = ${isoNow()},
+        (created, updated, deleted, skipped, failed) = (SELECT runs.created + coalesce(sum(status = 'success' AND action = 'created'), 0),
+               runs.updated + coalesce(sum(status = 'success' AND action = 'updated'), 0),
+               runs.deleted + coalesce(sum(status = 'success' AND action = 'deleted'), 0),
+               runs.skipped + coalesce(sum(status = 'skipped'), 0),
+               runs.failed + coalesce(sum(status = 'failed'), 0)
+          FROM run_records WHERE run_id = ${runId} AND seq >= ${pageFromSeq})
+      WHERE id = ${runId} AND status = 'in_progress'`);
+  }
   return db.run(sql`
     UPDATE runs SET state = ${JSON.stringify(state)}, heartbeat_at = ${isoNow()},
       (created, updated, deleted, skipped, failed) = ${countsFromRecords(runId)}
