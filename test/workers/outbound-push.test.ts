@@ -95,7 +95,10 @@ describe("outbound push", () => {
     // The changes as API writes leave them (entity + outbox row) whose queue sends never happened:
     // the cron sweep sends all of them, and the first consumer batch takes the lot.
     const change = env.DB.prepare("UPDATE contacts SET title = ? WHERE id = ?");
-    const outbox = env.DB.prepare("INSERT INTO outbox (id, workspace_id, entity_type, entity_id, operation, changed_fields) VALUES (?, ?, 'contact', ?, 'upsert', '[\"title\"]')");
+    // Written a few seconds ago, as rows the sweep resends are: the burst is over, nothing waits for more.
+    const outbox = env.DB.prepare(
+      "INSERT INTO outbox (id, workspace_id, entity_type, entity_id, operation, changed_fields, created_at) VALUES (?, ?, 'contact', ?, 'upsert', '[\"title\"]', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-5 seconds'))",
+    );
     await env.DB.batch(linked.flatMap((l, i) => [change.bind(`Title ${i}`, l.contactId), outbox.bind(`obx_bulk_${i}`, ws.id, l.contactId)]));
     await clearCalls();
     await cronTick();
