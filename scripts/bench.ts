@@ -4,7 +4,7 @@
 //   npm run bench                      full sizes (100,000 Leads ×3, 1,000,000 run records), ~10 min
 //   npm run bench -- --quick           smaller sizes, fewer repetitions, under 2 minutes
 //   npm run bench -- --only=inbound,read   some sections; the others are carried over from BENCHMARKS.md
-//   npm run bench -- --proposals       also A/B the engine changes in scripts/bench/proposals/*.patch
+//   npm run bench -- --proposals       also A/B the engine against the baseline revision and the patches in scripts/bench/proposals/
 //   npm run bench -- --out=FILE        write FILE instead of BENCHMARKS.md
 //
 // Sections: inbound (backfill, raw limit, CPU, statements, rows, calls), growth, micro, outbound,
@@ -115,10 +115,19 @@ async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
 }
 
 /** The changes a proposal set stands for, cumulative in file order (each applies on top of the ones before). */
-function proposalSets(): { label: string; patches: string[] }[] {
+/**
+ * The engine before the changes the last benchmark proposed were applied (the end of session 1):
+ * measured side by side with the committed engine, so what those changes bought is a ratio from one run.
+ */
+export const BASELINE_REV = "6446e57";
+
+function proposalSets(): { label: string; patches: string[]; rev?: string }[] {
   const dir = join(ROOT, "scripts/bench/proposals");
-  const files = existsSync(dir) ? (readFileSync(join(dir, "ORDER"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"))) : [];
-  const sets = [{ label: "as committed", patches: [] as string[] }];
+  const files = existsSync(join(dir, "ORDER")) ? (readFileSync(join(dir, "ORDER"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"))) : [];
+  const sets: { label: string; patches: string[]; rev?: string }[] = [
+    { label: `baseline ${BASELINE_REV}`, patches: [], rev: BASELINE_REV },
+    { label: "as committed", patches: [] },
+  ];
   for (let i = 0; i < files.length; i++) sets.push({ label: `+ ${files[i]!.replace(/\.patch$/, "")}`, patches: files.slice(0, i + 1).map((f) => join(dir, f)) });
   return sets;
 }
@@ -216,7 +225,7 @@ async function main() {
       // Interleaved (A, B, C, A, B, C …) so that the machine's drift hits every variant alike.
       for (const set of sets) {
         const r: InboundResult = await timed(`proposal ${set.label}, inbound, run ${rep + 1}/${cfg.proposalsReps}`, async () => {
-          const app = await startApp({ patches: set.patches });
+          const app = await startApp({ patches: set.patches, rev: set.rev });
           try {
             return await inboundBackfill(app, cfg.proposalsN, {});
           } finally {
@@ -224,7 +233,7 @@ async function main() {
           }
         });
         const o: OutboundResult = await timed(`proposal ${set.label}, outbound, run ${rep + 1}/${cfg.proposalsReps}`, async () => {
-          const app = await startApp({ patches: set.patches });
+          const app = await startApp({ patches: set.patches, rev: set.rev });
           try {
             const { ws, ids } = await prepareOutbound(app, cfg.outboundChanges);
             return await outboundBurst(app, ws, ids, 1);
@@ -238,12 +247,12 @@ async function main() {
     }
     // Read-ahead hides Salesforce's latency, which the fake org does not have: weigh it with some added.
     const latency: ProposalRow[] = [];
-    const i03 = sets.findIndex((x) => x.label.includes("03-read-ahead"));
-    if (i03 > 0) {
+    // The baseline did not read ahead; the committed engine does.
+    {
       for (let rep = 0; rep < cfg.proposalsReps; rep++) {
-        for (const set of [sets[i03 - 1]!, sets[i03]!]) {
+        for (const set of sets.slice(0, 2)) {
           const r = await timed(`proposal ${set.label} with ${LATENCY_MS} ms Salesforce latency, run ${rep + 1}/${cfg.proposalsReps}`, async () => {
-            const app = await startApp({ patches: set.patches });
+            const app = await startApp({ patches: set.patches, rev: set.rev });
             try {
               return await inboundBackfill(app, cfg.proposalsN, { salesforceLatencyMs: LATENCY_MS });
             } finally {

@@ -49,21 +49,26 @@ process.once("exit", () => {
  * With `patches` (unified diffs against the repository), a copy of worker/ with them applied is
  * bundled instead: how a proposed engine change is measured without touching worker/.
  */
-export function bundleWorker(patches: string[] = []): Built {
-  const key = patches.join("|");
+export function bundleWorker(patches: string[] = [], rev?: string): Built {
+  const key = `${rev ?? ""}|${patches.join("|")}`;
   const cached = bundles.get(key);
   if (cached) return cached;
   const base = mkdtempSync(join(tmpdir(), "conversion-bench-bundle-"));
   bundleDirs.push(base);
   let entry = join(ROOT, "scripts/bench/instrumented-entry.ts");
-  if (patches.length) {
-    // A shadow tree: worker/ copied and patched, the entry beside it, node_modules shared.
+  if (patches.length || rev) {
+    // A shadow tree: worker/ copied (or as it was at `rev`) and patched, the entry beside it, node_modules shared.
     const tree = join(base, "src");
     mkdirSync(join(tree, "scripts/bench"), { recursive: true });
-    cpSync(join(ROOT, "worker"), join(tree, "worker"), { recursive: true });
-    cpSync(join(ROOT, "migrations"), join(tree, "migrations"), { recursive: true });
-    // Files a proposal may touch beside the Worker (its tests' bindings, its vars).
-    for (const f of ["vitest.config.ts", "wrangler.toml"]) cpSync(join(ROOT, f), join(tree, f));
+    if (rev) {
+      const archive = spawnSync("sh", ["-c", `git -C "${ROOT}" archive "${rev}" worker migrations vitest.config.ts wrangler.toml | tar -x -C "${tree}"`], { encoding: "utf8" });
+      if (archive.status !== 0) throw new Error(`git archive ${rev} failed:\n${archive.stderr}`);
+    } else {
+      cpSync(join(ROOT, "worker"), join(tree, "worker"), { recursive: true });
+      cpSync(join(ROOT, "migrations"), join(tree, "migrations"), { recursive: true });
+      // Files a proposal may touch beside the Worker (its tests' bindings, its vars).
+      for (const f of ["vitest.config.ts", "wrangler.toml"]) cpSync(join(ROOT, f), join(tree, f));
+    }
     cpSync(entry, join(tree, "scripts/bench/instrumented-entry.ts"));
     symlinkSync(join(ROOT, "node_modules"), join(tree, "node_modules"));
     for (const patch of patches) {
@@ -128,11 +133,13 @@ export interface AppOptions {
   fakeCounts?: Record<string, number>;
   /** Unified diffs applied to a copy of worker/ before bundling (proposed changes, measured). */
   patches?: string[];
+  /** A git revision whose worker/ and migrations are bundled instead of the working tree's (a baseline). */
+  rev?: string;
 }
 
 export async function startApp(opts: AppOptions = {}): Promise<App> {
   const work = mkdtempSync(join(tmpdir(), "conversion-bench-"));
-  const built = bundleWorker(opts.patches);
+  const built = bundleWorker(opts.patches, opts.rev);
   const script = built.script;
   const before = new Set(workerdPids());
   const fake = await startFakeOrg({ port: 0, counts: opts.fakeCounts });

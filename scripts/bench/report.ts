@@ -402,13 +402,15 @@ function proposalsDetail(r: Results): string {
   const p = r.proposals!;
   const labels = [...new Set(p.rows.map((x) => x.label))];
   const lines = [
-    `Each proposal is a patch in \`scripts/bench/proposals/\`, applied cumulatively in the order of \`ORDER\` to a copy of \`worker/\`, bundled by wrangler`,
+    `The baseline is \`worker/\` and \`migrations/\` as of ${labels[0]!.replace(/^baseline /, "")} (before the changes the previous benchmark proposed were applied: per-page counts,`,
+    "read-ahead, no empty trailing batch, outbound coalescing, the index changes), taken with `git archive`; each remaining proposal is a patch in",
+    `\`scripts/bench/proposals/\`, applied cumulatively in the order of \`ORDER\` on top of the committed \`worker/\`. Every variant is bundled by wrangler`,
     `like the committed Worker, and run through the same ${k(p.n)}-Lead backfill and the same ${k(r.cfg.outboundChanges)}-change outbound burst, each in a fresh app;`,
     "variants interleaved run by run so the machine's drift hits them alike. D1 wait is the consumer's time awaiting D1 over the backfill; \"batch 2 / batch 1\"",
     "is the second 50,000-record batch's D1 wait over the first's (how the per-record cost grows with the tables). With read-ahead the fetch wait",
     "overlaps D1, so the wall − waits split of JavaScript does not hold for those rows (the JavaScript itself is unchanged; see the micro-benchmark).",
     "",
-    "| variant | runs | inbound records/s | vs committed | D1 wait | batch 2 / batch 1 D1 wait | statements per full batch | D1 rows_written per record | inbound Salesforce calls | outbound calls | outbound p50 / p95 |",
+    "| variant | runs | inbound records/s | vs baseline | D1 wait | batch 2 / batch 1 D1 wait | statements per full batch | D1 rows_written per record | inbound Salesforce calls | outbound calls | outbound p50 / p95 |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   const base = median(p.rows.filter((x) => x.label === labels[0]).map((x) => x.result.recordsPerSec));
@@ -429,7 +431,7 @@ function proposalsDetail(r: Results): string {
   if (p.latency.length) {
     lines.push("");
     lines.push(
-      `Read-ahead against Salesforce latency: the fake org answers at once, so here the same backfill with the fake's \`latencyMs: ${p.latencyMs}\` fault ` +
+      `Against Salesforce latency (what read-ahead is for): the fake org answers at once, so here the same backfill, baseline and committed, with the fake's \`latencyMs: ${p.latencyMs}\` fault ` +
         "(every data call waits that long; only for this comparison):",
     );
     lines.push("");
@@ -514,7 +516,7 @@ export function render(r: Results, previous: string, only: boolean): string {
     ["outbound", "Outbound", outboundDetail, !!r.outbound],
     ["read", "Read API under history", readDetail, !!r.read],
     ["page", "The page", pageDetail, !!r.page],
-    ["proposals", "Proposed engine changes, measured", proposalsDetail, !!r.proposals],
+    ["proposals", "What the engine changes bought: baseline vs committed, side by side", proposalsDetail, !!r.proposals],
   ];
   for (const [name, title, fn, has] of sections) {
     if (has) parts.push(section(name, title, fn(r), r));
