@@ -200,12 +200,21 @@ export async function createDemoWorkspace(stack: StackRef, name = "Demo workspac
   return { apiKey: created.apiKey, workspaceId: created.workspace.id };
 }
 
-/** Connects the workspace to the fake org through the real OAuth flow: authorize, the org's redirect, our callback. */
+/**
+ * Connects the workspace to the fake org through the real OAuth flow: authorize, the org's redirect,
+ * our callback. The callback only completes in a browser signed in to the workspace, so this signs in
+ * first (a launch link) and brings that session cookie, as the admin's browser would.
+ */
 export async function connect(stack: StackRef, apiKey: string): Promise<void> {
+  const launched = await fetch(await signInLink(stack, apiKey), { redirect: "manual" });
+  await launched.body?.cancel();
+  const cookie = (launched.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  if (!cookie.startsWith("cv_session=")) throw new Error(`the launch link answered ${launched.status} without a session cookie`);
   const { url } = await api<{ url: string }>(stack, "/api/v1/connection/authorize", apiKey, { method: "POST" });
   const approved = await fetch(url, { redirect: "manual" });
+  await approved.body?.cancel();
   const callback = new URL(approved.headers.get("location") ?? "");
-  const done = await fetch(`${stack.appUrl}${callback.pathname}${callback.search}`, { redirect: "manual" });
+  const done = await fetch(`${stack.appUrl}${callback.pathname}${callback.search}`, { redirect: "manual", headers: { cookie } });
   if (done.status !== 302) throw new Error(`OAuth callback answered ${done.status}: ${await done.text()}`);
 }
 

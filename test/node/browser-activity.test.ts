@@ -198,12 +198,29 @@ describe("Sync activity in Chromium", () => {
     await countIs(recordItems(page), 1);
     await visible(recordItems(page).getByText(brokenLeadId));
     await visible(recordItems(page).getByText("Success", { exact: true }));
+    await visible(header.getByRole("link", { name: "the original run" }));
     await page.goBack();
     await urlIs(page, `${ACTIVITY}/runs/${leadRun.id}?status=failed`);
+    // Retried once: the original says so and links to the retry, and offers no second retry.
+    await visible(text("Retried"));
+    expect(await page.getByRole("button", { name: "Retry failed records" }).count()).toBe(0);
+    const retryLink = page.getByRole("link", { name: "View the retry run" });
+    const retryRun = (await app.runs()).find((r) => r.kind === "retry")!;
+    expect(await retryLink.getAttribute("href")).toBe(`${ACTIVITY}/runs/${retryRun.id}`);
   });
 
-  it("downloads the run's records as CSV with the page's session", async () => {
+  it("downloads the run's records as CSV with the page's session, filtered as the list is", async () => {
     const link = page.getByRole("link", { name: "Download CSV" });
+    // Still on the Failed tab: the file holds the failed records only.
+    expect(await link.getAttribute("href")).toBe(`/api/v1/sync/runs/${leadRun.id}/records.csv?status=failed`);
+    const [failedOnly] = await Promise.all([page.waitForEvent("download"), link.click()]);
+    expect(failedOnly.suggestedFilename()).toBe(`run-${leadRun.id}-failed.csv`);
+    const failedLines = readFileSync((await failedOnly.path())!, "utf8").trimEnd().split("\r\n");
+    expect(failedLines).toHaveLength(1 + leadRun.counts.failed);
+    expect(failedLines[1]).toContain(brokenLeadId);
+
+    await page.getByRole("tab", { name: "All" }).click();
+    await urlIs(page, `${ACTIVITY}/runs/${leadRun.id}`);
     const href = await link.getAttribute("href");
     expect(href).toBe(`/api/v1/sync/runs/${leadRun.id}/records.csv`);
     const res = await page.request.get(`${app.stack.appUrl}${href}`);
@@ -230,5 +247,18 @@ describe("Sync activity in Chromium", () => {
     const shots = await takeScreenshots(page, app.stack.appUrl, leadRun.id);
     expect(shots).toHaveLength(6);
     for (const shot of shots) expect(shot.scrollWidth, `${shot.path} scrolls sideways`).toBeLessThanOrEqual(shot.width);
+  });
+
+  it("Reconnect Salesforce from the Overview goes through Salesforce and back to a connected page", async () => {
+    const before = await app.call<{ connectedAt: string }>("/connection");
+    await page.goto(`${app.stack.appUrl}/settings/crm`);
+    await page.getByRole("button", { name: "Reconnect Salesforce" }).click();
+    // The callback needs this browser's session cookie: Salesforce's redirect back must carry it.
+    await urlIs(page, "/settings/crm?connected=1");
+    const card = page.locator("section.card", { has: page.getByRole("heading", { name: "Salesforce connection" }) });
+    await visible(card.getByText("Connected", { exact: true }));
+    const after = await app.call<{ status: string; connectedAt: string }>("/connection");
+    expect(after.status).toBe("connected");
+    expect(Date.parse(after.connectedAt)).toBeGreaterThan(Date.parse(before.connectedAt));
   });
 });

@@ -66,15 +66,19 @@ describe("bad input gets a clear 4xx", () => {
 });
 
 describe("settings PATCH merges safely", () => {
-  it("an object named like a JavaScript built-in (constructor) neither fails nor resets the other settings", async () => {
+  it("an object named like a JavaScript built-in (constructor) is a 400 naming it and resets nothing", async () => {
     const { ws } = await workspaceWithObjects("Prototype names");
     expect((await call("/api/v1/settings", jsonInit("PATCH", { syncIntervalMinutes: 42 }, ws.auth))).status).toBe(200);
-    const res = await call("/api/v1/settings", jsonInit("PATCH", { objects: { constructor: { enabled: true }, toString: { writeMode: "update_only" } } }, ws.auth));
-    expect(res.status).toBe(200);
+    const before = await (await call("/api/v1/settings", { headers: ws.auth })).json();
+    for (const name of ["constructor", "toString", "hasOwnProperty"]) {
+      const res = await call("/api/v1/settings", jsonInit("PATCH", { objects: { [name]: { enabled: true } } }, ws.auth));
+      expect(res.status, name).toBe(400);
+      expect(((await res.json()) as { error: { details: { issues: { field: string }[] } } }).error.details.issues[0]!.field).toBe(`objects.${name}`);
+    }
     const saved = (await (await call("/api/v1/settings", { headers: ws.auth })).json()) as { syncIntervalMinutes: number; objects: Record<string, unknown> };
+    expect(saved).toEqual(before);
     expect(saved.syncIntervalMinutes).toBe(42);
-    expect(saved.objects.constructor).toEqual({ enabled: true, writeMode: "create_or_update" });
-    expect(saved.objects.toString).toEqual({ enabled: false, writeMode: "update_only" });
+    expect(Object.hasOwn(saved.objects, "constructor")).toBe(false);
   });
 });
 

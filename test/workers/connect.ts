@@ -1,12 +1,17 @@
 import { expect, inject } from "vitest";
 import { call } from "./helpers";
+import { openPage } from "./page-session";
 
 /**
- * Connects a workspace to the fake org through the real flow: our authorize endpoint, the fake's
- * authorize page (which approves at once), then our callback. Returns the callback path so tests
- * can replay it.
+ * Connects a workspace to the fake org through the real flow as Conversion's app does it: our
+ * authorize endpoint with the API key, the fake's authorize page (which approves at once), then our
+ * callback in a browser signed in to the workspace's page (its session cookie). Returns the callback
+ * path and that cookie so tests can replay it.
  */
-export async function connectWorkspace(ws: { auth: Record<string, string> }, fakeUrl: string): Promise<{ callbackPath: string }> {
+export async function connectWorkspace(
+  ws: { auth: Record<string, string> },
+  fakeUrl: string,
+): Promise<{ callbackPath: string; cookie: string }> {
   const res = await call("/api/v1/connection/authorize", { method: "POST", headers: ws.auth });
   expect(res.status).toBe(200);
   const { url } = (await res.json()) as { url: string };
@@ -15,10 +20,11 @@ export async function connectWorkspace(ws: { auth: Record<string, string> }, fak
   expect(approved.status).toBe(302);
   const location = new URL(approved.headers.get("location") ?? "");
   const callbackPath = `${location.pathname}${location.search}`;
-  const done = await call(callbackPath, { redirect: "manual" });
+  const { cookie } = await openPage(ws.auth);
+  const done = await call(callbackPath, { redirect: "manual", headers: { cookie } });
   expect(done.status, await done.clone().text()).toBe(302);
   expect(done.headers.get("location")).toBe("/settings/crm?connected=1");
-  return { callbackPath };
+  return { callbackPath, cookie };
 }
 
 /** One request the fake org served, from `GET /__fake/calls`. */

@@ -3,6 +3,7 @@ import { connectionQuery, last24hQuery, topReasonsQuery } from "../../worker/api
 import { runFiltersFrom } from "../../worker/api/runs/params";
 import { listRecordsQuery, listRunsQuery, recordHistoryQuery, runByIdQuery } from "../../worker/api/runs/runs.queries";
 import { getDb } from "../../worker/db";
+import { latestRetryQuery } from "../../worker/sync/retry/latest";
 import { env } from "./helpers";
 
 // EXPLAIN QUERY PLAN on the very SQL the read handlers send (same builders, `.toSQL()`): every list
@@ -65,6 +66,13 @@ function planSuite(label: string) {
 
     it("GET /sync/runs/{id}: the primary key", async () => {
       expectIndexed(await plan(runByIdQuery(db, WS, "run_x")), "runs", ["sqlite_autoindex_runs_1"]);
+    });
+
+    it("GET /sync/runs/{id} and POST …/retry: the run's newest retry, from the run's start on only", async () => {
+      const original = { id: "run_x", workspaceId: WS, objectType: "contact", startedAt: "2026-11-28T10:00:00.000Z" };
+      const lines = await plan(latestRetryQuery(db, original));
+      expectIndexed(lines, "runs", ["runs_ws_obj_started", "runs_ws_started"]);
+      expect(lines.join("\n")).toContain("started_at>?");
     });
   });
 

@@ -33,6 +33,17 @@ describe("Retry failed records", () => {
     expect(records.records).toEqual([expect.objectContaining({ salesforceId: ids[1], action: "created" })]);
     await expectCountsMatchRecords(ws.id);
 
+    // The original was retried: a second retry is a 409 naming the retry run, and the run detail links both ways.
+    const again = await call(`/api/v1/sync/runs/${first!.id}/retry`, { method: "POST", headers: ws.auth });
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: unknown }).error).toMatchObject({ code: "already_retried", details: { retryRunId: run.id } });
+    expect(await (await call(`/api/v1/sync/runs/${first!.id}`, { headers: ws.auth })).json()).toMatchObject({
+      retryOf: null,
+      retriedBy: { id: run.id, status: "completed" },
+    });
+    expect(await (await call(`/api/v1/sync/runs/${run.id}`, { headers: ws.auth })).json()).toMatchObject({ retryOf: first!.id, retriedBy: null });
+    expect((await runsOf(ws.id)).filter((r) => r.kind === "retry")).toHaveLength(1);
+
     // Nothing failed in the retry: nothing left to retry, and an unknown run is a 404.
     expect((await call(`/api/v1/sync/runs/${run.id}/retry`, { method: "POST", headers: ws.auth })).status).toBe(409);
     expect((await call(`/api/v1/sync/runs/run_nope/retry`, { method: "POST", headers: ws.auth })).status).toBe(404);
@@ -56,5 +67,8 @@ describe("Retry failed records", () => {
     expect(retry).toMatchObject({ kind: "retry", status: "completed", counts: { updated: 1, failed: 0 } });
     const { records } = await fake<{ records: { Title: string }[] }>("GET", `/__fake/records/Contact?ids=${linked!.salesforceId}`);
     expect(records[0]!.Title).toBe("Head of Growth");
+    const again = await call(`/api/v1/sync/runs/${push.id}/retry`, { method: "POST", headers: ws.auth });
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe("already_retried");
   });
 });

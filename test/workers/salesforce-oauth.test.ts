@@ -5,6 +5,7 @@ import { decryptSecret } from "../../worker/lib/crypto";
 import { SALESFORCE_API_VERSION } from "../../worker/salesforce";
 import { connectWorkspace, fakeCalls, resetFake } from "./connect";
 import { call, newWorkspace } from "./helpers";
+import { openPage } from "./page-session";
 
 const fake = inject("fakeOrgUrl");
 
@@ -12,6 +13,11 @@ async function authorizeState(auth: Record<string, string>): Promise<{ url: URL;
   const res = await call("/api/v1/connection/authorize", { method: "POST", headers: auth });
   const url = new URL(((await res.json()) as { url: string }).url);
   return { url, state: url.searchParams.get("state") ?? "" };
+}
+
+/** A cookie header of a browser signed in to the workspace's page, which the callback requires. */
+async function signedIn(auth: Record<string, string>): Promise<{ cookie: string }> {
+  return { cookie: (await openPage(auth)).cookie };
 }
 
 async function approve(url: URL): Promise<string> {
@@ -69,8 +75,8 @@ describe("Salesforce OAuth", () => {
 
   it("a state works once: replaying the callback is a 400", async () => {
     const ws = await newWorkspace();
-    const { callbackPath } = await connectWorkspace(ws, fake);
-    const again = await call(callbackPath);
+    const { callbackPath, cookie } = await connectWorkspace(ws, fake);
+    const again = await call(callbackPath, { headers: { cookie } });
     expect(again.status).toBe(400);
     expect(((await again.json()) as any).error.code).toBe("state_already_used");
   });
@@ -81,13 +87,14 @@ describe("Salesforce OAuth", () => {
     const path = await approve(url);
     const cb = new URL(path, "http://localhost");
     const [nonce, sig] = (cb.searchParams.get("state") ?? "").split(".");
+    const headers = await signedIn(ws.auth);
     for (const bad of [`${nonce}.${sig!.slice(0, -2)}AA`, `${nonce!.slice(0, -2)}AA.${sig}`, "nonsense", `${nonce}`]) {
       cb.searchParams.set("state", bad);
-      const res = await call(cb.pathname + cb.search);
+      const res = await call(cb.pathname + cb.search, { headers });
       expect(res.status).toBe(400);
       expect(((await res.json()) as any).error.code).toBe("invalid_state");
     }
-    expect((await call(path, { redirect: "manual" })).status).toBe(302);
+    expect((await call(path, { redirect: "manual", headers })).status).toBe(302);
   });
 
   it("an expired state is a 400", async () => {
@@ -95,7 +102,7 @@ describe("Salesforce OAuth", () => {
     const { url } = await authorizeState(ws.auth);
     const path = await approve(url);
     await env.DB.prepare("UPDATE oauth_states SET expires_at = '2000-01-01T00:00:00.000Z' WHERE workspace_id = ?").bind(ws.id).run();
-    const res = await call(path);
+    const res = await call(path, { headers: await signedIn(ws.auth) });
     expect(res.status).toBe(400);
     const body = (await res.json()) as any;
     expect(body.error.code).toBe("state_expired");
@@ -125,7 +132,7 @@ describe("Salesforce OAuth", () => {
     const { url } = await authorizeState(ws.auth);
     const cb = new URL(await approve(url), "http://localhost");
     cb.searchParams.set("code", "not-a-real-code");
-    const res = await call(cb.pathname + cb.search);
+    const res = await call(cb.pathname + cb.search, { headers: await signedIn(ws.auth) });
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error.code).toBe("authorization_failed");
   });

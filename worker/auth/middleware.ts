@@ -1,5 +1,6 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
+import { matchedRoutes } from "hono/route";
 import { ApiError, unauthorized } from "../api/errors";
 import { getDb } from "../db";
 import type { AppEnv } from "../env";
@@ -19,9 +20,20 @@ function sameText(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/**
+ * Whether an endpoint (not just middleware, which Hono registers for every method as "ALL") serves
+ * this method and path. Auth runs only then: otherwise an unknown /api/v1 path would answer 401 or
+ * 404 depending on the credentials sent, instead of the app's one 404. Every real route still
+ * authenticates, because its own match makes this true.
+ */
+export function hasEndpoint(c: Context): boolean {
+  return matchedRoutes(c).some((r) => r.method !== "ALL");
+}
+
 /** `/api/v1/admin/*`: the operator's ADMIN_TOKEN. */
 export function requireAdmin(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    if (!hasEndpoint(c)) return next();
     const token = bearer(c.req.header("authorization"));
     if (!token || !c.env.ADMIN_TOKEN || !sameText(token, c.env.ADMIN_TOKEN)) throw unauthorized();
     await next();
@@ -36,6 +48,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  */
 export function requireWorkspace(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    if (!hasEndpoint(c)) return next();
     const db = getDb(c.env);
     const token = bearer(c.req.header("authorization"));
     if (token) {

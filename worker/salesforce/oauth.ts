@@ -43,10 +43,18 @@ async function exchangeCode(env: Env, code: string, redirectUri: string, codeVer
 /**
  * The callback's work: spends the state, exchanges the code (with the PKCE verifier), reads who
  * connected, and stores the connection. The instance URL comes from Salesforce's token response only.
+ * `browserWorkspaceId` is the workspace the callback's browser is signed in to (null: none); the
+ * state must belong to it (see consumeState).
  */
-export async function completeAuthorization(env: Env, code: string, state: string, redirectUri: string): Promise<{ workspaceId: string }> {
+export async function completeAuthorization(
+  env: Env,
+  code: string,
+  state: string,
+  redirectUri: string,
+  browserWorkspaceId: string | null,
+): Promise<{ workspaceId: string }> {
   const db = getDb(env);
-  const { workspaceId, codeVerifier } = await consumeState(env, db, state);
+  const { workspaceId, codeVerifier } = await consumeState(env, db, state, browserWorkspaceId);
   const tokens = await exchangeCode(env, code, redirectUri, codeVerifier);
   const { orgId, userId } = parseIdentityUrl(tokens.identityUrl);
   const username = await fetchUsername(tokens.identityUrl, tokens.accessToken);

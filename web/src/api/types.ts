@@ -27,6 +27,10 @@ export interface Run {
   durationMs: number | null;
   counts: Counts;
   failure: { code: string; message: string; action: string; explanation?: string; detail?: string | null } | null;
+  /** Only on `GET /sync/runs/{id}`: the run this retry run retried. */
+  retryOf?: string | null;
+  /** Only on `GET /sync/runs/{id}`: the newest run that retried this one's failed records. */
+  retriedBy?: { id: string; status: RunStatus } | null;
 }
 
 export interface Change {

@@ -1,4 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import { getCookie } from "hono/cookie";
+import { lookupSession, SESSION_COOKIE } from "../../auth/sessions";
+import { getDb } from "../../db";
 import type { AppEnv } from "../../env";
 import { completeAuthorization, createAuthorizeUrl, disconnect, getConnectionStatus, OAuthFlowError } from "../../salesforce";
 import { ApiError } from "../errors";
@@ -38,8 +41,12 @@ export const oauthCallbackHandler: RouteHandler<typeof oauthCallback, AppEnv> = 
   if (!q.code) throw missing("code");
   // The redirect_uri must equal the one the authorize URL named; both come from this deployment's origin.
   const redirectUri = new URL(CALLBACK_PATH, c.req.url).toString();
+  // The page's session cookie (SameSite=Lax, so Salesforce's top-level redirect carries it) says
+  // which workspace this browser is signed in to; the state must be that workspace's.
+  const secret = getCookie(c, SESSION_COOKIE);
+  const session = secret ? await lookupSession(getDb(c.env), secret) : null;
   try {
-    await completeAuthorization(c.env, q.code, q.state, redirectUri);
+    await completeAuthorization(c.env, q.code, q.state, redirectUri, session?.workspaceId ?? null);
   } catch (err) {
     if (err instanceof OAuthFlowError) throw new ApiError(err.status, err.code, err.message);
     throw err;

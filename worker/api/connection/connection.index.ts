@@ -10,7 +10,10 @@ export function createConnectionRouter() {
     .openapi(routes.deleteConnection, handlers.deleteConnectionHandler);
 }
 
-/** The OAuth callback: public, because the signed single-use state authenticates it. */
+/**
+ * The OAuth callback: outside the workspace middleware, because the signed single-use state names
+ * the workspace; the browser's page session must be that same workspace's (see consumeState).
+ */
 export function createOAuthRouter() {
   return createRouter().openapi(routes.oauthCallback, handlers.oauthCallbackHandler);
 }

@@ -29,7 +29,11 @@ export const authorizeConnection = createRoute({
   tags: ["Connection"],
   security: workspaceSecurity,
   responses: {
-    200: json(z.object({ url: z.string().url() }), "Where to send the admin's browser to start Salesforce OAuth (valid 10 minutes, once)"),
+    200: json(
+      z.object({ url: z.string().url() }),
+      "Where to send the admin's browser to start Salesforce OAuth (valid 10 minutes, once). The callback completes only in a browser " +
+        "signed in to this workspace's page (a launch link from POST /api/v1/sessions), so a link sent to someone else connects nothing",
+    ),
     401: errorResponses[401],
   },
 });
@@ -59,6 +63,8 @@ export const oauthCallback = createRoute({
   responses: {
     302: { description: "Connected: back to Settings → CRM & Syncing" },
     400: json(errorSchema, "Bad, expired or reused state, a missing code, or Salesforce refused the authorization"),
+    401: json(errorSchema, "sign_in_required: this browser is not signed in to the page; nothing was connected"),
+    403: json(errorSchema, "workspace_mismatch: the state belongs to another workspace than this browser's session; nothing was connected"),
     502: json(errorSchema, "Salesforce could not be reached to finish connecting"),
   },
 });

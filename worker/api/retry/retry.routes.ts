@@ -12,6 +12,9 @@ export const retryRun = createRoute({
   responses: {
     202: json(z.object({ run: runSchema }), "The retry run, queued"),
     ...errorResponses,
-    409: json(errorSchema, "The run is still in progress, or has no failed records"),
+    409: json(
+      errorSchema,
+      "run_in_progress: the run has not finished; already_retried: its failed records were already retried (details.retryRunId names that run); nothing_to_retry: it has no failed records",
+    ),
   },
 });

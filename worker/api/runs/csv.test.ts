@@ -117,6 +117,25 @@ describe("GET /api/v1/sync/runs/{id}/records.csv", () => {
     expect(chunkLines).toEqual([1, ...Array(50).fill(CSV_CHUNK)]);
   });
 
+  it("honours the records list's status filter: the same records, in the same order", async () => {
+    for (const status of ["success", "skipped", "failed"] as const) {
+      const res = await call(`/api/v1/sync/runs/${runId}/records.csv?status=${status}`, { headers: ws.auth });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-disposition")).toBe(`attachment; filename="run-${runId}-${status}.csv"`);
+      const rows = parseCsv(await res.text());
+      expect(rows[0]).toEqual(HEADER);
+      const list = (await (await call(`/api/v1/sync/runs/${runId}/records?status=${status}&limit=200`, { headers: ws.auth })).json()) as {
+        records: { id: string }[];
+      };
+      expect(list.records.length).toBeGreaterThan(0);
+      expect(rows.slice(1).map((r) => r[HEADER.indexOf("id")])).toEqual(list.records.map((r) => r.id));
+      expect(new Set(rows.slice(1).map((r) => r[HEADER.indexOf("status")]))).toEqual(new Set([status]));
+    }
+    const bad = await call(`/api/v1/sync/runs/${runId}/records.csv?status=completed`, { headers: ws.auth });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain("'status'");
+  });
+
   it("answers just the header for a run without records", async () => {
     const empty = await seedRun(ws.id, "2026-11-28T13:00:00.000Z");
     const text = await (await call(`/api/v1/sync/runs/${empty.id}/records.csv`, { headers: ws.auth })).text();

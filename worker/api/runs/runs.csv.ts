@@ -1,7 +1,10 @@
 import type { Db } from "../../db";
 import type { RunDirection } from "../../sync/runs";
+import type { RECORD_STATUSES } from "./runs.schemas";
 import { toApiRecord, type ApiRecord } from "../../sync/runs/view";
 import { listRecordsQuery, type RecordKey } from "./runs.queries";
+
+type RunRecordStatus = (typeof RECORD_STATUSES)[number];
 
 export const CSV_COLUMNS = [
   "id", "salesforceId", "salesforceObject", "conversionId", "label", "action", "status", "reasonCode",
@@ -42,8 +45,11 @@ export function recordCsvLine(r: ApiRecord): string {
   ]);
 }
 
-/** The run's records as CSV bytes, read from D1 one keyset chunk per pull, so the client's pace sets ours. */
-export function recordsCsvStream(db: Db, workspaceId: string, run: { id: string; direction: RunDirection }) {
+/**
+ * The run's records as CSV bytes, read from D1 one keyset chunk per pull, so the client's pace sets ours.
+ * `status` filters as the records list does, through the same query (and index).
+ */
+export function recordsCsvStream(db: Db, workspaceId: string, run: { id: string; direction: RunDirection }, status?: RunRecordStatus) {
   const encoder = new TextEncoder();
   let cursor: RecordKey | null = null;
   return new ReadableStream<Uint8Array>({
@@ -51,7 +57,7 @@ export function recordsCsvStream(db: Db, workspaceId: string, run: { id: string;
       controller.enqueue(encoder.encode(csvLine(CSV_COLUMNS)));
     },
     async pull(controller) {
-      const rows = await listRecordsQuery(db, workspaceId, run.id, undefined, cursor, CSV_CHUNK).all();
+      const rows = await listRecordsQuery(db, workspaceId, run.id, status, cursor, CSV_CHUNK).all();
       if (rows.length) {
         controller.enqueue(encoder.encode(rows.map((row) => recordCsvLine(toApiRecord(row, run.direction))).join("")));
         const last = rows[rows.length - 1]!;

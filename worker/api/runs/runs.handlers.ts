@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { getDb, type Db } from "../../db";
 import type { AppEnv } from "../../env";
+import { latestRetry } from "../../sync/retry/latest";
 import { decodeCursor, pageOf } from "../../sync/runs/cursor";
 import { toApiRecord, toApiRun } from "../../sync/runs/view";
 import { notFound } from "../errors";
@@ -30,8 +31,9 @@ async function findRun(db: Db, workspaceId: string, id: string) {
 }
 
 export const getRunHandler: RouteHandler<typeof getRun, AppEnv> = async (c) => {
-  const run = await findRun(getDb(c.env), c.get("workspaceId"), c.req.valid("param").id);
-  return c.json(toApiRun(run), 200);
+  const db = getDb(c.env);
+  const run = await findRun(db, c.get("workspaceId"), c.req.valid("param").id);
+  return c.json({ ...toApiRun(run), retryOf: run.retryOf ?? null, retriedBy: await latestRetry(db, run) }, 200);
 };
 
 export const listRunRecordsHandler: RouteHandler<typeof listRunRecords, AppEnv> = async (c) => {
@@ -48,10 +50,11 @@ export const listRunRecordsHandler: RouteHandler<typeof listRunRecords, AppEnv> 
 export const exportRunRecordsHandler: RouteHandler<typeof exportRunRecords, AppEnv> = async (c) => {
   const db = getDb(c.env);
   const workspaceId = c.get("workspaceId");
+  const { status } = c.req.valid("query");
   const run = await findRun(db, workspaceId, c.req.valid("param").id);
   // Run ids are ours, but the header must stay one quoted token whatever an id ever holds.
-  const filename = `run-${run.id.replace(/[^A-Za-z0-9_.:-]/g, "_")}.csv`;
-  return new Response(recordsCsvStream(db, workspaceId, run), {
+  const filename = `run-${run.id.replace(/[^A-Za-z0-9_.:-]/g, "_")}${status ? `-${status}` : ""}.csv`;
+  return new Response(recordsCsvStream(db, workspaceId, run, status), {
     status: 200,
     headers: {
       "content-type": "text/csv; charset=utf-8",

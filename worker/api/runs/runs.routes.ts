@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, json, workspaceSecurity } from "../common";
-import { recordListQuery, recordListSchema, runIdParam, runListQuery, runListSchema, runSchema } from "./runs.schemas";
+import { recordExportQuery, recordListQuery, recordListSchema, runDetailSchema, runIdParam, runListQuery, runListSchema } from "./runs.schemas";
 
 export const listRuns = createRoute({
   method: "get",
@@ -19,7 +19,7 @@ export const getRun = createRoute({
   summary: "One run",
   security: workspaceSecurity,
   request: { params: runIdParam },
-  responses: { 200: json(runSchema, "The run"), ...errorResponses },
+  responses: { 200: json(runDetailSchema, "The run, with its retry if it has one"), ...errorResponses },
 });
 
 export const listRunRecords = createRoute({
@@ -38,10 +38,10 @@ export const exportRunRecords = createRoute({
   tags: ["Sync activity"],
   summary: "A run's records as CSV",
   security: workspaceSecurity,
-  request: { params: runIdParam },
+  request: { params: runIdParam, query: recordExportQuery },
   responses: {
     200: {
-      description: "Every record of the run, one row each, after a header row (RFC 4180, streamed)",
+      description: "Every record of the run (with `status`, only those with that status), one row each, after a header row (RFC 4180, streamed)",
       content: { "text/csv": { schema: z.string() } },
     },
     ...errorResponses,

@@ -43,6 +43,19 @@ export const runSchema = z
   })
   .openapi("Run");
 
+/** `GET /sync/runs/{id}`: the Run plus how it relates to retries (lists leave this out: it is a lookup per run). */
+export const runDetailSchema = runSchema
+  .extend({
+    retryOf: z.string().nullable().openapi({ description: "The run whose failed records this retry run retried" }),
+    retriedBy: z
+      .object({ id: z.string(), status: z.enum(RUN_STATUSES) })
+      .nullable()
+      .openapi({
+        description: "The newest run that retried this run's failed records. While it is not failed, POST …/retry answers 409 already_retried",
+      }),
+  })
+  .openapi("RunDetail");
+
 export const runRecordSchema = z
   .object({
     id: z.string(),
@@ -116,10 +129,12 @@ export const runListQuery = z.object({
   ...pageQuery,
 });
 
-export const recordListQuery = z.object({
-  status: z.enum(RECORD_STATUSES).optional().openapi({ param: { name: "status", in: "query" } }),
-  ...pageQuery,
-});
+const recordStatusParam = z.enum(RECORD_STATUSES).optional().openapi({ param: { name: "status", in: "query" } });
+
+export const recordListQuery = z.object({ status: recordStatusParam, ...pageQuery });
+
+/** The CSV takes the records list's filters; it has no paging, since it streams every matching record. */
+export const recordExportQuery = z.object({ status: recordStatusParam });
 
 export const recordHistoryQuery = z.object({
   salesforceId: z

@@ -7,6 +7,7 @@ import { isoNow } from "../../lib/time";
 import { startOutboundRetry } from "../outbound/retry";
 import type { ObjectType } from "../objects";
 import { openRun, type RunRow } from "../runs";
+import { isRetried, latestRetry } from "./latest";
 import type { InboundRetryMessage } from "./message";
 
 async function failedCount(env: Env, runId: string): Promise<number> {
@@ -17,12 +18,20 @@ async function failedCount(env: Env, runId: string): Promise<number> {
 /**
  * "Retry failed records": opens a new run of kind retry for the run's failed records and queues
  * it. Inbound re-reads those records from Salesforce; outbound pushes their current state again.
+ * A run is retried once (409 already_retried naming the retry run), unless that retry failed as a
+ * whole. Two requests arriving together can still both pass the check: the page sends one at a time.
  */
 export async function startRetry(env: Env, workspaceId: string, runId: string): Promise<RunRow> {
   const db = getDb(env);
   const original = await db.select().from(runs).where(and(eq(runs.id, runId), eq(runs.workspaceId, workspaceId))).get();
   if (!original) throw notFound("Run");
   if (original.status === "in_progress") throw new ApiError(409, "run_in_progress", "The run is still in progress; retry it once it has finished");
+  const previous = await latestRetry(db, original);
+  if (isRetried(previous)) {
+    throw new ApiError(409, "already_retried", `The run's failed records were already retried in run ${previous.id}; open that run to see the outcome`, {
+      retryRunId: previous.id,
+    });
+  }
   if ((await failedCount(env, runId)) === 0) throw new ApiError(409, "nothing_to_retry", "The run has no failed records to retry");
 
   if (original.direction === "outbound") return startOutboundRetry(env, original);

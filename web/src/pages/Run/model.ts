@@ -18,9 +18,18 @@ export type RetryState =
   | { phase: "error"; message: string };
 export const retry = signal<RetryState>({ phase: "idle" });
 
+/**
+ * The run's retry while it stands: in progress or completed. A retry that failed as a whole applied
+ * nothing, so the server lets the run be retried again after it (and this is then null).
+ */
+export const standingRetry = computed(() => {
+  const by = run.value?.retriedBy;
+  return by && by.status !== "failed" ? by : null;
+});
+
 export const canRetry = computed(() => {
   const r = run.value;
-  return !!r && r.status !== "in_progress" && r.counts.failed > 0;
+  return !!r && r.status !== "in_progress" && r.counts.failed > 0 && !standingRetry.value;
 });
 
 let ctl: AbortController | null = null;
@@ -57,7 +66,22 @@ export async function retryFailed(id: string) {
     const res = await api<{ run?: Run }>(`/sync/runs/${encodeURIComponent(id)}/retry`, { method: "POST" });
     retry.value = { phase: "done", run: res?.run ?? null };
   } catch (e) {
+    if (e instanceof ApiError && e.code === "already_retried") {
+      // Retried meanwhile (another tab, another user): show that retry instead of an error.
+      retry.value = { phase: "idle" };
+      await reloadRunQuietly(id);
+      return;
+    }
     retry.value = { phase: "error", message: errorText(e) };
+  }
+}
+
+async function reloadRunQuietly(id: string) {
+  try {
+    const fresh = await api<Run>(`/sync/runs/${encodeURIComponent(id)}`);
+    if (run.peek()?.id === id) run.value = fresh;
+  } catch {
+    // The page keeps what it shows; the next visit loads it again.
   }
 }
 

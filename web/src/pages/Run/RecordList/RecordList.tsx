@@ -72,7 +72,12 @@ export function RecordList({ runId }: { runId: string }) {
     <section class="record-list" aria-labelledby="records-title">
       <div class="record-list__head">
         <h2 id="records-title">Records</h2>
-        <a class="btn btn--secondary btn--small" href={apiUrl(`/sync/runs/${encodeURIComponent(runId)}/records.csv`)} download>
+        {/* The file holds what the list shows: the status filter goes along. */}
+        <a
+          class="btn btn--secondary btn--small"
+          href={apiUrl(`/sync/runs/${encodeURIComponent(runId)}/records.csv`, { status: recordFilter.value })}
+          download
+        >
           Download CSV
         </a>
       </div>

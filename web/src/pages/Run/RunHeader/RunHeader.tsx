@@ -38,6 +38,14 @@ export function RunHeader({ run }: { run: Run }) {
           <dt>Type</dt>
           <dd>{KIND[run.kind] ?? run.kind}</dd>
         </div>
+        {run.retryOf && (
+          <div>
+            <dt>Retry of</dt>
+            <dd>
+              <Link href={PATHS.run(run.retryOf)}>the original run</Link>
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Started</dt>
           <dd>
