@@ -84,8 +84,10 @@ describe("outbound coalescing", () => {
     expect(pushed).toBe(true);
     const calls = (await collectionCalls()).map((c) => c.records!);
     expect(calls.reduce((a, b) => a + b, 0)).toBe(600);
-    // Pushed as they came, the consumer's ≤100-message deliveries would make 6 or more calls.
-    expect(calls.length).toBeLessThanOrEqual(4);
+    // Pushed as they came, the consumer's ≤100-message deliveries make 6 or more calls (9 measured
+    // here with coalescing off). 3 is the floor; a loaded machine slowing the writes below ~70 a
+    // second lets the longest wait expire before a call fills, hence one call of slack.
+    expect(calls.length).toBeLessThanOrEqual(5);
     expect(calls.filter((n) => n === 200).length).toBeGreaterThanOrEqual(2);
     const { results } = await env.DB.prepare("SELECT created_at, processed_at FROM outbox WHERE workspace_id = ?").bind(ws.id).all<{ created_at: string; processed_at: string }>();
     const waits = results.map((r) => Date.parse(r.processed_at) - Date.parse(r.created_at));
