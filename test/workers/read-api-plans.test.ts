@@ -4,6 +4,7 @@ import { runFiltersFrom } from "../../worker/api/runs/params";
 import { listRecordsQuery, listRunsQuery, recordHistoryQuery, runByIdQuery } from "../../worker/api/runs/runs.queries";
 import { getDb } from "../../worker/db";
 import { latestRetryQuery } from "../../worker/sync/retry/latest";
+import { recountRun, saveRunProgress } from "../../worker/sync/runs";
 import { env } from "./helpers";
 
 // EXPLAIN QUERY PLAN on the very SQL the read handlers send (same builders, `.toSQL()`): every list
@@ -12,8 +13,11 @@ import { env } from "./helpers";
 const db = getDb(env);
 const WS = "ws_plan";
 
-async function plan(query: { toSQL(): { sql: string; params: unknown[] } }): Promise<string[]> {
-  const { sql, params } = query.toSQL();
+type Statement = { toSQL(): { sql: string; params: unknown[] } } | { getQuery(): { sql: string; params: unknown[] } };
+
+/** The plan of a drizzle query builder, or of a `db.run(sql…)` statement (the run bookkeeping's). */
+async function plan(query: Statement): Promise<string[]> {
+  const { sql, params } = "toSQL" in query ? query.toSQL() : query.getQuery();
   const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
   return results.map((r) => r.detail);
 }
@@ -116,18 +120,46 @@ function planSuite(label: string) {
       expect(lines.join("\n")).toContain("started_at>?");
     });
 
-    it("top reasons visit only the window's runs, then only their skipped/failed records", async () => {
+    it("top reasons read each of the window's runs once, and records only of runs with no reasons stored", async () => {
       // Grouping and ranking the handful of (direction, status, reason) groups needs a sort; reading does not.
       const lines = await plan(topReasonsQuery(db, WS, since));
+      expect(lines[0]).toMatch(/^SEARCH runs USING INDEX runs_ws_dir_started \(workspace_id=\? AND direction=\? AND started_at>\?\)$/);
       expectIndexed(lines, "runs", ["runs_ws_dir_started"], true);
-      expectIndexed(lines, "run_records", ["run_records_run_counts", "run_records_run_status_seq"], true);
-      expect(lines.join("\n")).toContain("started_at>?");
-      expect(lines.find((l) => l.includes("run_records"))).toContain("status=?");
-      expect(lines[0]).toMatch(/^SEARCH runs /);
+      // A closed run's stored reasons, unpacked per run: never joined to records.
+      expect(lines).toContain("SCAN reason VIRTUAL TABLE INDEX 1:");
+      // The live count is a subquery per run (COALESCE evaluates it only where nothing is stored),
+      // seeking that run's skipped/failed records.
+      const live = lines.slice(lines.findIndex((l) => l.startsWith("CORRELATED SCALAR SUBQUERY")));
+      expect(live.length, lines.join("\n")).toBeGreaterThan(1);
+      expectIndexed(live, "run_records", ["run_records_run_status_seq"], true);
+      expect(live.find((l) => l.includes("run_records"))).toContain("(run_id=? AND status=?)");
     });
 
     it("the connection is one primary-key lookup", async () => {
       expectIndexed(await plan(connectionQuery(db, WS)), "connections", ["sqlite_autoindex_connections_1"]);
+    });
+  });
+
+  // Without run_records_run_counts (dropped in 0003): the statements it served still seek one run's records.
+  describe(`${label}: run bookkeeping`, () => {
+    it("recountRun: the five counts and the reason counts from one run's records", async () => {
+      const lines = await plan(recountRun(db, "run_x"));
+      // Reasons are grouped in a small sort of the run's skipped/failed records.
+      expectIndexed(lines, "runs", ["sqlite_autoindex_runs_1"], true);
+      expectIndexed(lines, "run_records", ["run_records_run_status_seq", "run_records_run_seq", "run_records_run_key"], true);
+      expect(lines.filter((l) => l.includes("run_records")).map((l) => l.replace(/ USING (?:COVERING )?INDEX \S+/, ""))).toEqual([
+        "SEARCH run_records (run_id=?)",
+        "SEARCH run_records (run_id=? AND status=?)",
+      ]);
+    });
+
+    it("saveRunProgress: one page's records by seq, or all of the run's", async () => {
+      const page = await plan(saveRunProgress(db, "run_x", {}, 2000));
+      expectIndexed(page, "runs", ["sqlite_autoindex_runs_1"]);
+      expectIndexed(page, "run_records", ["run_records_run_seq"]);
+      expect(page.join("\n")).toContain("(run_id=? AND seq>?)");
+      const whole = await plan(saveRunProgress(db, "run_x", {}));
+      expectIndexed(whole, "run_records", ["run_records_run_status_seq", "run_records_run_seq", "run_records_run_key"]);
     });
   });
 }

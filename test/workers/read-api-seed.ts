@@ -4,7 +4,7 @@ import { recountRun, upsertRunRecords, type RunRecordInput } from "../../worker/
 import { env } from "./helpers";
 
 // Rows for the read API's tests, written the way the engines write them: runs inserted, records
-// through the engines' own upsert, counts recomputed from the records.
+// through the engines' own upsert, counts (and a closed run's reason counts) recomputed from the records.
 
 type RunInsert = typeof runs.$inferInsert;
 
@@ -33,7 +33,10 @@ export async function seedRun(workspaceId: string, at: string, over: Partial<Run
 
 export type SeedRecord = Partial<RunRecordInput> & Pick<RunRecordInput, "status">;
 
-/** Records for a run (seq in the given order unless set), then the run's counts from them. */
+/**
+ * Records for a run (seq in the given order unless set), then the run's counts from them. A closed
+ * run also gets its reason counts, as its close would store them; an open one has none yet.
+ */
 export async function seedRecords(workspaceId: string, runId: string, records: SeedRecord[], salesforceObject = "Lead") {
   const db = getDb(env);
   const rows: RunRecordInput[] = records.map((r, i) => ({
@@ -56,6 +59,12 @@ export async function seedRecords(workspaceId: string, runId: string, records: S
   // One by one: drizzle 0.45's D1 batch cannot bind the parameters of a db.run(sql) statement.
   for (const statement of upsertRunRecords(db, workspaceId, runId, rows)) await statement;
   await recountRun(db, runId);
+  await clearReasonCountsIfOpen(runId);
+}
+
+/** In production only a close stores reason counts (saveRunProgress keeps an open run's NULL). */
+async function clearReasonCountsIfOpen(runId: string) {
+  await env.DB.prepare("UPDATE runs SET reason_counts = NULL WHERE id = ? AND status = 'in_progress'").bind(runId).run();
 }
 
 /** Sets run_records.created_at for one record, for tests of "newest first" across runs. */
@@ -77,6 +86,7 @@ export async function seedManyRecords(workspaceId: string, runId: string, n: num
     .bind(n, runId, workspaceId, runId)
     .run();
   await recountRun(getDb(env), runId);
+  await clearReasonCountsIfOpen(runId);
 }
 
 /** An ISO instant `minutes` before now. */

@@ -5,10 +5,11 @@ import { newWorkspace } from "./helpers";
 
 async function seedRun(workspaceId: string, id: string, startedAt: string, records: number) {
   await env.DB.prepare(
-    `INSERT INTO runs (id, workspace_id, direction, object_type, salesforce_object, kind, status, started_at, finished_at, heartbeat_at, skipped)
-     VALUES (?, ?, 'inbound', 'contact', 'Lead', 'incremental', 'completed', ?, ?, ?, ?)`,
+    `INSERT INTO runs (id, workspace_id, direction, object_type, salesforce_object, kind, status, started_at, finished_at, heartbeat_at, skipped, reason_counts)
+     VALUES (?, ?, 'inbound', 'contact', 'Lead', 'incremental', 'completed', ?, ?, ?, ?, ?)`,
   )
-    .bind(id, workspaceId, startedAt, startedAt, startedAt, records)
+    // Closed, so it carries its reason counts as a close stores them: they live and go with the run's row.
+    .bind(id, workspaceId, startedAt, startedAt, startedAt, records, JSON.stringify([["skipped", "missing_email", records]]))
     .run();
   const rows = JSON.stringify(Array.from({ length: records }, (_, i) => i));
   await env.DB.prepare(
@@ -30,9 +31,11 @@ describe("retention", () => {
     expect(first).toEqual({ records: 5_000, runs: 0 });
     const second = await pruneHistory(env, now);
     expect(second).toEqual({ records: 2_000, runs: 1 });
-    const left = await env.DB.prepare("SELECT id, (SELECT count(*) FROM run_records WHERE run_id = runs.id) AS n FROM runs WHERE workspace_id = ?")
+    const left = await env.DB.prepare(
+      "SELECT id, (SELECT count(*) FROM run_records WHERE run_id = runs.id) AS n, reason_counts FROM runs WHERE workspace_id = ?",
+    )
       .bind(ws.id)
-      .all<{ id: string; n: number }>();
-    expect(left.results).toEqual([{ id: "run_new", n: 10 }]);
+      .all<{ id: string; n: number; reason_counts: string }>();
+    expect(left.results).toEqual([{ id: "run_new", n: 10, reason_counts: '[["skipped","missing_email",10]]' }]);
   });
 });

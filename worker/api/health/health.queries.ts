@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db";
-import { connections, runRecords, runs } from "../../db/schema";
+import { connections, runs } from "../../db/schema";
+import { reasonCountsFromRecords } from "../../sync/runs/store";
 
 // The Recent sync health card's SQL, as unexecuted drizzle queries so that
 // test/workers/read-api-plans.test.ts can EXPLAIN exactly what the handler runs.
@@ -19,29 +20,24 @@ export function last24hQuery(db: Db, workspaceId: string, since: string) {
 }
 
 /**
- * Skipped/failed records of those runs grouped by reason, most frequent first. The CROSS JOIN fixes
- * the join order (runs in the window, then only their skipped/failed records via run_records_run_counts),
- * and `direction IN (both)` lets runs_ws_dir_started seek the time range instead of reading every run.
+ * Skipped/failed records of those runs grouped by reason, most frequent first (ties by code, then
+ * direction and status). Each run is read once, through runs_ws_dir_started (`direction IN (both)`
+ * lets it seek the time range): a closed run contributes the reason counts its close stored, so the
+ * cost follows the number of runs in the window, not their records; a run with none stored (in
+ * progress, or closed before migration 0003) is counted live from its records by the same SQL
+ * recountRun stores (COALESCE only evaluates it for those), so the numbers are exact either way.
  */
 export function topReasonsQuery(db: Db, workspaceId: string, since: string, limit = 5) {
-  const count = sql<number>`count(*)`.as("count");
+  const status = sql<"skipped" | "failed">`reason.value ->> 0`;
+  const code = sql<string>`reason.value ->> 1`;
+  const count = sql<number>`sum(reason.value ->> 2)`.as("count");
   return db
-    .select({ direction: runs.direction, status: runRecords.status, code: runRecords.reasonCode, count })
+    .select({ direction: runs.direction, status, code, count })
     .from(runs)
-    .crossJoin(runRecords)
-    .where(
-      and(
-        eq(runs.workspaceId, workspaceId),
-        inArray(runs.direction, ["inbound", "outbound"]),
-        gte(runs.startedAt, since),
-        eq(runRecords.runId, runs.id),
-        inArray(runRecords.status, ["skipped", "failed"]),
-        eq(runRecords.workspaceId, workspaceId),
-        isNotNull(runRecords.reasonCode),
-      ),
-    )
-    .groupBy(runs.direction, runRecords.status, runRecords.reasonCode)
-    .orderBy(desc(sql`count`), asc(runRecords.reasonCode))
+    .crossJoin(sql`json_each(coalesce(${runs.reasonCounts}, ${reasonCountsFromRecords(runs.id)})) AS reason`)
+    .where(and(eq(runs.workspaceId, workspaceId), inArray(runs.direction, ["inbound", "outbound"]), gte(runs.startedAt, since)))
+    .groupBy(runs.direction, status, code)
+    .orderBy(desc(sql`count`), asc(code), asc(runs.direction), asc(status))
     .limit(limit);
 }
 

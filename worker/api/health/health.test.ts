@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, env, jsonInit, newWorkspace } from "../../../test/workers/helpers";
 import { minutesAgo, seedRecords, seedRun, type SeedRecord } from "../../../test/workers/read-api-seed";
+import { getDb } from "../../db";
+import { commitBatch } from "../../db/commit";
+import { closeRun, recountRun } from "../../sync/runs";
 
 type Ws = Awaited<ReturnType<typeof newWorkspace>>;
 
@@ -117,5 +120,62 @@ describe("GET /api/v1/sync/health", () => {
 
   it("needs credentials", async () => {
     expect((await call("/api/v1/sync/health")).status).toBe(401);
+  });
+});
+
+describe("top reasons, stored at a run's close or counted live", () => {
+  const reasonCounts = async (runId: string) =>
+    (await env.DB.prepare("SELECT reason_counts AS v FROM runs WHERE id = ?").bind(runId).first<{ v: string | null }>())?.v ?? null;
+  const ranked = async (w: Ws) => (await health(w)).topReasons.map((r: any) => [r.direction, r.status, r.code, r.count]);
+  const expected = [
+    ["inbound", "skipped", "missing_email", 5],
+    ["outbound", "failed", "validation_rule_failure", 2],
+    ["inbound", "skipped", "invalid_email", 1],
+    ["inbound", "failed", "malformed_data", 1],
+    ["outbound", "skipped", "no_fields_to_update", 1],
+  ];
+
+  it("gives the same numbers whether a run's reasons are stored, legacy (none stored) or still in progress", async () => {
+    const w = await newWorkspace("Health stored or live");
+    const inbound = await seedRun(w.id, minutesAgo(40));
+    await seedRecords(w.id, inbound.id, keyed([
+      ...times(3, { status: "skipped", reasonCode: "missing_email" }),
+      { status: "failed", reasonCode: "malformed_data" },
+      ...times(2, { status: "success", action: "created" }),
+    ]));
+    const push = await seedRun(w.id, minutesAgo(20), { direction: "outbound", salesforceObject: "Contact", kind: "push" });
+    await seedRecords(w.id, push.id, keyed([
+      ...times(2, { status: "failed", reasonCode: "validation_rule_failure" }),
+      { status: "skipped", reasonCode: "no_fields_to_update" },
+    ]), "Contact");
+    const open = await seedRun(w.id, minutesAgo(5), { status: "in_progress" });
+    await seedRecords(w.id, open.id, keyed([
+      ...times(2, { status: "skipped", reasonCode: "missing_email" }),
+      { status: "skipped", reasonCode: "invalid_email" },
+    ]));
+
+    // Closed runs carry their reasons; the open one has none yet and is counted from its records.
+    expect(JSON.parse((await reasonCounts(inbound.id))!)).toEqual([["failed", "malformed_data", 1], ["skipped", "missing_email", 3]]);
+    expect(JSON.parse((await reasonCounts(push.id))!)).toEqual([["failed", "validation_rule_failure", 2], ["skipped", "no_fields_to_update", 1]]);
+    expect(await reasonCounts(open.id)).toBeNull();
+    expect(await ranked(w)).toEqual(expected);
+
+    // Runs closed before migration 0003 have none stored: counted live, the same answer.
+    await env.DB.prepare("UPDATE runs SET reason_counts = NULL WHERE workspace_id = ?").bind(w.id).run();
+    expect(await ranked(w)).toEqual(expected);
+
+    // Every run closed the way the engines close them (recount and close in one batch): stored everywhere.
+    const db = getDb(env);
+    for (const run of [inbound, push, open]) await commitBatch(db, [recountRun(db, run.id), closeRun(db, run, { status: "completed" })]);
+    expect(JSON.parse((await reasonCounts(open.id))!)).toEqual([["skipped", "invalid_email", 1], ["skipped", "missing_email", 2]]);
+    expect(await ranked(w)).toEqual(expected);
+  });
+
+  it("stores an empty list for a run with nothing skipped or failed, and counts nothing for it", async () => {
+    const w = await newWorkspace("Health clean run");
+    const clean = await seedRun(w.id, minutesAgo(15));
+    await seedRecords(w.id, clean.id, keyed(times(4, { status: "success", action: "updated" })));
+    expect(await reasonCounts(clean.id)).toBe("[]");
+    expect(await ranked(w)).toEqual([]);
   });
 });

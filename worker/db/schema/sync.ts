@@ -50,6 +50,12 @@ export const runs = sqliteTable(
     /** The batch descriptor (window, cursor, progress) so a redelivered message resumes its own run. */
     state: text("state").notNull().default("{}"),
     retryOf: text("retry_of"),
+    /**
+     * The run's skipped and failed records counted by reason, `[[status, reasonCode, count], …]`, written
+     * with the counts when the run closes (recountRun) so health sums runs instead of reading records.
+     * NULL while the run is in progress (and for runs closed before migration 0003): health counts those live.
+     */
+    reasonCounts: text("reason_counts"),
   },
   (t) => [
     index("runs_ws_started").on(t.workspaceId, t.startedAt, t.id),
@@ -94,8 +100,9 @@ export const runRecords = sqliteTable(
   (t) => [
     uniqueIndex("run_records_run_key").on(t.runId, t.recordKey),
     index("run_records_run_seq").on(t.runId, t.seq),
+    // Also serves recountRun's per-run sums (run_id=?) and reason counts (run_id=? AND status=?):
+    // an index of its own for them was one more D1 row written per record, for a statement run once per run.
     index("run_records_run_status_seq").on(t.runId, t.status, t.seq),
-    index("run_records_run_counts").on(t.runId, t.status, t.action),
     index("run_records_ws_sfid").on(t.workspaceId, t.salesforceId, t.createdAt),
     index("run_records_ws_email").on(t.workspaceId, t.email, t.createdAt),
   ],

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "../../db";
 import { runs } from "../../db/schema";
 import { isoNow } from "../../lib/time";
@@ -57,17 +57,34 @@ function countsFromRecords(runId: string) {
 }
 
 /**
+ * A run's skipped and failed records counted by reason, as a JSON array of `[status, reasonCode, count]`
+ * (`[]` when there are none), through run_records_run_status_seq. `runId` is a value or a column
+ * (`runs.id`, for a correlated subquery). recountRun stores it on the run; the health card evaluates
+ * it live for runs that have none stored yet, so stored and live numbers come from the same SQL.
+ */
+export function reasonCountsFromRecords(runId: string | SQLWrapper) {
+  return sql`(SELECT json_group_array(json_array(rr.status, rr.reason_code, rr.n)) FROM (
+          SELECT status, reason_code, count(*) AS n FROM run_records
+          WHERE run_id = ${runId} AND status IN ('skipped', 'failed') AND reason_code IS NOT NULL
+          GROUP BY status, reason_code ORDER BY status, reason_code) AS rr)`;
+}
+
+/**
  * Counts are never added up in code: they are recomputed from the run's records, so a repeated
- * page or a redelivered batch cannot double count.
+ * page or a redelivered batch cannot double count. Every close runs it (in the closing batch), so it
+ * also stores the reason counts the health card sums.
  */
 export function recountRun(db: Db, runId: string) {
   return db.run(sql`
-    UPDATE runs SET (created, updated, deleted, skipped, failed) = ${countsFromRecords(runId)} WHERE id = ${runId}`);
+    UPDATE runs SET (created, updated, deleted, skipped, failed) = ${countsFromRecords(runId)},
+      reason_counts = ${reasonCountsFromRecords(runId)}
+    WHERE id = ${runId}`);
 }
 
 /**
  * Progress of an in-progress run in one statement: its resume state, a heartbeat for the reaper,
- * and counts recomputed from its records so the page shows them live.
+ * and counts recomputed from its records so the page shows them live. Reason counts stay NULL
+ * until the run closes (health counts an open run's reasons from its records).
  */
 export function saveRunProgress(db: Db, runId: string, state: unknown, pageFromSeq?: number) {
   if (pageFromSeq !== undefined) {
@@ -75,7 +92,7 @@ export function saveRunProgress(db: Db, runId: string, state: unknown, pageFromS
     // records and these counts commit in one batch, so a page is counted once; closing the run
     // recounts everything, so the final counts stay derived from all the records.
     return db.run(sql`
-      UPDATE runs SET state = ${JSON.stringify(state)}, heartbeat_at = ${isoNow()},
+      UPDATE runs SET state = ${JSON.stringify(state)}, heartbeat_at = ${isoNow()}, reason_counts = NULL,
         (created, updated, deleted, skipped, failed) = (SELECT runs.created + coalesce(sum(status = 'success' AND action = 'created'), 0),
                runs.updated + coalesce(sum(status = 'success' AND action = 'updated'), 0),
                runs.deleted + coalesce(sum(status = 'success' AND action = 'deleted'), 0),
@@ -85,7 +102,7 @@ export function saveRunProgress(db: Db, runId: string, state: unknown, pageFromS
       WHERE id = ${runId} AND status = 'in_progress'`);
   }
   return db.run(sql`
-    UPDATE runs SET state = ${JSON.stringify(state)}, heartbeat_at = ${isoNow()},
+    UPDATE runs SET state = ${JSON.stringify(state)}, heartbeat_at = ${isoNow()}, reason_counts = NULL,
       (created, updated, deleted, skipped, failed) = ${countsFromRecords(runId)}
     WHERE id = ${runId} AND status = 'in_progress'`);
 }
