@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// Migrations that rebuild a table must carry the rows already there. The workers tests start from
+// an empty database, so this applies the files one by one to a local D1 holding data in between.
+
+const DIR = join(import.meta.dirname, "../../migrations");
+const files = readdirSync(DIR).filter((f) => f.endsWith(".sql")).sort();
+
+function statements(file: string): string[] {
+  return readFileSync(join(DIR, file), "utf8")
+    .split("--> statement-breakpoint")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+let mf: Miniflare;
+let db: D1Database;
+
+async function applyUpTo(prefix: string, from = 0) {
+  for (const f of files.slice(from)) {
+    if (f > prefix) break;
+    for (const s of statements(f)) await db.prepare(s).run();
+  }
+}
+
+beforeAll(async () => {
+  mf = new Miniflare(
+    convertV4MiniflareOptions({ workers: [{ name: "migrations", modules: true, script: "export default {}", d1Databases: { DB: "migrations-test" } }] } as never),
+  );
+  db = (await mf.getD1Database("DB", "migrations")) as unknown as D1Database;
+});
+afterAll(() => mf?.dispose());
+
+describe("migrations", () => {
+  it("0004 keeps every run record, its order and its id while the stored id goes", async () => {
+    await applyUpTo("0003_~");
+    const insert = db.prepare(
+      `INSERT INTO run_records (id, workspace_id, run_id, record_key, seq, salesforce_object, status, reason_code, created_at)
+       VALUES (?, 'ws_1', ?, ?, ?, 'Lead', ?, ?, ?)`,
+    );
+    const rows = Array.from({ length: 30 }, (_, i) => {
+      const run = `run_${i % 3}`;
+      const key = `00Q${String(29 - i).padStart(15, "0")}`;
+      return insert.bind(`${run}:${key}`, run, key, i, i % 4 ? "success" : "skipped", i % 4 ? null : "missing_email", `2026-11-2${i % 9}T10:00:00.000Z`);
+    });
+    await db.batch(rows);
+    const before = await db.prepare("SELECT rowid, * FROM run_records ORDER BY rowid").all<Record<string, unknown>>();
+
+    await applyUpTo("0004_~", files.findIndex((f) => f.startsWith("0004")));
+    const after = await db.prepare("SELECT rowid, * FROM run_records ORDER BY rowid").all<Record<string, unknown>>();
+    expect(after.results).toEqual(before.results);
+
+    const indexes = await db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'run_records' ORDER BY name").all<{ name: string }>();
+    // No index for the id any more: one D1 row written less per record.
+    expect(indexes.results.map((r) => r.name)).toEqual([
+      "run_records_run_key",
+      "run_records_run_seq",
+      "run_records_run_status_seq",
+      "run_records_ws_email",
+      "run_records_ws_sfid",
+    ]);
+    // The unique key still refuses a second record for one (run, key); the id cannot be written.
+    await expect(insert.bind("x", "run_0", after.results[0]!.record_key, 99, "success", null, "2026-11-29T00:00:00.000Z").run()).rejects.toThrow();
+    const fresh = await db
+      .prepare(`INSERT INTO run_records (workspace_id, run_id, record_key, seq, salesforce_object, status) VALUES ('ws_1', 'run_9', 'k1', 0, 'Lead', 'success') RETURNING id`)
+      .first<{ id: string }>();
+    expect(fresh?.id).toBe("run_9:k1");
+  });
+});
