@@ -245,11 +245,13 @@ function inboundDetail(r: Results): string {
     );
   });
   const ix = runs[0]!.indexes;
+  const full = (names: string[] | undefined) => (names ?? []).filter((n) => !n.endsWith("(partial)")).length;
   lines.push("");
   lines.push(
     `Why ${num(median(runs.map((x) => x.d1RowsWritten / x.n)), 0)} D1 rows per record: D1's \`rows_written\` counts every B-tree entry a write touches. A contact lands in its table and ` +
       `${ix.contacts?.length ?? 0} indexes (${(ix.contacts ?? []).map((n) => `\`${n}\``).join(", ")}); a run record in its table and ${ix.run_records?.length ?? 0} ` +
-      `(${(ix.run_records ?? []).map((n) => `\`${n}\``).join(", ")}): ${2 + (ix.contacts?.length ?? 0) + (ix.run_records?.length ?? 0)} per record, the raw limit's rows included.`,
+      `(${(ix.run_records ?? []).map((n) => `\`${n}\``).join(", ")}): ${2 + full(ix.contacts) + full(ix.run_records)} per record, the raw limit's rows included ` +
+      "(a partial index has an entry only for the rows its condition admits: none for a Lead, which has no user id).",
   );
   const lookup = runs[0]!.lookup;
   if (lookup) {

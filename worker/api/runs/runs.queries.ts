@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db";
 import { runRecords, runs } from "../../db/schema";
+import { UNSUCCESSFUL } from "../../sync/runs";
 
 // The SQL behind the Sync activity reads, as unexecuted drizzle queries: handlers run them and
 // test/workers/read-api-plans.test.ts runs EXPLAIN QUERY PLAN on the very same `.toSQL()`.
@@ -61,7 +62,7 @@ const rowid = sql<number>`"run_records"."rowid"`;
 /** A position in a run's records: (seq, rowid). */
 export type RecordKey = readonly [seq: number, rowid: number];
 
-/** One run's records in processing order (seq), through run_records_run_seq or run_records_run_status_seq. */
+/** One run's records in processing order (seq), through run_records_run_seq or (skipped, failed) run_records_run_status_seq. */
 export function listRecordsQuery(
   db: Db,
   workspaceId: string,
@@ -78,6 +79,8 @@ export function listRecordsQuery(
         eq(runRecords.runId, runId),
         eq(runRecords.workspaceId, workspaceId),
         status ? eq(runRecords.status, status as "success" | "skipped" | "failed") : undefined,
+        // Skipped or failed: the partial run_records_run_status_seq; success walks run_records_run_seq.
+        status && status !== "success" ? UNSUCCESSFUL : undefined,
         cursor ? sql`(${runRecords.seq}, ${rowid}) > (${cursor[0]}, ${cursor[1]})` : undefined,
       ),
     )

@@ -102,9 +102,9 @@ export const runRecords = sqliteTable(
   (t) => [
     uniqueIndex("run_records_run_key").on(t.runId, t.recordKey),
     index("run_records_run_seq").on(t.runId, t.seq),
-    // Also serves recountRun's per-run sums (run_id=?) and reason counts (run_id=? AND status=?):
-    // an index of its own for them was one more D1 row written per record, for a statement run once per run.
-    index("run_records_run_status_seq").on(t.runId, t.status, t.seq),
+    // Skipped and failed records only (see UNSUCCESSFUL in worker/sync/runs/records.ts): the status
+    // tabs, retries and reason counts seek them; successes page through run_records_run_seq.
+    index("run_records_run_status_seq").on(t.runId, t.status, t.seq).where(sql`${t.status} != 'success'`),
     index("run_records_ws_sfid").on(t.workspaceId, t.salesforceId, t.createdAt),
     index("run_records_ws_email").on(t.workspaceId, t.email, t.createdAt),
   ],

@@ -6,7 +6,7 @@ import { openSalesforce, type SalesforceClient } from "../../salesforce";
 import { loadSettings } from "../../settings";
 import { objectSpec } from "../objects";
 import type { InboundRetryMessage } from "../retry/message";
-import { closeRun, MAX_ATTEMPTS, recountRun, retryDelaySeconds, saveRunProgress, toRunFailure, upsertRunRecords, type RunRecordInput } from "../runs";
+import { closeRun, MAX_ATTEMPTS, recountRun, retryDelaySeconds, saveRunProgress, toRunFailure, UNSUCCESSFUL, upsertRunRecords, type RunRecordInput } from "../runs";
 import type { BatchResult } from "./batch";
 import { extraFields } from "./classify";
 import { preparePage } from "./page";
@@ -37,7 +37,7 @@ export async function runInboundRetry(env: Env, m: InboundRetryMessage, attempts
     await db
       .select({ id: runRecords.salesforceId })
       .from(runRecords)
-      .where(and(eq(runRecords.runId, m.retryOf), eq(runRecords.status, "failed"), isNotNull(runRecords.salesforceId)))
+      .where(and(eq(runRecords.runId, m.retryOf), eq(runRecords.status, "failed"), UNSUCCESSFUL, isNotNull(runRecords.salesforceId)))
       .orderBy(asc(runRecords.seq))
       .all()
   ).map((r) => r.id!);

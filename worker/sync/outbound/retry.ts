@@ -5,7 +5,7 @@ import { outbox, runRecords } from "../../db/schema";
 import { newId, randomToken } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
 import { COMPANY_FIELDS, CONTACT_FIELDS } from "../../settings";
-import { openRun, type RunRow } from "../runs";
+import { openRun, UNSUCCESSFUL, type RunRow } from "../runs";
 import { runIdFor } from "./ledger";
 import type { EntityType } from "./message";
 import type { PushObject } from "./plan";
@@ -41,7 +41,7 @@ export async function startOutboundRetry(env: Env, original: RunRow): Promise<Ru
   const failed = await db
     .select({ entityId: runRecords.conversionId })
     .from(runRecords)
-    .where(and(eq(runRecords.runId, original.id), eq(runRecords.status, "failed"), sql`${runRecords.conversionId} IS NOT NULL`))
+    .where(and(eq(runRecords.runId, original.id), eq(runRecords.status, "failed"), UNSUCCESSFUL, sql`${runRecords.conversionId} IS NOT NULL`))
     .all();
   const type = original.objectType as EntityType;
   const batchKey = `obr_${randomToken(16)}`;

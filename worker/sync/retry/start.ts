@@ -6,12 +6,12 @@ import { newId } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
 import { startOutboundRetry } from "../outbound/retry";
 import type { ObjectType } from "../objects";
-import { openRun, type RunRow } from "../runs";
+import { openRun, UNSUCCESSFUL, type RunRow } from "../runs";
 import { isRetried, latestRetry } from "./latest";
 import type { InboundRetryMessage } from "./message";
 
 async function failedCount(env: Env, runId: string): Promise<number> {
-  const row = await getDb(env).get<{ n: number }>(sql`SELECT count(*) AS n FROM run_records WHERE run_id = ${runId} AND status = 'failed'`);
+  const row = await getDb(env).get<{ n: number }>(sql`SELECT count(*) AS n FROM run_records WHERE run_id = ${runId} AND status = 'failed' AND ${UNSUCCESSFUL}`);
   return row?.n ?? 0;
 }
 

@@ -32,6 +32,15 @@ export interface RunRecordInput {
   outboxId?: string | null;
 }
 
+/**
+ * The condition of run_records_run_status_seq, a partial index: only skipped and failed records have
+ * an entry (successes, nearly all records, would be one more D1 row written each, for lists that
+ * walk run_records_run_seq just as well since most records match). SQLite uses a partial index only
+ * when the query repeats its condition word for word, with the literal: every query that seeks
+ * skipped or failed records adds this term.
+ */
+export const UNSUCCESSFUL = sql.raw(`"run_records"."status" != 'success'`);
+
 /** Short keys keep a 2,000-record page in one JSON parameter. */
 function encodeRecord(r: RunRecordInput) {
   return {

@@ -3,6 +3,7 @@ import type { Db } from "../../db";
 import { runs } from "../../db/schema";
 import { isoNow } from "../../lib/time";
 import type { ObjectType } from "../objects";
+import { UNSUCCESSFUL } from "./records";
 
 export type RunDirection = "inbound" | "outbound";
 export type RunKind = "backfill" | "incremental" | "push" | "retry";
@@ -65,7 +66,7 @@ function countsFromRecords(runId: string) {
 export function reasonCountsFromRecords(runId: string | SQLWrapper) {
   return sql`(SELECT json_group_array(json_array(rr.status, rr.reason_code, rr.n)) FROM (
           SELECT status, reason_code, count(*) AS n FROM run_records
-          WHERE run_id = ${runId} AND status IN ('skipped', 'failed') AND reason_code IS NOT NULL
+          WHERE run_id = ${runId} AND ${UNSUCCESSFUL} AND reason_code IS NOT NULL
           GROUP BY status, reason_code ORDER BY status, reason_code) AS rr)`;
 }
 
