@@ -13,7 +13,7 @@ const CONTACT_COLUMNS = [
   "salesforce_object", "email", "user_id", "first_name", "last_name", "title", "phone", "company_id",
 ];
 const RECORD_COLUMNS = [
-  "workspace_id", "run_id", "record_key", "seq", "salesforce_id", "salesforce_object", "conversion_id", "label", "email",
+  "id", "workspace_id", "run_id", "record_key", "seq", "salesforce_id", "salesforce_object", "conversion_id", "label", "email",
   "action", "status", "reason_code", "reason_detail", "sf_status_code", "sf_message", "sf_fields", "external_created_at",
   "external_updated_at", "changes", "outbox_id", "created_at",
 ];
@@ -87,9 +87,9 @@ async function seedHistory(env: Env, body: { workspaceId: string; prefix: string
     await env.DB.prepare(
       `WITH RECURSIVE r(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM r WHERE i < ?2),
                       k(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM k WHERE j < ?3)
-       INSERT INTO run_records (workspace_id, run_id, record_key, seq, salesforce_id, salesforce_object, conversion_id, label,
+       INSERT INTO run_records (id, workspace_id, run_id, record_key, seq, salesforce_id, salesforce_object, conversion_id, label,
          email, action, status, reason_code, sf_status_code, sf_message, external_created_at, external_updated_at, changes, created_at)
-       SELECT ?4, ${runId},
+       SELECT ${runId} || ':' || printf('00Q%012dAAA', i * ?3 + j), ?4, ${runId},
          printf('00Q%012dAAA', i * ?3 + j), j, printf('00Q%012dAAA', (i * ?3 + j) % 200000), 'Lead',
          CASE WHEN (i + j) % 25 < 20 THEN printf('ct_%07d', (i * ?3 + j) % 200000) END,
          printf('Person %d <person%d@example.com>', (i * ?3 + j) % 200000, (i * ?3 + j) % 200000),

@@ -35,7 +35,7 @@ beforeAll(async () => {
 afterAll(() => mf?.dispose());
 
 describe("migrations", () => {
-  it("0004 keeps every run record, its order and its id while the stored id goes", async () => {
+  it("0004 keeps every run record with its rowid, drops the id's index and keeps only unsuccessful records in the status index", async () => {
     await applyUpTo("0003_~");
     const insert = db.prepare(
       `INSERT INTO run_records (id, workspace_id, run_id, record_key, seq, salesforce_object, status, reason_code, created_at)
@@ -47,26 +47,28 @@ describe("migrations", () => {
       return insert.bind(`${run}:${key}`, run, key, i, i % 4 ? "success" : "skipped", i % 4 ? null : "missing_email", `2026-11-2${i % 9}T10:00:00.000Z`);
     });
     await db.batch(rows);
+    // Gaps in the rowids, as retention leaves them: API cursors carry rowids, so they must survive.
+    await db.prepare("DELETE FROM run_records WHERE rowid % 7 = 0").run();
     const before = await db.prepare("SELECT rowid, * FROM run_records ORDER BY rowid").all<Record<string, unknown>>();
 
     await applyUpTo("0004_~", files.findIndex((f) => f.startsWith("0004")));
     const after = await db.prepare("SELECT rowid, * FROM run_records ORDER BY rowid").all<Record<string, unknown>>();
     expect(after.results).toEqual(before.results);
 
-    const indexes = await db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'run_records' ORDER BY name").all<{ name: string }>();
-    // No index for the id any more: one D1 row written less per record.
-    expect(indexes.results.map((r) => r.name)).toEqual([
-      "run_records_run_key",
-      "run_records_run_seq",
-      "run_records_run_status_seq",
-      "run_records_ws_email",
-      "run_records_ws_sfid",
+    const indexes = await db
+      .prepare("SELECT name, \"partial\" FROM pragma_index_list('run_records') ORDER BY name")
+      .all<{ name: string; partial: number }>();
+    // No index for the id any more (one D1 row written less per record); the status index is partial.
+    expect(indexes.results.map((r) => [r.name, r.partial])).toEqual([
+      ["run_records_run_key", 0],
+      ["run_records_run_seq", 0],
+      ["run_records_run_status_seq", 1],
+      ["run_records_ws_email", 0],
+      ["run_records_ws_sfid", 0],
     ]);
-    // The unique key still refuses a second record for one (run, key); the id cannot be written.
+    // The unique key still refuses a second record for one (run, key); new rows get the next rowid.
     await expect(insert.bind("x", "run_0", after.results[0]!.record_key, 99, "success", null, "2026-11-29T00:00:00.000Z").run()).rejects.toThrow();
-    const fresh = await db
-      .prepare(`INSERT INTO run_records (workspace_id, run_id, record_key, seq, salesforce_object, status) VALUES ('ws_1', 'run_9', 'k1', 0, 'Lead', 'success') RETURNING id`)
-      .first<{ id: string }>();
-    expect(fresh?.id).toBe("run_9:k1");
+    const fresh = await insert.bind("run_9:k1", "run_9", "k1", 0, "success", null, "2026-11-29T00:00:00.000Z").run();
+    expect(fresh.meta.last_row_id).toBeGreaterThan(Number(after.results.at(-1)!.rowid));
   });
 });

@@ -56,6 +56,18 @@ describe("outbound coalescing", () => {
     expect(await claim(ws, "obb_mine")).toHaveLength(30);
   });
 
+  it("a retry never takes an entity another delivery is pushing", async () => {
+    const ws = await outboundSetup();
+    await pendingRows(ws, 1, 0, "busy");
+    await pendingRows(ws, 1, 0, "idle");
+    await env.DB.prepare(`UPDATE outbox SET run_id = 'obb_other', sent_at = ? WHERE id = 'busy_0'`).bind(new Date().toISOString()).run();
+    // The retry's own rows for the same entities, named by id as a retry run names them.
+    const retryRow = env.DB.prepare(`INSERT INTO outbox (id, workspace_id, entity_type, entity_id, operation, changed_fields) VALUES (?, ?, 'contact', ?, 'upsert', '[]')`);
+    await env.DB.batch([retryRow.bind("retry_busy", ws.id, "ct_busy_0"), retryRow.bind("retry_idle", ws.id, "ct_idle_0")]);
+    const taken = await claim(ws, "obr_1", { onlyIds: ["retry_busy", "retry_idle"] });
+    expect(taken.map((r) => r.id)).toEqual(["retry_idle"]);
+  });
+
   it("OUTBOUND_COALESCE_MS sets the longest wait; 0 or nonsense turns it off", () => {
     expect(coalescingFor({})).toEqual(COALESCING);
     expect(coalescingFor({ OUTBOUND_COALESCE_MS: "800" })).toEqual({ maxWaitMs: 800, quietMs: 500 });

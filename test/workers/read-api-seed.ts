@@ -76,14 +76,14 @@ export async function setRecordCreatedAt(runId: string, key: string, createdAt: 
 export async function seedManyRecords(workspaceId: string, runId: string, n: number) {
   await env.DB.prepare(
     `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?)
-     INSERT INTO run_records (workspace_id, run_id, record_key, seq, salesforce_id, salesforce_object, label, email,
+     INSERT INTO run_records (id, workspace_id, run_id, record_key, seq, salesforce_id, salesforce_object, label, email,
        action, status, reason_code, changes)
-     SELECT ?, ?, 'k' || i, i, printf('00Q5g%010dAAA', i), 'Lead', 'Lead ' || i, 'lead' || i || '@example.com',
+     SELECT ? || ':' || i, ?, ?, 'k' || i, i, printf('00Q5g%010dAAA', i), 'Lead', 'Lead ' || i, 'lead' || i || '@example.com',
        CASE WHEN i % 10 = 0 THEN NULL ELSE 'created' END, CASE WHEN i % 10 = 0 THEN 'skipped' ELSE 'success' END,
        CASE WHEN i % 10 = 0 THEN 'missing_email' END, '[]'
      FROM s`,
   )
-    .bind(n, workspaceId, runId)
+    .bind(n, runId, workspaceId, runId)
     .run();
   await recountRun(getDb(env), runId);
   await clearReasonCountsIfOpen(runId);

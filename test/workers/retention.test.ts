@@ -13,8 +13,8 @@ async function seedRun(workspaceId: string, id: string, startedAt: string, recor
     .run();
   const rows = JSON.stringify(Array.from({ length: records }, (_, i) => i));
   await env.DB.prepare(
-    `INSERT INTO run_records (workspace_id, run_id, record_key, seq, salesforce_object, status, reason_code)
-     SELECT ?1, ?2, 'k' || value, value, 'Lead', 'skipped', 'missing_email' FROM json_each(?3)`,
+    `INSERT INTO run_records (id, workspace_id, run_id, record_key, seq, salesforce_object, status, reason_code)
+     SELECT ?2 || ':' || value, ?1, ?2, 'k' || value, value, 'Lead', 'skipped', 'missing_email' FROM json_each(?3)`,
   )
     .bind(workspaceId, id, rows)
     .run();

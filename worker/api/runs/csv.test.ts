@@ -102,10 +102,10 @@ describe("GET /api/v1/sync/runs/{id}/records.csv", () => {
     expect(lines).toHaveLength(50_002);
     expect(lines.at(-1)).toBe("");
     const ids = lines.slice(1, -1).map((l) => l.slice(0, l.indexOf(",")));
-    expect(ids[0]).toBe(`${big.id}:k1`);
-    expect(ids[999]).toBe(`${big.id}:k1000`);
-    expect(ids[1000]).toBe(`${big.id}:k1001`);
-    expect(ids[49_999]).toBe(`${big.id}:k50000`);
+    expect(ids[0]).toBe(`${big.id}:1`);
+    expect(ids[999]).toBe(`${big.id}:1000`);
+    expect(ids[1000]).toBe(`${big.id}:1001`);
+    expect(ids[49_999]).toBe(`${big.id}:50000`);
     expect(new Set(ids).size).toBe(50_000);
     expect(lines[10]).toContain(",skipped,missing_email,Missing email address,");
 

@@ -72,9 +72,9 @@ export const runs = sqliteTable(
 export const runRecords = sqliteTable(
   "run_records",
   {
-    // Derived, never stored: a stored text key was a second index entry — one more D1 row written
-    // per record — repeating the unique (run_id, record_key) that already identifies the record.
-    id: text("id").notNull().generatedAlwaysAs(sql`run_id || ':' || record_key`, { mode: "virtual" }),
+    // `${runId}:${recordKey}`. Not a primary key: its index was one more D1 row written per record,
+    // repeating the unique (run_id, record_key) that already identifies the record.
+    id: text("id").notNull(),
     workspaceId: text("workspace_id").notNull(),
     runId: text("run_id").notNull(),
     recordKey: text("record_key").notNull(),

@@ -71,9 +71,10 @@ const sqliteAgo = (ms: number) => sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`-
  */
 export async function claimPending(db: Db, workspaceId: string, type: EntityType, batchKey: string, opts: ClaimOptions = {}): Promise<ClaimedRow[]> {
   const cutoff = new Date(Date.now() - RESEND_AFTER_MS).toISOString();
-  const pending = sql`workspace_id = ${workspaceId} AND entity_type = ${type} AND processed_at IS NULL
-    ${opts.onlyIds ? sql`AND ${inJson(outbox.id, opts.onlyIds)}` : sql``}`;
-  const open = sql`${pending} AND entity_id NOT IN (
+  const pending = sql`workspace_id = ${workspaceId} AND entity_type = ${type} AND processed_at IS NULL`;
+  // Held by another live claim: any of the workspace's rows, not only the ones a retry names, or a
+  // retry could push an entity (and create it in Salesforce) while a delivery is pushing it too.
+  const open = sql`${pending} ${opts.onlyIds ? sql`AND ${inJson(outbox.id, opts.onlyIds)}` : sql``} AND entity_id NOT IN (
     SELECT entity_id FROM outbox WHERE ${pending} AND run_id IS NOT NULL AND run_id != ${batchKey} AND sent_at >= ${cutoff})`;
   const c = opts.onlyIds ? null : opts.coalescing;
   // (D1 binds numbers as REAL, hence the CAST for whole calls.)

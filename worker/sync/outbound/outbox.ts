@@ -28,7 +28,8 @@ export function outboxInsert(db: Db, change: OutboxChange) {
     entityId: change.entityId,
     operation: change.operation,
     changedFields: JSON.stringify(change.changedFields),
-    createdAt: isoNow(),
+    // created_at is left to D1's clock: the claim measures a burst's age against D1's `now`, so
+    // a Worker clock a little off cannot make a change look older or younger than it is.
   });
   return { id, statement };
 }

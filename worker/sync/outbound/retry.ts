@@ -53,7 +53,6 @@ export async function startOutboundRetry(env: Env, original: RunRow): Promise<Ru
     entityId: f.entityId!,
     operation: "upsert" as const,
     changedFields: JSON.stringify(ALL_FIELDS[type]),
-    createdAt: now,
     sentAt: now,
     runId: batchKey,
   }));

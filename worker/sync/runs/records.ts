@@ -59,10 +59,10 @@ function encodeRecord(r: RunRecordInput) {
 export function upsertRunRecords(db: Db, workspaceId: string, runId: string, rows: RunRecordInput[]) {
   return jsonChunks(rows, encodeRecord).map((json) =>
     db.run(sql`
-      INSERT INTO run_records (workspace_id, run_id, record_key, seq, salesforce_id, salesforce_object,
+      INSERT INTO run_records (id, workspace_id, run_id, record_key, seq, salesforce_id, salesforce_object,
         conversion_id, label, email, action, status, reason_code, reason_detail, sf_status_code, sf_message, sf_fields,
         external_created_at, external_updated_at, changes, outbox_id)
-      SELECT ${workspaceId}, ${runId}, j.value ->> 'k', j.value ->> 'q',
+      SELECT ${runId} || ':' || (j.value ->> 'k'), ${workspaceId}, ${runId}, j.value ->> 'k', j.value ->> 'q',
         j.value ->> 's', j.value ->> 'o', j.value ->> 'c', j.value ->> 'l', j.value ->> 'e', j.value ->> 'a',
         j.value ->> 'st', j.value ->> 'rc', j.value ->> 'rd', j.value ->> 'ec', j.value ->> 'em', j.value ->> 'ef',
         j.value ->> 'xc', j.value ->> 'xu', json(j.value -> 'ch'), j.value ->> 'ob'
