@@ -181,8 +181,8 @@ describe("with ANALYZE statistics", () => {
           strftime('%Y-%m-%dT%H:%M:%fZ', '2026-10-01', '+' || (i * 5) || ' minutes'), '2026-10-01T00:00:00.000Z', i % 7, i % 3
         FROM s`).bind(WS),
       env.DB.prepare(`WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 30000)
-        INSERT INTO run_records (workspace_id, run_id, record_key, seq, salesforce_id, salesforce_object, label, email, action, status, reason_code, created_at)
-        SELECT ?, 'srun_' || (i % 3000 + 1), 'k' || i, i, printf('0035g%010dAAA', i % 9000), 'Lead', 'x', 'p' || (i % 9000) || '@example.com',
+        INSERT INTO run_records (id, workspace_id, run_id, record_key, seq, salesforce_id, salesforce_object, label, email, action, status, reason_code, created_at)
+        SELECT 'srec_' || i, ?, 'srun_' || (i % 3000 + 1), 'k' || i, i, printf('0035g%010dAAA', i % 9000), 'Lead', 'x', 'p' || (i % 9000) || '@example.com',
           CASE WHEN i % 9 < 7 THEN 'updated' END, CASE WHEN i % 9 < 7 THEN 'success' WHEN i % 9 = 7 THEN 'skipped' ELSE 'failed' END,
           CASE WHEN i % 9 = 7 THEN 'missing_email' WHEN i % 9 = 8 THEN 'unknown_error' END,
           strftime('%Y-%m-%dT%H:%M:%fZ', '2026-10-01', '+' || (i / 2) || ' minutes')
