@@ -114,7 +114,8 @@ function migrationStatements(dir: string): string[] {
     .flatMap((f) => readFileSync(join(dir, f), "utf8").split("--> statement-breakpoint"))
     .flatMap((chunk) => chunk.split(/;\s*(?=\S)/))
     .map((s) => s.trim().replace(/;$/, ""))
-    .filter((s) => s.length);
+    // A chunk that is only `--` comments is no statement (D1 refuses it).
+    .filter((s) => s.split("\n").some((line) => line.trim() && !line.trim().startsWith("--")));
 }
 
 async function freePort(): Promise<number> {
