@@ -1,6 +1,6 @@
 -- Fewer D1 rows written per run record: run_records.id stays (written as before, so code of either
 -- version works against this table) but is no longer the primary key, whose index repeated the
--- unique (run_id, record_key); and run_records_run_status_seq keeps only skipped and failed records.
+-- unique (run_id, record_key). And run_records_run_status_seq keeps only skipped and failed records.
 -- SQLite cannot drop a primary key in place, so the table is rebuilt, and its rowids are copied: API
 -- cursors ((seq, rowid), (created_at, rowid)) issued before the migration stay valid.
 CREATE TABLE `__new_run_records` (
