@@ -150,7 +150,8 @@ export async function inboundBackfill(app: App, n: number, opts: { rawApp?: App;
       wallMs: i.wallMs,
       d1WaitMs: i.d1WaitMs,
       fetchWaitMs: i.fetchWaitMs,
-      jsMs: i.wallMs - i.d1WaitMs - i.fetchWaitMs,
+      // Not wall − D1 wait − fetch wait: with read-ahead the two overlap.
+      jsMs: i.wallMs - i.ioWaitMs,
       processCpuMs: cpu,
       statements: i.statements,
       d1RowsWritten: i.rowsWritten,

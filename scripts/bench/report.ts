@@ -266,8 +266,9 @@ function inboundDetail(r: Results): string {
     for (const l of lookup) lines.push(`| ${l.form} | ${num(l.medianMs, 1)} ms | ${k(l.rowsRead)} | ${l.plan} |`);
   }
   lines.push("");
-  lines.push("Per queue invocation (inbound batch), every run. `JS` = wall − time awaiting D1 − time awaiting fetch (workerd's clock advances while JavaScript runs");
-  lines.push("locally, and the Worker, its D1 and its queues share one thread, so the three add up to the wall time); `process CPU` = the app's workerd utime+stime");
+  lines.push("Per queue invocation (inbound batch), every run. `JS` = wall − time awaiting D1 or fetch, taken as one union of intervals since the read-ahead's");
+  lines.push("Salesforce call overlaps D1 (workerd's clock advances while JavaScript runs locally, and the Worker, its D1 and its queues share one thread, so the");
+  lines.push("JavaScript and the waits add up to the wall time); `process CPU` = the app's workerd utime+stime");
   lines.push("over the invocation, sampled every 50 ms from /proc — it includes local D1's SQLite work, which on Cloudflare runs elsewhere and is not the Worker's CPU time.");
   lines.push("");
   lines.push("| run | batch | records | wall | D1 wait | fetch wait | JS | process CPU | D1 statements | D1 rows_written | Salesforce calls | ⌈n/2,000⌉ |");
@@ -288,7 +289,7 @@ function growthDetail(r: Results): string {
   const all: [number, InboundResult[]][] = sizes.map((s) => [s, r.growth![s]!]);
   if (r.inbound) all.push([r.inbound[0]!.n, r.inbound]);
   const lines = [
-    "A fresh app per size (empty D1), the same backfill as above. Per record: the Worker's JavaScript (sum over batches of wall − D1 wait − fetch wait)",
+    "A fresh app per size (empty D1), the same backfill as above. Per record: the Worker's JavaScript (sum over batches of wall − time awaiting D1 or fetch)",
     "and the whole workerd process (utime+stime over the backfill, planner and queue included, local D1 included). Medians of the runs.",
     "",
     "| records | runs | wall | records/s | JS µs/record | process CPU µs/record | D1 wait µs/record |",
@@ -409,8 +410,7 @@ function proposalsDetail(r: Results): string {
     `\`scripts/bench/proposals/\`, applied cumulatively in the order of \`ORDER\` on top of the committed \`worker/\`. Every variant is bundled by wrangler`,
     `like the committed Worker, and run through the same ${k(p.n)}-Lead backfill and the same ${k(r.cfg.outboundChanges)}-change outbound burst, each in a fresh app;`,
     "variants interleaved run by run so the machine's drift hits them alike. D1 wait is the consumer's time awaiting D1 over the backfill; \"batch 2 / batch 1\"",
-    "is the second 50,000-record batch's D1 wait over the first's (how the per-record cost grows with the tables). With read-ahead the fetch wait",
-    "overlaps D1, so the wall − waits split of JavaScript does not hold for those rows (the JavaScript itself is unchanged; see the micro-benchmark).",
+    "is the second 50,000-record batch's D1 wait over the first's (how the per-record cost grows with the tables).",
     "",
     "| variant | runs | inbound records/s | vs baseline | D1 wait | batch 2 / batch 1 D1 wait | statements per full batch | D1 rows_written per record | inbound Salesforce calls | outbound calls | outbound p50 / p95 |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
