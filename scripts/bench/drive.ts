@@ -99,8 +99,6 @@ export interface Invocation {
   rowsWritten: number;
   fetches: number;
   fetchWaitMs: number;
-  /** D1 and fetch waits as one union of intervals (they overlap with read-ahead). */
-  ioWaitMs: number;
   error: string | null;
 }
 

@@ -18,22 +18,7 @@ interface Tally {
   rowsWritten: number;
   fetches: number;
   fetchWaitMs: number;
-  /**
-   * Time anything was awaited (D1 or fetch): the union of their intervals. With read-ahead a
-   * Salesforce call runs while D1 commits, so wall − D1 wait − fetch wait would count the overlap
-   * twice; wall − ioWaitMs is the time the invocation's own JavaScript ran.
-   */
-  ioWaitMs: number;
-  inFlight: number;
-  inFlightSince: number;
   error: string | null;
-}
-
-function ioStart(t: Tally) {
-  if (t.inFlight++ === 0) t.inFlightSince = Date.now();
-}
-function ioEnd(t: Tally) {
-  if (--t.inFlight === 0) t.ioWaitMs += Date.now() - t.inFlightSince;
 }
 
 const tallies: Tally[] = [];
@@ -44,14 +29,12 @@ const realFetch = globalThis.fetch;
 globalThis.fetch = async (...args: Parameters<typeof fetch>) => {
   const t = current;
   const start = Date.now();
-  if (t) ioStart(t);
   try {
     return await realFetch(...args);
   } finally {
     if (t) {
       t.fetches++;
       t.fetchWaitMs += Date.now() - start;
-      ioEnd(t);
     }
   }
 };
@@ -74,14 +57,12 @@ function countingDb(real: D1Database, t: Tally): D1Database {
     const start = Date.now();
     t.statements += n;
     t.d1Calls++;
-    ioStart(t);
     try {
       const result = await run();
       addMeta(t, result);
       return result;
     } finally {
       t.d1WaitMs += Date.now() - start;
-      ioEnd(t);
     }
   };
   const wrap = (stmt: D1PreparedStatement): D1PreparedStatement => {
@@ -128,8 +109,7 @@ export default {
   async queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) {
     const t: Tally = {
       queue: batch.queue, messages: batch.messages.length, summary: summarise(batch), startedAt: Date.now(), wallMs: 0,
-      statements: 0, d1Calls: 0, d1WaitMs: 0, rowsRead: 0, rowsWritten: 0, fetches: 0, fetchWaitMs: 0,
-      ioWaitMs: 0, inFlight: 0, inFlightSince: 0, error: null,
+      statements: 0, d1Calls: 0, d1WaitMs: 0, rowsRead: 0, rowsWritten: 0, fetches: 0, fetchWaitMs: 0, error: null,
     };
     tallies.push(t);
     current = t;

@@ -266,9 +266,9 @@ function inboundDetail(r: Results): string {
     for (const l of lookup) lines.push(`| ${l.form} | ${num(l.medianMs, 1)} ms | ${k(l.rowsRead)} | ${l.plan} |`);
   }
   lines.push("");
-  lines.push("Per queue invocation (inbound batch), every run. `JS` = wall − time awaiting D1 or fetch, taken as one union of intervals since the read-ahead's");
-  lines.push("Salesforce call overlaps D1 (workerd's clock advances while JavaScript runs locally, and the Worker, its D1 and its queues share one thread, so the");
-  lines.push("JavaScript and the waits add up to the wall time); `process CPU` = the app's workerd utime+stime");
+  lines.push("Per queue invocation (inbound batch), every run. `JS` = wall − time awaiting D1, an upper bound of the Worker's JavaScript (workerd's clock advances");
+  lines.push("while JavaScript runs locally, and the Worker, its D1 and its queues share one thread): the read-ahead keeps the next Salesforce call in flight while");
+  lines.push("a page's JavaScript runs, so `fetch wait` overlaps both and only its unhidden part is in `JS`; `process CPU` = the app's workerd utime+stime");
   lines.push("over the invocation, sampled every 50 ms from /proc — it includes local D1's SQLite work, which on Cloudflare runs elsewhere and is not the Worker's CPU time.");
   lines.push("");
   lines.push("| run | batch | records | wall | D1 wait | fetch wait | JS | process CPU | D1 statements | D1 rows_written | Salesforce calls | ⌈n/2,000⌉ |");
@@ -289,7 +289,7 @@ function growthDetail(r: Results): string {
   const all: [number, InboundResult[]][] = sizes.map((s) => [s, r.growth![s]!]);
   if (r.inbound) all.push([r.inbound[0]!.n, r.inbound]);
   const lines = [
-    "A fresh app per size (empty D1), the same backfill as above. Per record: the Worker's JavaScript (sum over batches of wall − time awaiting D1 or fetch)",
+    "A fresh app per size (empty D1), the same backfill as above. Per record: the Worker's JavaScript (sum over batches of wall − D1 wait, an upper bound)",
     "and the whole workerd process (utime+stime over the backfill, planner and queue included, local D1 included). Medians of the runs.",
     "",
     "| records | runs | wall | records/s | JS µs/record | process CPU µs/record | D1 wait µs/record |",
