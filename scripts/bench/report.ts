@@ -374,7 +374,7 @@ function readDetail(r: Results): string {
     lines.push(`| ${b.query} | ${num(s.medianMs, 1)} ms, ${k(s.rowsRead)} rows | ${num(b.medianMs, 1)} ms, ${k(b.rowsRead)} rows | ${num(p.medianMs, 1)} ms, ${k(p.rowsRead)} rows | ${b.plan} |`);
   });
   lines.push(
-    `| top reasons from per-run counts (alternative, see findings) | ${num(perRun[0]!.medianMs, 1)} ms, ${k(perRun[0]!.rowsRead)} rows | ${num(perRun[1]!.medianMs, 1)} ms, ${k(perRun[1]!.rowsRead)} rows | — | ${perRun[1]!.plan} |`,
+    `| top reasons from a separate run_reasons table (the design not chosen, for comparison) | ${num(perRun[0]!.medianMs, 1)} ms, ${k(perRun[0]!.rowsRead)} rows | ${num(perRun[1]!.medianMs, 1)} ms, ${k(perRun[1]!.rowsRead)} rows | — | ${perRun[1]!.plan} |`,
   );
   return lines.join("\n");
 }
