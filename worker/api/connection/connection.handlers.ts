@@ -5,6 +5,7 @@ import { getDb } from "../../db";
 import type { AppEnv } from "../../env";
 import { completeAuthorization, createAuthorizeUrl, disconnect, getConnectionStatus, OAuthFlowError } from "../../salesforce";
 import { ApiError } from "../errors";
+import { callbackErrorPage, wantsHtml } from "./callback-page";
 import type { authorizeConnection, deleteConnection, getConnection, oauthCallback } from "./connection.routes";
 
 const CALLBACK_PATH = "/oauth/salesforce/callback";
@@ -27,6 +28,16 @@ function missing(field: string): ApiError {
 }
 
 export const oauthCallbackHandler: RouteHandler<typeof oauthCallback, AppEnv> = async (c) => {
+  try {
+    return await completeCallback(c);
+  } catch (err) {
+    if (!(err instanceof ApiError) || !wantsHtml(c.req.header("accept"))) throw err;
+    // Same status and words as the JSON answer; the response schema describes the JSON one.
+    return c.html(callbackErrorPage(err), err.status) as never;
+  }
+};
+
+async function completeCallback(c: Parameters<RouteHandler<typeof oauthCallback, AppEnv>>[0]) {
   const q = c.req.valid("query");
   if (q.error) {
     const denied = q.error === "access_denied";
@@ -52,4 +63,4 @@ export const oauthCallbackHandler: RouteHandler<typeof oauthCallback, AppEnv> = 
     throw err;
   }
   return c.redirect("/settings/crm?connected=1", 302);
-};
+}
