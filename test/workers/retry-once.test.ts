@@ -38,6 +38,29 @@ describe("A run is retried once", () => {
     expect(n).toBe(1);
   });
 
+  it("two retry requests at once open one retry run; the other is told which", async () => {
+    const ws = await newWorkspace("Double click");
+    const original = await runWithFailure(ws, "2026-11-28T10:00:00.000Z");
+    const answers = await Promise.all([retry(ws, original.id), retry(ws, original.id), retry(ws, original.id)]);
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses).toEqual([202, 409, 409]);
+    const { results } = await env.DB.prepare("SELECT id FROM runs WHERE retry_of = ?").bind(original.id).all<{ id: string }>();
+    expect(results).toHaveLength(1);
+    for (const res of answers.filter((r) => r.status === 409)) {
+      expect(((await res.json()) as { error: { code: string; details: unknown } }).error).toMatchObject({ code: "already_retried", details: { retryRunId: results[0]!.id } });
+    }
+  });
+
+  it("the database holds one live retry per run (runs_retry_once); a failed one makes room", async () => {
+    const ws = await newWorkspace("Retry index");
+    const original = await runWithFailure(ws, "2026-11-28T10:00:00.000Z");
+    const first = await seedRun(ws.id, "2026-11-28T10:05:00.000Z", { kind: "retry", retryOf: original.id, status: "in_progress" });
+    const refused = await seedRun(ws.id, "2026-11-28T10:06:00.000Z", { kind: "retry", retryOf: original.id, status: "completed" }).catch((e: Error) => e);
+    expect(String((refused as Error & { cause?: unknown }).cause ?? refused)).toMatch(/UNIQUE constraint failed: runs\.retry_of/);
+    await env.DB.prepare("UPDATE runs SET status = 'failed' WHERE id = ?").bind(first.id).run();
+    await expect(seedRun(ws.id, "2026-11-28T10:07:00.000Z", { kind: "retry", retryOf: original.id, status: "in_progress" })).resolves.toBeTruthy();
+  });
+
   it("a retry that failed as a whole lets the run be retried again, and the detail then names the newest retry", async () => {
     const ws = await newWorkspace("Retry failed");
     const original = await runWithFailure(ws, "2026-11-28T10:00:00.000Z");

@@ -65,6 +65,9 @@ export const runs = sqliteTable(
     index("runs_status_heartbeat").on(t.status, t.heartbeatAt),
     // Retention walks runs by age across workspaces.
     index("runs_started").on(t.startedAt),
+    // A run is retried once: two retry requests racing past the API's check cannot both open a run.
+    // A retry that failed as a whole leaves the index, so the run may be retried again after it.
+    uniqueIndex("runs_retry_once").on(t.retryOf).where(sql`${t.retryOf} IS NOT NULL AND ${t.status} != 'failed'`),
   ],
 );
 

@@ -6,8 +6,8 @@ import { newId } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
 import { startOutboundRetry } from "../outbound/retry";
 import type { ObjectType } from "../objects";
-import { openRun, UNSUCCESSFUL, type RunRow } from "../runs";
-import { isRetried, latestRetry } from "./latest";
+import { openRun, RunNotOpened, UNSUCCESSFUL, type RunRow } from "../runs";
+import { isRetried, latestRetry, type RetryRef } from "./latest";
 import type { InboundRetryMessage } from "./message";
 
 async function failedCount(env: Env, runId: string): Promise<number> {
@@ -19,7 +19,7 @@ async function failedCount(env: Env, runId: string): Promise<number> {
  * "Retry failed records": opens a new run of kind retry for the run's failed records and queues
  * it. Inbound re-reads those records from Salesforce; outbound pushes their current state again.
  * A run is retried once (409 already_retried naming the retry run), unless that retry failed as a
- * whole. Two requests arriving together can still both pass the check: the page sends one at a time.
+ * whole. Two requests arriving together may both pass the check; the unique runs_retry_once lets one open its run.
  */
 export async function startRetry(env: Env, workspaceId: string, runId: string): Promise<RunRow> {
   const db = getDb(env);
@@ -27,15 +27,29 @@ export async function startRetry(env: Env, workspaceId: string, runId: string): 
   if (!original) throw notFound("Run");
   if (original.status === "in_progress") throw new ApiError(409, "run_in_progress", "The run is still in progress; retry it once it has finished");
   const previous = await latestRetry(db, original);
-  if (isRetried(previous)) {
-    throw new ApiError(409, "already_retried", `The run's failed records were already retried in run ${previous.id}; open that run to see the outcome`, {
-      retryRunId: previous.id,
-    });
-  }
+  if (isRetried(previous)) throw alreadyRetried(previous);
   if ((await failedCount(env, runId)) === 0) throw new ApiError(409, "nothing_to_retry", "The run has no failed records to retry");
 
-  if (original.direction === "outbound") return startOutboundRetry(env, original);
-  const run = await openRun(db, {
+  try {
+    return original.direction === "outbound" ? await startOutboundRetry(env, original) : await startInboundRetry(env, original);
+  } catch (err) {
+    if (!(err instanceof RunNotOpened)) throw err;
+    // runs_retry_once refused the run: another request opened the retry between the check and here.
+    const winner = await latestRetry(db, original);
+    if (isRetried(winner)) throw alreadyRetried(winner);
+    throw err;
+  }
+}
+
+function alreadyRetried(previous: RetryRef): ApiError {
+  return new ApiError(409, "already_retried", `The run's failed records were already retried in run ${previous.id}; open that run to see the outcome`, {
+    retryRunId: previous.id,
+  });
+}
+
+async function startInboundRetry(env: Env, original: RunRow): Promise<RunRow> {
+  const workspaceId = original.workspaceId;
+  const run = await openRun(getDb(env), {
     id: newId("run"),
     workspaceId,
     direction: "inbound",

@@ -43,8 +43,16 @@ export async function openRun(db: Db, run: NewRun): Promise<RunRow> {
     })
     .onConflictDoNothing();
   const row = await db.select().from(runs).where(eq(runs.id, run.id)).get();
-  if (!row) throw new Error(`run ${run.id} vanished after insert`);
+  if (!row) throw new RunNotOpened(run.id);
   return row;
+}
+
+/** The insert was refused by a constraint other than the run's id (runs_retry_once: a second retry). */
+export class RunNotOpened extends Error {
+  constructor(readonly runId: string) {
+    super(`run ${runId} was not opened: a constraint refused it`);
+    this.name = "RunNotOpened";
+  }
 }
 
 /** The five counts, derived from the run's records: the only place counts come from. */

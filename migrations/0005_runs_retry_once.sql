@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `runs_retry_once` ON `runs` (`retry_of`) WHERE "runs"."retry_of" IS NOT NULL AND "runs"."status" != 'failed';
