@@ -1,0 +1,49 @@
+// The side-by-side section: the baseline revision, the committed engine, and any open proposal.
+import { type Results, fullBatches, k } from "./shared.ts";
+import { median, num, spread, sum } from "../stats.ts";
+
+export function proposalsDetail(r: Results): string {
+  const p = r.proposals!;
+  const labels = [...new Set(p.rows.map((x) => x.label))];
+  const lines = [
+    `The baseline is \`worker/\` and \`migrations/\` as of ${labels[0]!.replace(/^baseline /, "")} (before the changes the previous benchmark proposed were applied: per-page counts,`,
+    "read-ahead, no empty trailing batch, outbound coalescing, the index changes), taken with `git archive`; each remaining proposal is a patch in",
+    `\`scripts/bench/proposals/\`, applied cumulatively in the order of \`ORDER\` on top of the committed \`worker/\`. Every variant is bundled by wrangler`,
+    `like the committed Worker, and run through the same ${k(p.n)}-Lead backfill and the same ${k(r.cfg.outboundChanges)}-change outbound burst, each in a fresh app;`,
+    "variants interleaved run by run so the machine's drift hits them alike. D1 wait is the consumer's time awaiting D1 over the backfill; \"batch 2 / batch 1\"",
+    "is the second 50,000-record batch's D1 wait over the first's (how the per-record cost grows with the tables).",
+    "",
+    "| variant | runs | inbound records/s | vs baseline | D1 wait | batch 2 / batch 1 D1 wait | statements per full batch | D1 rows_written per record | inbound Salesforce calls | outbound calls | outbound p50 / p95 |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  const base = median(p.rows.filter((x) => x.label === labels[0]).map((x) => x.result.recordsPerSec));
+  for (const label of labels) {
+    const rows = p.rows.filter((x) => x.label === label);
+    const rs = rows.map((x) => x.result);
+    const rps = rs.map((x) => x.recordsPerSec);
+    const growth = rs.map((x) => {
+      const b = x.batches.filter((y) => y.records > 0);
+      return b.length > 1 ? b[1]!.d1WaitMs / b[0]!.d1WaitMs : Number.NaN;
+    });
+    lines.push(
+      `| ${label} | ${rs.length} | ${spread(rps, 0)} | ${label === labels[0] ? "—" : `${num((median(rps) / base - 1) * 100, 0)}%`} | ${num(median(rs.map((x) => sum(x.batches.map((b) => b.d1WaitMs)) / 1000)), 1)} s | ` +
+        `${num(median(growth), 2)} | ${median(fullBatches(rs).map((b) => b.statements))} | ${num(median(rs.map((x) => x.d1RowsWritten / x.n)), 2)} | ${median(rs.map((x) => x.salesforceCalls))} | ` +
+        `${median(rows.map((x) => x.outbound!.totalCalls))} | ${num(median(rows.map((x) => x.outbound!.latencyMs.p50)) / 1000, 2)} / ${num(median(rows.map((x) => x.outbound!.latencyMs.p95)) / 1000, 2)} s |`,
+    );
+  }
+  if (p.latency.length) {
+    lines.push("");
+    lines.push(
+      `Against Salesforce latency (what read-ahead is for): the fake org answers at once, so here the same backfill, baseline and committed, with the fake's \`latencyMs: ${p.latencyMs}\` fault ` +
+        "(every data call waits that long; only for this comparison):",
+    );
+    lines.push("");
+    lines.push("| variant | runs | records/s | wall |");
+    lines.push("|---|---|---|---|");
+    for (const label of [...new Set(p.latency.map((x) => x.label))]) {
+      const rs = p.latency.filter((x) => x.label === label).map((x) => x.result);
+      lines.push(`| ${label} | ${rs.length} | ${spread(rs.map((x) => x.recordsPerSec), 0)} | ${num(median(rs.map((x) => x.wallMs)) / 1000, 1)} s |`);
+    }
+  }
+  return lines.join("\n");
+}
