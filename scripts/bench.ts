@@ -18,7 +18,7 @@ import { outboundBurst, prepareOutbound, type OutboundResult } from "./bench/out
 import { assetSizes, buildPage, launchChromium, timePage, type AssetSizes, type PageTimings } from "./bench/page.ts";
 import { machine } from "./bench/proc.ts";
 import { healthQueries, perRunReasonSummary, seedWorkspace, timeReadsSideBySide, type HistoryShape, type Side } from "./bench/read-api.ts";
-import { render, type ProposalRow, type Results } from "./bench/report.ts";
+import { render, type ProposalRow, type Results } from "./bench/report/index.ts";
 
 const SECTIONS = ["inbound", "growth", "micro", "outbound", "read", "page", "proposals"] as const;
 type Section = (typeof SECTIONS)[number];
