@@ -56,4 +56,25 @@ describe("no echo", () => {
     expect(await pushed(ws, 1)).toHaveLength(1);
     await expectRunCountsMatchRecords(ws.id);
   });
+
+  it("a contact pushed without a last name comes back without one, not as “[not provided]”", async () => {
+    const ws = await outboundSetup(onlyObjects("Lead"));
+    await syncNow(ws);
+    const anon = await apiJson(ws, "POST", "/contacts", { email: "no-last-name@example.com", firstName: "Solo" });
+    await pushed(ws, 1);
+    const salesforceId = (await apiJson(ws, "GET", `/contacts/${anon.id}`)).salesforceId as string;
+    expect(await sfRecord("Lead", salesforceId)).toMatchObject({ LastName: "[not provided]", FirstName: "Solo" });
+
+    const cycleStart = new Date().toISOString();
+    await syncNow(ws);
+    const row = await env.DB.prepare("SELECT last_name, first_name FROM contacts WHERE id = ?").bind(anon.id).first();
+    expect(row).toEqual({ last_name: null, first_name: "Solo" });
+    // Read back as unchanged: no run record, and nothing queued to go out again.
+    const echoed = await scalar<number>(
+      "SELECT count(*) AS v FROM run_records WHERE workspace_id = ? AND salesforce_id = ? AND run_id IN (SELECT id FROM runs WHERE direction = 'inbound' AND started_at >= ?)",
+      ws.id, salesforceId, cycleStart,
+    );
+    expect(echoed).toBe(0);
+    expect(await scalar<number>("SELECT count(*) AS v FROM outbox WHERE workspace_id = ? AND processed_at IS NULL", ws.id)).toBe(0);
+  });
 });

@@ -14,6 +14,13 @@ export interface SalesforceObjectSpec {
   fields: readonly string[];
 }
 
+/**
+ * What outbound writes into a field Salesforce requires (a Lead's LastName and Company, an
+ * Account's Name) when Conversion has no value. Inbound reads it back as no value: it is ours,
+ * not the user's, and must not land in Conversion as a last name.
+ */
+export const NOT_PROVIDED = "[not provided]";
+
 export const SYSTEM_FIELDS = ["Id", "CreatedDate", "LastModifiedDate", "SystemModstamp", "IsDeleted"] as const;
 
 const STANDARD: Record<string, SalesforceObjectSpec> = {

@@ -84,11 +84,17 @@ export function createLedger(db: Db, workspaceId: string, type: EntityType, batc
         saveRunProgress(db, runId, { batch: batchKey }),
       ];
     },
-    /** Closes every run of this batch still in progress, this delivery's and any a crashed one left. */
+    /**
+     * Closes every run of this batch still in progress, this delivery's and any a crashed one left.
+     * A run the reaper already closed (the delivery went quiet, then carried on) is only recounted:
+     * its progress stopped counting when it closed, and its counts must still cover every record.
+     */
     async closeAll(outcome: RunOutcome) {
-      const pending = (await runsOf(db, type, batchKey)).filter((r) => r.status === "in_progress");
-      for (const run of pending) await commitBatch(db, [recountRun(db, run.id), closeRun(db, run, outcome)]);
-      return pending.length;
+      const all = await runsOf(db, type, batchKey);
+      for (const run of all) {
+        await commitBatch(db, run.status === "in_progress" ? [recountRun(db, run.id), closeRun(db, run, outcome)] : [recountRun(db, run.id)]);
+      }
+      return all.filter((r) => r.status === "in_progress").length;
     },
   };
 }

@@ -1,14 +1,13 @@
 import type { Settings } from "../../settings";
 import type { EntityRow, EntitySet } from "../inbound/entities";
 import type { OutboundSkipCode } from "../reasons";
+import { NOT_PROVIDED } from "../objects";
 import type { EntityChange } from "./claim";
 import { fieldsToPush, writableMappings, type FieldPush } from "./fields";
 import type { EntityType } from "./message";
 
 export type PushObject = "Lead" | "Contact" | "Account";
 
-/** Salesforce's required fields have no "empty" value; this stands in when Conversion has none. */
-export const NOT_PROVIDED = "[not provided]";
 
 export interface PlanContext {
   type: EntityType;

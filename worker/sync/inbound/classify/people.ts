@@ -1,3 +1,4 @@
+import { NOT_PROVIDED } from "../../objects";
 import { normaliseEmail, text, type SalesforceRecord } from "../record";
 import { excludedByRule, inboundMappings, type Classifier, type PageContext } from "./context";
 import { gate, nextRow, settle, settleDelete } from "./settle";
@@ -11,7 +12,7 @@ function mapped(record: SalesforceRecord, ctx: PageContext): Record<string, stri
     if (m.conversionField === "email") continue;
     const value = text(record, m.salesforceField);
     if (value === undefined) return undefined;
-    out[m.conversionField] = value;
+    out[m.conversionField] = value === NOT_PROVIDED ? null : value;
   }
   return out;
 }
