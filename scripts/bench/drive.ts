@@ -1,6 +1,7 @@
 // Driving the app the way a customer does: through its HTTP API, the fake org's admin endpoints,
 // and (read-only) the D1 database to see when runs have settled.
 import { ADMIN_TOKEN, type App } from "./app.ts";
+import type { Tally } from "./instrumented-entry.ts";
 
 export interface Workspace {
   id: string;
@@ -86,21 +87,8 @@ export async function settle(app: App, workspaceId: string, timeoutMs = 900_000,
   }
 }
 
-export interface Invocation {
-  queue: string;
-  messages: number;
-  summary: string;
-  startedAt: number;
-  wallMs: number;
-  statements: number;
-  d1Calls: number;
-  d1WaitMs: number;
-  rowsRead: number;
-  rowsWritten: number;
-  fetches: number;
-  fetchWaitMs: number;
-  error: string | null;
-}
+/** One queue invocation as the measuring wrapper tallied it. */
+export type Invocation = Tally;
 
 /** The measuring wrapper's per-queue-invocation tallies (instrumented-entry.ts). */
 export async function invocations(app: App, clear = false): Promise<Invocation[]> {

@@ -5,7 +5,7 @@
 // over GET /api/__bench/invocations (this path never reaches the app).
 import app from "../../worker/index.ts";
 
-interface Tally {
+export interface Tally {
   queue: string;
   messages: number;
   summary: string;
