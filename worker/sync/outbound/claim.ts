@@ -33,7 +33,9 @@ export interface EntityChange {
  * messages at a time, so pushing whatever is pending at each delivery sends ~100 records per call
  * during a burst: twice the calls it needs. While changes keep arriving (the newest is younger than
  * `quietMs`) and fewer than a call's worth are pending, the claim waits — at most until the oldest
- * pending change is `maxWaitMs` old. A lone change, or a burst's tail once it stops, goes at once.
+ * pending change is `maxWaitMs` old. A lone change, or a burst's tail, goes once nothing new arrived
+ * for `quietMs`. Calls are counted in outbox rows: an entity changed twice in a burst is one record,
+ * so such a call carries one record less.
  */
 export interface Coalescing {
   maxWaitMs: number;
