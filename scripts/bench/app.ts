@@ -11,6 +11,7 @@ import { build } from "esbuild";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { startFakeOrg, type FakeOrg } from "../../test/fake-salesforce/server.ts";
+import { freePort } from "../stack.ts";
 import { cpuSeconds, workerdPids } from "./proc.ts";
 
 export const ROOT = resolve(decodeURIComponent(new URL("../..", import.meta.url).pathname));
@@ -116,18 +117,6 @@ function migrationStatements(dir: string): string[] {
     .map((s) => s.trim().replace(/;$/, ""))
     // A chunk that is only `--` comments is no statement (D1 refuses it).
     .filter((s) => s.split("\n").some((line) => line.trim() && !line.trim().startsWith("--")));
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.once("error", fail);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => done(port));
-    });
-  });
 }
 
 export interface AppOptions {

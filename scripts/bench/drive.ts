@@ -2,6 +2,7 @@
 // and (read-only) the D1 database to see when runs have settled.
 import { ADMIN_TOKEN, type App } from "./app.ts";
 import type { Tally } from "./instrumented-entry.ts";
+import type { CallEntry } from "../../test/fake-salesforce/src/calls.ts";
 
 export interface Workspace {
   id: string;
@@ -96,16 +97,8 @@ export async function invocations(app: App, clear = false): Promise<Invocation[]
   return (await res.json()) as Invocation[];
 }
 
-export interface FakeCall {
-  method: string;
-  path: string;
-  kind: string;
-  status: number;
-  at: string;
-  object?: string;
-  records?: number;
-  op?: string;
-}
+/** One request the fake org logged (its own call-log entry). */
+export type FakeCall = CallEntry;
 
 export const fakeCalls = (app: App) => fake<FakeCall[]>(app, "GET", "/__fake/calls");
 export const clearFakeCalls = (app: App) => fake(app, "DELETE", "/__fake/calls");
