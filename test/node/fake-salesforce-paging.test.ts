@@ -1,6 +1,6 @@
 // Query locators and page sizes, cursor snapshots and expiry, and paging 120,000 Leads.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeOrg, type FakeOrg } from "../fake-salesforce/server.ts";
+import { type FakeOrg, startFakeOrg } from "../fake-salesforce/server.ts";
 import { createFakeClient, type FakeClient } from "../fake-salesforce/testing.ts";
 
 let org: FakeOrg;
@@ -17,7 +17,12 @@ afterAll(async () => {
 
 describe("query paging", () => {
   it("pages by Sforce-Query-Options batchSize, clamped to 200–2,000", async () => {
-    for (const [asked, got] of [[undefined, 2000], [500, 500], [100, 200], [5000, 2000]] as const) {
+    for (const [asked, got] of [
+      [undefined, 2000],
+      [500, 500],
+      [100, 200],
+      [5000, 2000],
+    ] as const) {
       const res = await sf.query("SELECT Id FROM Lead", { batchSize: asked });
       expect(res.body.records.length, `batchSize=${asked}`).toBe(got);
       expect(res.body).toMatchObject({ totalSize: 5000, done: false });
@@ -32,7 +37,7 @@ describe("query paging", () => {
     while (!res.body.done) {
       res = await sf.api(res.body.nextRecordsUrl, { headers: { "Sforce-Query-Options": "batchSize=1500" } });
       expect(res.status).toBe(200);
-      res.body.records.forEach((r: any) => seen.add(r.Id));
+      for (const r of res.body.records) seen.add(r.Id);
       pages++;
     }
     expect(pages).toBe(4);
@@ -68,18 +73,23 @@ describe("query paging", () => {
 
   it("changes records between pages with the mutateDuringPaging fault", async () => {
     await sf.admin("POST", "faults", { mutateDuringPaging: { object: "Lead", everyNPages: 1, count: 5 } });
-    const before = (await sf.query("SELECT Id, SystemModstamp FROM Lead ORDER BY SystemModstamp DESC, Id DESC LIMIT 1")).body.records[0];
+    const before = (await sf.query("SELECT Id, SystemModstamp FROM Lead ORDER BY SystemModstamp DESC, Id DESC LIMIT 1"))
+      .body.records[0];
     let res = await sf.query("SELECT Id FROM Lead", { batchSize: 2000 });
     while (!res.body.done) res = await sf.api(res.body.nextRecordsUrl);
     await sf.admin("DELETE", "faults");
-    const changed = await sf.query(`SELECT Id, Title FROM Lead WHERE SystemModstamp > ${before.SystemModstamp} OR (SystemModstamp = ${before.SystemModstamp} AND Id > '${before.Id}')`);
+    const changed = await sf.query(
+      `SELECT Id, Title FROM Lead WHERE SystemModstamp > ${before.SystemModstamp} OR (SystemModstamp = ${before.SystemModstamp} AND Id > '${before.Id}')`,
+    );
     expect(changed.body.totalSize).toBeGreaterThan(0);
     expect(changed.body.records.some((r: any) => /^Changed during sync/.test(r.Title))).toBe(true);
   });
 });
 
 describe("120,000 Leads", () => {
-  it("pages through all of them in 60 keyset windows of 2,000, and in 60 queryMore pages", { timeout: 120_000 }, async () => {
+  it("pages through all of them in 60 keyset windows of 2,000, and in 60 queryMore pages", {
+    timeout: 120_000,
+  }, async () => {
     const started = Date.now();
     const stats = await sf.admin("POST", "reset", { counts: { Lead: 120_000 } });
     expect(stats.counts.Lead).toBe(120_000);
@@ -89,11 +99,15 @@ describe("120,000 Leads", () => {
     let cursor: { SystemModstamp: string; Id: string } | null = null;
     let windows = 0;
     for (;;) {
-      const where: string = cursor ? ` WHERE SystemModstamp > ${cursor.SystemModstamp} OR (SystemModstamp = ${cursor.SystemModstamp} AND Id > '${cursor.Id}')` : "";
-      const res = await sf.query(`SELECT Id, Email, FirstName, LastName, Company, SystemModstamp FROM Lead${where} ORDER BY SystemModstamp, Id LIMIT 2000`);
+      const where: string = cursor
+        ? ` WHERE SystemModstamp > ${cursor.SystemModstamp} OR (SystemModstamp = ${cursor.SystemModstamp} AND Id > '${cursor.Id}')`
+        : "";
+      const res = await sf.query(
+        `SELECT Id, Email, FirstName, LastName, Company, SystemModstamp FROM Lead${where} ORDER BY SystemModstamp, Id LIMIT 2000`,
+      );
       const records = res.body.records;
       windows++;
-      records.forEach((r: any) => seen.add(r.Id));
+      for (const r of records) seen.add(r.Id);
       if (records.length < 2000) break;
       cursor = records[records.length - 1];
     }
@@ -107,7 +121,9 @@ describe("120,000 Leads", () => {
       count += res.body.records.length;
     }
     const done = Date.now();
-    console.log(`120,000 leads: reset ${seeded - started} ms, keyset ${windows} windows ${keyset - seeded} ms, queryMore ${pages} pages ${done - keyset} ms`);
+    console.log(
+      `120,000 leads: reset ${seeded - started} ms, keyset ${windows} windows ${keyset - seeded} ms, queryMore ${pages} pages ${done - keyset} ms`,
+    );
     expect(seen.size).toBe(120_000);
     expect(windows).toBe(61);
     expect([pages, count]).toEqual([60, 120_000]);

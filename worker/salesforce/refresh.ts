@@ -1,6 +1,6 @@
 import type { Db } from "../db";
 import { authenticationFailure } from "./errors";
-import { loadConnectionRow, markNeedsReconnect, saveRefreshedTokens, sessionFromRow, type Session } from "./store";
+import { loadConnectionRow, markNeedsReconnect, type Session, saveRefreshedTokens, sessionFromRow } from "./store";
 import { requestToken, TokenEndpointError } from "./token-endpoint";
 
 const RACE_RECHECK_MS = 750;
@@ -15,7 +15,7 @@ export async function refreshSession(env: Env, db: Db, session: Session): Promis
     await markNeedsReconnect(db, session.workspaceId, session.refreshTokenEnc);
     throw authenticationFailure("The Salesforce session expired and there is no refresh token; reconnect Salesforce");
   }
-  let tokens;
+  let tokens: Awaited<ReturnType<typeof requestToken>>;
   try {
     tokens = await requestToken(env, { grant_type: "refresh_token", refresh_token: session.refreshToken });
   } catch (err) {

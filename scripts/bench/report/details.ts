@@ -1,19 +1,32 @@
 // Each section's detail: how the figure was measured, and every run's numbers.
-import { type Results, ceilPages, jsPerRecordUs, k, processPerRecordUs } from "./shared.ts";
+
 import type { InboundResult } from "../inbound.ts";
 import { ENDPOINTS, type Endpoint } from "../read-api.ts";
 import { median, num, spread, sum } from "../stats.ts";
+import { ceilPages, jsPerRecordUs, k, processPerRecordUs, type Results } from "./shared.ts";
 
 export function inboundDetail(r: Results): string {
   const runs = r.inbound!;
   const lines: string[] = [];
-  lines.push(`Each run: a fresh app (empty D1), the fake org reset to ${k(runs[0]!.n)} Leads (seed 7, no data defects: every record is a create, the costliest path),`);
-  lines.push("a workspace created through the admin API and connected through the fake org's OAuth redirect, only Lead enabled, then `POST /api/v1/sync/inbound`");
-  lines.push("and the clock runs until no lease is held and no run is in progress. Then the raw limit: the engine's own contact and run-record rows are");
-  lines.push("carried page by page into a second, empty D1 (the state the engine started from) and written there with `INSERT … SELECT FROM json_each(?)`,");
-  lines.push("2,000 contacts + 2,000 run records per `db.batch()` — the way the engine commits a page, minus everything else; only the batches are timed, inside workerd.");
+  lines.push(
+    `Each run: a fresh app (empty D1), the fake org reset to ${k(runs[0]!.n)} Leads (seed 7, no data defects: every record is a create, the costliest path),`,
+  );
+  lines.push(
+    "a workspace created through the admin API and connected through the fake org's OAuth redirect, only Lead enabled, then `POST /api/v1/sync/inbound`",
+  );
+  lines.push(
+    "and the clock runs until no lease is held and no run is in progress. Then the raw limit: the engine's own contact and run-record rows are",
+  );
+  lines.push(
+    "carried page by page into a second, empty D1 (the state the engine started from) and written there with `INSERT … SELECT FROM json_each(?)`,",
+  );
+  lines.push(
+    "2,000 contacts + 2,000 run records per `db.batch()` — the way the engine commits a page, minus everything else; only the batches are timed, inside workerd.",
+  );
   lines.push("");
-  lines.push("| run | wall | records/s | raw D1 write | raw records/s | ratio | workerd CPU | fake org CPU | Salesforce calls | contacts + run records | D1 rows_written |");
+  lines.push(
+    "| run | wall | records/s | raw D1 write | raw records/s | ratio | workerd CPU | fake org CPU | Salesforce calls | contacts + run records | D1 rows_written |",
+  );
   lines.push("|---|---|---|---|---|---|---|---|---|---|---|");
   runs.forEach((x, i) => {
     lines.push(
@@ -43,26 +56,38 @@ export function inboundDetail(r: Results): string {
     for (const l of lookup) lines.push(`| ${l.form} | ${num(l.medianMs, 1)} ms | ${k(l.rowsRead)} | ${l.plan} |`);
   }
   lines.push("");
-  lines.push("Per queue invocation (inbound batch), every run. `JS` = wall − time awaiting D1, an upper bound of the Worker's JavaScript (workerd's clock advances");
-  lines.push("while JavaScript runs locally, and the Worker, its D1 and its queues share one thread): the read-ahead keeps the next Salesforce call in flight while");
-  lines.push("a page's JavaScript runs, so `fetch wait` overlaps both and only its unhidden part is in `JS`; `process CPU` = the app's workerd utime+stime");
-  lines.push("over the invocation, sampled every 50 ms from /proc — it includes local D1's SQLite work, which on Cloudflare runs elsewhere and is not the Worker's CPU time.");
+  lines.push(
+    "Per queue invocation (inbound batch), every run. `JS` = wall − time awaiting D1, an upper bound of the Worker's JavaScript (workerd's clock advances",
+  );
+  lines.push(
+    "while JavaScript runs locally, and the Worker, its D1 and its queues share one thread): the read-ahead keeps the next Salesforce call in flight while",
+  );
+  lines.push(
+    "a page's JavaScript runs, so `fetch wait` overlaps both and only its unhidden part is in `JS`; `process CPU` = the app's workerd utime+stime",
+  );
+  lines.push(
+    "over the invocation, sampled every 50 ms from /proc — it includes local D1's SQLite work, which on Cloudflare runs elsewhere and is not the Worker's CPU time.",
+  );
   lines.push("");
-  lines.push("| run | batch | records | wall | D1 wait | fetch wait | JS | process CPU | D1 statements | D1 rows_written | Salesforce calls | ⌈n/2,000⌉ |");
+  lines.push(
+    "| run | batch | records | wall | D1 wait | fetch wait | JS | process CPU | D1 statements | D1 rows_written | Salesforce calls | ⌈n/2,000⌉ |",
+  );
   lines.push("|---|---|---|---|---|---|---|---|---|---|---|---|");
-  runs.forEach((x, i) =>
-    x.batches.forEach((b) =>
+  for (const [i, x] of runs.entries()) {
+    for (const b of x.batches) {
       lines.push(
         `| ${i + 1} | ${b.label.replace("inbound_batch ", "")} | ${k(b.records)} | ${k(b.wallMs)} ms | ${k(b.d1WaitMs)} ms | ${k(b.fetchWaitMs)} ms | ${k(b.jsMs)} ms | ${k(Math.round(b.processCpuMs))} ms | ` +
           `${b.statements} | ${k(b.d1RowsWritten)} | ${b.salesforceCalls} | ${ceilPages(b.records)} |`,
-      ),
-    ),
-  );
+      );
+    }
+  }
   return lines.join("\n");
 }
 
 export function growthDetail(r: Results): string {
-  const sizes = Object.keys(r.growth!).map(Number).sort((a, b) => a - b);
+  const sizes = Object.keys(r.growth!)
+    .map(Number)
+    .sort((a, b) => a - b);
   const all: [number, InboundResult[]][] = sizes.map((s) => [s, r.growth![s]!]);
   if (r.inbound) all.push([r.inbound[0]!.n, r.inbound]);
   const lines = [
@@ -110,7 +135,9 @@ export function outboundDetail(r: Results): string {
     "|---|---|---|---|---|---|---|---|---|",
     ...o.map(
       (x, i) =>
-        `| ${i + 1} | ${num(x.burstMs / 1000, 2)} s | ${x.totalCalls} (${Object.entries(x.calls).map(([kk, v]) => `${kk}: ${v}`).join(", ")}) | ${x.recordsPerCall.join(", ")} | ${x.consumerInvocations} | ` +
+        `| ${i + 1} | ${num(x.burstMs / 1000, 2)} s | ${x.totalCalls} (${Object.entries(x.calls)
+          .map(([kk, v]) => `${kk}: ${v}`)
+          .join(", ")}) | ${x.recordsPerCall.join(", ")} | ${x.consumerInvocations} | ` +
         `${num(x.latencyMs.p50 / 1000, 2)} s | ${num(x.latencyMs.p95 / 1000, 2)} s | ${num(x.latencyMs.max / 1000, 2)} s | ${num(x.lastWriteAfterMs / 1000, 2)} s |`,
     ),
   ].join("\n");
@@ -132,7 +159,11 @@ export function readDetail(r: Results): string {
     "| endpoint | small: median / p95 | big: median / p95 | ratio big / small | big, sparse: median / p95 | ratio sparse / small |",
     "|---|---|---|---|---|---|",
   ];
-  const paths: Record<Endpoint, string> = { "runs list": "GET /api/v1/sync/runs", "run records page": "GET /api/v1/sync/runs/{id}/records", health: "GET /api/v1/sync/health" };
+  const paths: Record<Endpoint, string> = {
+    "runs list": "GET /api/v1/sync/runs",
+    "run records page": "GET /api/v1/sync/runs/{id}/records",
+    health: "GET /api/v1/sync/health",
+  };
   for (const e of ENDPOINTS) {
     lines.push(
       `| \`${paths[e]}\` | ${num(small.timings[e].medianMs, 1)} / ${num(small.timings[e].p95Ms, 1)} ms | ${num(big.timings[e].medianMs, 1)} / ${num(big.timings[e].p95Ms, 1)} ms | ` +
@@ -140,7 +171,9 @@ export function readDetail(r: Results): string {
     );
   }
   lines.push("");
-  lines.push("Health's statements one by one (the SQL its query builders produce), each run 20 times inside workerd through the bench helper Worker,");
+  lines.push(
+    "Health's statements one by one (the SQL its query builders produce), each run 20 times inside workerd through the bench helper Worker,",
+  );
   lines.push("median of the last 15; rows read as D1 reports them; the plan from EXPLAIN QUERY PLAN:");
   lines.push("");
   lines.push("| statement | small | big | big, sparse | plan (big) |");
@@ -148,7 +181,9 @@ export function readDetail(r: Results): string {
   healthCosts.big.forEach((b, i) => {
     const s = healthCosts.small[i]!;
     const p = healthCosts.sparse[i]!;
-    lines.push(`| ${b.query} | ${num(s.medianMs, 1)} ms, ${k(s.rowsRead)} rows | ${num(b.medianMs, 1)} ms, ${k(b.rowsRead)} rows | ${num(p.medianMs, 1)} ms, ${k(p.rowsRead)} rows | ${b.plan} |`);
+    lines.push(
+      `| ${b.query} | ${num(s.medianMs, 1)} ms, ${k(s.rowsRead)} rows | ${num(b.medianMs, 1)} ms, ${k(b.rowsRead)} rows | ${num(p.medianMs, 1)} ms, ${k(p.rowsRead)} rows | ${b.plan} |`,
+    );
   });
   lines.push(
     `| top reasons from a separate run_reasons table (the design not chosen, for comparison) | ${num(perRun[0]!.medianMs, 1)} ms, ${k(perRun[0]!.rowsRead)} rows | ${num(perRun[1]!.medianMs, 1)} ms, ${k(perRun[1]!.rowsRead)} rows | — | ${perRun[1]!.plan} |`,

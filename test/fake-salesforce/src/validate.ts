@@ -4,7 +4,7 @@
 import { isValidDate, parseDateTime } from "./clock";
 import { ApiError } from "./http";
 import { normalizeId } from "./ids";
-import { objectByName, type FieldDef, type ObjectDef } from "./schema";
+import { type FieldDef, type ObjectDef, objectByName } from "./schema";
 import type { Store } from "./store";
 
 export interface SaveError {
@@ -13,9 +13,14 @@ export interface SaveError {
   fields: string[];
 }
 
-export const saveError = (statusCode: string, message: string, fields: string[] = []): SaveError => ({ statusCode, message, fields });
+export const saveError = (statusCode: string, message: string, fields: string[] = []): SaveError => ({
+  statusCode,
+  message,
+  fields,
+});
 
-const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 const SIZED = new Set(["string", "email", "phone", "url", "picklist", "textarea"]);
 
 function tokenKind(v: unknown): string {
@@ -27,7 +32,11 @@ function tokenKind(v: unknown): string {
 
 function parserError(type: string, v: unknown): ApiError {
   const shown = typeof v === "object" ? "" : ` value ${String(v)}`;
-  return new ApiError(400, "JSON_PARSER_ERROR", `Cannot deserialize instance of ${type} from ${tokenKind(v)}${shown} or request may be missing a required field`);
+  return new ApiError(
+    400,
+    "JSON_PARSER_ERROR",
+    `Cannot deserialize instance of ${type} from ${tokenKind(v)}${shown} or request may be missing a required field`,
+  );
 }
 
 /** JSON value to stored value; throws JSON_PARSER_ERROR when the JSON type cannot become the field type. */
@@ -47,7 +56,7 @@ export function convertValue(f: FieldDef, v: unknown): unknown {
       throw parserError("date", v);
     case "currency":
       if (typeof v === "number") return v;
-      if (typeof v === "string" && v.trim() !== "" && !isNaN(Number(v))) return Number(v);
+      if (typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v))) return Number(v);
       throw parserError("double", v);
   }
   if (typeof v === "string") return v === "" ? null : v;
@@ -77,27 +86,51 @@ export interface Checked {
  * Input fields (any case) to stored values under canonical names, with the record's errors.
  * `skip` lists input keys that are not field values (attributes, the id of an update).
  */
-export function checkValues(def: ObjectDef, input: Record<string, unknown>, mode: "create" | "update", store: Store, skip: string[] = []): Checked {
+export function checkValues(
+  def: ObjectDef,
+  input: Record<string, unknown>,
+  mode: "create" | "update",
+  store: Store,
+  skip: string[] = [],
+): Checked {
   const values: Record<string, unknown> = {};
   const readOnly: string[] = [];
   for (const [key, raw] of Object.entries(input)) {
     if (key === "attributes" || skip.includes(key.toLowerCase())) continue;
     const f = def.byName.get(key.toLowerCase());
-    if (!f) return { values, errors: [saveError("INVALID_FIELD", `No such column '${key}' on sobject of type ${def.name}`)] };
+    if (!f)
+      return { values, errors: [saveError("INVALID_FIELD", `No such column '${key}' on sobject of type ${def.name}`)] };
     if (!(mode === "create" ? f.createable : f.updateable)) readOnly.push(f.name);
     values[f.name] = convertValue(f, raw);
   }
   if (readOnly.length) {
-    return { values, errors: [saveError("INVALID_FIELD_FOR_INSERT_UPDATE", `Unable to ${mode} fields: ${readOnly.join(", ")}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, readOnly)] };
+    return {
+      values,
+      errors: [
+        saveError(
+          "INVALID_FIELD_FOR_INSERT_UPDATE",
+          `Unable to ${mode} fields: ${readOnly.join(", ")}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+          readOnly,
+        ),
+      ],
+    };
   }
   const errors: SaveError[] = [];
   for (const [name, v] of Object.entries(values)) {
     if (v === null) continue;
     const f = def.byName.get(name.toLowerCase())!;
     if (SIZED.has(f.type) && (v as string).length > f.length) {
-      errors.push(saveError("STRING_TOO_LONG", `${f.label}: data value too large: ${v} (max length=${f.length})`, [f.name]));
+      errors.push(
+        saveError("STRING_TOO_LONG", `${f.label}: data value too large: ${v} (max length=${f.length})`, [f.name]),
+      );
     } else if (f.type === "picklist" && f.restricted && !f.picklist!.includes(v as string)) {
-      errors.push(saveError("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", `${f.label}: bad value for restricted picklist field: ${v}`, [f.name]));
+      errors.push(
+        saveError(
+          "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+          `${f.label}: bad value for restricted picklist field: ${v}`,
+          [f.name],
+        ),
+      );
     } else if (f.type === "email" && !EMAIL.test(v as string)) {
       errors.push(saveError("INVALID_EMAIL_ADDRESS", `${f.label}: invalid email address: ${v}`, [f.name]));
     } else if (f.type === "reference") {
@@ -106,7 +139,9 @@ export function checkValues(def: ObjectDef, input: Record<string, unknown>, mode
       else values[name] = normalizeId(v as string);
     }
   }
-  const missing = def.required.filter((f) => (mode === "create" ? values[f.name] == null : f.name in values && values[f.name] === null));
+  const missing = def.required.filter((f) =>
+    mode === "create" ? values[f.name] == null : f.name in values && values[f.name] === null,
+  );
   if (missing.length) {
     const names = missing.map((f) => f.name);
     errors.unshift(saveError("REQUIRED_FIELD_MISSING", `Required fields are missing: [${names.join(", ")}]`, names));

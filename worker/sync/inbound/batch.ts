@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { getDb, type Db } from "../../db";
+import { type Db, getDb } from "../../db";
 import { commitBatch } from "../../db/commit";
 import { runs, syncState } from "../../db/schema";
 import { isoNow } from "../../lib/time";
@@ -7,13 +7,23 @@ import { budgetStatus, openSalesforce, type SalesforceClient } from "../../sales
 import { loadSettings } from "../../settings";
 import { holdsLease } from "../leases";
 import { objectSpec } from "../objects";
-import { closeRun, MAX_ATTEMPTS, openRun, recountRun, retryDelaySeconds, saveRunProgress, toRunFailure, upsertRunRecords, type RunRow } from "../runs";
-import { extraFields } from "./classify";
+import {
+  closeRun,
+  MAX_ATTEMPTS,
+  openRun,
+  type RunRow,
+  recountRun,
+  retryDelaySeconds,
+  saveRunProgress,
+  toRunFailure,
+  upsertRunRecords,
+} from "../runs";
 import { abandonChain, advanceWatermark, continueChain, skipToNextObject } from "./chain";
-import { runIdFor, type InboundBatchMessage } from "./message";
+import { extraFields } from "./classify";
+import { type InboundBatchMessage, runIdFor } from "./message";
 import { later, preparePage } from "./page";
 import { readHead } from "./record";
-import { PAGE_SIZE, windowQuery, type WindowStart } from "./window";
+import { PAGE_SIZE, type WindowStart, windowQuery } from "./window";
 
 /** Where a batch is: its resume point and how many records it has read. Saved with every page. */
 interface BatchProgress {
@@ -77,8 +87,17 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
     // (A redelivered batch that had already read its limit asks nothing and hands over as before.)
     let asked = 0;
     let more = progress.fetched >= m.limit;
-    const query = () => windowQuery(m.salesforceObject, fields, received.after, (asked = m.limit - received.fetched) + 1);
-    const base = { workspaceId: m.workspaceId, salesforceObject: m.salesforceObject, spec, settings, writeMode: settings.objects[m.salesforceObject]!.writeMode };
+    const query = () => {
+      asked = m.limit - received.fetched;
+      return windowQuery(m.salesforceObject, fields, received.after, asked + 1);
+    };
+    const base = {
+      workspaceId: m.workspaceId,
+      salesforceObject: m.salesforceObject,
+      spec,
+      settings,
+      writeMode: settings.objects[m.salesforceObject]!.writeMode,
+    };
     if (progress.fetched < m.limit) {
       const pages = sf.queryPages(query(), { all: m.kind === "incremental", batchSize: PAGE_SIZE, restart: query });
       // No read-ahead past the page that fills the batch: that page would be a call for nothing.
@@ -110,7 +129,10 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
     const failure = toRunFailure(err);
     if (failure.transient && attempts < MAX_ATTEMPTS) return { retryDelaySeconds: retryDelaySeconds(env, attempts) };
     run ??= await open();
-    await commitBatch(db, [recountRun(db, runId), closeRun(db, run, { status: "failed", failureCode: failure.code, failureDetail: failure.detail })]);
+    await commitBatch(db, [
+      recountRun(db, runId),
+      closeRun(db, run, { status: "failed", failureCode: failure.code, failureDetail: failure.detail }),
+    ]);
     // Without credentials or API calls nothing else in the cycle can run; other failures are this object's alone.
     if (failure.code === "authentication_failure" || failure.code === "api_limit_exceeded") await abandonChain(db, m);
     else await skipToNextObject(env, db, m);

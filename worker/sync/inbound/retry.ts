@@ -4,21 +4,33 @@ import { commitBatch } from "../../db/commit";
 import { runRecords, runs } from "../../db/schema";
 import { openSalesforce, type SalesforceClient } from "../../salesforce";
 import { loadSettings } from "../../settings";
-import { objectSpec } from "../objects";
+import { objectSpec, SYSTEM_FIELDS } from "../objects";
 import type { InboundRetryMessage } from "../retry/message";
-import { closeRun, MAX_ATTEMPTS, recountRun, retryDelaySeconds, saveRunProgress, toRunFailure, UNSUCCESSFUL, upsertRunRecords, type RunRecordInput } from "../runs";
+import {
+  closeRun,
+  MAX_ATTEMPTS,
+  type RunRecordInput,
+  recountRun,
+  retryDelaySeconds,
+  saveRunProgress,
+  toRunFailure,
+  UNSUCCESSFUL,
+  upsertRunRecords,
+} from "../runs";
 import type { BatchResult } from "./batch";
 import { extraFields } from "./classify";
 import { preparePage } from "./page";
 import { readHead, type SalesforceRecord } from "./record";
-import { SYSTEM_FIELDS } from "../objects";
 
 // Ids per SOQL `Id IN (...)`: well inside Salesforce's 100,000-character query limit.
 const IDS_PER_QUERY = 500;
 
 /** Statement-free check that every id is a Salesforce id before it goes into SOQL. */
 function idList(ids: string[]): string {
-  return ids.filter((id) => /^[a-zA-Z0-9]{15,18}$/.test(id)).map((id) => `'${id}'`).join(", ");
+  return ids
+    .filter((id) => /^[a-zA-Z0-9]{15,18}$/.test(id))
+    .map((id) => `'${id}'`)
+    .join(", ");
 }
 
 /**
@@ -29,7 +41,7 @@ function idList(ids: string[]): string {
 export async function runInboundRetry(env: Env, m: InboundRetryMessage, attempts: number): Promise<BatchResult> {
   const db = getDb(env);
   const run = await db.select().from(runs).where(eq(runs.id, m.runId)).get();
-  if (!run || run.status !== "in_progress" || run.workspaceId !== m.workspaceId) return { done: true };
+  if (run?.status !== "in_progress" || run.workspaceId !== m.workspaceId) return { done: true };
   const settings = await loadSettings(db, m.workspaceId);
   const spec = objectSpec(run.salesforceObject, settings.eventObject);
   if (!spec) return { done: true };
@@ -37,7 +49,14 @@ export async function runInboundRetry(env: Env, m: InboundRetryMessage, attempts
     await db
       .select({ id: runRecords.salesforceId })
       .from(runRecords)
-      .where(and(eq(runRecords.runId, m.retryOf), eq(runRecords.status, "failed"), UNSUCCESSFUL, isNotNull(runRecords.salesforceId)))
+      .where(
+        and(
+          eq(runRecords.runId, m.retryOf),
+          eq(runRecords.status, "failed"),
+          UNSUCCESSFUL,
+          isNotNull(runRecords.salesforceId),
+        ),
+      )
       .orderBy(asc(runRecords.seq))
       .all()
   ).map((r) => r.id!);
@@ -45,17 +64,34 @@ export async function runInboundRetry(env: Env, m: InboundRetryMessage, attempts
   let sf: SalesforceClient | null = null;
   try {
     sf = await openSalesforce(env, m.workspaceId);
-    const fields = [...new Set([...SYSTEM_FIELDS, ...spec.fields, ...extraFields({ settings, salesforceObject: run.salesforceObject, spec })])];
-    const base = { workspaceId: m.workspaceId, salesforceObject: run.salesforceObject, spec, settings, writeMode: settings.objects[run.salesforceObject]?.writeMode ?? "create_or_update" };
+    const fields = [
+      ...new Set([
+        ...SYSTEM_FIELDS,
+        ...spec.fields,
+        ...extraFields({ settings, salesforceObject: run.salesforceObject, spec }),
+      ]),
+    ];
+    const base = {
+      workspaceId: m.workspaceId,
+      salesforceObject: run.salesforceObject,
+      spec,
+      settings,
+      writeMode: settings.objects[run.salesforceObject]?.writeMode ?? "create_or_update",
+    };
     while (done < ids.length) {
       const chunk = ids.slice(done, done + IDS_PER_QUERY);
       const found: SalesforceRecord[] = [];
-      for await (const page of sf.queryPages(`SELECT ${fields.join(", ")} FROM ${run.salesforceObject} WHERE Id IN (${idList(chunk)})`, { all: true })) {
+      for await (const page of sf.queryPages(
+        `SELECT ${fields.join(", ")} FROM ${run.salesforceObject} WHERE Id IN (${idList(chunk)})`,
+        { all: true },
+      )) {
         found.push(...page.records);
       }
       const prepared = await preparePage(db, base, found, done);
       const seen = new Set(found.map((r) => readHead(r).id));
-      const vanished = chunk.filter((id) => !seen.has(id)).map((id, i) => vanishedRecord(run.salesforceObject, id, done + found.length + i));
+      const vanished = chunk
+        .filter((id) => !seen.has(id))
+        .map((id, i) => vanishedRecord(run.salesforceObject, id, done + found.length + i));
       done += chunk.length;
       await commitBatch(db, [
         ...prepared.statements,
@@ -68,7 +104,10 @@ export async function runInboundRetry(env: Env, m: InboundRetryMessage, attempts
   } catch (err) {
     const failure = toRunFailure(err);
     if (failure.transient && attempts < MAX_ATTEMPTS) return { retryDelaySeconds: retryDelaySeconds(env, attempts) };
-    await commitBatch(db, [recountRun(db, run.id), closeRun(db, run, { status: "failed", failureCode: failure.code, failureDetail: failure.detail })]);
+    await commitBatch(db, [
+      recountRun(db, run.id),
+      closeRun(db, run, { status: "failed", failureCode: failure.code, failureDetail: failure.detail }),
+    ]);
     return { done: true };
   } finally {
     await sf?.flushUsage().catch(() => undefined);

@@ -1,18 +1,30 @@
-import { getDb, type Db } from "../../db";
+import { type Db, getDb } from "../../db";
 import { outbox } from "../../db/schema";
-import { MAX_ATTEMPTS, retryDelaySeconds } from "../runs";
 import { inJson } from "../inbound/entities";
-import { pushGroup, type Group } from "./group";
-import { isOutboundChange, type EntityType } from "./message";
+import { MAX_ATTEMPTS, retryDelaySeconds } from "../runs";
+import { type Group, pushGroup } from "./group";
+import { type EntityType, isOutboundChange } from "./message";
 
 /** A named row another consumer held is tried again this soon (seconds), not after a sweep. */
 const HELD_RETRY_SECONDS = 2;
 
-type Row = { id: string; workspaceId: string; entityType: EntityType; processedAt: string | null; runId: string | null };
+type Row = {
+  id: string;
+  workspaceId: string;
+  entityType: EntityType;
+  processedAt: string | null;
+  runId: string | null;
+};
 
 function loadNamed(db: Db, ids: string[]): Promise<Row[]> {
   return db
-    .select({ id: outbox.id, workspaceId: outbox.workspaceId, entityType: outbox.entityType, processedAt: outbox.processedAt, runId: outbox.runId })
+    .select({
+      id: outbox.id,
+      workspaceId: outbox.workspaceId,
+      entityType: outbox.entityType,
+      processedAt: outbox.processedAt,
+      runId: outbox.runId,
+    })
     .from(outbox)
     .where(inJson(outbox.id, ids))
     .all();
@@ -26,7 +38,7 @@ function loadNamed(db: Db, ids: string[]): Promise<Row[]> {
 export async function runOutboundBatch(env: Env, messages: readonly Message<unknown>[]): Promise<void> {
   const db = getDb(env);
   const valid = messages.filter((m) => isOutboundChange(m.body));
-  messages.filter((m) => !isOutboundChange(m.body)).forEach((m) => m.ack());
+  for (const m of messages) if (!isOutboundChange(m.body)) m.ack();
   const bodyOf = (m: Message<unknown>) => m.body as { workspaceId: string; outboxId: string };
   const rows = new Map((await loadNamed(db, [...new Set(valid.map((m) => bodyOf(m).outboxId))])).map((r) => [r.id, r]));
 
@@ -39,7 +51,10 @@ export async function runOutboundBatch(env: Env, messages: readonly Message<unkn
       continue;
     }
     const key = `${row.workspaceId}|${row.entityType}`;
-    const entry = groups.get(key) ?? { group: { workspaceId: row.workspaceId, type: row.entityType, outboxIds: [], pending: false, attempts: 0 }, messages: [] };
+    const entry = groups.get(key) ?? {
+      group: { workspaceId: row.workspaceId, type: row.entityType, outboxIds: [], pending: false, attempts: 0 },
+      messages: [],
+    };
     if (!entry.group.outboxIds.includes(row.id)) entry.group.outboxIds.push(row.id);
     entry.group.pending ||= row.processedAt === null;
     entry.group.attempts = Math.max(entry.group.attempts, m.attempts);
@@ -50,7 +65,7 @@ export async function runOutboundBatch(env: Env, messages: readonly Message<unkn
   for (const { group, messages: batch } of groups.values()) {
     const result = await pushGroup(env, group);
     if ("retryDelaySeconds" in result) {
-      batch.forEach((m) => m.retry({ delaySeconds: result.retryDelaySeconds }));
+      for (const m of batch) m.retry({ delaySeconds: result.retryDelaySeconds });
       continue;
     }
     const held = result.claimed ? await stillUnclaimed(db, group.outboxIds) : new Set<string>();

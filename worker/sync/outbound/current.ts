@@ -22,14 +22,17 @@ export async function readCurrentValues(sf: SalesforceClient, writes: Write[]): 
     if (!ifEmpty.length) continue;
     const entry = wanted.get(w.object) ?? { ids: new Set(), fields: new Set() };
     entry.ids.add(w.salesforceId);
-    ifEmpty.forEach((f) => entry.fields.add(f.field));
+    for (const f of ifEmpty) entry.fields.add(f.field);
     wanted.set(w.object, entry);
   }
   const current: CurrentValues = new Map();
   for (const [object, { ids, fields }] of wanted) {
     const all = [...ids];
     for (let i = 0; i < all.length; i += IDS_PER_QUERY) {
-      const list = all.slice(i, i + IDS_PER_QUERY).map((id) => `'${id}'`).join(", ");
+      const list = all
+        .slice(i, i + IDS_PER_QUERY)
+        .map((id) => `'${id}'`)
+        .join(", ");
       const soql = `SELECT Id, ${[...fields].join(", ")} FROM ${object} WHERE Id IN (${list})`;
       for await (const page of sf.queryPages(soql)) {
         for (const r of page.records) if (typeof r.Id === "string") current.set(r.Id, r);

@@ -1,10 +1,10 @@
 import { computed, effect, signal, untracked } from "@preact/signals";
 import { api, errorText, isAbort } from "../../api/client";
 import type { Run, RunsPage } from "../../api/types";
+import { PATHS } from "../../app/routes";
 import { byStartedDesc, mergeById } from "../../lib/byId";
 import { poll } from "../../lib/poll";
 import { loc } from "../../router/router";
-import { PATHS } from "../../app/routes";
 import { filters, filtersKey, rangeInverted, runsQuery } from "./filters";
 
 const PAGE = 25;
@@ -36,7 +36,8 @@ export async function load() {
     phase.value = "ready";
     return;
   }
-  const c = (ctl = new AbortController());
+  const c = new AbortController();
+  ctl = c;
   // Coming back to the same filters shows the last list at once and refreshes it quietly.
   if (key !== loadedKey.peek() || phase.peek() === "error") {
     phase.value = "loading";
@@ -45,7 +46,10 @@ export async function load() {
   moreError.value = null;
   newRunsNote.value = "";
   try {
-    const page = await api<RunsPage>("/sync/runs", { query: { ...runsQuery(filters.peek()), limit: PAGE }, signal: c.signal });
+    const page = await api<RunsPage>("/sync/runs", {
+      query: { ...runsQuery(filters.peek()), limit: PAGE },
+      signal: c.signal,
+    });
     runs.value = page.runs;
     nextCursor.value = page.nextCursor;
     loadedKey.value = key;
@@ -77,7 +81,10 @@ export async function loadMore() {
 
 /** Re-reads each in-progress run so its counts and status move without a reload. */
 async function refreshInProgress() {
-  const live = runs.peek().filter((r) => r.status === "in_progress").slice(0, 10);
+  const live = runs
+    .peek()
+    .filter((r) => r.status === "in_progress")
+    .slice(0, 10);
   if (!live.length || phase.peek() !== "ready") return;
   const key = filtersKey.peek();
   const fresh = await Promise.all(live.map((r) => api<Run>(`/sync/runs/${encodeURIComponent(r.id)}`).catch(() => r)));

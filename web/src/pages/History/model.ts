@@ -3,8 +3,8 @@ import { api, errorText, isAbort } from "../../api/client";
 import type { RecordsPage, Run, RunRecord } from "../../api/types";
 import { PATHS } from "../../app/routes";
 import { mergeById } from "../../lib/byId";
-import { ensureConnection } from "../../state/connection";
 import { loc, query } from "../../router/router";
+import { ensureConnection } from "../../state/connection";
 
 type RunInfo = NonNullable<RunRecord["run"]>;
 
@@ -52,7 +52,8 @@ export async function search(text: string) {
     phase.value = "idle";
     return;
   }
-  const c = (ctl = new AbortController());
+  const c = new AbortController();
+  ctl = c;
   phase.value = "loading";
   try {
     const page = await fetchPage(text, null, c.signal);

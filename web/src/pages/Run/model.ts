@@ -1,10 +1,10 @@
 import { computed, effect, signal, untracked } from "@preact/signals";
-import { api, ApiError, errorText, isAbort } from "../../api/client";
+import { ApiError, api, errorText, isAbort } from "../../api/client";
 import type { Run } from "../../api/types";
-import { poll } from "../../lib/poll";
-import { ensureConnection } from "../../state/connection";
 import { PATHS } from "../../app/routes";
+import { poll } from "../../lib/poll";
 import { loc } from "../../router/router";
+import { ensureConnection } from "../../state/connection";
 import { loadRecords, PAGE, recordFilter, records, reloadRecordsQuietly } from "./records";
 
 export const run = signal<Run | null>(null);
@@ -36,7 +36,8 @@ let ctl: AbortController | null = null;
 
 export async function loadRun(id: string) {
   ctl?.abort();
-  const c = (ctl = new AbortController());
+  const c = new AbortController();
+  ctl = c;
   runPhase.value = "loading";
   try {
     run.value = await api<Run>(`/sync/runs/${encodeURIComponent(id)}`, { signal: c.signal });
@@ -51,7 +52,7 @@ export async function loadRun(id: string) {
 /** While a run is in progress its header and first page of records follow it live. */
 async function refreshRun(id: string) {
   const before = run.peek();
-  if (!before || before.status !== "in_progress") return;
+  if (before?.status !== "in_progress") return;
   const fresh = await api<Run>(`/sync/runs/${encodeURIComponent(id)}`);
   if (run.peek()?.id !== id) return;
   run.value = fresh;

@@ -1,6 +1,6 @@
 import { computed, signal } from "@preact/signals";
 import { api, errorText, isAbort } from "../../api/client";
-import type { RecordsPage, RecordStatus, RunRecord } from "../../api/types";
+import type { RecordStatus, RecordsPage, RunRecord } from "../../api/types";
 import { mergeById } from "../../lib/byId";
 import { query } from "../../router/router";
 
@@ -28,7 +28,8 @@ async function firstPage(runId: string, signal?: AbortSignal) {
 
 export async function loadRecords(runId: string) {
   ctl?.abort();
-  const c = (ctl = new AbortController());
+  const c = new AbortController();
+  ctl = c;
   recordsPhase.value = "loading";
   records.value = [];
   moreError.value = null;
