@@ -11,22 +11,34 @@
 // read, page, proposals. How each figure is measured is written next to it in BENCHMARKS.md.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ROOT, bundleWorker, startApp, type App } from "./bench/app.ts";
-import { inboundBackfill, inboundFresh, type InboundResult } from "./bench/inbound.ts";
+import { type App, bundleWorker, ROOT, startApp } from "./bench/app.ts";
+import { type InboundResult, inboundBackfill, inboundFresh } from "./bench/inbound.ts";
 import { committedLookupSql, microBenchmark } from "./bench/micro.ts";
-import { outboundBurst, prepareOutbound, type OutboundResult } from "./bench/outbound.ts";
-import { assetSizes, buildPage, launchChromium, timePage, type AssetSizes, type PageTimings } from "./bench/page.ts";
+import { type OutboundResult, outboundBurst, prepareOutbound } from "./bench/outbound.ts";
+import { type AssetSizes, assetSizes, buildPage, launchChromium, type PageTimings, timePage } from "./bench/page.ts";
 import { machine } from "./bench/proc.ts";
-import { healthQueries, perRunReasonSummary, seedWorkspace, timeReadsSideBySide, type HistoryShape, type Side } from "./bench/read-api.ts";
-import { render, type ProposalRow, type Results } from "./bench/report/index.ts";
+import {
+  type HistoryShape,
+  healthQueries,
+  perRunReasonSummary,
+  type Side,
+  seedWorkspace,
+  timeReadsSideBySide,
+} from "./bench/read-api.ts";
+import { type ProposalRow, type Results, render } from "./bench/report/index.ts";
 
 const SECTIONS = ["inbound", "growth", "micro", "outbound", "read", "page", "proposals"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: string[]) {
   const quick = argv.includes("--quick");
-  const only = argv.find((a) => a.startsWith("--only="))?.slice(7).split(",").filter(Boolean) as Section[] | undefined;
-  for (const s of only ?? []) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s}; one of ${SECTIONS.join(", ")}`);
+  const only = argv
+    .find((a) => a.startsWith("--only="))
+    ?.slice(7)
+    .split(",")
+    .filter(Boolean) as Section[] | undefined;
+  for (const s of only ?? [])
+    if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s}; one of ${SECTIONS.join(", ")}`);
   const proposals = argv.includes("--proposals") || (only?.includes("proposals") ?? false);
   const sections = new Set<Section>(only ?? SECTIONS.filter((s) => s !== "proposals" || proposals));
   const out = argv.find((a) => a.startsWith("--out="))?.slice(6);
@@ -123,12 +135,21 @@ export const BASELINE_REV = "6446e57";
 
 function proposalSets(): { label: string; patches: string[]; rev?: string }[] {
   const dir = join(ROOT, "scripts/bench/proposals");
-  const files = existsSync(join(dir, "ORDER")) ? (readFileSync(join(dir, "ORDER"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"))) : [];
+  const files = existsSync(join(dir, "ORDER"))
+    ? readFileSync(join(dir, "ORDER"), "utf8")
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith("#"))
+    : [];
   const sets: { label: string; patches: string[]; rev?: string }[] = [
     { label: `baseline ${BASELINE_REV}`, patches: [], rev: BASELINE_REV },
     { label: "as committed", patches: [] },
   ];
-  for (let i = 0; i < files.length; i++) sets.push({ label: `+ ${files[i]!.replace(/\.patch$/, "")}`, patches: files.slice(0, i + 1).map((f) => join(dir, f)) });
+  for (let i = 0; i < files.length; i++)
+    sets.push({
+      label: `+ ${files[i]!.replace(/\.patch$/, "")}`,
+      patches: files.slice(0, i + 1).map((f) => join(dir, f)),
+    });
   return sets;
 }
 
@@ -136,10 +157,17 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const cfg = config(args.quick);
   const started = Date.now();
-  const results: Results = { cfg, machine: machine(), date: new Date().toISOString(), argv: process.argv.slice(2), sections: [...args.sections] };
+  const results: Results = {
+    cfg,
+    machine: machine(),
+    date: new Date().toISOString(),
+    argv: process.argv.slice(2),
+    sections: [...args.sections],
+  };
   log(`${args.quick ? "quick" : "full"} benchmark: ${[...args.sections].join(", ")}`);
 
-  if (args.sections.has("page") || !existsSync(join(ROOT, "web/dist/index.html"))) await timed("building the page (vite)", async () => buildPage());
+  if (args.sections.has("page") || !existsSync(join(ROOT, "web/dist/index.html")))
+    await timed("building the page (vite)", async () => buildPage());
   await timed("bundling the Worker (wrangler)", async () => void bundleWorker());
 
   if (args.sections.has("inbound")) {
@@ -148,20 +176,35 @@ async function main() {
     for (let i = 0; i < cfg.inboundReps; i++) {
       // The first run also explains a page's contact lookup against what it wrote.
       const opts = { raw: true, lookupSql: i === 0 ? lookupSql : undefined };
-      results.inbound.push(await timed(`inbound ${cfg.inboundN.toLocaleString("en-US")} Leads + raw limit, run ${i + 1}/${cfg.inboundReps}`, () => inboundFresh(cfg.inboundN, opts)));
+      results.inbound.push(
+        await timed(
+          `inbound ${cfg.inboundN.toLocaleString("en-US")} Leads + raw limit, run ${i + 1}/${cfg.inboundReps}`,
+          () => inboundFresh(cfg.inboundN, opts),
+        ),
+      );
       const r = results.inbound[i]!;
-      log(`  ${Math.round(r.recordsPerSec)} records/s end to end; raw ${Math.round(r.raw!.recordsPerSec)} records/s; ${r.salesforceCalls} Salesforce calls`);
+      log(
+        `  ${Math.round(r.recordsPerSec)} records/s end to end; raw ${Math.round(r.raw!.recordsPerSec)} records/s; ${r.salesforceCalls} Salesforce calls`,
+      );
     }
   }
   if (args.sections.has("growth")) {
     results.growth = {};
     for (const n of cfg.growthSizes) {
       results.growth[n] = [];
-      for (let i = 0; i < cfg.growthReps; i++) results.growth[n]!.push(await timed(`growth: ${n.toLocaleString("en-US")} Leads, run ${i + 1}/${cfg.growthReps}`, () => inboundFresh(n, { raw: false })));
+      for (let i = 0; i < cfg.growthReps; i++)
+        results.growth[n]!.push(
+          await timed(`growth: ${n.toLocaleString("en-US")} Leads, run ${i + 1}/${cfg.growthReps}`, () =>
+            inboundFresh(n, { raw: false }),
+          ),
+        );
     }
   }
   if (args.sections.has("micro")) {
-    results.micro = await timed(`micro-benchmark: consumer JavaScript on ${cfg.microN.toLocaleString("en-US")} records (Node)`, () => microBenchmark(cfg.microN, cfg.microReps));
+    results.micro = await timed(
+      `micro-benchmark: consumer JavaScript on ${cfg.microN.toLocaleString("en-US")} records (Node)`,
+      () => microBenchmark(cfg.microN, cfg.microReps),
+    );
   }
   if (args.sections.has("outbound")) {
     results.outbound = await timed(`outbound: ${cfg.outboundChanges} contact changes ×${cfg.outboundReps}`, () =>
@@ -181,23 +224,47 @@ async function main() {
       const sparseApp = args.sections.has("read") ? await startApp() : null;
       try {
         const small = await seedWorkspace(smallApp, "read small", "rs_", cfg.readSmall);
-        const big = await timed(`seeding ${(cfg.readBig.runs * cfg.readBig.perRun).toLocaleString("en-US")} run records`, () => seedWorkspace(bigApp, "read big", "rb_", cfg.readBig));
+        const big = await timed(
+          `seeding ${(cfg.readBig.runs * cfg.readBig.perRun).toLocaleString("en-US")} run records`,
+          () => seedWorkspace(bigApp, "read big", "rb_", cfg.readBig),
+        );
         if (sparseApp) {
           // The same history size, as sparse as the small one in the last 24 h: the history's size alone.
           const sparseShape = { ...cfg.readBig, stepMs: DAY_MS / cfg.readSmall.runs };
-          const sparse = await timed("seeding the same history, 20 runs a day", () => seedWorkspace(sparseApp, "read big sparse", "rp_", sparseShape));
+          const sparse = await timed("seeding the same history, 20 runs a day", () =>
+            seedWorkspace(sparseApp, "read big sparse", "rp_", sparseShape),
+          );
           const sides: Side[] = [
-            { label: "small", app: smallApp, ws: small.ws, shape: cfg.readSmall, records: small.records, seedMs: small.seedMs },
+            {
+              label: "small",
+              app: smallApp,
+              ws: small.ws,
+              shape: cfg.readSmall,
+              records: small.records,
+              seedMs: small.seedMs,
+            },
             { label: "big", app: bigApp, ws: big.ws, shape: cfg.readBig, records: big.records, seedMs: big.seedMs },
-            { label: "big, sparse", app: sparseApp, ws: sparse.ws, shape: sparseShape, records: sparse.records, seedMs: sparse.seedMs },
+            {
+              label: "big, sparse",
+              app: sparseApp,
+              ws: sparse.ws,
+              shape: sparseShape,
+              records: sparse.records,
+              seedMs: sparse.seedMs,
+            },
           ];
-          const [smallSide, bigSide, sparseSide] = await timed("timing reads side by side", () => timeReadsSideBySide(sides, cfg.readRequests));
+          const [smallSide, bigSide, sparseSide] = await timed("timing reads side by side", () =>
+            timeReadsSideBySide(sides, cfg.readRequests),
+          );
           const healthCosts = {
             small: await healthQueries(smallApp, small.ws),
             big: await healthQueries(bigApp, big.ws),
             sparse: await healthQueries(sparseApp, sparse.ws),
           };
-          const perRun = [...(await perRunReasonSummary(smallApp, [small.ws])), ...(await perRunReasonSummary(bigApp, [big.ws]))];
+          const perRun = [
+            ...(await perRunReasonSummary(smallApp, [small.ws])),
+            ...(await perRunReasonSummary(bigApp, [big.ws])),
+          ];
           results.read = { small: smallSide!, big: bigSide!, sparse: sparseSide!, healthCosts, perRun };
         }
         if (args.sections.has("page")) {
@@ -224,44 +291,62 @@ async function main() {
     for (let rep = 0; rep < cfg.proposalsReps; rep++) {
       // Interleaved (A, B, C, A, B, C …) so that the machine's drift hits every variant alike.
       for (const set of sets) {
-        const r: InboundResult = await timed(`proposal ${set.label}, inbound, run ${rep + 1}/${cfg.proposalsReps}`, async () => {
-          const app = await startApp({ patches: set.patches, rev: set.rev });
-          try {
-            return await inboundBackfill(app, cfg.proposalsN, {});
-          } finally {
-            await app.stop();
-          }
+        const r: InboundResult = await timed(
+          `proposal ${set.label}, inbound, run ${rep + 1}/${cfg.proposalsReps}`,
+          async () => {
+            const app = await startApp({ patches: set.patches, rev: set.rev });
+            try {
+              return await inboundBackfill(app, cfg.proposalsN, {});
+            } finally {
+              await app.stop();
+            }
+          },
+        );
+        const o: OutboundResult = await timed(
+          `proposal ${set.label}, outbound, run ${rep + 1}/${cfg.proposalsReps}`,
+          async () => {
+            const app = await startApp({ patches: set.patches, rev: set.rev });
+            try {
+              const { ws, ids } = await prepareOutbound(app, cfg.outboundChanges);
+              return await outboundBurst(app, ws, ids, 1);
+            } finally {
+              await app.stop();
+            }
+          },
+        );
+        rows.push({
+          label: set.label,
+          patches: set.patches.map((p) => p.slice(ROOT.length + 1)),
+          result: r,
+          outbound: o,
         });
-        const o: OutboundResult = await timed(`proposal ${set.label}, outbound, run ${rep + 1}/${cfg.proposalsReps}`, async () => {
-          const app = await startApp({ patches: set.patches, rev: set.rev });
-          try {
-            const { ws, ids } = await prepareOutbound(app, cfg.outboundChanges);
-            return await outboundBurst(app, ws, ids, 1);
-          } finally {
-            await app.stop();
-          }
-        });
-        rows.push({ label: set.label, patches: set.patches.map((p) => p.slice(ROOT.length + 1)), result: r, outbound: o });
-        log(`  ${set.label}: ${Math.round(r.recordsPerSec)} records/s, ${r.salesforceCalls} inbound calls; outbound ${o.totalCalls} calls, p95 ${o.latencyMs.p95} ms`);
+        log(
+          `  ${set.label}: ${Math.round(r.recordsPerSec)} records/s, ${r.salesforceCalls} inbound calls; outbound ${o.totalCalls} calls, p95 ${o.latencyMs.p95} ms`,
+        );
       }
     }
     // Read-ahead hides Salesforce's latency, which the fake org does not have: weigh it with some added.
     const latency: ProposalRow[] = [];
-    // The baseline did not read ahead; the committed engine does.
-    {
-      for (let rep = 0; rep < cfg.proposalsReps; rep++) {
-        for (const set of sets.slice(0, 2)) {
-          const r = await timed(`proposal ${set.label} with ${LATENCY_MS} ms Salesforce latency, run ${rep + 1}/${cfg.proposalsReps}`, async () => {
+    for (let rep = 0; rep < cfg.proposalsReps; rep++) {
+      for (const set of sets.slice(0, 2)) {
+        const r = await timed(
+          `proposal ${set.label} with ${LATENCY_MS} ms Salesforce latency, run ${rep + 1}/${cfg.proposalsReps}`,
+          async () => {
             const app = await startApp({ patches: set.patches, rev: set.rev });
             try {
               return await inboundBackfill(app, cfg.proposalsN, { salesforceLatencyMs: LATENCY_MS });
             } finally {
               await app.stop();
             }
-          });
-          latency.push({ label: set.label, patches: set.patches.map((p) => p.slice(ROOT.length + 1)), result: r, outbound: null });
-          log(`  ${set.label} @${LATENCY_MS} ms: ${Math.round(r.recordsPerSec)} records/s`);
-        }
+          },
+        );
+        latency.push({
+          label: set.label,
+          patches: set.patches.map((p) => p.slice(ROOT.length + 1)),
+          result: r,
+          outbound: null,
+        });
+        log(`  ${set.label} @${LATENCY_MS} ms: ${Math.round(r.recordsPerSec)} records/s`);
       }
     }
     results.proposals = { n: cfg.proposalsN, rows, latency, latencyMs: LATENCY_MS };

@@ -1,12 +1,12 @@
 // The whole local stack in one call: the fake Salesforce org, D1 migrations and `wrangler dev` serving
 // the Worker and the built page. Used by `npm start` and by the browser tests. Loaded by plain Node
 // (types are stripped), so this file keeps to erasable TypeScript syntax.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
-import { startFakeOrg, type FakeOrg } from "../test/fake-salesforce/server.ts";
+import { type FakeOrg, startFakeOrg } from "../test/fake-salesforce/server.ts";
 
 export interface StackOptions {
   /** 0 (the default) picks a free port. */
@@ -70,7 +70,12 @@ function writeVars(fakeUrl: string, persistDir: string | undefined, extra: Recor
   const file = persistDir ? join(persistDir, "worker.env") : join(ROOT, ".dev.vars");
   const previous = !persistDir && existsSync(file) ? readFileSync(file, "utf8") : "";
   const vars: Record<string, string> = { ...secrets(fakeUrl, previous), ...extra };
-  writeFileSync(file, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
+  writeFileSync(
+    file,
+    Object.entries(vars)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("\n") + "\n",
+  );
   return { vars, envFileArgs: persistDir ? ["--env-file", file] : [] };
 }
 
@@ -79,14 +84,19 @@ function persistArgs(persistDir: string | undefined) {
 }
 
 function applyMigrations(persistDir: string | undefined, quiet: boolean) {
-  const res = spawnSync(process.execPath, [WRANGLER, "d1", "migrations", "apply", "conversion-sync", "--local", ...persistArgs(persistDir)], {
-    cwd: ROOT,
-    // CI skips the confirmation prompt even on a terminal.
-    env: { ...process.env, ...WRANGLER_ENV, CI: "true" },
-    stdio: quiet ? "pipe" : "inherit",
-    encoding: "utf8",
-  });
-  if (res.status !== 0) throw new Error(`D1 migrations failed (${res.status}):\n${res.stdout ?? ""}${res.stderr ?? ""}`);
+  const res = spawnSync(
+    process.execPath,
+    [WRANGLER, "d1", "migrations", "apply", "conversion-sync", "--local", ...persistArgs(persistDir)],
+    {
+      cwd: ROOT,
+      // CI skips the confirmation prompt even on a terminal.
+      env: { ...process.env, ...WRANGLER_ENV, CI: "true" },
+      stdio: quiet ? "pipe" : "inherit",
+      encoding: "utf8",
+    },
+  );
+  if (res.status !== 0)
+    throw new Error(`D1 migrations failed (${res.status}):\n${res.stdout ?? ""}${res.stderr ?? ""}`);
 }
 
 /** Kills wrangler with everything it started (workerd, esbuild): they share its process group. */
@@ -120,7 +130,12 @@ async function waitUntilServing(url: string, exited: Promise<number | null>, log
 function startWrangler(args: string[], opts: { tz?: string; logFile: string | null }) {
   const env = { ...process.env, ...WRANGLER_ENV, ...(opts.tz ? { TZ: opts.tz } : {}) };
   // Its own process group, so stop() reaches the workerd grandchildren too.
-  const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env, detached: true, stdio: ["ignore", opts.logFile ? "pipe" : "inherit", opts.logFile ? "pipe" : "inherit"] });
+  const child = spawn(process.execPath, [WRANGLER, ...args], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ["ignore", opts.logFile ? "pipe" : "inherit", opts.logFile ? "pipe" : "inherit"],
+  });
   if (opts.logFile) {
     const log = createWriteStream(opts.logFile);
     child.stdout?.pipe(log);
@@ -149,8 +164,17 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const logFile = quiet ? join(logDir, "wrangler.log") : null;
     const { child, exited } = startWrangler(
       [
-        "dev", "--port", String(appPort), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort),
-        ...persistArgs(opts.persistDir), ...envFileArgs, "--test-scheduled", "--show-interactive-dev-session=false",
+        "dev",
+        "--port",
+        String(appPort),
+        "--ip",
+        "127.0.0.1",
+        "--inspector-port",
+        String(inspectorPort),
+        ...persistArgs(opts.persistDir),
+        ...envFileArgs,
+        "--test-scheduled",
+        "--show-interactive-dev-session=false",
       ],
       { tz: opts.tz, logFile },
     );
@@ -192,11 +216,19 @@ export async function api<T = any>(stack: StackRef, path: string, token: string,
   return (text ? JSON.parse(text) : null) as T;
 }
 
-export async function createDemoWorkspace(stack: StackRef, name = "Demo workspace"): Promise<{ apiKey: string; workspaceId: string }> {
-  const created = await api<{ apiKey: string; workspace: { id: string } }>(stack, "/api/v1/admin/workspaces", stack.adminToken, {
-    method: "POST",
-    body: JSON.stringify({ name }),
-  });
+export async function createDemoWorkspace(
+  stack: StackRef,
+  name = "Demo workspace",
+): Promise<{ apiKey: string; workspaceId: string }> {
+  const created = await api<{ apiKey: string; workspace: { id: string } }>(
+    stack,
+    "/api/v1/admin/workspaces",
+    stack.adminToken,
+    {
+      method: "POST",
+      body: JSON.stringify({ name }),
+    },
+  );
   return { apiKey: created.apiKey, workspaceId: created.workspace.id };
 }
 
@@ -209,12 +241,16 @@ export async function connect(stack: StackRef, apiKey: string): Promise<void> {
   const launched = await fetch(await signInLink(stack, apiKey), { redirect: "manual" });
   await launched.body?.cancel();
   const cookie = (launched.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  if (!cookie.startsWith("cv_session=")) throw new Error(`the launch link answered ${launched.status} without a session cookie`);
+  if (!cookie.startsWith("cv_session="))
+    throw new Error(`the launch link answered ${launched.status} without a session cookie`);
   const { url } = await api<{ url: string }>(stack, "/api/v1/connection/authorize", apiKey, { method: "POST" });
   const approved = await fetch(url, { redirect: "manual" });
   await approved.body?.cancel();
   const callback = new URL(approved.headers.get("location") ?? "");
-  const done = await fetch(`${stack.appUrl}${callback.pathname}${callback.search}`, { redirect: "manual", headers: { cookie } });
+  const done = await fetch(`${stack.appUrl}${callback.pathname}${callback.search}`, {
+    redirect: "manual",
+    headers: { cookie },
+  });
   if (done.status !== 302) throw new Error(`OAuth callback answered ${done.status}: ${await done.text()}`);
 }
 

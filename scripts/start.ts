@@ -2,7 +2,7 @@
 // workspace connected to it, a first sync under way, and a sign-in link printed.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { api, connect, createDemoWorkspace, signInLink, startStack, type Stack } from "./stack.ts";
+import { api, connect, createDemoWorkspace, type Stack, signInLink, startStack } from "./stack.ts";
 
 const APP_PORT = 8787;
 const FAKE_PORT = 8788;
@@ -10,7 +10,9 @@ const CRON_MS = 60_000;
 const DEMO_FILE = ".wrangler/demo.json";
 
 function buildPage() {
-  const res = spawnSync("npx", ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], { stdio: "inherit" });
+  const res = spawnSync("npx", ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], {
+    stdio: "inherit",
+  });
   if (res.status !== 0) throw new Error("building the page failed");
 }
 
@@ -66,7 +68,9 @@ async function main() {
 
   const url = await signInLink(stack, apiKey);
   console.log(`\n  Conversion ↔ Salesforce sync is running on http://localhost:${APP_PORT}\n`);
-  console.log(`  Sign in to the demo workspace (one-time link, valid 5 minutes):\n  ${url.replace("127.0.0.1", "localhost")}\n`);
+  console.log(
+    `  Sign in to the demo workspace (one-time link, valid 5 minutes):\n  ${url.replace("127.0.0.1", "localhost")}\n`,
+  );
   console.log(`  API key of the demo workspace (for curl): ${apiKey}\n  Admin token: in .dev.vars\n`);
 }
 

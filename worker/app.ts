@@ -21,6 +21,8 @@ export function createBaseApp() {
     console.error("unhandled error", err instanceof Error ? err.message : String(err));
     return c.json(errorBody("internal_error", "Something went wrong on our side"), 500);
   });
-  app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+  app.notFound((c) =>
+    c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404),
+  );
   return app;
 }

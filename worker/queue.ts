@@ -1,6 +1,6 @@
+import { failDeadLetter } from "./sync/dead-letter";
 import { isInboundBatch, isPlanCycle, planCycle, runInboundBatch } from "./sync/inbound";
 import { runInboundRetry } from "./sync/inbound/retry";
-import { failDeadLetter } from "./sync/dead-letter";
 import { isOutboundChange, isOutboundRetry, pushGroup, runOutboundBatch } from "./sync/outbound";
 import { isInboundRetry } from "./sync/retry/message";
 
@@ -16,9 +16,20 @@ async function runSingle(env: Env, message: Message<unknown>): Promise<Outcome> 
     return { done: true };
   }
   if (isOutboundRetry(body)) {
-    return pushGroup(env, { workspaceId: body.workspaceId, type: body.entityType, outboxIds: body.outboxIds, pending: true, attempts: message.attempts, batchKey: body.batchKey, onlyIds: body.outboxIds });
+    return pushGroup(env, {
+      workspaceId: body.workspaceId,
+      type: body.entityType,
+      outboxIds: body.outboxIds,
+      pending: true,
+      attempts: message.attempts,
+      batchKey: body.batchKey,
+      onlyIds: body.outboxIds,
+    });
   }
-  console.error("unknown queue message", typeof body === "object" && body ? (body as { type?: unknown }).type : typeof body);
+  console.error(
+    "unknown queue message",
+    typeof body === "object" && body ? (body as { type?: unknown }).type : typeof body,
+  );
   return { done: true };
 }
 

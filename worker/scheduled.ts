@@ -11,7 +11,11 @@ import { pruneHistory } from "./sync/retention";
 export async function onSchedule(env: Env, scheduledTime: number): Promise<void> {
   await reapStalledRuns(env, scheduledTime);
   // Outbound changes whose queue send was lost go out again before anything slower runs.
-  await sweepOutbox(env, scheduledTime).catch((err) => console.error("outbox sweep failed", err instanceof Error ? err.message : String(err)));
+  await sweepOutbox(env, scheduledTime).catch((err) =>
+    console.error("outbox sweep failed", err instanceof Error ? err.message : String(err)),
+  );
   await fanOutPlanning(env, scheduledTime);
-  await pruneHistory(env, scheduledTime).catch((err) => console.error("retention failed", err instanceof Error ? err.message : String(err)));
+  await pruneHistory(env, scheduledTime).catch((err) =>
+    console.error("retention failed", err instanceof Error ? err.message : String(err)),
+  );
 }

@@ -8,9 +8,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
-import { Miniflare, convertV4MiniflareOptions } from "miniflare";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { startFakeOrg, type FakeOrg } from "../../test/fake-salesforce/server.ts";
+import { type FakeOrg, startFakeOrg } from "../../test/fake-salesforce/server.ts";
 import { freePort } from "../stack.ts";
 import { cpuSeconds, workerdPids } from "./proc.ts";
 
@@ -62,7 +62,14 @@ export function bundleWorker(patches: string[] = [], rev?: string): Built {
     const tree = join(base, "src");
     mkdirSync(join(tree, "scripts/bench"), { recursive: true });
     if (rev) {
-      const archive = spawnSync("sh", ["-c", `git -C "${ROOT}" archive "${rev}" worker migrations vitest.config.ts wrangler.toml | tar -x -C "${tree}"`], { encoding: "utf8" });
+      const archive = spawnSync(
+        "sh",
+        [
+          "-c",
+          `git -C "${ROOT}" archive "${rev}" worker migrations vitest.config.ts wrangler.toml | tar -x -C "${tree}"`,
+        ],
+        { encoding: "utf8" },
+      );
       if (archive.status !== 0) throw new Error(`git archive ${rev} failed:\n${archive.stderr}`);
     } else {
       cpSync(join(ROOT, "worker"), join(tree, "worker"), { recursive: true });
@@ -79,11 +86,15 @@ export function bundleWorker(patches: string[] = [], rev?: string): Built {
     entry = join(tree, "scripts/bench/instrumented-entry.ts");
   }
   const outDir = join(base, "out");
-  const res = spawnSync(process.execPath, [WRANGLER, "deploy", "--dry-run", "--outdir", outDir, "--config", join(ROOT, "wrangler.toml"), entry], {
-    cwd: ROOT,
-    env: { ...process.env, ...WRANGLER_ENV },
-    encoding: "utf8",
-  });
+  const res = spawnSync(
+    process.execPath,
+    [WRANGLER, "deploy", "--dry-run", "--outdir", outDir, "--config", join(ROOT, "wrangler.toml"), entry],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...WRANGLER_ENV },
+      encoding: "utf8",
+    },
+  );
   if (res.status !== 0) throw new Error(`wrangler bundle failed:\n${res.stdout}${res.stderr}`);
   const file = readdirSync(outDir).find((f) => f.endsWith(".js"));
   if (!file) throw new Error(`no bundle in ${outDir}`);
@@ -109,14 +120,16 @@ async function bundleHelper(): Promise<string> {
 }
 
 function migrationStatements(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".sql"))
-    .sort()
-    .flatMap((f) => readFileSync(join(dir, f), "utf8").split("--> statement-breakpoint"))
-    .flatMap((chunk) => chunk.split(/;\s*(?=\S)/))
-    .map((s) => s.trim().replace(/;$/, ""))
-    // A chunk that is only `--` comments is no statement (D1 refuses it).
-    .filter((s) => s.split("\n").some((line) => line.trim() && !line.trim().startsWith("--")));
+  return (
+    readdirSync(dir)
+      .filter((f) => f.endsWith(".sql"))
+      .sort()
+      .flatMap((f) => readFileSync(join(dir, f), "utf8").split("--> statement-breakpoint"))
+      .flatMap((chunk) => chunk.split(/;\s*(?=\S)/))
+      .map((s) => s.trim().replace(/;$/, ""))
+      // A chunk that is only `--` comments is no statement (D1 refuses it).
+      .filter((s) => s.split("\n").some((line) => line.trim() && !line.trim().startsWith("--")))
+  );
 }
 
 export interface AppOptions {
@@ -208,7 +221,9 @@ export function appCpu(app: App): number {
 
 /** A call to the bench helper Worker (same D1 database as the app). */
 export async function helper<T = unknown>(app: App, path: string, body?: unknown): Promise<T> {
-  const worker = (await app.mf.getWorker("bench-helper")) as unknown as { fetch(url: string, init: unknown): Promise<Response> };
+  const worker = (await app.mf.getWorker("bench-helper")) as unknown as {
+    fetch(url: string, init: unknown): Promise<Response>;
+  };
   const res = await worker.fetch(`http://helper${path}`, {
     method: body === undefined ? "GET" : "POST",
     headers: { "content-type": "application/json" },

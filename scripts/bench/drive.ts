@@ -1,8 +1,9 @@
 // Driving the app the way a customer does: through its HTTP API, the fake org's admin endpoints,
 // and (read-only) the D1 database to see when runs have settled.
+
+import type { CallEntry } from "../../test/fake-salesforce/src/calls.ts";
 import { ADMIN_TOKEN, type App } from "./app.ts";
 import type { Tally } from "./instrumented-entry.ts";
-import type { CallEntry } from "../../test/fake-salesforce/src/calls.ts";
 
 export interface Workspace {
   id: string;
@@ -31,7 +32,14 @@ export async function fake<T = any>(app: App, method: string, path: string, body
   return (text ? JSON.parse(text) : null) as T;
 }
 
-export const ALL_OBJECTS = ["Account", "Lead", "Contact", "Opportunity", "OpportunityContactRole", "Conversion_Event__c"];
+export const ALL_OBJECTS = [
+  "Account",
+  "Lead",
+  "Contact",
+  "Opportunity",
+  "OpportunityContactRole",
+  "Conversion_Event__c",
+];
 
 export function onlyObjects(...enabled: string[]) {
   return { objects: Object.fromEntries(ALL_OBJECTS.map((o) => [o, { enabled: enabled.includes(o) }])) };
@@ -44,11 +52,20 @@ export async function resetOrg(app: App, counts: Record<string, number>, defects
 }
 
 /** admin → workspace → OAuth connect through the fake's authorize redirect → settings. */
-export async function newConnectedWorkspace(app: App, name: string, settings?: Record<string, unknown>): Promise<Workspace> {
-  const created = await api<{ apiKey: string; workspace: { id: string } }>(app, "/api/v1/admin/workspaces", ADMIN_TOKEN, {
-    method: "POST",
-    body: JSON.stringify({ name }),
-  });
+export async function newConnectedWorkspace(
+  app: App,
+  name: string,
+  settings?: Record<string, unknown>,
+): Promise<Workspace> {
+  const created = await api<{ apiKey: string; workspace: { id: string } }>(
+    app,
+    "/api/v1/admin/workspaces",
+    ADMIN_TOKEN,
+    {
+      method: "POST",
+      body: JSON.stringify({ name }),
+    },
+  );
   const ws = { id: created.workspace.id, apiKey: created.apiKey };
   // The callback completes only in a browser signed in to the workspace's page: sign in first.
   const cookie = await pageSession(app, ws.apiKey);
@@ -56,7 +73,10 @@ export async function newConnectedWorkspace(app: App, name: string, settings?: R
   const approved = await fetch(url, { redirect: "manual" });
   await approved.arrayBuffer();
   const callback = new URL(approved.headers.get("location") ?? "");
-  const done = await fetch(`${app.url}${callback.pathname}${callback.search}`, { redirect: "manual", headers: { cookie } });
+  const done = await fetch(`${app.url}${callback.pathname}${callback.search}`, {
+    redirect: "manual",
+    headers: { cookie },
+  });
   await done.arrayBuffer();
   if (done.status !== 302) throw new Error(`OAuth callback answered ${done.status}`);
   if (settings) await api(app, "/api/v1/settings", ws.apiKey, { method: "PATCH", body: JSON.stringify(settings) });
@@ -69,7 +89,8 @@ async function pageSession(app: App, apiKey: string): Promise<string> {
   const launched = await fetch(new URL(new URL(url).pathname + new URL(url).search, app.url), { redirect: "manual" });
   await launched.arrayBuffer();
   const cookie = (launched.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  if (launched.status !== 302 || !cookie.includes("=")) throw new Error(`launch link answered ${launched.status} without a session cookie`);
+  if (launched.status !== 302 || !cookie.includes("="))
+    throw new Error(`launch link answered ${launched.status} without a session cookie`);
   return cookie;
 }
 

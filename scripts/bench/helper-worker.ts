@@ -9,13 +9,46 @@ const PAGE = 2_000;
 
 // The columns of the tables the inbound engine writes (migrations/0000_init.sql).
 const CONTACT_COLUMNS = [
-  "id", "workspace_id", "salesforce_id", "sf_modstamp", "external_created_at", "external_updated_at", "created_at", "updated_at",
-  "salesforce_object", "email", "user_id", "first_name", "last_name", "title", "phone", "company_id",
+  "id",
+  "workspace_id",
+  "salesforce_id",
+  "sf_modstamp",
+  "external_created_at",
+  "external_updated_at",
+  "created_at",
+  "updated_at",
+  "salesforce_object",
+  "email",
+  "user_id",
+  "first_name",
+  "last_name",
+  "title",
+  "phone",
+  "company_id",
 ];
 const RECORD_COLUMNS = [
-  "id", "workspace_id", "run_id", "record_key", "seq", "salesforce_id", "salesforce_object", "conversion_id", "label", "email",
-  "action", "status", "reason_code", "reason_detail", "sf_status_code", "sf_message", "sf_fields", "external_created_at",
-  "external_updated_at", "changes", "outbox_id", "created_at",
+  "id",
+  "workspace_id",
+  "run_id",
+  "record_key",
+  "seq",
+  "salesforce_id",
+  "salesforce_object",
+  "conversion_id",
+  "label",
+  "email",
+  "action",
+  "status",
+  "reason_code",
+  "reason_detail",
+  "sf_status_code",
+  "sf_message",
+  "sf_fields",
+  "external_created_at",
+  "external_updated_at",
+  "changes",
+  "outbox_id",
+  "created_at",
 ];
 
 /** INSERT … SELECT FROM json_each(?): one statement per page, the best set-based form D1 offers. */
@@ -26,8 +59,9 @@ function insertFromJson(table: string, columns: string[]): string {
 /** One page of a workspace's rows of `table` (rowid order, after `after`), to carry to another database. */
 async function exportPage(env: Env, body: { table: string; workspaceId: string; after: number; size?: number }) {
   if (body.table !== "contacts" && body.table !== "run_records") throw new Error(`not exportable: ${body.table}`);
-  const { results } = await env.DB
-    .prepare(`SELECT rowid AS _rowid, * FROM ${body.table} WHERE workspace_id = ? AND rowid > ? ORDER BY rowid LIMIT ?`)
+  const { results } = await env.DB.prepare(
+    `SELECT rowid AS _rowid, * FROM ${body.table} WHERE workspace_id = ? AND rowid > ? ORDER BY rowid LIMIT ?`,
+  )
     .bind(body.workspaceId, body.after, body.size ?? PAGE)
     .all<Record<string, unknown>>();
   const after = results.length ? (results[results.length - 1]!._rowid as number) : body.after;
@@ -42,8 +76,10 @@ async function exportPage(env: Env, body: { table: string; workspaceId: string; 
  */
 async function rawPage(env: Env, body: { contacts: Record<string, unknown>[]; records: Record<string, unknown>[] }) {
   const stmts: D1PreparedStatement[] = [];
-  if (body.contacts.length) stmts.push(env.DB.prepare(insertFromJson("contacts", CONTACT_COLUMNS)).bind(JSON.stringify(body.contacts)));
-  if (body.records.length) stmts.push(env.DB.prepare(insertFromJson("run_records", RECORD_COLUMNS)).bind(JSON.stringify(body.records)));
+  if (body.contacts.length)
+    stmts.push(env.DB.prepare(insertFromJson("contacts", CONTACT_COLUMNS)).bind(JSON.stringify(body.contacts)));
+  if (body.records.length)
+    stmts.push(env.DB.prepare(insertFromJson("run_records", RECORD_COLUMNS)).bind(JSON.stringify(body.records)));
   if (!stmts.length) return { ms: 0, statements: 0, rowsWritten: 0 };
   const start = Date.now();
   const results = await env.DB.batch(stmts);
@@ -55,7 +91,10 @@ async function rawPage(env: Env, body: { contacts: Record<string, unknown>[]; re
  * Read-API history: `runs` runs of `perRun` records each, set-based (recursive CTEs, a few thousand
  * runs per statement), the way the engines leave them: counts on the run match its records.
  */
-async function seedHistory(env: Env, body: { workspaceId: string; prefix: string; runs: number; perRun: number; startIso: string; stepMs: number }) {
+async function seedHistory(
+  env: Env,
+  body: { workspaceId: string; prefix: string; runs: number; perRun: number; startIso: string; stepMs: number },
+) {
   const { workspaceId, runs, perRun } = body;
   // Run ids: `${prefix}%07d` (the prefix keeps two workspaces' runs apart).
   const runId = `?7 || printf('%07d', i)`;
@@ -123,12 +162,16 @@ async function seedHistory(env: Env, body: { workspaceId: string; prefix: string
 
 /** EXPLAIN QUERY PLAN and timing of an arbitrary statement, inside workerd. */
 async function explain(env: Env, body: { sql: string; params?: unknown[]; repeat?: number }) {
-  const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${body.sql}`).bind(...(body.params ?? [])).all<{ detail: string }>();
+  const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${body.sql}`)
+    .bind(...(body.params ?? []))
+    .all<{ detail: string }>();
   const times: number[] = [];
   let meta: unknown = null;
   for (let i = 0; i < (body.repeat ?? 0); i++) {
     const t = Date.now();
-    const res = await env.DB.prepare(body.sql).bind(...(body.params ?? [])).all();
+    const res = await env.DB.prepare(body.sql)
+      .bind(...(body.params ?? []))
+      .all();
     times.push(Date.now() - t);
     meta = res.meta;
   }
@@ -164,7 +207,9 @@ export default {
           const tables = (body as { tables: string[] }).tables;
           const out: Record<string, string[]> = {};
           for (const t of tables) {
-            const { results } = await env.DB.prepare(`SELECT name, partial FROM pragma_index_list(?)`).bind(t).all<{ name: string; partial: number }>();
+            const { results } = await env.DB.prepare(`SELECT name, partial FROM pragma_index_list(?)`)
+              .bind(t)
+              .all<{ name: string; partial: number }>();
             out[t] = results.map((r) => (r.partial ? `${r.name} (partial)` : r.name));
           }
           return Response.json(out);

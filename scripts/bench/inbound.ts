@@ -1,8 +1,19 @@
 // Inbound backfill end to end (Sync now → planner → queue → consumer → D1) against the fake org,
 // and, in the same app and the same D1 database right after it, the raw limit: the same rows
 // written again with the best set-based statements.
-import { appCpu, helper, startApp, type App } from "./app.ts";
-import { api, clearFakeCalls, fake, fakeCalls, invocations, newConnectedWorkspace, onlyObjects, resetOrg, type FakeCall, type Invocation } from "./drive.ts";
+import { type App, appCpu, helper, startApp } from "./app.ts";
+import {
+  api,
+  clearFakeCalls,
+  type FakeCall,
+  fake,
+  fakeCalls,
+  type Invocation,
+  invocations,
+  newConnectedWorkspace,
+  onlyObjects,
+  resetOrg,
+} from "./drive.ts";
 import { cpuSeconds } from "./proc.ts";
 import { median, sleep, sum } from "./stats.ts";
 
@@ -57,14 +68,21 @@ export async function lookupCosts(app: App, workspaceId: string, committedSql: s
   const emails = JSON.stringify(Array.from({ length: 2000 }, (_, i) => `not.yet.${i}@example.org`));
   const before = `SELECT * FROM contacts WHERE workspace_id = ?1 AND (salesforce_id IN (SELECT value FROM json_each(?2)) OR email IN (SELECT value FROM json_each(?3)))`;
   // The captured SQL binds the workspace once per branch: (ws, ids, ws, emails).
-  const params = (committedSql.match(/\?/g) ?? []).length === 4 ? [workspaceId, ids, workspaceId, emails] : [workspaceId, ids, emails];
+  const params =
+    (committedSql.match(/\?/g) ?? []).length === 4
+      ? [workspaceId, ids, workspaceId, emails]
+      : [workspaceId, ids, emails];
   const out: LookupCost[] = [];
   const forms: [string, string, unknown[]][] = [
     ["committed (since ecba0e0): rowid IN (indexed branch UNION ALL indexed branch)", committedSql, params],
     ["before ecba0e0: workspace_id = ? AND (salesforce_id IN … OR email IN …)", before, [workspaceId, ids, emails]],
   ];
   for (const [form, sql, bound] of forms) {
-    const e = await helper<{ plan: string[]; times: number[]; meta: { rows_read?: number } }>(app, "/explain", { sql, params: bound, repeat: 12 });
+    const e = await helper<{ plan: string[]; times: number[]; meta: { rows_read?: number } }>(app, "/explain", {
+      sql,
+      params: bound,
+      repeat: 12,
+    });
     out.push({ form, medianMs: median(e.times.slice(2)), rowsRead: e.meta.rows_read ?? 0, plan: e.plan.join("; ") });
   }
   return out;
@@ -116,7 +134,11 @@ function callsPerBatch(calls: FakeCall[]): number[] {
  * One backfill of `n` Leads into a fresh workspace of `app` (only Lead enabled, no data defects:
  * every record is a create, the most expensive path), then the raw copy of its rows.
  */
-export async function inboundBackfill(app: App, n: number, opts: { rawApp?: App; salesforceLatencyMs?: number; lookupSql?: string }): Promise<InboundResult> {
+export async function inboundBackfill(
+  app: App,
+  n: number,
+  opts: { rawApp?: App; salesforceLatencyMs?: number; lookupSql?: string },
+): Promise<InboundResult> {
   await resetOrg(app, { Lead: n });
   const ws = await newConnectedWorkspace(app, `bench ${n}`, onlyObjects("Lead"));
   // Only for weighing a proposal against Salesforce's own latency; the benchmark's figures add none.
@@ -133,14 +155,22 @@ export async function inboundBackfill(app: App, n: number, opts: { rawApp?: App;
   const processCpuS = appCpu(app) - cpu0;
   const fakeCpuS = cpuSeconds(app.fakePid) - fake0;
 
-  const inv = (await invocations(app)).filter((i) => i.queue === "sync-inbound" && i.summary.startsWith("inbound_batch"));
+  const inv = (await invocations(app)).filter(
+    (i) => i.queue === "sync-inbound" && i.summary.startsWith("inbound_batch"),
+  );
   const calls = (await fakeCalls(app)).filter((c) => c.kind.startsWith("query"));
   const perBatch = callsPerBatch(calls);
   const { results: runRows } = await app.db
-    .prepare(`SELECT status, created, state FROM runs WHERE workspace_id = ? AND direction = 'inbound' ORDER BY started_at, id`)
+    .prepare(
+      `SELECT status, created, state FROM runs WHERE workspace_id = ? AND direction = 'inbound' ORDER BY started_at, id`,
+    )
     .bind(ws.id)
     .all<{ status: string; created: number; state: string }>();
-  const runs = runRows.map((r) => ({ status: r.status, created: r.created, fetched: (JSON.parse(r.state) as { fetched?: number }).fetched ?? 0 }));
+  const runs = runRows.map((r) => ({
+    status: r.status,
+    created: r.created,
+    fetched: (JSON.parse(r.state) as { fetched?: number }).fetched ?? 0,
+  }));
   const batches = inv.map((i: Invocation, k): BatchCost => {
     const cpu = (cpuAt(samples, i.startedAt + i.wallMs) - cpuAt(samples, i.startedAt)) * 1000;
     return {
@@ -162,7 +192,9 @@ export async function inboundBackfill(app: App, n: number, opts: { rawApp?: App;
     };
   });
   const counts = await app.db
-    .prepare(`SELECT (SELECT count(*) FROM contacts WHERE workspace_id = ?1) AS contacts, (SELECT count(*) FROM run_records WHERE workspace_id = ?1) AS runRecords`)
+    .prepare(
+      `SELECT (SELECT count(*) FROM contacts WHERE workspace_id = ?1) AS contacts, (SELECT count(*) FROM run_records WHERE workspace_id = ?1) AS runRecords`,
+    )
     .bind(ws.id)
     .first<{ contacts: number; runRecords: number }>();
   const created = sum(runs.map((r) => r.created));
@@ -209,7 +241,10 @@ async function rawLimit(from: App, to: App, workspaceId: string): Promise<NonNul
     if (!c.rows.length && !r.rows.length) break;
     afterC = c.after;
     afterR = r.after;
-    const w = await helper<{ ms: number; statements: number; rowsWritten: number }>(to, "/raw-page", { contacts: c.rows, records: r.rows });
+    const w = await helper<{ ms: number; statements: number; rowsWritten: number }>(to, "/raw-page", {
+      contacts: c.rows,
+      records: r.rows,
+    });
     writeMs += w.ms;
     statements += w.statements;
     d1RowsWritten += w.rowsWritten;

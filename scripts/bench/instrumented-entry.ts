@@ -70,7 +70,8 @@ function countingDb(real: D1Database, t: Tally): D1Database {
       get(target, prop) {
         if (prop === "bind") return (...a: unknown[]) => wrap(target.bind(...a));
         if (prop === "run" || prop === "all" || prop === "first" || prop === "raw") {
-          return (...a: unknown[]) => timed(1, () => (target[prop] as (...x: unknown[]) => Promise<unknown>).apply(target, a));
+          return (...a: unknown[]) =>
+            timed(1, () => (target[prop] as (...x: unknown[]) => Promise<unknown>).apply(target, a));
         }
         const v = Reflect.get(target, prop, target);
         return typeof v === "function" ? v.bind(target) : v;
@@ -82,7 +83,8 @@ function countingDb(real: D1Database, t: Tally): D1Database {
   return new Proxy(real, {
     get(target, prop) {
       if (prop === "prepare") return (q: string) => wrap(target.prepare(q));
-      if (prop === "batch") return (s: D1PreparedStatement[]) => timed(s.length, () => target.batch(s.map((x) => unwrap.get(x) ?? x)));
+      if (prop === "batch")
+        return (s: D1PreparedStatement[]) => timed(s.length, () => target.batch(s.map((x) => unwrap.get(x) ?? x)));
       if (prop === "exec") return (q: string) => timed(1, () => target.exec(q));
       const v = Reflect.get(target, prop, target);
       return typeof v === "function" ? v.bind(target) : v;
@@ -91,7 +93,9 @@ function countingDb(real: D1Database, t: Tally): D1Database {
 }
 
 function summarise(batch: MessageBatch<unknown>): string {
-  const b = batch.messages[0]?.body as { type?: string; salesforceObject?: string; batchNo?: number; kind?: string } | undefined;
+  const b = batch.messages[0]?.body as
+    | { type?: string; salesforceObject?: string; batchNo?: number; kind?: string }
+    | undefined;
   if (!b || typeof b !== "object") return "";
   return [b.type, b.salesforceObject, b.kind, b.batchNo].filter((x) => x !== undefined).join(" ");
 }
@@ -108,8 +112,19 @@ export default {
   scheduled: app.scheduled,
   async queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) {
     const t: Tally = {
-      queue: batch.queue, messages: batch.messages.length, summary: summarise(batch), startedAt: Date.now(), wallMs: 0,
-      statements: 0, d1Calls: 0, d1WaitMs: 0, rowsRead: 0, rowsWritten: 0, fetches: 0, fetchWaitMs: 0, error: null,
+      queue: batch.queue,
+      messages: batch.messages.length,
+      summary: summarise(batch),
+      startedAt: Date.now(),
+      wallMs: 0,
+      statements: 0,
+      d1Calls: 0,
+      d1WaitMs: 0,
+      rowsRead: 0,
+      rowsWritten: 0,
+      fetches: 0,
+      fetchWaitMs: 0,
+      error: null,
     };
     tallies.push(t);
     current = t;

@@ -1,9 +1,10 @@
 // The consumer's pure-JavaScript path, for the Node micro-benchmark (micro.ts): the engine's own
 // modules, bundled by esbuild for Node. Nothing here runs in the Worker.
-export { preparePage } from "../../worker/sync/inbound/page.ts";
-export { upsertRunRecords } from "../../worker/sync/runs/records.ts";
-export { objectSpec } from "../../worker/sync/objects.ts";
-export { extraFields } from "../../worker/sync/inbound/classify/context.ts";
-export { windowQuery } from "../../worker/sync/inbound/window.ts";
-export { defaultSettings } from "../../worker/settings/defaults.ts";
+
 export { getDb } from "../../worker/db/index.ts";
+export { defaultSettings } from "../../worker/settings/defaults.ts";
+export { extraFields } from "../../worker/sync/inbound/classify/context.ts";
+export { preparePage } from "../../worker/sync/inbound/page.ts";
+export { windowQuery } from "../../worker/sync/inbound/window.ts";
+export { objectSpec } from "../../worker/sync/objects.ts";
+export { upsertRunRecords } from "../../worker/sync/runs/records.ts";

@@ -4,9 +4,9 @@
 // upsertRunRecords → each statement's SQL and parameters built as commitBatch builds them. No D1,
 // no network: what is left is the CPU time Cloudflare would bill the consumer for.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Session } from "node:inspector/promises";
 import { build } from "esbuild";
 import { startFakeOrg } from "../../test/fake-salesforce/server.ts";
 import { ROOT } from "./app.ts";
@@ -62,7 +62,17 @@ export async function committedLookupSql(): Promise<string> {
   const spec = engine.objectSpec("Lead", settings.eventObject)!;
   const base = { workspaceId: "ws", salesforceObject: "Lead", spec, settings, writeMode: "create_or_update" as const };
   const stamp = "2026-01-15T10:20:30.000+0000";
-  const lead = { attributes: { type: "Lead" }, Id: "00Q000000000001AAA", Email: "ada@example.com", LastName: "Lovelace", Company: "Analytical", SystemModstamp: stamp, CreatedDate: stamp, LastModifiedDate: stamp, IsDeleted: false };
+  const lead = {
+    attributes: { type: "Lead" },
+    Id: "00Q000000000001AAA",
+    Email: "ada@example.com",
+    LastName: "Lovelace",
+    Company: "Analytical",
+    SystemModstamp: stamp,
+    CreatedDate: stamp,
+    LastModifiedDate: stamp,
+    IsDeleted: false,
+  };
   await engine.preparePage(db, base, [lead], 0, null);
   const sql = seen.find((q) => /from "contacts"/i.test(q) && /json_each/i.test(q));
   if (!sql) throw new Error(`no contacts lookup among ${seen.length} statements`);
@@ -74,8 +84,16 @@ async function wirePages(engine: Micro, n: number): Promise<string[]> {
   const org = await startFakeOrg({ port: 0 });
   try {
     const zero = { Account: 0, Contact: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
-    await (await fetch(`${org.url}/__fake/reset`, { method: "POST", body: JSON.stringify({ seed: 7, defects: false, counts: { ...zero, Lead: n } }) })).arrayBuffer();
-    const token = (await (await fetch(`${org.url}/__fake/token`, { method: "POST" })).json()) as { access_token: string; instance_url: string };
+    await (
+      await fetch(`${org.url}/__fake/reset`, {
+        method: "POST",
+        body: JSON.stringify({ seed: 7, defects: false, counts: { ...zero, Lead: n } }),
+      })
+    ).arrayBuffer();
+    const token = (await (await fetch(`${org.url}/__fake/token`, { method: "POST" })).json()) as {
+      access_token: string;
+      instance_url: string;
+    };
     const settings = engine.defaultSettings();
     const spec = engine.objectSpec("Lead", settings.eventObject)!;
     const fields = [...spec.fields, ...engine.extraFields({ settings, salesforceObject: "Lead", spec })];
@@ -83,7 +101,9 @@ async function wirePages(engine: Micro, n: number): Promise<string[]> {
     const pages: string[] = [];
     let path = `/services/data/v62.0/query?q=${encodeURIComponent(soql)}`;
     for (;;) {
-      const res = await fetch(`${token.instance_url}${path}`, { headers: { authorization: `Bearer ${token.access_token}`, "sforce-query-options": "batchSize=2000" } });
+      const res = await fetch(`${token.instance_url}${path}`, {
+        headers: { authorization: `Bearer ${token.access_token}`, "sforce-query-options": "batchSize=2000" },
+      });
       const text = await res.text();
       if (!res.ok) throw new Error(`fake query ${res.status}: ${text.slice(0, 300)}`);
       pages.push(text);
@@ -101,14 +121,24 @@ async function oneBatch(engine: Micro, pages: string[]) {
   const db = engine.getDb({ DB: emptyD1() as never });
   const settings = engine.defaultSettings();
   const spec = engine.objectSpec("Lead", settings.eventObject)!;
-  const base = { workspaceId: "ws_micro", salesforceObject: "Lead", spec, settings, writeMode: "create_or_update" as const };
+  const base = {
+    workspaceId: "ws_micro",
+    salesforceObject: "Lead",
+    spec,
+    settings,
+    writeMode: "create_or_update" as const,
+  };
   let seq = 0;
   let params = 0;
   for (const text of pages) {
     const { records } = JSON.parse(text) as { records: Record<string, unknown>[] };
     const prepared = await engine.preparePage(db, base, records, seq, null);
-    const statements = [...prepared.statements, ...engine.upsertRunRecords(db, "ws_micro", "run_micro", prepared.records)];
-    for (const s of statements as unknown as { getQuery(): { sql: string; params: unknown[] } }[]) params += s.getQuery().params.length;
+    const statements = [
+      ...prepared.statements,
+      ...engine.upsertRunRecords(db, "ws_micro", "run_micro", prepared.records),
+    ];
+    for (const s of statements as unknown as { getQuery(): { sql: string; params: unknown[] } }[])
+      params += s.getQuery().params.length;
     seq += records.length;
   }
   return { records: seq, params };
@@ -147,7 +177,11 @@ async function profileOnce(engine: Micro, pages: string[]) {
   await session.post("Profiler.start");
   await oneBatch(engine, pages);
   const { profile } = (await session.post("Profiler.stop")) as unknown as {
-    profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+    profile: {
+      nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+      samples: number[];
+      timeDeltas: number[];
+    };
   };
   session.disconnect();
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));

@@ -2,7 +2,16 @@
 // (PATCH /api/v1/contacts/{id}) → outbox → outbound queue → consumer → sObject Collections on the
 // fake org. Counts the Salesforce calls and times each change from its API write to its push.
 import type { App } from "./app.ts";
-import { api, clearFakeCalls, fakeCalls, newConnectedWorkspace, onlyObjects, resetOrg, settle, type Workspace } from "./drive.ts";
+import {
+  api,
+  clearFakeCalls,
+  fakeCalls,
+  newConnectedWorkspace,
+  onlyObjects,
+  resetOrg,
+  settle,
+  type Workspace,
+} from "./drive.ts";
 import { percentile, sleep } from "./stats.ts";
 
 export interface OutboundResult {
@@ -32,7 +41,8 @@ export async function prepareOutbound(app: App, contacts: number): Promise<{ ws:
     .prepare(`SELECT id FROM contacts WHERE workspace_id = ? AND salesforce_id IS NOT NULL ORDER BY id LIMIT ?`)
     .bind(ws.id, contacts)
     .all<{ id: string }>();
-  if (results.length < contacts) throw new Error(`only ${results.length} of ${contacts} contacts are linked to Salesforce`);
+  if (results.length < contacts)
+    throw new Error(`only ${results.length} of ${contacts} contacts are linked to Salesforce`);
   return { ws, ids: results.map((r) => r.id) };
 }
 
@@ -49,18 +59,29 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number)
 }
 
 /** One burst: every contact's title changes once through the API; waits until every change is pushed. */
-export async function outboundBurst(app: App, ws: Workspace, ids: string[], round: number, concurrency = 8): Promise<OutboundResult> {
+export async function outboundBurst(
+  app: App,
+  ws: Workspace,
+  ids: string[],
+  round: number,
+  concurrency = 8,
+): Promise<OutboundResult> {
   await clearFakeCalls(app);
   await fetch(`${app.url}/api/__bench/invocations`, { method: "DELETE" }).then((r) => r.arrayBuffer());
   const since = new Date(Date.now() - 1000).toISOString();
   const t0 = Date.now();
   await pool(ids, concurrency, async (id, i) => {
-    await api(app, `/api/v1/contacts/${id}`, ws.apiKey, { method: "PATCH", body: JSON.stringify({ title: `Benchmark ${round}.${i}` }) });
+    await api(app, `/api/v1/contacts/${id}`, ws.apiKey, {
+      method: "PATCH",
+      body: JSON.stringify({ title: `Benchmark ${round}.${i}` }),
+    });
   });
   const burstMs = Date.now() - t0;
 
   const deadline = Date.now() + 300_000;
-  const pending = app.db.prepare(`SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND created_at >= ? AND processed_at IS NULL`);
+  const pending = app.db.prepare(
+    `SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND created_at >= ? AND processed_at IS NULL`,
+  );
   for (;;) {
     const row = await pending.bind(ws.id, since).first<{ n: number }>();
     if (row?.n === 0) break;

@@ -4,14 +4,24 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { ROOT, type App } from "./app.ts";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { type App, ROOT } from "./app.ts";
 import { api, type Workspace } from "./drive.ts";
 
-export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+export const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 export function buildPage(): void {
-  const res = spawnSync("npx", ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], { cwd: ROOT, encoding: "utf8" });
+  const res = spawnSync("npx", ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   if (res.status !== 0) throw new Error(`vite build failed:\n${res.stdout}${res.stderr}`);
 }
 
@@ -56,7 +66,11 @@ async function watchFirstRunRow(page: Page) {
 }
 
 async function firstRunRowMs(page: Page): Promise<number> {
-  const handle = await page.waitForFunction(() => (window as unknown as { __firstRunRowMs?: number }).__firstRunRowMs, null, { timeout: 30_000 });
+  const handle = await page.waitForFunction(
+    () => (window as unknown as { __firstRunRowMs?: number }).__firstRunRowMs,
+    null,
+    { timeout: 30_000 },
+  );
   return (await handle.jsonValue()) as number;
 }
 

@@ -1,7 +1,7 @@
 // Process and machine facts from /proc: which workerd belongs to which Miniflare, and its CPU time.
 import { execSync } from "node:child_process";
-import { cpus, totalmem } from "node:os";
 import { readdirSync, readFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
 
 const TICKS_PER_SECOND = Number(execSync("getconf CLK_TCK").toString().trim()) || 100;
 
@@ -28,7 +28,10 @@ function readStat(pid: number): ProcStat | null {
 
 /** workerd processes started (directly or not) by this Node process. */
 export function workerdPids(): number[] {
-  const all = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map((d) => readStat(Number(d))).filter((s): s is ProcStat => s !== null);
+  const all = readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => readStat(Number(d)))
+    .filter((s): s is ProcStat => s !== null);
   const byPid = new Map(all.map((s) => [s.pid, s]));
   const mine = (s: ProcStat) => {
     for (let p: ProcStat | undefined = s; p; p = byPid.get(p.ppid)) if (p.pid === process.pid) return true;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { ROOT, helper, type App } from "./app.ts";
+import { type App, helper, ROOT } from "./app.ts";
 import { api, newConnectedWorkspace, type Workspace } from "./drive.ts";
 import { median, percentile } from "./stats.ts";
 
@@ -37,16 +37,29 @@ export interface ReadApiSide {
  * closed runs then get the reason counts their close would have stored (the seed writes rows
  * directly, past recountRun), so health takes the path it takes in production, not the live one.
  */
-export async function seedWorkspace(app: App, name: string, prefix: string, shape: HistoryShape): Promise<{ ws: Workspace; seedMs: number; records: number }> {
+export async function seedWorkspace(
+  app: App,
+  name: string,
+  prefix: string,
+  shape: HistoryShape,
+): Promise<{ ws: Workspace; seedMs: number; records: number }> {
   const ws = await newConnectedWorkspace(app, name);
   const startIso = new Date(Date.now() - shape.runs * shape.stepMs).toISOString();
-  const seeded = await helper<{ records: number; ms: number }>(app, "/seed-history", { workspaceId: ws.id, prefix, runs: shape.runs, perRun: shape.perRun, startIso, stepMs: shape.stepMs });
+  const seeded = await helper<{ records: number; ms: number }>(app, "/seed-history", {
+    workspaceId: ws.id,
+    prefix,
+    runs: shape.runs,
+    perRun: shape.perRun,
+    startIso,
+    stepMs: shape.stepMs,
+  });
   const q = await loadHealthQueries();
   const { sql, params } = q.storeClosedRunReasons(q.getDb({ DB: {} as D1Database }), ws.id).toSQL();
   const t = performance.now();
   // The helper's /explain binds parameters and runs the statement `repeat` times (/exec binds none).
   const stored = await helper<{ meta: { changes?: number } }>(app, "/explain", { sql, params, repeat: 1 });
-  if (stored.meta.changes !== shape.runs) throw new Error(`reason counts stored on ${stored.meta.changes} of ${shape.runs} seeded runs`);
+  if (stored.meta.changes !== shape.runs)
+    throw new Error(`reason counts stored on ${stored.meta.changes} of ${shape.runs} seeded runs`);
   return { ws, seedMs: seeded.ms + (performance.now() - t), records: seeded.records };
 }
 
@@ -85,7 +98,9 @@ export async function timeReadsSideBySide(sides: Side[], rounds: number): Promis
       } as Record<Endpoint, string>;
     }),
   );
-  const times = sides.map(() => Object.fromEntries(ENDPOINTS.map((e) => [e, [] as number[]])) as Record<Endpoint, number[]>);
+  const times = sides.map(
+    () => Object.fromEntries(ENDPOINTS.map((e) => [e, [] as number[]])) as Record<Endpoint, number[]>,
+  );
   for (const e of ENDPOINTS) {
     for (let round = 0; round < rounds + 5; round++) {
       for (let j = 0; j < sides.length; j++) {
@@ -100,7 +115,12 @@ export async function timeReadsSideBySide(sides: Side[], rounds: number): Promis
     shape: s.shape,
     records: s.records,
     seedMs: s.seedMs,
-    timings: Object.fromEntries(ENDPOINTS.map((e) => [e, { medianMs: median(times[i]![e]), p95Ms: percentile(times[i]![e], 95), requests: rounds }])) as Record<Endpoint, Timing>,
+    timings: Object.fromEntries(
+      ENDPOINTS.map((e) => [
+        e,
+        { medianMs: median(times[i]![e]), p95Ms: percentile(times[i]![e], 95), requests: rounds },
+      ]),
+    ) as Record<Endpoint, Timing>,
   }));
 }
 
@@ -113,7 +133,14 @@ function loadHealthQueries(): Promise<HealthModule> {
   healthModule ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), "conversion-health-"));
     process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-    const res = await build({ entryPoints: [join(ROOT, "scripts/bench/health-entry.ts")], bundle: true, format: "esm", platform: "node", write: false, logLevel: "silent" });
+    const res = await build({
+      entryPoints: [join(ROOT, "scripts/bench/health-entry.ts")],
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      write: false,
+      logLevel: "silent",
+    });
     writeFileSync(join(dir, "health.mjs"), res.outputFiles[0]!.text);
     return (await import(join(dir, "health.mjs"))) as HealthModule;
   })();
@@ -128,7 +155,11 @@ export interface QueryCost {
 }
 
 async function explainTimed(app: App, query: string, sql: string, params: unknown[]): Promise<QueryCost> {
-  const e = await helper<{ plan: string[]; times: number[]; meta: { rows_read?: number } }>(app, "/explain", { sql, params, repeat: 20 });
+  const e = await helper<{ plan: string[]; times: number[]; meta: { rows_read?: number } }>(app, "/explain", {
+    sql,
+    params,
+    repeat: 20,
+  });
   return { query, medianMs: median(e.times.slice(5)), rowsRead: e.meta.rows_read ?? 0, plan: e.plan.join("; ") };
 }
 
@@ -173,6 +204,7 @@ export async function perRunReasonSummary(app: App, workspaces: Workspace[]): Pr
   const sql = `SELECT direction, status, reason_code, sum(count) AS count FROM bench_run_reasons WHERE workspace_id = ? AND started_at >= ?
                GROUP BY direction, status, reason_code ORDER BY count DESC, reason_code ASC LIMIT 5`;
   const out: QueryCost[] = [];
-  for (const ws of workspaces) out.push(await explainTimed(app, "top reasons from per-run counts", sql, [ws.id, since]));
+  for (const ws of workspaces)
+    out.push(await explainTimed(app, "top reasons from per-run counts", sql, [ws.id, since]));
   return out;
 }

@@ -2,7 +2,7 @@
 // 127.0.0.1. Loaded by vitest's globalSetup and by plain Node scripts (Node strips the types), so
 // this file keeps to erasable TypeScript syntax.
 import { build } from "esbuild";
-import { Miniflare, convertV4MiniflareOptions } from "miniflare";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 
 export interface FakeOrgOptions {
   port?: number;
@@ -46,15 +46,17 @@ export async function startFakeOrg(opts: FakeOrgOptions = {}): Promise<FakeOrg> 
   if (opts.clientId) bindings.CLIENT_ID = opts.clientId;
   if (opts.clientSecret) bindings.CLIENT_SECRET = opts.clientSecret;
   // Miniflare 5 takes a new options shape; the v4 shape (a script plus bindings) converts to it.
-  const mf = new Miniflare(convertV4MiniflareOptions({
-    host: "127.0.0.1",
-    port: opts.port ?? 0,
-    name: "fake-salesforce",
-    modules: true,
-    script: await bundle(),
-    compatibilityDate: "2026-10-01",
-    bindings,
-  }));
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: opts.port ?? 0,
+      name: "fake-salesforce",
+      modules: true,
+      script: await bundle(),
+      compatibilityDate: "2026-10-01",
+      bindings,
+    }),
+  );
   const ready = await mf.ready;
   const url = ready.origin;
   // Build the org now, so the first real call does not pay for seeding.

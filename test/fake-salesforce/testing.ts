@@ -11,7 +11,10 @@ export interface FakeClient {
   admin<T = any>(method: string, path: string, body?: unknown): Promise<T>;
   /** A fresh access token (POST /__fake/token), remembered for api(). */
   login(): Promise<string>;
-  api<T = any>(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string>; token?: string | null }): Promise<ApiResponse<T>>;
+  api<T = any>(
+    path: string,
+    init?: { method?: string; body?: unknown; headers?: Record<string, string>; token?: string | null },
+  ): Promise<ApiResponse<T>>;
   query<T = any>(soql: string, opts?: { all?: boolean; batchSize?: number; version?: string }): Promise<ApiResponse<T>>;
 }
 
@@ -20,7 +23,10 @@ export function createFakeClient(url: string): FakeClient {
   const client: FakeClient = {
     url,
     async admin(method, path, body) {
-      const res = await fetch(`${url}/__fake/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${url}/__fake/${path}`, {
+        method,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       return res.json();
     },
     async login() {
@@ -34,14 +40,19 @@ export function createFakeClient(url: string): FakeClient {
       if (bearer) headers.authorization = `Bearer ${bearer}`;
       if (init.body !== undefined) headers["content-type"] = "application/json";
       const res = await fetch(path.startsWith("http") ? path : `${url}${path}`, {
-        method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        method: init.method ?? "GET",
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
       });
       const text = await res.text();
       return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
     },
     query(soql, opts = {}) {
       const headers = opts.batchSize ? { "Sforce-Query-Options": `batchSize=${opts.batchSize}` } : undefined;
-      return client.api(`/services/data/v${opts.version ?? "62.0"}/${opts.all ? "queryAll" : "query"}?q=${encodeURIComponent(soql)}`, { headers });
+      return client.api(
+        `/services/data/v${opts.version ?? "62.0"}/${opts.all ? "queryAll" : "query"}?q=${encodeURIComponent(soql)}`,
+        { headers },
+      );
     },
   };
   return client;

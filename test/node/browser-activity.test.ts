@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SMALL_ORG, startApp, type App, type Run } from "./browser/app.ts";
+import { type App, type Run, SMALL_ORG, startApp } from "./browser/app.ts";
 import { launchChromium } from "./browser/chromium.ts";
 import { takeScreenshots, timeToFirstRunRow } from "./browser/screens.ts";
 import { countIs, recordItems, runRow, runRows, until, urlIs, visible } from "./browser/wait.ts";
@@ -37,7 +37,11 @@ async function addDefectiveLeads(): Promise<string> {
       lead("Noemail", {}),
       lead("Bademail", { Email: "bad@@example..com" }),
       lead("Excluded", { Email: "excluded@example.com", Do_Not_Sync__c: true }),
-      lead("Converted", { Email: "converted@example.com", IsConverted: true, ConvertedContactId: contacts.records[0]!.Id }),
+      lead("Converted", {
+        Email: "converted@example.com",
+        IsConverted: true,
+        ConvertedContactId: contacts.records[0]!.Id,
+      }),
     ],
   });
   return ids[0]!;
@@ -45,7 +49,11 @@ async function addDefectiveLeads(): Promise<string> {
 
 beforeAll(async () => {
   [app, browser] = await Promise.all([startApp({ counts: ORG }), launchChromium()]);
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "Europe/Berlin" });
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: "en-US",
+    timezoneId: "Europe/Berlin",
+  });
   page = await context.newPage();
 });
 
@@ -96,7 +104,10 @@ describe("Sync activity in Chromium", () => {
     await visible(text("Updating live"));
     await visible(companies.getByText("Completed", { exact: true }), 20_000);
     await countIs(runRows(page), BACKFILL_RUNS, 20_000);
-    await until("every run Completed", async () => (await runRows(page).getByText("Completed", { exact: true }).count()) === BACKFILL_RUNS);
+    await until(
+      "every run Completed",
+      async () => (await runRows(page).getByText("Completed", { exact: true }).count()) === BACKFILL_RUNS,
+    );
     expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
 
     const runs = await app.settled(BACKFILL_RUNS);
@@ -105,7 +116,8 @@ describe("Sync activity in Chromium", () => {
     // Each entry: description, status, the five counts, duration, local time and View.
     const row = runRow(page, leadRun.id);
     await visible(row.getByText("Synced contacts from Salesforce (initial backfill)"));
-    for (const label of ["Created", "Updated", "Deleted", "Skipped", "Failed"]) await visible(row.getByText(label, { exact: true }));
+    for (const label of ["Created", "Updated", "Deleted", "Skipped", "Failed"])
+      await visible(row.getByText(label, { exact: true }));
     await visible(row.locator(`time[datetime="${leadRun.startedAt}"]`));
     await visible(row.getByRole("button", { name: "View" }));
   });
@@ -140,7 +152,9 @@ describe("Sync activity in Chromium", () => {
     expect(await page.inputValue("#filter-object")).toBe("company");
     expect(await page.inputValue("#filter-from")).toBe("2020-01-01");
     expect(await page.inputValue("#filter-to")).toBe("2020-01-31");
-    expect(await page.getByRole("tab", { name: "Inbound (Salesforce → Conversion)" }).getAttribute("aria-selected")).toBe("true");
+    expect(
+      await page.getByRole("tab", { name: "Inbound (Salesforce → Conversion)" }).getAttribute("aria-selected"),
+    ).toBe("true");
 
     await page.goBack();
     await urlIs(page, `${ACTIVITY}?direction=inbound&objectType=company&from=2020-01-01`);
@@ -170,15 +184,19 @@ describe("Sync activity in Chromium", () => {
     await page.getByRole("tab", { name: "Skipped" }).click();
     await urlIs(page, `${ACTIVITY}/runs/${leadRun.id}?status=skipped`);
     await countIs(recordItems(page), leadRun.counts.skipped);
-    expect(await recordItems(page).locator(".badge").allInnerTexts()).toEqual(Array(leadRun.counts.skipped).fill("Skipped"));
+    expect(await recordItems(page).locator(".badge").allInnerTexts()).toEqual(
+      Array(leadRun.counts.skipped).fill("Skipped"),
+    );
     // Each record's message and its explanation, worded as the help article.
     const shown = new Set(await recordItems(page).locator(".record__reason").allInnerTexts());
-    expect([...shown]).toEqual(expect.arrayContaining([
-      "Do not sync — The record is flagged to not sync into Conversion (for example, excluded by sync rules).",
-      "Invalid email address — The Lead or Contact has an invalid email address (for example, it contains invalid characters).",
-      "Lead already converted — This Lead has been converted to a Contact in Salesforce.",
-      "Missing email address — The Lead or Contact has no email address. Contacts in Conversion must have an email address.",
-    ]));
+    expect([...shown]).toEqual(
+      expect.arrayContaining([
+        "Do not sync — The record is flagged to not sync into Conversion (for example, excluded by sync rules).",
+        "Invalid email address — The Lead or Contact has an invalid email address (for example, it contains invalid characters).",
+        "Lead already converted — This Lead has been converted to a Contact in Salesforce.",
+        "Missing email address — The Lead or Contact has no email address. Contacts in Conversion must have an email address.",
+      ]),
+    );
 
     await page.getByRole("tab", { name: "Failed" }).click();
     await countIs(recordItems(page), 1);
@@ -215,7 +233,9 @@ describe("Sync activity in Chromium", () => {
     expect(await link.getAttribute("href")).toBe(`/api/v1/sync/runs/${leadRun.id}/records.csv?status=failed`);
     const [failedOnly] = await Promise.all([page.waitForEvent("download"), link.click()]);
     expect(failedOnly.suggestedFilename()).toBe(`run-${leadRun.id}-failed.csv`);
-    const failedLines = readFileSync((await failedOnly.path())!, "utf8").trimEnd().split("\r\n");
+    const failedLines = readFileSync((await failedOnly.path())!, "utf8")
+      .trimEnd()
+      .split("\r\n");
     expect(failedLines).toHaveLength(1 + leadRun.counts.failed);
     expect(failedLines[1]).toContain(brokenLeadId);
 
@@ -230,7 +250,9 @@ describe("Sync activity in Chromium", () => {
     // A real click, as a user would: the browser saves the file under the server's name.
     const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
     expect(download.suggestedFilename()).toBe(`run-${leadRun.id}.csv`);
-    const lines = readFileSync((await download.path())!, "utf8").trimEnd().split("\r\n");
+    const lines = readFileSync((await download.path())!, "utf8")
+      .trimEnd()
+      .split("\r\n");
     expect(lines[0]).toBe(
       "id,salesforceId,salesforceObject,conversionId,label,action,status,reasonCode,reasonMessage,explanation," +
         "salesforceStatusCode,salesforceMessage,externalCreatedAt,externalUpdatedAt,changes",

@@ -2,7 +2,7 @@
 // The Worker runs in a third zone (Kiritimati, UTC+14) to show the server's zone plays no part.
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp, type App, type Run } from "./browser/app.ts";
+import { type App, type Run, startApp } from "./browser/app.ts";
 import { launchChromium } from "./browser/chromium.ts";
 import { runRow, visible } from "./browser/wait.ts";
 
@@ -71,9 +71,21 @@ describe("run times in the viewer's time zone", () => {
     const [inLa, inTokyo] = await Promise.all(
       [LA, TOKYO].map(async (timezoneId) => timesSeenIn(await browser.newContext({ timezoneId, locale: "en-US" }))),
     );
-    console.log(`run ${run.id} started ${run.startedAt}: ${LA} sees "${inLa!.detail}", ${TOKYO} sees "${inTokyo!.detail}"`);
-    expect(inLa).toEqual({ detail: la, list: la, zoneTitle: `${LA} (${run.startedAt})`, intro: expect.stringContaining(`(${LA})`) });
-    expect(inTokyo).toEqual({ detail: tokyo, list: tokyo, zoneTitle: `${TOKYO} (${run.startedAt})`, intro: expect.stringContaining(`(${TOKYO})`) });
+    console.log(
+      `run ${run.id} started ${run.startedAt}: ${LA} sees "${inLa!.detail}", ${TOKYO} sees "${inTokyo!.detail}"`,
+    );
+    expect(inLa).toEqual({
+      detail: la,
+      list: la,
+      zoneTitle: `${LA} (${run.startedAt})`,
+      intro: expect.stringContaining(`(${LA})`),
+    });
+    expect(inTokyo).toEqual({
+      detail: tokyo,
+      list: tokyo,
+      zoneTitle: `${TOKYO} (${run.startedAt})`,
+      intro: expect.stringContaining(`(${TOKYO})`),
+    });
   });
 
   it("follows the zone of the browser process itself (TZ in its environment)", async () => {

@@ -2,7 +2,7 @@
 // and the API must carry a Content-Security-Policy that would stop injected code anyway.
 import type { Browser, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp, type App, type Run } from "./browser/app.ts";
+import { type App, type Run, startApp } from "./browser/app.ts";
 import { launchChromium } from "./browser/chromium.ts";
 import { recordItems, visible } from "./browser/wait.ts";
 
@@ -21,10 +21,16 @@ let contactRun: Run;
 
 /** A Lead named like markup without an email (skipped), and a Contact named like markup that syncs. */
 async function addMarkupRecords() {
-  const accounts = await app.fake<{ records: { Id: string; Do_Not_Sync__c: boolean; Name: string }[] }>("GET", "records/Account");
+  const accounts = await app.fake<{ records: { Id: string; Do_Not_Sync__c: boolean; Name: string }[] }>(
+    "GET",
+    "records/Account",
+  );
   const account = accounts.records.find((a) => !a.Do_Not_Sync__c && !a.Name.includes("<"))!;
   await app.fake("POST", "records", { object: "Lead", records: [{ LastName: IMG, Company: SCRIPT }] });
-  await app.fake("POST", "records", { object: "Contact", records: [{ FirstName: SCRIPT, LastName: IMG, Email: "markup@example.com", AccountId: account.Id }] });
+  await app.fake("POST", "records", {
+    object: "Contact",
+    records: [{ FirstName: SCRIPT, LastName: IMG, Email: "markup@example.com", AccountId: account.Id }],
+  });
 }
 
 beforeAll(async () => {
@@ -84,7 +90,9 @@ describe("markup from Salesforce on the page", () => {
     // An <img src=x> that became markup would have fetched "x" and fired its onerror by now.
     await page.waitForLoadState("networkidle");
     expect(await page.locator("img[src=x]").count()).toBe(0);
-    expect(await page.evaluate(() => [...document.scripts].filter((s) => s.textContent?.includes("alert")).length)).toBe(0);
+    expect(
+      await page.evaluate(() => [...document.scripts].filter((s) => s.textContent?.includes("alert")).length),
+    ).toBe(0);
     expect(responses.filter((r) => new URL(r.url()).pathname.endsWith("/x"))).toEqual([]);
     expect(dialogs).toEqual([]);
   });
@@ -96,10 +104,13 @@ describe("markup from Salesforce on the page", () => {
     const assets = responses.filter((r) => path(r).startsWith("/assets/"));
     const apiCalls = responses.filter((r) => path(r).startsWith("/api/"));
     expect(documents.length).toBeGreaterThan(0);
-    expect(assets.map(path)).toEqual(expect.arrayContaining([expect.stringMatching(/\.js$/), expect.stringMatching(/\.css$/)]));
+    expect(assets.map(path)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\.js$/), expect.stringMatching(/\.css$/)]),
+    );
     expect(apiCalls.length).toBeGreaterThan(0);
 
-    for (const r of [...documents, ...assets]) expect(csp(r), path(r)).toMatch(/default-src 'self'.*object-src 'none'.*frame-ancestors 'none'/);
+    for (const r of [...documents, ...assets])
+      expect(csp(r), path(r)).toMatch(/default-src 'self'.*object-src 'none'.*frame-ancestors 'none'/);
     for (const r of apiCalls) expect(csp(r), path(r)).toMatch(/default-src 'none'/);
     expect(cspViolations).toEqual([]);
   });

@@ -1,7 +1,7 @@
 // OAuth 2.0 web server flow, refresh-token rotation, revocation, identity and session errors.
 import { createHash, createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeOrg, type FakeOrg } from "../fake-salesforce/server.ts";
+import { type FakeOrg, startFakeOrg } from "../fake-salesforce/server.ts";
 import { createFakeClient, type FakeClient } from "../fake-salesforce/testing.ts";
 
 const CLIENT = { client_id: "conversion-sync", client_secret: "fake-org-secret" };
@@ -18,7 +18,13 @@ afterAll(async () => {
 });
 
 async function authorize(extra: Record<string, string> = {}): Promise<URL> {
-  const q = new URLSearchParams({ response_type: "code", client_id: CLIENT.client_id, redirect_uri: REDIRECT, state: "st-1", ...extra });
+  const q = new URLSearchParams({
+    response_type: "code",
+    client_id: CLIENT.client_id,
+    redirect_uri: REDIRECT,
+    state: "st-1",
+    ...extra,
+  });
   const res = await fetch(`${org.url}/services/oauth2/authorize?${q}`, { redirect: "manual" });
   expect(res.status).toBe(302);
   return new URL(res.headers.get("location")!);
@@ -26,7 +32,9 @@ async function authorize(extra: Record<string, string> = {}): Promise<URL> {
 
 async function tokenCall(params: Record<string, string>): Promise<{ status: number; body: any }> {
   const res = await fetch(`${org.url}/services/oauth2/token`, {
-    method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(params),
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(params),
   });
   return { status: res.status, body: await res.json() };
 }
@@ -43,11 +51,18 @@ describe("OAuth web server flow", () => {
     const { status, body } = await exchange(back.searchParams.get("code")!);
     expect(status).toBe(200);
     expect(body).toEqual({
-      access_token: expect.stringMatching(/^00D[A-Za-z0-9]{12}!/), refresh_token: expect.any(String), signature: expect.any(String),
-      scope: "api refresh_token", instance_url: org.url, id: expect.stringMatching(new RegExp(`^${org.url}/id/00D\\w{15}/005\\w{15}$`)),
-      token_type: "Bearer", issued_at: expect.stringMatching(/^\d{13}$/),
+      access_token: expect.stringMatching(/^00D[A-Za-z0-9]{12}!/),
+      refresh_token: expect.any(String),
+      signature: expect.any(String),
+      scope: "api refresh_token",
+      instance_url: org.url,
+      id: expect.stringMatching(new RegExp(`^${org.url}/id/00D\\w{15}/005\\w{15}$`)),
+      token_type: "Bearer",
+      issued_at: expect.stringMatching(/^\d{13}$/),
     });
-    const expected = createHmac("sha256", CLIENT.client_secret).update(body.id + body.issued_at).digest("base64");
+    const expected = createHmac("sha256", CLIENT.client_secret)
+      .update(body.id + body.issued_at)
+      .digest("base64");
     expect(body.signature).toBe(expected);
     const again = await exchange(back.searchParams.get("code")!);
     expect([again.status, again.body.error]).toEqual([400, "invalid_grant"]);
@@ -56,19 +71,32 @@ describe("OAuth web server flow", () => {
   it("checks the PKCE verifier against the S256 challenge", async () => {
     const verifier = "v".repeat(20) + "-verifier-" + "x".repeat(30);
     const challenge = createHash("sha256").update(verifier).digest("base64url");
-    const wrong = await exchange((await authorize({ code_challenge: challenge, code_challenge_method: "S256" })).searchParams.get("code")!, { code_verifier: verifier + "x" });
+    const wrong = await exchange(
+      (await authorize({ code_challenge: challenge, code_challenge_method: "S256" })).searchParams.get("code")!,
+      { code_verifier: verifier + "x" },
+    );
     expect([wrong.status, wrong.body.error]).toEqual([400, "invalid_grant"]);
-    const right = await exchange((await authorize({ code_challenge: challenge })).searchParams.get("code")!, { code_verifier: verifier });
+    const right = await exchange((await authorize({ code_challenge: challenge })).searchParams.get("code")!, {
+      code_verifier: verifier,
+    });
     expect(right.status).toBe(200);
   });
 
   it("rejects bad clients, redirect URIs and grant types like Salesforce", async () => {
     const code = (await authorize()).searchParams.get("code")!;
-    expect((await exchange(code, { client_secret: "nope" })).body).toEqual({ error: "invalid_client", error_description: "invalid client credentials" });
+    expect((await exchange(code, { client_secret: "nope" })).body).toEqual({
+      error: "invalid_client",
+      error_description: "invalid client credentials",
+    });
     expect((await exchange(code, { client_id: "nope" })).body.error).toBe("invalid_client_id");
-    expect((await exchange(code, { redirect_uri: "https://evil.example.com/cb" })).body.error).toBe("redirect_uri_mismatch");
+    expect((await exchange(code, { redirect_uri: "https://evil.example.com/cb" })).body.error).toBe(
+      "redirect_uri_mismatch",
+    );
     expect((await tokenCall({ grant_type: "password", ...CLIENT })).body.error).toBe("unsupported_grant_type");
-    const bad = await fetch(`${org.url}/services/oauth2/authorize?response_type=code&client_id=nope&redirect_uri=${encodeURIComponent(REDIRECT)}`, { redirect: "manual" });
+    const bad = await fetch(
+      `${org.url}/services/oauth2/authorize?response_type=code&client_id=nope&redirect_uri=${encodeURIComponent(REDIRECT)}`,
+      { redirect: "manual" },
+    );
     expect(bad.status).toBe(400);
   });
 
@@ -80,24 +108,44 @@ describe("OAuth web server flow", () => {
     expect(refreshed.body.access_token).not.toBe(first.access_token);
     expect(refreshed.body.instance_url).toBe(org.url);
     const old = await tokenCall({ grant_type: "refresh_token", refresh_token: first.refresh_token, ...CLIENT });
-    expect([old.status, old.body]).toEqual([400, { error: "invalid_grant", error_description: "expired access/refresh token" }]);
-    const next = await tokenCall({ grant_type: "refresh_token", refresh_token: refreshed.body.refresh_token, ...CLIENT });
+    expect([old.status, old.body]).toEqual([
+      400,
+      { error: "invalid_grant", error_description: "expired access/refresh token" },
+    ]);
+    const next = await tokenCall({
+      grant_type: "refresh_token",
+      refresh_token: refreshed.body.refresh_token,
+      ...CLIENT,
+    });
     expect(next.status).toBe(200);
 
     await sf.admin("POST", "faults", { revokeRefreshTokens: true });
     const revoked = await tokenCall({ grant_type: "refresh_token", refresh_token: next.body.refresh_token, ...CLIENT });
     expect([revoked.status, revoked.body.error]).toEqual([400, "invalid_grant"]);
     const reconnect = await exchange((await authorize()).searchParams.get("code")!);
-    expect((await tokenCall({ grant_type: "refresh_token", refresh_token: reconnect.body.refresh_token, ...CLIENT })).status).toBe(200);
+    expect(
+      (await tokenCall({ grant_type: "refresh_token", refresh_token: reconnect.body.refresh_token, ...CLIENT })).status,
+    ).toBe(200);
   });
 
   it("revokes tokens at /services/oauth2/revoke", async () => {
     const t = (await exchange((await authorize()).searchParams.get("code")!)).body;
-    const res = await fetch(`${org.url}/services/oauth2/revoke`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `token=${encodeURIComponent(t.refresh_token)}` });
+    const res = await fetch(`${org.url}/services/oauth2/revoke`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `token=${encodeURIComponent(t.refresh_token)}`,
+    });
     expect(res.status).toBe(200);
     expect((await sf.api("/services/data/v62.0/limits", { token: t.access_token })).status).toBe(401);
-    const unknown = await fetch(`${org.url}/services/oauth2/revoke`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "token=nope" });
-    expect([unknown.status, await unknown.text()]).toEqual([400, "error=unsupported_token_type&error_description=this%20token%20type%20is%20not%20supported"]);
+    const unknown = await fetch(`${org.url}/services/oauth2/revoke`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "token=nope",
+    });
+    expect([unknown.status, await unknown.text()]).toEqual([
+      400,
+      "error=unsupported_token_type&error_description=this%20token%20type%20is%20not%20supported",
+    ]);
   });
 });
 
@@ -106,7 +154,12 @@ describe("sessions", () => {
     const t = (await exchange((await authorize()).searchParams.get("code")!)).body;
     const res = await fetch(t.id, { headers: { authorization: `Bearer ${t.access_token}` } });
     const body = await res.json();
-    expect(body).toMatchObject({ user_id: expect.stringMatching(/^005/), organization_id: expect.stringMatching(/^00D/), username: expect.stringContaining("@"), display_name: expect.any(String) });
+    expect(body).toMatchObject({
+      user_id: expect.stringMatching(/^005/),
+      organization_id: expect.stringMatching(/^00D/),
+      username: expect.stringContaining("@"),
+      display_name: expect.any(String),
+    });
     expect((await fetch(t.id)).status).toBe(403);
   });
 

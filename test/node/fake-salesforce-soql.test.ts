@@ -1,6 +1,6 @@
 // The SOQL subset of the fake org, checked against the org's raw records.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeOrg, type FakeOrg } from "../fake-salesforce/server.ts";
+import { type FakeOrg, startFakeOrg } from "../fake-salesforce/server.ts";
 import { createFakeClient, type FakeClient } from "../fake-salesforce/testing.ts";
 
 type Row = Record<string, any>;
@@ -39,8 +39,12 @@ describe("SOQL subset", () => {
   it("filters with =, !=, <, >=, AND, OR and parentheses; text compares case-insensitively", async () => {
     const sample = live().find((r) => r.Email && r.LeadSource)!;
     expect(ids(await rows(`SELECT Id FROM Lead WHERE Email = '${sample.Email.toUpperCase()}'`))).toContain(sample.Id);
-    const web = await rows("SELECT Id, LeadSource FROM Lead WHERE LeadSource = 'Web' AND (IsConverted = false OR Email = null)");
-    expect(web.length).toBe(live().filter((r) => r.LeadSource === "Web" && (!r.IsConverted || r.Email === null)).length);
+    const web = await rows(
+      "SELECT Id, LeadSource FROM Lead WHERE LeadSource = 'Web' AND (IsConverted = false OR Email = null)",
+    );
+    expect(web.length).toBe(
+      live().filter((r) => r.LeadSource === "Web" && (!r.IsConverted || r.Email === null)).length,
+    );
     const notWeb = await rows("SELECT Id FROM Lead WHERE LeadSource != 'Web'");
     expect(notWeb.length).toBe(live().filter((r) => r.LeadSource !== "Web").length);
     const pivot = live()[Math.floor(live().length / 2)].SystemModstamp;
@@ -51,21 +55,43 @@ describe("SOQL subset", () => {
   });
 
   it("reads null, booleans, numbers, dates, IN, LIKE and string escapes", async () => {
-    expect((await rows("SELECT Id FROM Lead WHERE Email = null")).length).toBe(live().filter((r) => r.Email === null).length);
-    expect((await rows("SELECT Id FROM Lead WHERE IsConverted = true")).length).toBe(live().filter((r) => r.IsConverted).length);
+    expect((await rows("SELECT Id FROM Lead WHERE Email = null")).length).toBe(
+      live().filter((r) => r.Email === null).length,
+    );
+    expect((await rows("SELECT Id FROM Lead WHERE IsConverted = true")).length).toBe(
+      live().filter((r) => r.IsConverted).length,
+    );
     const opps = (await sf.admin("GET", "records/Opportunity")).records.filter((r: Row) => !r.IsDeleted);
-    expect((await rows("SELECT Id FROM Opportunity WHERE Amount > 100000.5")).length).toBe(opps.filter((r: Row) => r.Amount > 100000.5).length);
-    expect((await rows("SELECT Id FROM Opportunity WHERE CloseDate <= 2026-06-30")).length).toBe(opps.filter((r: Row) => r.CloseDate <= "2026-06-30").length);
+    expect((await rows("SELECT Id FROM Opportunity WHERE Amount > 100000.5")).length).toBe(
+      opps.filter((r: Row) => r.Amount > 100000.5).length,
+    );
+    expect((await rows("SELECT Id FROM Opportunity WHERE CloseDate <= 2026-06-30")).length).toBe(
+      opps.filter((r: Row) => r.CloseDate <= "2026-06-30").length,
+    );
     const two = live().slice(0, 2);
-    expect(ids(await rows(`SELECT Id FROM Lead WHERE Id IN ('${two[0].Id.slice(0, 15)}', '${two[1].Id}')`)).sort()).toEqual(ids(two).sort());
-    expect((await rows("SELECT Id FROM Lead WHERE LastName LIKE 'o\\'br%'")).length).toBe(live().filter((r) => r.LastName === "O'Brien").length);
-    expect((await rows("SELECT Id FROM Lead WHERE NOT LastName LIKE '%a%'")).length).toBe(live().filter((r) => !/a/i.test(r.LastName)).length);
+    expect(
+      ids(await rows(`SELECT Id FROM Lead WHERE Id IN ('${two[0].Id.slice(0, 15)}', '${two[1].Id}')`)).sort(),
+    ).toEqual(ids(two).sort());
+    expect((await rows("SELECT Id FROM Lead WHERE LastName LIKE 'o\\'br%'")).length).toBe(
+      live().filter((r) => r.LastName === "O'Brien").length,
+    );
+    expect((await rows("SELECT Id FROM Lead WHERE NOT LastName LIKE '%a%'")).length).toBe(
+      live().filter((r) => !/a/i.test(r.LastName)).length,
+    );
   });
 
   it("orders by several fields ascending and descending, with LIMIT and OFFSET", async () => {
-    const got = await rows("SELECT Id, LastName, CreatedDate FROM Lead ORDER BY LastName DESC, CreatedDate ASC, Id LIMIT 50 OFFSET 10");
-    const want = [...live()].sort((a, b) =>
-      cmp(b.LastName.toLowerCase(), a.LastName.toLowerCase()) || cmp(a.CreatedDate, b.CreatedDate) || cmp(a.Id, b.Id)).slice(10, 60);
+    const got = await rows(
+      "SELECT Id, LastName, CreatedDate FROM Lead ORDER BY LastName DESC, CreatedDate ASC, Id LIMIT 50 OFFSET 10",
+    );
+    const want = [...live()]
+      .sort(
+        (a, b) =>
+          cmp(b.LastName.toLowerCase(), a.LastName.toLowerCase()) ||
+          cmp(a.CreatedDate, b.CreatedDate) ||
+          cmp(a.Id, b.Id),
+      )
+      .slice(10, 60);
     expect(ids(got)).toEqual(ids(want));
     const latest = await rows("SELECT Id, SystemModstamp FROM Lead ORDER BY SystemModstamp DESC, Id DESC LIMIT 3");
     const sorted = [...live()].sort((a, b) => cmp(b.SystemModstamp, a.SystemModstamp) || cmp(b.Id, a.Id));
@@ -76,12 +102,21 @@ describe("SOQL subset", () => {
     const res = await sf.query("SELECT COUNT() FROM Lead WHERE Email != null");
     expect(res.body).toEqual({ totalSize: live().filter((r) => r.Email !== null).length, done: true, records: [] });
     const agg = await sf.query("SELECT COUNT(Email) FROM Lead");
-    expect(agg.body.records[0]).toEqual({ attributes: { type: "AggregateResult" }, expr0: live().filter((r) => r.Email !== null).length });
+    expect(agg.body.records[0]).toEqual({
+      attributes: { type: "AggregateResult" },
+      expr0: live().filter((r) => r.Email !== null).length,
+    });
   });
 
   it("follows parent relationships", async () => {
-    const [c] = await rows("SELECT Id, Account.Name, Account.Do_Not_Sync__c FROM Contact WHERE AccountId != null LIMIT 1");
-    expect(c.Account).toMatchObject({ attributes: { type: "Account" }, Name: expect.any(String), Do_Not_Sync__c: expect.any(Boolean) });
+    const [c] = await rows(
+      "SELECT Id, Account.Name, Account.Do_Not_Sync__c FROM Contact WHERE AccountId != null LIMIT 1",
+    );
+    expect(c.Account).toMatchObject({
+      attributes: { type: "Account" },
+      Name: expect.any(String),
+      Do_Not_Sync__c: expect.any(Boolean),
+    });
     const excluded = await rows("SELECT Id FROM Contact WHERE Account.Do_Not_Sync__c = true");
     expect(excluded.length).toBeGreaterThan(0);
   });
@@ -90,8 +125,12 @@ describe("SOQL subset", () => {
     const seen: string[] = [];
     let cursor: Row | null = null;
     for (;;) {
-      const where: string = cursor ? ` WHERE SystemModstamp > ${cursor.SystemModstamp} OR (SystemModstamp = ${cursor.SystemModstamp} AND Id > '${cursor.Id}')` : "";
-      const page: Row[] = await rows(`SELECT Id, SystemModstamp FROM Lead${where} ORDER BY SystemModstamp, Id LIMIT 200`);
+      const where: string = cursor
+        ? ` WHERE SystemModstamp > ${cursor.SystemModstamp} OR (SystemModstamp = ${cursor.SystemModstamp} AND Id > '${cursor.Id}')`
+        : "";
+      const page: Row[] = await rows(
+        `SELECT Id, SystemModstamp FROM Lead${where} ORDER BY SystemModstamp, Id LIMIT 200`,
+      );
       seen.push(...ids(page));
       if (page.length < 200) break;
       cursor = page[page.length - 1];

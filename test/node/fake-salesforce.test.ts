@@ -1,7 +1,7 @@
 // The fake org's API surface, usage accounting, fault controls, admin endpoints and seeded data.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeOrg, startFakeOrg } from "../fake-salesforce/server.ts";
 import { normalizeId } from "../fake-salesforce/src/ids";
-import { startFakeOrg, type FakeOrg } from "../fake-salesforce/server.ts";
 import { createFakeClient, type FakeClient } from "../fake-salesforce/testing.ts";
 
 let org: FakeOrg;
@@ -49,15 +49,35 @@ describe("API surface", () => {
     const field = (name: string) => lead.fields.find((f: Row) => f.name === name);
     expect(field("LastName")).toMatchObject({ type: "string", length: 80, nillable: false, createable: true });
     expect(field("Email")).toMatchObject({ type: "email", length: 80, nillable: true });
-    expect(field("LeadSource")).toMatchObject({ type: "picklist", restrictedPicklist: true, picklistValues: expect.arrayContaining([{ active: true, defaultValue: false, label: "Web", validFor: null, value: "Web" }]) });
-    expect(field("ConvertedContactId")).toMatchObject({ type: "reference", referenceTo: ["Contact"], createable: false, updateable: false });
+    expect(field("LeadSource")).toMatchObject({
+      type: "picklist",
+      restrictedPicklist: true,
+      picklistValues: expect.arrayContaining([
+        { active: true, defaultValue: false, label: "Web", validFor: null, value: "Web" },
+      ]),
+    });
+    expect(field("ConvertedContactId")).toMatchObject({
+      type: "reference",
+      referenceTo: ["Contact"],
+      createable: false,
+      updateable: false,
+    });
     expect(field("SystemModstamp")).toMatchObject({ type: "datetime", createable: false });
     expect(field("Do_Not_Sync__c")).toMatchObject({ type: "boolean", custom: true });
     const event = (await sf.api(`${V}/sobjects/Conversion_Event__c/describe`)).body;
     expect(event).toMatchObject({ custom: true, keyPrefix: "a0X" });
-    expect(event.fields.map((f: Row) => f.name)).toEqual(expect.arrayContaining(["Event_Name__c", "Email__c", "User_Id__c", "Occurred_At__c", "Properties__c"]));
+    expect(event.fields.map((f: Row) => f.name)).toEqual(
+      expect.arrayContaining(["Event_Name__c", "Email__c", "User_Id__c", "Occurred_At__c", "Properties__c"]),
+    );
     const global = (await sf.api(`${V}/sobjects`)).body;
-    expect(global.sobjects.map((s: Row) => s.name)).toEqual(["Account", "Contact", "Lead", "Opportunity", "OpportunityContactRole", "Conversion_Event__c"]);
+    expect(global.sobjects.map((s: Row) => s.name)).toEqual([
+      "Account",
+      "Contact",
+      "Lead",
+      "Opportunity",
+      "OpportunityContactRole",
+      "Conversion_Event__c",
+    ]);
   });
 });
 
@@ -78,7 +98,9 @@ describe("faults", () => {
   });
 
   it("hides objects (INVALID_TYPE) or denies them (INSUFFICIENT_ACCESS)", async () => {
-    await sf.admin("POST", "faults", { unreadable: { Lead: "INVALID_TYPE", Conversion_Event__c: "INSUFFICIENT_ACCESS" } });
+    await sf.admin("POST", "faults", {
+      unreadable: { Lead: "INVALID_TYPE", Conversion_Event__c: "INSUFFICIENT_ACCESS" },
+    });
     const hidden = await sf.query("SELECT Id FROM Lead");
     expect([hidden.status, hidden.body[0].errorCode]).toEqual([400, "INVALID_TYPE"]);
     expect(hidden.body[0].message).toContain("sObject type 'Lead' is not supported.");
@@ -110,11 +132,21 @@ describe("admin endpoints", () => {
   it("logs calls with their kind, object and status", async () => {
     await sf.admin("DELETE", "calls");
     await sf.query("SELECT Id FROM Account");
-    await sf.api(`${V}/composite/sobjects`, { method: "POST", body: { allOrNone: false, records: [{ attributes: { type: "Account" }, Name: "Logged" }] } });
+    await sf.api(`${V}/composite/sobjects`, {
+      method: "POST",
+      body: { allOrNone: false, records: [{ attributes: { type: "Account" }, Name: "Logged" }] },
+    });
     await sf.api(`${V}/limits`, { token: "bad" });
     const calls = await sf.admin("GET", "calls");
     expect(calls).toEqual([
-      expect.objectContaining({ method: "GET", kind: "query", object: "Account", status: 200, query: "SELECT Id FROM Account", at: expect.any(String) }),
+      expect.objectContaining({
+        method: "GET",
+        kind: "query",
+        object: "Account",
+        status: 200,
+        query: "SELECT Id FROM Account",
+        at: expect.any(String),
+      }),
       expect.objectContaining({ method: "POST", kind: "collections", op: "create", records: 1, status: 200 }),
       expect.objectContaining({ kind: "limits", status: 401 }),
     ]);
@@ -122,7 +154,10 @@ describe("admin endpoints", () => {
   });
 
   it("inserts, updates, soft-deletes and reads raw records", async () => {
-    const { ids } = await sf.admin("POST", "records", { object: "Lead", records: [{ LastName: "Raw", Company: "Co", Email: "raw@example.com", IsConverted: true }] });
+    const { ids } = await sf.admin("POST", "records", {
+      object: "Lead",
+      records: [{ LastName: "Raw", Company: "Co", Email: "raw@example.com", IsConverted: true }],
+    });
     expect(normalizeId(ids[0])).toBe(ids[0]);
     const [row] = (await sf.admin("GET", "records/Lead?email=RAW@example.com")).records;
     expect(row).toMatchObject({ Id: ids[0], IsConverted: true, IsDeleted: false });
@@ -152,7 +187,14 @@ describe("admin endpoints", () => {
 
 describe("seeded data", () => {
   it("has real 18-character ids with the right key prefixes and checksums", async () => {
-    for (const [object, prefix] of [["Account", "001"], ["Contact", "003"], ["Opportunity", "006"], ["Lead", "00Q"], ["OpportunityContactRole", "00K"], ["Conversion_Event__c", "a0X"]]) {
+    for (const [object, prefix] of [
+      ["Account", "001"],
+      ["Contact", "003"],
+      ["Opportunity", "006"],
+      ["Lead", "00Q"],
+      ["OpportunityContactRole", "00K"],
+      ["Conversion_Event__c", "a0X"],
+    ]) {
       const rows = (await sf.admin("GET", `records/${object}`)).records as Row[];
       expect(rows.length).toBeGreaterThan(0);
       for (const r of rows.slice(0, 50)) {
@@ -165,9 +207,11 @@ describe("seeded data", () => {
   });
 
   it("carries realistic defects when defects are on", async () => {
-    const get = async (o: string) => ((await sf.admin("GET", `records/${o}`)).records as Row[]).filter((r) => !r.IsDeleted);
+    const get = async (o: string) =>
+      ((await sf.admin("GET", `records/${o}`)).records as Row[]).filter((r) => !r.IsDeleted);
     const [leads, contacts, accounts, roles, opps, events] = await Promise.all(
-      ["Lead", "Contact", "Account", "OpportunityContactRole", "Opportunity", "Conversion_Event__c"].map(get));
+      ["Lead", "Contact", "Account", "OpportunityContactRole", "Opportunity", "Conversion_Event__c"].map(get),
+    );
     const share = (rows: Row[], p: (r: Row) => boolean) => rows.filter(p).length / rows.length;
     expect(share(leads, (r) => r.Email === null)).toBeGreaterThan(0.02);
     expect(share(leads, (r) => r.Email && !/^[^\s@]+@[^\s@]+\.[^\s@.]+$/.test(r.Email))).toBeGreaterThan(0.005);

@@ -2,7 +2,7 @@
 // OAuth flow, query paging and sObject Collections, the fake's shapes are Salesforce's.
 import { Connection, OAuth2 } from "jsforce";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeOrg, type FakeOrg } from "../fake-salesforce/server.ts";
+import { type FakeOrg, startFakeOrg } from "../fake-salesforce/server.ts";
 
 const REDIRECT = "http://127.0.0.1:9/oauth/callback";
 let org: FakeOrg;
@@ -15,7 +15,13 @@ afterAll(async () => {
 });
 
 function oauth2(useVerifier = false) {
-  return new OAuth2({ loginUrl: org.url, clientId: "conversion-sync", clientSecret: "fake-org-secret", redirectUri: REDIRECT, useVerifier });
+  return new OAuth2({
+    loginUrl: org.url,
+    clientId: "conversion-sync",
+    clientSecret: "fake-org-secret",
+    redirectUri: REDIRECT,
+    useVerifier,
+  });
 }
 
 /** The browser leg of the web server flow: the fake approves at once and redirects back with a code. */
@@ -50,7 +56,9 @@ describe("jsforce against the fake org", () => {
 
   it("pages through more than 5,000 records with queryMore and autoFetch", async () => {
     const conn = await connect();
-    const first = await conn.query<{ Id: string; Email: string | null }>("SELECT Id, Email, SystemModstamp FROM Lead ORDER BY SystemModstamp, Id");
+    const first = await conn.query<{ Id: string; Email: string | null }>(
+      "SELECT Id, Email, SystemModstamp FROM Lead ORDER BY SystemModstamp, Id",
+    );
     expect(first.totalSize).toBe(6000);
     expect(first.done).toBe(false);
     expect(first.records).toHaveLength(2000);
@@ -62,7 +70,11 @@ describe("jsforce against the fake org", () => {
     }
     expect(ids.size).toBe(6000);
 
-    const fetched = await conn.query("SELECT Id FROM Lead", { autoFetch: true, maxFetch: 5500, headers: { "Sforce-Query-Options": "batchSize=500" } });
+    const fetched = await conn.query("SELECT Id FROM Lead", {
+      autoFetch: true,
+      maxFetch: 5500,
+      headers: { "Sforce-Query-Options": "batchSize=500" },
+    });
     expect(fetched.records).toHaveLength(5500);
     expect(fetched.totalSize).toBe(6000);
     const calls = (await (await fetch(`${org.url}/__fake/calls`)).json()) as { kind: string; batchSize?: number }[];
@@ -72,24 +84,38 @@ describe("jsforce against the fake org", () => {
   it("creates, updates and deletes through sObject Collections", async () => {
     const conn = await connect();
     const [account] = (await conn.sobject("Account").find({}, ["Id"]).limit(1)) as { Id: string }[];
-    const created = await conn.sobject("Contact").create([
-      { FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com", AccountId: account.Id },
-      { FirstName: "No", Email: "nolastname@example.com" },
-      { FirstName: "Grace", LastName: "Hopper", LeadSource: "Carrier Pigeon" },
-      { FirstName: "Alan", LastName: "Turing", Email: "alan@example.com" },
-    ], { allOrNone: false });
+    const created = await conn.sobject("Contact").create(
+      [
+        { FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com", AccountId: account.Id },
+        { FirstName: "No", Email: "nolastname@example.com" },
+        { FirstName: "Grace", LastName: "Hopper", LeadSource: "Carrier Pigeon" },
+        { FirstName: "Alan", LastName: "Turing", Email: "alan@example.com" },
+      ],
+      { allOrNone: false },
+    );
     expect(created.map((r) => r.success)).toEqual([true, false, false, true]);
-    expect(created[1]).toMatchObject({ success: false, errors: [{ statusCode: "REQUIRED_FIELD_MISSING", fields: ["LastName"] }] });
-    expect(created[2].success ? [] : created[2].errors[0]).toMatchObject({ statusCode: "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST" });
+    expect(created[1]).toMatchObject({
+      success: false,
+      errors: [{ statusCode: "REQUIRED_FIELD_MISSING", fields: ["LastName"] }],
+    });
+    expect(created[2].success ? [] : created[2].errors[0]).toMatchObject({
+      statusCode: "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+    });
     const ids = [created[0], created[3]].map((r) => (r.success ? r.id : ""));
     expect(ids[0]).toMatch(/^003[A-Za-z0-9]{15}$/);
 
-    const updated = await conn.sobject("Contact").update([
-      { Id: ids[0], Title: "Analyst" },
-      { Id: ids[1], Title: "x".repeat(129) },
-    ], { allOrNone: false });
+    const updated = await conn.sobject("Contact").update(
+      [
+        { Id: ids[0], Title: "Analyst" },
+        { Id: ids[1], Title: "x".repeat(129) },
+      ],
+      { allOrNone: false },
+    );
     expect(updated[0]).toMatchObject({ id: ids[0], success: true, errors: [] });
-    expect(updated[1]).toMatchObject({ success: false, errors: [{ statusCode: "STRING_TOO_LONG", fields: ["Title"] }] });
+    expect(updated[1]).toMatchObject({
+      success: false,
+      errors: [{ statusCode: "STRING_TOO_LONG", fields: ["Title"] }],
+    });
     const ada = (await conn.sobject("Contact").retrieve(ids[0])) as Record<string, unknown>;
     expect(ada.Title).toBe("Analyst");
     expect(ada.LastModifiedDate).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000\+0000$/);

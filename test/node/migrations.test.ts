@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // an empty database, so this applies the files one by one to a local D1 holding data in between.
 
 const DIR = join(import.meta.dirname, "../../migrations");
-const files = readdirSync(DIR).filter((f) => f.endsWith(".sql")).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith(".sql"))
+  .sort();
 
 function statements(file: string): string[] {
   return readFileSync(join(DIR, file), "utf8")
@@ -28,7 +30,11 @@ async function applyUpTo(prefix: string, from = 0) {
 
 beforeAll(async () => {
   mf = new Miniflare(
-    convertV4MiniflareOptions({ workers: [{ name: "migrations", modules: true, script: "export default {}", d1Databases: { DB: "migrations-test" } }] } as never),
+    convertV4MiniflareOptions({
+      workers: [
+        { name: "migrations", modules: true, script: "export default {}", d1Databases: { DB: "migrations-test" } },
+      ],
+    } as never),
   );
   db = (await mf.getD1Database("DB", "migrations")) as unknown as D1Database;
 });
@@ -44,14 +50,25 @@ describe("migrations", () => {
     const rows = Array.from({ length: 30 }, (_, i) => {
       const run = `run_${i % 3}`;
       const key = `00Q${String(29 - i).padStart(15, "0")}`;
-      return insert.bind(`${run}:${key}`, run, key, i, i % 4 ? "success" : "skipped", i % 4 ? null : "missing_email", `2026-11-2${i % 9}T10:00:00.000Z`);
+      return insert.bind(
+        `${run}:${key}`,
+        run,
+        key,
+        i,
+        i % 4 ? "success" : "skipped",
+        i % 4 ? null : "missing_email",
+        `2026-11-2${i % 9}T10:00:00.000Z`,
+      );
     });
     await db.batch(rows);
     // Gaps in the rowids, as retention leaves them: API cursors carry rowids, so they must survive.
     await db.prepare("DELETE FROM run_records WHERE rowid % 7 = 0").run();
     const before = await db.prepare("SELECT rowid, * FROM run_records ORDER BY rowid").all<Record<string, unknown>>();
 
-    await applyUpTo("0004_~", files.findIndex((f) => f.startsWith("0004")));
+    await applyUpTo(
+      "0004_~",
+      files.findIndex((f) => f.startsWith("0004")),
+    );
     const after = await db.prepare("SELECT rowid, * FROM run_records ORDER BY rowid").all<Record<string, unknown>>();
     expect(after.results).toEqual(before.results);
 
@@ -67,7 +84,9 @@ describe("migrations", () => {
       ["run_records_ws_sfid", 0],
     ]);
     // The unique key still refuses a second record for one (run, key); new rows get the next rowid.
-    await expect(insert.bind("x", "run_0", after.results[0]!.record_key, 99, "success", null, "2026-11-29T00:00:00.000Z").run()).rejects.toThrow();
+    await expect(
+      insert.bind("x", "run_0", after.results[0]!.record_key, 99, "success", null, "2026-11-29T00:00:00.000Z").run(),
+    ).rejects.toThrow();
     const fresh = await insert.bind("run_9:k1", "run_9", "k1", 0, "success", null, "2026-11-29T00:00:00.000Z").run();
     expect(fresh.meta.last_row_id).toBeGreaterThan(Number(after.results.at(-1)!.rowid));
   });

@@ -23,7 +23,12 @@ const gz = (p: string) => gzipSync(readFileSync(p)).length;
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), "web-build-"));
-  await build({ configFile: "web/vite.config.ts", mode: "production", logLevel: "warn", build: { outDir, emptyOutDir: true } });
+  await build({
+    configFile: "web/vite.config.ts",
+    mode: "production",
+    logLevel: "warn",
+    build: { outDir, emptyOutDir: true },
+  });
 });
 
 afterAll(() => {

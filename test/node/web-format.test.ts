@@ -34,7 +34,16 @@ describe("parseHealth", () => {
     const h = parseHealth({
       lastRuns: { inbound: { id: "r1" }, outbound: null },
       last24h: { failedRuns: 2, failedRecords: 7, skippedRecords: 3 },
-      topReasons: [{ code: "missing_email", message: "Missing email address", explanation: "x", direction: "inbound", status: "skipped", count: 3 }],
+      topReasons: [
+        {
+          code: "missing_email",
+          message: "Missing email address",
+          explanation: "x",
+          direction: "inbound",
+          status: "skipped",
+          count: 3,
+        },
+      ],
       connection: { status: "connected" },
       apiUsage: { used: 10, limit: 100, asOf: null },
       apiBudget: { used: 50, limit: 50 },

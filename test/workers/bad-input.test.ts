@@ -2,7 +2,18 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/api";
 import { BAD_CASES, type BadCase } from "./bad-input.cases";
 import { call, jsonInit } from "./helpers";
-import { adminRoutes, authFor, initOf, label, ROUTES, urlOf, workspaceRoutes, workspaceWithObjects, type ApiRoute, type Fixture } from "./routes";
+import {
+  type ApiRoute,
+  adminRoutes,
+  authFor,
+  type Fixture,
+  initOf,
+  label,
+  ROUTES,
+  urlOf,
+  workspaceRoutes,
+  workspaceWithObjects,
+} from "./routes";
 
 const byLabel = new Map(ROUTES.map((r) => [label(r), r]));
 
@@ -12,7 +23,9 @@ async function expectEnvelope(res: Response, what: string) {
   expect(res.status, `${what}: ${text.slice(0, 300)}`).toBeLessThan(500);
   if (res.status < 400) return null;
   expect(res.headers.get("content-type"), what).toMatch(/^application\/json/);
-  const body = JSON.parse(text) as { error: { code: string; message: string; details?: { issues?: { field: string }[] } } };
+  const body = JSON.parse(text) as {
+    error: { code: string; message: string; details?: { issues?: { field: string }[] } };
+  };
   expect(body.error, what).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
   return body.error;
 }
@@ -29,7 +42,9 @@ describe("the route list", () => {
       .routes.filter((r) => r.method !== "ALL")
       .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`);
     expect([...new Set(served)].sort()).toEqual(ROUTES.map(label).sort());
-    const doc = (await (await call("/api/v1/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await call("/api/v1/openapi.json")).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     for (const r of ROUTES.filter((x) => x.path !== "/api/v1/openapi.json")) {
       expect(doc.paths[r.path]?.[r.method.toLowerCase()], label(r)).toBeDefined();
     }
@@ -71,11 +86,19 @@ describe("settings PATCH merges safely", () => {
     expect((await call("/api/v1/settings", jsonInit("PATCH", { syncIntervalMinutes: 42 }, ws.auth))).status).toBe(200);
     const before = await (await call("/api/v1/settings", { headers: ws.auth })).json();
     for (const name of ["constructor", "toString", "hasOwnProperty"]) {
-      const res = await call("/api/v1/settings", jsonInit("PATCH", { objects: { [name]: { enabled: true } } }, ws.auth));
+      const res = await call(
+        "/api/v1/settings",
+        jsonInit("PATCH", { objects: { [name]: { enabled: true } } }, ws.auth),
+      );
       expect(res.status, name).toBe(400);
-      expect(((await res.json()) as { error: { details: { issues: { field: string }[] } } }).error.details.issues[0]!.field).toBe(`objects.${name}`);
+      expect(
+        ((await res.json()) as { error: { details: { issues: { field: string }[] } } }).error.details.issues[0]!.field,
+      ).toBe(`objects.${name}`);
     }
-    const saved = (await (await call("/api/v1/settings", { headers: ws.auth })).json()) as { syncIntervalMinutes: number; objects: Record<string, unknown> };
+    const saved = (await (await call("/api/v1/settings", { headers: ws.auth })).json()) as {
+      syncIntervalMinutes: number;
+      objects: Record<string, unknown>;
+    };
     expect(saved).toEqual(before);
     expect(saved.syncIntervalMinutes).toBe(42);
     expect(Object.hasOwn(saved.objects, "constructor")).toBe(false);
@@ -90,7 +113,7 @@ describe("credentials on every route", () => {
     ["Bearer without a key", { authorization: "Bearer " }],
     ["a key of 10 KB", { authorization: `Bearer ${"k".repeat(10 * 1024)}` }],
     ["a garbage session cookie", { cookie: "cv_session=garbage" }],
-    ["a malformed cookie", { cookie: "cv_session=%E0%A4%A; other=\"" }],
+    ["a malformed cookie", { cookie: 'cv_session=%E0%A4%A; other="' }],
   ];
 
   it.each(workspaceRoutes.map((r) => [label(r), r] as const))("%s: 401 without valid credentials", async (_, route) => {
@@ -103,7 +126,12 @@ describe("credentials on every route", () => {
   });
 
   it.each(adminRoutes.map((r) => [label(r), r] as const))("%s: 401 without the admin token", async (_, route) => {
-    for (const headers of [{}, { authorization: "Bearer TEST-ADMIN-TOKEN" }, { authorization: "Bearer test-admin-token-" }, f.ws.auth]) {
+    for (const headers of [
+      {},
+      { authorization: "Bearer TEST-ADMIN-TOKEN" },
+      { authorization: "Bearer test-admin-token-" },
+      f.ws.auth,
+    ]) {
       const res = await call(urlOf(route, f.ids), initOf(route, f.ids, headers));
       expect(res.status, JSON.stringify(headers)).toBe(401);
       expect((await expectEnvelope(res, "admin"))?.code).toBe("unauthorized");
@@ -113,10 +141,38 @@ describe("credentials on every route", () => {
 
 // Garbage for the sweep: every value a field might get that it should not.
 const GARBAGE_VALUES: unknown[] = [
-  null, true, -0, 1e308, -1, 3.5, [], {}, [[[]]], { $gt: "" }, "", " ", "\u0000", "\ud800", "𝕏🙂", "' OR 1=1 --", "../../etc/passwd",
-  "<script>alert(1)</script>", "x".repeat(300 * 1024),
+  null,
+  true,
+  -0,
+  1e308,
+  -1,
+  3.5,
+  [],
+  {},
+  [[[]]],
+  { $gt: "" },
+  "",
+  " ",
+  "\u0000",
+  "\ud800",
+  "𝕏🙂",
+  "' OR 1=1 --",
+  "../../etc/passwd",
+  "<script>alert(1)</script>",
+  "x".repeat(300 * 1024),
 ];
-const GARBAGE_QUERY = ["", "%", "%E0%A4%A", "%ED%A0%80", "%00", "' OR 1=1 --", "[]", "-1", "1e400", "x".repeat(10 * 1024)];
+const GARBAGE_QUERY = [
+  "",
+  "%",
+  "%E0%A4%A",
+  "%ED%A0%80",
+  "%00",
+  "' OR 1=1 --",
+  "[]",
+  "-1",
+  "1e400",
+  "x".repeat(10 * 1024),
+];
 const GARBAGE_BODIES: string[] = [
   "{not json",
   "",
@@ -128,7 +184,18 @@ const GARBAGE_BODIES: string[] = [
   `${'{"a":'.repeat(20_000)}1${"}".repeat(20_000)}`,
   "\u0000\u0001",
 ];
-const GARBAGE_IDS = ["%E0%A4%A", "%", "%ED%A0%80", "%00", "..", "%2e%2e", "a%2Fb", "*", "' OR 1=1 --".replace(/ /g, "%20"), "NULL"];
+const GARBAGE_IDS = [
+  "%E0%A4%A",
+  "%",
+  "%ED%A0%80",
+  "%00",
+  "..",
+  "%2e%2e",
+  "a%2Fb",
+  "*",
+  "' OR 1=1 --".replace(/ /g, "%20"),
+  "NULL",
+];
 
 /** Every field of the sample set to every garbage value, one field at a time. */
 function garbageBodies(sample: unknown): unknown[] {
@@ -142,10 +209,14 @@ describe("nothing answers 500", () => {
   let queryNames: (route: ApiRoute) => string[];
   beforeAll(async () => {
     g = await workspaceWithObjects("Garbage");
-    const doc = (await (await call("/api/v1/openapi.json")).json()) as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> };
+    const doc = (await (await call("/api/v1/openapi.json")).json()) as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
+    };
     queryNames = (route) => [
       "unknownParam",
-      ...(doc.paths[route.path]?.[route.method.toLowerCase()]?.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name),
+      ...(doc.paths[route.path]?.[route.method.toLowerCase()]?.parameters ?? [])
+        .filter((p) => p.in === "query")
+        .map((p) => p.name),
     ];
   });
 
@@ -156,7 +227,11 @@ describe("nothing answers 500", () => {
     };
     for (const name of queryNames(route)) {
       for (const value of GARBAGE_QUERY) {
-        await send(`?${name}=${value.slice(0, 20)}`, urlOf(route, g.ids, { query: `${name}=${value}` }), initOf(route, g.ids, auth));
+        await send(
+          `?${name}=${value.slice(0, 20)}`,
+          urlOf(route, g.ids, { query: `${name}=${value}` }),
+          initOf(route, g.ids, auth),
+        );
       }
       await send(`?${name} twice`, urlOf(route, g.ids, { query: `${name}=a&${name}=b` }), initOf(route, g.ids, auth));
     }
@@ -164,19 +239,36 @@ describe("nothing answers 500", () => {
       for (const id of GARBAGE_IDS) await send(`id ${id}`, urlOf(route, g.ids, { id }), initOf(route, g.ids, auth));
     }
     if (route.method !== "GET") {
-      for (const body of GARBAGE_BODIES) await send(`body ${body.slice(0, 20)}`, urlOf(route, g.ids), initOf(route, g.ids, auth, body));
+      for (const body of GARBAGE_BODIES)
+        await send(`body ${body.slice(0, 20)}`, urlOf(route, g.ids), initOf(route, g.ids, auth, body));
       for (const body of garbageBodies(route.sample?.(g.ids))) {
         await send(`body ${JSON.stringify(body).slice(0, 60)}`, urlOf(route, g.ids), initOf(route, g.ids, auth, body));
       }
-      const types = ["application/json; charset=utf-16", "application/jsonx", "multipart/form-data; boundary=x", "text/html", "*/*"];
+      const types = [
+        "application/json; charset=utf-16",
+        "application/jsonx",
+        "multipart/form-data; boundary=x",
+        "text/html",
+        "*/*",
+      ];
       for (const type of types) {
-        await send(`content-type ${type}`, urlOf(route, g.ids), { method: route.method, headers: { ...auth, "content-type": type }, body: "{}" });
+        await send(`content-type ${type}`, urlOf(route, g.ids), {
+          method: route.method,
+          headers: { ...auth, "content-type": type },
+          body: "{}",
+        });
       }
     }
   });
 
   it("unknown paths and methods are 404s in the envelope", async () => {
-    for (const [method, path] of [["GET", "/api/v1/nope"], ["PUT", "/api/v1/settings"], ["POST", "/api/v1/sync/runs"], ["GET", "/api/v2/sync/runs"], ["GET", "/api/v1/sync/runs/a/b/c"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/api/v1/nope"],
+      ["PUT", "/api/v1/settings"],
+      ["POST", "/api/v1/sync/runs"],
+      ["GET", "/api/v2/sync/runs"],
+      ["GET", "/api/v1/sync/runs/a/b/c"],
+    ] as const) {
       const res = await call(path, { method, headers: g.ws.auth });
       const error = await expectEnvelope(res, `${method} ${path}`);
       expect(res.status, `${method} ${path}`).toBe(404);

@@ -28,7 +28,15 @@ export async function connectWorkspace(
 }
 
 /** One request the fake org served, from `GET /__fake/calls`. */
-export type FakeCall = { method: string; path: string; kind: string; status: number; query?: string; batchSize?: number; records?: number };
+export type FakeCall = {
+  method: string;
+  path: string;
+  kind: string;
+  status: number;
+  query?: string;
+  batchSize?: number;
+  records?: number;
+};
 
 function fakeUrl(path: string): string {
   return `${inject("fakeOrgUrl")}${path}`;

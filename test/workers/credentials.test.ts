@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { decryptSecret } from "../../worker/lib/crypto";
 import { ADMIN, call, jsonInit, newWorkspace } from "./helpers";
 import { launchUrl, openPage } from "./page-session";
-import { initOf, label, ROUTES, urlOf, workspaceRoutes, type Ids } from "./routes";
+import { type Ids, initOf, label, ROUTES, urlOf, workspaceRoutes } from "./routes";
 import { connectedWorkspace, fake, onlyObjects, resetFake, syncNow } from "./sync-helpers";
 
 // API keys, page sessions and what error bodies may say. OAuth `state` (signed, expiring,
@@ -23,14 +23,24 @@ async function addKey(workspaceId: string) {
 }
 
 function idsOf(ws: Ws): Ids {
-  return { workspaceId: ws.id, keyId: "key_none", runId: "run_none", contactId: "ct_none", companyId: "co_none", salesforceId: "0035g00000XyZaBAAV", email: "x@example.com" };
+  return {
+    workspaceId: ws.id,
+    keyId: "key_none",
+    runId: "run_none",
+    contactId: "ct_none",
+    companyId: "co_none",
+    salesforceId: "0035g00000XyZaBAAV",
+    email: "x@example.com",
+  };
 }
 
 describe("API keys", () => {
   it("are stored as hashes: no column of the row holds the key", async () => {
     const ws = await newWorkspace("Hashed");
     const second = await addKey(ws.id);
-    const { results } = await env.DB.prepare("SELECT * FROM api_keys WHERE workspace_id = ?").bind(ws.id).all<Record<string, string>>();
+    const { results } = await env.DB.prepare("SELECT * FROM api_keys WHERE workspace_id = ?")
+      .bind(ws.id)
+      .all<Record<string, string>>();
     expect(results).toHaveLength(2);
     const rows = JSON.stringify(results);
     for (const key of [ws.apiKey, second.apiKey]) {
@@ -47,15 +57,23 @@ describe("API keys", () => {
     expect(second.apiKey).not.toBe(ws.apiKey);
     expect(await status("/api/v1/settings", ws.auth)).toBe(200);
     expect(await status("/api/v1/settings", second.auth)).toBe(200);
-    const revoke = await call(`/api/v1/admin/workspaces/${ws.id}/api-keys/${second.id}`, { method: "DELETE", headers: ADMIN });
+    const revoke = await call(`/api/v1/admin/workspaces/${ws.id}/api-keys/${second.id}`, {
+      method: "DELETE",
+      headers: ADMIN,
+    });
     expect(revoke.status).toBe(204);
     const refused = await call("/api/v1/settings", { headers: second.auth });
     expect(refused.status).toBe(401);
     expect(await refused.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
     expect(await status("/api/v1/settings", ws.auth)).toBe(200);
     // Revoked is final: a second revoke finds nothing to revoke.
-    expect((await call(`/api/v1/admin/workspaces/${ws.id}/api-keys/${second.id}`, { method: "DELETE", headers: ADMIN })).status).toBe(404);
-    expect((await call("/api/v1/admin/workspaces/ws_none/api-keys", { method: "POST", headers: ADMIN })).status).toBe(404);
+    expect(
+      (await call(`/api/v1/admin/workspaces/${ws.id}/api-keys/${second.id}`, { method: "DELETE", headers: ADMIN }))
+        .status,
+    ).toBe(404);
+    expect((await call("/api/v1/admin/workspaces/ws_none/api-keys", { method: "POST", headers: ADMIN })).status).toBe(
+      404,
+    );
   });
 });
 
@@ -68,7 +86,10 @@ describe("page sessions", () => {
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/settings/crm");
     const cookie = res.headers.get("set-cookie") ?? "";
-    const attrs = cookie.split(/;\s*/).slice(1).map((a) => a.toLowerCase());
+    const attrs = cookie
+      .split(/;\s*/)
+      .slice(1)
+      .map((a) => a.toLowerCase());
     expect(attrs).toEqual(expect.arrayContaining(["httponly", "samesite=lax", "path=/", "secure"]));
     const maxAge = Number(attrs.find((a) => a.startsWith("max-age="))?.slice(8));
     expect(maxAge).toBeGreaterThan(0);
@@ -94,7 +115,11 @@ describe("page sessions", () => {
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
 
     const stale = await launchUrl(ws.auth);
-    await env.DB.prepare("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z' WHERE workspace_id = ? AND kind = 'launch' AND used_at IS NULL").bind(ws.id).run();
+    await env.DB.prepare(
+      "UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z' WHERE workspace_id = ? AND kind = 'launch' AND used_at IS NULL",
+    )
+      .bind(ws.id)
+      .run();
     const expired = await call(stale, { redirect: "manual" });
     expect(expired.status).toBe(401);
     expect(expired.headers.get("set-cookie")).toBeNull();
@@ -106,7 +131,9 @@ describe("page sessions", () => {
     const token = new URL(url).searchParams.get("token")!;
     const page = await openPage(ws.auth);
     const secret = page.cookie.split("=")[1]!;
-    const rows = JSON.stringify((await env.DB.prepare("SELECT * FROM sessions WHERE workspace_id = ?").bind(ws.id).all()).results);
+    const rows = JSON.stringify(
+      (await env.DB.prepare("SELECT * FROM sessions WHERE workspace_id = ?").bind(ws.id).all()).results,
+    );
     expect(rows).not.toContain(token);
     expect(rows).not.toContain(secret);
   });
@@ -146,20 +173,32 @@ describe("page sessions", () => {
   it("an expired session is a 401, for reads and writes", async () => {
     const ws = await newWorkspace("Expired");
     const page = await openPage(ws.auth);
-    await env.DB.prepare("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z' WHERE workspace_id = ? AND kind = 'session'").bind(ws.id).run();
+    await env.DB.prepare(
+      "UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z' WHERE workspace_id = ? AND kind = 'session'",
+    )
+      .bind(ws.id)
+      .run();
     const read = await call("/api/v1/sync/runs", { headers: page.headers() });
     expect(read.status).toBe(401);
     expect(((await read.json()) as { error: { message: string } }).error.message).toMatch(/expired/);
-    expect((await call("/api/v1/settings", jsonInit("PATCH", { syncIntervalMinutes: 9 }, page.headers(true)))).status).toBe(401);
+    expect(
+      (await call("/api/v1/settings", jsonInit("PATCH", { syncIntervalMinutes: 9 }, page.headers(true)))).status,
+    ).toBe(401);
   });
 });
 
 describe("no secret in any answer", () => {
   it("errors and connection answers never carry the admin token, encryption key, other keys or Salesforce tokens", async () => {
-    await resetFake({ counts: { Account: 3, Contact: 3, Lead: 3, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 } });
+    await resetFake({
+      counts: { Account: 3, Contact: 3, Lead: 3, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 },
+    });
     const ws = await connectedWorkspace(onlyObjects("Lead", "Contact", "Account"));
     const bystander = await newWorkspace("Bystander");
-    const row = (await env.DB.prepare("SELECT access_token_enc, refresh_token_enc FROM connections WHERE workspace_id = ?").bind(ws.id).first()) as Record<string, string>;
+    const row = (await env.DB.prepare(
+      "SELECT access_token_enc, refresh_token_enc FROM connections WHERE workspace_id = ?",
+    )
+      .bind(ws.id)
+      .first()) as Record<string, string>;
     const secrets = [
       env.ADMIN_TOKEN,
       env.TOKEN_ENCRYPTION_KEY,
@@ -181,18 +220,36 @@ describe("no secret in any answer", () => {
     // Salesforce failures that end up as run failures and messages: a denied object, then a revoked connection.
     await fake("POST", "/__fake/faults", { unreadable: { Lead: "INSUFFICIENT_ACCESS" } });
     await syncNow(ws);
-    await fake("POST", "/__fake/faults", { unreadable: { Lead: null }, revokeRefreshTokens: true, expireAccessTokens: true });
+    await fake("POST", "/__fake/faults", {
+      unreadable: { Lead: null },
+      revokeRefreshTokens: true,
+      expireAccessTokens: true,
+    });
     await syncNow(ws);
-    const runs = (await (await call("/api/v1/sync/runs?limit=200", { headers: ws.auth })).json()) as { runs: { id: string; status: string }[] };
+    const runs = (await (await call("/api/v1/sync/runs?limit=200", { headers: ws.auth })).json()) as {
+      runs: { id: string; status: string }[];
+    };
     expect(runs.runs.filter((r) => r.status === "failed").length).toBeGreaterThanOrEqual(2);
-    for (const run of runs.runs) await collect(`records of ${run.id}`, await call(`/api/v1/sync/runs/${run.id}/records`, { headers: ws.auth }));
+    for (const run of runs.runs)
+      await collect(`records of ${run.id}`, await call(`/api/v1/sync/runs/${run.id}/records`, { headers: ws.auth }));
 
-    for (const path of ["/api/v1/connection", "/api/v1/sync/health", "/api/v1/sync/runs?limit=200", "/api/v1/settings"]) {
+    for (const path of [
+      "/api/v1/connection",
+      "/api/v1/sync/health",
+      "/api/v1/sync/runs?limit=200",
+      "/api/v1/settings",
+    ]) {
       await collect(path, await call(path, { headers: ws.auth }));
     }
-    await collect("sync now, needs reconnect", await call("/api/v1/sync/inbound", { method: "POST", headers: ws.auth }));
+    await collect(
+      "sync now, needs reconnect",
+      await call("/api/v1/sync/inbound", { method: "POST", headers: ws.auth }),
+    );
     await collect("authorize", await call("/api/v1/connection/authorize", { method: "POST", headers: ws.auth }));
-    await collect("callback with a refused code", await call(`/oauth/salesforce/callback?code=bad&state=${"s".repeat(40)}.${"t".repeat(43)}`));
+    await collect(
+      "callback with a refused code",
+      await call(`/oauth/salesforce/callback?code=bad&state=${"s".repeat(40)}.${"t".repeat(43)}`),
+    );
     await collect("callback denied", await call("/oauth/salesforce/callback?error=access_denied&error_description=no"));
 
     // Every route's error answers: bad credentials, bad bodies, unknown ids.
@@ -201,13 +258,18 @@ describe("no secret in any answer", () => {
       await collect(`${label(route)} no auth`, await call(urlOf(route, ids), initOf(route, ids, {})));
       await collect(`${label(route)} bystander key`, await call(urlOf(route, ids), initOf(route, ids, bystander.auth)));
       await collect(`${label(route)} admin token as key`, await call(urlOf(route, ids), initOf(route, ids, ADMIN)));
-      if (route.method !== "GET") await collect(`${label(route)} bad body`, await call(urlOf(route, ids), initOf(route, ids, ws.auth, "{bad")));
+      if (route.method !== "GET")
+        await collect(`${label(route)} bad body`, await call(urlOf(route, ids), initOf(route, ids, ws.auth, "{bad")));
     }
     await collect("disconnect", await call("/api/v1/connection", { method: "DELETE", headers: ws.auth }));
 
     for (const secret of secrets) expect(secret && secret.length >= 8, "a secret to look for").toBe(true);
     // Token fields as JSON keys or a PKCE verifier in a URL (the authorize URL's scope names refresh_token, rightly).
-    const patterns = [/\bv1\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, /bearer\s+\S/i, /"(access_token|refresh_token)"\s*:|code_verifier=/i];
+    const patterns = [
+      /\bv1\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/,
+      /bearer\s+\S/i,
+      /"(access_token|refresh_token)"\s*:|code_verifier=/i,
+    ];
     const leaks = seen.flatMap((answer) => {
       const what = answer.slice(0, 80);
       return [

@@ -1,7 +1,15 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, jsonInit } from "./helpers";
-import { connectedWorkspace, expectCountsMatchRecords, fake, onlyObjects, resetFake, runsOf, syncNow } from "./sync-helpers";
+import {
+  connectedWorkspace,
+  expectCountsMatchRecords,
+  fake,
+  onlyObjects,
+  resetFake,
+  runsOf,
+  syncNow,
+} from "./sync-helpers";
 
 interface Call {
   kind?: string;
@@ -16,7 +24,16 @@ async function queryCalls(): Promise<number> {
 
 describe("inbound backfill and incremental batches", () => {
   beforeEach(async () => {
-    await resetFake({ counts: { Lead: 120_000, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 } });
+    await resetFake({
+      counts: {
+        Lead: 120_000,
+        Contact: 0,
+        Account: 0,
+        Opportunity: 0,
+        OpportunityContactRole: 0,
+        Conversion_Event__c: 0,
+      },
+    });
   });
 
   it("backfills 120,000 Leads in 3 runs of ≤50,000 fetched in 60 pages, then 7,000 changes in runs of 5,000 and 2,000", async () => {
@@ -31,17 +48,24 @@ describe("inbound backfill and incremental batches", () => {
       ["backfill", "completed", 20_000],
     ]);
     expect(await queryCalls()).toBe(60);
-    const contacts = await env.DB.prepare("SELECT count(*) AS n FROM contacts WHERE workspace_id = ?").bind(ws.id).first<{ n: number }>();
+    const contacts = await env.DB.prepare("SELECT count(*) AS n FROM contacts WHERE workspace_id = ?")
+      .bind(ws.id)
+      .first<{ n: number }>();
     expect(contacts?.n).toBe(120_000);
     for (const run of backfill) {
       expect(run.finished_at).not.toBeNull();
       expect(run.duration_ms).toBe(Date.parse(run.finished_at!) - Date.parse(run.started_at));
     }
 
-    const { results } = await env.DB.prepare("SELECT salesforce_id FROM contacts WHERE workspace_id = ? ORDER BY salesforce_id LIMIT 7000")
+    const { results } = await env.DB.prepare(
+      "SELECT salesforce_id FROM contacts WHERE workspace_id = ? ORDER BY salesforce_id LIMIT 7000",
+    )
       .bind(ws.id)
       .all<{ salesforce_id: string }>();
-    await fake("PATCH", "/__fake/records", { object: "Lead", records: results.map((r) => ({ Id: r.salesforce_id, Title: "VP Growth" })) });
+    await fake("PATCH", "/__fake/records", {
+      object: "Lead",
+      records: results.map((r) => ({ Id: r.salesforce_id, Title: "VP Growth" })),
+    });
     await fake("DELETE", "/__fake/calls");
 
     await syncNow(ws);
@@ -62,16 +86,30 @@ describe("inbound backfill and incremental batches", () => {
   });
 
   it("changes that end exactly on a batch boundary cost no extra, empty query", async () => {
-    await resetFake({ counts: { Lead: 10_000, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 } });
+    await resetFake({
+      counts: {
+        Lead: 10_000,
+        Contact: 0,
+        Account: 0,
+        Opportunity: 0,
+        OpportunityContactRole: 0,
+        Conversion_Event__c: 0,
+      },
+    });
     const ws = await connectedWorkspace(onlyObjects("Lead"));
     await fake("DELETE", "/__fake/calls");
     await syncNow(ws, 120_000);
     // One backfill batch of 10,000: 5 pages, and totalSize already says nothing follows.
     expect(await queryCalls()).toBe(5);
 
-    const { results } = await env.DB.prepare("SELECT salesforce_id FROM contacts WHERE workspace_id = ?").bind(ws.id).all<{ salesforce_id: string }>();
+    const { results } = await env.DB.prepare("SELECT salesforce_id FROM contacts WHERE workspace_id = ?")
+      .bind(ws.id)
+      .all<{ salesforce_id: string }>();
     expect(results).toHaveLength(10_000);
-    await fake("PATCH", "/__fake/records", { object: "Lead", records: results.map((r) => ({ Id: r.salesforce_id, Title: "Head of Ops" })) });
+    await fake("PATCH", "/__fake/records", {
+      object: "Lead",
+      records: results.map((r) => ({ Id: r.salesforce_id, Title: "Head of Ops" })),
+    });
     await fake("DELETE", "/__fake/calls");
     await syncNow(ws, 120_000);
     const incremental = (await runsOf(ws.id)).slice(1);

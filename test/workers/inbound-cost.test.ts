@@ -9,7 +9,16 @@ import { connectedWorkspace, expectCountsMatchRecords, fake, onlyObjects, resetF
 
 describe("the cost of one inbound batch", () => {
   it("a 50,000-record backfill batch stays far under D1's 1,000 queries and makes ⌈n / 2,000⌉ Salesforce calls", async () => {
-    await resetFake({ counts: { Lead: 50_000, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 } });
+    await resetFake({
+      counts: {
+        Lead: 50_000,
+        Contact: 0,
+        Account: 0,
+        Opportunity: 0,
+        OpportunityContactRole: 0,
+        Conversion_Event__c: 0,
+      },
+    });
     const ws = await connectedWorkspace(onlyObjects("Lead"));
     const db = getDb(env);
     expect(await acquireLease(db, ws.id, "Lead", "cyc_cost")).toBe(true);
@@ -26,7 +35,9 @@ describe("the cost of one inbound batch", () => {
     expect(counter.statements).toBeLessThanOrEqual(200);
     const calls = await fake<{ kind: string }[]>("GET", "/__fake/calls");
     expect(calls.filter((c) => c.kind.startsWith("query"))).toHaveLength(25);
-    const rows = await env.DB.prepare("SELECT (SELECT count(*) FROM contacts WHERE workspace_id = ?1) + (SELECT count(*) FROM run_records WHERE workspace_id = ?1) AS n")
+    const rows = await env.DB.prepare(
+      "SELECT (SELECT count(*) FROM contacts WHERE workspace_id = ?1) + (SELECT count(*) FROM run_records WHERE workspace_id = ?1) AS n",
+    )
       .bind(ws.id)
       .first<{ n: number }>();
     // Rows written per record: the contact and its run record.

@@ -1,16 +1,30 @@
-import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../worker";
 import { getDb } from "../../worker/db";
-import { acquireLease } from "../../worker/sync/leases";
-import { firstBatch } from "../../worker/sync/inbound/chain";
-import type { InboundBatchMessage } from "../../worker/sync/inbound";
-import { RUN_FAILURES } from "../../worker/sync/reasons";
-import { STALLED_DETAIL } from "../../worker/sync/reaper";
 import { DEAD_LETTER_DETAIL } from "../../worker/sync/dead-letter";
+import type { InboundBatchMessage } from "../../worker/sync/inbound";
+import { firstBatch } from "../../worker/sync/inbound/chain";
+import { acquireLease } from "../../worker/sync/leases";
+import { STALLED_DETAIL } from "../../worker/sync/reaper";
+import { RUN_FAILURES } from "../../worker/sync/reasons";
 import { call, jsonInit } from "./helpers";
-import { connectedWorkspace, expectCountsMatchRecords, fake, onlyObjects, resetFake, runsOf, syncNow } from "./sync-helpers";
+import {
+  connectedWorkspace,
+  expectCountsMatchRecords,
+  fake,
+  onlyObjects,
+  resetFake,
+  runsOf,
+  syncNow,
+} from "./sync-helpers";
 
 const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
 
@@ -38,7 +52,11 @@ async function calls(kind: string) {
 async function apiRun(ws: { auth: Record<string, string> }, id: string) {
   const res = await call(`/api/v1/sync/runs/${id}`, { headers: ws.auth });
   expect(res.status).toBe(200);
-  return (await res.json()) as { status: string; failure: { code: string; message: string; action: string } | null; counts: Record<string, number> };
+  return (await res.json()) as {
+    status: string;
+    failure: { code: string; message: string; action: string } | null;
+    counts: Record<string, number>;
+  };
 }
 
 describe("inbound under faults", () => {
@@ -76,9 +94,15 @@ describe("inbound under faults", () => {
     const resumed = await calls("queryAll").then((q) => q.concat());
     const queries = [...resumed, ...(await calls("query"))];
     expect(queries).toHaveLength(1);
-    expect(decodeURIComponent(queries[0]!.path)).toMatch(/SystemModstamp > \S+ OR \(SystemModstamp = \S+ AND Id > '00Q/);
+    expect(decodeURIComponent(queries[0]!.path)).toMatch(
+      /SystemModstamp > \S+ OR \(SystemModstamp = \S+ AND Id > '00Q/,
+    );
     expect((await calls("queryMore")).length).toBe(2);
-    const contacts = await env.DB.prepare("SELECT count(*) AS n, count(DISTINCT salesforce_id) AS d FROM contacts WHERE workspace_id = ?").bind(ws.id).first<{ n: number; d: number }>();
+    const contacts = await env.DB.prepare(
+      "SELECT count(*) AS n, count(DISTINCT salesforce_id) AS d FROM contacts WHERE workspace_id = ?",
+    )
+      .bind(ws.id)
+      .first<{ n: number; d: number }>();
     expect(contacts).toEqual({ n: 10_000, d: 10_000 });
     await expectCountsMatchRecords(ws.id);
   });
@@ -107,9 +131,15 @@ describe("inbound under faults", () => {
     await fake("POST", "/__fake/faults", { limitReached: true });
     await syncNow(ws);
     const runs = await runsOf(ws.id);
-    expect(runs.map((r) => [r.salesforce_object, r.status, r.failure_code])).toEqual([["Account", "failed", "api_limit_exceeded"]]);
+    expect(runs.map((r) => [r.salesforce_object, r.status, r.failure_code])).toEqual([
+      ["Account", "failed", "api_limit_exceeded"],
+    ]);
     const run = await apiRun(ws, runs[0]!.id);
-    expect(run.failure).toMatchObject({ code: "api_limit_exceeded", message: "API limit exceeded", action: RUN_FAILURES.api_limit_exceeded.action });
+    expect(run.failure).toMatchObject({
+      code: "api_limit_exceeded",
+      message: "API limit exceeded",
+      action: RUN_FAILURES.api_limit_exceeded.action,
+    });
   });
 
   it("an unreadable object (INVALID_TYPE) fails its run as insufficient_permissions; the others still sync", async () => {
@@ -122,7 +152,10 @@ describe("inbound under faults", () => {
       ["Lead", "failed", "insufficient_permissions"],
       ["Contact", "completed", null],
     ]);
-    expect((await apiRun(ws, runs[0]!.id)).failure).toMatchObject({ message: "Insufficient permissions", action: RUN_FAILURES.insufficient_permissions.action });
+    expect((await apiRun(ws, runs[0]!.id)).failure).toMatchObject({
+      message: "Insufficient permissions",
+      action: RUN_FAILURES.insufficient_permissions.action,
+    });
   });
 
   it("a revoked refresh token fails the run as authentication_failure and asks for a reconnect", async () => {
@@ -147,11 +180,17 @@ describe("inbound under faults", () => {
     )
       .bind(ws.id, old, old)
       .run();
-    await env.DB.prepare("UPDATE sync_state SET lease_expires_at = ? WHERE workspace_id = ? AND salesforce_object = 'Lead'").bind(old, ws.id).run();
+    await env.DB.prepare(
+      "UPDATE sync_state SET lease_expires_at = ? WHERE workspace_id = ? AND salesforce_object = 'Lead'",
+    )
+      .bind(old, ws.id)
+      .run();
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env, ctx);
     await waitOnExecutionContext(ctx);
-    const stalled = await env.DB.prepare("SELECT status, failure_code, failure_detail, finished_at FROM runs WHERE id = 'run_stalled'").first<Record<string, string>>();
+    const stalled = await env.DB.prepare(
+      "SELECT status, failure_code, failure_detail, finished_at FROM runs WHERE id = 'run_stalled'",
+    ).first<Record<string, string>>();
     expect(stalled).toMatchObject({ status: "failed", failure_code: "unknown_error", failure_detail: STALLED_DETAIL });
     expect(stalled?.finished_at).not.toBeNull();
     // The stale chain's message is ignored (its lease is gone); a new cycle can take the object.
@@ -166,8 +205,14 @@ describe("inbound under faults", () => {
     const message = await leadBatch(ws.id);
     await deliver("sync-dead-letter", message);
     const runs = await runsOf(ws.id);
-    expect(runs.map((r) => [r.status, r.failure_code, r.failure_detail])).toEqual([["failed", "unknown_error", DEAD_LETTER_DETAIL]]);
-    const lease = await env.DB.prepare("SELECT lease_owner FROM sync_state WHERE workspace_id = ? AND salesforce_object = 'Lead'").bind(ws.id).first<{ lease_owner: string | null }>();
+    expect(runs.map((r) => [r.status, r.failure_code, r.failure_detail])).toEqual([
+      ["failed", "unknown_error", DEAD_LETTER_DETAIL],
+    ]);
+    const lease = await env.DB.prepare(
+      "SELECT lease_owner FROM sync_state WHERE workspace_id = ? AND salesforce_object = 'Lead'",
+    )
+      .bind(ws.id)
+      .first<{ lease_owner: string | null }>();
     expect(lease?.lease_owner).toBeNull();
   });
 
@@ -177,7 +222,9 @@ describe("inbound under faults", () => {
     expect((await runsOf(ws.id)).map((r) => r.status)).toEqual(["completed"]);
     const again = await call("/api/v1/sync/inbound", jsonInit("POST", {}, ws.auth));
     expect(again.status).toBe(429);
-    const conn = (await (await call("/api/v1/connection", { headers: ws.auth })).json()) as { apiUsage: { used: number; limit: number } | null };
+    const conn = (await (await call("/api/v1/connection", { headers: ws.auth })).json()) as {
+      apiUsage: { used: number; limit: number } | null;
+    };
     expect(conn.apiUsage?.used).toBeGreaterThan(0);
     expect(conn.apiUsage?.limit).toBeGreaterThan(conn.apiUsage!.used);
   });

@@ -41,13 +41,26 @@ describe("inbound reasons, produced from the fake org's data", () => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    await resetFake({ counts: { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 } });
+    await resetFake({
+      counts: { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 },
+    });
     [ids.acme, ids.excluded, ids.broken] = await insert("Account", [
       { Name: "Acme" },
       { Name: "Excluded Co", Do_Not_Sync__c: true },
       { Name: "Broken Co" },
     ]);
-    [ids.noEmail, ids.badEmail, ids.converted, ids.dnsLead, ids.noId, ids.dupLead, ids.okLead, ids.badStamp, ids.badType, ids.alien] = await insert("Lead", [
+    [
+      ids.noEmail,
+      ids.badEmail,
+      ids.converted,
+      ids.dnsLead,
+      ids.noId,
+      ids.dupLead,
+      ids.okLead,
+      ids.badStamp,
+      ids.badType,
+      ids.alien,
+    ] = await insert("Lead", [
       { LastName: "Noemail", Company: "X" },
       { LastName: "Bad", Company: "X", Email: "bad@example.com" },
       { LastName: "Conv", Company: "X", Email: "conv-lead@example.com", IsConverted: true },
@@ -73,16 +86,19 @@ describe("inbound reasons, produced from the fake org's data", () => {
       { OpportunityId: ids.excludedDeal, ContactId: ids.conv, Role: "Influencer" },
       { OpportunityId: ids.deal, ContactId: ids.orphan, Role: "Influencer" },
     ]);
-    [ids.event, ids.noName, ids.noIdent, ids.nobody, ids.conflict, ids.badJson, ids.deep, ids.badTime] = await insert("Conversion_Event__c", [
-      { Event_Name__c: "Webinar attended", Email__c: "conv@example.com", Properties__c: '{"topic":"sync"}' },
-      { Email__c: "conv@example.com" },
-      { Event_Name__c: "Anonymous" },
-      { Event_Name__c: "Ghost", Email__c: "nobody@example.com" },
-      { Event_Name__c: "Mixed", Email__c: "conv@example.com", User_Id__c: "u-2" },
-      { Event_Name__c: "Broken", Email__c: "conv@example.com", Properties__c: "{not json" },
-      { Event_Name__c: "Deep", Email__c: "conv@example.com" },
-      { Event_Name__c: "Late", Email__c: "conv@example.com" },
-    ]);
+    [ids.event, ids.noName, ids.noIdent, ids.nobody, ids.conflict, ids.badJson, ids.deep, ids.badTime] = await insert(
+      "Conversion_Event__c",
+      [
+        { Event_Name__c: "Webinar attended", Email__c: "conv@example.com", Properties__c: '{"topic":"sync"}' },
+        { Email__c: "conv@example.com" },
+        { Event_Name__c: "Anonymous" },
+        { Event_Name__c: "Ghost", Email__c: "nobody@example.com" },
+        { Event_Name__c: "Mixed", Email__c: "conv@example.com", User_Id__c: "u-2" },
+        { Event_Name__c: "Broken", Email__c: "conv@example.com", Properties__c: "{not json" },
+        { Event_Name__c: "Deep", Email__c: "conv@example.com" },
+        { Event_Name__c: "Late", Email__c: "conv@example.com" },
+      ],
+    );
     await fake("POST", "/__fake/faults", {
       corruptRecords: [
         { id: ids.broken, set: { Name: null } },
@@ -101,15 +117,30 @@ describe("inbound reasons, produced from the fake org's data", () => {
       syncRules: ["Lead", "Contact", "Account"].map((object) => ({ object, field: "Do_Not_Sync__c", equals: true })),
     });
     // A contact Conversion already knows by user id, for the conflicting-identifier event.
-    await env.DB.prepare("INSERT INTO contacts (id, workspace_id, email, user_id) VALUES ('ct_u2', ?, 'u2@example.com', 'u-2')").bind(ws.id).run();
+    await env.DB.prepare(
+      "INSERT INTO contacts (id, workspace_id, email, user_id) VALUES ('ct_u2', ?, 'u2@example.com', 'u-2')",
+    )
+      .bind(ws.id)
+      .run();
     await syncNow(ws);
 
     // Second cycle: update-only contacts, a Lead duplicating a Contact, an outdated Lead.
-    const patch = await call("/api/v1/settings", jsonInit("PATCH", { objects: { Contact: { writeMode: "update_only" } } }, ws.auth));
+    const patch = await call(
+      "/api/v1/settings",
+      jsonInit("PATCH", { objects: { Contact: { writeMode: "update_only" } } }, ws.auth),
+    );
     expect(patch.status).toBe(200);
     [ids.newContact] = await insert("Contact", [{ LastName: "New", Email: "new@example.com" }]);
-    await fake("POST", "/__fake/faults", { corruptRecords: [{ id: ids.okLead, set: { SystemModstamp: "2020-01-01T00:00:00.000+0000" } }] });
-    await fake("PATCH", "/__fake/records", { object: "Lead", records: [{ Id: ids.dupLead, Title: "Stale duplicate" }, { Id: ids.okLead, Title: "Old news" }] });
+    await fake("POST", "/__fake/faults", {
+      corruptRecords: [{ id: ids.okLead, set: { SystemModstamp: "2020-01-01T00:00:00.000+0000" } }],
+    });
+    await fake("PATCH", "/__fake/records", {
+      object: "Lead",
+      records: [
+        { Id: ids.dupLead, Title: "Stale duplicate" },
+        { Id: ids.okLead, Title: "Old news" },
+      ],
+    });
     await syncNow(ws);
   });
 
@@ -158,27 +189,38 @@ describe("inbound reasons, produced from the fake org's data", () => {
 
   it("every inbound reason code of product.md is reachable", async () => {
     const codes = new Set((await allRecords(ws)).map((r) => r.reason?.code).filter(Boolean));
-    for (const code of [...Object.keys(INBOUND_SKIP), ...Object.keys(INBOUND_FAIL)]) expect(codes, code).toContain(code);
+    for (const code of [...Object.keys(INBOUND_SKIP), ...Object.keys(INBOUND_FAIL)])
+      expect(codes, code).toContain(code);
   });
 
   it("a Contact whose Account arrives in the same cycle is associated, and changes are recorded", async () => {
-    const company = await env.DB.prepare("SELECT id FROM companies WHERE workspace_id = ? AND salesforce_id = ?").bind(ws.id, ids.acme).first<{ id: string }>();
-    const contact = await env.DB.prepare("SELECT company_id FROM contacts WHERE workspace_id = ? AND salesforce_id = ?").bind(ws.id, ids.conv).first<{ company_id: string }>();
+    const company = await env.DB.prepare("SELECT id FROM companies WHERE workspace_id = ? AND salesforce_id = ?")
+      .bind(ws.id, ids.acme)
+      .first<{ id: string }>();
+    const contact = await env.DB.prepare("SELECT company_id FROM contacts WHERE workspace_id = ? AND salesforce_id = ?")
+      .bind(ws.id, ids.conv)
+      .first<{ company_id: string }>();
     expect(contact?.company_id).toBe(company?.id);
     const created = byId(await allRecords(ws), ids.conv);
     expect(created.action).toBe("created");
     expect(created.changes).toContainEqual({ field: "email", from: null, to: "conv@example.com" });
     expect(created.externalCreatedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    const role = await env.DB.prepare("SELECT count(*) AS n FROM opportunity_contact_roles WHERE workspace_id = ?").bind(ws.id).first<{ n: number }>();
+    const role = await env.DB.prepare("SELECT count(*) AS n FROM opportunity_contact_roles WHERE workspace_id = ?")
+      .bind(ws.id)
+      .first<{ n: number }>();
     expect(role?.n).toBe(1);
-    const events = await env.DB.prepare("SELECT name, properties FROM events WHERE workspace_id = ?").bind(ws.id).all<{ name: string; properties: string }>();
+    const events = await env.DB.prepare("SELECT name, properties FROM events WHERE workspace_id = ?")
+      .bind(ws.id)
+      .all<{ name: string; properties: string }>();
     expect(events.results).toEqual([{ name: "Webinar attended", properties: '{"topic":"sync"}' }]);
   });
 
   it("a record deleted in Salesforce is deleted in Conversion and counted as deleted", async () => {
     await fake("DELETE", "/__fake/records", { object: "Contact", ids: [ids.conv] });
     await syncNow(ws);
-    const gone = await env.DB.prepare("SELECT count(*) AS n FROM contacts WHERE workspace_id = ? AND salesforce_id = ?").bind(ws.id, ids.conv).first<{ n: number }>();
+    const gone = await env.DB.prepare("SELECT count(*) AS n FROM contacts WHERE workspace_id = ? AND salesforce_id = ?")
+      .bind(ws.id, ids.conv)
+      .first<{ n: number }>();
     expect(gone?.n).toBe(0);
     const contactRuns = (await runsOf(ws.id)).filter((r) => r.salesforce_object === "Contact");
     expect(contactRuns[contactRuns.length - 1]!.deleted).toBe(1);

@@ -38,10 +38,34 @@ const API_MD: [method: string, path: string][] = [
 // The read API this suite guards by name, whether or not the table-driven check finds it.
 const SYNC_ACTIVITY = API_MD.filter(([, p]) => /\/sync\/(runs|health|records)/.test(p) && !p.endsWith("/retry"));
 
-const RUN_FIELDS = ["id", "direction", "objectType", "salesforceObject", "kind", "description", "status", "startedAt", "finishedAt", "durationMs", "counts", "failure"];
+const RUN_FIELDS = [
+  "id",
+  "direction",
+  "objectType",
+  "salesforceObject",
+  "kind",
+  "description",
+  "status",
+  "startedAt",
+  "finishedAt",
+  "durationMs",
+  "counts",
+  "failure",
+];
 const RECORD_FIELDS = [
-  "id", "runId", "salesforceId", "salesforceObject", "conversionId", "label", "action", "status", "reason",
-  "salesforceError", "externalCreatedAt", "externalUpdatedAt", "changes",
+  "id",
+  "runId",
+  "salesforceId",
+  "salesforceObject",
+  "conversionId",
+  "label",
+  "action",
+  "status",
+  "reason",
+  "salesforceError",
+  "externalCreatedAt",
+  "externalUpdatedAt",
+  "changes",
 ];
 
 let doc: any;
@@ -80,14 +104,22 @@ describe("GET /api/v1/openapi.json", () => {
     expect(names).toEqual(["cursor", "direction", "from", "limit", "objectType", "status", "to"]);
     const history = doc.paths["/api/v1/sync/records"].get.parameters.map((p: any) => p.name).sort();
     expect(history).toEqual(["cursor", "email", "limit", "salesforceId"]);
-    expect(Object.keys(doc.paths["/api/v1/sync/runs/{id}/records.csv"].get.responses["200"].content)).toEqual(["text/csv"]);
+    expect(Object.keys(doc.paths["/api/v1/sync/runs/{id}/records.csv"].get.responses["200"].content)).toEqual([
+      "text/csv",
+    ]);
   });
 
   it("has api.md's Run and RunRecord as component schemas, every field required", () => {
     const { Run, RunRecord } = doc.components.schemas;
     expect(Object.keys(Run.properties)).toEqual(expect.arrayContaining(RUN_FIELDS));
     expect(Run.required).toEqual(expect.arrayContaining(RUN_FIELDS));
-    expect(Object.keys(Run.properties.counts.properties).sort()).toEqual(["created", "deleted", "failed", "skipped", "updated"]);
+    expect(Object.keys(Run.properties.counts.properties).sort()).toEqual([
+      "created",
+      "deleted",
+      "failed",
+      "skipped",
+      "updated",
+    ]);
     expect(Run.properties.kind.enum).toEqual(["backfill", "incremental", "push", "retry"]);
     expect(Run.properties.status.enum).toEqual(["in_progress", "completed", "failed"]);
     expect(JSON.stringify(Run.properties.failure)).toContain('"action"');

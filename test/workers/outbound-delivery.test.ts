@@ -3,16 +3,37 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../worker";
 import { expectRunCountsMatchRecords } from "./assert-counts";
-import { apiJson, apiWithoutSend, clearCalls, collectionCalls, cronTick, linkedContacts, outboundSetup, pushed, recordsOf, setFaults, sfRecord, until, type Ws } from "./outbound.fixtures";
+import {
+  apiJson,
+  apiWithoutSend,
+  clearCalls,
+  collectionCalls,
+  cronTick,
+  linkedContacts,
+  outboundSetup,
+  pushed,
+  recordsOf,
+  setFaults,
+  sfRecord,
+  until,
+  type Ws,
+} from "./outbound.fixtures";
 
 async function outboxRows(ws: Ws) {
-  const { results } = await env.DB.prepare("SELECT * FROM outbox WHERE workspace_id = ? ORDER BY created_at, id").bind(ws.id).all<Record<string, any>>();
+  const { results } = await env.DB.prepare("SELECT * FROM outbox WHERE workspace_id = ? ORDER BY created_at, id")
+    .bind(ws.id)
+    .all<Record<string, any>>();
   return results;
 }
 
 /** Hands the outbox rows to the Worker's queue handler as one batch, as Queues would, and returns what it acked. */
 async function deliver(ws: Ws, attempts = 1) {
-  const messages = (await outboxRows(ws)).map((r, i) => ({ id: `msg-${i}`, timestamp: new Date(), attempts, body: { type: "outbound_change", workspaceId: ws.id, outboxId: r.id } }));
+  const messages = (await outboxRows(ws)).map((r, i) => ({
+    id: `msg-${i}`,
+    timestamp: new Date(),
+    attempts,
+    body: { type: "outbound_change", workspaceId: ws.id, outboxId: r.id },
+  }));
   const batch = createMessageBatch("sync-outbound", messages);
   const ctx = createExecutionContext();
   await worker.queue(batch, env, ctx);
@@ -24,7 +45,10 @@ describe("outbound delivery", () => {
 
   it("a change whose queue send failed is safe in the outbox and reaches Salesforce on the next cron tick", async () => {
     const ws = await outboundSetup();
-    const contact = await apiWithoutSend(ws, "POST", "/contacts", { email: "survivor@example.com", lastName: "Survivor" });
+    const contact = await apiWithoutSend(ws, "POST", "/contacts", {
+      email: "survivor@example.com",
+      lastName: "Survivor",
+    });
     const [row] = await outboxRows(ws);
     expect(row).toMatchObject({ entity_id: contact.id, sent_at: null, processed_at: null });
     await new Promise((r) => setTimeout(r, 1500));
@@ -34,8 +58,15 @@ describe("outbound delivery", () => {
     const [run] = await pushed(ws, 1);
     expect(run).toMatchObject({ salesforceObject: "Lead", counts: { created: 1 } });
     const after = await apiJson(ws, "GET", `/contacts/${contact.id}`);
-    expect(await sfRecord("Lead", after.salesforceId)).toMatchObject({ Email: "survivor@example.com", LastName: "Survivor" });
-    expect((await outboxRows(ws))[0]).toMatchObject({ run_id: run.id, sent_at: expect.any(String), processed_at: expect.any(String) });
+    expect(await sfRecord("Lead", after.salesforceId)).toMatchObject({
+      Email: "survivor@example.com",
+      LastName: "Survivor",
+    });
+    expect((await outboxRows(ws))[0]).toMatchObject({
+      run_id: run.id,
+      sent_at: expect.any(String),
+      processed_at: expect.any(String),
+    });
   });
 
   it("several changes to one contact collapse into one write of its current state", async () => {
@@ -70,7 +101,11 @@ describe("outbound delivery", () => {
     expect(await pushed(ws, 1)).toEqual([run]);
 
     // A delivery that died after committing its writes but before closing its run: the next delivery closes it.
-    await env.DB.prepare("UPDATE runs SET status = 'in_progress', finished_at = NULL, created = 0, updated = 0 WHERE id = ?").bind(run.id).run();
+    await env.DB.prepare(
+      "UPDATE runs SET status = 'in_progress', finished_at = NULL, created = 0, updated = 0 WHERE id = ?",
+    )
+      .bind(run.id)
+      .run();
     await deliver(ws, 3);
     const [resumed] = await pushed(ws, 1);
     expect(resumed).toMatchObject({ id: run.id, status: "completed", counts: { updated: 2 } });
@@ -94,12 +129,18 @@ describe("outbound delivery", () => {
     await setFaults({ http503: 1000 });
     await apiJson(ws, "PATCH", `/contacts/${lead!.contactId}`, { title: "Later" });
     const [failed] = await pushed(ws, 1, { drained: false });
-    expect(failed).toMatchObject({ status: "failed", failure: { code: "unknown_error", message: "Unknown error" }, counts: { updated: 0, failed: 0 } });
+    expect(failed).toMatchObject({
+      status: "failed",
+      failure: { code: "unknown_error", message: "Unknown error" },
+      counts: { updated: 0, failed: 0 },
+    });
     expect((await outboxRows(ws))[0]!.processed_at).toBeNull();
 
     await setFaults({ http503: 0 });
     // The claim lapses after a few minutes; then the sweep sends the change again.
-    await env.DB.prepare("UPDATE outbox SET sent_at = '2000-01-01T00:00:00.000Z' WHERE workspace_id = ?").bind(ws.id).run();
+    await env.DB.prepare("UPDATE outbox SET sent_at = '2000-01-01T00:00:00.000Z' WHERE workspace_id = ?")
+      .bind(ws.id)
+      .run();
     await cronTick();
     const runs = await pushed(ws, 2);
     expect(runs[1]).toMatchObject({ status: "completed", counts: { updated: 1 } });
@@ -107,9 +148,24 @@ describe("outbound delivery", () => {
   });
 
   it.each([
-    [{ expireAccessTokens: true, revokeRefreshTokens: true }, "authentication_failure", "Authentication failure", "Reconnect Salesforce from the Overview tab."],
-    [{ limitReached: true }, "api_limit_exceeded", "API limit exceeded", "Wait for the limit to reset, and review your usage under Rate limits."],
-    [{ unreadable: { Lead: "INVALID_TYPE" } }, "insufficient_permissions", "Insufficient permissions", "Review the integration user’s permission set in Salesforce."],
+    [
+      { expireAccessTokens: true, revokeRefreshTokens: true },
+      "authentication_failure",
+      "Authentication failure",
+      "Reconnect Salesforce from the Overview tab.",
+    ],
+    [
+      { limitReached: true },
+      "api_limit_exceeded",
+      "API limit exceeded",
+      "Wait for the limit to reset, and review your usage under Rate limits.",
+    ],
+    [
+      { unreadable: { Lead: "INVALID_TYPE" } },
+      "insufficient_permissions",
+      "Insufficient permissions",
+      "Review the integration user’s permission set in Salesforce.",
+    ],
   ])("a whole-run failure (%j) fails the run as %s with what to do", async (faults, code, message, action) => {
     const ws = await outboundSetup();
     const [lead] = await linkedContacts(ws, "Lead", [{ email: "whole@example.com" }]);
@@ -126,11 +182,18 @@ describe("outbound delivery", () => {
     const [a, b] = await linkedContacts(ws, "Lead", [{ email: "a@example.com" }, { email: "b@example.com" }]);
     await apiWithoutSend(ws, "PATCH", `/contacts/${a!.contactId}`, { title: "A" });
     // Another consumer holds contact A (a live claim): this batch pushes B and asks for A again later.
-    await env.DB.prepare("UPDATE outbox SET run_id = 'obb_someone_else', sent_at = ? WHERE workspace_id = ?").bind(new Date().toISOString(), ws.id).run();
+    await env.DB.prepare("UPDATE outbox SET run_id = 'obb_someone_else', sent_at = ? WHERE workspace_id = ?")
+      .bind(new Date().toISOString(), ws.id)
+      .run();
     await apiWithoutSend(ws, "PATCH", `/contacts/${a!.contactId}`, { phone: "+1 555 0102" });
     await apiWithoutSend(ws, "PATCH", `/contacts/${b!.contactId}`, { title: "B" });
     const rows = await outboxRows(ws);
-    const messages = rows.slice(1).map((r, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body: { type: "outbound_change", workspaceId: ws.id, outboxId: r.id } }));
+    const messages = rows.slice(1).map((r, i) => ({
+      id: `m${i}`,
+      timestamp: new Date(),
+      attempts: 1,
+      body: { type: "outbound_change", workspaceId: ws.id, outboxId: r.id },
+    }));
     const batch = createMessageBatch("sync-outbound", messages);
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);

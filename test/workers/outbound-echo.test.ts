@@ -4,7 +4,10 @@ import { expectRunCountsMatchRecords } from "./assert-counts";
 import { apiJson, outboundSetup, pushed, sfRecord } from "./outbound.fixtures";
 import { onlyObjects, syncNow } from "./sync-helpers";
 
-const scalar = async <T>(q: string, ...binds: unknown[]) => (await env.DB.prepare(q).bind(...binds).first<{ v: T }>())!.v;
+const scalar = async <T>(q: string, ...binds: unknown[]) =>
+  (await env.DB.prepare(q)
+    .bind(...binds)
+    .first<{ v: T }>())!.v;
 
 describe("no echo", () => {
   it("inbound → outbound → inbound: nothing that came from Salesforce goes back, and a push coming back counts as unchanged", async () => {
@@ -12,21 +15,35 @@ describe("no echo", () => {
 
     // 1. Inbound brings the org's Leads in; inbound never writes the outbox, so nothing is pushed.
     await syncNow(ws);
-    const imported = await scalar<number>("SELECT count(*) AS v FROM contacts WHERE workspace_id = ? AND salesforce_object = 'Lead'", ws.id);
+    const imported = await scalar<number>(
+      "SELECT count(*) AS v FROM contacts WHERE workspace_id = ? AND salesforce_object = 'Lead'",
+      ws.id,
+    );
     expect(imported).toBeGreaterThan(0);
     expect(await scalar<number>("SELECT count(*) AS v FROM outbox WHERE workspace_id = ?", ws.id)).toBe(0);
 
     // 2. A change in Conversion to an imported contact, and a new contact, are pushed.
-    const linked = await env.DB.prepare("SELECT id, salesforce_id FROM contacts WHERE workspace_id = ? AND salesforce_object = 'Lead' AND last_name IS NOT NULL LIMIT 1")
+    const linked = await env.DB.prepare(
+      "SELECT id, salesforce_id FROM contacts WHERE workspace_id = ? AND salesforce_object = 'Lead' AND last_name IS NOT NULL LIMIT 1",
+    )
       .bind(ws.id)
       .first<{ id: string; salesforce_id: string }>();
     await apiJson(ws, "PATCH", `/contacts/${linked!.id}`, { title: "Echo check", firstName: "Roundtrip" });
-    const fresh = await apiJson(ws, "POST", "/contacts", { email: "roundtrip@example.com", firstName: "New", lastName: "Person" });
+    const fresh = await apiJson(ws, "POST", "/contacts", {
+      email: "roundtrip@example.com",
+      firstName: "New",
+      lastName: "Person",
+    });
     const pushes = await pushed(ws, 1);
     expect(pushes[0].counts).toMatchObject({ created: 1, updated: 1, failed: 0 });
-    expect(await sfRecord("Lead", linked!.salesforce_id)).toMatchObject({ Title: "Echo check", FirstName: "Roundtrip" });
+    expect(await sfRecord("Lead", linked!.salesforce_id)).toMatchObject({
+      Title: "Echo check",
+      FirstName: "Roundtrip",
+    });
     const created = (await apiJson(ws, "GET", `/contacts/${fresh.id}`)).salesforceId as string;
-    const before = await env.DB.prepare("SELECT * FROM contacts WHERE id IN (?, ?) ORDER BY id").bind(linked!.id, fresh.id).all();
+    const before = await env.DB.prepare("SELECT * FROM contacts WHERE id IN (?, ?) ORDER BY id")
+      .bind(linked!.id, fresh.id)
+      .all();
 
     // 3. The next inbound sync reads both Leads back (the push changed them in Salesforce) and finds
     //    them unchanged: no run record (here, with nothing else changed, no inbound run at all).
@@ -34,13 +51,20 @@ describe("no echo", () => {
     await syncNow(ws);
     const echoed = await scalar<number>(
       "SELECT count(*) AS v FROM run_records WHERE workspace_id = ? AND salesforce_id IN (?, ?) AND run_id IN (SELECT id FROM runs WHERE direction = 'inbound' AND started_at >= ?)",
-      ws.id, linked!.salesforce_id, created, cycleStart,
+      ws.id,
+      linked!.salesforce_id,
+      created,
+      cycleStart,
     );
     expect(echoed).toBe(0);
-    const after = await env.DB.prepare("SELECT * FROM contacts WHERE id IN (?, ?) ORDER BY id").bind(linked!.id, fresh.id).all();
+    const after = await env.DB.prepare("SELECT * FROM contacts WHERE id IN (?, ?) ORDER BY id")
+      .bind(linked!.id, fresh.id)
+      .all();
     // Every field as the user left it; only inbound's bookkeeping of the Salesforce version moves.
     const userVisible = (rows: Record<string, unknown>[]) =>
-      rows.map(({ sf_modstamp: _s, external_created_at: _c, external_updated_at: _u, updated_at: _t, ...rest }) => rest);
+      rows.map(
+        ({ sf_modstamp: _s, external_created_at: _c, external_updated_at: _u, updated_at: _t, ...rest }) => rest,
+      );
     expect(userVisible(after.results)).toEqual(userVisible(before.results));
     // They were read: inbound refreshed each row's Salesforce stamp to the version the push wrote.
     for (const [i, row] of after.results.entries()) {
@@ -72,9 +96,13 @@ describe("no echo", () => {
     // Read back as unchanged: no run record, and nothing queued to go out again.
     const echoed = await scalar<number>(
       "SELECT count(*) AS v FROM run_records WHERE workspace_id = ? AND salesforce_id = ? AND run_id IN (SELECT id FROM runs WHERE direction = 'inbound' AND started_at >= ?)",
-      ws.id, salesforceId, cycleStart,
+      ws.id,
+      salesforceId,
+      cycleStart,
     );
     expect(echoed).toBe(0);
-    expect(await scalar<number>("SELECT count(*) AS v FROM outbox WHERE workspace_id = ? AND processed_at IS NULL", ws.id)).toBe(0);
+    expect(
+      await scalar<number>("SELECT count(*) AS v FROM outbox WHERE workspace_id = ? AND processed_at IS NULL", ws.id),
+    ).toBe(0);
   });
 });

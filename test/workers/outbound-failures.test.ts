@@ -1,6 +1,18 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { OUTBOUND_FAIL } from "../../worker/sync/reasons";
-import { apiJson, apiWithoutSend, clearCalls, cronTick, collectionCalls, linkedContacts, outboundSetup, pushed, recordsOf, setFaults, sfRecord } from "./outbound.fixtures";
+import {
+  apiJson,
+  apiWithoutSend,
+  clearCalls,
+  collectionCalls,
+  cronTick,
+  linkedContacts,
+  outboundSetup,
+  pushed,
+  recordsOf,
+  setFaults,
+  sfRecord,
+} from "./outbound.fixtures";
 
 // Salesforce's per-record statusCode → our code, as product.md lists them; the message is the article's.
 const CASES: [string, keyof typeof OUTBOUND_FAIL, string][] = [
@@ -22,7 +34,12 @@ describe("outbound per-record failures", () => {
     const people = [...CASES.map((_, i) => ({ email: `fail${i}@example.com` })), { email: "fine@example.com" }];
     const linked = await linkedContacts(ws, "Lead", people);
     await setFaults({
-      recordErrors: CASES.map(([statusCode], i) => ({ id: linked[i]!.salesforceId, statusCode, message: `org says ${statusCode}`, fields: ["Title"] })),
+      recordErrors: CASES.map(([statusCode], i) => ({
+        id: linked[i]!.salesforceId,
+        statusCode,
+        message: `org says ${statusCode}`,
+        fields: ["Title"],
+      })),
     });
     for (const l of linked) await apiWithoutSend(ws, "PATCH", `/contacts/${l.contactId}`, { title: "VP" });
     await cronTick();
@@ -52,14 +69,21 @@ describe("outbound per-record failures", () => {
     const [run] = await pushed(ws, 1);
     expect(run).toMatchObject({ salesforceObject: "Account", status: "completed", counts: { failed: 1, created: 0 } });
     const [record] = await recordsOf(ws, run.id);
-    expect(record).toMatchObject({ status: "failed", conversionId: company.id, reason: { code: "invalid_picklist_value", message: "Invalid picklist value" } });
+    expect(record).toMatchObject({
+      status: "failed",
+      conversionId: company.id,
+      reason: { code: "invalid_picklist_value", message: "Invalid picklist value" },
+    });
     expect(record.salesforceError.statusCode).toBe("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST");
     expect((await apiJson(ws, "GET", `/companies/${company.id}`)).salesforceId).toBeNull();
   });
 
   it("a record locked twice is written on the third attempt, and only it is retried", async () => {
     const ws = await outboundSetup();
-    const [locked, free] = await linkedContacts(ws, "Lead", [{ email: "lock@example.com" }, { email: "free@example.com" }]);
+    const [locked, free] = await linkedContacts(ws, "Lead", [
+      { email: "lock@example.com" },
+      { email: "free@example.com" },
+    ]);
     await setFaults({ recordErrors: [{ id: locked!.salesforceId, statusCode: "UNABLE_TO_LOCK_ROW", times: 2 }] });
     await apiWithoutSend(ws, "PATCH", `/contacts/${locked!.contactId}`, { title: "Eventually" });
     await apiWithoutSend(ws, "PATCH", `/contacts/${free!.contactId}`, { title: "At once" });

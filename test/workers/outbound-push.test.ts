@@ -1,6 +1,17 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { apiJson, clearCalls, cronTick, collectionCalls, fakeCalls, linkedContacts, outboundSetup, pushed, recordsOf, sfRecord } from "./outbound.fixtures";
+import {
+  apiJson,
+  clearCalls,
+  collectionCalls,
+  cronTick,
+  fakeCalls,
+  linkedContacts,
+  outboundSetup,
+  pushed,
+  recordsOf,
+  sfRecord,
+} from "./outbound.fixtures";
 
 describe("outbound push", () => {
   beforeEach(clearCalls);
@@ -8,16 +19,35 @@ describe("outbound push", () => {
   it("a new company and contact reach Salesforce as an Account and a Lead within seconds, ids stored back", async () => {
     const ws = await outboundSetup();
     const started = Date.now();
-    const company = await apiJson(ws, "POST", "/companies", { name: "Analytical Engines", domain: "engines.example.com", industry: "Technology" });
-    const contact = await apiJson(ws, "POST", "/contacts", { email: "ada@engines.example.com", firstName: "Ada", lastName: "Lovelace", companyId: company.id });
+    const company = await apiJson(ws, "POST", "/companies", {
+      name: "Analytical Engines",
+      domain: "engines.example.com",
+      industry: "Technology",
+    });
+    const contact = await apiJson(ws, "POST", "/contacts", {
+      email: "ada@engines.example.com",
+      firstName: "Ada",
+      lastName: "Lovelace",
+      companyId: company.id,
+    });
     const runs = await pushed(ws, 2);
     const latencyMs = Date.now() - started;
     console.log(`outbound latency (two API writes → both pushes committed): ${latencyMs} ms`);
     expect(latencyMs).toBeLessThan(10_000);
 
     const byObject = Object.fromEntries(runs.map((r) => [r.salesforceObject, r]));
-    expect(byObject.Account).toMatchObject({ kind: "push", objectType: "company", status: "completed", counts: { created: 1, updated: 0, skipped: 0, failed: 0 } });
-    expect(byObject.Lead).toMatchObject({ kind: "push", objectType: "contact", status: "completed", counts: { created: 1 } });
+    expect(byObject.Account).toMatchObject({
+      kind: "push",
+      objectType: "company",
+      status: "completed",
+      counts: { created: 1, updated: 0, skipped: 0, failed: 0 },
+    });
+    expect(byObject.Lead).toMatchObject({
+      kind: "push",
+      objectType: "contact",
+      status: "completed",
+      counts: { created: 1 },
+    });
     expect(byObject.Lead.description).toBe("Pushed contact updates to Salesforce");
 
     const ct = await apiJson(ws, "GET", `/contacts/${contact.id}`);
@@ -26,15 +56,41 @@ describe("outbound push", () => {
     expect(ct.salesforceObject).toBe("Lead");
     expect(co.salesforceId).toMatch(/^001/);
     // Only the link changed: everything the user wrote is as they wrote it.
-    expect(ct).toMatchObject({ email: contact.email, firstName: "Ada", lastName: "Lovelace", updatedAt: contact.updatedAt });
+    expect(ct).toMatchObject({
+      email: contact.email,
+      firstName: "Ada",
+      lastName: "Lovelace",
+      updatedAt: contact.updatedAt,
+    });
 
     const lead = await sfRecord("Lead", ct.salesforceId);
-    expect(lead).toMatchObject({ Email: "ada@engines.example.com", FirstName: "Ada", LastName: "Lovelace", Company: "Analytical Engines" });
-    expect(await sfRecord("Account", co.salesforceId)).toMatchObject({ Name: "Analytical Engines", Website: "engines.example.com", Industry: "Technology" });
+    expect(lead).toMatchObject({
+      Email: "ada@engines.example.com",
+      FirstName: "Ada",
+      LastName: "Lovelace",
+      Company: "Analytical Engines",
+    });
+    expect(await sfRecord("Account", co.salesforceId)).toMatchObject({
+      Name: "Analytical Engines",
+      Website: "engines.example.com",
+      Industry: "Technology",
+    });
 
     const [record] = await recordsOf(ws, byObject.Lead.id);
-    expect(record).toMatchObject({ status: "success", action: "created", salesforceId: ct.salesforceId, conversionId: contact.id, label: "Ada Lovelace <ada@engines.example.com>", reason: null });
-    expect(record.changes).toEqual(expect.arrayContaining([{ field: "Email", from: null, to: "ada@engines.example.com" }, { field: "Company", from: null, to: "Analytical Engines" }]));
+    expect(record).toMatchObject({
+      status: "success",
+      action: "created",
+      salesforceId: ct.salesforceId,
+      conversionId: contact.id,
+      label: "Ada Lovelace <ada@engines.example.com>",
+      reason: null,
+    });
+    expect(record.changes).toEqual(
+      expect.arrayContaining([
+        { field: "Email", from: null, to: "ada@engines.example.com" },
+        { field: "Company", from: null, to: "Analytical Engines" },
+      ]),
+    );
   });
 
   it("a Lead without a last name or company gets Salesforce's required fields as “[not provided]”", async () => {
@@ -52,12 +108,26 @@ describe("outbound push", () => {
     await apiJson(ws, "PATCH", `/contacts/${lead!.contactId}`, { title: "CTO" });
     await apiJson(ws, "PATCH", `/contacts/${person!.contactId}`, { phone: "+44 20 7946 0000", lastName: "Changed" });
     const runs = await pushed(ws, 2);
-    expect(runs.map((r) => [r.salesforceObject, r.counts.updated]).sort()).toEqual([["Contact", 1], ["Lead", 1]]);
+    expect(runs.map((r) => [r.salesforceObject, r.counts.updated]).sort()).toEqual([
+      ["Contact", 1],
+      ["Lead", 1],
+    ]);
 
-    expect(await sfRecord("Lead", lead!.salesforceId)).toMatchObject({ Title: "CTO", FirstName: "Lee", LastName: "Linked" });
-    expect(await sfRecord("Contact", person!.salesforceId)).toMatchObject({ Phone: "+44 20 7946 0000", LastName: "Changed", FirstName: "Cee" });
+    expect(await sfRecord("Lead", lead!.salesforceId)).toMatchObject({
+      Title: "CTO",
+      FirstName: "Lee",
+      LastName: "Linked",
+    });
+    expect(await sfRecord("Contact", person!.salesforceId)).toMatchObject({
+      Phone: "+44 20 7946 0000",
+      LastName: "Changed",
+      FirstName: "Cee",
+    });
     const updates = (await collectionCalls()).filter((c) => c.op === "update");
-    expect(updates.map((c) => [c.object, c.records]).sort()).toEqual([["Contact", 1], ["Lead", 1]]);
+    expect(updates.map((c) => [c.object, c.records]).sort()).toEqual([
+      ["Contact", 1],
+      ["Lead", 1],
+    ]);
     const leadRun = runs.find((r) => r.salesforceObject === "Lead")!;
     expect((await recordsOf(ws, leadRun.id))[0].changes).toEqual([{ field: "Title", from: null, to: "CTO" }]);
   });
@@ -71,7 +141,15 @@ describe("outbound push", () => {
     await apiJson(ws, "PATCH", `/companies/${company.id}`, { industry: "Banking" });
     await apiJson(ws, "PATCH", `/contacts/${person!.contactId}`, { companyId: company.id });
     const runs = await pushed(ws, 3);
-    expect(runs.slice(1).map((r) => [r.salesforceObject, r.counts.updated]).sort()).toEqual([["Account", 1], ["Contact", 1]]);
+    expect(
+      runs
+        .slice(1)
+        .map((r) => [r.salesforceObject, r.counts.updated])
+        .sort(),
+    ).toEqual([
+      ["Account", 1],
+      ["Contact", 1],
+    ]);
     expect(await sfRecord("Account", accountId)).toMatchObject({ Name: "Babbage & Co", Industry: "Banking" });
     expect((await sfRecord("Contact", person!.salesforceId)).AccountId).toBe(accountId);
   });
@@ -81,7 +159,9 @@ describe("outbound push", () => {
     const [lead] = await linkedContacts(ws, "Lead", [{ email: "keep@example.com" }]);
     await apiJson(ws, "DELETE", `/contacts/${lead!.contactId}`);
     await pushed(ws, 0);
-    const row = await env.DB.prepare("SELECT processed_at, run_id FROM outbox WHERE entity_id = ?").bind(lead!.contactId).first<Record<string, string>>();
+    const row = await env.DB.prepare("SELECT processed_at, run_id FROM outbox WHERE entity_id = ?")
+      .bind(lead!.contactId)
+      .first<Record<string, string>>();
     expect(row!.processed_at).toEqual(expect.any(String));
     expect(row!.run_id).toBeNull();
     expect((await sfRecord("Lead", lead!.salesforceId)).IsDeleted).toBe(false);
@@ -99,7 +179,12 @@ describe("outbound push", () => {
     const outbox = env.DB.prepare(
       "INSERT INTO outbox (id, workspace_id, entity_type, entity_id, operation, changed_fields, created_at) VALUES (?, ?, 'contact', ?, 'upsert', '[\"title\"]', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-5 seconds'))",
     );
-    await env.DB.batch(linked.flatMap((l, i) => [change.bind(`Title ${i}`, l.contactId), outbox.bind(`obx_bulk_${i}`, ws.id, l.contactId)]));
+    await env.DB.batch(
+      linked.flatMap((l, i) => [
+        change.bind(`Title ${i}`, l.contactId),
+        outbox.bind(`obx_bulk_${i}`, ws.id, l.contactId),
+      ]),
+    );
     await clearCalls();
     await cronTick();
     const [run] = await pushed(ws, 1);

@@ -1,14 +1,42 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { OUTBOUND_SKIP } from "../../worker/sync/reasons";
-import { apiJson, apiWithoutSend, clearCalls, collectionCalls, cronTick, fakeCalls, linkedContacts, outboundSetup, pushed, recordsOf, sfRecord } from "./outbound.fixtures";
+import {
+  apiJson,
+  apiWithoutSend,
+  clearCalls,
+  collectionCalls,
+  cronTick,
+  fakeCalls,
+  linkedContacts,
+  outboundSetup,
+  pushed,
+  recordsOf,
+  sfRecord,
+} from "./outbound.fixtures";
 import { fake } from "./sync-helpers";
 
-const both = (conversionField: string, salesforceField: string, writeRule = "always", direction = "both") => ({ conversionField, salesforceField, direction, writeRule });
+const both = (conversionField: string, salesforceField: string, writeRule = "always", direction = "both") => ({
+  conversionField,
+  salesforceField,
+  direction,
+  writeRule,
+});
 const CONTACT_MAPPING = (overrides: Record<string, ReturnType<typeof both>>) =>
-  [both("email", "Email"), both("firstName", "FirstName"), both("lastName", "LastName"), both("title", "Title"), both("phone", "Phone")].map((m) => overrides[m.conversionField] ?? m);
+  [
+    both("email", "Email"),
+    both("firstName", "FirstName"),
+    both("lastName", "LastName"),
+    both("title", "Title"),
+    both("phone", "Phone"),
+  ].map((m) => overrides[m.conversionField] ?? m);
 
 function expectSkip(record: any, code: keyof typeof OUTBOUND_SKIP) {
-  expect(record).toMatchObject({ status: "skipped", action: null, reason: { code, message: OUTBOUND_SKIP[code].message, explanation: OUTBOUND_SKIP[code].explanation }, salesforceError: null });
+  expect(record).toMatchObject({
+    status: "skipped",
+    action: null,
+    reason: { code, message: OUTBOUND_SKIP[code].message, explanation: OUTBOUND_SKIP[code].explanation },
+    salesforceError: null,
+  });
 }
 
 describe("outbound settings", () => {
@@ -51,9 +79,18 @@ describe("outbound settings", () => {
 
   it("no_fields_to_update: a change to an unmapped field, to an inbound-only mapping, or to a field set to “never”", async () => {
     const ws = await outboundSetup({
-      fieldMappings: { contact: CONTACT_MAPPING({ title: both("title", "Title", "never"), phone: both("phone", "Phone", "always", "inbound") }) },
+      fieldMappings: {
+        contact: CONTACT_MAPPING({
+          title: both("title", "Title", "never"),
+          phone: both("phone", "Phone", "always", "inbound"),
+        }),
+      },
     });
-    const linked = await linkedContacts(ws, "Contact", [{ email: "u@example.com" }, { email: "t@example.com" }, { email: "p@example.com" }]);
+    const linked = await linkedContacts(ws, "Contact", [
+      { email: "u@example.com" },
+      { email: "t@example.com" },
+      { email: "p@example.com" },
+    ]);
     await apiWithoutSend(ws, "PATCH", `/contacts/${linked[0]!.contactId}`, { userId: "user-42" });
     await apiWithoutSend(ws, "PATCH", `/contacts/${linked[1]!.contactId}`, { title: "Never pushed" });
     await apiWithoutSend(ws, "PATCH", `/contacts/${linked[2]!.contactId}`, { phone: "+1 555 0100" });
@@ -65,15 +102,27 @@ describe("outbound settings", () => {
   });
 
   it("“if empty” fills only empty Salesforce fields, read with one SOQL query for the whole batch", async () => {
-    const ws = await outboundSetup({ fieldMappings: { contact: CONTACT_MAPPING({ title: both("title", "Title", "if_empty") }) } });
-    const linked = await linkedContacts(ws, "Lead", [{ email: "empty@example.com" }, { email: "full@example.com" }, { email: "both@example.com" }]);
+    const ws = await outboundSetup({
+      fieldMappings: { contact: CONTACT_MAPPING({ title: both("title", "Title", "if_empty") }) },
+    });
+    const linked = await linkedContacts(ws, "Lead", [
+      { email: "empty@example.com" },
+      { email: "full@example.com" },
+      { email: "both@example.com" },
+    ]);
     await fake("PATCH", "/__fake/records", {
       object: "Lead",
-      records: [{ Id: linked[1]!.salesforceId, Title: "Set in Salesforce" }, { Id: linked[2]!.salesforceId, Title: "Also set" }],
+      records: [
+        { Id: linked[1]!.salesforceId, Title: "Set in Salesforce" },
+        { Id: linked[2]!.salesforceId, Title: "Also set" },
+      ],
     });
     await apiWithoutSend(ws, "PATCH", `/contacts/${linked[0]!.contactId}`, { title: "Filled" });
     await apiWithoutSend(ws, "PATCH", `/contacts/${linked[1]!.contactId}`, { title: "Not over it" });
-    await apiWithoutSend(ws, "PATCH", `/contacts/${linked[2]!.contactId}`, { title: "Not this", firstName: "But this" });
+    await apiWithoutSend(ws, "PATCH", `/contacts/${linked[2]!.contactId}`, {
+      title: "Not this",
+      firstName: "But this",
+    });
     await clearCalls();
     await cronTick();
     const [run] = await pushed(ws, 1);

@@ -17,7 +17,9 @@ export type Ws = Awaited<ReturnType<typeof connectedWorkspace>>;
  * off unless the settings turn objects on, so a cron tick in a test only sweeps the outbox.
  */
 export async function outboundSetup(settings: Record<string, unknown> = {}): Promise<Ws> {
-  await resetFake({ counts: { Account: 5, Contact: 5, Lead: 5, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 } });
+  await resetFake({
+    counts: { Account: 5, Contact: 5, Lead: 5, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 },
+  });
   return connectedWorkspace({ ...onlyObjects(), ...settings });
 }
 
@@ -35,7 +37,16 @@ export async function setFaults(faults: Record<string, unknown>) {
   await fake("POST", "/__fake/faults", faults);
 }
 
-export type FakeCall = { method: string; path: string; kind: string; op?: string; object?: string; records?: number; query?: string; status: number };
+export type FakeCall = {
+  method: string;
+  path: string;
+  kind: string;
+  op?: string;
+  object?: string;
+  records?: number;
+  query?: string;
+  status: number;
+};
 
 export const fakeCalls = () => fake<FakeCall[]>("GET", "/__fake/calls");
 export const clearCalls = () => fake("DELETE", "/__fake/calls");
@@ -45,18 +56,37 @@ export const collectionCalls = async () => (await fakeCalls()).filter((c) => c.k
  * Conversion contacts linked to existing Salesforce records, as an inbound sync would have left
  * them (written to D1 directly: inbound never touches the outbox, and neither does this).
  */
-export async function linkedContacts(ws: Ws, object: "Lead" | "Contact", people: { email: string; lastName?: string; firstName?: string }[]) {
-  const ids = await sfCreate(object, people.map((p) => ({ Email: p.email, LastName: p.lastName ?? "Linked", FirstName: p.firstName ?? null, ...(object === "Lead" ? { Company: "Linked Co" } : {}) })));
+export async function linkedContacts(
+  ws: Ws,
+  object: "Lead" | "Contact",
+  people: { email: string; lastName?: string; firstName?: string }[],
+) {
+  const ids = await sfCreate(
+    object,
+    people.map((p) => ({
+      Email: p.email,
+      LastName: p.lastName ?? "Linked",
+      FirstName: p.firstName ?? null,
+      ...(object === "Lead" ? { Company: "Linked Co" } : {}),
+    })),
+  );
   const stmt = env.DB.prepare(
     "INSERT INTO contacts (id, workspace_id, email, first_name, last_name, salesforce_id, salesforce_object) VALUES (?, ?, ?, ?, ?, ?, ?)",
   );
   const contactIds = people.map((_, i) => `ct_${ws.id}_${ids[i]}`);
-  await env.DB.batch(people.map((p, i) => stmt.bind(contactIds[i], ws.id, p.email, p.firstName ?? null, p.lastName ?? "Linked", ids[i], object)));
+  await env.DB.batch(
+    people.map((p, i) =>
+      stmt.bind(contactIds[i], ws.id, p.email, p.firstName ?? null, p.lastName ?? "Linked", ids[i], object),
+    ),
+  );
   return people.map((_, i) => ({ contactId: contactIds[i]!, salesforceId: ids[i]! }));
 }
 
 export async function apiJson<T = any>(ws: Ws, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await call(`/api/v1${path}`, body === undefined ? { method, headers: ws.auth } : jsonInit(method, body, ws.auth));
+  const res = await call(
+    `/api/v1${path}`,
+    body === undefined ? { method, headers: ws.auth } : jsonInit(method, body, ws.auth),
+  );
   expect(res.status, `${method} ${path}: ${await res.clone().text()}`).toBeLessThan(300);
   return (res.status === 204 ? null : await res.json()) as T;
 }
@@ -86,7 +116,11 @@ export async function cronTick(): Promise<void> {
   await waitOnExecutionContext(ctx);
 }
 
-export async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -102,7 +136,11 @@ export async function until<T>(what: string, probe: () => Promise<T | null | und
  */
 export async function pushed(ws: Ws, runs: number, opts: { drained?: boolean } = {}) {
   const done = await until(`${runs} finished outbound runs`, async () => {
-    const pending = await env.DB.prepare("SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND processed_at IS NULL").bind(ws.id).first<{ n: number }>();
+    const pending = await env.DB.prepare(
+      "SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND processed_at IS NULL",
+    )
+      .bind(ws.id)
+      .first<{ n: number }>();
     if ((opts.drained ?? true) && pending!.n > 0) return null;
     const list = (await apiJson<{ runs: any[] }>(ws, "GET", "/sync/runs?direction=outbound&limit=200")).runs;
     return list.length >= runs && list.every((r) => r.status !== "in_progress") ? list : null;

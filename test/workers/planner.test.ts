@@ -2,11 +2,21 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { dueWorkspaces } from "../../worker/sync/inbound";
 import { cronTick, until } from "./outbound.fixtures";
-import { connectedWorkspace, expectCountsMatchRecords, fake, onlyObjects, resetFake, runsOf, settle } from "./sync-helpers";
+import {
+  connectedWorkspace,
+  expectCountsMatchRecords,
+  fake,
+  onlyObjects,
+  resetFake,
+  runsOf,
+  settle,
+} from "./sync-helpers";
 
 describe("the cron planner", () => {
   it("plans a connected workspace once its interval has passed, and not again before", async () => {
-    await resetFake({ counts: { Lead: 30, Contact: 0, Account: 5, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 } });
+    await resetFake({
+      counts: { Lead: 30, Contact: 0, Account: 5, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 },
+    });
     const ws = await connectedWorkspace({ ...onlyObjects("Account", "Lead"), syncIntervalMinutes: 15 });
     expect(await dueWorkspaces(env, Date.now())).toContain(ws.id);
 
@@ -21,7 +31,10 @@ describe("the cron planner", () => {
     expect(await dueWorkspaces(env, Date.now())).not.toContain(ws.id);
     expect(await dueWorkspaces(env, Date.now() + 15 * 60_000)).toContain(ws.id);
 
-    await fake("POST", "/__fake/records", { object: "Lead", records: [{ LastName: "Late", Company: "X", Email: "late@example.com" }] });
+    await fake("POST", "/__fake/records", {
+      object: "Lead",
+      records: [{ LastName: "Late", Company: "X", Email: "late@example.com" }],
+    });
     await cronTick();
     await settle(ws.id);
     expect(await runsOf(ws.id)).toHaveLength(2);

@@ -18,7 +18,9 @@ type Statement = { toSQL(): { sql: string; params: unknown[] } } | { getQuery():
 /** The plan of a drizzle query builder, or of a `db.run(sql…)` statement (the run bookkeeping's). */
 async function plan(query: Statement): Promise<string[]> {
   const { sql, params } = "toSQL" in query ? query.toSQL() : query.getQuery();
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .bind(...params)
+    .all<{ detail: string }>();
   return results.map((r) => r.detail);
 }
 
@@ -30,7 +32,11 @@ function expectIndexed(lines: string[], table: string, indexes: string[], allowS
     const m = /^SEARCH \S+ USING (?:COVERING )?INDEX (\S+) \(/.exec(step);
     expect(m && indexes.includes(m[1]!), `${step}\nexpected one of ${indexes.join(", ")}`).toBe(true);
   }
-  if (!allowSort) expect(lines.filter((l) => l.includes("TEMP B-TREE")), lines.join("\n")).toEqual([]);
+  if (!allowSort)
+    expect(
+      lines.filter((l) => l.includes("TEMP B-TREE")),
+      lines.join("\n"),
+    ).toEqual([]);
 }
 
 const RUN_CURSOR = ["2026-11-28T10:00:00.000Z", "run_x"] as const;
@@ -45,11 +51,31 @@ function planSuite(label: string) {
       ["from", { from: "2026-11-01" }, ["runs_ws_started"]],
       ["to", { to: "2026-11-30" }, ["runs_ws_started"]],
       ["from and to", { from: "2026-11-01", to: "2026-11-30T12:00:00Z" }, ["runs_ws_started"]],
-      ["direction, from and to", { direction: "outbound", from: "2026-11-01", to: "2026-11-30" }, ["runs_ws_dir_started"]],
-      ["objectType, from and to", { objectType: "event", from: "2026-11-01", to: "2026-11-30" }, ["runs_ws_obj_started"]],
-      ["status, from and to", { status: "in_progress", from: "2026-11-01", to: "2026-11-30" }, ["runs_ws_status_started"]],
-      ["direction and objectType", { direction: "inbound", objectType: "contact" }, ["runs_ws_dir_started", "runs_ws_obj_started"]],
-      ["direction and status", { direction: "inbound", status: "failed" }, ["runs_ws_dir_started", "runs_ws_status_started"]],
+      [
+        "direction, from and to",
+        { direction: "outbound", from: "2026-11-01", to: "2026-11-30" },
+        ["runs_ws_dir_started"],
+      ],
+      [
+        "objectType, from and to",
+        { objectType: "event", from: "2026-11-01", to: "2026-11-30" },
+        ["runs_ws_obj_started"],
+      ],
+      [
+        "status, from and to",
+        { status: "in_progress", from: "2026-11-01", to: "2026-11-30" },
+        ["runs_ws_status_started"],
+      ],
+      [
+        "direction and objectType",
+        { direction: "inbound", objectType: "contact" },
+        ["runs_ws_dir_started", "runs_ws_obj_started"],
+      ],
+      [
+        "direction and status",
+        { direction: "inbound", status: "failed" },
+        ["runs_ws_dir_started", "runs_ws_status_started"],
+      ],
       [
         "everything",
         { direction: "inbound", objectType: "contact", status: "completed", from: "2026-11-01", to: "2026-11-30" },
@@ -113,7 +139,9 @@ function planSuite(label: string) {
     const since = "2026-11-28T10:00:00.000Z";
 
     it("last runs per direction take the newest entry of runs_ws_dir_started", async () => {
-      expectIndexed(await plan(listRunsQuery(db, WS, { direction: "inbound" }, null, 1)), "runs", ["runs_ws_dir_started"]);
+      expectIndexed(await plan(listRunsQuery(db, WS, { direction: "inbound" }, null, 1)), "runs", [
+        "runs_ws_dir_started",
+      ]);
     });
 
     it("the 24-hour totals seek the time range of runs_ws_started", async () => {
@@ -125,7 +153,9 @@ function planSuite(label: string) {
     it("top reasons read each of the window's runs once, and records only of runs with no reasons stored", async () => {
       // Grouping and ranking the handful of (direction, status, reason) groups needs a sort; reading does not.
       const lines = await plan(topReasonsQuery(db, WS, since));
-      expect(lines[0]).toMatch(/^SEARCH runs USING INDEX runs_ws_dir_started \(workspace_id=\? AND direction=\? AND started_at>\?\)$/);
+      expect(lines[0]).toMatch(
+        /^SEARCH runs USING INDEX runs_ws_dir_started \(workspace_id=\? AND direction=\? AND started_at>\?\)$/,
+      );
       expectIndexed(lines, "runs", ["runs_ws_dir_started"], true);
       // A closed run's stored reasons, unpacked per run: never joined to records.
       expect(lines).toContain("SCAN reason VIRTUAL TABLE INDEX 1:");
@@ -149,9 +179,17 @@ function planSuite(label: string) {
       const lines = await plan(recountRun(db, "run_x"));
       // Reasons are grouped in a small sort of the run's skipped/failed records.
       expectIndexed(lines, "runs", ["sqlite_autoindex_runs_1"], true);
-      expectIndexed(lines, "run_records", ["run_records_run_status_seq", "run_records_run_seq", "run_records_run_key"], true);
+      expectIndexed(
+        lines,
+        "run_records",
+        ["run_records_run_status_seq", "run_records_run_seq", "run_records_run_key"],
+        true,
+      );
       const seeks = lines.filter((l) => l.includes("run_records"));
-      expect(seeks.map((l) => l.replace(/ USING (?:COVERING )?INDEX \S+/, ""))).toEqual(["SEARCH run_records (run_id=?)", "SEARCH run_records (run_id=?)"]);
+      expect(seeks.map((l) => l.replace(/ USING (?:COVERING )?INDEX \S+/, ""))).toEqual([
+        "SEARCH run_records (run_id=?)",
+        "SEARCH run_records (run_id=?)",
+      ]);
       // The reasons: only the run's skipped and failed records, through the partial index.
       expect(seeks[1]).toContain("run_records_run_status_seq");
     });
@@ -189,7 +227,9 @@ describe("with ANALYZE statistics", () => {
         FROM s`).bind(WS),
     ]);
     await env.DB.prepare("ANALYZE").run();
-    const stats = await env.DB.prepare("SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl IN ('runs', 'run_records')").first<{ n: number }>();
+    const stats = await env.DB.prepare(
+      "SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl IN ('runs', 'run_records')",
+    ).first<{ n: number }>();
     expect(stats?.n).toBeGreaterThan(5);
   });
   afterAll(async () => {

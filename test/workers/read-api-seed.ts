@@ -1,6 +1,6 @@
 import { getDb } from "../../worker/db";
 import { runs } from "../../worker/db/schema";
-import { recountRun, upsertRunRecords, type RunRecordInput } from "../../worker/sync/runs";
+import { type RunRecordInput, recountRun, upsertRunRecords } from "../../worker/sync/runs";
 import { env } from "./helpers";
 
 // Rows for the read API's tests, written the way the engines write them: runs inserted, records
@@ -37,7 +37,12 @@ export type SeedRecord = Partial<RunRecordInput> & Pick<RunRecordInput, "status"
  * Records for a run (seq in the given order unless set), then the run's counts from them. A closed
  * run also gets its reason counts, as its close would store them; an open one has none yet.
  */
-export async function seedRecords(workspaceId: string, runId: string, records: SeedRecord[], salesforceObject = "Lead") {
+export async function seedRecords(
+  workspaceId: string,
+  runId: string,
+  records: SeedRecord[],
+  salesforceObject = "Lead",
+) {
   const db = getDb(env);
   const rows: RunRecordInput[] = records.map((r, i) => ({
     key: r.key ?? `k${i}`,
@@ -64,12 +69,16 @@ export async function seedRecords(workspaceId: string, runId: string, records: S
 
 /** In production only a close stores reason counts (saveRunProgress keeps an open run's NULL). */
 async function clearReasonCountsIfOpen(runId: string) {
-  await env.DB.prepare("UPDATE runs SET reason_counts = NULL WHERE id = ? AND status = 'in_progress'").bind(runId).run();
+  await env.DB.prepare("UPDATE runs SET reason_counts = NULL WHERE id = ? AND status = 'in_progress'")
+    .bind(runId)
+    .run();
 }
 
 /** Sets run_records.created_at for one record, for tests of "newest first" across runs. */
 export async function setRecordCreatedAt(runId: string, key: string, createdAt: string) {
-  await env.DB.prepare("UPDATE run_records SET created_at = ? WHERE run_id = ? AND record_key = ?").bind(createdAt, runId, key).run();
+  await env.DB.prepare("UPDATE run_records SET created_at = ? WHERE run_id = ? AND record_key = ?")
+    .bind(createdAt, runId, key)
+    .run();
 }
 
 /** `n` records for one run in one statement (a recursive CTE), for the 50,000-record export. */

@@ -31,11 +31,18 @@ async function sfAll(object: string): Promise<SfRow[]> {
 }
 
 async function rows(sql: string, ...binds: unknown[]): Promise<Row[]> {
-  return (await env.DB.prepare(sql).bind(...binds).all<Row>()).results;
+  return (
+    await env.DB.prepare(sql)
+      .bind(...binds)
+      .all<Row>()
+  ).results;
 }
 
 async function pendingOutbox(workspaceId: string): Promise<number> {
-  const [r] = await rows("SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND processed_at IS NULL", workspaceId);
+  const [r] = await rows(
+    "SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND processed_at IS NULL",
+    workspaceId,
+  );
   return r!.n;
 }
 
@@ -58,7 +65,10 @@ async function quiet(workspaceId: string, drained = false) {
 async function redeliver(bodies: unknown[]) {
   let pending = bodies.map((body, i) => ({ id: `dup-${crypto.randomUUID()}-${i}`, body }));
   for (let attempts = 1; pending.length && attempts <= 5; attempts++) {
-    const batch = createMessageBatch("sync-outbound", pending.map((m) => ({ ...m, timestamp: new Date(), attempts })));
+    const batch = createMessageBatch(
+      "sync-outbound",
+      pending.map((m) => ({ ...m, timestamp: new Date(), attempts })),
+    );
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);
     const retried = new Set((await getQueueResult(batch, ctx)).retryMessages.map((m) => m.msgId));
@@ -66,7 +76,7 @@ async function redeliver(bodies: unknown[]) {
   }
 }
 
-const pick = <T,>(rand: () => number, list: T[], n: number): T[] => {
+const pick = <T>(rand: () => number, list: T[], n: number): T[] => {
   const copy = [...list];
   const out: T[] = [];
   while (out.length < n && copy.length) out.push(copy.splice(Math.floor(rand() * copy.length), 1)[0]!);
@@ -76,7 +86,18 @@ const pick = <T,>(rand: () => number, list: T[], n: number): T[] => {
 describe("reconciliation under a seeded schedule of faults", () => {
   it("settles to Conversion = Salesforce, with every outbound change in Salesforce and every run's counts equal to its records", async () => {
     const rand = prng(20261129);
-    await resetFake({ seed: 11, defects: true, counts: { Account: 2_000, Contact: 6_000, Lead: 12_000, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 } });
+    await resetFake({
+      seed: 11,
+      defects: true,
+      counts: {
+        Account: 2_000,
+        Contact: 6_000,
+        Lead: 12_000,
+        Opportunity: 0,
+        OpportunityContactRole: 0,
+        Conversion_Event__c: 0,
+      },
+    });
     const ws = await connectedWorkspace({
       objects: { Opportunity: { enabled: false }, OpportunityContactRole: { enabled: false } },
       syncRules: ["Lead", "Contact", "Account"].map((object) => ({ object, field: "Do_Not_Sync__c", equals: true })),
@@ -105,27 +126,63 @@ describe("reconciliation under a seeded schedule of faults", () => {
       // Salesforce side: edits, deletes, new records.
       const [leads, contacts] = await Promise.all(PEOPLE.map((o) => sfAll(o)));
       const live = (list: SfRow[]) => list.filter((r) => !r.IsDeleted && !r.IsConverted);
-      const conversionOwned = new Set((await rows("SELECT salesforce_id FROM contacts WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))", ws.id, JSON.stringify([...expectedTitles.keys()]))).map((r) => r.salesforce_id));
+      const conversionOwned = new Set(
+        (
+          await rows(
+            "SELECT salesforce_id FROM contacts WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))",
+            ws.id,
+            JSON.stringify([...expectedTitles.keys()]),
+          )
+        ).map((r) => r.salesforce_id),
+      );
       const editable = (list: SfRow[]) => live(list).filter((r) => !conversionOwned.has(r.Id));
       // Both sides never edit one record in the same round: last-writer-wins between two people is not what this checks.
       const leadEdits = pick(rand, editable(leads), 150);
       const contactEdits = pick(rand, editable(contacts), 100);
       const leadDeletes = pick(rand, editable(leads), 30);
       const sfEdited = new Set([...leadEdits, ...contactEdits, ...leadDeletes].map((r) => r.Id));
-      await fake("PATCH", "/__fake/records", { object: "Lead", records: leadEdits.map((r) => ({ Id: r.Id, Title: `Lead title r${round}`, Phone: `+1 555 ${round}${Math.floor(rand() * 1000)}` })) });
-      await fake("PATCH", "/__fake/records", { object: "Contact", records: contactEdits.map((r) => ({ Id: r.Id, FirstName: `Ré${round}` })) });
+      await fake("PATCH", "/__fake/records", {
+        object: "Lead",
+        records: leadEdits.map((r) => ({
+          Id: r.Id,
+          Title: `Lead title r${round}`,
+          Phone: `+1 555 ${round}${Math.floor(rand() * 1000)}`,
+        })),
+      });
+      await fake("PATCH", "/__fake/records", {
+        object: "Contact",
+        records: contactEdits.map((r) => ({ Id: r.Id, FirstName: `Ré${round}` })),
+      });
       await fake("DELETE", "/__fake/records", { object: "Lead", ids: leadDeletes.map((r) => r.Id) });
-      await fake("POST", "/__fake/records", { object: "Lead", records: Array.from({ length: 40 }, (_, i) => ({ LastName: `New${round}-${i}`, Company: "Newco", Email: `new-${round}-${i}@example.com` })) });
+      await fake("POST", "/__fake/records", {
+        object: "Lead",
+        records: Array.from({ length: 40 }, (_, i) => ({
+          LastName: `New${round}-${i}`,
+          Company: "Newco",
+          Email: `new-${round}-${i}@example.com`,
+        })),
+      });
 
       // Conversion side: edits to linked contacts (never the ones Salesforce edits this round), new contacts.
-      const linked = await rows("SELECT id, salesforce_id FROM contacts WHERE workspace_id = ? AND salesforce_object = 'Lead' ORDER BY id LIMIT 2000", ws.id);
-      for (const c of pick(rand, linked.filter((c) => !sfEdited.has(c.salesforce_id)), 25)) {
+      const linked = await rows(
+        "SELECT id, salesforce_id FROM contacts WHERE workspace_id = ? AND salesforce_object = 'Lead' ORDER BY id LIMIT 2000",
+        ws.id,
+      );
+      for (const c of pick(
+        rand,
+        linked.filter((c) => !sfEdited.has(c.salesforce_id)),
+        25,
+      )) {
         const title = `Conversion title r${round}`;
         await apiJson(ws, "PATCH", `/contacts/${c.id}`, { title });
         expectedTitles.set(c.id, title);
       }
       for (let i = 0; i < 5; i++) {
-        const created = await apiJson<{ id: string }>(ws, "POST", "/contacts", { email: `api-${round}-${i}@example.com`, lastName: `Api${i}`, title: `Conversion title r${round}` });
+        const created = await apiJson<{ id: string }>(ws, "POST", "/contacts", {
+          email: `api-${round}-${i}@example.com`,
+          lastName: `Api${i}`,
+          title: `Conversion title r${round}`,
+        });
         expectedTitles.set(created.id, `Conversion title r${round}`);
       }
       // A duplicate delivery of the latest outbox messages, as Queues may do.
@@ -140,7 +197,11 @@ describe("reconciliation under a seeded schedule of faults", () => {
     await fake("DELETE", "/__fake/faults");
     for (let i = 0; i < 2; i++) {
       // Claims of pushes that failed under the faults lapse after minutes; let them lapse now.
-      await env.DB.prepare("UPDATE outbox SET sent_at = '2000-01-01T00:00:00.000Z' WHERE workspace_id = ? AND processed_at IS NULL").bind(ws.id).run();
+      await env.DB.prepare(
+        "UPDATE outbox SET sent_at = '2000-01-01T00:00:00.000Z' WHERE workspace_id = ? AND processed_at IS NULL",
+      )
+        .bind(ws.id)
+        .run();
       await cronTick();
       await quiet(ws.id, true);
       await apiJson(ws, "POST", "/sync/inbound");
@@ -148,7 +209,11 @@ describe("reconciliation under a seeded schedule of faults", () => {
     }
 
     // 1. Every Conversion change reached Salesforce.
-    const pushed = await rows("SELECT id, salesforce_id, salesforce_object FROM contacts WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))", ws.id, JSON.stringify([...expectedTitles.keys()]));
+    const pushed = await rows(
+      "SELECT id, salesforce_id, salesforce_object FROM contacts WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))",
+      ws.id,
+      JSON.stringify([...expectedTitles.keys()]),
+    );
     expect(pushed).toHaveLength(expectedTitles.size);
     const sfById = new Map<string, SfRow>();
     for (const object of [...PEOPLE, "Account"]) for (const r of await sfAll(object)) sfById.set(r.Id, r);
@@ -156,20 +221,30 @@ describe("reconciliation under a seeded schedule of faults", () => {
       expect(c.salesforce_id, `contact ${c.id} has a Salesforce record`).toBeTruthy();
       expect(sfById.get(c.salesforce_id)?.Title, `title of ${c.salesforce_id}`).toBe(expectedTitles.get(c.id));
     }
-    const [unprocessed] = await rows("SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND processed_at IS NULL", ws.id);
+    const [unprocessed] = await rows(
+      "SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND processed_at IS NULL",
+      ws.id,
+    );
     expect(unprocessed!.n).toBe(0);
 
     // 2. Conversion equals Salesforce, except records whose latest outcome is a recorded skip or failure.
     const latest = new Map<string, Row>();
-    for (const r of await rows("SELECT r.salesforce_id, r.status, r.reason_code FROM run_records r JOIN runs x ON x.id = r.run_id WHERE r.workspace_id = ? AND x.direction = 'inbound' AND r.salesforce_id IS NOT NULL ORDER BY r.created_at, x.started_at, r.seq", ws.id)) {
+    for (const r of await rows(
+      "SELECT r.salesforce_id, r.status, r.reason_code FROM run_records r JOIN runs x ON x.id = r.run_id WHERE r.workspace_id = ? AND x.direction = 'inbound' AND r.salesforce_id IS NOT NULL ORDER BY r.created_at, x.started_at, r.seq",
+      ws.id,
+    )) {
       latest.set(r.salesforce_id, r);
     }
     const contacts = await rows("SELECT * FROM contacts WHERE workspace_id = ?", ws.id);
     const bySfId = new Map(contacts.map((c) => [c.salesforce_id, c]));
     const byEmail = new Map(contacts.map((c) => [c.email, c]));
     const emailCount = new Map<string, number>();
-    const livePeople = [...sfById.values()].filter((r) => !r.IsDeleted && r.attributes?.type !== "Account" && r.Id.slice(0, 3) !== "001");
-    for (const r of livePeople) if (typeof r.Email === "string") emailCount.set(r.Email.toLowerCase(), (emailCount.get(r.Email.toLowerCase()) ?? 0) + 1);
+    const livePeople = [...sfById.values()].filter(
+      (r) => !r.IsDeleted && r.attributes?.type !== "Account" && r.Id.slice(0, 3) !== "001",
+    );
+    for (const r of livePeople)
+      if (typeof r.Email === "string")
+        emailCount.set(r.Email.toLowerCase(), (emailCount.get(r.Email.toLowerCase()) ?? 0) + 1);
     let compared = 0;
     for (const r of livePeople) {
       const outcome = latest.get(r.Id);
@@ -179,7 +254,13 @@ describe("reconciliation under a seeded schedule of faults", () => {
       expect(contact, `Salesforce ${r.Id} (${email}) is in Conversion`).toBeDefined();
       if (emailCount.get(email) !== 1 || contact!.salesforce_id !== r.Id) continue;
       const blank = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : null);
-      expect({ id: r.Id, first: contact!.first_name, last: contact!.last_name, title: contact!.title, phone: contact!.phone }).toEqual({
+      expect({
+        id: r.Id,
+        first: contact!.first_name,
+        last: contact!.last_name,
+        title: contact!.title,
+        phone: contact!.phone,
+      }).toEqual({
         id: r.Id,
         first: blank(r.FirstName),
         last: blank(r.LastName),
@@ -194,7 +275,9 @@ describe("reconciliation under a seeded schedule of faults", () => {
       expect(sf && !sf.IsDeleted, `contact ${c.email} points at a live Salesforce record`).toBe(true);
     }
     const companies = await rows("SELECT salesforce_id, name FROM companies WHERE workspace_id = ?", ws.id);
-    const liveAccounts = [...sfById.values()].filter((r) => r.Id.startsWith("001") && !r.IsDeleted && latest.get(r.Id)?.status === "success");
+    const liveAccounts = [...sfById.values()].filter(
+      (r) => r.Id.startsWith("001") && !r.IsDeleted && latest.get(r.Id)?.status === "success",
+    );
     const companyBySf = new Map(companies.map((c) => [c.salesforce_id, c]));
     for (const a of liveAccounts) expect(companyBySf.get(a.Id)?.name, `account ${a.Id}`).toBe(String(a.Name).trim());
 

@@ -9,7 +9,15 @@ async function seedRun(workspaceId: string, id: string, startedAt: string, recor
      VALUES (?, ?, 'inbound', 'contact', 'Lead', 'incremental', 'completed', ?, ?, ?, ?, ?)`,
   )
     // Closed, so it carries its reason counts as a close stores them: they live and go with the run's row.
-    .bind(id, workspaceId, startedAt, startedAt, startedAt, records, JSON.stringify([["skipped", "missing_email", records]]))
+    .bind(
+      id,
+      workspaceId,
+      startedAt,
+      startedAt,
+      startedAt,
+      records,
+      JSON.stringify([["skipped", "missing_email", records]]),
+    )
     .run();
   const rows = JSON.stringify(Array.from({ length: records }, (_, i) => i));
   await env.DB.prepare(

@@ -16,14 +16,19 @@ async function runWithFailure(ws: Ws, at: string) {
 }
 
 const retry = (ws: Ws, id: string) => call(`/api/v1/sync/runs/${id}/retry`, { method: "POST", headers: ws.auth });
-const detail = async (ws: Ws, id: string) => (await (await call(`/api/v1/sync/runs/${id}`, { headers: ws.auth })).json()) as Record<string, unknown>;
+const detail = async (ws: Ws, id: string) =>
+  (await (await call(`/api/v1/sync/runs/${id}`, { headers: ws.auth })).json()) as Record<string, unknown>;
 
 describe("A run is retried once", () => {
   it("a run with a retry in progress or completed answers 409 already_retried naming it", async () => {
     const ws = await newWorkspace("Retried once");
     const original = await runWithFailure(ws, "2026-11-28T10:00:00.000Z");
     expect(await detail(ws, original.id)).toMatchObject({ retryOf: null, retriedBy: null });
-    const first = await seedRun(ws.id, "2026-11-28T10:05:00.000Z", { kind: "retry", retryOf: original.id, status: "in_progress" });
+    const first = await seedRun(ws.id, "2026-11-28T10:05:00.000Z", {
+      kind: "retry",
+      retryOf: original.id,
+      status: "in_progress",
+    });
     for (const status of ["in_progress", "completed"]) {
       await env.DB.prepare("UPDATE runs SET status = ? WHERE id = ?").bind(status, first.id).run();
       const res = await retry(ws, original.id);
@@ -34,7 +39,9 @@ describe("A run is retried once", () => {
       expect(await detail(ws, original.id)).toMatchObject({ retryOf: null, retriedBy: { id: first.id, status } });
     }
     expect(await detail(ws, first.id)).toMatchObject({ kind: "retry", retryOf: original.id, retriedBy: null });
-    const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM runs WHERE retry_of = ?").bind(original.id).first<{ n: number }>())!;
+    const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM runs WHERE retry_of = ?")
+      .bind(original.id)
+      .first<{ n: number }>())!;
     expect(n).toBe(1);
   });
 
@@ -44,21 +51,38 @@ describe("A run is retried once", () => {
     const answers = await Promise.all([retry(ws, original.id), retry(ws, original.id), retry(ws, original.id)]);
     const statuses = answers.map((r) => r.status).sort();
     expect(statuses).toEqual([202, 409, 409]);
-    const { results } = await env.DB.prepare("SELECT id FROM runs WHERE retry_of = ?").bind(original.id).all<{ id: string }>();
+    const { results } = await env.DB.prepare("SELECT id FROM runs WHERE retry_of = ?")
+      .bind(original.id)
+      .all<{ id: string }>();
     expect(results).toHaveLength(1);
     for (const res of answers.filter((r) => r.status === 409)) {
-      expect(((await res.json()) as { error: { code: string; details: unknown } }).error).toMatchObject({ code: "already_retried", details: { retryRunId: results[0]!.id } });
+      expect(((await res.json()) as { error: { code: string; details: unknown } }).error).toMatchObject({
+        code: "already_retried",
+        details: { retryRunId: results[0]!.id },
+      });
     }
   });
 
   it("the database holds one live retry per run (runs_retry_once); a failed one makes room", async () => {
     const ws = await newWorkspace("Retry index");
     const original = await runWithFailure(ws, "2026-11-28T10:00:00.000Z");
-    const first = await seedRun(ws.id, "2026-11-28T10:05:00.000Z", { kind: "retry", retryOf: original.id, status: "in_progress" });
-    const refused = await seedRun(ws.id, "2026-11-28T10:06:00.000Z", { kind: "retry", retryOf: original.id, status: "completed" }).catch((e: Error) => e);
-    expect(String((refused as Error & { cause?: unknown }).cause ?? refused)).toMatch(/UNIQUE constraint failed: runs\.retry_of/);
+    const first = await seedRun(ws.id, "2026-11-28T10:05:00.000Z", {
+      kind: "retry",
+      retryOf: original.id,
+      status: "in_progress",
+    });
+    const refused = await seedRun(ws.id, "2026-11-28T10:06:00.000Z", {
+      kind: "retry",
+      retryOf: original.id,
+      status: "completed",
+    }).catch((e: Error) => e);
+    expect(String((refused as Error & { cause?: unknown }).cause ?? refused)).toMatch(
+      /UNIQUE constraint failed: runs\.retry_of/,
+    );
     await env.DB.prepare("UPDATE runs SET status = 'failed' WHERE id = ?").bind(first.id).run();
-    await expect(seedRun(ws.id, "2026-11-28T10:07:00.000Z", { kind: "retry", retryOf: original.id, status: "in_progress" })).resolves.toBeTruthy();
+    await expect(
+      seedRun(ws.id, "2026-11-28T10:07:00.000Z", { kind: "retry", retryOf: original.id, status: "in_progress" }),
+    ).resolves.toBeTruthy();
   });
 
   it("a retry that failed as a whole lets the run be retried again, and the detail then names the newest retry", async () => {

@@ -42,7 +42,13 @@ export interface ApiRoute {
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
 export const ROUTES: ApiRoute[] = [
-  { method: "POST", path: "/api/v1/admin/workspaces", guard: "admin", body: "required", sample: () => ({ name: "Routes Co" }) },
+  {
+    method: "POST",
+    path: "/api/v1/admin/workspaces",
+    guard: "admin",
+    body: "required",
+    sample: () => ({ name: "Routes Co" }),
+  },
   { method: "POST", path: "/api/v1/admin/workspaces/{id}/api-keys", guard: "admin", owns: "workspace" },
   { method: "DELETE", path: "/api/v1/admin/workspaces/{id}/api-keys/{keyId}", guard: "admin", owns: "workspace" },
   { method: "POST", path: "/api/v1/sessions", guard: "workspace" },
@@ -51,35 +57,97 @@ export const ROUTES: ApiRoute[] = [
   { method: "POST", path: "/api/v1/connection/authorize", guard: "workspace" },
   { method: "DELETE", path: "/api/v1/connection", guard: "workspace" },
   { method: "GET", path: "/api/v1/settings", guard: "workspace" },
-  { method: "PATCH", path: "/api/v1/settings", guard: "workspace", body: "required", sample: () => ({ syncIntervalMinutes: 5 }) },
+  {
+    method: "PATCH",
+    path: "/api/v1/settings",
+    guard: "workspace",
+    body: "required",
+    sample: () => ({ syncIntervalMinutes: 5 }),
+  },
   { method: "POST", path: "/api/v1/sync/inbound", guard: "workspace" },
   {
     method: "GET",
     path: "/api/v1/sync/runs",
     guard: "workspace",
     list: "runs",
-    query: () => ({ direction: "inbound", objectType: "contact", status: "completed", from: "2026-01-01", to: "2099-12-31" }),
+    query: () => ({
+      direction: "inbound",
+      objectType: "contact",
+      status: "completed",
+      from: "2026-01-01",
+      to: "2099-12-31",
+    }),
   },
   { method: "GET", path: "/api/v1/sync/runs/{id}", guard: "workspace", owns: "run" },
-  { method: "GET", path: "/api/v1/sync/runs/{id}/records", guard: "workspace", owns: "run", list: "records", query: () => ({ status: "success" }) },
+  {
+    method: "GET",
+    path: "/api/v1/sync/runs/{id}/records",
+    guard: "workspace",
+    owns: "run",
+    list: "records",
+    query: () => ({ status: "success" }),
+  },
   { method: "GET", path: "/api/v1/sync/runs/{id}/records.csv", guard: "workspace", owns: "run" },
   { method: "POST", path: "/api/v1/sync/runs/{id}/retry", guard: "workspace", owns: "run" },
   { method: "GET", path: "/api/v1/sync/health", guard: "workspace" },
-  { method: "GET", path: "/api/v1/sync/records", guard: "workspace", list: "records", query: (ids) => ({ salesforceId: ids.salesforceId }) },
-  { method: "GET", path: "/api/v1/contacts", guard: "workspace", list: "contacts", query: (ids) => ({ email: ids.email }) },
-  { method: "POST", path: "/api/v1/contacts", guard: "workspace", body: "required", sample: () => ({ email: `new-${unique()}@example.com`, firstName: "New" }) },
+  {
+    method: "GET",
+    path: "/api/v1/sync/records",
+    guard: "workspace",
+    list: "records",
+    query: (ids) => ({ salesforceId: ids.salesforceId }),
+  },
+  {
+    method: "GET",
+    path: "/api/v1/contacts",
+    guard: "workspace",
+    list: "contacts",
+    query: (ids) => ({ email: ids.email }),
+  },
+  {
+    method: "POST",
+    path: "/api/v1/contacts",
+    guard: "workspace",
+    body: "required",
+    sample: () => ({ email: `new-${unique()}@example.com`, firstName: "New" }),
+  },
   { method: "GET", path: "/api/v1/contacts/{id}", guard: "workspace", owns: "contact" },
-  { method: "PATCH", path: "/api/v1/contacts/{id}", guard: "workspace", owns: "contact", body: "required", sample: () => ({ title: "Engineer" }) },
+  {
+    method: "PATCH",
+    path: "/api/v1/contacts/{id}",
+    guard: "workspace",
+    owns: "contact",
+    body: "required",
+    sample: () => ({ title: "Engineer" }),
+  },
   { method: "DELETE", path: "/api/v1/contacts/{id}", guard: "workspace", owns: "contact" },
   { method: "GET", path: "/api/v1/companies", guard: "workspace", list: "companies" },
-  { method: "POST", path: "/api/v1/companies", guard: "workspace", body: "required", sample: () => ({ name: `Company ${unique()}` }) },
+  {
+    method: "POST",
+    path: "/api/v1/companies",
+    guard: "workspace",
+    body: "required",
+    sample: () => ({ name: `Company ${unique()}` }),
+  },
   { method: "GET", path: "/api/v1/companies/{id}", guard: "workspace", owns: "company" },
-  { method: "PATCH", path: "/api/v1/companies/{id}", guard: "workspace", owns: "company", body: "required", sample: () => ({ industry: "Energy" }) },
+  {
+    method: "PATCH",
+    path: "/api/v1/companies/{id}",
+    guard: "workspace",
+    owns: "company",
+    body: "required",
+    sample: () => ({ industry: "Energy" }),
+  },
   { method: "DELETE", path: "/api/v1/companies/{id}", guard: "workspace", owns: "company" },
   { method: "GET", path: "/api/v1/opportunities", guard: "workspace", list: "opportunities" },
   { method: "GET", path: "/api/v1/events", guard: "workspace", list: "events" },
   { method: "GET", path: "/api/v1/openapi.json", guard: "public" },
-  { method: "GET", path: "/oauth/salesforce/callback", guard: "public", query: () => ({ code: "not-a-code", state: "not.a-state" }) },
+  {
+    method: "GET",
+    path: "/oauth/salesforce/callback",
+    guard: "public",
+    query: () => ({ code: "not-a-code", state: "not.a-state" }),
+  },
   { method: "GET", path: "/launch", guard: "public", query: () => ({ token: "not-a-launch-token" }) },
 ];
 
@@ -94,7 +162,12 @@ export function authFor(r: ApiRoute, workspace: { auth: Record<string, string> }
 
 /** The id `owns` names, for filling `{id}`. */
 export function ownedId(r: ApiRoute, ids: Ids): string {
-  const byKind: Record<Owned, string> = { run: ids.runId, contact: ids.contactId, company: ids.companyId, workspace: ids.workspaceId };
+  const byKind: Record<Owned, string> = {
+    run: ids.runId,
+    contact: ids.contactId,
+    company: ids.companyId,
+    workspace: ids.workspaceId,
+  };
   return r.owns ? byKind[r.owns] : "";
 }
 
@@ -102,12 +175,18 @@ export function ownedId(r: ApiRoute, ids: Ids): string {
  * The route's URL with its path filled in and `query` merged over the sample's query. `id` replaces
  * the `{id}` (already encoded as the caller wants it: tests pass raw SQL or path characters).
  */
-export function urlOf(r: ApiRoute, ids: Ids, opts: { id?: string; query?: Record<string, string> | string } = {}): string {
+export function urlOf(
+  r: ApiRoute,
+  ids: Ids,
+  opts: { id?: string; query?: Record<string, string> | string } = {},
+): string {
   const path = r.path
     .replace("{id}", opts.id ?? encodeURIComponent(ownedId(r, ids)))
     .replace("{keyId}", encodeURIComponent(ids.keyId));
   const search =
-    typeof opts.query === "string" ? opts.query : new URLSearchParams({ ...(r.query?.(ids) ?? {}), ...(opts.query ?? {}) }).toString();
+    typeof opts.query === "string"
+      ? opts.query
+      : new URLSearchParams({ ...(r.query?.(ids) ?? {}), ...(opts.query ?? {}) }).toString();
   return search ? `${path}?${search}` : path;
 }
 

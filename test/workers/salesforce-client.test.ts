@@ -14,7 +14,9 @@ async function connected() {
 }
 
 async function storedTokens(workspaceId: string) {
-  const row = (await env.DB.prepare("SELECT * FROM connections WHERE workspace_id = ?").bind(workspaceId).first()) as Record<string, string>;
+  const row = (await env.DB.prepare("SELECT * FROM connections WHERE workspace_id = ?")
+    .bind(workspaceId)
+    .first()) as Record<string, string>;
   return {
     status: row.status,
     access: await decryptSecret(env.TOKEN_ENCRYPTION_KEY, row.access_token_enc!),
@@ -102,7 +104,12 @@ describe("Salesforce client: sessions", () => {
     const check = await fetch(`${fake}/services/oauth2/token`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: stored.refresh, client_id: "conversion-sync", client_secret: "fake-org-secret" }),
+      body: new URLSearchParams({
+        grant_type: "refresh_token",
+        refresh_token: stored.refresh,
+        client_id: "conversion-sync",
+        client_secret: "fake-org-secret",
+      }),
     });
     expect(check.status).toBe(200);
   });
@@ -133,7 +140,12 @@ describe("Salesforce client: errors and retries", () => {
     const sf = await openSalesforce(env, ws.id);
     await setFaults({ limitReached: true });
     const err = await failureOf(sf.limits());
-    expect(err).toMatchObject({ failureCode: "api_limit_exceeded", transient: false, status: 403, sfErrorCode: "REQUEST_LIMIT_EXCEEDED" });
+    expect(err).toMatchObject({
+      failureCode: "api_limit_exceeded",
+      transient: false,
+      status: 403,
+      sfErrorCode: "REQUEST_LIMIT_EXCEEDED",
+    });
   });
 
   it("an unreadable object is insufficient_permissions", async () => {
@@ -141,7 +153,11 @@ describe("Salesforce client: errors and retries", () => {
     const sf = await openSalesforce(env, ws.id);
     await setFaults({ unreadable: { Lead: "INVALID_TYPE" } });
     const err = await failureOf(sf.queryPages("SELECT Id FROM Lead").next());
-    expect(err).toMatchObject({ failureCode: "insufficient_permissions", sfErrorCode: "INVALID_TYPE", transient: false });
+    expect(err).toMatchObject({
+      failureCode: "insufficient_permissions",
+      sfErrorCode: "INVALID_TYPE",
+      transient: false,
+    });
     await setFaults({ unreadable: { Contact: "INSUFFICIENT_ACCESS" } });
     const denied = await failureOf(sf.queryPages("SELECT Id FROM Contact").next());
     expect(denied.failureCode).toBe("insufficient_permissions");

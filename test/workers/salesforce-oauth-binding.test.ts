@@ -29,7 +29,9 @@ async function connectionStatus(ws: Ws): Promise<string> {
 }
 
 async function unspentStates(ws: Ws): Promise<number> {
-  const row = await env.DB.prepare("SELECT count(*) AS n FROM oauth_states WHERE workspace_id = ? AND used_at IS NULL").bind(ws.id).first<{ n: number }>();
+  const row = await env.DB.prepare("SELECT count(*) AS n FROM oauth_states WHERE workspace_id = ? AND used_at IS NULL")
+    .bind(ws.id)
+    .first<{ n: number }>();
   return row?.n ?? 0;
 }
 
@@ -78,7 +80,11 @@ describe("OAuth callback bound to the admin's browser", () => {
     const ws = await newWorkspace("Stale session");
     const path = await approvedCallback(ws.auth);
     const page = await openPage(ws.auth);
-    await env.DB.prepare("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z' WHERE workspace_id = ? AND kind = 'session'").bind(ws.id).run();
+    await env.DB.prepare(
+      "UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z' WHERE workspace_id = ? AND kind = 'session'",
+    )
+      .bind(ws.id)
+      .run();
     for (const cookie of ["cv_session=not-a-session", page.cookie]) {
       const res = await call(path, { redirect: "manual", headers: { cookie } });
       expect(res.status).toBe(401);

@@ -1,6 +1,5 @@
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
-import { inject } from "vitest";
+import { beforeEach, describe, expect, inject, it } from "vitest";
 import { decryptSecret } from "../../worker/lib/crypto";
 import { SALESFORCE_API_VERSION } from "../../worker/salesforce";
 import { connectWorkspace, fakeCalls, resetFake } from "./connect";
@@ -44,7 +43,14 @@ describe("Salesforce OAuth", () => {
   it("connects, and GET /connection shows the org and user", async () => {
     const ws = await newWorkspace();
     const before = (await (await call("/api/v1/connection", { headers: ws.auth })).json()) as any;
-    expect(before).toEqual({ status: "not_connected", instanceUrl: null, orgId: null, username: null, connectedAt: null, apiUsage: null });
+    expect(before).toEqual({
+      status: "not_connected",
+      instanceUrl: null,
+      orgId: null,
+      username: null,
+      connectedAt: null,
+      apiUsage: null,
+    });
     await connectWorkspace(ws, fake);
     const res = await call("/api/v1/connection", { headers: ws.auth });
     expect(res.status).toBe(200);
@@ -60,7 +66,9 @@ describe("Salesforce OAuth", () => {
   it("keeps tokens encrypted at rest, and they decrypt to working tokens", async () => {
     const ws = await newWorkspace();
     await connectWorkspace(ws, fake);
-    const row = (await env.DB.prepare("SELECT * FROM connections WHERE workspace_id = ?").bind(ws.id).first()) as Record<string, string>;
+    const row = (await env.DB.prepare("SELECT * FROM connections WHERE workspace_id = ?")
+      .bind(ws.id)
+      .first()) as Record<string, string>;
     const access = await decryptSecret(env.TOKEN_ENCRYPTION_KEY, row.access_token_enc!);
     const refresh = await decryptSecret(env.TOKEN_ENCRYPTION_KEY, row.refresh_token_enc!);
     const rowText = JSON.stringify(row);
@@ -69,7 +77,9 @@ describe("Salesforce OAuth", () => {
       expect(rowText).not.toContain(token);
     }
     expect(row.access_token_enc).toMatch(/^v1\./);
-    const limits = await fetch(`${row.instance_url}/services/data/${SALESFORCE_API_VERSION}/limits`, { headers: { authorization: `Bearer ${access}` } });
+    const limits = await fetch(`${row.instance_url}/services/data/${SALESFORCE_API_VERSION}/limits`, {
+      headers: { authorization: `Bearer ${access}` },
+    });
     expect(limits.status).toBe(200);
   });
 
@@ -101,7 +111,9 @@ describe("Salesforce OAuth", () => {
     const ws = await newWorkspace();
     const { url } = await authorizeState(ws.auth);
     const path = await approve(url);
-    await env.DB.prepare("UPDATE oauth_states SET expires_at = '2000-01-01T00:00:00.000Z' WHERE workspace_id = ?").bind(ws.id).run();
+    await env.DB.prepare("UPDATE oauth_states SET expires_at = '2000-01-01T00:00:00.000Z' WHERE workspace_id = ?")
+      .bind(ws.id)
+      .run();
     const res = await call(path, { headers: await signedIn(ws.auth) });
     expect(res.status).toBe(400);
     const body = (await res.json()) as any;
@@ -112,7 +124,9 @@ describe("Salesforce OAuth", () => {
   it("Salesforce's access_denied and missing parameters are 400s that say why", async () => {
     const ws = await newWorkspace();
     const { state } = await authorizeState(ws.auth);
-    const denied = await call(`/oauth/salesforce/callback?error=access_denied&error_description=end-user+denied+authorization&state=${state}`);
+    const denied = await call(
+      `/oauth/salesforce/callback?error=access_denied&error_description=end-user+denied+authorization&state=${state}`,
+    );
     expect(denied.status).toBe(400);
     const body = (await denied.json()) as any;
     expect(body.error.code).toBe("authorization_denied");
@@ -147,7 +161,9 @@ describe("Salesforce OAuth", () => {
   it("DELETE revokes the refresh token and removes the connection", async () => {
     const ws = await newWorkspace();
     await connectWorkspace(ws, fake);
-    const row = (await env.DB.prepare("SELECT refresh_token_enc FROM connections WHERE workspace_id = ?").bind(ws.id).first()) as any;
+    const row = (await env.DB.prepare("SELECT refresh_token_enc FROM connections WHERE workspace_id = ?")
+      .bind(ws.id)
+      .first()) as any;
     const refresh = await decryptSecret(env.TOKEN_ENCRYPTION_KEY, row.refresh_token_enc);
     const res = await call("/api/v1/connection", { method: "DELETE", headers: ws.auth });
     expect(res.status).toBe(204);
@@ -158,7 +174,12 @@ describe("Salesforce OAuth", () => {
     const reuse = await fetch(`${fake}/services/oauth2/token`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refresh, client_id: "conversion-sync", client_secret: "fake-org-secret" }),
+      body: new URLSearchParams({
+        grant_type: "refresh_token",
+        refresh_token: refresh,
+        client_id: "conversion-sync",
+        client_secret: "fake-org-secret",
+      }),
     });
     expect(reuse.status).toBe(400);
     expect((await call("/api/v1/connection", { method: "DELETE", headers: ws.auth })).status).toBe(204);

@@ -27,7 +27,10 @@ describe("Salesforce client: collections", () => {
     const ws = await connected();
     const sf = await openSalesforce(env, ws.id);
     const from = (await fakeCalls()).length;
-    const created = await sf.createRecords("Lead", Array.from({ length: 450 }, (_, i) => lead(i)));
+    const created = await sf.createRecords(
+      "Lead",
+      Array.from({ length: 450 }, (_, i) => lead(i)),
+    );
     expect(created.length).toBe(450);
     expect(created.every((r) => r.success && r.id?.startsWith("00Q"))).toBe(true);
     const writes = (await fakeCalls()).slice(from);
@@ -38,7 +41,10 @@ describe("Salesforce client: collections", () => {
     ]);
 
     const ids = created.map((r) => r.id!);
-    const updated = await sf.updateRecords("Lead", ids.map((Id, i) => ({ Id, Title: `Title ${i}` })));
+    const updated = await sf.updateRecords(
+      "Lead",
+      ids.map((Id, i) => ({ Id, Title: `Title ${i}` })),
+    );
     expect(updated.map((r) => r.id)).toEqual(ids);
     expect(updated.every((r) => r.success)).toBe(true);
     const [page] = await collect(sf.queryPages(`SELECT Id, Title FROM Lead WHERE Id = '${ids[449]}'`));
@@ -54,10 +60,23 @@ describe("Salesforce client: collections", () => {
   it("one record's failure leaves its neighbours written", async () => {
     const ws = await connected();
     const sf = await openSalesforce(env, ws.id);
-    await setFaults({ recordErrors: [{ email: "chunk1@example.com", statusCode: "FIELD_CUSTOM_VALIDATION_EXCEPTION", message: "Nope", fields: ["Email"] }] });
+    await setFaults({
+      recordErrors: [
+        {
+          email: "chunk1@example.com",
+          statusCode: "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+          message: "Nope",
+          fields: ["Email"],
+        },
+      ],
+    });
     const results = await sf.createRecords("Lead", [lead(0), lead(1), { Company: "No Name Inc" }]);
     expect(results[0]!.success).toBe(true);
-    expect(results[1]).toEqual({ id: null, success: false, errors: [{ statusCode: "FIELD_CUSTOM_VALIDATION_EXCEPTION", message: "Nope", fields: ["Email"] }] });
+    expect(results[1]).toEqual({
+      id: null,
+      success: false,
+      errors: [{ statusCode: "FIELD_CUSTOM_VALIDATION_EXCEPTION", message: "Nope", fields: ["Email"] }],
+    });
     expect(results[2]!.success).toBe(false);
     expect(results[2]!.errors[0]!.statusCode).toBe("REQUIRED_FIELD_MISSING");
   });
@@ -79,12 +98,16 @@ describe("API usage", () => {
     expect(conn.apiUsage.used).toBeGreaterThan(0);
     expect(Date.parse(conn.apiUsage.asOf)).not.toBeNaN();
     const day = new Date().toISOString().slice(0, 10);
-    const row = (await env.DB.prepare("SELECT calls FROM api_calls WHERE workspace_id = ? AND day = ?").bind(ws.id, day).first()) as any;
+    const row = (await env.DB.prepare("SELECT calls FROM api_calls WHERE workspace_id = ? AND day = ?")
+      .bind(ws.id, day)
+      .first()) as any;
     expect(row.calls).toBe(sf.calls);
     const again = await openSalesforce(env, ws.id);
     await again.limits();
     await again.flushUsage();
-    const total = (await env.DB.prepare("SELECT calls FROM api_calls WHERE workspace_id = ? AND day = ?").bind(ws.id, day).first()) as any;
+    const total = (await env.DB.prepare("SELECT calls FROM api_calls WHERE workspace_id = ? AND day = ?")
+      .bind(ws.id, day)
+      .first()) as any;
     expect(total.calls).toBe(sf.calls + 1);
   });
 
@@ -112,7 +135,9 @@ describe("API usage", () => {
     expect(spent.reason).toContain("3");
     expect((await budgetStatus(env, ws.id, null)).paused).toBe(false);
 
-    await env.DB.prepare("UPDATE connections SET api_used = 98500, api_limit = 100000 WHERE workspace_id = ?").bind(ws.id).run();
+    await env.DB.prepare("UPDATE connections SET api_used = 98500, api_limit = 100000 WHERE workspace_id = ?")
+      .bind(ws.id)
+      .run();
     const nearOrgLimit = await budgetStatus(env, ws.id, null);
     expect(nearOrgLimit).toMatchObject({ paused: true, orgUsed: 98500, orgLimit: 100000 });
     expect(nearOrgLimit.reason).toContain("98500");

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, jsonInit } from "./helpers";
 import { launchUrl } from "./page-session";
-import { authFor, initOf, label, ROUTES, urlOf, workspaceWithObjects, type Fixture, type Ids } from "./routes";
+import { authFor, type Fixture, type Ids, initOf, label, ROUTES, urlOf, workspaceWithObjects } from "./routes";
 
 // The Worker's own answers (API, OAuth callback, launch link), successes and errors alike. The page's
 // static assets get theirs from web/public/_headers, which the browser tests check.
@@ -32,14 +32,26 @@ describe("security headers", () => {
   it.each(ROUTES.map((r) => [label(r), r] as const))("%s: on its answer and on its errors", async (_, route) => {
     const origin = { origin: "https://evil.example" };
     const answers: [string, Response][] = [
-      ["valid", await call(urlOf(route, ids), { ...initOf(route, ids, { ...authFor(route, ws), ...origin }), redirect: "manual" })],
+      [
+        "valid",
+        await call(urlOf(route, ids), {
+          ...initOf(route, ids, { ...authFor(route, ws), ...origin }),
+          redirect: "manual",
+        }),
+      ],
       ["no credentials", await call(urlOf(route, ids), initOf(route, ids, origin))],
     ];
-    if (route.owns) answers.push(["unknown id", await call(urlOf(route, ids, { id: "nope" }), initOf(route, ids, authFor(route, ws)))]);
-    if (route.body) answers.push(["bad JSON", await call(urlOf(route, ids), initOf(route, ids, authFor(route, ws), "{bad"))]);
+    if (route.owns)
+      answers.push([
+        "unknown id",
+        await call(urlOf(route, ids, { id: "nope" }), initOf(route, ids, authFor(route, ws))),
+      ]);
+    if (route.body)
+      answers.push(["bad JSON", await call(urlOf(route, ids), initOf(route, ids, authFor(route, ws), "{bad"))]);
     for (const [what, res] of answers) {
       expectSecurityHeaders(res, `${label(route)} ${what} (${res.status})`);
-      if (res.status !== 204 && res.status !== 302) expect(res.headers.get("content-type"), what).toMatch(/^(application\/json|text\/csv)/);
+      if (res.status !== 204 && res.status !== 302)
+        expect(res.headers.get("content-type"), what).toMatch(/^(application\/json|text\/csv)/);
       await res.body?.cancel();
     }
   });
@@ -54,7 +66,11 @@ describe("security headers", () => {
     const big = await call("/api/v1/contacts", jsonInit("POST", { email: "x".repeat(1024 * 1024 + 1) }, ws.auth));
     expect(big.status).toBe(413);
     expectSecurityHeaders(big, "413");
-    const plain = await call("/api/v1/contacts", { method: "POST", headers: { ...ws.auth, "content-type": "text/plain" }, body: "{}" });
+    const plain = await call("/api/v1/contacts", {
+      method: "POST",
+      headers: { ...ws.auth, "content-type": "text/plain" },
+      body: "{}",
+    });
     expect(plain.status).toBe(415);
     expectSecurityHeaders(plain, "415");
     const unknown = await call("/api/v1/no/such/route", { headers: ws.auth });

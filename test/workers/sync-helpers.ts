@@ -58,9 +58,19 @@ export async function settle(workspaceId: string, timeoutMs = 120_000) {
       .first<{ n: number }>();
     if (busy?.n === 0) return;
     if (Date.now() > deadline) {
-      const held = await env.DB.prepare("SELECT salesforce_object, lease_owner, lease_expires_at FROM sync_state WHERE workspace_id = ? AND lease_owner IS NOT NULL").bind(workspaceId).all();
-      const open = await env.DB.prepare("SELECT id, salesforce_object, kind, heartbeat_at, state FROM runs WHERE workspace_id = ? AND status = 'in_progress'").bind(workspaceId).all();
-      throw new Error(`workspace ${workspaceId} did not settle in ${timeoutMs} ms: leases ${JSON.stringify(held.results)}, in progress ${JSON.stringify(open.results)}`);
+      const held = await env.DB.prepare(
+        "SELECT salesforce_object, lease_owner, lease_expires_at FROM sync_state WHERE workspace_id = ? AND lease_owner IS NOT NULL",
+      )
+        .bind(workspaceId)
+        .all();
+      const open = await env.DB.prepare(
+        "SELECT id, salesforce_object, kind, heartbeat_at, state FROM runs WHERE workspace_id = ? AND status = 'in_progress'",
+      )
+        .bind(workspaceId)
+        .all();
+      throw new Error(
+        `workspace ${workspaceId} did not settle in ${timeoutMs} ms: leases ${JSON.stringify(held.results)}, in progress ${JSON.stringify(open.results)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -84,7 +94,9 @@ export interface RunRowLite {
 }
 
 export async function runsOf(workspaceId: string, direction = "inbound"): Promise<RunRowLite[]> {
-  const { results } = await env.DB.prepare("SELECT * FROM runs WHERE workspace_id = ? AND direction = ? ORDER BY started_at, id")
+  const { results } = await env.DB.prepare(
+    "SELECT * FROM runs WHERE workspace_id = ? AND direction = ? ORDER BY started_at, id",
+  )
     .bind(workspaceId, direction)
     .all<RunRowLite>();
   return results;
@@ -94,6 +106,8 @@ export async function runsOf(workspaceId: string, direction = "inbound"): Promis
 export const expectCountsMatchRecords = expectRunCountsMatchRecords;
 
 export async function recordsOf(runId: string) {
-  const { results } = await env.DB.prepare("SELECT * FROM run_records WHERE run_id = ? ORDER BY seq").bind(runId).all<Record<string, unknown>>();
+  const { results } = await env.DB.prepare("SELECT * FROM run_records WHERE run_id = ? ORDER BY seq")
+    .bind(runId)
+    .all<Record<string, unknown>>();
   return results;
 }

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, call, jsonInit, newWorkspace } from "./helpers";
 import { pushed } from "./outbound.fixtures";
 import { openPage, type PageSession } from "./page-session";
-import { adminRoutes, initOf, label, urlOf, workspaceRoutes, type Ids } from "./routes";
+import { adminRoutes, type Ids, initOf, label, urlOf, workspaceRoutes } from "./routes";
 import { connectedWorkspace, fake, resetFake, syncNow } from "./sync-helpers";
 
 // Workspace A is connected, synced and has pushed; workspace B asks for A's things every way the
@@ -71,7 +71,9 @@ beforeAll(async () => {
 
   // Everything of A's, read through A's own key.
   aRuns = (await get(a, "/sync/runs?limit=200")).runs;
-  const records = (await Promise.all(aRuns.map(async (r) => (await get(a, `/sync/runs/${r.id}/records?limit=200`)).records))).flat();
+  const records = (
+    await Promise.all(aRuns.map(async (r) => (await get(a, `/sync/runs/${r.id}/records?limit=200`)).records))
+  ).flat();
   const contacts = (await get(a, "/contacts?limit=200")).contacts;
   const companies = (await get(a, "/companies?limit=200")).companies;
   const opportunities = (await get(a, "/opportunities?limit=200")).opportunities;
@@ -136,7 +138,9 @@ describe("another workspace's data", () => {
       // A record's history is often one entry long: nothing to page.
       if (!page.nextCursor) continue;
       tried++;
-      const res = await call(urlOf(route, bIds, { query: { limit: "1", cursor: page.nextCursor } }), { headers: b.auth });
+      const res = await call(urlOf(route, bIds, { query: { limit: "1", cursor: page.nextCursor } }), {
+        headers: b.auth,
+      });
       const text = expectNothingOfA(await res.text(), `${label(route)} with A's cursor`);
       expect([200, 404], `${label(route)}: ${text}`).toContain(res.status);
     }
@@ -154,7 +158,9 @@ describe("another workspace's data", () => {
 
   it("every route that takes an id answers 404 with the error envelope for A's ids, by key and by page session", async () => {
     const owned = workspaceRoutes.filter((r) => r.owns);
-    expect(owned.map(label)).toEqual(expect.arrayContaining(["POST /api/v1/sync/runs/{id}/retry", "DELETE /api/v1/contacts/{id}"]));
+    expect(owned.map(label)).toEqual(
+      expect.arrayContaining(["POST /api/v1/sync/runs/{id}/retry", "DELETE /api/v1/contacts/{id}"]),
+    );
     for (const route of owned) {
       for (const headers of [b.auth, bPage.headers(true)]) {
         const res = await call(urlOf(route, aIds), initOf(route, bIds, headers));
@@ -170,11 +176,19 @@ describe("another workspace's data", () => {
   });
 
   it("B's PATCH, DELETE and retry on A's ids changed nothing of A's", async () => {
-    expect(await get(a, `/contacts/${aContact.id}`)).toEqual({ ...aContact, salesforceId: expect.any(String), salesforceObject: "Lead" });
+    expect(await get(a, `/contacts/${aContact.id}`)).toEqual({
+      ...aContact,
+      salesforceId: expect.any(String),
+      salesforceObject: "Lead",
+    });
     expect((await get(a, `/companies/${aCompany.id}`)).name).toBe(aCompany.name);
     const runsNow = (await get(a, "/sync/runs?limit=200")).runs;
     expect(runsNow.map((r: Json) => r.id)).toEqual(aRuns.map((r) => r.id));
-    const outbox = await env.DB.prepare("SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND processed_at IS NULL").bind(a.id).first<{ n: number }>();
+    const outbox = await env.DB.prepare(
+      "SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND processed_at IS NULL",
+    )
+      .bind(a.id)
+      .first<{ n: number }>();
     expect(outbox?.n).toBe(0);
   });
 
@@ -196,15 +210,23 @@ describe("another workspace's data", () => {
     expectNothingOfA(await syncNowB.text(), "POST /sync/inbound");
 
     // A's company cannot be linked from B: a 400 naming the field, on create and on PATCH.
-    const link = await call("/api/v1/contacts", jsonInit("POST", { email: "link@tenant-b.example", companyId: aCompany.id }, b.auth));
+    const link = await call(
+      "/api/v1/contacts",
+      jsonInit("POST", { email: "link@tenant-b.example", companyId: aCompany.id }, b.auth),
+    );
     expect(link.status).toBe(400);
     expect(expectNothingOfA(await link.text(), "POST /contacts")).toContain("companyId");
-    const relink = await call(`/api/v1/contacts/${bIds.contactId}`, jsonInit("PATCH", { companyId: aCompany.id }, b.auth));
+    const relink = await call(
+      `/api/v1/contacts/${bIds.contactId}`,
+      jsonInit("PATCH", { companyId: aCompany.id }, b.auth),
+    );
     expect(relink.status).toBe(400);
     // The same email is a different contact in each workspace (a third one, so B's answers stay free of A's email).
     const twin = await post(await newWorkspace("Tenant C"), "/contacts", { email: aContact.email });
     expect(twin.id).not.toBe(aContact.id);
-    expect((await get(a, `/contacts?email=${encodeURIComponent(aContact.email)}`)).contacts.map((c: Json) => c.id)).toEqual([aContact.id]);
+    expect(
+      (await get(a, `/contacts?email=${encodeURIComponent(aContact.email)}`)).contacts.map((c: Json) => c.id),
+    ).toEqual([aContact.id]);
   });
 
   it("every response B gets on every route names nothing of A's", async () => {
@@ -222,7 +244,9 @@ describe("credentials across tenants", () => {
     const { id, apiKey } = (await extra.json()) as { id: string; apiKey: string };
     const auth = { authorization: `Bearer ${apiKey}` };
     expect((await call("/api/v1/settings", { headers: auth })).status).toBe(200);
-    expect((await call(`/api/v1/admin/workspaces/${b.id}/api-keys/${id}`, { method: "DELETE", headers: ADMIN })).status).toBe(204);
+    expect(
+      (await call(`/api/v1/admin/workspaces/${b.id}/api-keys/${id}`, { method: "DELETE", headers: ADMIN })).status,
+    ).toBe(204);
     for (const route of workspaceRoutes) {
       const res = await call(urlOf(route, bIds), initOf(route, bIds, auth));
       expect(res.status, label(route)).toBe(401);
@@ -231,8 +255,13 @@ describe("credentials across tenants", () => {
   });
 
   it("another workspace's key cannot revoke A's key through B's path", async () => {
-    const key = (await (await call(`/api/v1/admin/workspaces/${a.id}/api-keys`, { method: "POST", headers: ADMIN })).json()) as { id: string; apiKey: string };
-    const wrongWorkspace = await call(`/api/v1/admin/workspaces/${b.id}/api-keys/${key.id}`, { method: "DELETE", headers: ADMIN });
+    const key = (await (
+      await call(`/api/v1/admin/workspaces/${a.id}/api-keys`, { method: "POST", headers: ADMIN })
+    ).json()) as { id: string; apiKey: string };
+    const wrongWorkspace = await call(`/api/v1/admin/workspaces/${b.id}/api-keys/${key.id}`, {
+      method: "DELETE",
+      headers: ADMIN,
+    });
     expect(wrongWorkspace.status).toBe(404);
     expect((await call("/api/v1/settings", { headers: { authorization: `Bearer ${key.apiKey}` } })).status).toBe(200);
   });

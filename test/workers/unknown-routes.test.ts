@@ -59,7 +59,9 @@ describe("unknown /api/v1 paths", () => {
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
     }
     expect((await call("/api/v1/admin/workspaces", jsonInit("POST", { name: "X" }))).status).toBe(401);
-    expect((await call("/api/v1/admin/workspaces", jsonInit("POST", { name: "X" }, credentials[2]![1]))).status).toBe(401);
+    expect((await call("/api/v1/admin/workspaces", jsonInit("POST", { name: "X" }, credentials[2]![1]))).status).toBe(
+      401,
+    );
     expect((await call("/api/v1/settings", { headers: credentials[2]![1] })).status).toBe(200);
     expect((await call("/api/v1/sync/runs/run_x", { headers: credentials[2]![1] })).status).toBe(404);
     expect((await call("/api/v1/admin/workspaces", jsonInit("POST", { name: "X" }, ADMIN))).status).toBe(201);

@@ -23,8 +23,18 @@ export const adminSecurity: Record<string, string[]>[] = [{ adminToken: [] }];
 
 /** List paging: `limit` 1–200 (default 50) and the opaque cursor from a previous page. */
 export const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ param: { name: "limit", in: "query" } }),
-  cursor: z.string().max(500).optional().openapi({ param: { name: "cursor", in: "query" } }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .openapi({ param: { name: "limit", in: "query" } }),
+  cursor: z
+    .string()
+    .max(500)
+    .optional()
+    .openapi({ param: { name: "cursor", in: "query" } }),
 };
 
 /** An ISO 8601 instant, normalised to UTC `toISOString()` form. */

@@ -15,8 +15,7 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
-export const unauthorized = (message = "Missing or invalid credentials") =>
-  new ApiError(401, "unauthorized", message);
+export const unauthorized = (message = "Missing or invalid credentials") => new ApiError(401, "unauthorized", message);
 
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
@@ -24,7 +23,9 @@ export function errorBody(code: string, message: string, details?: unknown) {
 
 /** A 400 for one field, in the same words as the validation hook's, for checks zod cannot make alone. */
 export function fieldError(target: "body" | "query" | "param", field: string, message: string) {
-  return new ApiError(400, "invalid_request", `Invalid ${target} field '${field}': ${message}`, { issues: [{ field, message }] });
+  return new ApiError(400, "invalid_request", `Invalid ${target} field '${field}': ${message}`, {
+    issues: [{ field, message }],
+  });
 }
 
 /** Turns a zod failure into a 400 whose message names the first offending field. */
@@ -58,12 +59,19 @@ export function fromHttpStatus(status: ContentfulStatusCode, message: string) {
   if (status === 413) return new ApiError(413, "payload_too_large", message || "Request body is too large");
   if (status === 401) return unauthorized(message || undefined);
   if (status === 415) {
-    return new ApiError(415, "unsupported_media_type", "Invalid header field 'content-type': send the body as application/json", {
-      issues: [{ field: "content-type", message: "must be application/json" }],
-    });
+    return new ApiError(
+      415,
+      "unsupported_media_type",
+      "Invalid header field 'content-type': send the body as application/json",
+      {
+        issues: [{ field: "content-type", message: "must be application/json" }],
+      },
+    );
   }
   if (status === 400 && /JSON/i.test(message)) {
-    return new ApiError(400, "invalid_request", "Invalid body field 'body': not valid JSON", { issues: [{ field: "body", message: "not valid JSON" }] });
+    return new ApiError(400, "invalid_request", "Invalid body field 'body': not valid JSON", {
+      issues: [{ field: "body", message: "not valid JSON" }],
+    });
   }
   return new ApiError(status, "invalid_request", message || "Bad request");
 }

@@ -22,7 +22,13 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export function createApp() {
   const app = createBaseApp();
   // X-Frame-Options says what frame-ancestors says, for browsers that only read the older header.
-  app.use("*", secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }, xFrameOptions: "DENY" }));
+  app.use(
+    "*",
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      xFrameOptions: "DENY",
+    }),
+  );
   // Every answer is one workspace's data or a credential (Set-Cookie, launch links): no cache keeps a copy.
   app.use("*", async (c, next) => {
     await next();

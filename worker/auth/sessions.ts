@@ -1,8 +1,8 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "../db";
 import { sessions } from "../db/schema";
-import { isoIn, isoNow } from "../lib/time";
 import { randomToken, sha256 } from "../lib/crypto";
+import { isoIn, isoNow } from "../lib/time";
 
 export const LAUNCH_TTL_MS = 5 * 60 * 1000;
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;

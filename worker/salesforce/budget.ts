@@ -24,10 +24,17 @@ export function safetyMargin(orgLimit: number): number {
  * Whether syncing should pause now: the integration spent its own daily budget, or the org's last
  * known usage is within the safety margin of its limit, so we stop before the org runs dry.
  */
-export async function budgetStatus(env: Env, workspaceId: string, apiDailyBudget: number | null): Promise<BudgetStatus> {
+export async function budgetStatus(
+  env: Env,
+  workspaceId: string,
+  apiDailyBudget: number | null,
+): Promise<BudgetStatus> {
   const db = getDb(env);
   const [today, conn] = await db.batch([
-    db.select({ calls: apiCalls.calls }).from(apiCalls).where(and(eq(apiCalls.workspaceId, workspaceId), eq(apiCalls.day, utcDay()))),
+    db
+      .select({ calls: apiCalls.calls })
+      .from(apiCalls)
+      .where(and(eq(apiCalls.workspaceId, workspaceId), eq(apiCalls.day, utcDay()))),
     db
       .select({ used: connections.apiUsed, limit: connections.apiLimit, asOf: connections.apiAsOf })
       .from(connections)
@@ -44,7 +51,11 @@ export async function budgetStatus(env: Env, workspaceId: string, apiDailyBudget
     orgLimit: org?.limit ?? null,
   };
   if (apiDailyBudget !== null && usedToday >= apiDailyBudget) {
-    return { ...status, paused: true, reason: `This integration used ${usedToday} of its daily budget of ${apiDailyBudget} Salesforce API calls today` };
+    return {
+      ...status,
+      paused: true,
+      reason: `This integration used ${usedToday} of its daily budget of ${apiDailyBudget} Salesforce API calls today`,
+    };
   }
   const fresh = org?.asOf ? Date.now() - Date.parse(org.asOf) < ORG_USAGE_FRESH_MS : false;
   if (fresh && org?.used != null && org.limit != null && org.limit - org.used < safetyMargin(org.limit)) {

@@ -1,7 +1,7 @@
 import { getDb } from "../db";
 import { createCollectionsWriter } from "./collections";
 import { authenticationFailure, SalesforceError } from "./errors";
-import { queryPages, type QueryOptions } from "./query";
+import { type QueryOptions, queryPages } from "./query";
 import { loadConnectionRow, sessionFromRow } from "./store";
 import { createTransport, type Transport } from "./transport";
 import { assertSObjectName } from "./urls";
@@ -10,7 +10,14 @@ import { SALESFORCE_API_VERSION } from "./version";
 /** What describe returns; only the parts the sync reads are typed. */
 export type SObjectDescribe = {
   name: string;
-  fields: { name: string; type: string; createable?: boolean; updateable?: boolean; nillable?: boolean; length?: number }[];
+  fields: {
+    name: string;
+    type: string;
+    createable?: boolean;
+    updateable?: boolean;
+    nillable?: boolean;
+    length?: number;
+  }[];
 } & Record<string, unknown>;
 
 type LimitsResponse = { DailyApiRequests?: { Max?: unknown; Remaining?: unknown } };
@@ -39,7 +46,10 @@ function createClient(transport: Transport) {
       const max = toNumber(body?.DailyApiRequests?.Max);
       const remaining = toNumber(body?.DailyApiRequests?.Remaining);
       if (max === null || remaining === null) {
-        throw new SalesforceError({ failureCode: "unknown_error", message: "Salesforce's /limits answer has no DailyApiRequests" });
+        throw new SalesforceError({
+          failureCode: "unknown_error",
+          message: "Salesforce's /limits answer has no DailyApiRequests",
+        });
       }
       const usage = { used: Math.max(0, max - remaining), limit: max };
       transport.noteUsage(usage);
@@ -48,10 +58,18 @@ function createClient(transport: Transport) {
     /** The object's fields. An object the integration user cannot see answers 404: a permissions problem. */
     async describe(object: string): Promise<SObjectDescribe> {
       try {
-        return await transport.requestJson<SObjectDescribe>("GET", `${base}/sobjects/${assertSObjectName(object)}/describe`);
+        return await transport.requestJson<SObjectDescribe>(
+          "GET",
+          `${base}/sobjects/${assertSObjectName(object)}/describe`,
+        );
       } catch (err) {
         if (!(err instanceof SalesforceError) || err.status !== 404) throw err;
-        throw new SalesforceError({ failureCode: "insufficient_permissions", status: 404, sfErrorCode: err.sfErrorCode, message: `${object} is not visible to the integration user: ${err.message}` });
+        throw new SalesforceError({
+          failureCode: "insufficient_permissions",
+          status: 404,
+          sfErrorCode: err.sfErrorCode,
+          message: `${object} is not visible to the integration user: ${err.message}`,
+        });
       }
     },
     /** Adds this client's unflushed calls to today's count and stores the org's last seen usage. */

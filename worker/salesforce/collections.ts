@@ -23,7 +23,10 @@ function chunks<T>(items: T[]): T[][] {
 
 function normalize(raw: unknown, expected: number): SaveResult[] {
   if (!Array.isArray(raw) || raw.length !== expected) {
-    throw new SalesforceError({ failureCode: "unknown_error", message: `Salesforce answered a collections call of ${expected} records with an unexpected body` });
+    throw new SalesforceError({
+      failureCode: "unknown_error",
+      message: `Salesforce answered a collections call of ${expected} records with an unexpected body`,
+    });
   }
   return raw.map((r: Record<string, unknown>) => ({
     id: typeof r?.id === "string" ? r.id : null,
@@ -44,7 +47,11 @@ function toWire(type: string, record: Record<string, unknown>, withId: boolean):
 
 /** One failed neighbour never fails the rest: every call is allOrNone=false. Results keep input order. */
 export function createCollectionsWriter(transport: Transport) {
-  async function save(method: "POST" | "PATCH", object: string, records: Record<string, unknown>[]): Promise<SaveResult[]> {
+  async function save(
+    method: "POST" | "PATCH",
+    object: string,
+    records: Record<string, unknown>[],
+  ): Promise<SaveResult[]> {
     const type = assertSObjectName(object);
     const results: SaveResult[] = [];
     for (const chunk of chunks(records)) {

@@ -49,7 +49,8 @@ export function classifyApiError(status: number, sfErrorCode: string | undefined
   const code = sfErrorCode ?? "";
   const base = { status, sfErrorCode, message };
   if (code === "REQUEST_LIMIT_EXCEEDED") return new SalesforceError({ ...base, failureCode: "api_limit_exceeded" });
-  if (status === 401 || code === "INVALID_SESSION_ID") return new SalesforceError({ ...base, failureCode: "authentication_failure" });
+  if (status === 401 || code === "INVALID_SESSION_ID")
+    return new SalesforceError({ ...base, failureCode: "authentication_failure" });
   if (code.startsWith("INSUFFICIENT_ACCESS") || PERMISSION_CODES.has(code) || status === 403) {
     return new SalesforceError({ ...base, failureCode: "insufficient_permissions" });
   }
@@ -69,5 +70,9 @@ export async function readApiError(res: Response): Promise<SalesforceError> {
   }
   const sfErrorCode = typeof first?.errorCode === "string" ? first.errorCode : undefined;
   const detail = typeof first?.message === "string" ? first.message : `HTTP ${res.status}`;
-  return classifyApiError(res.status, sfErrorCode, `Salesforce answered ${res.status}${sfErrorCode ? ` ${sfErrorCode}` : ""}: ${detail.slice(0, 500)}`);
+  return classifyApiError(
+    res.status,
+    sfErrorCode,
+    `Salesforce answered ${res.status}${sfErrorCode ? ` ${sfErrorCode}` : ""}: ${detail.slice(0, 500)}`,
+  );
 }

@@ -8,7 +8,11 @@ const BASE_DELAY_MS = 250;
  * One fetch with a timeout. A timeout or network failure becomes a transient SalesforceError whose
  * message names only the host, so no query string (which may hold a token on revoke) reaches a log.
  */
-export async function fetchWithTimeout(url: string, init: RequestInit, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Response> {
+export async function fetchWithTimeout(
+  url: string,
+  init: RequestInit,
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<Response> {
   try {
     return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
@@ -18,7 +22,9 @@ export async function fetchWithTimeout(url: string, init: RequestInit, timeoutMs
       new SalesforceError({
         failureCode: "unknown_error",
         transient: true,
-        message: timedOut ? `Salesforce did not answer within ${timeoutMs / 1000} s (${host})` : `Could not reach Salesforce (${host})`,
+        message: timedOut
+          ? `Salesforce did not answer within ${timeoutMs / 1000} s (${host})`
+          : `Could not reach Salesforce (${host})`,
       }),
     );
   }

@@ -4,7 +4,9 @@ const IDENTITY_TIMEOUT_MS = 10_000;
 
 /** Org and user ids from the identity URL's path: `.../id/<orgId>/<userId>`. */
 export function parseIdentityUrl(identityUrl: string | null): { orgId: string | null; userId: string | null } {
-  const m = identityUrl ? /\/id\/([A-Za-z0-9]{15,18})\/([A-Za-z0-9]{15,18})\/?$/.exec(new URL(identityUrl).pathname) : null;
+  const m = identityUrl
+    ? /\/id\/([A-Za-z0-9]{15,18})\/([A-Za-z0-9]{15,18})\/?$/.exec(new URL(identityUrl).pathname)
+    : null;
   return { orgId: m?.[1] ?? null, userId: m?.[2] ?? null };
 }
 

@@ -1,10 +1,10 @@
-export { budgetStatus, type BudgetStatus } from "./budget";
+export { type BudgetStatus, budgetStatus } from "./budget";
 export { openSalesforce, type SalesforceClient, type SObjectDescribe } from "./client";
 export { COLLECTION_LIMIT, type SaveResult } from "./collections";
 export { SalesforceError, type SalesforceFailureCode } from "./errors";
 export { completeAuthorization, createAuthorizeUrl, disconnect } from "./oauth";
 export { OAuthFlowError, STATE_TTL_MS } from "./oauth-state";
 export type { QueryOptions, QueryPage, SalesforceRecord } from "./query";
-export { parseLimitInfo, type OrgUsage } from "./usage";
+export { type ConnectionStatus, getConnectionStatus } from "./status";
+export { type OrgUsage, parseLimitInfo } from "./usage";
 export { SALESFORCE_API_VERSION } from "./version";
-export { getConnectionStatus, type ConnectionStatus } from "./status";

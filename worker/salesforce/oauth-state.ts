@@ -35,12 +35,18 @@ function signedText(nonce: string, workspaceId: string): string {
  * A state for one authorize redirect: `nonce.hmac(nonce, workspace)`. The row (keyed by the nonce's
  * hash) binds it to the workspace, holds the PKCE verifier, and expires in 10 minutes.
  */
-export async function issueState(env: Env, db: Db, workspaceId: string): Promise<{ state: string; codeVerifier: string }> {
+export async function issueState(
+  env: Env,
+  db: Db,
+  workspaceId: string,
+): Promise<{ state: string; codeVerifier: string }> {
   const nonce = randomToken(24);
   const codeVerifier = randomToken(48);
   await db.batch([
     db.delete(oauthStates).where(lt(oauthStates.expiresAt, isoIn(-STATE_KEEP_MS))),
-    db.insert(oauthStates).values({ id: await sha256(nonce), workspaceId, codeVerifier, expiresAt: isoIn(STATE_TTL_MS) }),
+    db
+      .insert(oauthStates)
+      .values({ id: await sha256(nonce), workspaceId, codeVerifier, expiresAt: isoIn(STATE_TTL_MS) }),
   ]);
   return { state: `${nonce}.${await hmacSign(env.SESSION_SECRET, signedText(nonce, workspaceId))}`, codeVerifier };
 }
@@ -82,11 +88,17 @@ export async function consumeState(
       403,
     );
   }
-  const used = new OAuthFlowError("state_already_used", "This Salesforce authorization was already completed; start connecting again");
+  const used = new OAuthFlowError(
+    "state_already_used",
+    "This Salesforce authorization was already completed; start connecting again",
+  );
   if (row.usedAt) throw used;
   const now = isoNow();
   if (row.expiresAt <= now) {
-    throw new OAuthFlowError("state_expired", "The Salesforce authorization took longer than 10 minutes and expired; start connecting again");
+    throw new OAuthFlowError(
+      "state_expired",
+      "The Salesforce authorization took longer than 10 minutes and expired; start connecting again",
+    );
   }
   const spent = await db
     .update(oauthStates)

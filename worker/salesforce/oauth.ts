@@ -30,12 +30,21 @@ export async function createAuthorizeUrl(env: Env, workspaceId: string, redirect
 
 async function exchangeCode(env: Env, code: string, redirectUri: string, codeVerifier: string): Promise<TokenResponse> {
   try {
-    return await requestToken(env, { grant_type: "authorization_code", code, redirect_uri: redirectUri, code_verifier: codeVerifier });
+    return await requestToken(env, {
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: codeVerifier,
+    });
   } catch (err) {
     if (err instanceof TokenEndpointError) {
-      throw new OAuthFlowError("authorization_failed", `Salesforce did not accept the authorization (${err.error}: ${err.description}); start connecting again`);
+      throw new OAuthFlowError(
+        "authorization_failed",
+        `Salesforce did not accept the authorization (${err.error}: ${err.description}); start connecting again`,
+      );
     }
-    if (err instanceof SalesforceError) throw new OAuthFlowError("salesforce_unavailable", `${err.message}; try connecting again`, 502);
+    if (err instanceof SalesforceError)
+      throw new OAuthFlowError("salesforce_unavailable", `${err.message}; try connecting again`, 502);
     throw err;
   }
 }
@@ -63,7 +72,16 @@ export async function completeAuthorization(
     refreshTokenEnc: tokens.refreshToken ? await encryptSecret(env.TOKEN_ENCRYPTION_KEY, tokens.refreshToken) : null,
   };
   const now = isoNow();
-  const fields = { status: "connected" as const, instanceUrl: tokens.instanceUrl, orgId, userId, username, ...sealed, connectedAt: now, updatedAt: now };
+  const fields = {
+    status: "connected" as const,
+    instanceUrl: tokens.instanceUrl,
+    orgId,
+    userId,
+    username,
+    ...sealed,
+    connectedAt: now,
+    updatedAt: now,
+  };
   await db
     .insert(connections)
     .values({ workspaceId, ...fields })
@@ -95,7 +113,11 @@ export async function disconnect(env: Env, workspaceId: string): Promise<boolean
     const token = await decryptSecret(env.TOKEN_ENCRYPTION_KEY, row.refreshTokenEnc ?? row.accessTokenEnc);
     const res = await fetchWithTimeout(
       loginUrl(env, "/services/oauth2/revoke"),
-      { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token }).toString() },
+      {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ token }).toString(),
+      },
       REVOKE_TIMEOUT_MS,
     );
     await res.body?.cancel();

@@ -34,7 +34,11 @@ function isLocatorError(err: unknown): boolean {
 }
 
 /** Pages through a SOQL result following nextRecordsUrl; restarts on a dead query locator. */
-export async function* queryPages(transport: Transport, soql: string, opts: QueryOptions = {}): AsyncGenerator<QueryPage> {
+export async function* queryPages(
+  transport: Transport,
+  soql: string,
+  opts: QueryOptions = {},
+): AsyncGenerator<QueryPage> {
   const batchSize = Math.min(2000, Math.max(200, Math.floor(opts.batchSize ?? 2000)));
   const headers = { "sforce-query-options": `batchSize=${batchSize}` };
   const all = opts.all ?? false;

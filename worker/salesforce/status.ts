@@ -14,7 +14,25 @@ export type ConnectionStatus = {
 /** What `GET /api/v1/connection` answers: status, org, user and the last known API usage. */
 export async function getConnectionStatus(env: Env, workspaceId: string): Promise<ConnectionStatus> {
   const row = await loadConnectionRow(getDb(env), workspaceId);
-  if (!row) return { status: "not_connected", instanceUrl: null, orgId: null, username: null, connectedAt: null, apiUsage: null };
-  const apiUsage = row.apiUsed !== null && row.apiLimit !== null ? { used: row.apiUsed, limit: row.apiLimit, asOf: row.apiAsOf } : null;
-  return { status: row.status, instanceUrl: row.instanceUrl, orgId: row.orgId, username: row.username, connectedAt: row.connectedAt, apiUsage };
+  if (!row)
+    return {
+      status: "not_connected",
+      instanceUrl: null,
+      orgId: null,
+      username: null,
+      connectedAt: null,
+      apiUsage: null,
+    };
+  const apiUsage =
+    row.apiUsed !== null && row.apiLimit !== null
+      ? { used: row.apiUsed, limit: row.apiLimit, asOf: row.apiAsOf }
+      : null;
+  return {
+    status: row.status,
+    instanceUrl: row.instanceUrl,
+    orgId: row.orgId,
+    username: row.username,
+    connectedAt: row.connectedAt,
+    apiUsage,
+  };
 }

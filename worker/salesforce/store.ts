@@ -40,13 +40,11 @@ export async function sessionFromRow(env: Env, row: ConnectionRow): Promise<Sess
  * Stores tokens a refresh returned: whatever we got wins, and the connection is usable again, because
  * these tokens are newer than any a racing invocation could have given up on.
  */
-export async function saveRefreshedTokens(
-  env: Env,
-  db: Db,
-  session: Session,
-): Promise<void> {
+export async function saveRefreshedTokens(env: Env, db: Db, session: Session): Promise<void> {
   const accessTokenEnc = await encryptSecret(env.TOKEN_ENCRYPTION_KEY, session.accessToken);
-  const refreshTokenEnc = session.refreshToken ? await encryptSecret(env.TOKEN_ENCRYPTION_KEY, session.refreshToken) : null;
+  const refreshTokenEnc = session.refreshToken
+    ? await encryptSecret(env.TOKEN_ENCRYPTION_KEY, session.refreshToken)
+    : null;
   await db
     .update(connections)
     .set({
@@ -68,7 +66,9 @@ export async function markNeedsReconnect(db: Db, workspaceId: string, refreshTok
     .where(
       and(
         eq(connections.workspaceId, workspaceId),
-        refreshTokenEnc === null ? isNull(connections.refreshTokenEnc) : eq(connections.refreshTokenEnc, refreshTokenEnc),
+        refreshTokenEnc === null
+          ? isNull(connections.refreshTokenEnc)
+          : eq(connections.refreshTokenEnc, refreshTokenEnc),
       ),
     );
 }

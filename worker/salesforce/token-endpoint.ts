@@ -45,7 +45,12 @@ export async function requestToken(env: Env, params: Record<string, string>): Pr
       });
       if (r.status >= 500 || r.status === 429) {
         await r.body?.cancel();
-        throw new SalesforceError({ failureCode: "unknown_error", transient: true, status: r.status, message: `Salesforce's token endpoint answered ${r.status}` });
+        throw new SalesforceError({
+          failureCode: "unknown_error",
+          transient: true,
+          status: r.status,
+          message: `Salesforce's token endpoint answered ${r.status}`,
+        });
       }
       return r;
     },
@@ -54,7 +59,8 @@ export async function requestToken(env: Env, params: Record<string, string>): Pr
   const json = (await res.json().catch(() => null)) as Record<string, unknown> | null;
   if (!res.ok || !json) {
     const error = typeof json?.error === "string" ? json.error : "invalid_response";
-    const description = typeof json?.error_description === "string" ? json.error_description.slice(0, 300) : `HTTP ${res.status}`;
+    const description =
+      typeof json?.error_description === "string" ? json.error_description.slice(0, 300) : `HTTP ${res.status}`;
     throw new TokenEndpointError(res.status, error, description);
   }
   return parseTokenResponse(json);
@@ -62,7 +68,8 @@ export async function requestToken(env: Env, params: Record<string, string>): Pr
 
 function parseTokenResponse(json: Record<string, unknown>): TokenResponse {
   const { access_token, refresh_token, instance_url, id } = json;
-  if (typeof access_token !== "string" || !access_token) throw new TokenEndpointError(200, "invalid_response", "no access_token");
+  if (typeof access_token !== "string" || !access_token)
+    throw new TokenEndpointError(200, "invalid_response", "no access_token");
   if (!isTokenSafeUrl(instance_url)) throw new TokenEndpointError(200, "invalid_response", "no usable instance_url");
   return {
     accessToken: access_token,

@@ -3,8 +3,8 @@ import { authenticationFailure, readApiError, SalesforceError } from "./errors";
 import { fetchWithTimeout, withTransientRetry } from "./http";
 import { refreshSession } from "./refresh";
 import type { Session } from "./store";
-import { parseLimitInfo, writeUsage, type OrgUsage } from "./usage";
 import { resolveOnInstance } from "./urls";
+import { type OrgUsage, parseLimitInfo, writeUsage } from "./usage";
 
 export type RequestOptions = {
   body?: unknown;
@@ -75,7 +75,11 @@ export function createTransport(env: Env, db: Db, session: Session) {
       return await sendWithRetries(method, path, opts);
     } catch (err) {
       if (err instanceof SalesforceError && err.status === 401) {
-        throw authenticationFailure("Salesforce rejected the session again right after a refresh", 401, err.sfErrorCode);
+        throw authenticationFailure(
+          "Salesforce rejected the session again right after a refresh",
+          401,
+          err.sfErrorCode,
+        );
       }
       throw err;
     }
@@ -87,7 +91,11 @@ export function createTransport(env: Env, db: Db, session: Session) {
     try {
       return (await res.json()) as T;
     } catch {
-      throw new SalesforceError({ failureCode: "unknown_error", status: res.status, message: "Salesforce answered with a body that is not JSON" });
+      throw new SalesforceError({
+        failureCode: "unknown_error",
+        status: res.status,
+        message: "Salesforce answered with a body that is not JSON",
+      });
     }
   }
 

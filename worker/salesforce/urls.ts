@@ -30,7 +30,10 @@ export function resolveOnInstance(instanceUrl: string, pathOrUrl: string): strin
   const origin = instanceOrigin(instanceUrl);
   const url = new URL(pathOrUrl, origin);
   if (url.origin !== origin) {
-    throw new SalesforceError({ failureCode: "unknown_error", message: "Salesforce returned a URL outside the org's instance" });
+    throw new SalesforceError({
+      failureCode: "unknown_error",
+      message: "Salesforce returned a URL outside the org's instance",
+    });
   }
   return url.toString();
 }
@@ -38,7 +41,10 @@ export function resolveOnInstance(instanceUrl: string, pathOrUrl: string): strin
 /** SObject API names: letters, digits and underscores (custom ones end in __c); keeps paths unforgeable. */
 export function assertSObjectName(name: string): string {
   if (!/^[A-Za-z][A-Za-z0-9_]{0,79}$/.test(name)) {
-    throw new SalesforceError({ failureCode: "unknown_error", message: `Not a Salesforce object name: ${name.slice(0, 80)}` });
+    throw new SalesforceError({
+      failureCode: "unknown_error",
+      message: `Not a Salesforce object name: ${name.slice(0, 80)}`,
+    });
   }
   return name;
 }

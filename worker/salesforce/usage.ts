@@ -31,7 +31,10 @@ export async function writeUsage(db: Db, workspaceId: string, calls: number, usa
       db
         .insert(apiCalls)
         .values({ workspaceId, day: utcDay(), calls })
-        .onConflictDoUpdate({ target: [apiCalls.workspaceId, apiCalls.day], set: { calls: sql`${apiCalls.calls} + excluded.calls` } }),
+        .onConflictDoUpdate({
+          target: [apiCalls.workspaceId, apiCalls.day],
+          set: { calls: sql`${apiCalls.calls} + excluded.calls` },
+        }),
     );
   }
   if (usage) {

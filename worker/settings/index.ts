@@ -1,3 +1,3 @@
-export * from "./schema";
 export * from "./defaults";
+export * from "./schema";
 export * from "./store";

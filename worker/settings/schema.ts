@@ -59,12 +59,10 @@ export const settingsPatchSchema = z
   .object({
     syncIntervalMinutes: settingsSchema.shape.syncIntervalMinutes.optional(),
     apiDailyBudget: settingsSchema.shape.apiDailyBudget.optional(),
-    objects: z
-      .record(salesforceName, objectSettingsSchema.partial().strict())
-      .optional()
-      .openapi({
-        description: "Keys: Account, Lead, Contact, Opportunity, OpportunityContactRole and the event object (eventObject); any other key is a 400",
-      }),
+    objects: z.record(salesforceName, objectSettingsSchema.partial().strict()).optional().openapi({
+      description:
+        "Keys: Account, Lead, Contact, Opportunity, OpportunityContactRole and the event object (eventObject); any other key is a 400",
+    }),
     eventObject: customObjectName.optional(),
     syncRules: settingsSchema.shape.syncRules.optional(),
     outbound: settingsSchema.shape.outbound.partial().strict().optional(),

@@ -5,7 +5,7 @@ import { settings as settingsTable } from "../db/schema";
 import { isoNow } from "../lib/time";
 import { cycleOrder } from "../sync/objects";
 import { defaultSettings } from "./defaults";
-import { settingsSchema, type Settings } from "./schema";
+import { type Settings, settingsSchema } from "./schema";
 
 export const CONTACT_FIELDS = ["email", "userId", "firstName", "lastName", "title", "phone"] as const;
 export const COMPANY_FIELDS = ["name", "domain", "industry"] as const;
@@ -17,7 +17,11 @@ export async function loadSettings(db: Db, workspaceId: string): Promise<Setting
   const parsed = settingsSchema.safeParse(JSON.parse(row.json));
   if (parsed.success) return withKnownObjects(parsed.data);
   // Saved settings are validated on the way in, so this is a bug or a bad migration: say so loudly.
-  console.error("stored settings fail their schema; using defaults", workspaceId, parsed.error.issues[0]?.path.join("."));
+  console.error(
+    "stored settings fail their schema; using defaults",
+    workspaceId,
+    parsed.error.issues[0]?.path.join("."),
+  );
   return defaultSettings();
 }
 
@@ -43,7 +47,11 @@ function checkObjectNames(patch: Patch, eventObject: string) {
   for (const name of Object.keys(patch.objects)) {
     if (!known.includes(name)) {
       const standard = known.slice(0, -1).join(", ");
-      throw fieldError("body", `objects.${name}`, `unknown object '${name}': settings take ${standard} and the event object '${eventObject}'`);
+      throw fieldError(
+        "body",
+        `objects.${name}`,
+        `unknown object '${name}': settings take ${standard} and the event object '${eventObject}'`,
+      );
     }
   }
 }
@@ -58,7 +66,9 @@ export function mergeSettings(current: Settings, patch: Patch): Settings {
       const objects = next.objects as Settings["objects"];
       for (const [name, partial] of Object.entries(value as Record<string, object>)) {
         // hasOwn: a name like "constructor" must not pick up Object.prototype's member as its settings.
-        const current = Object.hasOwn(objects, name) ? objects[name]! : { enabled: false, writeMode: "create_or_update" as const };
+        const current = Object.hasOwn(objects, name)
+          ? objects[name]!
+          : { enabled: false, writeMode: "create_or_update" as const };
         objects[name] = { ...current, ...partial };
       }
     } else if (key === "outbound" || key === "fieldMappings") {
@@ -69,7 +79,8 @@ export function mergeSettings(current: Settings, patch: Patch): Settings {
   }
   const merged = next as Settings;
   // The event object's entry follows its name, so renaming it keeps one switch for it.
-  if (!merged.objects[merged.eventObject]) merged.objects[merged.eventObject] = { enabled: false, writeMode: "create_or_update" };
+  if (!merged.objects[merged.eventObject])
+    merged.objects[merged.eventObject] = { enabled: false, writeMode: "create_or_update" };
   checkMappings(merged);
   return withKnownObjects(merged);
 }
@@ -78,7 +89,11 @@ function checkMappings(s: Settings) {
   const check = (kind: "contact" | "company", allowed: readonly string[]) =>
     s.fieldMappings[kind].forEach((m, i) => {
       if (!allowed.includes(m.conversionField)) {
-        throw fieldError("body", `fieldMappings.${kind}.${i}.conversionField`, `unknown ${kind} field '${m.conversionField}'`);
+        throw fieldError(
+          "body",
+          `fieldMappings.${kind}.${i}.conversionField`,
+          `unknown ${kind} field '${m.conversionField}'`,
+        );
       }
     });
   check("contact", CONTACT_FIELDS);

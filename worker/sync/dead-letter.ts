@@ -1,13 +1,14 @@
 import { getDb } from "../db";
 import { commitBatch } from "../db/commit";
-import { isInboundBatch, runIdFor } from "./inbound/message";
+import { isoNow } from "../lib/time";
+import { loadSettings } from "../settings";
 import { abandonChain } from "./inbound/chain";
+import { isInboundBatch, runIdFor } from "./inbound/message";
 import { objectSpec } from "./objects";
 import { closeRun, openRun, recountRun } from "./runs";
-import { loadSettings } from "../settings";
-import { isoNow } from "../lib/time";
 
-export const DEAD_LETTER_DETAIL = "The batch kept failing after every retry and was set aside. The next scheduled run tries again.";
+export const DEAD_LETTER_DETAIL =
+  "The batch kept failing after every retry and was set aside. The next scheduled run tries again.";
 
 /** A message that used up its retries fails its run with a message: never silently dropped. */
 export async function failDeadLetter(env: Env, body: unknown): Promise<void> {
@@ -28,6 +29,9 @@ export async function failDeadLetter(env: Env, body: unknown): Promise<void> {
     startedAt: isoNow(),
     state: { after: body.after, fetched: 0 },
   });
-  await commitBatch(db, [recountRun(db, run.id), closeRun(db, run, { status: "failed", failureCode: "unknown_error", failureDetail: DEAD_LETTER_DETAIL })]);
+  await commitBatch(db, [
+    recountRun(db, run.id),
+    closeRun(db, run, { status: "failed", failureCode: "unknown_error", failureDetail: DEAD_LETTER_DETAIL }),
+  ]);
   await abandonChain(db, body);
 }

@@ -14,7 +14,12 @@ function ensureRow(db: Db, workspaceId: string, salesforceObject: string) {
  * Compare-and-set on the lease: succeeds only when nobody holds it or the holder's lease expired,
  * so two cron ticks (or a tick and "Sync now") never run one object's chain twice at once.
  */
-export async function acquireLease(db: Db, workspaceId: string, salesforceObject: string, owner: string): Promise<boolean> {
+export async function acquireLease(
+  db: Db,
+  workspaceId: string,
+  salesforceObject: string,
+  owner: string,
+): Promise<boolean> {
   await ensureRow(db, workspaceId, salesforceObject);
   const now = isoNow();
   const taken = await db
@@ -36,7 +41,13 @@ export function extendLease(db: Db, workspaceId: string, salesforceObject: strin
   return db
     .update(syncState)
     .set({ leaseExpiresAt: isoIn(LEASE_MS) })
-    .where(and(eq(syncState.workspaceId, workspaceId), eq(syncState.salesforceObject, salesforceObject), eq(syncState.leaseOwner, owner)));
+    .where(
+      and(
+        eq(syncState.workspaceId, workspaceId),
+        eq(syncState.salesforceObject, salesforceObject),
+        eq(syncState.leaseOwner, owner),
+      ),
+    );
 }
 
 export function releaseLease(db: Db, workspaceId: string, salesforceObject: string, owner: string | null) {
@@ -47,7 +58,12 @@ export function releaseLease(db: Db, workspaceId: string, salesforceObject: stri
     .where(and(eq(syncState.workspaceId, workspaceId), eq(syncState.salesforceObject, salesforceObject), match));
 }
 
-export async function holdsLease(db: Db, workspaceId: string, salesforceObject: string, owner: string): Promise<boolean> {
+export async function holdsLease(
+  db: Db,
+  workspaceId: string,
+  salesforceObject: string,
+  owner: string,
+): Promise<boolean> {
   const row = await db
     .select({ owner: syncState.leaseOwner })
     .from(syncState)

@@ -2,7 +2,13 @@
 // accounts exist before contacts point at them and opportunities before their contact roles.
 
 export type ObjectType = "contact" | "company" | "opportunity" | "opportunity_contact_role" | "event";
-export const OBJECT_TYPES: readonly ObjectType[] = ["contact", "company", "opportunity", "opportunity_contact_role", "event"];
+export const OBJECT_TYPES: readonly ObjectType[] = [
+  "contact",
+  "company",
+  "opportunity",
+  "opportunity_contact_role",
+  "event",
+];
 
 export type InboundKind = "lead" | "contact" | "account" | "opportunity" | "role" | "event";
 
@@ -28,10 +34,28 @@ const STANDARD: Record<string, SalesforceObjectSpec> = {
   Lead: {
     kind: "lead",
     objectType: "contact",
-    fields: ["Email", "FirstName", "LastName", "Company", "Title", "Phone", "LeadSource", "IsConverted", "ConvertedContactId"],
+    fields: [
+      "Email",
+      "FirstName",
+      "LastName",
+      "Company",
+      "Title",
+      "Phone",
+      "LeadSource",
+      "IsConverted",
+      "ConvertedContactId",
+    ],
   },
-  Contact: { kind: "contact", objectType: "contact", fields: ["Email", "FirstName", "LastName", "Title", "Phone", "AccountId", "LeadSource"] },
-  Opportunity: { kind: "opportunity", objectType: "opportunity", fields: ["Name", "StageName", "Amount", "CloseDate", "AccountId"] },
+  Contact: {
+    kind: "contact",
+    objectType: "contact",
+    fields: ["Email", "FirstName", "LastName", "Title", "Phone", "AccountId", "LeadSource"],
+  },
+  Opportunity: {
+    kind: "opportunity",
+    objectType: "opportunity",
+    fields: ["Name", "StageName", "Amount", "CloseDate", "AccountId"],
+  },
   OpportunityContactRole: {
     kind: "role",
     objectType: "opportunity_contact_role",

@@ -11,7 +11,11 @@ const RUNS_PER_TICK = 500;
  * Prunes runs older than the retention period in bounded chunks: their records first (a few
  * thousand per tick), then the runs left without records, then outbox rows long processed.
  */
-export async function pruneHistory(env: Env, now = Date.now(), days = RETENTION_DAYS): Promise<{ records: number; runs: number }> {
+export async function pruneHistory(
+  env: Env,
+  now = Date.now(),
+  days = RETENTION_DAYS,
+): Promise<{ records: number; runs: number }> {
   const db = getDb(env);
   const cutoff = new Date(now - days * 86_400_000).toISOString();
   const records = await db.run(sql`

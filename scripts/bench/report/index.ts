@@ -1,14 +1,13 @@
 // BENCHMARKS.md from one benchmark run. Every figure carries the command that produced it; sections
 // not measured in this run (`--only`) are carried over from the previous file unchanged.
-import type { Results } from "./shared.ts";
-import { num } from "../stats.ts";
 
-import { inboundDetail, growthDetail, microDetail, outboundDetail, readDetail, pageDetail } from "./details.ts";
+import { num } from "../stats.ts";
+import { growthDetail, inboundDetail, microDetail, outboundDetail, pageDetail, readDetail } from "./details.ts";
 import { proposalsDetail } from "./proposals.ts";
 import { summaryRows } from "./rows.ts";
+import type { Results } from "./shared.ts";
 
 export type { ProposalRow, Results } from "./shared.ts";
-
 
 function section(name: string, title: string, body: string, r: Results): string {
   return `<!-- section:${name} -->\n## ${title}\n\n_Measured ${r.date.slice(0, 16).replace("T", " ")} UTC by \`npm run bench${r.argv.length ? ` -- ${r.argv.join(" ")}` : ""}\`${r.cfg.quick ? " (quick mode: smaller sizes, fewer runs)" : ""}._\n\n${body}\n<!-- /section:${name} -->`;
@@ -39,9 +38,23 @@ export function render(r: Results, previous: string, only: boolean): string {
   // Rows of sections not run now come from the previous summary, in their place.
   for (const s of ROW_SECTIONS) {
     if (have.has(s)) {
-      for (const x of rows.filter((y) => y.section === s)) table.push(`| ${x.figure} | ${x.target} | ${x.result} | ${x.verdict} | ${x.command} |`);
+      for (const x of rows.filter((y) => y.section === s))
+        table.push(`| ${x.figure} | ${x.target} | ${x.result} | ${x.verdict} | ${x.command} |`);
     } else if (only && !ran.has(s)) {
-      const keyPrefix = { inbound: ["Inbound backfill", "Raw D1 limit", "Consumer CPU", "D1 statements", "D1 rows written", "Salesforce calls per"], growth: ["Cost growth"], outbound: ["Outbound:"], read: ["Read API"], page: ["The page"] }[s]!;
+      const keyPrefix = {
+        inbound: [
+          "Inbound backfill",
+          "Raw D1 limit",
+          "Consumer CPU",
+          "D1 statements",
+          "D1 rows written",
+          "Salesforce calls per",
+        ],
+        growth: ["Cost growth"],
+        outbound: ["Outbound:"],
+        read: ["Read API"],
+        page: ["The page"],
+      }[s]!;
       for (const [fig, line] of prevRows) if (keyPrefix.some((p) => fig.startsWith(p))) table.push(line);
     }
   }
@@ -79,7 +92,12 @@ export function render(r: Results, previous: string, only: boolean): string {
     ["outbound", "Outbound", outboundDetail, !!r.outbound],
     ["read", "Read API under history", readDetail, !!r.read],
     ["page", "The page", pageDetail, !!r.page],
-    ["proposals", "What the engine changes bought: baseline vs committed, side by side", proposalsDetail, !!r.proposals],
+    [
+      "proposals",
+      "What the engine changes bought: baseline vs committed, side by side",
+      proposalsDetail,
+      !!r.proposals,
+    ],
   ];
   for (const [name, title, fn, has] of sections) {
     if (has) parts.push(section(name, title, fn(r), r));

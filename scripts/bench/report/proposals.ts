@@ -1,6 +1,7 @@
 // The side-by-side section: the baseline revision, the committed engine, and any open proposal.
-import { type Results, fullBatches, k } from "./shared.ts";
+
 import { median, num, spread, sum } from "../stats.ts";
+import { fullBatches, k, type Results } from "./shared.ts";
 
 export function proposalsDetail(r: Results): string {
   const p = r.proposals!;
@@ -42,7 +43,12 @@ export function proposalsDetail(r: Results): string {
     lines.push("|---|---|---|---|");
     for (const label of [...new Set(p.latency.map((x) => x.label))]) {
       const rs = p.latency.filter((x) => x.label === label).map((x) => x.result);
-      lines.push(`| ${label} | ${rs.length} | ${spread(rs.map((x) => x.recordsPerSec), 0)} | ${num(median(rs.map((x) => x.wallMs)) / 1000, 1)} s |`);
+      lines.push(
+        `| ${label} | ${rs.length} | ${spread(
+          rs.map((x) => x.recordsPerSec),
+          0,
+        )} | ${num(median(rs.map((x) => x.wallMs)) / 1000, 1)} s |`,
+      );
     }
   }
   return lines.join("\n");

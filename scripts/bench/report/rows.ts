@@ -1,8 +1,18 @@
 // The summary table: one row per figure, with its target and verdict.
-import { type Results, type Row, ceilPages, command, fullBatches, jsPerRecordUs, k, processPerRecordUs } from "./shared.ts";
+
 import type { InboundResult } from "../inbound.ts";
 import { ENDPOINTS, type Endpoint } from "../read-api.ts";
 import { median, num, spread } from "../stats.ts";
+import {
+  ceilPages,
+  command,
+  fullBatches,
+  jsPerRecordUs,
+  k,
+  processPerRecordUs,
+  type Results,
+  type Row,
+} from "./shared.ts";
 
 function inboundRows(r: Results, cmd: string): Row[] {
   const runs = r.inbound!;
@@ -22,7 +32,11 @@ function inboundRows(r: Results, cmd: string): Row[] {
     figure: "Raw D1 limit (same rows, best set-based statements), ratio engine / raw",
     section: "inbound",
     target: "≥ 0.3",
-    result: `raw ${spread(runs.map((x) => x.raw!.recordsPerSec), 0, "/s")}; ratio ${spread(ratios, 2)}`,
+    result: `raw ${spread(
+      runs.map((x) => x.raw!.recordsPerSec),
+      0,
+      "/s",
+    )}; ratio ${spread(ratios, 2)}`,
     verdict: median(ratios) >= 0.3 ? "met" : "**missed**",
     command: cmd,
   });
@@ -33,7 +47,9 @@ function inboundRows(r: Results, cmd: string): Row[] {
   const procBatch = median(full.map((b) => b.processCpuMs)) / 1000;
   const procMax = Math.max(...full.map((b) => b.processCpuMs)) / 1000;
   const scale = 50_000 / batchN;
-  const micro = r.micro ? ` Node micro-benchmark of the same code: ${num(r.micro.perRecordUs, 1)} µs/record, ${num((r.micro.perRecordUs * 50_000) / 1e6, 2)} s per 50,000.` : "";
+  const micro = r.micro
+    ? ` Node micro-benchmark of the same code: ${num(r.micro.perRecordUs, 1)} µs/record, ${num((r.micro.perRecordUs * 50_000) / 1e6, 2)} s per 50,000.`
+    : "";
   rows.push({
     figure: "Consumer CPU per record, and per 50,000-record batch",
     section: "inbound",
@@ -50,7 +66,10 @@ function inboundRows(r: Results, cmd: string): Row[] {
     figure: "D1 statements per 50,000-record batch",
     section: "inbound",
     target: "≤ 200",
-    result: batchN === 50_000 ? `${num(stmts)} (every full batch)` : `${num(stmts)} per ${k(batchN)}-record batch (quick mode: a 50,000 batch is measured by the full run)`,
+    result:
+      batchN === 50_000
+        ? `${num(stmts)} (every full batch)`
+        : `${num(stmts)} per ${k(batchN)}-record batch (quick mode: a 50,000 batch is measured by the full run)`,
     verdict: batchN === 50_000 ? (stmts <= 200 ? "met" : "**missed**") : "n/a",
     command: cmd,
   });
@@ -70,7 +89,8 @@ function inboundRows(r: Results, cmd: string): Row[] {
     figure: "Salesforce calls per inbound batch of n records",
     section: "inbound",
     target: "⌈n / 2,000⌉, no more",
-    result: `${calls.join("; ")} (total ${runs[0]!.salesforceCalls} for ${k(n)} records, ⌈n/2,000⌉ = ${ceilPages(n)})` +
+    result:
+      `${calls.join("; ")} (total ${runs[0]!.salesforceCalls} for ${k(n)} records, ⌈n/2,000⌉ = ${ceilPages(n)})` +
       (extra.length ? `: the last batch read 0 records and still made ${extra[0]!.salesforceCalls} call` : ""),
     verdict: extra.length ? "**missed**" : "met",
     command: cmd,
@@ -80,9 +100,14 @@ function inboundRows(r: Results, cmd: string): Row[] {
 
 function growthRow(r: Results, cmd: string): Row | null {
   if (!r.growth || !r.inbound) return null;
-  const sizes = Object.keys(r.growth).map(Number).sort((a, b) => a - b);
+  const sizes = Object.keys(r.growth)
+    .map(Number)
+    .sort((a, b) => a - b);
   const top = r.inbound;
-  const all: [number, InboundResult[]][] = [...sizes.map((s) => [s, r.growth![s]!] as [number, InboundResult[]]), [top[0]!.n, top]];
+  const all: [number, InboundResult[]][] = [
+    ...sizes.map((s) => [s, r.growth![s]!] as [number, InboundResult[]]),
+    [top[0]!.n, top],
+  ];
   const js = all.map(([s, rs]) => [s, median(rs.map(jsPerRecordUs))] as const);
   const proc = all.map(([s, rs]) => [s, median(rs.map(processPerRecordUs))] as const);
   const ratioJs = js[js.length - 1]![1] / js[0]![1];
@@ -94,7 +119,9 @@ function growthRow(r: Results, cmd: string): Row | null {
     result:
       `Worker JavaScript ${js.map(([, v]) => `${num(v, 1)}`).join(" / ")} µs → ratio ${num(ratioJs, 2)}; ` +
       `whole workerd process (incl. D1) ${proc.map(([, v]) => `${num(v, 0)}`).join(" / ")} µs → ratio ${num(ratioProc, 2)}` +
-      (proc.length > 2 ? ` (largest : ${k(proc[proc.length - 2]![0])} = ${num(proc[proc.length - 1]![1] / proc[proc.length - 2]![1], 2)}: the 1,000 figure carries fixed costs)` : ""),
+      (proc.length > 2
+        ? ` (largest : ${k(proc[proc.length - 2]![0])} = ${num(proc[proc.length - 1]![1] / proc[proc.length - 2]![1], 2)}: the 1,000 figure carries fixed costs)`
+        : ""),
     verdict: ratioJs <= 1.3 && ratioProc <= 1.3 ? "met" : ratioJs <= 1.3 ? "**missed**" : "**missed**",
     command: `${cmd}; sizes below the largest: \`--only=growth\``,
   };
@@ -110,7 +137,15 @@ function outboundRow(r: Results, cmd: string): Row {
     figure: `Outbound: ${k(o[0]!.changes)} contact changes → Salesforce calls; latency API write → fake org write`,
     section: "outbound",
     target: "5 calls; p50 ≤ 2 s, p95 ≤ 5 s",
-    result: `${spread(calls)} calls; p50 ${spread(p50.map((x) => x / 1000), 2, " s")}, p95 ${spread(p95.map((x) => x / 1000), 2, " s")}`,
+    result: `${spread(calls)} calls; p50 ${spread(
+      p50.map((x) => x / 1000),
+      2,
+      " s",
+    )}, p95 ${spread(
+      p95.map((x) => x / 1000),
+      2,
+      " s",
+    )}`,
     verdict: ok ? "met" : "**missed**",
     command: cmd,
   };

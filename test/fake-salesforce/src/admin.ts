@@ -1,13 +1,14 @@
 // The fake's own control endpoints under /__fake/ (no auth): reset, faults, the call log, raw
 // record access and stats. Documented in README.md; never part of Salesforce's API.
-import { newRow, changedRow } from "./rows";
+
 import { createFaults, faultsJson, mergeFaults } from "./faults";
 import { wireRecord } from "./format";
 import { json, readJson } from "./http";
 import { normalizeId } from "./ids";
 import { identityUrl } from "./oauth";
-import { objectByName, type ObjectDef } from "./schema";
-import { configFromEnv, createOrg, replaceOrg, type FakeEnv, type Org } from "./state";
+import { changedRow, newRow } from "./rows";
+import { type ObjectDef, objectByName } from "./schema";
+import { configFromEnv, createOrg, type FakeEnv, type Org, replaceOrg } from "./state";
 import { convertValue } from "./validate";
 import { softDelete } from "./writes";
 
@@ -31,21 +32,30 @@ function statsJson(org: Org): Record<string, unknown> {
   }
   const { clientSecret: _secret, ...config } = org.config;
   return {
-    counts, deleted, apiUsage: { used: org.usage.used, max: org.config.dailyLimit }, openLocators: org.locators.size(),
-    tokens: org.tokens.counts(org.clock.now()), orgId: org.orgId, userId: org.userId, config,
+    counts,
+    deleted,
+    apiUsage: { used: org.usage.used, max: org.config.dailyLimit },
+    openLocators: org.locators.size(),
+    tokens: org.tokens.counts(org.clock.now()),
+    orgId: org.orgId,
+    userId: org.userId,
+    config,
   };
 }
 
 function reset(env: FakeEnv, body: Record<string, any>): Org {
   const base = configFromEnv(env);
-  return replaceOrg(createOrg({
-    ...base,
-    seed: typeof body.seed === "number" ? body.seed : base.seed,
-    counts: { ...base.counts, ...(body.counts ?? {}) },
-    defects: typeof body.defects === "boolean" ? body.defects : base.defects,
-    dailyLimit: typeof body.dailyLimit === "number" ? body.dailyLimit : base.dailyLimit,
-    accessTokenTtlMs: typeof body.accessTokenTtlSeconds === "number" ? body.accessTokenTtlSeconds * 1000 : base.accessTokenTtlMs,
-  }));
+  return replaceOrg(
+    createOrg({
+      ...base,
+      seed: typeof body.seed === "number" ? body.seed : base.seed,
+      counts: { ...base.counts, ...(body.counts ?? {}) },
+      defects: typeof body.defects === "boolean" ? body.defects : base.defects,
+      dailyLimit: typeof body.dailyLimit === "number" ? body.dailyLimit : base.dailyLimit,
+      accessTokenTtlMs:
+        typeof body.accessTokenTtlSeconds === "number" ? body.accessTokenTtlSeconds * 1000 : base.accessTokenTtlMs,
+    }),
+  );
 }
 
 // Admin writes trust the caller: read-only fields may be set, nothing but types is checked.
@@ -55,7 +65,8 @@ function fieldsOf(def: ObjectDef, input: Record<string, unknown>): Record<string
     if (k === "attributes" || k.toLowerCase() === "id") continue;
     const f = def.byName.get(k.toLowerCase());
     if (!f) throw new Error(`No such field ${k} on ${def.name}`);
-    if (!f.compute) out[f.name] = f.type === "reference" && typeof v === "string" ? normalizeId(v) ?? v : convertValue(f, v);
+    if (!f.compute)
+      out[f.name] = f.type === "reference" && typeof v === "string" ? (normalizeId(v) ?? v) : convertValue(f, v);
   }
   return out;
 }
@@ -64,10 +75,20 @@ async function records(org: Org, request: Request, url: URL): Promise<Response> 
   if (request.method === "GET") {
     const def = objectByName(url.pathname.split("/")[3] ?? "");
     if (!def) return bad("unknown object", 404);
-    const ids = new Set((url.searchParams.get("ids") ?? "").split(",").filter(Boolean).map((i) => normalizeId(i) ?? i));
+    const ids = new Set(
+      (url.searchParams.get("ids") ?? "")
+        .split(",")
+        .filter(Boolean)
+        .map((i) => normalizeId(i) ?? i),
+    );
     const email = url.searchParams.get("email")?.toLowerCase();
-    const rows = org.store.table(def.name)!.rows.filter((r) =>
-      (!ids.size || ids.has(r.Id)) && (!email || [r.Email, r.Email__c].some((e) => typeof e === "string" && e.toLowerCase() === email)));
+    const rows = org.store
+      .table(def.name)!
+      .rows.filter(
+        (r) =>
+          (!ids.size || ids.has(r.Id)) &&
+          (!email || [r.Email, r.Email__c].some((e) => typeof e === "string" && e.toLowerCase() === email)),
+      );
     return json({ totalSize: rows.length, records: rows.map((r) => wireRecord(def, r, "68.0")) });
   }
   const body = (await readJson(request)) as { object?: string; records?: Record<string, unknown>[]; ids?: string[] };
@@ -81,7 +102,10 @@ async function records(org: Org, request: Request, url: URL): Promise<Response> 
         const values = fieldsOf(def, input);
         if (def.name === "Conversion_Event__c" && !values.Name) values.Name = org.autoNumber(def.name);
         const id = org.ids.next(def.keyPrefix);
-        org.store.insert(table, newRow(def, values, { id, created: stamp, modified: stamp, stamp, userId: org.userId }));
+        org.store.insert(
+          table,
+          newRow(def, values, { id, created: stamp, modified: stamp, stamp, userId: org.userId }),
+        );
         return id;
       });
       return json({ ids });
@@ -119,7 +143,8 @@ export async function handleAdmin(org: Org, env: FakeEnv, request: Request, url:
 async function admin(org: Org, env: FakeEnv, request: Request, url: URL): Promise<Response> {
   const [, , resource] = url.pathname.split("/");
   const method = request.method;
-  const body = async () => (method === "GET" || method === "DELETE" ? {} : ((await request.json().catch(() => ({}))) as Record<string, any>));
+  const body = async () =>
+    method === "GET" || method === "DELETE" ? {} : ((await request.json().catch(() => ({}))) as Record<string, any>);
   switch (resource) {
     case "reset":
       if (method !== "POST") break;
@@ -146,8 +171,13 @@ async function admin(org: Org, env: FakeEnv, request: Request, url: URL): Promis
       if (method !== "POST") break;
       const issued = org.tokens.issue(org.config.clientId, "api refresh_token", true, org.clock.now());
       return json({
-        access_token: issued.access, refresh_token: issued.refresh, instance_url: url.origin,
-        id: identityUrl(org, url.origin), token_type: "Bearer", issued_at: String(org.clock.now()), scope: "api refresh_token",
+        access_token: issued.access,
+        refresh_token: issued.refresh,
+        instance_url: url.origin,
+        id: identityUrl(org, url.origin),
+        token_type: "Bearer",
+        issued_at: String(org.clock.now()),
+        scope: "api refresh_token",
       });
     }
   }

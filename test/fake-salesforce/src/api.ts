@@ -1,8 +1,9 @@
 // The gate in front of every /services/data/vNN.0 call, in the order Salesforce applies things:
 // injected outages, then the session, then the daily limit; each admitted call counts toward
 // the daily usage, and every answer carries Sforce-Limit-Info.
-import type { CallEntry } from "./calls";
+
 import { applyFaults } from "./admin";
+import type { CallEntry } from "./calls";
 import { dueFaults } from "./faults";
 import { ApiError, errorResponse, notFound } from "./http";
 import { bearer } from "./oauth";
@@ -49,11 +50,19 @@ function gate(org: Org, request: Request): Response | null {
   if (f.armed.length) for (const body of dueFaults(f)) applyFaults(org, body);
   if (f.http503 > 0) {
     f.http503--;
-    return errorResponse(503, [{ message: "Server temporarily unavailable. Please try again later.", errorCode: "SERVER_UNAVAILABLE" }]);
+    return errorResponse(503, [
+      { message: "Server temporarily unavailable. Please try again later.", errorCode: "SERVER_UNAVAILABLE" },
+    ]);
   }
   if (f.http500 > 0) {
     f.http500--;
-    return errorResponse(500, [{ message: "An unexpected error occurred. Please include this ErrorId if you contact support: 1837294710-41822 (-1284929184)", errorCode: "UNKNOWN_EXCEPTION" }]);
+    return errorResponse(500, [
+      {
+        message:
+          "An unexpected error occurred. Please include this ErrorId if you contact support: 1837294710-41822 (-1284929184)",
+        errorCode: "UNKNOWN_EXCEPTION",
+      },
+    ]);
   }
   const token = bearer(request);
   if (!token || !org.tokens.isValidAccess(token, org.clock.now())) {
@@ -70,7 +79,13 @@ function gate(org: Org, request: Request): Response | null {
 export async function handleApi(org: Org, request: Request, url: URL): Promise<Response> {
   const parts = url.pathname.split("/").slice(3);
   if (parts.length === 0 || (parts.length === 1 && parts[0] === "")) return versionsResponse();
-  const log: CallEntry = { method: request.method, path: url.pathname + url.search, kind: kindOf(parts.slice(1)), status: 0, at: new Date(org.clock.now()).toISOString() };
+  const log: CallEntry = {
+    method: request.method,
+    path: url.pathname + url.search,
+    kind: kindOf(parts.slice(1)),
+    status: 0,
+    at: new Date(org.clock.now()).toISOString(),
+  };
   const version = parseVersion(parts[0]);
   let response: Response;
   try {
@@ -80,7 +95,9 @@ export async function handleApi(org: Org, request: Request, url: URL): Promise<R
     if (e instanceof ApiError) response = errorResponse(e.status, e.errors);
     else {
       console.error("fake-salesforce: unexpected error", e);
-      response = errorResponse(500, [{ message: `An unexpected error occurred: ${(e as Error).message}`, errorCode: "UNKNOWN_EXCEPTION" }]);
+      response = errorResponse(500, [
+        { message: `An unexpected error occurred: ${(e as Error).message}`, errorCode: "UNKNOWN_EXCEPTION" },
+      ]);
     }
   }
   response.headers.set("Sforce-Limit-Info", `api-usage=${org.usage.used}/${org.config.dailyLimit}`);

@@ -3,7 +3,12 @@ import type { FieldDef, ObjectDef } from "./schema";
 import { allObjects } from "./schema";
 
 const SOAP: Record<string, string> = {
-  id: "tns:ID", reference: "tns:ID", boolean: "xsd:boolean", datetime: "xsd:dateTime", date: "xsd:date", currency: "xsd:double",
+  id: "tns:ID",
+  reference: "tns:ID",
+  boolean: "xsd:boolean",
+  datetime: "xsd:dateTime",
+  date: "xsd:date",
+  currency: "xsd:double",
 };
 
 export function objectUrls(def: ObjectDef, version: string): Record<string, string> {
@@ -15,18 +20,42 @@ function describeField(f: FieldDef): Record<string, unknown> {
   const text = !SOAP[f.type];
   const longText = f.type === "textarea" && f.length > 255;
   return {
-    aggregatable: !longText, autoNumber: f.name === "Name" && f.defaultedOnCreate && !f.createable,
+    aggregatable: !longText,
+    autoNumber: f.name === "Name" && f.defaultedOnCreate && !f.createable,
     byteLength: text ? f.length * 3 : f.type === "id" || f.type === "reference" ? 18 : 0,
-    calculated: !!f.compute, caseSensitive: false, createable: f.createable, custom: f.custom,
-    defaultValue: f.type === "boolean" ? false : null, defaultedOnCreate: f.defaultedOnCreate,
-    digits: 0, externalId: f.externalId, filterable: !longText, groupable: !longText && f.type !== "datetime",
-    idLookup: f.name === "Id" || f.externalId || f.type === "email", label: f.label, length: text ? f.length : 0,
-    name: f.name, nameField: f.name === "Name", nillable: f.nillable,
-    picklistValues: (f.picklist ?? []).map((value) => ({ active: true, defaultValue: value === f.defaultValue, label: value, validFor: null, value })),
-    precision: f.type === "currency" ? 18 : 0, referenceTo: f.referenceTo ? [f.referenceTo] : [],
-    relationshipName: f.relationshipName ?? null, restrictedPicklist: !!f.restricted,
-    scale: f.type === "currency" ? 2 : 0, soapType: SOAP[f.type] ?? "xsd:string", sortable: !longText,
-    type: f.type, unique: f.externalId, updateable: f.updateable,
+    calculated: !!f.compute,
+    caseSensitive: false,
+    createable: f.createable,
+    custom: f.custom,
+    defaultValue: f.type === "boolean" ? false : null,
+    defaultedOnCreate: f.defaultedOnCreate,
+    digits: 0,
+    externalId: f.externalId,
+    filterable: !longText,
+    groupable: !longText && f.type !== "datetime",
+    idLookup: f.name === "Id" || f.externalId || f.type === "email",
+    label: f.label,
+    length: text ? f.length : 0,
+    name: f.name,
+    nameField: f.name === "Name",
+    nillable: f.nillable,
+    picklistValues: (f.picklist ?? []).map((value) => ({
+      active: true,
+      defaultValue: value === f.defaultValue,
+      label: value,
+      validFor: null,
+      value,
+    })),
+    precision: f.type === "currency" ? 18 : 0,
+    referenceTo: f.referenceTo ? [f.referenceTo] : [],
+    relationshipName: f.relationshipName ?? null,
+    restrictedPicklist: !!f.restricted,
+    scale: f.type === "currency" ? 2 : 0,
+    soapType: SOAP[f.type] ?? "xsd:string",
+    sortable: !longText,
+    type: f.type,
+    unique: f.externalId,
+    updateable: f.updateable,
   };
 }
 
@@ -35,7 +64,13 @@ function childRelationships(def: ObjectDef): Record<string, unknown>[] {
   for (const child of allObjects()) {
     for (const f of child.fields) {
       if (f.referenceTo !== def.name || f.name.startsWith("Converted")) continue;
-      out.push({ cascadeDelete: child.name !== "Lead", childSObject: child.name, deprecatedAndHidden: false, field: f.name, relationshipName: null });
+      out.push({
+        cascadeDelete: child.name !== "Lead",
+        childSObject: child.name,
+        deprecatedAndHidden: false,
+        field: f.name,
+        relationshipName: null,
+      });
     }
   }
   return out;
@@ -44,18 +79,43 @@ function childRelationships(def: ObjectDef): Record<string, unknown>[] {
 /** The object-level properties shared by describeGlobal, the basic info and the full describe. */
 export function objectSummary(def: ObjectDef, version: string): Record<string, unknown> {
   return {
-    activateable: false, createable: true, custom: def.custom, customSetting: false, deletable: true,
-    deprecatedAndHidden: false, feedEnabled: false, hasSubtypes: false, isSubtype: false, keyPrefix: def.keyPrefix,
-    label: def.label, labelPlural: def.labelPlural, layoutable: true, mergeable: def.name !== "Opportunity", mruEnabled: true,
-    name: def.name, queryable: true, replicateable: true, retrieveable: true, searchable: true, triggerable: true,
-    undeletable: true, updateable: true, urls: objectUrls(def, version),
+    activateable: false,
+    createable: true,
+    custom: def.custom,
+    customSetting: false,
+    deletable: true,
+    deprecatedAndHidden: false,
+    feedEnabled: false,
+    hasSubtypes: false,
+    isSubtype: false,
+    keyPrefix: def.keyPrefix,
+    label: def.label,
+    labelPlural: def.labelPlural,
+    layoutable: true,
+    mergeable: def.name !== "Opportunity",
+    mruEnabled: true,
+    name: def.name,
+    queryable: true,
+    replicateable: true,
+    retrieveable: true,
+    searchable: true,
+    triggerable: true,
+    undeletable: true,
+    updateable: true,
+    urls: objectUrls(def, version),
   };
 }
 
 export function describeObject(def: ObjectDef, version: string): Record<string, unknown> {
   return {
-    ...objectSummary(def, version), actionOverrides: [], childRelationships: childRelationships(def),
-    compactLayoutable: true, fields: def.fields.map(describeField), namedLayoutInfos: [], networkScopeFieldName: null,
-    recordTypeInfos: [], supportedScopes: [{ label: "All records", name: "everything" }],
+    ...objectSummary(def, version),
+    actionOverrides: [],
+    childRelationships: childRelationships(def),
+    compactLayoutable: true,
+    fields: def.fields.map(describeField),
+    namedLayoutInfos: [],
+    networkScopeFieldName: null,
+    recordTypeInfos: [],
+    supportedScopes: [{ label: "All records", name: "everything" }],
   };
 }

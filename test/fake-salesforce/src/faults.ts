@@ -53,8 +53,15 @@ export interface OneShots {
 }
 
 export const createFaults = (): Faults => ({
-  corruptRecords: [], armed: [],
-  latencyMs: 0, http500: 0, http503: 0, limitReached: false, unreadable: new Map(), recordErrors: [], mutateDuringPaging: null,
+  corruptRecords: [],
+  armed: [],
+  latencyMs: 0,
+  http500: 0,
+  http503: 0,
+  limitReached: false,
+  unreadable: new Map(),
+  recordErrors: [],
+  mutateDuringPaging: null,
 });
 
 const canonical = (name: string) => objectByName(name)?.name ?? name;
@@ -66,7 +73,8 @@ export function mergeFaults(f: Faults, body: Record<string, any>): OneShots {
   }
   if (Array.isArray(body.corruptRecords)) {
     for (const c of body.corruptRecords) {
-      if (c && typeof c.id === "string" && c.set && typeof c.set === "object") f.corruptRecords.push({ id: normalizeId(c.id) ?? c.id, set: c.set });
+      if (c && typeof c.id === "string" && c.set && typeof c.set === "object")
+        f.corruptRecords.push({ id: normalizeId(c.id) ?? c.id, set: c.set });
     }
   }
   if (typeof body.latencyMs === "number") f.latencyMs = Math.max(0, body.latencyMs);
@@ -76,7 +84,8 @@ export function mergeFaults(f: Faults, body: Record<string, any>): OneShots {
   const u = body.unreadable;
   if (u && typeof u === "object") {
     // Either {object: "Lead", errorCode: "..."} or a map {Lead: "INVALID_TYPE"}.
-    const entries: [string, unknown][] = typeof u.object === "string" ? [[u.object, u.errorCode ?? "INSUFFICIENT_ACCESS"]] : Object.entries(u);
+    const entries: [string, unknown][] =
+      typeof u.object === "string" ? [[u.object, u.errorCode ?? "INSUFFICIENT_ACCESS"]] : Object.entries(u);
     for (const [name, code] of entries) {
       if (code === null || code === false) f.unreadable.delete(canonical(name));
       else f.unreadable.set(canonical(name), code === "INVALID_TYPE" ? "INVALID_TYPE" : "INSUFFICIENT_ACCESS");
@@ -85,17 +94,30 @@ export function mergeFaults(f: Faults, body: Record<string, any>): OneShots {
   if (Array.isArray(body.recordErrors)) {
     for (const r of body.recordErrors) {
       f.recordErrors.push({
-        id: r.id ? normalizeId(r.id) ?? r.id : undefined, email: r.email?.toLowerCase(), statusCode: r.statusCode ?? "UNKNOWN_EXCEPTION",
-        message: r.message, fields: r.fields, times: typeof r.times === "number" ? r.times : undefined,
+        id: r.id ? (normalizeId(r.id) ?? r.id) : undefined,
+        email: r.email?.toLowerCase(),
+        statusCode: r.statusCode ?? "UNKNOWN_EXCEPTION",
+        message: r.message,
+        fields: r.fields,
+        times: typeof r.times === "number" ? r.times : undefined,
       });
     }
   }
   const m = body.mutateDuringPaging;
   if (m === null) f.mutateDuringPaging = null;
   else if (m && typeof m === "object") {
-    f.mutateDuringPaging = { object: canonical(m.object ?? "Lead"), everyNPages: Math.max(1, m.everyNPages ?? 1), count: Math.max(1, m.count ?? 1), pagesServed: 0 };
+    f.mutateDuringPaging = {
+      object: canonical(m.object ?? "Lead"),
+      everyNPages: Math.max(1, m.everyNPages ?? 1),
+      count: Math.max(1, m.count ?? 1),
+      pagesServed: 0,
+    };
   }
-  return { expireAccessTokens: !!body.expireAccessTokens, revokeRefreshTokens: !!body.revokeRefreshTokens, expireLocators: !!body.expireLocators };
+  return {
+    expireAccessTokens: !!body.expireAccessTokens,
+    revokeRefreshTokens: !!body.revokeRefreshTokens,
+    expireLocators: !!body.expireLocators,
+  };
 }
 
 /** Counts one admitted call against armed faults; returns the bodies now due, in arming order. */
@@ -132,14 +154,21 @@ const DEFAULT_MESSAGES: Record<string, string> = {
 };
 
 /** The injected error for a write to this record, if a rule matches; each match uses up one attempt. */
-export function takeRecordError(f: Faults, id: string | null, emails: unknown[]): { statusCode: string; message: string; fields: string[] } | null {
+export function takeRecordError(
+  f: Faults,
+  id: string | null,
+  emails: unknown[],
+): { statusCode: string; message: string; fields: string[] } | null {
   const lower = emails.filter((e): e is string => typeof e === "string").map((e) => e.toLowerCase());
   const i = f.recordErrors.findIndex((r) => (r.id && r.id === id) || (r.email && lower.includes(r.email)));
   if (i < 0) return null;
   const rule = f.recordErrors[i];
   if (rule.times !== undefined && --rule.times <= 0) f.recordErrors.splice(i, 1);
-  const message = rule.message ?? (rule.statusCode === "UNABLE_TO_LOCK_ROW"
-    ? `unable to obtain exclusive access to this record or 1 records: ${id ?? ""}`
-    : DEFAULT_MESSAGES[rule.statusCode] ?? "An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)");
+  const message =
+    rule.message ??
+    (rule.statusCode === "UNABLE_TO_LOCK_ROW"
+      ? `unable to obtain exclusive access to this record or 1 records: ${id ?? ""}`
+      : (DEFAULT_MESSAGES[rule.statusCode] ??
+        "An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)"));
   return { statusCode: rule.statusCode, message, fields: rule.fields ?? [] };
 }

@@ -35,7 +35,11 @@ export function oauthError(status: number, error: string, description: string): 
 export const notFound = () => new ApiError(404, "NOT_FOUND", "The requested resource does not exist");
 
 export function methodNotAllowed(method: string, allowed: string[]): ApiError {
-  return new ApiError(405, "METHOD_NOT_ALLOWED", `HTTP Method '${method}' not allowed. Allowed are ${allowed.join(",")}`);
+  return new ApiError(
+    405,
+    "METHOD_NOT_ALLOWED",
+    `HTTP Method '${method}' not allowed. Allowed are ${allowed.join(",")}`,
+  );
 }
 
 /** Reads a JSON body the way Salesforce does: malformed JSON is a 400 JSON_PARSER_ERROR. */
@@ -44,6 +48,10 @@ export async function readJson(request: Request): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new ApiError(400, "JSON_PARSER_ERROR", `Unexpected character: was expecting a JSON value ${(e as Error).message}`);
+    throw new ApiError(
+      400,
+      "JSON_PARSER_ERROR",
+      `Unexpected character: was expecting a JSON value ${(e as Error).message}`,
+    );
   }
 }

@@ -13,7 +13,12 @@ export function afterPageServed(org: Org, object: string, stamp: number): void {
   for (let k = 0; k < m.count && table.rows.length; k++) {
     const row = table.rows[Math.floor(org.mutations.next() * table.rows.length)];
     if (row.IsDeleted || (object === "Lead" && row.IsConverted)) continue;
-    const next = changedRow(row, hasTitle ? { Title: `Changed during sync ${m.pagesServed}.${k}` } : {}, stamp, org.userId);
+    const next = changedRow(
+      row,
+      hasTitle ? { Title: `Changed during sync ${m.pagesServed}.${k}` } : {},
+      stamp,
+      org.userId,
+    );
     // Without a user-visible change this is a system update: only SystemModstamp moves.
     if (!hasTitle) next.LastModifiedDate = row.LastModifiedDate;
     org.store.replace(table, next);

@@ -4,8 +4,18 @@
 import { PICKLISTS } from "./schema-picklists";
 
 export type FieldType =
-  | "id" | "reference" | "string" | "email" | "phone" | "url" | "textarea" | "picklist"
-  | "boolean" | "datetime" | "date" | "currency";
+  | "id"
+  | "reference"
+  | "string"
+  | "email"
+  | "phone"
+  | "url"
+  | "textarea"
+  | "picklist"
+  | "boolean"
+  | "datetime"
+  | "date"
+  | "currency";
 
 export type Rec = Record<string, unknown> & { Id: string; SystemModstamp: number; IsDeleted: boolean };
 
@@ -43,8 +53,17 @@ export interface ObjectDef {
 
 type Opts = Partial<FieldDef>;
 const base = (name: string, label: string, type: FieldType, length: number, o: Opts = {}): FieldDef => ({
-  name, label, type, length, nillable: true, createable: true, updateable: true, defaultedOnCreate: false,
-  custom: name.endsWith("__c"), externalId: false, ...o,
+  name,
+  label,
+  type,
+  length,
+  nillable: true,
+  createable: true,
+  updateable: true,
+  defaultedOnCreate: false,
+  custom: name.endsWith("__c"),
+  externalId: false,
+  ...o,
 });
 const readOnly: Opts = { createable: false, updateable: false };
 const required: Opts = { nillable: false };
@@ -63,8 +82,16 @@ function systemFields(): FieldDef[] {
     bool("IsDeleted", "Deleted", readOnly),
     base("CreatedDate", "Created Date", "datetime", 0, { ...readOnly, nillable: false, defaultedOnCreate: true }),
     ref("CreatedById", "Created By ID", "User", "CreatedBy", { ...readOnly, nillable: false, defaultedOnCreate: true }),
-    base("LastModifiedDate", "Last Modified Date", "datetime", 0, { ...readOnly, nillable: false, defaultedOnCreate: true }),
-    ref("LastModifiedById", "Last Modified By ID", "User", "LastModifiedBy", { ...readOnly, nillable: false, defaultedOnCreate: true }),
+    base("LastModifiedDate", "Last Modified Date", "datetime", 0, {
+      ...readOnly,
+      nillable: false,
+      defaultedOnCreate: true,
+    }),
+    ref("LastModifiedById", "Last Modified By ID", "User", "LastModifiedBy", {
+      ...readOnly,
+      nillable: false,
+      defaultedOnCreate: true,
+    }),
     base("SystemModstamp", "System Modstamp", "datetime", 0, { ...readOnly, nillable: false, defaultedOnCreate: true }),
   ];
 }
@@ -81,7 +108,17 @@ function defineObject(name: string, label: string, labelPlural: string, keyPrefi
     fields.filter((f) => f.relationshipName).map((f) => [f.relationshipName!.toLowerCase(), f]),
   );
   const requiredFields = fields.filter((f) => !f.nillable && f.createable && !f.defaultedOnCreate);
-  return { name, label, labelPlural, keyPrefix, custom: name.endsWith("__c"), fields, byName, byRelationship, required: requiredFields };
+  return {
+    name,
+    label,
+    labelPlural,
+    keyPrefix,
+    custom: name.endsWith("__c"),
+    fields,
+    byName,
+    byRelationship,
+    required: requiredFields,
+  };
 }
 
 const OBJECTS: ObjectDef[] = [
@@ -111,7 +148,11 @@ const OBJECTS: ObjectDef[] = [
     base("Email", "Email", "email", 80),
     base("Phone", "Phone", "phone", 40),
     pick("LeadSource", "Lead Source", PICKLISTS.LeadSource, { restricted: true }),
-    pick("Status", "Lead Status", PICKLISTS.LeadStatus, { nillable: false, defaultedOnCreate: true, defaultValue: "Open - Not Contacted" }),
+    pick("Status", "Lead Status", PICKLISTS.LeadStatus, {
+      nillable: false,
+      defaultedOnCreate: true,
+      defaultValue: "Open - Not Contacted",
+    }),
     bool("IsConverted", "Converted", { updateable: false }),
     base("ConvertedDate", "Converted Date", "date", 0, readOnly),
     ref("ConvertedAccountId", "Converted Account ID", "Account", "ConvertedAccount", readOnly),

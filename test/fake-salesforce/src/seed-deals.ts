@@ -11,7 +11,10 @@ export function seedOpportunities(ctx: SeedContext, n: number, accounts: Rec[]):
   return buildRows(ctx, "Opportunity", n, 0.03, (i, t) => {
     const account = live.length && !rnd.chance(0.05) ? rnd.pick(live) : null;
     return {
-      Name: `${account ? account.Name : "New Business"} - ${rnd.pick(["Renewal", "Expansion", "New Logo", "Pilot"])}`.slice(0, 120),
+      Name: `${account ? account.Name : "New Business"} - ${rnd.pick(["Renewal", "Expansion", "New Logo", "Pilot"])}`.slice(
+        0,
+        120,
+      ),
       StageName: rnd.pick(PICKLISTS.StageName),
       Amount: rnd.chance(0.9) ? rnd.int(10, 5000) * 100 : null,
       CloseDate: formatDate(t.created[i] + rnd.int(7, 180) * 86_400_000),
@@ -39,7 +42,12 @@ export function seedContactRoles(ctx: SeedContext, n: number, opportunities: Rec
     }
     const primary = !hasPrimary.has(opp) && rnd.chance(0.7);
     if (primary) hasPrimary.add(opp);
-    return { OpportunityId: opp, ContactId: contact, Role: rnd.chance(0.85) ? rnd.pick(PICKLISTS.Role) : null, IsPrimary: primary };
+    return {
+      OpportunityId: opp,
+      ContactId: contact,
+      Role: rnd.chance(0.85) ? rnd.pick(PICKLISTS.Role) : null,
+      IsPrimary: primary,
+    };
   });
 }
 
@@ -59,7 +67,11 @@ export function seedEvents(ctx: SeedContext, n: number): void {
     let email: string | null = (!rnd.chance(0.05) && knownEmail()) || ctx.people.uniqueEmail("visitor", String(i));
     let userId: string | null = `usr_${(rnd.int(1, 2 ** 30) * 7919).toString(36)}`;
     let name: string | null = rnd.pick(EVENT_NAMES);
-    let props = JSON.stringify({ plan: rnd.pick(PLANS), source: rnd.pick(["web", "app", "api"]), value: rnd.int(0, 500) });
+    let props = JSON.stringify({
+      plan: rnd.pick(PLANS),
+      source: rnd.pick(["web", "app", "api"]),
+      value: rnd.int(0, 500),
+    });
     if (defects) {
       const roll = rnd.next();
       if (roll < 0.03 || i === 1) name = null;
@@ -69,8 +81,11 @@ export function seedEvents(ctx: SeedContext, n: number): void {
     }
     return {
       Name: ctx.autoNumber("Conversion_Event__c"),
-      Event_Name__c: name, Email__c: email, User_Id__c: userId,
-      Occurred_At__c: t.created[i] - rnd.int(0, 3600) * 1000, Properties__c: props,
+      Event_Name__c: name,
+      Email__c: email,
+      User_Id__c: userId,
+      Occurred_At__c: t.created[i] - rnd.int(0, 3600) * 1000,
+      Properties__c: props,
     };
   });
 }

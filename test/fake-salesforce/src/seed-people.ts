@@ -1,8 +1,16 @@
 // Names and emails for generated people and companies.
 import type { Random } from "./random";
 import {
-  COMPANY_SUFFIXES, COMPANY_WORDS, DOMAINS, FIRST_NAMES, INVALID_EMAILS, LAST_NAMES, MARKUP_NAME,
-  UNICODE_COMPANIES, UNICODE_FIRST_NAMES, UNICODE_LAST_NAMES,
+  COMPANY_SUFFIXES,
+  COMPANY_WORDS,
+  DOMAINS,
+  FIRST_NAMES,
+  INVALID_EMAILS,
+  LAST_NAMES,
+  MARKUP_NAME,
+  UNICODE_COMPANIES,
+  UNICODE_FIRST_NAMES,
+  UNICODE_LAST_NAMES,
 } from "./seed-pools";
 
 export interface Person {
@@ -12,7 +20,11 @@ export interface Person {
 }
 
 const ascii = (s: string) =>
-  s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]/g, "");
+  s
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "");
 
 export interface PeopleFactory {
   person(index: number): Person;

@@ -24,7 +24,10 @@ export interface SeedContext {
  * soft-deleted in the recycle bin on top of the n.
  */
 export function buildRows(
-  ctx: SeedContext, object: string, n: number, deleteRate: number,
+  ctx: SeedContext,
+  object: string,
+  n: number,
+  deleteRate: number,
   values: (i: number, t: Times) => Record<string, unknown>,
 ): Rec[] {
   const def = objectByName(object)!;
@@ -35,10 +38,16 @@ export function buildRows(
   const times = buildTimeline(ctx.rnd, total, ctx.start, ctx.end);
   const rows: Rec[] = [];
   for (let i = 0; i < total; i++) {
-    rows.push(newRow(def, values(i, times), {
-      id: ctx.ids.next(def.keyPrefix), created: times.created[i], modified: times.modified[i],
-      stamp: times.stamp[i], userId: ctx.userId, deleted: deleted.has(i),
-    }));
+    rows.push(
+      newRow(def, values(i, times), {
+        id: ctx.ids.next(def.keyPrefix),
+        created: times.created[i],
+        modified: times.modified[i],
+        stamp: times.stamp[i],
+        userId: ctx.userId,
+        deleted: deleted.has(i),
+      }),
+    );
   }
   ctx.store.load(object, rows);
   return rows;

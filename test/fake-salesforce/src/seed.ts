@@ -1,21 +1,27 @@
 // The org's starting data: the same seed and counts always give the same records (ids, names,
 // emails and the relative times). Defects appear in roughly the shares seen in real orgs.
+
+import { formatDate } from "./clock";
 import type { IdFactory } from "./ids";
 import { createRandom, type Random } from "./random";
 import type { Rec } from "./schema";
+import { PICKLISTS } from "./schema-picklists";
+import { seedContactRoles, seedEvents, seedOpportunities } from "./seed-deals";
 import { createPeople } from "./seed-people";
 import { TITLES } from "./seed-pools";
-import { PICKLISTS } from "./schema-picklists";
-import type { Store } from "./store";
-import { formatDate } from "./clock";
-import { seedContactRoles, seedEvents, seedOpportunities } from "./seed-deals";
 import { buildRows, type SeedContext } from "./seed-rows";
+import type { Store } from "./store";
 
 export type Counts = Record<string, number>;
 
 /** A few thousand records: enough to page, small enough to start in milliseconds. */
 export const DEFAULT_COUNTS: Counts = {
-  Account: 300, Contact: 1000, Lead: 1500, Opportunity: 400, OpportunityContactRole: 500, Conversion_Event__c: 800,
+  Account: 300,
+  Contact: 1000,
+  Lead: 1500,
+  Opportunity: 400,
+  OpportunityContactRole: 500,
+  Conversion_Event__c: 800,
 };
 
 const maybe = <T>(rnd: Random, p: number, value: T): T | null => (rnd.chance(p) ? value : null);
@@ -93,8 +99,15 @@ export function seedOrg(o: SeedOptions): void {
   const rnd = createRandom(o.seed);
   const end = Math.floor((o.now - 60_000) / 1000) * 1000;
   const ctx: SeedContext = {
-    store: o.store, ids: o.ids, rnd, people: createPeople(rnd, o.defects), defects: o.defects,
-    userId: o.userId, start: end - 400 * 86_400_000, end, autoNumber: o.autoNumber,
+    store: o.store,
+    ids: o.ids,
+    rnd,
+    people: createPeople(rnd, o.defects),
+    defects: o.defects,
+    userId: o.userId,
+    start: end - 400 * 86_400_000,
+    end,
+    autoNumber: o.autoNumber,
   };
   const count = (name: string) => Math.max(0, Math.floor(o.counts[name] ?? 0));
   const accounts = seedAccounts(ctx, count("Account"));

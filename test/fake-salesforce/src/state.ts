@@ -1,12 +1,12 @@
 // The org lives in module state: one isolate serves every request locally, so data, tokens and
 // faults persist between calls until POST /__fake/reset.
-import { createCallLog, type CallLog } from "./calls";
-import { createClock, type Clock } from "./clock";
+import { type CallLog, createCallLog } from "./calls";
+import { type Clock, createClock } from "./clock";
 import { createFaults, type Faults } from "./faults";
 import { createIdFactory, fixedId, type IdFactory } from "./ids";
 import { createLocators, type Locators } from "./locators";
 import { createRandom, type Random } from "./random";
-import { DEFAULT_COUNTS, seedOrg, type Counts } from "./seed";
+import { type Counts, DEFAULT_COUNTS, seedOrg } from "./seed";
 import { createStore, type Store } from "./store";
 import { createTokenStore, type TokenStore } from "./tokens";
 
@@ -70,16 +70,35 @@ export function createOrg(config: OrgConfig): Org {
   const clock = createClock();
   const numbers = new Map<string, number>();
   const org: Org = {
-    config, orgId, userId, username: "integration@conversion-fake.example.com", store: createStore(), ids, clock,
-    usage: { used: 0 }, faults: createFaults(), calls: createCallLog(), locators: createLocators(50),
-    tokens: createTokenStore(orgId, config.accessTokenTtlMs), mutations: createRandom(config.seed + 1),
+    config,
+    orgId,
+    userId,
+    username: "integration@conversion-fake.example.com",
+    store: createStore(),
+    ids,
+    clock,
+    usage: { used: 0 },
+    faults: createFaults(),
+    calls: createCallLog(),
+    locators: createLocators(50),
+    tokens: createTokenStore(orgId, config.accessTokenTtlMs),
+    mutations: createRandom(config.seed + 1),
     autoNumber(object) {
       const n = (numbers.get(object) ?? 0) + 1;
       numbers.set(object, n);
       return `EV-${String(n).padStart(6, "0")}`;
     },
   };
-  seedOrg({ store: org.store, ids, seed: config.seed, counts: config.counts, defects: config.defects, userId, now: Date.now(), autoNumber: org.autoNumber });
+  seedOrg({
+    store: org.store,
+    ids,
+    seed: config.seed,
+    counts: config.counts,
+    defects: config.defects,
+    userId,
+    now: Date.now(),
+    autoNumber: org.autoNumber,
+  });
   return org;
 }
 

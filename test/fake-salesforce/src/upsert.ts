@@ -3,14 +3,19 @@ import { ApiError } from "./http";
 import type { FieldDef, ObjectDef } from "./schema";
 import type { Org } from "./state";
 import { saveError } from "./validate";
-import { findRow, planCreate, planUpdate, type Planned, type WriteContext } from "./writes";
+import { findRow, type Planned, planCreate, planUpdate, type WriteContext } from "./writes";
 
 /** The external id field named in the URL, or the 400/404 Salesforce gives for anything else. */
 export function externalIdField(def: ObjectDef, name: string): FieldDef {
   const f = def.byName.get(name.toLowerCase());
-  if (!f) throw new ApiError(404, "NOT_FOUND", `Provided external ID field does not exist or is not accessible: ${name}`);
+  if (!f)
+    throw new ApiError(404, "NOT_FOUND", `Provided external ID field does not exist or is not accessible: ${name}`);
   if (!f.externalId && f.name !== "Id") {
-    throw new ApiError(400, "INVALID_FIELD", `Field name provided, ${f.name} is not an External ID or indexed field for ${def.name}`);
+    throw new ApiError(
+      400,
+      "INVALID_FIELD",
+      `Field name provided, ${f.name} is not an External ID or indexed field for ${def.name}`,
+    );
   }
   return f;
 }
@@ -32,7 +37,14 @@ export function buildUpsertIndex(org: Org, def: ObjectDef, f: FieldDef): UpsertI
   return index;
 }
 
-export function planUpsert(ctx: WriteContext, def: ObjectDef, f: FieldDef, input: Record<string, unknown>, index: UpsertIndex, batch: Set<string>): Planned {
+export function planUpsert(
+  ctx: WriteContext,
+  def: ObjectDef,
+  f: FieldDef,
+  input: Record<string, unknown>,
+  index: UpsertIndex,
+  batch: Set<string>,
+): Planned {
   const key = Object.keys(input).find((k) => k.toLowerCase() === f.name.toLowerCase());
   const value = key ? input[key] : undefined;
   if (value === undefined || value === null || value === "") {
@@ -40,18 +52,42 @@ export function planUpsert(ctx: WriteContext, def: ObjectDef, f: FieldDef, input
   }
   if (f.name === "Id") {
     const { row } = findRow(ctx.org, value);
-    if (!row || row.IsDeleted) return { result: { success: false, errors: [saveError("NOT_FOUND", `Provided external ID field does not exist or is not accessible: ${String(value)}`)] } };
+    if (!row || row.IsDeleted)
+      return {
+        result: {
+          success: false,
+          errors: [
+            saveError("NOT_FOUND", `Provided external ID field does not exist or is not accessible: ${String(value)}`),
+          ],
+        },
+      };
     const { [key!]: _omit, ...rest } = input;
     return withCreated(planUpdate(ctx, row.Id, rest), false);
   }
   const lower = String(value).toLowerCase();
   if (batch.has(lower)) {
-    return { result: { success: false, errors: [saveError("DUPLICATE_EXTERNAL_ID", `Duplicate external id specified: ${String(value)}`, [f.name])] } };
+    return {
+      result: {
+        success: false,
+        errors: [saveError("DUPLICATE_EXTERNAL_ID", `Duplicate external id specified: ${String(value)}`, [f.name])],
+      },
+    };
   }
   batch.add(lower);
   const matches = index.get(lower) ?? [];
   if (matches.length > 1) {
-    return { result: { success: false, errors: [saveError("DUPLICATE_EXTERNAL_ID", `${f.label}: more than one record found for external id field: [${matches.join(", ")}]`, [f.name])] } };
+    return {
+      result: {
+        success: false,
+        errors: [
+          saveError(
+            "DUPLICATE_EXTERNAL_ID",
+            `${f.label}: more than one record found for external id field: [${matches.join(", ")}]`,
+            [f.name],
+          ),
+        ],
+      },
+    };
   }
   if (matches.length === 1) return withCreated(planUpdate(ctx, matches[0], input), false);
   return withCreated(planCreate(ctx, def, input), true);

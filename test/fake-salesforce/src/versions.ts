@@ -15,7 +15,8 @@ function label(v: number): string {
 
 export function versionsResponse(): Response {
   const list = [];
-  for (let v = MIN_VERSION; v <= MAX_VERSION; v++) list.push({ label: label(v), url: `/services/data/v${v}.0`, version: `${v}.0` });
+  for (let v = MIN_VERSION; v <= MAX_VERSION; v++)
+    list.push({ label: label(v), url: `/services/data/v${v}.0`, version: `${v}.0` });
   return json(list);
 }
 

@@ -4,9 +4,9 @@
 import { takeRecordError } from "./faults";
 import { normalizeId } from "./ids";
 import { changedRow, newRow } from "./rows";
-import { objectByPrefix, type ObjectDef, type Rec } from "./schema";
+import { type ObjectDef, objectByPrefix, type Rec } from "./schema";
 import type { Org } from "./state";
-import { checkValues, saveError, type SaveError } from "./validate";
+import { checkValues, type SaveError, saveError } from "./validate";
 
 export interface SaveResult {
   id?: string;
@@ -28,13 +28,16 @@ export interface WriteContext {
   stamp: number;
 }
 
-const fail = (errors: SaveError[], id?: string): Planned => ({ result: id ? { id, success: false, errors } : { success: false, errors } });
+const fail = (errors: SaveError[], id?: string): Planned => ({
+  result: id ? { id, success: false, errors } : { success: false, errors },
+});
 const emailsOf = (...sources: (Record<string, unknown> | undefined)[]) =>
   sources.flatMap((s) => (s ? [s.Email, s.Email__c, s.email, s.email__c] : []));
 
 function noAccess(ctx: WriteContext, def: ObjectDef): SaveError | null {
   return ctx.org.faults.unreadable.get(def.name) === "INSUFFICIENT_ACCESS"
-    ? saveError("INSUFFICIENT_ACCESS_OR_READONLY", "insufficient access rights on object id") : null;
+    ? saveError("INSUFFICIENT_ACCESS_OR_READONLY", "insufficient access rights on object id")
+    : null;
 }
 
 export function planCreate(ctx: WriteContext, def: ObjectDef, input: Record<string, unknown>): Planned {
@@ -55,7 +58,13 @@ export function planCreate(ctx: WriteContext, def: ObjectDef, input: Record<stri
     apply() {
       const values = { ...checked.values };
       if (def.name === "Conversion_Event__c") values.Name = org.autoNumber(def.name);
-      const row = newRow(def, values, { id, created: ctx.stamp, modified: ctx.stamp, stamp: ctx.stamp, userId: org.userId });
+      const row = newRow(def, values, {
+        id,
+        created: ctx.stamp,
+        modified: ctx.stamp,
+        stamp: ctx.stamp,
+        userId: org.userId,
+      });
       org.store.insert(org.store.table(def.name)!, row);
     },
   };
@@ -96,7 +105,10 @@ export function planUpdate(ctx: WriteContext, rawId: unknown, input: Record<stri
 
 // Deleting a parent deletes its children, as Salesforce's cascade does for these standard objects.
 const CASCADE: Record<string, [string, string][]> = {
-  Account: [["Contact", "AccountId"], ["Opportunity", "AccountId"]],
+  Account: [
+    ["Contact", "AccountId"],
+    ["Opportunity", "AccountId"],
+  ],
   Contact: [["OpportunityContactRole", "ContactId"]],
   Opportunity: [["OpportunityContactRole", "OpportunityId"]],
 };
@@ -108,7 +120,10 @@ export function softDelete(org: Org, def: ObjectDef, id: string, stamp: number):
   org.store.replace(table, changedRow(row, { IsDeleted: true }, stamp, org.userId));
   for (const [child, field] of CASCADE[def.name] ?? []) {
     const childDef = org.store.table(child)!.def;
-    const ids = org.store.table(child)!.rows.filter((r) => r[field] === id && !r.IsDeleted).map((r) => r.Id);
+    const ids = org.store
+      .table(child)!
+      .rows.filter((r) => r[field] === id && !r.IsDeleted)
+      .map((r) => r.Id);
     for (const childId of ids) softDelete(org, childDef, childId, stamp);
   }
 }
@@ -126,7 +141,10 @@ export function planDelete(ctx: WriteContext, rawId: unknown): Planned {
   return { result: { id, success: true, errors: [] }, apply: () => softDelete(org, def, id, ctx.stamp) };
 }
 
-const ROLLED_BACK = saveError("ALL_OR_NONE_OPERATION_ROLLED_BACK", "Record rolled back because not all records were valid and the request was using AllOrNone header");
+const ROLLED_BACK = saveError(
+  "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+  "Record rolled back because not all records were valid and the request was using AllOrNone header",
+);
 
 /** Applies planned writes in order; with allOrNone one failure refuses them all. */
 export function runBatch(planned: Planned[], allOrNone: boolean): SaveResult[] {

@@ -3,11 +3,18 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { api, connect, createDemoWorkspace, signInLink, startStack, type Stack } from "../../../scripts/stack.ts";
+import { api, connect, createDemoWorkspace, type Stack, signInLink, startStack } from "../../../scripts/stack.ts";
 import { ensureWebBuilt } from "./web-build.ts";
 
 /** Small enough that a whole inbound cycle takes about a second. */
-export const SMALL_ORG = { Account: 20, Contact: 60, Lead: 80, Opportunity: 15, OpportunityContactRole: 20, Conversion_Event__c: 20 };
+export const SMALL_ORG = {
+  Account: 20,
+  Contact: 60,
+  Lead: 80,
+  Opportunity: 15,
+  OpportunityContactRole: 20,
+  Conversion_Event__c: 20,
+};
 
 /** Every object on, and the Do_Not_Sync__c rules, so the runs carry do_not_sync skips too. */
 export const SETTINGS = {
@@ -44,7 +51,12 @@ export interface App {
 export async function startApp(opts: { counts?: Record<string, number>; tz?: string } = {}): Promise<App> {
   await ensureWebBuilt();
   const dir = mkdtempSync(join(tmpdir(), "browser-stack-"));
-  const stack = await startStack({ persistDir: dir, fakeCounts: opts.counts ?? SMALL_ORG, tz: opts.tz, vars: { QUEUE_RETRY_BASE_SECONDS: "0" } });
+  const stack = await startStack({
+    persistDir: dir,
+    fakeCounts: opts.counts ?? SMALL_ORG,
+    tz: opts.tz,
+    vars: { QUEUE_RETRY_BASE_SECONDS: "0" },
+  });
   const { apiKey } = await createDemoWorkspace(stack, "Browser test workspace");
   await connect(stack, apiKey);
   await api(stack, "/api/v1/settings", apiKey, { method: "PATCH", body: JSON.stringify(SETTINGS) });
@@ -52,9 +64,13 @@ export async function startApp(opts: { counts?: Record<string, number>; tz?: str
   const app: App = {
     stack,
     apiKey,
-    call: (path, method = "GET", body) => api(stack, `/api/v1${path}`, apiKey, { method, body: body === undefined ? undefined : JSON.stringify(body) }),
+    call: (path, method = "GET", body) =>
+      api(stack, `/api/v1${path}`, apiKey, { method, body: body === undefined ? undefined : JSON.stringify(body) }),
     async fake(method, path, body) {
-      const res = await fetch(`${stack.fakeUrl}/__fake/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${stack.fakeUrl}/__fake/${path}`, {
+        method,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       if (res.status >= 400) throw new Error(`${method} /__fake/${path} → ${res.status}: ${await res.text()}`);
       return res.json();
     },
@@ -65,7 +81,8 @@ export async function startApp(opts: { counts?: Record<string, number>; tz?: str
       for (;;) {
         const runs = await app.runs();
         if (runs.length >= min && runs.every((r) => r.status !== "in_progress")) return runs;
-        if (Date.now() > deadline) throw new Error(`runs did not settle: ${JSON.stringify(runs.map((r) => [r.salesforceObject, r.status]))}`);
+        if (Date.now() > deadline)
+          throw new Error(`runs did not settle: ${JSON.stringify(runs.map((r) => [r.salesforceObject, r.status]))}`);
         await new Promise((r) => setTimeout(r, 250));
       }
     },

@@ -1,15 +1,28 @@
 // Real Chromium from the Debian package (CI installs it the same way); playwright-core only drives it.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 const EXECUTABLE = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-export const SCREENSHOTS = join(decodeURIComponent(new URL("../../../test-output/screenshots", import.meta.url).pathname));
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+export const SCREENSHOTS = join(
+  decodeURIComponent(new URL("../../../test-output/screenshots", import.meta.url).pathname),
+);
 
 /** `env` (e.g. TZ) reaches the browser process itself, unlike a context's timezoneId. */
 export function launchChromium(env?: Record<string, string>): Promise<Browser> {
-  return chromium.launch({ executablePath: EXECUTABLE, args: ARGS, env: env ? { ...process.env, ...env } as Record<string, string> : undefined });
+  return chromium.launch({
+    executablePath: EXECUTABLE,
+    args: ARGS,
+    env: env ? ({ ...process.env, ...env } as Record<string, string>) : undefined,
+  });
 }
 
 /** A full-page screenshot into test-output/screenshots/<name>.png, for people to look at. */

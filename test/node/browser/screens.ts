@@ -62,7 +62,9 @@ export async function timeToFirstRunRow(page: Page, url: string): Promise<number
       observer.observe(document, { childList: true, subtree: true });
     });
     await tab.goto(url);
-    const ms = await tab.waitForFunction(() => (window as any).__firstRunRowMs as number | undefined, null, { timeout: 30_000 });
+    const ms = await tab.waitForFunction(() => (window as any).__firstRunRowMs as number | undefined, null, {
+      timeout: 30_000,
+    });
     return (await ms.jsonValue()) as number;
   } finally {
     await tab.close();

@@ -15,12 +15,16 @@ export async function until<T>(what: string, probe: () => Promise<T>, timeoutMs 
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-export const visible = (locator: Locator, timeout = UI_TIMEOUT) => locator.first().waitFor({ state: "visible", timeout });
+export const visible = (locator: Locator, timeout = UI_TIMEOUT) =>
+  locator.first().waitFor({ state: "visible", timeout });
 
 export async function countIs(locator: Locator, n: number, timeoutMs = UI_TIMEOUT): Promise<void> {
   await until(`${n} × ${locator}`, async () => (await locator.count()) === n, timeoutMs);
@@ -30,7 +34,8 @@ export async function countIs(locator: Locator, n: number, timeoutMs = UI_TIMEOU
 export const runRows = (page: Page) => page.locator("li.run-entry");
 
 /** One run entry, found by the run id its heading carries. */
-export const runRow = (page: Page, runId: string) => runRows(page).filter({ has: page.locator(`[id="run-${runId}-title"]`) });
+export const runRow = (page: Page, runId: string) =>
+  runRows(page).filter({ has: page.locator(`[id="run-${runId}-title"]`) });
 
 /** The records of a run detail page. */
 export const recordItems = (page: Page) => page.locator("li.record");

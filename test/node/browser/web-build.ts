@@ -20,7 +20,10 @@ export async function ensureWebBuilt(): Promise<void> {
   }
   if (mine) {
     try {
-      const res = spawnSync("npx", ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
+      const res = spawnSync("npx", ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], {
+        cwd: ROOT,
+        stdio: "inherit",
+      });
       if (res.status !== 0) throw new Error("vite build of web/ failed");
     } finally {
       rmdirSync(LOCK);

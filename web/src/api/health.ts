@@ -65,6 +65,11 @@ export function parseHealth(raw: unknown): Health {
     skippedRecords24h: num(day.skippedRecords),
     topReasons: (Array.isArray(h.topReasons) ? h.topReasons : []).filter(obj).map(reason),
     apiUsage: usage && num(usage.used) !== null && num(usage.limit) !== null ? (usage as ApiUsage) : null,
-    budget: { limit: num(budget.limit), used: num(budget.used), paused: h.paused === true, reason: str(h.pausedReason) },
+    budget: {
+      limit: num(budget.limit),
+      used: num(budget.used),
+      paused: h.paused === true,
+      reason: str(h.pausedReason),
+    },
   };
 }

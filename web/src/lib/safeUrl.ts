@@ -13,7 +13,10 @@ export function safeHttpUrl(url: string | null | undefined): string | null {
 }
 
 /** `{instanceUrl}/{salesforceId}`, the record's page in the org, or null when either is unknown. */
-export function salesforceRecordUrl(instanceUrl: string | null | undefined, salesforceId: string | null): string | null {
+export function salesforceRecordUrl(
+  instanceUrl: string | null | undefined,
+  salesforceId: string | null,
+): string | null {
   const base = safeHttpUrl(instanceUrl);
   if (!base || !salesforceId || !/^[a-zA-Z0-9]{15,18}$/.test(salesforceId)) return null;
   return `${base.replace(/\/+$/, "")}/${salesforceId}`;

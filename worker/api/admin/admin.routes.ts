@@ -6,7 +6,9 @@ export const createWorkspace = createRoute({
   path: "/admin/workspaces",
   tags: ["Admin"],
   security: adminSecurity,
-  request: { body: { ...json(z.object({ name: z.string().trim().min(1).max(200) }).strict(), "The workspace"), required: true } },
+  request: {
+    body: { ...json(z.object({ name: z.string().trim().min(1).max(200) }).strict(), "The workspace"), required: true },
+  },
   responses: {
     201: json(
       z.object({ workspace: z.object({ id: z.string(), name: z.string() }), apiKey: z.string() }),

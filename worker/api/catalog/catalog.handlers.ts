@@ -8,12 +8,20 @@ import { listNewestFirst } from "./keyset";
 
 export const listOpportunitiesHandler: RouteHandler<typeof listOpportunities, AppEnv> = async (c) => {
   const q = c.req.valid("query");
-  const page = await listNewestFirst(getDb(c.env), opportunities, "opportunities", { workspaceId: c.get("workspaceId"), limit: q.limit, cursor: q.cursor });
+  const page = await listNewestFirst(getDb(c.env), opportunities, "opportunities", {
+    workspaceId: c.get("workspaceId"),
+    limit: q.limit,
+    cursor: q.cursor,
+  });
   return c.json({ opportunities: page.items.map(toApiOpportunity), nextCursor: page.nextCursor }, 200);
 };
 
 export const listEventsHandler: RouteHandler<typeof listEvents, AppEnv> = async (c) => {
   const q = c.req.valid("query");
-  const page = await listNewestFirst(getDb(c.env), events, "events", { workspaceId: c.get("workspaceId"), limit: q.limit, cursor: q.cursor });
+  const page = await listNewestFirst(getDb(c.env), events, "events", {
+    workspaceId: c.get("workspaceId"),
+    limit: q.limit,
+    cursor: q.cursor,
+  });
   return c.json({ events: page.items.map(toApiEvent), nextCursor: page.nextCursor }, 200);
 };

@@ -9,7 +9,11 @@ export const listOpportunities = createRoute({
   summary: "Opportunities inbound sync brought in, newest first",
   security: workspaceSecurity,
   request: { query: catalogListQuery },
-  responses: { 200: json(opportunityListSchema, "One page of opportunities"), 400: errorResponses[400], 401: errorResponses[401] },
+  responses: {
+    200: json(opportunityListSchema, "One page of opportunities"),
+    400: errorResponses[400],
+    401: errorResponses[401],
+  },
 });
 
 export const listEvents = createRoute({

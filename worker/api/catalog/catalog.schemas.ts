@@ -37,7 +37,9 @@ export const eventSchema = z
   .openapi("Event");
 
 export const catalogListQuery = z.object(pageQuery);
-export const opportunityListSchema = z.object({ opportunities: z.array(opportunitySchema), nextCursor }).openapi("OpportunityList");
+export const opportunityListSchema = z
+  .object({ opportunities: z.array(opportunitySchema), nextCursor })
+  .openapi("OpportunityList");
 export const eventListSchema = z.object({ events: z.array(eventSchema), nextCursor }).openapi("EventList");
 
 export function toApiOpportunity(row: typeof opportunities.$inferSelect): z.infer<typeof opportunitySchema> {

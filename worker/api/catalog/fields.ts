@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { normaliseEmail } from "../../sync/inbound/record";
-import { toSalesforceId18 } from "../runs/salesforce-id";
 import { fieldError } from "../errors";
+import { toSalesforceId18 } from "../runs/salesforce-id";
 
 // Field rules shared by the contact and company write APIs. Values are stored as inbound sync
 // would store Salesforce's (trimmed, blank = null, emails lower-cased), so a value pushed out and
@@ -36,7 +36,11 @@ export const readOnlySalesforceId = z
   .openapi({ description: "Read-only" });
 
 export const idParam = z.object({
-  id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }),
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: "id", in: "path" } }),
 });
 
 export const salesforceIdFilter = z
@@ -48,7 +52,10 @@ export const salesforceIdFilter = z
 
 export const instant = z.string().openapi({ format: "date-time", example: "2026-11-29T10:20:30.000Z" });
 
-export const nextCursor = z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null at the end" });
+export const nextCursor = z
+  .string()
+  .nullable()
+  .openapi({ description: "Pass as `cursor` for the next page; null at the end" });
 
 /** A 400 in the same words as the validation hook's, for checks zod cannot make alone. */
 export function badBody(field: string, message: string) {

@@ -8,7 +8,13 @@ import { badBody } from "./fields";
 type Owned = SQLiteTable & { id: SQLiteColumn; workspaceId: SQLiteColumn };
 
 /** The workspace's row, or a 404 that says nothing about other workspaces' rows. */
-export async function findOwned<T extends Owned>(db: Db, table: T, workspaceId: string, id: string, what: string): Promise<T["$inferSelect"]> {
+export async function findOwned<T extends Owned>(
+  db: Db,
+  table: T,
+  workspaceId: string,
+  id: string,
+  what: string,
+): Promise<T["$inferSelect"]> {
   const row = await db
     .select()
     .from(table as SQLiteTable)
@@ -19,7 +25,11 @@ export async function findOwned<T extends Owned>(db: Db, table: T, workspaceId: 
 }
 
 /** The writable fields a PATCH gives a new value; fields it leaves out or repeats are not changes. */
-export function changedFields<K extends string>(before: Record<K, unknown>, patch: Partial<Record<K, unknown>>, fields: readonly K[]): K[] {
+export function changedFields<K extends string>(
+  before: Record<K, unknown>,
+  patch: Partial<Record<K, unknown>>,
+  fields: readonly K[],
+): K[] {
   return fields.filter((f) => patch[f] !== undefined && (patch[f] ?? null) !== (before[f] ?? null));
 }
 
@@ -36,7 +46,8 @@ export async function assertCompany(db: Db, workspaceId: string, companyId: stri
 
 /** D1 reports a unique index violation only in its message text. */
 export function isUniqueViolation(err: unknown): boolean {
-  const text = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err);
+  const text =
+    err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err);
   return /UNIQUE constraint failed/i.test(text);
 }
 

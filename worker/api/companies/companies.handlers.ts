@@ -16,7 +16,12 @@ type CompanyRow = typeof companies.$inferSelect;
 export const listCompaniesHandler: RouteHandler<typeof listCompanies, AppEnv> = async (c) => {
   const q = c.req.valid("query");
   const filters = [q.salesforceId ? eq(companies.salesforceId, q.salesforceId) : undefined];
-  const page = await listNewestFirst(getDb(c.env), companies, "companies", { workspaceId: c.get("workspaceId"), limit: q.limit, cursor: q.cursor, filters });
+  const page = await listNewestFirst(getDb(c.env), companies, "companies", {
+    workspaceId: c.get("workspaceId"),
+    limit: q.limit,
+    cursor: q.cursor,
+    filters,
+  });
   return c.json({ companies: page.items.map(toApiCompany), nextCursor: page.nextCursor }, 200);
 };
 
@@ -44,7 +49,13 @@ export const createCompanyHandler: RouteHandler<typeof createCompany, AppEnv> = 
     updatedAt: now,
   };
   const given = COMPANY_WRITABLE.filter((f) => row[f] !== null);
-  await commitChange(c.env, db, [db.insert(companies).values(row)], { workspaceId, entityType: "company", entityId: row.id, operation: "upsert", changedFields: given });
+  await commitChange(c.env, db, [db.insert(companies).values(row)], {
+    workspaceId,
+    entityType: "company",
+    entityId: row.id,
+    operation: "upsert",
+    changedFields: given,
+  });
   return c.json(toApiCompany(row), 201);
 };
 
@@ -61,7 +72,13 @@ export const patchCompanyHandler: RouteHandler<typeof patchCompany, AppEnv> = as
     .update(companies)
     .set({ ...values, updatedAt: after.updatedAt })
     .where(and(eq(companies.id, before.id), eq(companies.workspaceId, workspaceId)));
-  await commitChange(c.env, db, [statement], { workspaceId, entityType: "company", entityId: before.id, operation: "upsert", changedFields: changed });
+  await commitChange(c.env, db, [statement], {
+    workspaceId,
+    entityType: "company",
+    entityId: before.id,
+    operation: "upsert",
+    changedFields: changed,
+  });
   return c.json(toApiCompany(after), 200);
 };
 
@@ -76,6 +93,12 @@ export const deleteCompanyHandler: RouteHandler<typeof deleteCompany, AppEnv> = 
     .set({ companyId: null })
     .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.companyId, row.id)));
   const remove = db.delete(companies).where(and(eq(companies.id, row.id), eq(companies.workspaceId, workspaceId)));
-  await commitChange(c.env, db, [unlink, remove], { workspaceId, entityType: "company", entityId: row.id, operation: "delete", changedFields: [] });
+  await commitChange(c.env, db, [unlink, remove], {
+    workspaceId,
+    entityType: "company",
+    entityId: row.id,
+    operation: "delete",
+    changedFields: [],
+  });
   return c.body(null, 204);
 };

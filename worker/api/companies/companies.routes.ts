@@ -1,7 +1,13 @@
 import { createRoute } from "@hono/zod-openapi";
-import { errorResponses, json, workspaceSecurity } from "../common";
 import { idParam } from "../catalog/fields";
-import { companyCreateSchema, companyListQuery, companyListSchema, companyPatchSchema, companySchema } from "./companies.schemas";
+import { errorResponses, json, workspaceSecurity } from "../common";
+import {
+  companyCreateSchema,
+  companyListQuery,
+  companyListSchema,
+  companyPatchSchema,
+  companySchema,
+} from "./companies.schemas";
 
 const tags = ["Companies"];
 
@@ -12,7 +18,11 @@ export const listCompanies = createRoute({
   summary: "Companies, newest first; filter by Salesforce ID",
   security: workspaceSecurity,
   request: { query: companyListQuery },
-  responses: { 200: json(companyListSchema, "One page of companies"), 400: errorResponses[400], 401: errorResponses[401] },
+  responses: {
+    200: json(companyListSchema, "One page of companies"),
+    400: errorResponses[400],
+    401: errorResponses[401],
+  },
 });
 
 export const createCompany = createRoute({

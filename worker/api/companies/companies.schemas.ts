@@ -1,8 +1,15 @@
 import { z } from "@hono/zod-openapi";
 import type { companies } from "../../db/schema";
 import { domainOf } from "../../sync/inbound/classify/companies";
+import {
+  instant,
+  nextCursor,
+  optionalText,
+  readOnlySalesforceId,
+  requiredText,
+  salesforceIdFilter,
+} from "../catalog/fields";
 import { pageQuery } from "../common";
-import { instant, nextCursor, optionalText, readOnlySalesforceId, requiredText, salesforceIdFilter } from "../catalog/fields";
 
 export const companySchema = z
   .object({

@@ -15,11 +15,16 @@ describe("companies API", () => {
     const ws = await newWorkspace();
     const co = await created(ws, { name: " Acme ", domain: "https://www.Acme.com/about", industry: "Technology" });
     expect(co).toMatchObject({ name: "Acme", domain: "acme.com", industry: "Technology", salesforceId: null });
-    const patched = await call(`/api/v1/companies/${co.id}`, jsonInit("PATCH", { industry: null, name: "Acme Inc" }, ws.auth));
+    const patched = await call(
+      `/api/v1/companies/${co.id}`,
+      jsonInit("PATCH", { industry: null, name: "Acme Inc" }, ws.auth),
+    );
     expect(patched.status).toBe(200);
     expect(await patched.json()).toMatchObject({ name: "Acme Inc", industry: null, domain: "acme.com" });
     expect((await call(`/api/v1/companies/${co.id}`, { method: "DELETE", headers: ws.auth })).status).toBe(204);
-    const { results } = await env.DB.prepare("SELECT operation, changed_fields FROM outbox WHERE entity_id = ? ORDER BY created_at, id")
+    const { results } = await env.DB.prepare(
+      "SELECT operation, changed_fields FROM outbox WHERE entity_id = ? ORDER BY created_at, id",
+    )
       .bind(co.id)
       .all<{ operation: string; changed_fields: string }>();
     expect(results.map((r) => [r.operation, JSON.parse(r.changed_fields)])).toEqual([
@@ -32,7 +37,9 @@ describe("companies API", () => {
   it("deleting a company unlinks its contacts instead of leaving them pointing at nothing", async () => {
     const ws = await newWorkspace();
     const co = await created(ws, { name: "Gone Ltd" });
-    const ct = (await (await call("/api/v1/contacts", jsonInit("POST", { email: "g@example.com", companyId: co.id }, ws.auth))).json()) as any;
+    const ct = (await (
+      await call("/api/v1/contacts", jsonInit("POST", { email: "g@example.com", companyId: co.id }, ws.auth))
+    ).json()) as any;
     await call(`/api/v1/companies/${co.id}`, { method: "DELETE", headers: ws.auth });
     const after = (await (await call(`/api/v1/contacts/${ct.id}`, { headers: ws.auth })).json()) as any;
     expect(after.companyId).toBeNull();
@@ -65,11 +72,15 @@ describe("companies API", () => {
     for (let i = 0; i < 3; i++) ids.push((await created(ws, { name: `C${i}` })).id);
     const first = (await (await call("/api/v1/companies?limit=2", { headers: ws.auth })).json()) as any;
     expect(first.companies.map((c: any) => c.id)).toEqual([ids[2], ids[1]]);
-    const second = (await (await call(`/api/v1/companies?limit=2&cursor=${first.nextCursor}`, { headers: ws.auth })).json()) as any;
+    const second = (await (
+      await call(`/api/v1/companies?limit=2&cursor=${first.nextCursor}`, { headers: ws.auth })
+    ).json()) as any;
     expect(second).toMatchObject({ nextCursor: null });
     expect(second.companies.map((c: any) => c.id)).toEqual([ids[0]]);
     await env.DB.prepare("UPDATE companies SET salesforce_id = '001000000000042AAA' WHERE id = ?").bind(ids[0]).run();
-    const bySf = (await (await call("/api/v1/companies?salesforceId=001000000000042AAA", { headers: ws.auth })).json()) as any;
+    const bySf = (await (
+      await call("/api/v1/companies?salesforceId=001000000000042AAA", { headers: ws.auth })
+    ).json()) as any;
     expect(bySf.companies.map((c: any) => c.id)).toEqual([ids[0]]);
   });
 
@@ -77,16 +88,29 @@ describe("companies API", () => {
     const ws = await newWorkspace();
     const other = await newWorkspace();
     const stmt = (id: string, wsId: string, at: string) =>
-      env.DB.prepare("INSERT INTO opportunities (id, workspace_id, name, amount, created_at) VALUES (?, ?, ?, 10.5, ?)").bind(id, wsId, `Deal ${id}`, at);
+      env.DB.prepare(
+        "INSERT INTO opportunities (id, workspace_id, name, amount, created_at) VALUES (?, ?, ?, 10.5, ?)",
+      ).bind(id, wsId, `Deal ${id}`, at);
     const ev = (id: string, at: string) =>
-      env.DB.prepare("INSERT INTO events (id, workspace_id, name, contact_id, properties, created_at) VALUES (?, ?, 'Signed up', 'ct_x', '{\"plan\":\"pro\"}', ?)").bind(id, ws.id, at);
-    await env.DB.batch([stmt("op_1", ws.id, "2026-01-01T00:00:00.000Z"), stmt("op_2", ws.id, "2026-01-02T00:00:00.000Z"), stmt("op_3", other.id, "2026-01-03T00:00:00.000Z"), ev("ev_1", "2026-01-01T00:00:00.000Z")]);
+      env.DB.prepare(
+        "INSERT INTO events (id, workspace_id, name, contact_id, properties, created_at) VALUES (?, ?, 'Signed up', 'ct_x', '{\"plan\":\"pro\"}', ?)",
+      ).bind(id, ws.id, at);
+    await env.DB.batch([
+      stmt("op_1", ws.id, "2026-01-01T00:00:00.000Z"),
+      stmt("op_2", ws.id, "2026-01-02T00:00:00.000Z"),
+      stmt("op_3", other.id, "2026-01-03T00:00:00.000Z"),
+      ev("ev_1", "2026-01-01T00:00:00.000Z"),
+    ]);
     const opps = (await (await call("/api/v1/opportunities?limit=1", { headers: ws.auth })).json()) as any;
     expect(opps.opportunities).toEqual([expect.objectContaining({ id: "op_2", name: "Deal op_2", amount: 10.5 })]);
-    const rest = (await (await call(`/api/v1/opportunities?cursor=${opps.nextCursor}`, { headers: ws.auth })).json()) as any;
+    const rest = (await (
+      await call(`/api/v1/opportunities?cursor=${opps.nextCursor}`, { headers: ws.auth })
+    ).json()) as any;
     expect(rest).toEqual({ opportunities: [expect.objectContaining({ id: "op_1" })], nextCursor: null });
     const events = (await (await call("/api/v1/events", { headers: ws.auth })).json()) as any;
-    expect(events.events).toEqual([expect.objectContaining({ id: "ev_1", properties: { plan: "pro" }, contactId: "ct_x" })]);
+    expect(events.events).toEqual([
+      expect.objectContaining({ id: "ev_1", properties: { plan: "pro" }, contactId: "ct_x" }),
+    ]);
     expect((await call("/api/v1/events?cursor=nope", { headers: ws.auth })).status).toBe(400);
   });
 });

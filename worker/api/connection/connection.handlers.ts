@@ -3,7 +3,13 @@ import { getCookie } from "hono/cookie";
 import { lookupSession, SESSION_COOKIE } from "../../auth/sessions";
 import { getDb } from "../../db";
 import type { AppEnv } from "../../env";
-import { completeAuthorization, createAuthorizeUrl, disconnect, getConnectionStatus, OAuthFlowError } from "../../salesforce";
+import {
+  completeAuthorization,
+  createAuthorizeUrl,
+  disconnect,
+  getConnectionStatus,
+  OAuthFlowError,
+} from "../../salesforce";
 import { ApiError } from "../errors";
 import { callbackErrorPage, wantsHtml } from "./callback-page";
 import type { authorizeConnection, deleteConnection, getConnection, oauthCallback } from "./connection.routes";
@@ -24,7 +30,9 @@ export const deleteConnectionHandler: RouteHandler<typeof deleteConnection, AppE
 };
 
 function missing(field: string): ApiError {
-  return new ApiError(400, "invalid_request", `Missing query field '${field}'`, { issues: [{ field, message: "Required" }] });
+  return new ApiError(400, "invalid_request", `Missing query field '${field}'`, {
+    issues: [{ field, message: "Required" }],
+  });
 }
 
 export const oauthCallbackHandler: RouteHandler<typeof oauthCallback, AppEnv> = async (c) => {
@@ -45,7 +53,9 @@ async function completeCallback(c: Parameters<RouteHandler<typeof oauthCallback,
     throw new ApiError(
       400,
       denied ? "authorization_denied" : "authorization_failed",
-      denied ? `Salesforce access was not granted (${why}); start connecting again and choose Allow` : `Salesforce could not authorize the connection (${why})`,
+      denied
+        ? `Salesforce access was not granted (${why}); start connecting again and choose Allow`
+        : `Salesforce could not authorize the connection (${why})`,
     );
   }
   if (!q.state) throw missing("state");

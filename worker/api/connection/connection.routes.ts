@@ -43,10 +43,19 @@ export const deleteConnection = createRoute({
   path: "/connection",
   tags: ["Connection"],
   security: workspaceSecurity,
-  responses: { 204: { description: "Disconnected: the refresh token is revoked and forgotten" }, 401: errorResponses[401] },
+  responses: {
+    204: { description: "Disconnected: the refresh token is revoked and forgotten" },
+    401: errorResponses[401],
+  },
 });
 
-const param = (name: string, max: number) => z.string().min(1).max(max).optional().openapi({ param: { name, in: "query" } });
+const param = (name: string, max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .optional()
+    .openapi({ param: { name, in: "query" } });
 
 export const oauthCallback = createRoute({
   method: "get",
@@ -64,7 +73,10 @@ export const oauthCallback = createRoute({
     302: { description: "Connected: back to Settings → CRM & Syncing" },
     400: json(errorSchema, "Bad, expired or reused state, a missing code, or Salesforce refused the authorization"),
     401: json(errorSchema, "sign_in_required: this browser is not signed in to the page; nothing was connected"),
-    403: json(errorSchema, "workspace_mismatch: the state belongs to another workspace than this browser's session; nothing was connected"),
+    403: json(
+      errorSchema,
+      "workspace_mismatch: the state belongs to another workspace than this browser's session; nothing was connected",
+    ),
     502: json(errorSchema, "Salesforce could not be reached to finish connecting"),
   },
 });

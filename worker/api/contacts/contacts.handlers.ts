@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { and, eq, ne } from "drizzle-orm";
-import { getDb, type Db } from "../../db";
+import { type Db, getDb } from "../../db";
 import { contacts } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { newId } from "../../lib/crypto";
@@ -13,21 +13,41 @@ import { CONTACT_WRITABLE, toApiContact } from "./contacts.schemas";
 
 type ContactRow = typeof contacts.$inferSelect;
 
-const emailTaken = (email: string) => conflict(`A contact with email ${email} already exists in this workspace`, { field: "email" });
+const emailTaken = (email: string) =>
+  conflict(`A contact with email ${email} already exists in this workspace`, { field: "email" });
 
 async function assertEmailFree(db: Db, workspaceId: string, email: string, exceptId: string | null) {
   const other = await db
     .select({ id: contacts.id })
     .from(contacts)
-    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.email, email), exceptId ? ne(contacts.id, exceptId) : undefined))
+    .where(
+      and(
+        eq(contacts.workspaceId, workspaceId),
+        eq(contacts.email, email),
+        exceptId ? ne(contacts.id, exceptId) : undefined,
+      ),
+    )
     .get();
   if (other) throw emailTaken(email);
 }
 
 /** Commits the contact with its outbox row; a unique-email race lost at the commit is still a 409. */
-async function commitContact(env: Env, db: Db, statement: unknown, row: ContactRow, operation: "upsert" | "delete", changed: string[]) {
+async function commitContact(
+  env: Env,
+  db: Db,
+  statement: unknown,
+  row: ContactRow,
+  operation: "upsert" | "delete",
+  changed: string[],
+) {
   try {
-    await commitChange(env, db, [statement], { workspaceId: row.workspaceId, entityType: "contact", entityId: row.id, operation, changedFields: changed });
+    await commitChange(env, db, [statement], {
+      workspaceId: row.workspaceId,
+      entityType: "contact",
+      entityId: row.id,
+      operation,
+      changedFields: changed,
+    });
   } catch (err) {
     if (isUniqueViolation(err)) throw emailTaken(row.email);
     throw err;
@@ -36,8 +56,16 @@ async function commitContact(env: Env, db: Db, statement: unknown, row: ContactR
 
 export const listContactsHandler: RouteHandler<typeof listContacts, AppEnv> = async (c) => {
   const q = c.req.valid("query");
-  const filters = [q.email ? eq(contacts.email, q.email) : undefined, q.salesforceId ? eq(contacts.salesforceId, q.salesforceId) : undefined];
-  const page = await listNewestFirst(getDb(c.env), contacts, "contacts", { workspaceId: c.get("workspaceId"), limit: q.limit, cursor: q.cursor, filters });
+  const filters = [
+    q.email ? eq(contacts.email, q.email) : undefined,
+    q.salesforceId ? eq(contacts.salesforceId, q.salesforceId) : undefined,
+  ];
+  const page = await listNewestFirst(getDb(c.env), contacts, "contacts", {
+    workspaceId: c.get("workspaceId"),
+    limit: q.limit,
+    cursor: q.cursor,
+    filters,
+  });
   return c.json({ contacts: page.items.map(toApiContact), nextCursor: page.nextCursor }, 200);
 };
 

@@ -1,7 +1,13 @@
 import { createRoute } from "@hono/zod-openapi";
-import { errorResponses, errorSchema, json, workspaceSecurity } from "../common";
 import { idParam } from "../catalog/fields";
-import { contactCreateSchema, contactListQuery, contactListSchema, contactPatchSchema, contactSchema } from "./contacts.schemas";
+import { errorResponses, errorSchema, json, workspaceSecurity } from "../common";
+import {
+  contactCreateSchema,
+  contactListQuery,
+  contactListSchema,
+  contactPatchSchema,
+  contactSchema,
+} from "./contacts.schemas";
 
 const tags = ["Contacts"];
 const conflict = { 409: json(errorSchema, "Another contact of this workspace has this email") };
@@ -13,7 +19,11 @@ export const listContacts = createRoute({
   summary: "Contacts, newest first; filter by email or Salesforce ID",
   security: workspaceSecurity,
   request: { query: contactListQuery },
-  responses: { 200: json(contactListSchema, "One page of contacts"), 400: errorResponses[400], 401: errorResponses[401] },
+  responses: {
+    200: json(contactListSchema, "One page of contacts"),
+    400: errorResponses[400],
+    401: errorResponses[401],
+  },
 });
 
 export const createContact = createRoute({

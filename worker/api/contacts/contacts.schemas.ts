@@ -1,7 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import type { contacts } from "../../db/schema";
+import {
+  emailField,
+  instant,
+  nextCursor,
+  optionalText,
+  readOnlySalesforceId,
+  salesforceIdFilter,
+} from "../catalog/fields";
 import { pageQuery } from "../common";
-import { emailField, instant, nextCursor, optionalText, readOnlySalesforceId, salesforceIdFilter } from "../catalog/fields";
 
 export const contactSchema = z
   .object({
@@ -13,7 +20,10 @@ export const contactSchema = z
     title: z.string().nullable(),
     phone: z.string().nullable(),
     companyId: z.string().nullable(),
-    salesforceId: z.string().nullable().openapi({ description: "The linked Lead or Contact; set by the sync, read-only" }),
+    salesforceId: z
+      .string()
+      .nullable()
+      .openapi({ description: "The linked Lead or Contact; set by the sync, read-only" }),
     salesforceObject: z.enum(["Lead", "Contact"]).nullable(),
     createdAt: instant,
     updatedAt: instant,
@@ -68,7 +78,8 @@ export function toApiContact(row: typeof contacts.$inferSelect): z.infer<typeof 
     phone: row.phone,
     companyId: row.companyId,
     salesforceId: row.salesforceId,
-    salesforceObject: row.salesforceObject === "Lead" || row.salesforceObject === "Contact" ? row.salesforceObject : null,
+    salesforceObject:
+      row.salesforceObject === "Lead" || row.salesforceObject === "Contact" ? row.salesforceObject : null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     externalCreatedAt: row.externalCreatedAt,

@@ -16,18 +16,32 @@ async function created(ws: Ws, body: Record<string, unknown>) {
 }
 
 function outboxOf(entityId: string) {
-  return env.DB.prepare("SELECT * FROM outbox WHERE entity_id = ? ORDER BY created_at, id").bind(entityId).all<Record<string, any>>();
+  return env.DB.prepare("SELECT * FROM outbox WHERE entity_id = ? ORDER BY created_at, id")
+    .bind(entityId)
+    .all<Record<string, any>>();
 }
 
 describe("contacts API", () => {
   it("creates a contact with its outbox row, normalised as inbound sync stores it", async () => {
     const ws = await newWorkspace();
     const c = await created(ws, { email: "  Ada@Example.COM ", firstName: " Ada ", lastName: "Lovelace", title: "" });
-    expect(c).toMatchObject({ email: "ada@example.com", firstName: "Ada", lastName: "Lovelace", title: null, salesforceId: null, companyId: null });
+    expect(c).toMatchObject({
+      email: "ada@example.com",
+      firstName: "Ada",
+      lastName: "Lovelace",
+      title: null,
+      salesforceId: null,
+      companyId: null,
+    });
     expect(c.id).toMatch(/^ct_/);
     const { results } = await outboxOf(c.id);
     expect(results).toHaveLength(1);
-    expect(results[0]).toMatchObject({ workspace_id: ws.id, entity_type: "contact", operation: "upsert", processed_at: null });
+    expect(results[0]).toMatchObject({
+      workspace_id: ws.id,
+      entity_type: "contact",
+      operation: "upsert",
+      processed_at: null,
+    });
     expect(JSON.parse(results[0]!.changed_fields)).toEqual(["email", "firstName", "lastName"]);
     const got = await call(`/api/v1/contacts/${c.id}`, { headers: ws.auth });
     expect(await got.json()).toEqual(c);
@@ -36,7 +50,10 @@ describe("contacts API", () => {
   it("PATCH records only the fields that changed; an unchanged PATCH writes nothing", async () => {
     const ws = await newWorkspace();
     const c = await created(ws, { email: "grace@example.com", firstName: "Grace" });
-    const res = await call(`/api/v1/contacts/${c.id}`, jsonInit("PATCH", { firstName: "Grace", title: "Admiral", phone: null }, ws.auth));
+    const res = await call(
+      `/api/v1/contacts/${c.id}`,
+      jsonInit("PATCH", { firstName: "Grace", title: "Admiral", phone: null }, ws.auth),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ firstName: "Grace", title: "Admiral", phone: null });
     const same = await call(`/api/v1/contacts/${c.id}`, jsonInit("PATCH", { title: "Admiral" }, ws.auth));
@@ -85,7 +102,9 @@ describe("contacts API", () => {
   it("companyId must be this workspace's company", async () => {
     const ws = await newWorkspace();
     const other = await newWorkspace();
-    const theirs = (await (await call("/api/v1/companies", jsonInit("POST", { name: "Theirs" }, other.auth))).json()) as any;
+    const theirs = (await (
+      await call("/api/v1/companies", jsonInit("POST", { name: "Theirs" }, other.auth))
+    ).json()) as any;
     expect((await post(ws, { email: "x@example.com", companyId: theirs.id })).status).toBe(400);
     const ours = (await (await call("/api/v1/companies", jsonInit("POST", { name: "Ours" }, ws.auth))).json()) as any;
     expect((await created(ws, { email: "x@example.com", companyId: ours.id })).companyId).toBe(ours.id);
@@ -106,7 +125,9 @@ describe("contacts API", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: Response = await call(`/api/v1/contacts?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { headers: ws.auth });
+      const res: Response = await call(`/api/v1/contacts?limit=2${cursor ? `&cursor=${cursor}` : ""}`, {
+        headers: ws.auth,
+      });
       const page = (await res.json()) as { contacts: { id: string }[]; nextCursor: string | null };
       seen.push(...page.contacts.map((c) => c.id));
       cursor = page.nextCursor;
@@ -114,18 +135,24 @@ describe("contacts API", () => {
     expect(seen).toEqual([...made].reverse());
     const byEmail = (await (await call("/api/v1/contacts?email=P3@Example.com", { headers: ws.auth })).json()) as any;
     expect(byEmail.contacts.map((c: any) => c.id)).toEqual([made[3]]);
-    await env.DB.prepare("UPDATE contacts SET salesforce_id = ? WHERE id = ?").bind(toSalesforceId18("00Q5g00000AbCdE"), made[1]).run();
-    const bySf = (await (await call("/api/v1/contacts?salesforceId=00Q5g00000AbCdE", { headers: ws.auth })).json()) as any;
+    await env.DB.prepare("UPDATE contacts SET salesforce_id = ? WHERE id = ?")
+      .bind(toSalesforceId18("00Q5g00000AbCdE"), made[1])
+      .run();
+    const bySf = (await (
+      await call("/api/v1/contacts?salesforceId=00Q5g00000AbCdE", { headers: ws.auth })
+    ).json()) as any;
     expect(bySf.contacts.map((c: any) => c.id)).toEqual([made[1]]);
   });
 
-  it.each([["limit=0", "limit"], ["limit=201", "limit"], ["cursor=garbage!", "cursor"], ["salesforceId=short", "salesforceId"]])(
-    "GET ?%s is a 400 naming %s",
-    async (query, field) => {
-      const ws = await newWorkspace();
-      const res = await call(`/api/v1/contacts?${query}`, { headers: ws.auth });
-      expect(res.status).toBe(400);
-      expect(((await res.json()) as any).error.message).toContain(field);
-    },
-  );
+  it.each([
+    ["limit=0", "limit"],
+    ["limit=201", "limit"],
+    ["cursor=garbage!", "cursor"],
+    ["salesforceId=short", "salesforceId"],
+  ])("GET ?%s is a 400 naming %s", async (query, field) => {
+    const ws = await newWorkspace();
+    const res = await call(`/api/v1/contacts?${query}`, { headers: ws.auth });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).error.message).toContain(field);
+  });
 });

@@ -7,8 +7,8 @@ import { loadSettings } from "../../settings";
 import { recordReason } from "../../sync/reasons";
 import { toApiRun } from "../../sync/runs/view";
 import { listRunsQuery } from "../runs/runs.queries";
-import type { getSyncHealth } from "./health.routes";
 import { connectionQuery, last24hQuery, topReasonsQuery } from "./health.queries";
+import type { getSyncHealth } from "./health.routes";
 
 const DAY_MS = 86_400_000;
 
@@ -28,7 +28,10 @@ export const getSyncHealthHandler: RouteHandler<typeof getSyncHealth, AppEnv> = 
   const budget = await budgetStatus(c.env, workspaceId, (await loadSettings(db, workspaceId)).apiDailyBudget);
   return c.json(
     {
-      lastRuns: { inbound: inbound[0] ? toApiRun(inbound[0]) : null, outbound: outbound[0] ? toApiRun(outbound[0]) : null },
+      lastRuns: {
+        inbound: inbound[0] ? toApiRun(inbound[0]) : null,
+        outbound: outbound[0] ? toApiRun(outbound[0]) : null,
+      },
       last24h: {
         failedRuns: Number(totals[0]?.failedRuns ?? 0),
         failedRecords: Number(totals[0]?.failedRecords ?? 0),
@@ -44,7 +47,12 @@ export const getSyncHealthHandler: RouteHandler<typeof getSyncHealth, AppEnv> = 
   );
 };
 
-function toTopReason(g: { direction: "inbound" | "outbound"; status: "success" | "skipped" | "failed"; code: string | null; count: number }) {
+function toTopReason(g: {
+  direction: "inbound" | "outbound";
+  status: "success" | "skipped" | "failed";
+  code: string | null;
+  count: number;
+}) {
   const status = g.status === "failed" ? "failed" : "skipped";
   // The query only returns rows with a code, so recordReason always answers.
   const reason = recordReason(g.direction, status, g.code)!;
@@ -61,12 +69,22 @@ function toTopReason(g: { direction: "inbound" | "outbound"; status: "success" |
 
 function connectionView(row: typeof connections.$inferSelect | undefined) {
   if (!row) {
-    return { connection: { status: "not_connected" as const, instanceUrl: null, orgId: null, username: null }, apiUsage: null };
+    return {
+      connection: { status: "not_connected" as const, instanceUrl: null, orgId: null, username: null },
+      apiUsage: null,
+    };
   }
   const apiUsage =
-    row.apiUsed != null && row.apiLimit != null ? { used: row.apiUsed, limit: row.apiLimit, asOf: row.apiAsOf ?? null } : null;
+    row.apiUsed != null && row.apiLimit != null
+      ? { used: row.apiUsed, limit: row.apiLimit, asOf: row.apiAsOf ?? null }
+      : null;
   return {
-    connection: { status: row.status, instanceUrl: row.instanceUrl, orgId: row.orgId ?? null, username: row.username ?? null },
+    connection: {
+      status: row.status,
+      instanceUrl: row.instanceUrl,
+      orgId: row.orgId ?? null,
+      username: row.username ?? null,
+    },
     apiUsage,
   };
 }

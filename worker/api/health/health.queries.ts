@@ -35,7 +35,13 @@ export function topReasonsQuery(db: Db, workspaceId: string, since: string, limi
     .select({ direction: runs.direction, status, code, count })
     .from(runs)
     .crossJoin(sql`json_each(coalesce(${runs.reasonCounts}, ${reasonCountsFromRecords(runs.id)})) AS reason`)
-    .where(and(eq(runs.workspaceId, workspaceId), inArray(runs.direction, ["inbound", "outbound"]), gte(runs.startedAt, since)))
+    .where(
+      and(
+        eq(runs.workspaceId, workspaceId),
+        inArray(runs.direction, ["inbound", "outbound"]),
+        gte(runs.startedAt, since),
+      ),
+    )
     .groupBy(runs.direction, status, code)
     .orderBy(desc(sql`count`), asc(code), asc(runs.direction), asc(status))
     .limit(limit);

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { runSchema } from "../runs/runs.schemas";
 import { errorResponses, json, workspaceSecurity } from "../common";
+import { runSchema } from "../runs/runs.schemas";
 
 export const topReasonSchema = z
   .object({
@@ -30,9 +30,9 @@ export const syncHealthSchema = z
       username: z.string().nullable(),
     }),
     apiUsage: z.object({ used: z.number().int(), limit: z.number().int(), asOf: z.string().nullable() }).nullable(),
-    apiBudget: z
-      .object({ used: z.number().int(), limit: z.number().int().nullable() })
-      .openapi({ description: "This integration's own Salesforce API calls today (UTC) against the workspace's daily budget" }),
+    apiBudget: z.object({ used: z.number().int(), limit: z.number().int().nullable() }).openapi({
+      description: "This integration's own Salesforce API calls today (UTC) against the workspace's daily budget",
+    }),
     paused: z.boolean(),
     pausedReason: z.string().nullable(),
   })

@@ -28,8 +28,21 @@ function parseCsv(text: string): string[][] {
 }
 
 const HEADER = [
-  "id", "salesforceId", "salesforceObject", "conversionId", "label", "action", "status", "reasonCode", "reasonMessage",
-  "explanation", "salesforceStatusCode", "salesforceMessage", "externalCreatedAt", "externalUpdatedAt", "changes",
+  "id",
+  "salesforceId",
+  "salesforceObject",
+  "conversionId",
+  "label",
+  "action",
+  "status",
+  "reasonCode",
+  "reasonMessage",
+  "explanation",
+  "salesforceStatusCode",
+  "salesforceMessage",
+  "externalCreatedAt",
+  "externalUpdatedAt",
+  "changes",
 ];
 
 let ws: Awaited<ReturnType<typeof newWorkspace>>;
@@ -37,14 +50,34 @@ let runId: string;
 
 beforeAll(async () => {
   ws = await newWorkspace("CSV");
-  runId = (await seedRun(ws.id, "2026-11-28T10:00:00.000Z", { direction: "outbound", objectType: "company", salesforceObject: "Account", kind: "push" })).id;
+  runId = (
+    await seedRun(ws.id, "2026-11-28T10:00:00.000Z", {
+      direction: "outbound",
+      objectType: "company",
+      salesforceObject: "Account",
+      kind: "push",
+    })
+  ).id;
   await seedRecords(
     ws.id,
     runId,
     [
-      { status: "success", action: "updated", label: "Acme, Inc.", changes: [{ field: "industry", from: "Retail", to: "Software" }, { field: "domain", from: null, to: "acme.com" }] },
+      {
+        status: "success",
+        action: "updated",
+        label: "Acme, Inc.",
+        changes: [
+          { field: "industry", from: "Retail", to: "Software" },
+          { field: "domain", from: null, to: "acme.com" },
+        ],
+      },
       { status: "success", action: "created", label: 'The "Best" Co\r\nLine two' },
-      { status: "failed", label: "=HYPERLINK(\"http://evil\",\"x\")", reasonCode: "field_length_exceeded", sfError: { statusCode: "STRING_TOO_LONG", message: "Name: data value too large: 300 chars", fields: ["Name"] } },
+      {
+        status: "failed",
+        label: '=HYPERLINK("http://evil","x")',
+        reasonCode: "field_length_exceeded",
+        sfError: { statusCode: "STRING_TOO_LONG", message: "Name: data value too large: 300 chars", fields: ["Name"] },
+      },
       { status: "skipped", label: "+1 555 0100", reasonCode: "object_write_disabled" },
       { status: "success", label: "-2+3", action: "deleted", conversionId: "@SUM(A1)" },
       { status: "success", label: "@import" },
@@ -72,7 +105,7 @@ describe("GET /api/v1/sync/runs/{id}/records.csv", () => {
     expect(col("label")).toEqual([
       "Acme, Inc.",
       'The "Best" Co\r\nLine two',
-      "'=HYPERLINK(\"http://evil\",\"x\")",
+      '\'=HYPERLINK("http://evil","x")',
       "'+1 555 0100",
       "'-2+3",
       "'@import",
@@ -113,7 +146,8 @@ describe("GET /api/v1/sync/runs/{id}/records.csv", () => {
     const reader = recordsCsvStream(getDb(env), ws.id, { id: big.id, direction: "inbound" }).getReader();
     const decoder = new TextDecoder();
     const chunkLines: number[] = [];
-    for (let r = await reader.read(); !r.done; r = await reader.read()) chunkLines.push(decoder.decode(r.value).split("\r\n").length - 1);
+    for (let r = await reader.read(); !r.done; r = await reader.read())
+      chunkLines.push(decoder.decode(r.value).split("\r\n").length - 1);
     expect(chunkLines).toEqual([1, ...Array(50).fill(CSV_CHUNK)]);
   });
 
@@ -124,7 +158,9 @@ describe("GET /api/v1/sync/runs/{id}/records.csv", () => {
       expect(res.headers.get("content-disposition")).toBe(`attachment; filename="run-${runId}-${status}.csv"`);
       const rows = parseCsv(await res.text());
       expect(rows[0]).toEqual(HEADER);
-      const list = (await (await call(`/api/v1/sync/runs/${runId}/records?status=${status}&limit=200`, { headers: ws.auth })).json()) as {
+      const list = (await (
+        await call(`/api/v1/sync/runs/${runId}/records?status=${status}&limit=200`, { headers: ws.auth })
+      ).json()) as {
         records: { id: string }[];
       };
       expect(list.records.length).toBeGreaterThan(0);

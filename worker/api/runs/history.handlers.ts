@@ -3,9 +3,9 @@ import { getDb } from "../../db";
 import type { AppEnv } from "../../env";
 import { decodeCursor, pageOf } from "../../sync/runs/cursor";
 import { describeRun, toApiRecord } from "../../sync/runs/view";
-import { badQuery } from "./params";
 import type { recordHistory } from "./history.routes";
-import { recordHistoryQuery, type HistoryLookup } from "./runs.queries";
+import { badQuery } from "./params";
+import { type HistoryLookup, recordHistoryQuery } from "./runs.queries";
 import { toSalesforceId18 } from "./salesforce-id";
 
 const HISTORY = "history";
@@ -28,7 +28,13 @@ export const recordHistoryHandler: RouteHandler<typeof recordHistory, AppEnv> = 
   const page = pageOf(rows, q.limit, HISTORY, (r) => [r.record.createdAt, r.rowid]);
   const records = page.items.map(({ record, run }) => ({
     ...toApiRecord(record, run.direction),
-    run: { id: run.id, direction: run.direction, description: describeRun(run), startedAt: run.startedAt, status: run.status },
+    run: {
+      id: run.id,
+      direction: run.direction,
+      description: describeRun(run),
+      startedAt: run.startedAt,
+      status: run.status,
+    },
   }));
   return c.json({ records, nextCursor: page.nextCursor }, 200);
 };

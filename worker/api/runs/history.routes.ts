@@ -10,5 +10,9 @@ export const recordHistory = createRoute({
   description: "Give exactly one of `salesforceId` (15 or 18 characters) and `email`.",
   security: workspaceSecurity,
   request: { query: recordHistoryQuery },
-  responses: { 200: json(recordHistorySchema, "One page of the record's history"), 400: errorResponses[400], 401: errorResponses[401] },
+  responses: {
+    200: json(recordHistorySchema, "One page of the record's history"),
+    400: errorResponses[400],
+    401: errorResponses[401],
+  },
 });

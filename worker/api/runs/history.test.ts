@@ -14,9 +14,23 @@ const runIds: Record<string, string> = {};
 beforeAll(async () => {
   a = await newWorkspace("History A");
   b = await newWorkspace("History B");
-  const backfill = await seedRun(a.id, "2026-11-20T08:00:00.000Z", { objectType: "contact", salesforceObject: "Contact", kind: "backfill" });
-  const incremental = await seedRun(a.id, "2026-11-27T08:00:00.000Z", { objectType: "contact", salesforceObject: "Contact" });
-  const push = await seedRun(a.id, "2026-11-28T08:00:00.000Z", { direction: "outbound", objectType: "contact", salesforceObject: "Contact", kind: "push", status: "failed", failureCode: "unknown_error" });
+  const backfill = await seedRun(a.id, "2026-11-20T08:00:00.000Z", {
+    objectType: "contact",
+    salesforceObject: "Contact",
+    kind: "backfill",
+  });
+  const incremental = await seedRun(a.id, "2026-11-27T08:00:00.000Z", {
+    objectType: "contact",
+    salesforceObject: "Contact",
+  });
+  const push = await seedRun(a.id, "2026-11-28T08:00:00.000Z", {
+    direction: "outbound",
+    objectType: "contact",
+    salesforceObject: "Contact",
+    kind: "push",
+    status: "failed",
+    failureCode: "unknown_error",
+  });
   const other = await seedRun(b.id, "2026-11-28T09:00:00.000Z", { objectType: "contact", salesforceObject: "Contact" });
   Object.assign(runIds, { backfill: backfill.id, incremental: incremental.id, push: push.id });
   const mine = { key: ID18, salesforceId: ID18, salesforceObject: "Contact", email: EMAIL, label: "Ada Lovelace" };
@@ -24,10 +38,28 @@ beforeAll(async () => {
     { ...mine, key: "r0", status: "success", action: "created" },
     { key: "r1", status: "success", action: "created", salesforceId: "0035g00000Other1AAA" },
   ]);
-  await seedRecords(a.id, incremental.id, [{ ...mine, status: "skipped", reasonCode: "outdated_record", reasonDetail: "A newer version was synced in run x" }]);
-  await seedRecords(a.id, push.id, [{ ...mine, status: "failed", reasonCode: "duplicate_record", sfError: { statusCode: "DUPLICATES_DETECTED", message: "Use one of these records?", fields: [] } }]);
+  await seedRecords(a.id, incremental.id, [
+    { ...mine, status: "skipped", reasonCode: "outdated_record", reasonDetail: "A newer version was synced in run x" },
+  ]);
+  await seedRecords(a.id, push.id, [
+    {
+      ...mine,
+      status: "failed",
+      reasonCode: "duplicate_record",
+      sfError: { statusCode: "DUPLICATES_DETECTED", message: "Use one of these records?", fields: [] },
+    },
+  ]);
   // An email-only record (no Salesforce id yet): an outbound create that failed.
-  await seedRecords(a.id, push.id, [{ key: "outbox_1", status: "failed", salesforceId: null, email: EMAIL, reasonCode: "required_field_missing", seq: 2 }]);
+  await seedRecords(a.id, push.id, [
+    {
+      key: "outbox_1",
+      status: "failed",
+      salesforceId: null,
+      email: EMAIL,
+      reasonCode: "required_field_missing",
+      seq: 2,
+    },
+  ]);
   await seedRecords(b.id, other.id, [{ ...mine, status: "success", action: "updated" }]);
   await setRecordCreatedAt(backfill.id, "r0", "2026-11-20T08:00:01.000Z");
   await setRecordCreatedAt(incremental.id, ID18, "2026-11-27T08:00:01.000Z");
@@ -51,7 +83,13 @@ describe("GET /api/v1/sync/records", () => {
       status: "failed",
       reason: { code: "duplicate_record", message: "Duplicate record" },
       salesforceError: { statusCode: "DUPLICATES_DETECTED" },
-      run: { id: runIds.push, direction: "outbound", description: "Pushed contact updates to Salesforce", startedAt: "2026-11-28T08:00:00.000Z", status: "failed" },
+      run: {
+        id: runIds.push,
+        direction: "outbound",
+        description: "Pushed contact updates to Salesforce",
+        startedAt: "2026-11-28T08:00:00.000Z",
+        status: "failed",
+      },
     });
     expect(records[1]).toMatchObject({
       reason: { code: "outdated_record", message: "Outdated record", detail: "A newer version was synced in run x" },

@@ -15,7 +15,9 @@ beforeAll(async () => {
   runId = first.id;
   await seedRecords(ws.id, runId, [{ status: "success" }, { status: "skipped", reasonCode: "missing_email" }]);
   runsCursor = ((await (await call("/api/v1/sync/runs?limit=1", { headers: ws.auth })).json()) as any).nextCursor;
-  recordsCursor = ((await (await call(`/api/v1/sync/runs/${runId}/records?limit=1`, { headers: ws.auth })).json()) as any).nextCursor;
+  recordsCursor = (
+    (await (await call(`/api/v1/sync/runs/${runId}/records?limit=1`, { headers: ws.auth })).json()) as any
+  ).nextCursor;
   expect(runsCursor).toBeTruthy();
   expect(recordsCursor).toBeTruthy();
 });
@@ -69,7 +71,9 @@ describe("bad query parameters", () => {
 
   it("accepts the cursors it gave out", async () => {
     expect((await call(`/api/v1/sync/runs?limit=1&cursor=${runsCursor}`, { headers: ws.auth })).status).toBe(200);
-    expect((await call(`/api/v1/sync/runs/${runId}/records?limit=1&cursor=${recordsCursor}`, { headers: ws.auth })).status).toBe(200);
+    expect(
+      (await call(`/api/v1/sync/runs/${runId}/records?limit=1&cursor=${recordsCursor}`, { headers: ws.auth })).status,
+    ).toBe(200);
   });
 
   it("ignores parameters it does not know and takes a date as a whole day", async () => {

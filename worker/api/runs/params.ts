@@ -13,7 +13,13 @@ const DAY_MS = 86_400_000;
  * `from`/`to` as stored-format instants. `to` is inclusive: a bare date covers its whole (UTC) day,
  * a date-time covers its own millisecond, so both become an exclusive bound one step later.
  */
-export function runFiltersFrom(q: { direction?: string; objectType?: string; status?: string; from?: string; to?: string }): RunFilters {
+export function runFiltersFrom(q: {
+  direction?: string;
+  objectType?: string;
+  status?: string;
+  from?: string;
+  to?: string;
+}): RunFilters {
   const from = q.from === undefined ? undefined : Date.parse(q.from);
   const to = q.to === undefined ? undefined : Date.parse(q.to);
   let before = to === undefined ? undefined : to + (DATE_ONLY.test(q.to ?? "") ? DAY_MS : 1);

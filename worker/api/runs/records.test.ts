@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, newWorkspace } from "../../../test/workers/helpers";
-import { seedRecords, seedRun, type SeedRecord } from "../../../test/workers/read-api-seed";
+import { type SeedRecord, seedRecords, seedRun } from "../../../test/workers/read-api-seed";
 
 let ws: Awaited<ReturnType<typeof newWorkspace>>;
 let inboundId: string;
@@ -24,12 +24,27 @@ beforeAll(async () => {
     };
   });
   await seedRecords(ws.id, inboundId, records);
-  outboundId = (await seedRun(ws.id, "2026-11-28T11:00:00.000Z", { direction: "outbound", objectType: "contact", salesforceObject: "Contact", kind: "push" })).id;
+  outboundId = (
+    await seedRun(ws.id, "2026-11-28T11:00:00.000Z", {
+      direction: "outbound",
+      objectType: "contact",
+      salesforceObject: "Contact",
+      kind: "push",
+    })
+  ).id;
   await seedRecords(
     ws.id,
     outboundId,
     [
-      { status: "failed", reasonCode: "validation_rule_failure", sfError: { statusCode: "FIELD_CUSTOM_VALIDATION_EXCEPTION", message: "Phone must have 10 digits", fields: ["Phone"] } },
+      {
+        status: "failed",
+        reasonCode: "validation_rule_failure",
+        sfError: {
+          statusCode: "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+          message: "Phone must have 10 digits",
+          fields: ["Phone"],
+        },
+      },
       { status: "failed", reasonCode: "unknown_error", sfError: { statusCode: "WEIRD", message: "?", fields: [] } },
       { status: "skipped", reasonCode: "no_fields_to_update" },
     ],
@@ -55,7 +70,9 @@ async function walk(query: string, limit: number) {
 }
 
 // seq 23 - i for i < 22, and Lead 22 written last with seq 5 (after Lead 18, which also has seq 5).
-const bySeq = [...Array.from({ length: 22 }, (_, i) => 21 - i).flatMap((i) => (i === 18 ? [18, 22] : [i]))].map((i) => `Lead ${i}`);
+const bySeq = [...Array.from({ length: 22 }, (_, i) => 21 - i).flatMap((i) => (i === 18 ? [18, 22] : [i]))].map(
+  (i) => `Lead ${i}`,
+);
 
 describe("GET /api/v1/sync/runs/{id}/records", () => {
   it("lists the run's records in processing order (seq)", async () => {
@@ -78,13 +95,31 @@ describe("GET /api/v1/sync/runs/{id}/records", () => {
     const all = (await records("?limit=200")).records;
     const skipped = all.find((r) => r.status === "skipped")!;
     expect(Object.keys(skipped).sort()).toEqual(
-      ["action", "changes", "conversionId", "externalCreatedAt", "externalUpdatedAt", "id", "label", "reason", "runId", "salesforceError", "salesforceId", "salesforceObject", "status"].sort(),
+      [
+        "action",
+        "changes",
+        "conversionId",
+        "externalCreatedAt",
+        "externalUpdatedAt",
+        "id",
+        "label",
+        "reason",
+        "runId",
+        "salesforceError",
+        "salesforceId",
+        "salesforceObject",
+        "status",
+      ].sort(),
     );
     expect(skipped).toMatchObject({
       runId: inboundId,
       action: null,
       conversionId: null,
-      reason: { code: "missing_email", message: "Missing email address", explanation: "The Lead or Contact has no email address. Contacts in Conversion must have an email address." },
+      reason: {
+        code: "missing_email",
+        message: "Missing email address",
+        explanation: "The Lead or Contact has no email address. Contacts in Conversion must have an email address.",
+      },
       salesforceError: null,
       externalCreatedAt: "2026-01-05T09:00:00.000Z",
       changes: [],
@@ -101,9 +136,16 @@ describe("GET /api/v1/sync/runs/{id}/records", () => {
     expect(validation).toMatchObject({
       salesforceObject: "Contact",
       reason: { code: "validation_rule_failure", message: "Validation rule failure" },
-      salesforceError: { statusCode: "FIELD_CUSTOM_VALIDATION_EXCEPTION", message: "Phone must have 10 digits", fields: ["Phone"] },
+      salesforceError: {
+        statusCode: "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+        message: "Phone must have 10 digits",
+        fields: ["Phone"],
+      },
     });
-    expect(unknown.reason).toMatchObject({ code: "unknown_error", explanation: "An unexpected error occurred while processing the record." });
+    expect(unknown.reason).toMatchObject({
+      code: "unknown_error",
+      explanation: "An unexpected error occurred while processing the record.",
+    });
     expect(skipped.reason).toMatchObject({ code: "no_fields_to_update", message: "No fields to update" });
   });
 

@@ -1,15 +1,27 @@
 import type { Db } from "../../db";
 import type { RunDirection } from "../../sync/runs";
-import type { RECORD_STATUSES } from "./runs.schemas";
-import { toApiRecord, type ApiRecord } from "../../sync/runs/view";
+import { type ApiRecord, toApiRecord } from "../../sync/runs/view";
 import { listRecordsQuery, type RecordKey } from "./runs.queries";
+import type { RECORD_STATUSES } from "./runs.schemas";
 
 type RunRecordStatus = (typeof RECORD_STATUSES)[number];
 
 export const CSV_COLUMNS = [
-  "id", "salesforceId", "salesforceObject", "conversionId", "label", "action", "status", "reasonCode",
-  "reasonMessage", "explanation", "salesforceStatusCode", "salesforceMessage", "externalCreatedAt",
-  "externalUpdatedAt", "changes",
+  "id",
+  "salesforceId",
+  "salesforceObject",
+  "conversionId",
+  "label",
+  "action",
+  "status",
+  "reasonCode",
+  "reasonMessage",
+  "explanation",
+  "salesforceStatusCode",
+  "salesforceMessage",
+  "externalCreatedAt",
+  "externalUpdatedAt",
+  "changes",
 ] as const;
 
 /** Records per D1 read while streaming: a 50,000-record run is 50 reads and never one array in memory. */
@@ -33,15 +45,28 @@ export function csvLine(cells: readonly (string | null | undefined)[]): string {
 
 // Readable in a spreadsheet rather than JSON: "Title: CTO → CEO; Phone: (empty) → 555 0100".
 function changesText(changes: ApiRecord["changes"]): string {
-  const show = (v: unknown) => (v === null || v === undefined || v === "" ? "(empty)" : typeof v === "string" ? v : JSON.stringify(v));
+  const show = (v: unknown) =>
+    v === null || v === undefined || v === "" ? "(empty)" : typeof v === "string" ? v : JSON.stringify(v);
   return changes.map((c) => `${c.field}: ${show(c.from)} → ${show(c.to)}`).join("; ");
 }
 
 export function recordCsvLine(r: ApiRecord): string {
   return csvLine([
-    r.id, r.salesforceId, r.salesforceObject, r.conversionId, r.label, r.action, r.status, r.reason?.code,
-    r.reason?.message, r.reason?.explanation, r.salesforceError?.statusCode, r.salesforceError?.message,
-    r.externalCreatedAt, r.externalUpdatedAt, changesText(r.changes),
+    r.id,
+    r.salesforceId,
+    r.salesforceObject,
+    r.conversionId,
+    r.label,
+    r.action,
+    r.status,
+    r.reason?.code,
+    r.reason?.message,
+    r.reason?.explanation,
+    r.salesforceError?.statusCode,
+    r.salesforceError?.message,
+    r.externalCreatedAt,
+    r.externalUpdatedAt,
+    changesText(r.changes),
   ]);
 }
 
@@ -49,7 +74,12 @@ export function recordCsvLine(r: ApiRecord): string {
  * The run's records as CSV bytes, read from D1 one keyset chunk per pull, so the client's pace sets ours.
  * `status` filters as the records list does, through the same query (and index).
  */
-export function recordsCsvStream(db: Db, workspaceId: string, run: { id: string; direction: RunDirection }, status?: RunRecordStatus) {
+export function recordsCsvStream(
+  db: Db,
+  workspaceId: string,
+  run: { id: string; direction: RunDirection },
+  status?: RunRecordStatus,
+) {
   const encoder = new TextEncoder();
   let cursor: RecordKey | null = null;
   return new ReadableStream<Uint8Array>({

@@ -1,5 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { getDb, type Db } from "../../db";
+import { type Db, getDb } from "../../db";
 import type { AppEnv } from "../../env";
 import { latestRetry } from "../../sync/retry/latest";
 import { decodeCursor, pageOf } from "../../sync/runs/cursor";

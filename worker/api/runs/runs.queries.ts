@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db";
 import { runRecords, runs } from "../../db/schema";
 import { UNSUCCESSFUL } from "../../sync/runs";
@@ -94,7 +94,13 @@ export type HistoryLookup = { salesforceId: string } | { email: string };
 export type HistoryKey = readonly [createdAt: string, rowid: number];
 
 /** Every run record for one Salesforce id or email, newest first, with its run; through run_records_ws_sfid / _ws_email. */
-export function recordHistoryQuery(db: Db, workspaceId: string, by: HistoryLookup, cursor: HistoryKey | null, limit: number) {
+export function recordHistoryQuery(
+  db: Db,
+  workspaceId: string,
+  by: HistoryLookup,
+  cursor: HistoryKey | null,
+  limit: number,
+) {
   return db
     .select({
       record: runRecords,

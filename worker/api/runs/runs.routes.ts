@@ -1,6 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, json, workspaceSecurity } from "../common";
-import { recordExportQuery, recordListQuery, recordListSchema, runDetailSchema, runIdParam, runListQuery, runListSchema } from "./runs.schemas";
+import {
+  recordExportQuery,
+  recordListQuery,
+  recordListSchema,
+  runDetailSchema,
+  runIdParam,
+  runListQuery,
+  runListSchema,
+} from "./runs.schemas";
 
 export const listRuns = createRoute({
   method: "get",
@@ -41,7 +49,8 @@ export const exportRunRecords = createRoute({
   request: { params: runIdParam, query: recordExportQuery },
   responses: {
     200: {
-      description: "Every record of the run (with `status`, only those with that status), one row each, after a header row (RFC 4180, streamed)",
+      description:
+        "Every record of the run (with `status`, only those with that status), one row each, after a header row (RFC 4180, streamed)",
       content: { "text/csv": { schema: z.string() } },
     },
     ...errorResponses,

@@ -51,7 +51,8 @@ export const runDetailSchema = runSchema
       .object({ id: z.string(), status: z.enum(RUN_STATUSES) })
       .nullable()
       .openapi({
-        description: "The newest run that retried this run's failed records. While it is not failed, POST …/retry answers 409 already_retried",
+        description:
+          "The newest run that retried this run's failed records. While it is not failed, POST …/retry answers 409 already_retried",
       }),
   })
   .openapi("RunDetail");
@@ -93,7 +94,10 @@ export const recordHistoryEntrySchema = runRecordSchema
   })
   .openapi("RecordHistoryEntry");
 
-const nextCursor = z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null at the end" });
+const nextCursor = z
+  .string()
+  .nullable()
+  .openapi({ description: "Pass as `cursor` for the next page; null at the end" });
 
 export const runListSchema = z.object({ runs: z.array(runSchema), nextCursor }).openapi("RunList");
 export const recordListSchema = z.object({ records: z.array(runRecordSchema), nextCursor }).openapi("RunRecordList");
@@ -118,18 +122,31 @@ function dateBound(name: string) {
 }
 
 export const runListQuery = z.object({
-  direction: z.enum(RUN_DIRECTIONS).optional().openapi({ param: { name: "direction", in: "query" } }),
+  direction: z
+    .enum(RUN_DIRECTIONS)
+    .optional()
+    .openapi({ param: { name: "direction", in: "query" } }),
   objectType: z
     .enum(OBJECT_TYPES as [string, ...string[]])
     .optional()
     .openapi({ param: { name: "objectType", in: "query" } }),
-  status: z.enum(RUN_STATUSES).optional().openapi({ param: { name: "status", in: "query" } }),
-  from: dateBound("from").openapi({ description: "Runs started at or after this instant (a date means its start, UTC)" }),
-  to: dateBound("to").openapi({ description: "Runs started at or before this instant (a date includes the whole day, UTC)" }),
+  status: z
+    .enum(RUN_STATUSES)
+    .optional()
+    .openapi({ param: { name: "status", in: "query" } }),
+  from: dateBound("from").openapi({
+    description: "Runs started at or after this instant (a date means its start, UTC)",
+  }),
+  to: dateBound("to").openapi({
+    description: "Runs started at or before this instant (a date includes the whole day, UTC)",
+  }),
   ...pageQuery,
 });
 
-const recordStatusParam = z.enum(RECORD_STATUSES).optional().openapi({ param: { name: "status", in: "query" } });
+const recordStatusParam = z
+  .enum(RECORD_STATUSES)
+  .optional()
+  .openapi({ param: { name: "status", in: "query" } });
 
 export const recordListQuery = z.object({ status: recordStatusParam, ...pageQuery });
 
@@ -153,5 +170,9 @@ export const recordHistoryQuery = z.object({
 });
 
 export const runIdParam = z.object({
-  id: z.string().min(1).max(200).openapi({ param: { name: "id", in: "path" } }),
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: "id", in: "path" } }),
 });

@@ -34,7 +34,11 @@ beforeAll(async () => {
     const kind = direction === "outbound" ? (i % 5 === 0 ? "retry" : "push") : i < 8 ? "backfill" : "incremental";
     seeded.push(
       await seedRun(a.id, at, {
-        direction, objectType, salesforceObject, kind, status,
+        direction,
+        objectType,
+        salesforceObject,
+        kind,
+        status,
         failureCode: status === "failed" ? (i % 3 ? "api_limit_exceeded" : "authentication_failure") : null,
         failureDetail: status === "failed" ? "REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded." : null,
       }),
@@ -87,13 +91,29 @@ describe("GET /api/v1/sync/runs", () => {
     ["?status=failed", (r: Seeded) => r.status === "failed"],
     ["?from=2026-11-27", (r: Seeded) => r.startedAt >= "2026-11-27T00:00:00.000Z"],
     ["?to=2026-11-26", (r: Seeded) => r.startedAt < "2026-11-27T00:00:00.000Z"],
-    ["?from=2026-11-26T03:00:00Z&to=2026-11-27T17:00:00.000Z", (r: Seeded) => r.startedAt >= "2026-11-26T03:00:00.000Z" && r.startedAt <= "2026-11-27T17:00:00.000Z"],
+    [
+      "?from=2026-11-26T03:00:00Z&to=2026-11-27T17:00:00.000Z",
+      (r: Seeded) => r.startedAt >= "2026-11-26T03:00:00.000Z" && r.startedAt <= "2026-11-27T17:00:00.000Z",
+    ],
     ["?from=2026-11-26T10:00:00%2B02:00", (r: Seeded) => r.startedAt >= "2026-11-26T08:00:00.000Z"],
     ["?direction=inbound&objectType=contact", (r: Seeded) => r.direction === "inbound" && r.objectType === "contact"],
-    ["?direction=inbound&status=completed&from=2026-11-26", (r: Seeded) => r.direction === "inbound" && r.status === "completed" && r.startedAt >= "2026-11-26"],
-    ["?direction=outbound&objectType=company&status=in_progress&from=2026-11-25&to=2026-11-28", (r: Seeded) => r.direction === "outbound" && r.objectType === "company" && r.status === "in_progress" && r.startedAt < "2026-11-29"],
+    [
+      "?direction=inbound&status=completed&from=2026-11-26",
+      (r: Seeded) => r.direction === "inbound" && r.status === "completed" && r.startedAt >= "2026-11-26",
+    ],
+    [
+      "?direction=outbound&objectType=company&status=in_progress&from=2026-11-25&to=2026-11-28",
+      (r: Seeded) =>
+        r.direction === "outbound" &&
+        r.objectType === "company" &&
+        r.status === "in_progress" &&
+        r.startedAt < "2026-11-29",
+    ],
     // `to` is inclusive: a run started at exactly that instant is in.
-    ["?objectType=event&to=2026-11-25T15:00:00.000Z", (r: Seeded) => r.objectType === "event" && r.startedAt <= "2026-11-25T15:00:00.000Z"],
+    [
+      "?objectType=event&to=2026-11-25T15:00:00.000Z",
+      (r: Seeded) => r.objectType === "event" && r.startedAt <= "2026-11-25T15:00:00.000Z",
+    ],
   ])("filters %s", async (query, keep) => {
     const expected = newestFirst(seeded.filter(keep)).map((r) => r.id);
     expect(expected.length).toBeGreaterThan(0);
@@ -118,7 +138,20 @@ describe("GET /api/v1/sync/runs", () => {
   it("gives api.md's Run shape, with a description and counts from the run", async () => {
     const run = (await list(a, "?limit=200")).runs.find((r) => r.id === seeded[4]!.id);
     expect(Object.keys(run).sort()).toEqual(
-      ["counts", "description", "direction", "durationMs", "failure", "finishedAt", "id", "kind", "objectType", "salesforceObject", "startedAt", "status"].sort(),
+      [
+        "counts",
+        "description",
+        "direction",
+        "durationMs",
+        "failure",
+        "finishedAt",
+        "id",
+        "kind",
+        "objectType",
+        "salesforceObject",
+        "startedAt",
+        "status",
+      ].sort(),
     );
     expect(run).toMatchObject({
       direction: "inbound",

@@ -1,7 +1,14 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { getCookie, setCookie } from "hono/cookie";
-import { createLaunchToken, LAUNCH_TTL_MS, lookupSession, redeemLaunchToken, SESSION_COOKIE, SESSION_TTL_MS } from "../../auth/sessions";
+import {
+  createLaunchToken,
+  LAUNCH_TTL_MS,
+  lookupSession,
+  redeemLaunchToken,
+  SESSION_COOKIE,
+  SESSION_TTL_MS,
+} from "../../auth/sessions";
 import { getDb } from "../../db";
 import { workspaces } from "../../db/schema";
 import type { AppEnv } from "../../env";
@@ -18,7 +25,11 @@ export const createSessionHandler: RouteHandler<typeof createSession, AppEnv> = 
 
 export const currentSessionHandler: RouteHandler<typeof currentSession, AppEnv> = async (c) => {
   const db = getDb(c.env);
-  const ws = await db.select().from(workspaces).where(eq(workspaces.id, c.get("workspaceId"))).get();
+  const ws = await db
+    .select()
+    .from(workspaces)
+    .where(eq(workspaces.id, c.get("workspaceId")))
+    .get();
   if (!ws) throw unauthorized();
   const secret = getCookie(c, SESSION_COOKIE);
   const session = secret ? await lookupSession(db, secret) : null;

@@ -11,7 +11,13 @@ describe("settings", () => {
     expect(s.objects.Lead).toEqual({ enabled: true, writeMode: "create_or_update" });
     expect(s.objects.Conversion_Event__c.enabled).toBe(false);
     expect(s.outbound).toEqual({ writeLeadsAndContacts: true, writeAccounts: true, createLeads: true });
-    expect(s.fieldMappings.contact.map((m: any) => m.salesforceField)).toEqual(["Email", "FirstName", "LastName", "Title", "Phone"]);
+    expect(s.fieldMappings.contact.map((m: any) => m.salesforceField)).toEqual([
+      "Email",
+      "FirstName",
+      "LastName",
+      "Title",
+      "Phone",
+    ]);
   });
 
   it("PATCH merges only what it names", async () => {
@@ -35,7 +41,16 @@ describe("settings", () => {
     [{ syncRules: [{ object: "Lead", field: "Do_Not_Sync__c OR Id != null", equals: true }] }, "syncRules.0.field"],
     [{ eventObject: "Event'; DROP" }, "eventObject"],
     [{ unknownSetting: 1 }, "unknownSetting"],
-    [{ fieldMappings: { contact: [{ conversionField: "shoeSize", salesforceField: "Shoe__c", direction: "both", writeRule: "always" }] } }, "fieldMappings.contact.0.conversionField"],
+    [
+      {
+        fieldMappings: {
+          contact: [
+            { conversionField: "shoeSize", salesforceField: "Shoe__c", direction: "both", writeRule: "always" },
+          ],
+        },
+      },
+      "fieldMappings.contact.0.conversionField",
+    ],
   ])("PATCH %j is a 400 naming %s", async (body, field) => {
     const ws = await newWorkspace();
     const res = await call("/api/v1/settings", jsonInit("PATCH", body, ws.auth));
@@ -48,13 +63,19 @@ describe("settings", () => {
   it("objects: the six the sync reads are accepted, any other key is a 400 that names it", async () => {
     const ws = await newWorkspace();
     const six = ["Account", "Lead", "Contact", "Opportunity", "OpportunityContactRole", "Conversion_Event__c"];
-    const ok = await call("/api/v1/settings", jsonInit("PATCH", { objects: Object.fromEntries(six.map((o) => [o, { writeMode: "update_only" }])) }, ws.auth));
+    const ok = await call(
+      "/api/v1/settings",
+      jsonInit("PATCH", { objects: Object.fromEntries(six.map((o) => [o, { writeMode: "update_only" }])) }, ws.auth),
+    );
     expect(ok.status, await ok.clone().text()).toBe(200);
     const s = (await ok.json()) as any;
     expect(Object.keys(s.objects).sort()).toEqual([...six].sort());
     for (const o of six) expect(s.objects[o].writeMode).toBe("update_only");
 
-    const res = await call("/api/v1/settings", jsonInit("PATCH", { objects: { Lead: { enabled: false }, Campaign: { enabled: true } } }, ws.auth));
+    const res = await call(
+      "/api/v1/settings",
+      jsonInit("PATCH", { objects: { Lead: { enabled: false }, Campaign: { enabled: true } } }, ws.auth),
+    );
     expect(res.status).toBe(400);
     const err = (await res.json()) as any;
     expect(err.error.code).toBe("invalid_request");
@@ -63,12 +84,17 @@ describe("settings", () => {
     expect(err.error.message).toContain("the event object 'Conversion_Event__c'");
     expect(err.error.details.issues[0].field).toBe("objects.Campaign");
     // Refused as a whole: the Lead switch in the same PATCH did not apply either.
-    expect(((await (await call("/api/v1/settings", { headers: ws.auth })).json()) as any).objects.Lead.enabled).toBe(true);
+    expect(((await (await call("/api/v1/settings", { headers: ws.auth })).json()) as any).objects.Lead.enabled).toBe(
+      true,
+    );
   });
 
   it("a renamed event object can be configured in the same PATCH; its old name is then unknown", async () => {
     const ws = await newWorkspace();
-    const res = await call("/api/v1/settings", jsonInit("PATCH", { eventObject: "Webinar_Event__c", objects: { Webinar_Event__c: { enabled: true } } }, ws.auth));
+    const res = await call(
+      "/api/v1/settings",
+      jsonInit("PATCH", { eventObject: "Webinar_Event__c", objects: { Webinar_Event__c: { enabled: true } } }, ws.auth),
+    );
     expect(res.status, await res.clone().text()).toBe(200);
     const s = (await res.json()) as any;
     expect(s.eventObject).toBe("Webinar_Event__c");
@@ -77,7 +103,10 @@ describe("settings", () => {
     expect(s.objects.Conversion_Event__c).toBeUndefined();
     const roundTrip = await call("/api/v1/settings", jsonInit("PATCH", { objects: s.objects }, ws.auth));
     expect(roundTrip.status, await roundTrip.clone().text()).toBe(200);
-    const old = await call("/api/v1/settings", jsonInit("PATCH", { objects: { Conversion_Event__c: { enabled: true } } }, ws.auth));
+    const old = await call(
+      "/api/v1/settings",
+      jsonInit("PATCH", { objects: { Conversion_Event__c: { enabled: true } } }, ws.auth),
+    );
     expect(old.status).toBe(400);
     expect(((await old.json()) as any).error.message).toContain("'objects.Conversion_Event__c'");
   });

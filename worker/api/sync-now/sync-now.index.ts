@@ -10,9 +10,14 @@ import { syncNow } from "./sync-now.routes";
 
 const syncNowHandler: RouteHandler<typeof syncNow, AppEnv> = async (c) => {
   const workspaceId = c.get("workspaceId");
-  const conn = await getDb(c.env).select({ status: connections.status }).from(connections).where(eq(connections.workspaceId, workspaceId)).get();
+  const conn = await getDb(c.env)
+    .select({ status: connections.status })
+    .from(connections)
+    .where(eq(connections.workspaceId, workspaceId))
+    .get();
   if (!conn) throw new ApiError(409, "not_connected", "Connect Salesforce before syncing");
-  if (conn.status !== "connected") throw new ApiError(409, "needs_reconnect", "Reconnect Salesforce from the Overview tab before syncing");
+  if (conn.status !== "connected")
+    throw new ApiError(409, "needs_reconnect", "Reconnect Salesforce from the Overview tab before syncing");
   const plan = await planCycle(c.env, workspaceId);
   if (plan.paused) throw new ApiError(429, "sync_paused", plan.paused);
   return c.json({ queued: plan.queued }, 202);

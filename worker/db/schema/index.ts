@@ -1,3 +1,3 @@
-export * from "./tenancy";
-export * from "./sync";
 export * from "./conversion";
+export * from "./sync";
+export * from "./tenancy";

@@ -15,7 +15,9 @@ export const apiKeys = sqliteTable(
   "api_keys",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
     keyHash: text("key_hash").notNull().unique(),
     prefix: text("prefix").notNull(),
     createdAt: text("created_at").notNull().default(now),
@@ -29,7 +31,9 @@ export const sessions = sqliteTable(
   "sessions",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
     kind: text("kind", { enum: ["launch", "session"] }).notNull(),
     csrfToken: text("csrf_token"),
     expiresAt: text("expires_at").notNull(),
@@ -42,7 +46,9 @@ export const sessions = sqliteTable(
 /** OAuth `state` nonces: bound to a workspace, expiring, consumed once. */
 export const oauthStates = sqliteTable("oauth_states", {
   id: text("id").primaryKey(),
-  workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+  workspaceId: text("workspace_id")
+    .notNull()
+    .references(() => workspaces.id),
   codeVerifier: text("code_verifier").notNull(),
   expiresAt: text("expires_at").notNull(),
   usedAt: text("used_at"),
@@ -50,7 +56,9 @@ export const oauthStates = sqliteTable("oauth_states", {
 
 /** The workspace's Salesforce org. Tokens are AES-GCM ciphertexts, never clear text. */
 export const connections = sqliteTable("connections", {
-  workspaceId: text("workspace_id").primaryKey().references(() => workspaces.id),
+  workspaceId: text("workspace_id")
+    .primaryKey()
+    .references(() => workspaces.id),
   status: text("status", { enum: ["connected", "needs_reconnect"] }).notNull(),
   instanceUrl: text("instance_url").notNull(),
   orgId: text("org_id"),
@@ -67,7 +75,9 @@ export const connections = sqliteTable("connections", {
 
 /** Sync settings as one validated JSON document (see worker/settings). */
 export const settings = sqliteTable("settings", {
-  workspaceId: text("workspace_id").primaryKey().references(() => workspaces.id),
+  workspaceId: text("workspace_id")
+    .primaryKey()
+    .references(() => workspaces.id),
   json: text("json").notNull(),
   updatedAt: text("updated_at").notNull().default(now),
 });

@@ -10,8 +10,19 @@ import { BACKFILL_BATCH, INCREMENTAL_BATCH, type WindowStart } from "./window";
 export function advanceWatermark(db: Db, m: InboundBatchMessage, to: WindowStart, readAt: string) {
   return db
     .update(syncState)
-    .set({ watermarkStamp: to?.stamp ?? null, watermarkId: to?.id ?? null, watermarkReadAt: readAt, leaseExpiresAt: isoIn(LEASE_MS) })
-    .where(and(eq(syncState.workspaceId, m.workspaceId), eq(syncState.salesforceObject, m.salesforceObject), eq(syncState.leaseOwner, m.cycleId)));
+    .set({
+      watermarkStamp: to?.stamp ?? null,
+      watermarkId: to?.id ?? null,
+      watermarkReadAt: readAt,
+      leaseExpiresAt: isoIn(LEASE_MS),
+    })
+    .where(
+      and(
+        eq(syncState.workspaceId, m.workspaceId),
+        eq(syncState.salesforceObject, m.salesforceObject),
+        eq(syncState.leaseOwner, m.cycleId),
+      ),
+    );
 }
 
 /**
@@ -31,14 +42,21 @@ export function resumePoint(stamp: string | null, id: string | null, readAt: str
 }
 
 /** The first batch of an object's chain: a backfill until one has finished, then incremental from the watermark. */
-export async function firstBatch(db: Db, workspaceId: string, salesforceObject: string, cycleId: string, remaining: string[]): Promise<InboundBatchMessage> {
+export async function firstBatch(
+  db: Db,
+  workspaceId: string,
+  salesforceObject: string,
+  cycleId: string,
+  remaining: string[],
+): Promise<InboundBatchMessage> {
   const state = await db
     .select()
     .from(syncState)
     .where(and(eq(syncState.workspaceId, workspaceId), eq(syncState.salesforceObject, salesforceObject)))
     .get();
   const backfill = !state?.backfillDone;
-  const watermark: WindowStart = state?.watermarkStamp && state.watermarkId ? { stamp: state.watermarkStamp, id: state.watermarkId } : null;
+  const watermark: WindowStart =
+    state?.watermarkStamp && state.watermarkId ? { stamp: state.watermarkStamp, id: state.watermarkId } : null;
   const after = resumePoint(state?.watermarkStamp ?? null, state?.watermarkId ?? null, state?.watermarkReadAt ?? null);
   return {
     type: "inbound_batch",
@@ -58,7 +76,13 @@ export async function firstBatch(db: Db, workspaceId: string, salesforceObject: 
  * What follows a batch: the next window of the same object when the batch was full, otherwise the
  * object is done (backfill marked, lease released) and the cycle moves to its next object.
  */
-export async function continueChain(env: Env, db: Db, m: InboundBatchMessage, full: boolean, after: WindowStart): Promise<void> {
+export async function continueChain(
+  env: Env,
+  db: Db,
+  m: InboundBatchMessage,
+  full: boolean,
+  after: WindowStart,
+): Promise<void> {
   if (full) {
     await env.INBOUND_QUEUE.send({ ...m, batchNo: m.batchNo + 1, after } satisfies InboundBatchMessage);
     return;
@@ -68,7 +92,13 @@ export async function continueChain(env: Env, db: Db, m: InboundBatchMessage, fu
     const done = db
       .update(syncState)
       .set({ backfillDone: true })
-      .where(and(eq(syncState.workspaceId, m.workspaceId), eq(syncState.salesforceObject, m.salesforceObject), eq(syncState.leaseOwner, m.cycleId)));
+      .where(
+        and(
+          eq(syncState.workspaceId, m.workspaceId),
+          eq(syncState.salesforceObject, m.salesforceObject),
+          eq(syncState.leaseOwner, m.cycleId),
+        ),
+      );
     await db.batch([done, release]);
   } else await release;
   await startNextObject(env, db, m);

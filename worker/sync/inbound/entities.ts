@@ -1,4 +1,4 @@
-import { getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
+import { getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db";
 import { jsonChunks } from "../../db/json-param";
@@ -39,9 +39,12 @@ export class EntitySet {
   /** Records a new or changed row; indexes follow so later records of the page find it. */
   put(row: EntityRow, previous: EntityRow | null) {
     if (previous) {
-      if (previous.salesforceId && this.bySalesforceId.get(previous.salesforceId) === previous) this.bySalesforceId.delete(previous.salesforceId);
-      if (typeof previous.email === "string" && this.byEmail.get(previous.email) === previous) this.byEmail.delete(previous.email);
-      if (typeof previous.userId === "string" && this.byUserId.get(previous.userId) === previous) this.byUserId.delete(previous.userId);
+      if (previous.salesforceId && this.bySalesforceId.get(previous.salesforceId) === previous)
+        this.bySalesforceId.delete(previous.salesforceId);
+      if (typeof previous.email === "string" && this.byEmail.get(previous.email) === previous)
+        this.byEmail.delete(previous.email);
+      if (typeof previous.userId === "string" && this.byUserId.get(previous.userId) === previous)
+        this.byUserId.delete(previous.userId);
     }
     row.updatedAt = isoNow();
     this.add(row);
@@ -74,10 +77,18 @@ export class EntitySet {
 /** INSERT … SELECT FROM json_each(?) ON CONFLICT(id) DO UPDATE: a page's rows in one statement. */
 function upsertFromJson(db: Db, table: SQLiteTable, json: string) {
   const columns = Object.entries(getTableColumns(table) as Record<string, SQLiteColumn>);
-  const names = sql.join(columns.map(([, c]) => sql.identifier(c.name)), sql`, `);
-  const values = sql.join(columns.map(([key]) => sql`j.value ->> ${"$." + key}`), sql`, `);
+  const names = sql.join(
+    columns.map(([, c]) => sql.identifier(c.name)),
+    sql`, `,
+  );
+  const values = sql.join(
+    columns.map(([key]) => sql`j.value ->> ${"$." + key}`),
+    sql`, `,
+  );
   const updates = sql.join(
-    columns.filter(([key]) => key !== "id" && key !== "createdAt").map(([, c]) => sql`${sql.identifier(c.name)} = excluded.${sql.identifier(c.name)}`),
+    columns
+      .filter(([key]) => key !== "id" && key !== "createdAt")
+      .map(([, c]) => sql`${sql.identifier(c.name)} = excluded.${sql.identifier(c.name)}`),
     sql`, `,
   );
   return db.run(sql`INSERT INTO ${table} (${names}) SELECT ${values} FROM json_each(${json}) AS j WHERE true
@@ -94,7 +105,9 @@ export async function loadInto(db: Db, set: EntitySet, workspaceId: string, cond
   if (!conditions.length) return;
   const table = ENTITY_TABLES[set.name] as unknown as SQLiteTable;
   const cols = getTableColumns(table) as Record<string, SQLiteColumn>;
-  const branches = conditions.map((c) => sql`SELECT rowid FROM ${table} WHERE ${cols.workspaceId} = ${workspaceId} AND ${c}`);
+  const branches = conditions.map(
+    (c) => sql`SELECT rowid FROM ${table} WHERE ${cols.workspaceId} = ${workspaceId} AND ${c}`,
+  );
   const rows = (await db
     .select()
     .from(table)

@@ -1,3 +1,10 @@
-export { runInboundBatch, type BatchResult } from "./batch";
-export { isInboundBatch, type InboundBatchMessage } from "./message";
-export { dueWorkspaces, fanOutPlanning, isPlanCycle, planCycle, type PlanCycleMessage, type PlanResult } from "./planner";
+export { type BatchResult, runInboundBatch } from "./batch";
+export { type InboundBatchMessage, isInboundBatch } from "./message";
+export {
+  dueWorkspaces,
+  fanOutPlanning,
+  isPlanCycle,
+  type PlanCycleMessage,
+  type PlanResult,
+  planCycle,
+} from "./planner";

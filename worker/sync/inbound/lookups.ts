@@ -1,8 +1,8 @@
 import type { Db } from "../../db";
 import { companies, contacts, events, opportunities, opportunityContactRoles } from "../../db/schema";
 import type { InboundKind } from "../objects";
-import { EntitySet, inJson, loadInto, type EntityTable } from "./entities";
-import { normaliseEmail, readHead, text, type SalesforceRecord } from "./record";
+import { EntitySet, type EntityTable, inJson, loadInto } from "./entities";
+import { normaliseEmail, readHead, type SalesforceRecord, text } from "./record";
 
 export type PageSets = Record<EntityTable, EntitySet>;
 
@@ -16,14 +16,22 @@ function values(records: SalesforceRecord[], field: string): string[] {
 }
 
 function emails(records: SalesforceRecord[], field: string): string[] {
-  return values(records, field).map((e) => normaliseEmail(e)).filter((e): e is string => e !== null);
+  return values(records, field)
+    .map((e) => normaliseEmail(e))
+    .filter((e): e is string => e !== null);
 }
 
 /**
  * Loads, in as few queries as the object needs (one or two), every Conversion row a page of
  * records can touch: their own rows, and the rows they point at.
  */
-export async function loadPageSets(db: Db, workspaceId: string, kind: InboundKind, records: SalesforceRecord[], emailField: string): Promise<PageSets> {
+export async function loadPageSets(
+  db: Db,
+  workspaceId: string,
+  kind: InboundKind,
+  records: SalesforceRecord[],
+  emailField: string,
+): Promise<PageSets> {
   const sets: PageSets = {
     contacts: new EntitySet("contacts"),
     companies: new EntitySet("companies"),
@@ -33,7 +41,8 @@ export async function loadPageSets(db: Db, workspaceId: string, kind: InboundKin
   };
   const ids = records.map((r) => readHead(r).id).filter((id): id is string => id !== null);
   const loads: Promise<void>[] = [];
-  const load = (name: EntityTable, conditions: ReturnType<typeof inJson>[]) => loads.push(loadInto(db, sets[name], workspaceId, conditions));
+  const load = (name: EntityTable, conditions: ReturnType<typeof inJson>[]) =>
+    loads.push(loadInto(db, sets[name], workspaceId, conditions));
   switch (kind) {
     case "lead":
     case "contact":
@@ -54,7 +63,10 @@ export async function loadPageSets(db: Db, workspaceId: string, kind: InboundKin
       break;
     case "event":
       load("events", [inJson(events.salesforceId, ids)]);
-      load("contacts", [inJson(contacts.email, emails(records, "Email__c")), inJson(contacts.userId, values(records, "User_Id__c"))]);
+      load("contacts", [
+        inJson(contacts.email, emails(records, "Email__c")),
+        inJson(contacts.userId, values(records, "User_Id__c")),
+      ]);
       break;
   }
   await Promise.all(loads);

@@ -22,11 +22,19 @@ export interface InboundBatchMessage {
 }
 
 /** Deterministic: a redelivered message finds the run its first delivery opened. */
-export async function runIdFor(m: Pick<InboundBatchMessage, "workspaceId" | "salesforceObject" | "cycleId" | "batchNo">): Promise<string> {
+export async function runIdFor(
+  m: Pick<InboundBatchMessage, "workspaceId" | "salesforceObject" | "cycleId" | "batchNo">,
+): Promise<string> {
   return `run_${(await sha256(`${m.workspaceId}|${m.salesforceObject}|${m.cycleId}|${m.batchNo}`)).slice(0, 22)}`;
 }
 
 export function isInboundBatch(body: unknown): body is InboundBatchMessage {
   const m = body as InboundBatchMessage;
-  return typeof m === "object" && m !== null && m.type === "inbound_batch" && typeof m.workspaceId === "string" && typeof m.salesforceObject === "string";
+  return (
+    typeof m === "object" &&
+    m !== null &&
+    m.type === "inbound_batch" &&
+    typeof m.workspaceId === "string" &&
+    typeof m.salesforceObject === "string"
+  );
 }

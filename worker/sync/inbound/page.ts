@@ -1,12 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db";
 import { runRecords } from "../../db/schema";
-import { inJson } from "./entities";
-import type { WindowStart } from "./window";
 import type { RunRecordInput } from "../runs";
 import { CLASSIFIERS, inboundMappings, type PageContext } from "./classify";
+import { inJson } from "./entities";
 import { loadPageSets } from "./lookups";
-import { readHead, text, type SalesforceRecord, type Verdict } from "./record";
+import { readHead, type SalesforceRecord, text, type Verdict } from "./record";
+import type { WindowStart } from "./window";
 
 export interface PageResult {
   /** Run records for everything but unchanged records. */
@@ -36,8 +36,12 @@ export async function preparePage(
   firstSeq: number,
   seenUpTo: WindowStart = null,
 ): Promise<PageResult> {
-  const emailField = inboundMappings(base.settings, "contact").find((m) => m.conversionField === "email")?.salesforceField ?? "Email";
-  const ctx: PageContext = { ...base, sets: await loadPageSets(db, base.workspaceId, base.spec.kind, records, emailField) };
+  const emailField =
+    inboundMappings(base.settings, "contact").find((m) => m.conversionField === "email")?.salesforceField ?? "Email";
+  const ctx: PageContext = {
+    ...base,
+    sets: await loadPageSets(db, base.workspaceId, base.spec.kind, records, emailField),
+  };
   const classify = CLASSIFIERS[base.spec.kind];
   const out: RunRecordInput[] = [];
   let last: PageResult["last"] = null;
@@ -47,12 +51,16 @@ export async function preparePage(
     const head = readHead(record);
     let verdict: Verdict;
     if (!head.id) verdict = { outcome: "skip", code: "missing_external_id" };
-    else if (!head.stamp) verdict = { outcome: "fail", code: "invalid_timestamp", detail: "SystemModstamp is missing or not a date" };
+    else if (!head.stamp)
+      verdict = { outcome: "fail", code: "invalid_timestamp", detail: "SystemModstamp is missing or not a date" };
     else if (record.attributes?.type && record.attributes.type !== base.salesforceObject) {
       // Nothing in the engine expects this; say so rather than guess how to apply it.
-      verdict = { outcome: "fail", code: "unknown_error", detail: `Salesforce returned a ${record.attributes.type} record in a ${base.salesforceObject} query` };
-    }
-    else {
+      verdict = {
+        outcome: "fail",
+        code: "unknown_error",
+        detail: `Salesforce returned a ${record.attributes.type} record in a ${base.salesforceObject} query`,
+      };
+    } else {
       last = later(last, { stamp: head.stamp, id: head.id });
       try {
         verdict = classify(record, { ...head, id: head.id, stamp: head.stamp }, ctx);
@@ -107,13 +115,27 @@ function atOrBefore(a: { stamp: string; id: string }, b: WindowStart): boolean {
 async function reportedBefore(db: Db, workspaceId: string, candidates: RunRecordInput[]): Promise<Set<RunRecordInput>> {
   if (!candidates.length) return new Set();
   const rows = await db
-    .select({ salesforceId: runRecords.salesforceId, updatedAt: runRecords.externalUpdatedAt, status: runRecords.status, reason: runRecords.reasonCode })
+    .select({
+      salesforceId: runRecords.salesforceId,
+      updatedAt: runRecords.externalUpdatedAt,
+      status: runRecords.status,
+      reason: runRecords.reasonCode,
+    })
     .from(runRecords)
-    .where(and(eq(runRecords.workspaceId, workspaceId), inJson(runRecords.salesforceId, candidates.map((c) => c.salesforceId!))))
+    .where(
+      and(
+        eq(runRecords.workspaceId, workspaceId),
+        inJson(
+          runRecords.salesforceId,
+          candidates.map((c) => c.salesforceId!),
+        ),
+      ),
+    )
     .all();
   // The same version with the same outcome: LastModifiedDate alone is not enough, since two edits
   // within one second share it.
-  const key = (id: string | null, updatedAt: string | null, status: string, reason: string | null) => `${id}|${updatedAt}|${status}|${reason}`;
+  const key = (id: string | null, updatedAt: string | null, status: string, reason: string | null) =>
+    `${id}|${updatedAt}|${status}|${reason}`;
   const seen = new Set(rows.map((r) => key(r.salesforceId, r.updatedAt, r.status, r.reason)));
   return new Set(candidates.filter((c) => seen.has(key(c.salesforceId, c.externalUpdatedAt, c.status, c.reasonCode))));
 }

@@ -1,11 +1,11 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { getDb, type Db } from "../../db";
+import { type Db, getDb } from "../../db";
 import { syncState } from "../../db/schema";
 import { newId } from "../../lib/crypto";
 import { budgetStatus } from "../../salesforce";
 import { loadSettings } from "../../settings";
 import { acquireLease } from "../leases";
-import { cycleOrder, objectTypeOf, type ObjectType } from "../objects";
+import { cycleOrder, type ObjectType, objectTypeOf } from "../objects";
 import { firstBatch } from "./chain";
 
 export interface PlanResult {
@@ -36,7 +36,9 @@ export async function planCycle(env: Env, workspaceId: string): Promise<PlanResu
     const [first, ...rest] = objects;
     await env.INBOUND_QUEUE.send(await firstBatch(db, workspaceId, first!, cycleId, rest));
   }
-  const queued = [...new Set(objects.map((o) => objectTypeOf(o, settings.eventObject)).filter((t): t is ObjectType => t !== null))];
+  const queued = [
+    ...new Set(objects.map((o) => objectTypeOf(o, settings.eventObject)).filter((t): t is ObjectType => t !== null)),
+  ];
   return { workspaceId, queued, paused: null };
 }
 
@@ -80,7 +82,11 @@ export function isPlanCycle(body: unknown): body is PlanCycleMessage {
 export async function fanOutPlanning(env: Env, now: number): Promise<number> {
   const due = await dueWorkspaces(env, now);
   for (let i = 0; i < due.length; i += 100) {
-    await env.INBOUND_QUEUE.sendBatch(due.slice(i, i + 100).map((workspaceId) => ({ body: { type: "plan_cycle", workspaceId } satisfies PlanCycleMessage })));
+    await env.INBOUND_QUEUE.sendBatch(
+      due
+        .slice(i, i + 100)
+        .map((workspaceId) => ({ body: { type: "plan_cycle", workspaceId } satisfies PlanCycleMessage })),
+    );
   }
   return due.length;
 }

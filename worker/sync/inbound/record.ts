@@ -45,7 +45,8 @@ export function text(r: SalesforceRecord, field: string): string | null | undefi
 }
 
 // Pragmatic address check: what Conversion can deliver to, not the full RFC 5322 grammar.
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 export function normaliseEmail(value: string): string | null {
   const email = value.trim().toLowerCase();
@@ -53,7 +54,11 @@ export function normaliseEmail(value: string): string | null {
 }
 
 /** Field-by-field differences between what Conversion holds and what it will hold. */
-export function diff(before: Record<string, unknown> | null, after: Record<string, unknown>, fields: readonly string[]): FieldChange[] {
+export function diff(
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown>,
+  fields: readonly string[],
+): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const field of fields) {
     const from = before ? (before[field] ?? null) : null;

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db";
-import { COLLECTION_LIMIT } from "../../salesforce";
 import { outbox } from "../../db/schema";
 import { isoNow } from "../../lib/time";
+import { COLLECTION_LIMIT } from "../../salesforce";
 import { inJson } from "../inbound/entities";
 import type { EntityType } from "./message";
 import { RESEND_AFTER_MS } from "./sweep";
@@ -71,7 +71,13 @@ const sqliteAgo = (ms: number) => sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`-
  * How many rows to take is decided inside the same statement (and against D1's clock), so two
  * consumers waiting on one burst cannot both see 200 pending and split it into odd-sized calls.
  */
-export async function claimPending(db: Db, workspaceId: string, type: EntityType, batchKey: string, opts: ClaimOptions = {}): Promise<ClaimedRow[]> {
+export async function claimPending(
+  db: Db,
+  workspaceId: string,
+  type: EntityType,
+  batchKey: string,
+  opts: ClaimOptions = {},
+): Promise<ClaimedRow[]> {
   const cutoff = new Date(Date.now() - RESEND_AFTER_MS).toISOString();
   const pending = sql`workspace_id = ${workspaceId} AND entity_type = ${type} AND processed_at IS NULL`;
   // Held by another live claim: any of the workspace's rows, not only the ones a retry names, or a
@@ -91,12 +97,24 @@ export async function claimPending(db: Db, workspaceId: string, type: EntityType
         ELSE 0 END
       FROM outbox WHERE ${open})`
     : sql`${CLAIM_LIMIT}`;
-  const rows = await db.all<{ id: string; entity_id: string; operation: ClaimedRow["operation"]; changed_fields: string; created_at: string }>(sql`
+  const rows = await db.all<{
+    id: string;
+    entity_id: string;
+    operation: ClaimedRow["operation"];
+    changed_fields: string;
+    created_at: string;
+  }>(sql`
     UPDATE outbox SET run_id = ${batchKey}, sent_at = ${isoNow()}
     WHERE id IN (SELECT id FROM outbox WHERE ${open} ORDER BY created_at, id LIMIT ${limit})
       AND processed_at IS NULL
     RETURNING id, entity_id, operation, changed_fields, created_at`);
-  return rows.map((r) => ({ id: r.id, entityId: r.entity_id, operation: r.operation, changedFields: r.changed_fields, createdAt: r.created_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    entityId: r.entity_id,
+    operation: r.operation,
+    changedFields: r.changed_fields,
+    createdAt: r.created_at,
+  }));
 }
 
 /** Whether any of these rows is still pending with no claim on it: this delivery should wait for it. */
@@ -117,7 +135,9 @@ function parseFields(text: string): string[] {
 
 /** Groups claimed rows by entity, oldest first; a delete anywhere in the chain wins. */
 export function collapse(rows: ClaimedRow[]): EntityChange[] {
-  const sorted = [...rows].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1));
+  const sorted = [...rows].sort((a, b) =>
+    a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1,
+  );
   const byEntity = new Map<string, EntityChange>();
   for (const row of sorted) {
     const change = byEntity.get(row.entityId) ?? {

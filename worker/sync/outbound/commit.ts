@@ -16,7 +16,13 @@ export function markProcessed(db: Db, outboxIds: string[], runId: string | null)
  * in the meantime, that link stands. No other column changes, so the next inbound sync finds the
  * row equal to what Salesforce sends back and counts it unchanged.
  */
-export function linkCreated(db: Db, type: EntityType, workspaceId: string, links: { entityId: string; salesforceId: string }[], object: string) {
+export function linkCreated(
+  db: Db,
+  type: EntityType,
+  workspaceId: string,
+  links: { entityId: string; salesforceId: string }[],
+  object: string,
+) {
   const json = JSON.stringify(links.map((l) => ({ e: l.entityId, s: l.salesforceId })));
   const table = type === "contact" ? contacts : companies;
   const objectColumn = type === "contact" ? sql`, salesforce_object = ${object}` : sql``;

@@ -1,8 +1,8 @@
 import type { Db } from "../../db";
-import { COLLECTION_LIMIT, type SalesforceClient } from "../../salesforce";
-import { applyWriteRules, readCurrentValues, type CurrentValues } from "./current";
 import { commitBatch } from "../../db/commit";
+import { COLLECTION_LIMIT, type SalesforceClient } from "../../salesforce";
 import { markProcessed } from "./commit";
+import { applyWriteRules, type CurrentValues, readCurrentValues } from "./current";
 import type { Ledger } from "./ledger";
 import { skipRecord, writeRecord } from "./outcome";
 import type { Planned, PushObject } from "./plan";
@@ -25,11 +25,20 @@ function byKey<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 /** Skips (and drops) need no Salesforce call: committed together, one run per object. */
 async function commitSettled(db: Db, ledger: Ledger, skips: Skip[], drops: Planned[]) {
   const statements: unknown[] = [];
-  if (drops.length) statements.push(markProcessed(db, drops.flatMap((d) => d.change.outboxIds), null));
+  if (drops.length)
+    statements.push(
+      markProcessed(
+        db,
+        drops.flatMap((d) => d.change.outboxIds),
+        null,
+      ),
+    );
   for (const [object, items] of byKey(skips, (s) => s.object)) {
     const { runId, firstSeq } = await ledger.reserve(object as PushObject, items.length);
     const records = items.map((s, i) => skipRecord(s, firstSeq + i));
-    statements.push(...ledger.commit(object as PushObject, runId, { records, outboxIds: items.flatMap((s) => s.change.outboxIds) }));
+    statements.push(
+      ...ledger.commit(object as PushObject, runId, { records, outboxIds: items.flatMap((s) => s.change.outboxIds) }),
+    );
   }
   await commitBatch(db, statements);
 }
@@ -37,14 +46,23 @@ async function commitSettled(db: Db, ledger: Ledger, skips: Skip[], drops: Plann
 /** One collection call (plus lock retries) and its commit: records, processed rows, new ids. */
 async function pushChunk(db: Db, ledger: Ledger, sf: SalesforceClient, chunk: Write[], current: CurrentValues) {
   const { object, mode } = chunk[0]!;
-  const payloads = chunk.map((w) => ({ ...(mode === "update" ? { Id: w.salesforceId } : {}), ...Object.fromEntries(w.fields.map((f) => [f.field, f.value])) }));
+  const payloads = chunk.map((w) => ({
+    ...(mode === "update" ? { Id: w.salesforceId } : {}),
+    ...Object.fromEntries(w.fields.map((f) => [f.field, f.value])),
+  }));
   const results = await writeWithLockRetry(sf, object, mode, payloads);
   const { runId, firstSeq } = await ledger.reserve(object, chunk.length);
   const records = chunk.map((w, i) => writeRecord(w, firstSeq + i, results[i]!, current));
-  const links = mode === "create"
-    ? chunk.flatMap((w, i) => (results[i]!.success && results[i]!.id ? [{ entityId: w.entity.id, salesforceId: results[i]!.id! }] : []))
-    : [];
-  await commitBatch(db, ledger.commit(object, runId, { records, outboxIds: chunk.flatMap((w) => w.change.outboxIds), links }));
+  const links =
+    mode === "create"
+      ? chunk.flatMap((w, i) =>
+          results[i]!.success && results[i]!.id ? [{ entityId: w.entity.id, salesforceId: results[i]!.id! }] : [],
+        )
+      : [];
+  await commitBatch(
+    db,
+    ledger.commit(object, runId, { records, outboxIds: chunk.flatMap((w) => w.change.outboxIds), links }),
+  );
 }
 
 /**
@@ -65,10 +83,23 @@ export async function executePlan(db: Db, ledger: Ledger, plan: Planned[], openS
   const current = await readCurrentValues(sf, writes);
   writes = writes.map((w) => applyWriteRules(w, current));
   const nothingLeft = writes.filter((w) => !w.fields.length);
-  await commitSettled(db, ledger, nothingLeft.map((w): Skip => ({ ...w, kind: "skip", code: "no_fields_to_update", detail: "Salesforce already has values for the fields set to “if empty”" })), []);
+  await commitSettled(
+    db,
+    ledger,
+    nothingLeft.map(
+      (w): Skip => ({
+        ...w,
+        kind: "skip",
+        code: "no_fields_to_update",
+        detail: "Salesforce already has values for the fields set to “if empty”",
+      }),
+    ),
+    [],
+  );
   writes = writes.filter((w) => w.fields.length);
 
   for (const group of byKey(writes, (w) => `${w.object}|${w.mode}`).values()) {
-    for (let i = 0; i < group.length; i += COLLECTION_LIMIT) await pushChunk(db, ledger, sf, group.slice(i, i + COLLECTION_LIMIT), current);
+    for (let i = 0; i < group.length; i += COLLECTION_LIMIT)
+      await pushChunk(db, ledger, sf, group.slice(i, i + COLLECTION_LIMIT), current);
   }
 }

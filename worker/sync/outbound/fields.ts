@@ -19,14 +19,19 @@ export function writableMappings(settings: Settings, type: EntityType): Mapping[
  * edited in Salesforce and not in Conversion is never overwritten with Conversion's older value; a
  * create pushes every mapped field that has a value.
  */
-export function fieldsToPush(entity: Record<string, unknown>, mappings: Mapping[], changed: ReadonlySet<string> | null): FieldPush[] {
+export function fieldsToPush(
+  entity: Record<string, unknown>,
+  mappings: Mapping[],
+  changed: ReadonlySet<string> | null,
+): FieldPush[] {
   const out = new Map<string, FieldPush>();
   for (const m of mappings) {
     if (changed && !changed.has(m.conversionField)) continue;
     const value = entity[m.conversionField] ?? null;
     if (!changed && value === null) continue;
     // Two mappings onto one Salesforce field: the first wins, as the settings list them.
-    if (!out.has(m.salesforceField)) out.set(m.salesforceField, { field: m.salesforceField, value, ifEmpty: m.writeRule === "if_empty" });
+    if (!out.has(m.salesforceField))
+      out.set(m.salesforceField, { field: m.salesforceField, value, ifEmpty: m.writeRule === "if_empty" });
   }
   return [...out.values()];
 }

@@ -41,16 +41,22 @@ export interface Group {
  */
 export async function pushGroup(env: Env, group: Group): Promise<GroupResult> {
   const db = getDb(env);
-  const batchKey = group.batchKey ?? (await resolveBatchKey(db, group.workspaceId, group.type, group.outboxIds, group.pending));
+  const batchKey =
+    group.batchKey ?? (await resolveBatchKey(db, group.workspaceId, group.type, group.outboxIds, group.pending));
   if (!batchKey) return { done: true, claimed: false };
   const ledger = createLedger(db, group.workspaceId, group.type, batchKey);
 
   const settings = await loadSettings(db, group.workspaceId);
   // Over budget: leave the rows unclaimed; the sweep sends them again once the pause may be over.
-  if ((await budgetStatus(env, group.workspaceId, settings.apiDailyBudget)).paused) return { done: true, claimed: false };
+  if ((await budgetStatus(env, group.workspaceId, settings.apiDailyBudget)).paused)
+    return { done: true, claimed: false };
   // Never connected: there is nowhere to push yet. The rows wait (the sweep resends them) instead of
   // failing run after run; a connection that needs a reconnect still fails visibly, with what to do.
-  const connection = await db.select({ status: connections.status }).from(connections).where(eq(connections.workspaceId, group.workspaceId)).get();
+  const connection = await db
+    .select({ status: connections.status })
+    .from(connections)
+    .where(eq(connections.workspaceId, group.workspaceId))
+    .get();
   if (!connection) return { done: true, claimed: false };
 
   let sf: SalesforceClient | null = null;
@@ -58,7 +64,10 @@ export async function pushGroup(env: Env, group: Group): Promise<GroupResult> {
     const coalescing = coalescingFor(env);
     const giveUpAt = Date.now() + (coalescing ? coalescing.maxWaitMs + WAIT_SLACK_MS : 0);
     for (;;) {
-      const claimed = await claimPending(db, group.workspaceId, group.type, batchKey, { onlyIds: group.onlyIds, coalescing });
+      const claimed = await claimPending(db, group.workspaceId, group.type, batchKey, {
+        onlyIds: group.onlyIds,
+        coalescing,
+      });
       if (claimed.length) {
         const plan = await planChanges(db, group.workspaceId, group.type, settings, collapse(claimed));
         await executePlan(db, ledger, plan, async () => (sf ??= await openSalesforce(env, group.workspaceId)));
@@ -72,7 +81,8 @@ export async function pushGroup(env: Env, group: Group): Promise<GroupResult> {
     return { done: true, claimed: true };
   } catch (err) {
     const failure = toRunFailure(err);
-    if (failure.transient && group.attempts < MAX_ATTEMPTS) return { retryDelaySeconds: retryDelaySeconds(env, group.attempts) };
+    if (failure.transient && group.attempts < MAX_ATTEMPTS)
+      return { retryDelaySeconds: retryDelaySeconds(env, group.attempts) };
     // Rows not yet pushed stay claimed until the claim lapses; then the sweep sends them again.
     await ledger.closeAll({ status: "failed", failureCode: failure.code, failureDetail: failure.detail });
     console.error("outbound push failed", group.workspaceId, group.type, failure.code, failure.detail);

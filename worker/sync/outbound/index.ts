@@ -1,6 +1,6 @@
 export { runOutboundBatch } from "./batch";
-export { isOutboundChange, type EntityType, type OutboundChangeMessage } from "./message";
-export { announceChange, commitChange, outboxInsert, type OutboxChange } from "./outbox";
-export { sweepOutbox } from "./sweep";
-export { isOutboundRetry, startOutboundRetry, type OutboundRetryMessage } from "./retry";
 export { pushGroup } from "./group";
+export { type EntityType, isOutboundChange, type OutboundChangeMessage } from "./message";
+export { announceChange, commitChange, type OutboxChange, outboxInsert } from "./outbox";
+export { isOutboundRetry, type OutboundRetryMessage, startOutboundRetry } from "./retry";
+export { sweepOutbox } from "./sweep";

@@ -4,7 +4,16 @@ import { commitBatch } from "../../db/commit";
 import { runs } from "../../db/schema";
 import { sha256 } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
-import { closeRun, openRun, recountRun, saveRunProgress, upsertRunRecords, type RunOutcome, type RunRecordInput, type RunRow } from "../runs";
+import {
+  closeRun,
+  openRun,
+  type RunOutcome,
+  type RunRecordInput,
+  type RunRow,
+  recountRun,
+  saveRunProgress,
+  upsertRunRecords,
+} from "../runs";
 import { linkCreated, markProcessed } from "./commit";
 import type { EntityType } from "./message";
 import type { PushObject } from "./plan";
@@ -31,7 +40,13 @@ const MAX_ROUNDS = 300;
  * failed; the sweep sent them again), the next key in a fixed chain is used: redeliveries of the
  * resend walk the same chain to the same run. Null when the batch was already done.
  */
-export async function resolveBatchKey(db: Db, workspaceId: string, type: EntityType, outboxIds: string[], pending: boolean) {
+export async function resolveBatchKey(
+  db: Db,
+  workspaceId: string,
+  type: EntityType,
+  outboxIds: string[],
+  pending: boolean,
+) {
   let key = `obb_${(await sha256(`${workspaceId}|${type}|${[...outboxIds].sort().join(",")}`)).slice(0, 22)}`;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const known = await runsOf(db, type, key);
@@ -59,7 +74,16 @@ export function createLedger(db: Db, workspaceId: string, type: EntityType, batc
     let entry = open.get(object);
     if (entry) return entry;
     const id = await runIdFor(batchKey, object);
-    const run = await openRun(db, { id, workspaceId, direction: "outbound", objectType: type, salesforceObject: object, kind: "push", startedAt: isoNow(), state: { batch: batchKey } });
+    const run = await openRun(db, {
+      id,
+      workspaceId,
+      direction: "outbound",
+      objectType: type,
+      salesforceObject: object,
+      kind: "push",
+      startedAt: isoNow(),
+      state: { batch: batchKey },
+    });
     // A resumed run continues its numbering, so records keep the order they were pushed in.
     const last = await db.get<{ n: number | null }>(sql`SELECT max(seq) AS n FROM run_records WHERE run_id = ${id}`);
     entry = { run, nextSeq: (last?.n ?? -1) + 1 };
@@ -92,7 +116,12 @@ export function createLedger(db: Db, workspaceId: string, type: EntityType, batc
     async closeAll(outcome: RunOutcome) {
       const all = await runsOf(db, type, batchKey);
       for (const run of all) {
-        await commitBatch(db, run.status === "in_progress" ? [recountRun(db, run.id), closeRun(db, run, outcome)] : [recountRun(db, run.id)]);
+        await commitBatch(
+          db,
+          run.status === "in_progress"
+            ? [recountRun(db, run.id), closeRun(db, run, outcome)]
+            : [recountRun(db, run.id)],
+        );
       }
       return all.filter((r) => r.status === "in_progress").length;
     },

@@ -17,5 +17,11 @@ export function outboundChange(workspaceId: string, outboxId: string): OutboundC
 
 export function isOutboundChange(body: unknown): body is OutboundChangeMessage {
   const m = body as OutboundChangeMessage;
-  return typeof m === "object" && m !== null && m.type === "outbound_change" && typeof m.workspaceId === "string" && typeof m.outboxId === "string";
+  return (
+    typeof m === "object" &&
+    m !== null &&
+    m.type === "outbound_change" &&
+    typeof m.workspaceId === "string" &&
+    typeof m.outboxId === "string"
+  );
 }

@@ -4,7 +4,7 @@ import { commitBatch } from "../../db/commit";
 import { outbox } from "../../db/schema";
 import { newId } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
-import { outboundChange, type EntityType } from "./message";
+import { type EntityType, outboundChange } from "./message";
 
 export interface OutboxChange {
   workspaceId: string;
@@ -42,7 +42,11 @@ export async function announceChange(env: Env, db: Db, workspaceId: string, outb
   try {
     await env.OUTBOUND_QUEUE.send(outboundChange(workspaceId, outboxId));
   } catch (err) {
-    console.error("outbound send failed; the outbox sweep will resend", outboxId, err instanceof Error ? err.message : String(err));
+    console.error(
+      "outbound send failed; the outbox sweep will resend",
+      outboxId,
+      err instanceof Error ? err.message : String(err),
+    );
     return false;
   }
   // A consumer may already have claimed the row (which also stamps sent_at); leave its stamp alone.
@@ -58,7 +62,12 @@ export async function announceChange(env: Env, db: Db, workspaceId: string, outb
  * An API write: the entity's statements and its outbox row commit in one D1 batch, then the
  * consumer is told. Throws only if the commit fails (the caller answers with that error).
  */
-export async function commitChange(env: Env, db: Db, entityStatements: readonly unknown[], change: OutboxChange): Promise<void> {
+export async function commitChange(
+  env: Env,
+  db: Db,
+  entityStatements: readonly unknown[],
+  change: OutboxChange,
+): Promise<void> {
   const { id, statement } = outboxInsert(db, change);
   await commitBatch(db, [...entityStatements, statement]);
   await announceChange(env, db, change.workspaceId, id);

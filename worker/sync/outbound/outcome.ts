@@ -33,7 +33,14 @@ function base(item: Skip | Write, seq: number): Omit<RunRecordInput, "action" | 
 }
 
 export function skipRecord(item: Skip, seq: number): RunRecordInput {
-  return { ...base(item, seq), action: null, status: "skipped", reasonCode: item.code, reasonDetail: item.detail, changes: [] };
+  return {
+    ...base(item, seq),
+    action: null,
+    status: "skipped",
+    reasonCode: item.code,
+    reasonDetail: item.detail,
+    changes: [],
+  };
 }
 
 /** The fields pushed, old → new; "old" is Salesforce's value when this push read it, else unknown (null). */
@@ -52,8 +59,16 @@ export function writeRecord(item: Write, seq: number, result: SaveResult, curren
     const action = item.mode === "create" ? "created" : "updated";
     return { ...record, salesforceId: result.id ?? item.salesforceId, action, status: "success", reasonCode: null };
   }
-  const first = result.errors[0] ?? { statusCode: "UNKNOWN_EXCEPTION", message: "Salesforce gave no reason", fields: [] };
-  const message = result.errors.map((e) => e.message).filter(Boolean).join("; ") || first.message;
+  const first = result.errors[0] ?? {
+    statusCode: "UNKNOWN_EXCEPTION",
+    message: "Salesforce gave no reason",
+    fields: [],
+  };
+  const message =
+    result.errors
+      .map((e) => e.message)
+      .filter(Boolean)
+      .join("; ") || first.message;
   return {
     ...record,
     action: null,

@@ -1,13 +1,12 @@
 import type { Settings } from "../../settings";
 import type { EntityRow, EntitySet } from "../inbound/entities";
-import type { OutboundSkipCode } from "../reasons";
 import { NOT_PROVIDED } from "../objects";
+import type { OutboundSkipCode } from "../reasons";
 import type { EntityChange } from "./claim";
-import { fieldsToPush, writableMappings, type FieldPush } from "./fields";
+import { type FieldPush, fieldsToPush, writableMappings } from "./fields";
 import type { EntityType } from "./message";
 
 export type PushObject = "Lead" | "Contact" | "Account";
-
 
 export interface PlanContext {
   type: EntityType;
@@ -21,8 +20,23 @@ export interface PlanContext {
 export type Planned =
   /** Deleted in Conversion: nothing to push, no run record. */
   | { kind: "drop"; change: EntityChange }
-  | { kind: "skip"; change: EntityChange; object: PushObject; entity: EntityRow; code: OutboundSkipCode; detail: string | null }
-  | { kind: "write"; change: EntityChange; object: PushObject; entity: EntityRow; mode: "create" | "update"; salesforceId: string | null; fields: FieldPush[] };
+  | {
+      kind: "skip";
+      change: EntityChange;
+      object: PushObject;
+      entity: EntityRow;
+      code: OutboundSkipCode;
+      detail: string | null;
+    }
+  | {
+      kind: "write";
+      change: EntityChange;
+      object: PushObject;
+      entity: EntityRow;
+      mode: "create" | "update";
+      salesforceId: string | null;
+      fields: FieldPush[];
+    };
 
 const PREFIXES: Record<string, PushObject> = { "00Q": "Lead", "003": "Contact", "001": "Account" };
 
@@ -43,13 +57,25 @@ export function planChange(ctx: PlanContext, change: EntityChange): Planned {
   if (change.deleted || !entity) return { kind: "drop", change };
   const linked = entity.salesforceId !== null;
   const object: PushObject = linked ? linkedObject(entity, ctx.type) : ctx.type === "company" ? "Account" : "Lead";
-  const skip = (code: OutboundSkipCode, detail: string | null = null): Planned => ({ kind: "skip", change, object, entity, code, detail });
+  const skip = (code: OutboundSkipCode, detail: string | null = null): Planned => ({
+    kind: "skip",
+    change,
+    object,
+    entity,
+    code,
+    detail,
+  });
 
   const { writeLeadsAndContacts, writeAccounts, createLeads } = ctx.settings.outbound;
-  if (ctx.type === "contact" && !writeLeadsAndContacts) return skip("object_write_disabled", "“Write changes to Salesforce leads and contacts” is off");
-  if (ctx.type === "company" && !writeAccounts) return skip("object_write_disabled", "“Write changes to Salesforce accounts” is off");
+  if (ctx.type === "contact" && !writeLeadsAndContacts)
+    return skip("object_write_disabled", "“Write changes to Salesforce leads and contacts” is off");
+  if (ctx.type === "company" && !writeAccounts)
+    return skip("object_write_disabled", "“Write changes to Salesforce accounts” is off");
   if (ctx.type === "contact" && !linked && !createLeads) {
-    return skip("object_write_disabled", "The contact is not in Salesforce yet and creating Leads for new contacts is off");
+    return skip(
+      "object_write_disabled",
+      "The contact is not in Salesforce yet and creating Leads for new contacts is off",
+    );
   }
 
   const fields = fieldsToPush(entity, writableMappings(ctx.settings, ctx.type), linked ? change.changedFields : null);
@@ -69,7 +95,8 @@ export function planChange(ctx: PlanContext, change: EntityChange): Planned {
  * the association is left as Salesforce has it (there is no Account to point at yet).
  */
 function accountLink(ctx: PlanContext, entity: EntityRow): FieldPush[] {
-  if (entity.companyId === null || entity.companyId === undefined) return [{ field: "AccountId", value: null, ifEmpty: false }];
+  if (entity.companyId === null || entity.companyId === undefined)
+    return [{ field: "AccountId", value: null, ifEmpty: false }];
   const accountId = ctx.companies.byId.get(String(entity.companyId))?.salesforceId;
   return accountId ? [{ field: "AccountId", value: accountId, ifEmpty: false }] : [];
 }

@@ -20,7 +20,8 @@ export async function writeWithLockRetry(
   mode: "create" | "update",
   records: Record<string, unknown>[],
 ): Promise<SaveResult[]> {
-  const write = (batch: Record<string, unknown>[]) => (mode === "create" ? sf.createRecords(object, batch) : sf.updateRecords(object, batch));
+  const write = (batch: Record<string, unknown>[]) =>
+    mode === "create" ? sf.createRecords(object, batch) : sf.updateRecords(object, batch);
   const results = await write(records);
   for (let attempt = 1; attempt < LOCK_ATTEMPTS; attempt++) {
     const locked = results.flatMap((r, i) => (isLocked(r) ? [i] : []));

@@ -5,7 +5,7 @@ import { outbox, runRecords } from "../../db/schema";
 import { newId, randomToken } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
 import { COMPANY_FIELDS, CONTACT_FIELDS } from "../../settings";
-import { openRun, UNSUCCESSFUL, type RunRow } from "../runs";
+import { openRun, type RunRow, UNSUCCESSFUL } from "../runs";
 import { runIdFor } from "./ledger";
 import type { EntityType } from "./message";
 import type { PushObject } from "./plan";
@@ -21,7 +21,13 @@ export interface OutboundRetryMessage {
 
 export function isOutboundRetry(body: unknown): body is OutboundRetryMessage {
   const m = body as OutboundRetryMessage;
-  return typeof m === "object" && m !== null && m.type === "outbound_retry" && typeof m.batchKey === "string" && Array.isArray(m.outboxIds);
+  return (
+    typeof m === "object" &&
+    m !== null &&
+    m.type === "outbound_retry" &&
+    typeof m.batchKey === "string" &&
+    Array.isArray(m.outboxIds)
+  );
 }
 
 // A retry pushes every mapped field of the entity's current state, not just what last changed:
@@ -41,7 +47,14 @@ export async function startOutboundRetry(env: Env, original: RunRow): Promise<Ru
   const failed = await db
     .select({ entityId: runRecords.conversionId })
     .from(runRecords)
-    .where(and(eq(runRecords.runId, original.id), eq(runRecords.status, "failed"), UNSUCCESSFUL, sql`${runRecords.conversionId} IS NOT NULL`))
+    .where(
+      and(
+        eq(runRecords.runId, original.id),
+        eq(runRecords.status, "failed"),
+        UNSUCCESSFUL,
+        sql`${runRecords.conversionId} IS NOT NULL`,
+      ),
+    )
     .all();
   const type = original.objectType as EntityType;
   const batchKey = `obr_${randomToken(16)}`;
@@ -68,7 +81,13 @@ export async function startOutboundRetry(env: Env, original: RunRow): Promise<Ru
     state: { batch: batchKey },
   });
   for (let i = 0; i < rows.length; i += 50) await commitBatch(db, [db.insert(outbox).values(rows.slice(i, i + 50))]);
-  const message: OutboundRetryMessage = { type: "outbound_retry", workspaceId: original.workspaceId, entityType: type, batchKey, outboxIds: rows.map((r) => r.id) };
+  const message: OutboundRetryMessage = {
+    type: "outbound_retry",
+    workspaceId: original.workspaceId,
+    entityType: type,
+    batchKey,
+    outboxIds: rows.map((r) => r.id),
+  };
   await env.OUTBOUND_QUEUE.send(message);
   return run;
 }

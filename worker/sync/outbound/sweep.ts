@@ -47,7 +47,15 @@ export async function sweepOutbox(env: Env, now = Date.now()): Promise<number> {
     await db
       .update(outbox)
       .set({ sentAt: isoNow(), runId: null })
-      .where(and(inJson(outbox.id, chunk.map((r) => r.id)), due));
+      .where(
+        and(
+          inJson(
+            outbox.id,
+            chunk.map((r) => r.id),
+          ),
+          due,
+        ),
+      );
     sent += chunk.length;
   }
   return sent;

@@ -30,7 +30,10 @@ export function latestRetryQuery(db: Db, original: Pick<RunRow, "id" | "workspac
     .limit(1);
 }
 
-export async function latestRetry(db: Db, original: Pick<RunRow, "id" | "workspaceId" | "objectType" | "startedAt">): Promise<RetryRef | null> {
+export async function latestRetry(
+  db: Db,
+  original: Pick<RunRow, "id" | "workspaceId" | "objectType" | "startedAt">,
+): Promise<RetryRef | null> {
   return (await latestRetryQuery(db, original).get()) ?? null;
 }
 

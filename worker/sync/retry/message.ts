@@ -8,5 +8,11 @@ export interface InboundRetryMessage {
 
 export function isInboundRetry(body: unknown): body is InboundRetryMessage {
   const m = body as InboundRetryMessage;
-  return typeof m === "object" && m !== null && m.type === "inbound_retry" && typeof m.workspaceId === "string" && typeof m.runId === "string";
+  return (
+    typeof m === "object" &&
+    m !== null &&
+    m.type === "inbound_retry" &&
+    typeof m.workspaceId === "string" &&
+    typeof m.runId === "string"
+  );
 }

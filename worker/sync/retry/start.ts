@@ -4,14 +4,16 @@ import { getDb } from "../../db";
 import { runs } from "../../db/schema";
 import { newId } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
-import { startOutboundRetry } from "../outbound/retry";
 import type { ObjectType } from "../objects";
-import { openRun, RunNotOpened, UNSUCCESSFUL, type RunRow } from "../runs";
+import { startOutboundRetry } from "../outbound/retry";
+import { openRun, RunNotOpened, type RunRow, UNSUCCESSFUL } from "../runs";
 import { isRetried, latestRetry, type RetryRef } from "./latest";
 import type { InboundRetryMessage } from "./message";
 
 async function failedCount(env: Env, runId: string): Promise<number> {
-  const row = await getDb(env).get<{ n: number }>(sql`SELECT count(*) AS n FROM run_records WHERE run_id = ${runId} AND status = 'failed' AND ${UNSUCCESSFUL}`);
+  const row = await getDb(env).get<{ n: number }>(
+    sql`SELECT count(*) AS n FROM run_records WHERE run_id = ${runId} AND status = 'failed' AND ${UNSUCCESSFUL}`,
+  );
   return row?.n ?? 0;
 }
 
@@ -23,15 +25,23 @@ async function failedCount(env: Env, runId: string): Promise<number> {
  */
 export async function startRetry(env: Env, workspaceId: string, runId: string): Promise<RunRow> {
   const db = getDb(env);
-  const original = await db.select().from(runs).where(and(eq(runs.id, runId), eq(runs.workspaceId, workspaceId))).get();
+  const original = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.id, runId), eq(runs.workspaceId, workspaceId)))
+    .get();
   if (!original) throw notFound("Run");
-  if (original.status === "in_progress") throw new ApiError(409, "run_in_progress", "The run is still in progress; retry it once it has finished");
+  if (original.status === "in_progress")
+    throw new ApiError(409, "run_in_progress", "The run is still in progress; retry it once it has finished");
   const previous = await latestRetry(db, original);
   if (isRetried(previous)) throw alreadyRetried(previous);
-  if ((await failedCount(env, runId)) === 0) throw new ApiError(409, "nothing_to_retry", "The run has no failed records to retry");
+  if ((await failedCount(env, runId)) === 0)
+    throw new ApiError(409, "nothing_to_retry", "The run has no failed records to retry");
 
   try {
-    return original.direction === "outbound" ? await startOutboundRetry(env, original) : await startInboundRetry(env, original);
+    return original.direction === "outbound"
+      ? await startOutboundRetry(env, original)
+      : await startInboundRetry(env, original);
   } catch (err) {
     if (!(err instanceof RunNotOpened)) throw err;
     // runs_retry_once refused the run: another request opened the retry between the check and here.
@@ -42,9 +52,14 @@ export async function startRetry(env: Env, workspaceId: string, runId: string): 
 }
 
 function alreadyRetried(previous: RetryRef): ApiError {
-  return new ApiError(409, "already_retried", `The run's failed records were already retried in run ${previous.id}; open that run to see the outcome`, {
-    retryRunId: previous.id,
-  });
+  return new ApiError(
+    409,
+    "already_retried",
+    `The run's failed records were already retried in run ${previous.id}; open that run to see the outcome`,
+    {
+      retryRunId: previous.id,
+    },
+  );
 }
 
 async function startInboundRetry(env: Env, original: RunRow): Promise<RunRow> {
@@ -60,6 +75,11 @@ async function startInboundRetry(env: Env, original: RunRow): Promise<RunRow> {
     retryOf: original.id,
     state: { done: 0 },
   });
-  await env.INBOUND_QUEUE.send({ type: "inbound_retry", workspaceId, runId: run.id, retryOf: original.id } satisfies InboundRetryMessage);
+  await env.INBOUND_QUEUE.send({
+    type: "inbound_retry",
+    workspaceId,
+    runId: run.id,
+    retryOf: original.id,
+  } satisfies InboundRetryMessage);
   return run;
 }

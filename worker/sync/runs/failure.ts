@@ -9,7 +9,11 @@ export interface RunFailure {
 /** Any error, typed into product.md's whole-run failure codes; never carries a secret. */
 export function toRunFailure(err: unknown): RunFailure {
   if (err instanceof SalesforceError) {
-    return { code: err.failureCode, transient: err.transient, detail: err.sfErrorCode ? `${err.sfErrorCode}: ${err.message}` : err.message };
+    return {
+      code: err.failureCode,
+      transient: err.transient,
+      detail: err.sfErrorCode ? `${err.sfErrorCode}: ${err.message}` : err.message,
+    };
   }
   // D1 hiccups and other infrastructure errors: worth another delivery before giving up.
   return { code: "unknown_error", transient: true, detail: err instanceof Error ? err.message : String(err) };

@@ -1,3 +1,3 @@
-export * from "./store";
-export * from "./records";
 export * from "./failure";
+export * from "./records";
+export * from "./store";

@@ -44,11 +44,24 @@ export const UNSUCCESSFUL = sql.raw(`"run_records"."status" != 'success'`);
 /** Short keys keep a 2,000-record page in one JSON parameter. */
 function encodeRecord(r: RunRecordInput) {
   return {
-    k: r.key, q: r.seq, s: r.salesforceId, o: r.salesforceObject, c: r.conversionId,
-    l: r.label.slice(0, 300), e: r.email, a: r.action, st: r.status, rc: r.reasonCode, rd: r.reasonDetail ?? null,
-    ec: r.sfError?.statusCode ?? null, em: r.sfError?.message?.slice(0, 2000) ?? null,
+    k: r.key,
+    q: r.seq,
+    s: r.salesforceId,
+    o: r.salesforceObject,
+    c: r.conversionId,
+    l: r.label.slice(0, 300),
+    e: r.email,
+    a: r.action,
+    st: r.status,
+    rc: r.reasonCode,
+    rd: r.reasonDetail ?? null,
+    ec: r.sfError?.statusCode ?? null,
+    em: r.sfError?.message?.slice(0, 2000) ?? null,
     ef: r.sfError ? JSON.stringify(r.sfError.fields ?? []) : null,
-    xc: r.externalCreatedAt, xu: r.externalUpdatedAt, ch: r.changes, ob: r.outboxId ?? null,
+    xc: r.externalCreatedAt,
+    xu: r.externalUpdatedAt,
+    ch: r.changes,
+    ob: r.outboxId ?? null,
   };
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, sql, type SQLWrapper } from "drizzle-orm";
+import { and, eq, type SQLWrapper, sql } from "drizzle-orm";
 import type { Db } from "../../db";
 import { runs } from "../../db/schema";
 import { isoNow } from "../../lib/time";

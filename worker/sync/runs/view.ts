@@ -50,7 +50,13 @@ export function toApiRun(row: RunRow) {
     startedAt: row.startedAt,
     finishedAt: row.finishedAt ?? null,
     durationMs: row.durationMs ?? null,
-    counts: { created: row.created, updated: row.updated, deleted: row.deleted, skipped: row.skipped, failed: row.failed },
+    counts: {
+      created: row.created,
+      updated: row.updated,
+      deleted: row.deleted,
+      skipped: row.skipped,
+      failed: row.failed,
+    },
     failure: runFailure(row.failureCode, row.failureDetail),
   };
 }
@@ -70,7 +76,12 @@ export function toApiRecord(row: RunRecordRow, direction: RunDirection) {
     action: row.action ?? null,
     status: row.status,
     reason: reason
-      ? { code: reason.code, message: reason.message, explanation: reason.explanation, detail: row.reasonDetail ?? null }
+      ? {
+          code: reason.code,
+          message: reason.message,
+          explanation: reason.explanation,
+          detail: row.reasonDetail ?? null,
+        }
       : null,
     salesforceError: toSalesforceError(row),
     externalCreatedAt: row.externalCreatedAt ?? null,

@@ -7,14 +7,20 @@ import type { ApiContext } from "./context";
 export function resourcesRoute(ctx: ApiContext): Response {
   const base = `/services/data/v${ctx.version}`;
   const names = ["sobjects", "query", "queryAll", "limits", "composite", "search", "recent", "tooling"];
-  return json({ ...Object.fromEntries(names.map((n) => [n, `${base}/${n}`])), identity: `${ctx.url.origin}/id/${ctx.org.orgId}/${ctx.org.userId}` });
+  return json({
+    ...Object.fromEntries(names.map((n) => [n, `${base}/${n}`])),
+    identity: `${ctx.url.origin}/id/${ctx.org.orgId}/${ctx.org.userId}`,
+  });
 }
 
 export function describeGlobalRoute(ctx: ApiContext): Response {
   const hidden = ctx.org.faults.unreadable;
   return json({
-    encoding: "UTF-8", maxBatchSize: 200,
-    sobjects: allObjects().filter((d) => hidden.get(d.name) !== "INVALID_TYPE").map((d) => objectSummary(d, ctx.version)),
+    encoding: "UTF-8",
+    maxBatchSize: 200,
+    sobjects: allObjects()
+      .filter((d) => hidden.get(d.name) !== "INVALID_TYPE")
+      .map((d) => objectSummary(d, ctx.version)),
   });
 }
 
@@ -30,7 +36,12 @@ export function basicInfoRoute(ctx: ApiContext, def: ObjectDef): Response {
 const pool = (max: number, used = 0) => ({ Max: max, Remaining: Math.max(0, max - used) });
 
 export function limitsRoute(ctx: ApiContext): Response {
-  if (ctx.request.method !== "GET") throw new ApiError(405, "METHOD_NOT_ALLOWED", `HTTP Method '${ctx.request.method}' not allowed. Allowed are HEAD,GET`);
+  if (ctx.request.method !== "GET")
+    throw new ApiError(
+      405,
+      "METHOD_NOT_ALLOWED",
+      `HTTP Method '${ctx.request.method}' not allowed. Allowed are HEAD,GET`,
+    );
   let records = 0;
   for (const t of ctx.org.store.tables()) records += t.rows.length;
   // Salesforce counts most records as 2 KB of data storage.

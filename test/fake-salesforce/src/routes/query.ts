@@ -1,8 +1,9 @@
 // /query, /queryAll and query locators (nextRecordsUrl). Pages hold the Sforce-Query-Options
 // batchSize (200–2,000, default 2,000); a locator keeps a snapshot of the whole result set.
+
+import { corrupt } from "../faults";
 import { ApiError, json } from "../http";
 import type { Cursor } from "../locators";
-import { corrupt } from "../faults";
 import { afterPageServed } from "../mutate";
 import { SoqlError, soqlMessage } from "../soql/errors";
 import { executeQuery } from "../soql/execute";
@@ -48,7 +49,8 @@ function runQuery(ctx: ApiContext, all: boolean): Response {
       throw new ApiError(403, "INSUFFICIENT_ACCESS", "insufficient access rights on object id");
     }
     if (result.columns === null) {
-      const records = result.aggregate === undefined ? [] : [{ attributes: { type: "AggregateResult" }, expr0: result.aggregate }];
+      const records =
+        result.aggregate === undefined ? [] : [{ attributes: { type: "AggregateResult" }, expr0: result.aggregate }];
       return json({ totalSize: result.aggregate === undefined ? result.totalSize : 1, done: true, records });
     }
     return page(ctx, { result, object: result.def.name }, null, 0);
@@ -72,7 +74,12 @@ function queryMore(ctx: ApiContext, token: string): Response {
 /** GET /query?q=, /queryAll?q=, /query/<locator>-<offset> (also under /queryAll/). */
 export function queryRoute(ctx: ApiContext): Response {
   const [resource, token, extra] = ctx.segments;
-  if (ctx.request.method !== "GET") throw new ApiError(405, "METHOD_NOT_ALLOWED", `HTTP Method '${ctx.request.method}' not allowed. Allowed are HEAD,GET`);
+  if (ctx.request.method !== "GET")
+    throw new ApiError(
+      405,
+      "METHOD_NOT_ALLOWED",
+      `HTTP Method '${ctx.request.method}' not allowed. Allowed are HEAD,GET`,
+    );
   if (extra !== undefined) throw new ApiError(404, "NOT_FOUND", "The requested resource does not exist");
   if (token) return queryMore(ctx, token);
   return runQuery(ctx, resource === "queryAll");

@@ -1,11 +1,20 @@
 // /sobjects: describeGlobal, describe, single-record create/read/update/delete, upsert by
 // external id, and the getDeleted/getUpdated resources.
-import { parseDateTime, formatDateTime } from "../clock";
+import { formatDateTime, parseDateTime } from "../clock";
 import { wireRecord } from "../format";
 import { ApiError, json, methodNotAllowed, notFound, readJson } from "../http";
-import { objectByName, type ObjectDef } from "../schema";
+import { type ObjectDef, objectByName } from "../schema";
 import { buildUpsertIndex, externalIdField, planUpsert } from "../upsert";
-import { findRow, planCreate, planDelete, planUpdate, runBatch, type Planned, type SaveResult, type WriteContext } from "../writes";
+import {
+  findRow,
+  type Planned,
+  planCreate,
+  planDelete,
+  planUpdate,
+  runBatch,
+  type SaveResult,
+  type WriteContext,
+} from "../writes";
 import type { ApiContext } from "./context";
 import { basicInfoRoute, describeGlobalRoute, describeRoute } from "./meta";
 
@@ -16,7 +25,10 @@ function single(planned: Planned, status: number, body: (r: SaveResult) => unkno
     const notThere = result.errors.some((e) => e.statusCode === "INVALID_CROSS_REFERENCE_KEY" && e.fields.length === 0);
     if (notThere) throw notFound();
     const deleted = result.errors.some((e) => e.statusCode === "ENTITY_IS_DELETED" && e.fields.length === 0);
-    return json(result.errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })), deleted ? 404 : 400);
+    return json(
+      result.errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })),
+      deleted ? 404 : 400,
+    );
   }
   const b = body(result);
   return b === null ? new Response(null, { status }) : json(b, status);
@@ -29,19 +41,29 @@ async function recordRoute(ctx: ApiContext, def: ObjectDef, rawId: string, w: Wr
   ctx.log.kind = `sobject_${method.toLowerCase()}`;
   if (method === "GET") {
     if (!row || row.IsDeleted) throw notFound();
-    const wanted = ctx.url.searchParams.get("fields")?.split(",").map((n) => {
-      const f = def.byName.get(n.trim().toLowerCase());
-      if (!f) throw new ApiError(400, "INVALID_FIELD", `No such column '${n}' on entity '${def.name}'.`);
-      return f;
-    });
+    const wanted = ctx.url.searchParams
+      .get("fields")
+      ?.split(",")
+      .map((n) => {
+        const f = def.byName.get(n.trim().toLowerCase());
+        if (!f) throw new ApiError(400, "INVALID_FIELD", `No such column '${n}' on entity '${def.name}'.`);
+        return f;
+      });
     return json(wireRecord(def, row, ctx.version, wanted));
   }
-  if (method === "PATCH") return single(planUpdate(w, id, (await readJson(ctx.request)) as Record<string, unknown>), 204, () => null);
+  if (method === "PATCH")
+    return single(planUpdate(w, id, (await readJson(ctx.request)) as Record<string, unknown>), 204, () => null);
   if (method === "DELETE") return single(planDelete(w, id), 204, () => null);
   throw methodNotAllowed(method, ["GET", "PATCH", "DELETE", "HEAD"]);
 }
 
-async function upsertRoute(ctx: ApiContext, def: ObjectDef, fieldName: string, value: string, w: WriteContext): Promise<Response> {
+async function upsertRoute(
+  ctx: ApiContext,
+  def: ObjectDef,
+  fieldName: string,
+  value: string,
+  w: WriteContext,
+): Promise<Response> {
   const f = externalIdField(def, fieldName);
   ctx.log.kind = "sobject_upsert";
   if (ctx.request.method !== "PATCH") throw methodNotAllowed(ctx.request.method, ["PATCH"]);
@@ -54,14 +76,18 @@ async function upsertRoute(ctx: ApiContext, def: ObjectDef, fieldName: string, v
 function changedBetween(ctx: ApiContext, def: ObjectDef, deleted: boolean): Response {
   const start = parseDateTime(ctx.url.searchParams.get("start") ?? "");
   const end = parseDateTime(ctx.url.searchParams.get("end") ?? "");
-  if (start === null || end === null || end < start) throw new ApiError(400, "INVALID_REPLICATION_DATE", "start date must chronologically precede end date");
+  if (start === null || end === null || end < start)
+    throw new ApiError(400, "INVALID_REPLICATION_DATE", "start date must chronologically precede end date");
   ctx.log.kind = deleted ? "getDeleted" : "getUpdated";
-  const rows = ctx.org.store.table(def.name)!.rows.filter((r) => r.IsDeleted === deleted && r.SystemModstamp >= start && r.SystemModstamp <= end);
+  const rows = ctx.org.store
+    .table(def.name)!
+    .rows.filter((r) => r.IsDeleted === deleted && r.SystemModstamp >= start && r.SystemModstamp <= end);
   const latest = formatDateTime(Math.min(end, Math.floor(ctx.org.clock.now() / 60_000) * 60_000));
   if (!deleted) return json({ ids: rows.map((r) => r.Id), latestDateCovered: latest });
   return json({
     deletedRecords: rows.map((r) => ({ id: r.Id, deletedDate: formatDateTime(r.SystemModstamp) })),
-    earliestDateAvailable: formatDateTime(ctx.org.clock.now() - 15 * 86_400_000), latestDateCovered: latest,
+    earliestDateAvailable: formatDateTime(ctx.org.clock.now() - 15 * 86_400_000),
+    latestDateCovered: latest,
   });
 }
 

@@ -1,11 +1,11 @@
 // Running a parsed query against the store. When ORDER BY matches the storage order
 // (SystemModstamp, Id) — or is absent — rows stream from the key range and stop at LIMIT;
 // any other order collects the matches and sorts them.
-import { objectByName, type ObjectDef, type Rec } from "../schema";
-import { seek, type Store, type Table } from "../store";
+import { type ObjectDef, objectByName, type Rec } from "../schema";
+import { type Store, seek, type Table } from "../store";
 import type { Query } from "./ast";
 import { SoqlError } from "./errors";
-import { comparable, resolveField, type ResolvedField } from "./fields";
+import { comparable, type ResolvedField, resolveField } from "./fields";
 import { keyRange } from "./plan";
 import { compilePredicate, type Predicate } from "./predicate";
 
@@ -26,7 +26,11 @@ export interface QueryOptions {
 }
 
 export function invalidType(name: string, pos: number): SoqlError {
-  return new SoqlError("INVALID_TYPE", `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`, pos);
+  return new SoqlError(
+    "INVALID_TYPE",
+    `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
+    pos,
+  );
 }
 
 function naturalOrder(q: Query): "asc" | "desc" | null {
@@ -80,12 +84,15 @@ export function executeQuery(q: Query, store: Store, opts: QueryOptions): QueryR
   if (!def || opts.hidden?.(def.name)) throw invalidType(q.from.name, q.from.pos);
   const table = store.table(def.name)!;
   const seen = new Set<string>();
-  const columns = q.select.kind === "fields"
-    ? q.select.fields.map((fp) => resolveField(def, fp, store)).filter((c) => {
-      const key = (c.via ? c.via.lookup.relationshipName + "." : "") + c.field.name;
-      return seen.has(key) ? false : (seen.add(key), true);
-    })
-    : null;
+  const columns =
+    q.select.kind === "fields"
+      ? q.select.fields
+          .map((fp) => resolveField(def, fp, store))
+          .filter((c) => {
+            const key = (c.via ? c.via.lookup.relationshipName + "." : "") + c.field.name;
+            return seen.has(key) ? false : (seen.add(key), true);
+          })
+      : null;
   const pred = q.where ? compilePredicate(def, q.where, store) : null;
   for (const o of q.orderBy) resolveField(def, o.field, store);
   const counted = q.select.kind === "countField" ? resolveField(def, q.select.field, store) : null;

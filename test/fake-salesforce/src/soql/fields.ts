@@ -1,8 +1,9 @@
 // Resolving field paths (Email, Account.Name) against the schema, case-insensitively, and
 // checking filter values against field types the way Salesforce's SOQL compiler does.
-import { normalizeId } from "../ids";
+
 import { readField } from "../format";
-import { objectByName, type FieldDef, type ObjectDef, type Rec } from "../schema";
+import { normalizeId } from "../ids";
+import { type FieldDef, type ObjectDef, objectByName, type Rec } from "../schema";
 import type { Store } from "../store";
 import type { FieldPath, Literal } from "./ast";
 import { SoqlError } from "./errors";
@@ -16,7 +17,11 @@ export interface ResolvedField {
 }
 
 const noColumn = (name: string, object: string, pos: number) =>
-  new SoqlError("INVALID_FIELD", `No such column '${name}' on entity '${object}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`, pos);
+  new SoqlError(
+    "INVALID_FIELD",
+    `No such column '${name}' on entity '${object}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+    pos,
+  );
 
 export function resolveField(def: ObjectDef, fp: FieldPath, store: Store): ResolvedField {
   const parts = fp.path.split(".");
@@ -28,7 +33,11 @@ export function resolveField(def: ObjectDef, fp: FieldPath, store: Store): Resol
   const lookup = parts.length === 2 ? def.byRelationship.get(parts[0].toLowerCase()) : undefined;
   const parent = lookup ? objectByName(lookup.referenceTo!) : undefined;
   if (!lookup || !parent) {
-    throw new SoqlError("INVALID_FIELD", `Didn't understand relationship '${parts[0]}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`, fp.pos);
+    throw new SoqlError(
+      "INVALID_FIELD",
+      `Didn't understand relationship '${parts[0]}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+      fp.pos,
+    );
   }
   const field = parent.byName.get(parts[1].toLowerCase());
   if (!field) throw noColumn(parts[1], parent.name, fp.pos);
@@ -39,7 +48,9 @@ export function resolveField(def: ObjectDef, fp: FieldPath, store: Store): Resol
     return p && !p.IsDeleted ? p : null;
   };
   return {
-    field, via: { lookup, parent }, parentOf,
+    field,
+    via: { lookup, parent },
+    parentOf,
     get: (r) => {
       const p = parentOf(r);
       return p ? readField(field, p) : null;
@@ -48,11 +59,20 @@ export function resolveField(def: ObjectDef, fp: FieldPath, store: Store): Resol
 }
 
 export const isText = (f: FieldDef) =>
-  f.type === "string" || f.type === "email" || f.type === "phone" || f.type === "url" || f.type === "picklist" || f.type === "textarea";
+  f.type === "string" ||
+  f.type === "email" ||
+  f.type === "phone" ||
+  f.type === "url" ||
+  f.type === "picklist" ||
+  f.type === "textarea";
 export const isId = (f: FieldDef) => f.type === "id" || f.type === "reference";
 
 const typeError = (f: FieldDef, type: string, quoted: boolean, pos: number) =>
-  new SoqlError("INVALID_FIELD", `value of filter criterion for field '${f.name}' must be of type ${type} and ${quoted ? "should be enclosed in quotes" : "should not be enclosed in quotes"}`, pos);
+  new SoqlError(
+    "INVALID_FIELD",
+    `value of filter criterion for field '${f.name}' must be of type ${type} and ${quoted ? "should be enclosed in quotes" : "should not be enclosed in quotes"}`,
+    pos,
+  );
 
 /** The stored-form value a literal stands for, compared against this field; throws on type mismatch. */
 export function literalFor(f: FieldDef, lit: Literal): unknown {

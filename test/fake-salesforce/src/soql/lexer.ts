@@ -1,6 +1,6 @@
 // Tokens of the SOQL subset. Datetime and date literals are unquoted in SOQL, so the lexer
 // recognises them before plain numbers.
-import { parseDateTime, isValidDate } from "../clock";
+import { isValidDate, parseDateTime } from "../clock";
 import { malformed } from "./errors";
 
 export type TokenKind = "ident" | "string" | "number" | "datetime" | "date" | "op" | "punct" | "eof";
@@ -38,7 +38,11 @@ function readString(src: string, start: number): Token {
       else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(src.slice(i + 2, i + 6))) {
         out += String.fromCharCode(parseInt(src.slice(i + 2, i + 6), 16));
         i += 4;
-      } else throw malformed(`Invalid string literal '${src.slice(start, i + 2)}'. Illegal character sequence '\\${e ?? ""}' in string literal.`, i);
+      } else
+        throw malformed(
+          `Invalid string literal '${src.slice(start, i + 2)}'. Illegal character sequence '\\${e ?? ""}' in string literal.`,
+          i,
+        );
       i += 2;
       continue;
     }
@@ -53,7 +57,10 @@ export function tokenize(src: string): Token[] {
   let i = 0;
   while (i < src.length) {
     const c = src[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === "'") {
       const t = readString(src, i);
       tokens.push(t);
@@ -90,8 +97,16 @@ export function tokenize(src: string): Token[] {
       i += 2;
       continue;
     }
-    if (c === "=" || c === "<" || c === ">") { tokens.push({ kind: "op", text: c, pos: i }); i++; continue; }
-    if (c === "(" || c === ")" || c === ",") { tokens.push({ kind: "punct", text: c, pos: i }); i++; continue; }
+    if (c === "=" || c === "<" || c === ">") {
+      tokens.push({ kind: "op", text: c, pos: i });
+      i++;
+      continue;
+    }
+    if (c === "(" || c === ")" || c === ",") {
+      tokens.push({ kind: "punct", text: c, pos: i });
+      i++;
+      continue;
+    }
     throw malformed(`line 1:${i} no viable alternative at character '${c}'`, i);
   }
   tokens.push({ kind: "eof", text: "<EOF>", pos: src.length });

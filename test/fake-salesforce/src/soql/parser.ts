@@ -2,9 +2,30 @@
 // [ORDER BY f [ASC|DESC] [NULLS FIRST|LAST], ...] [LIMIT n] [OFFSET n].
 import type { CmpOp, Cond, FieldPath, Literal, Query, Selection } from "./ast";
 import { malformed } from "./errors";
-import { tokenize, type Token } from "./lexer";
+import { type Token, tokenize } from "./lexer";
 
-const RESERVED = new Set(["SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "ORDER", "BY", "LIMIT", "OFFSET", "IN", "LIKE", "NULLS", "ASC", "DESC", "GROUP", "HAVING", "WITH", "FOR", "USING"]);
+const RESERVED = new Set([
+  "SELECT",
+  "FROM",
+  "WHERE",
+  "AND",
+  "OR",
+  "NOT",
+  "ORDER",
+  "BY",
+  "LIMIT",
+  "OFFSET",
+  "IN",
+  "LIKE",
+  "NULLS",
+  "ASC",
+  "DESC",
+  "GROUP",
+  "HAVING",
+  "WITH",
+  "FOR",
+  "USING",
+]);
 
 export function parseSoql(src: string): Query {
   const tokens = tokenize(src);
@@ -31,23 +52,33 @@ export function parseSoql(src: string): Query {
   const selection = (): Selection => {
     if (isKw(peek(), "COUNT") && tokens[i + 1]?.text === "(") {
       i += 2;
-      if (peek().text === ")") { i++; return { kind: "count" }; }
+      if (peek().text === ")") {
+        i++;
+        return { kind: "count" };
+      }
       const f = field();
       expectPunct(")");
       return { kind: "countField", field: f };
     }
     const fields = [field()];
-    while (peek().text === ",") { i++; fields.push(field()); }
+    while (peek().text === ",") {
+      i++;
+      fields.push(field());
+    }
     return { kind: "fields", fields };
   };
 
   const literal = (): Literal => {
     const t = next();
     switch (t.kind) {
-      case "string": return { kind: "string", value: t.value as string, pos: t.pos };
-      case "number": return { kind: "number", value: t.value as number, pos: t.pos };
-      case "datetime": return { kind: "datetime", value: t.value as number, pos: t.pos };
-      case "date": return { kind: "date", value: t.value as string, pos: t.pos };
+      case "string":
+        return { kind: "string", value: t.value as string, pos: t.pos };
+      case "number":
+        return { kind: "number", value: t.value as number, pos: t.pos };
+      case "datetime":
+        return { kind: "datetime", value: t.value as number, pos: t.pos };
+      case "date":
+        return { kind: "date", value: t.value as string, pos: t.pos };
       case "ident": {
         const u = t.text.toUpperCase();
         if (u === "TRUE" || u === "FALSE") return { kind: "boolean", value: u === "TRUE", pos: t.pos };
@@ -71,7 +102,10 @@ export function parseSoql(src: string): Query {
     if (acceptKw("IN")) {
       expectPunct("(");
       const values = [literal()];
-      while (peek().text === ",") { i++; values.push(literal()); }
+      while (peek().text === ",") {
+        i++;
+        values.push(literal());
+      }
       expectPunct(")");
       return { type: "in", field: f, not, values };
     }
@@ -116,7 +150,10 @@ export function parseSoql(src: string): Query {
       let nullsLast = desc;
       if (acceptKw("NULLS")) {
         if (acceptKw("LAST")) nullsLast = true;
-        else { expectKw("FIRST"); nullsLast = false; }
+        else {
+          expectKw("FIRST");
+          nullsLast = false;
+        }
       }
       query.orderBy.push({ field: f, desc, nullsLast });
     } while (peek().text === "," && (i++, true));

@@ -25,20 +25,31 @@ function cmpBound(a: Bound, b: Bound): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 // For lower bounds a strict bound is tighter at the same key; for upper bounds too.
-const tighterLo = (a: Bound, b: Bound) => { const c = cmpBound(a, b); return c > 0 || (c === 0 && a.strict) ? a : b; };
+const tighterLo = (a: Bound, b: Bound) => {
+  const c = cmpBound(a, b);
+  return c > 0 || (c === 0 && a.strict) ? a : b;
+};
 const looserLo = (a: Bound, b: Bound) => (tighterLo(a, b) === a ? b : a);
-const tighterHi = (a: Bound, b: Bound) => { const c = cmpBound(a, b); return c < 0 || (c === 0 && a.strict) ? a : b; };
+const tighterHi = (a: Bound, b: Bound) => {
+  const c = cmpBound(a, b);
+  return c < 0 || (c === 0 && a.strict) ? a : b;
+};
 const looserHi = (a: Bound, b: Bound) => (tighterHi(a, b) === a ? b : a);
 
 function stampAtom(c: Cond): KeyRange | null {
   if (c.type !== "cmp" || c.field.path.toLowerCase() !== "systemmodstamp" || c.value.kind !== "datetime") return null;
   const x = c.value.value;
   switch (c.op) {
-    case ">": return { lo: { stamp: x, id: MAX_ID, strict: true } };
-    case ">=": return { lo: { stamp: x, id: MIN_ID, strict: false } };
-    case "<": return { hi: { stamp: x, id: MIN_ID, strict: true } };
-    case "<=": return { hi: { stamp: x, id: MAX_ID, strict: false } };
-    case "=": return { lo: { stamp: x, id: MIN_ID, strict: false }, hi: { stamp: x, id: MAX_ID, strict: false } };
+    case ">":
+      return { lo: { stamp: x, id: MAX_ID, strict: true } };
+    case ">=":
+      return { lo: { stamp: x, id: MIN_ID, strict: false } };
+    case "<":
+      return { hi: { stamp: x, id: MIN_ID, strict: true } };
+    case "<=":
+      return { hi: { stamp: x, id: MAX_ID, strict: false } };
+    case "=":
+      return { lo: { stamp: x, id: MIN_ID, strict: false }, hi: { stamp: x, id: MAX_ID, strict: false } };
   }
   return {};
 }
@@ -50,7 +61,10 @@ function idAtom(c: Cond): { op: string; id: string } | null {
 }
 
 function conjuncts(c: Cond, out: Cond[] = []): Cond[] {
-  if (c.type === "and") { conjuncts(c.left, out); conjuncts(c.right, out); } else out.push(c);
+  if (c.type === "and") {
+    conjuncts(c.left, out);
+    conjuncts(c.right, out);
+  } else out.push(c);
   return out;
 }
 
@@ -69,7 +83,7 @@ export function keyRange(c: Cond | undefined): KeyRange {
   let lo: Bound | undefined;
   let hi: Bound | undefined;
   for (const p of parts) {
-    const r = p.type === "or" ? keyRange(p) : stampAtom(p) ?? {};
+    const r = p.type === "or" ? keyRange(p) : (stampAtom(p) ?? {});
     if (r.lo) lo = lo ? tighterLo(lo, r.lo) : r.lo;
     if (r.hi) hi = hi ? tighterHi(hi, r.hi) : r.hi;
   }
@@ -80,7 +94,10 @@ export function keyRange(c: Cond | undefined): KeyRange {
       if (!a) continue;
       if (a.op === ">" || a.op === ">=") lo = tighterLo(lo, { stamp: lo.stamp, id: a.id, strict: a.op === ">" });
       if (a.op === "<" || a.op === "<=") hi = tighterHi(hi, { stamp: hi.stamp, id: a.id, strict: a.op === "<" });
-      if (a.op === "=") { lo = tighterLo(lo, { stamp: lo.stamp, id: a.id, strict: false }); hi = tighterHi(hi, { stamp: hi.stamp, id: a.id, strict: false }); }
+      if (a.op === "=") {
+        lo = tighterLo(lo, { stamp: lo.stamp, id: a.id, strict: false });
+        hi = tighterHi(hi, { stamp: hi.stamp, id: a.id, strict: false });
+      }
     }
   }
   return { lo, hi };

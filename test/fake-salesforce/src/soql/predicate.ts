@@ -58,9 +58,11 @@ export function compilePredicate(def: ObjectDef, cond: Cond, store: Store): Pred
   }
   const v = literalFor(f, cond.value);
   switch (cond.op) {
-    case "=": return (r) => get(r) === v;
+    case "=":
+      return (r) => get(r) === v;
     // SOQL treats null as a value: != keeps rows where the field is null.
-    case "!=": return (r) => get(r) !== v;
+    case "!=":
+      return (r) => get(r) !== v;
   }
   if (v === null) return () => false;
   const op = cond.op;

@@ -5,7 +5,9 @@ import type { Rec } from "../schema";
 import type { QueryResult } from "./execute";
 
 export function projectRow(result: QueryResult, row: Rec, version: string): Record<string, unknown> {
-  const out: Record<string, unknown> = { attributes: { type: result.def.name, url: recordUrl(version, result.def.name, row.Id) } };
+  const out: Record<string, unknown> = {
+    attributes: { type: result.def.name, url: recordUrl(version, result.def.name, row.Id) },
+  };
   for (const col of result.columns ?? []) {
     if (!col.via) {
       out[col.field.name] = toWire(col.field, col.get(row));

@@ -3,7 +3,10 @@ import { Help, Meanings } from "./Help";
 // Article wording, verbatim: what a run's time and duration mean, and the three run statuses.
 const RUN_STATUSES: [string, string][] = [
   ["In progress", "The batch is still being processed."],
-  ["Completed", "The batch finished. Individual records may still have been skipped or failed—open the run to see details."],
+  [
+    "Completed",
+    "The batch finished. Individual records may still have been skipped or failed—open the run to see details.",
+  ],
   ["Failed", "The whole batch could not be processed."],
 ];
 
@@ -16,9 +19,8 @@ export function ActivityHelp() {
         timestamps reflect sync time, not the time a record was changed in Salesforce.
       </p>
       <p>
-        Conversion processes records in batches, and each batch is one entry in Sync activity. Outbound activity
-        usually appears within seconds of a change in Conversion, while inbound activity appears on each scheduled
-        run.
+        Conversion processes records in batches, and each batch is one entry in Sync activity. Outbound activity usually
+        appears within seconds of a change in Conversion, while inbound activity appears on each scheduled run.
       </p>
       <Meanings rows={RUN_STATUSES} />
     </Help>

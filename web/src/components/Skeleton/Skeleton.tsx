@@ -4,7 +4,15 @@ import "./Skeleton.css";
  * Placeholder rows with the height of the real ones, so the page does not jump when data arrives.
  * Screen readers hear one "Loading…" instead of a list of blanks.
  */
-export function Skeleton({ rows = 3, kind, bare }: { rows?: number; kind: "run" | "record" | "card" | "connection" | "health"; bare?: boolean }) {
+export function Skeleton({
+  rows = 3,
+  kind,
+  bare,
+}: {
+  rows?: number;
+  kind: "run" | "record" | "card" | "connection" | "health";
+  bare?: boolean;
+}) {
   return (
     <div class={bare ? "skeleton skeleton--bare" : "skeleton"} role="status" aria-live="polite">
       <span class="visually-hidden">Loading…</span>

@@ -9,7 +9,19 @@ import { RecordItem } from "../../components/RecordItem/RecordItem";
 import { Skeleton } from "../../components/Skeleton/Skeleton";
 import { Link } from "../../router/Link";
 import { connection } from "../../state/connection";
-import { cursor, error, loadMore, moreError, moreLoading, mountHistory, phase, q, records, runsById, search } from "./model";
+import {
+  cursor,
+  error,
+  loadMore,
+  moreError,
+  moreLoading,
+  mountHistory,
+  phase,
+  q,
+  records,
+  runsById,
+  search,
+} from "./model";
 import { SearchForm } from "./SearchForm/SearchForm";
 
 function RunContext({ record }: { record: RunRecord }) {

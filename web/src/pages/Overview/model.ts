@@ -1,14 +1,17 @@
 import { signal } from "@preact/signals";
 import { api, errorText } from "../../api/client";
 import { type Health, parseHealth } from "../../api/health";
-import { safeHttpUrl } from "../../lib/safeUrl";
 import { poll } from "../../lib/poll";
+import { safeHttpUrl } from "../../lib/safeUrl";
 import { loadConnection } from "../../state/connection";
 
 export const health = signal<Health | null>(null);
 export const healthError = signal<string | null>(null);
 
-export type ActionState = { phase: "idle" | "pending" } | { phase: "done"; queued: string[] } | { phase: "error"; message: string };
+export type ActionState =
+  | { phase: "idle" | "pending" }
+  | { phase: "done"; queued: string[] }
+  | { phase: "error"; message: string };
 export const syncNow = signal<ActionState>({ phase: "idle" });
 export const authorize = signal<{ phase: "idle" | "pending" } | { phase: "error"; message: string }>({ phase: "idle" });
 

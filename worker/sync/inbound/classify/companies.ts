@@ -1,5 +1,5 @@
-import { text, type SalesforceRecord } from "../record";
-import { excludedByRule, inboundMappings, type Classifier, type PageContext } from "./context";
+import { type SalesforceRecord, text } from "../record";
+import { type Classifier, excludedByRule, inboundMappings, type PageContext } from "./context";
 import { gate, nextRow, settle, settleDelete } from "./settle";
 
 const COMPANY_FIELDS = ["name", "domain", "industry"] as const;
@@ -7,7 +7,11 @@ const COMPANY_FIELDS = ["name", "domain", "industry"] as const;
 /** A website as Salesforce admins type it ("https://www.acme.com/about") reduced to its domain. */
 export function domainOf(website: string | null): string | null {
   if (!website) return null;
-  const host = website.replace(/^[a-z]+:\/\//i, "").split(/[/?#]/)[0]!.toLowerCase().replace(/^www\./, "");
+  const host = website
+    .replace(/^[a-z]+:\/\//i, "")
+    .split(/[/?#]/)[0]!
+    .toLowerCase()
+    .replace(/^www\./, "");
   return host || null;
 }
 

@@ -13,7 +13,11 @@ export interface PageContext {
   sets: Record<EntityTable, EntitySet>;
 }
 
-export type Classifier = (record: SalesforceRecord, head: RecordHead & { id: string; stamp: string }, ctx: PageContext) => Verdict;
+export type Classifier = (
+  record: SalesforceRecord,
+  head: RecordHead & { id: string; stamp: string },
+  ctx: PageContext,
+) => Verdict;
 
 /** Inbound-direction mappings of a Conversion object type (Conversion field ← Salesforce field). */
 export function inboundMappings(settings: Settings, kind: "contact" | "company"): Mapping[] {
@@ -22,7 +26,9 @@ export function inboundMappings(settings: Settings, kind: "contact" | "company")
 
 /** A sync rule of the object matches: the record is excluded on purpose. */
 export function excludedByRule(record: SalesforceRecord, ctx: PageContext): boolean {
-  return ctx.settings.syncRules.some((rule) => rule.object === ctx.salesforceObject && (record[rule.field] ?? null) === rule.equals);
+  return ctx.settings.syncRules.some(
+    (rule) => rule.object === ctx.salesforceObject && (record[rule.field] ?? null) === rule.equals,
+  );
 }
 
 /**
@@ -37,7 +43,12 @@ export function writeModeAllows(mode: WriteMode, exists: boolean): boolean {
 export function extraFields(ctx: Pick<PageContext, "settings" | "salesforceObject" | "spec">): string[] {
   const fields = new Set<string>();
   for (const rule of ctx.settings.syncRules) if (rule.object === ctx.salesforceObject) fields.add(rule.field);
-  const kind = ctx.spec.kind === "account" ? "company" : ctx.spec.kind === "lead" || ctx.spec.kind === "contact" ? "contact" : null;
+  const kind =
+    ctx.spec.kind === "account"
+      ? "company"
+      : ctx.spec.kind === "lead" || ctx.spec.kind === "contact"
+        ? "contact"
+        : null;
   if (kind) for (const m of inboundMappings(ctx.settings, kind)) fields.add(m.salesforceField);
   return [...fields];
 }

@@ -25,13 +25,19 @@ export const classifyEvent: Classifier = (record, head, ctx) => {
   const byEmail = email ? ctx.sets.contacts.byEmail.get(email) : undefined;
   const byUser = userId ? ctx.sets.contacts.byUserId.get(userId) : undefined;
   if (byEmail && byUser && byEmail.id !== byUser.id) return { outcome: "skip", code: "conflicting_identifier" };
-  if (byEmail && userId && byEmail.userId && byEmail.userId !== userId) return { outcome: "skip", code: "conflicting_identifier" };
+  if (byEmail && userId && byEmail.userId && byEmail.userId !== userId)
+    return { outcome: "skip", code: "conflicting_identifier" };
   const contact = byEmail ?? byUser;
   if (!contact) return { outcome: "skip", code: "contact_not_found" };
 
   const occurredRaw = record.Occurred_At__c ?? null;
   const occurredAt = occurredRaw === null ? head.createdAt : parseSalesforceDate(occurredRaw);
-  if (!occurredAt) return { outcome: "fail", code: "invalid_timestamp", detail: `Occurred_At__c '${String(occurredRaw)}' is not a date` };
+  if (!occurredAt)
+    return {
+      outcome: "fail",
+      code: "invalid_timestamp",
+      detail: `Occurred_At__c '${String(occurredRaw)}' is not a date`,
+    };
 
   let properties = "{}";
   if (rawProps) {
@@ -47,10 +53,18 @@ export const classifyEvent: Classifier = (record, head, ctx) => {
     try {
       properties = JSON.stringify(parsed);
     } catch (err) {
-      return { outcome: "fail", code: "encode_failed", detail: `Properties__c could not be stored: ${err instanceof Error ? err.message : String(err)}` };
+      return {
+        outcome: "fail",
+        code: "encode_failed",
+        detail: `Properties__c could not be stored: ${err instanceof Error ? err.message : String(err)}`,
+      };
     }
     if (new TextEncoder().encode(properties).length > MAX_PROPERTIES_BYTES) {
-      return { outcome: "fail", code: "encode_failed", detail: `Properties are larger than ${MAX_PROPERTIES_BYTES} bytes` };
+      return {
+        outcome: "fail",
+        code: "encode_failed",
+        detail: `Properties are larger than ${MAX_PROPERTIES_BYTES} bytes`,
+      };
     }
   }
   const blocked = gate(ctx, linked, head);

@@ -1,5 +1,5 @@
 import { text } from "../record";
-import { excludedByRule, type Classifier } from "./context";
+import { type Classifier, excludedByRule } from "./context";
 import { gate, nextRow, settle, settleDelete } from "./settle";
 
 const OPPORTUNITY_FIELDS = ["name", "stageName", "amount", "closeDate", "companyId"] as const;
@@ -18,10 +18,12 @@ export const classifyOpportunity: Classifier = (record, head, ctx) => {
   if (!name || stageName === undefined || closeDate === undefined || (amount !== null && typeof amount !== "number")) {
     return { outcome: "fail", code: "malformed_data", detail: "Name is missing or a field has the wrong type" };
   }
-  if (closeDate && !DATE.test(closeDate)) return { outcome: "fail", code: "invalid_timestamp", detail: `CloseDate '${closeDate}' is not a date` };
+  if (closeDate && !DATE.test(closeDate))
+    return { outcome: "fail", code: "invalid_timestamp", detail: `CloseDate '${closeDate}' is not a date` };
   const accountId = text(record, "AccountId");
   const company = accountId ? ctx.sets.companies.bySalesforceId.get(accountId) : null;
-  if (accountId && !company) return { outcome: "skip", code: "no_account_association", detail: `Account ${accountId} is not in Conversion` };
+  if (accountId && !company)
+    return { outcome: "skip", code: "no_account_association", detail: `Account ${accountId} is not in Conversion` };
   const blocked = gate(ctx, linked, head);
   if (blocked) return blocked;
   const next = nextRow(ctx, linked, "op", head, { name, stageName, amount, closeDate, companyId: company?.id ?? null });

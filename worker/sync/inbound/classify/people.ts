@@ -1,6 +1,6 @@
 import { NOT_PROVIDED } from "../../objects";
-import { normaliseEmail, text, type SalesforceRecord } from "../record";
-import { excludedByRule, inboundMappings, type Classifier, type PageContext } from "./context";
+import { normaliseEmail, type SalesforceRecord, text } from "../record";
+import { type Classifier, excludedByRule, inboundMappings, type PageContext } from "./context";
 import { gate, nextRow, settle, settleDelete } from "./settle";
 
 const CONTACT_FIELDS = ["email", "firstName", "lastName", "title", "phone", "userId", "companyId"] as const;
@@ -18,7 +18,9 @@ function mapped(record: SalesforceRecord, ctx: PageContext): Record<string, stri
 }
 
 function emailField(ctx: PageContext): string {
-  return inboundMappings(ctx.settings, "contact").find((m) => m.conversionField === "email")?.salesforceField ?? "Email";
+  return (
+    inboundMappings(ctx.settings, "contact").find((m) => m.conversionField === "email")?.salesforceField ?? "Email"
+  );
 }
 
 /** Leads and Contacts both become Conversion contacts, matched by Salesforce id, then by email. */
@@ -26,11 +28,13 @@ export const classifyPerson: Classifier = (record, head, ctx) => {
   const contacts = ctx.sets.contacts;
   const linked = contacts.bySalesforceId.get(head.id) ?? null;
   if (head.deleted) return settleDelete(contacts, linked);
-  if (ctx.spec.kind === "lead" && (record.IsConverted === true || record.IsConverted === "true")) return { outcome: "skip", code: "lead_converted" };
+  if (ctx.spec.kind === "lead" && (record.IsConverted === true || record.IsConverted === "true"))
+    return { outcome: "skip", code: "lead_converted" };
   if (excludedByRule(record, ctx)) return { outcome: "skip", code: "do_not_sync" };
 
   const rawEmail = text(record, emailField(ctx));
-  if (rawEmail === undefined) return { outcome: "fail", code: "malformed_data", detail: `${emailField(ctx)} is not text` };
+  if (rawEmail === undefined)
+    return { outcome: "fail", code: "malformed_data", detail: `${emailField(ctx)} is not text` };
   if (rawEmail === null) return { outcome: "skip", code: "missing_email" };
   const email = normaliseEmail(rawEmail);
   if (!email) return { outcome: "skip", code: "invalid_email" };
@@ -42,7 +46,8 @@ export const classifyPerson: Classifier = (record, head, ctx) => {
     const accountId = text(record, "AccountId");
     if (accountId) {
       const company = ctx.sets.companies.bySalesforceId.get(accountId);
-      if (!company) return { outcome: "skip", code: "no_account_association", detail: `Account ${accountId} is not in Conversion` };
+      if (!company)
+        return { outcome: "skip", code: "no_account_association", detail: `Account ${accountId} is not in Conversion` };
       companyId = company.id;
     } else companyId = null;
   }
@@ -54,7 +59,11 @@ export const classifyPerson: Classifier = (record, head, ctx) => {
   const existing = linked ?? byEmail;
   // A contact already linked to a Salesforce Contact is that Contact's; a Lead with the same email is a stale duplicate.
   if (existing && !linked && ctx.spec.kind === "lead" && existing.salesforceObject === "Contact") {
-    return { outcome: "skip", code: "unknown_reason", detail: `A Salesforce Contact (${existing.salesforceId}) already holds ${email}; the Lead was not applied` };
+    return {
+      outcome: "skip",
+      code: "unknown_reason",
+      detail: `A Salesforce Contact (${existing.salesforceId}) already holds ${email}; the Lead was not applied`,
+    };
   }
   const blocked = gate(ctx, existing, head);
   if (blocked) return blocked;

@@ -1,5 +1,5 @@
 import { text } from "../record";
-import { excludedByRule, type Classifier } from "./context";
+import { type Classifier, excludedByRule } from "./context";
 import { gate, nextRow, settle, settleDelete } from "./settle";
 
 const ROLE_FIELDS = ["opportunityId", "contactId", "role", "isPrimary"] as const;
@@ -18,9 +18,15 @@ export const classifyRole: Classifier = (record, head, ctx) => {
   }
   if (!contactSfId) return { outcome: "skip", code: "missing_identifier", detail: "The contact role names no contact" };
   const opportunity = opportunitySfId ? ctx.sets.opportunities.bySalesforceId.get(opportunitySfId) : null;
-  if (!opportunity) return { outcome: "skip", code: "opportunity_not_found", detail: `Opportunity ${opportunitySfId ?? "(none)"} is not in Conversion` };
+  if (!opportunity)
+    return {
+      outcome: "skip",
+      code: "opportunity_not_found",
+      detail: `Opportunity ${opportunitySfId ?? "(none)"} is not in Conversion`,
+    };
   const contact = ctx.sets.contacts.bySalesforceId.get(contactSfId);
-  if (!contact) return { outcome: "skip", code: "contact_not_found", detail: `Contact ${contactSfId} is not in Conversion` };
+  if (!contact)
+    return { outcome: "skip", code: "contact_not_found", detail: `Contact ${contactSfId} is not in Conversion` };
   const blocked = gate(ctx, linked, head);
   if (blocked) return blocked;
   const next = nextRow(ctx, linked, "ocr", head, {

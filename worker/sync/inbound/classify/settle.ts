@@ -1,7 +1,7 @@
 import { newId } from "../../../lib/crypto";
 import type { EntityRow, EntitySet } from "../entities";
 import { diff, type RecordHead, type Verdict } from "../record";
-import { writeModeAllows, type PageContext } from "./context";
+import { type PageContext, writeModeAllows } from "./context";
 
 /** A Salesforce delete: remove the linked entity, or nothing to do when Conversion never had it. */
 export function settleDelete(set: EntitySet, linked: EntityRow | null): Verdict {
@@ -11,7 +11,11 @@ export function settleDelete(set: EntitySet, linked: EntityRow | null): Verdict 
 }
 
 /** Write mode and staleness checks shared by every object: null when the record may be written. */
-export function gate(ctx: PageContext, existing: EntityRow | null, head: RecordHead & { id: string; stamp: string }): Verdict | null {
+export function gate(
+  ctx: PageContext,
+  existing: EntityRow | null,
+  head: RecordHead & { id: string; stamp: string },
+): Verdict | null {
   if (!writeModeAllows(ctx.writeMode, existing !== null)) return { outcome: "skip", code: "write_mode_mismatch" };
   if (existing && existing.salesforceId === head.id && typeof existing.sfModstamp === "string") {
     if (existing.sfModstamp > head.stamp) return { outcome: "skip", code: "outdated_record" };
@@ -45,7 +49,12 @@ export function nextRow(
  * Creates, updates, or counts as unchanged: unchanged records leave no run record (no echo of a
  * push coming back), but their Salesforce stamp is refreshed so staleness checks stay right.
  */
-export function settle(set: EntitySet, existing: EntityRow | null, next: EntityRow, fields: readonly string[]): Verdict {
+export function settle(
+  set: EntitySet,
+  existing: EntityRow | null,
+  next: EntityRow,
+  fields: readonly string[],
+): Verdict {
   const changes = diff(existing, next, fields);
   const relinked = existing !== null && existing.salesforceId !== next.salesforceId;
   if (existing && !changes.length && !relinked) {

@@ -8,7 +8,8 @@ import "./Filters.css";
 export function Filters() {
   const f = filters.value;
   const max = today();
-  const onDate = (key: "from" | "to") => (e: Event) => setQuery({ [key]: (e.currentTarget as HTMLInputElement).value || null });
+  const onDate = (key: "from" | "to") => (e: Event) =>
+    setQuery({ [key]: (e.currentTarget as HTMLInputElement).value || null });
 
   return (
     <div class="filters">
@@ -20,7 +21,14 @@ export function Filters() {
         </div>
         <div class="field">
           <label for="filter-to">To</label>
-          <input id="filter-to" type="date" value={f.to ?? ""} min={f.from ?? undefined} max={max} onChange={onDate("to")} />
+          <input
+            id="filter-to"
+            type="date"
+            value={f.to ?? ""}
+            min={f.from ?? undefined}
+            max={max}
+            onChange={onDate("to")}
+          />
         </div>
       </fieldset>
       <div class="field filters__object">

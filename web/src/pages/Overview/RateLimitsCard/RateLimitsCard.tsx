@@ -21,7 +21,12 @@ export function RateLimitsCard() {
           <h3>Salesforce API calls (whole org)</h3>
           {usage ? (
             <>
-              <Usage id="org-usage" used={usage.used} limit={usage.limit} label="API calls used of the org’s daily limit" />
+              <Usage
+                id="org-usage"
+                used={usage.used}
+                limit={usage.limit}
+                label="API calls used of the org’s daily limit"
+              />
               {usage.asOf && (
                 <p class="meta">
                   <span>
@@ -37,11 +42,16 @@ export function RateLimitsCard() {
         <div class="limits__item">
           <h3>This integration’s daily budget</h3>
           {budget?.limit != null ? (
-            <Usage id="budget-usage" used={budget.used ?? 0} limit={budget.limit} label="API calls this integration used today of its budget" />
+            <Usage
+              id="budget-usage"
+              used={budget.used ?? 0}
+              limit={budget.limit}
+              label="API calls this integration used today of its budget"
+            />
           ) : (
             <p class="meta">
-              No daily budget is set{budget?.used != null ? ` · ${budget.used.toLocaleString()} calls today` : ""}. The sync
-              pauses only when Salesforce’s own limit is reached.
+              No daily budget is set{budget?.used != null ? ` · ${budget.used.toLocaleString()} calls today` : ""}. The
+              sync pauses only when Salesforce’s own limit is reached.
             </p>
           )}
         </div>

@@ -16,8 +16,7 @@ export function RetryPanel() {
       <Notice tone="success" title="Retry started.">
         {s.run ? (
           <p>
-            The failed records were queued again as a new run.{" "}
-            <Link href={PATHS.run(s.run.id)}>View the new run</Link>
+            The failed records were queued again as a new run. <Link href={PATHS.run(s.run.id)}>View the new run</Link>
           </p>
         ) : (
           <p>The failed records were queued again. The new run appears in Sync activity shortly.</p>
@@ -30,7 +29,9 @@ export function RetryPanel() {
     return (
       <Notice tone="info" title="Retried">
         <p>
-          {standing.status === "in_progress" ? "The failed records are being retried in a new run." : "The failed records were retried in a new run."}{" "}
+          {standing.status === "in_progress"
+            ? "The failed records are being retried in a new run."
+            : "The failed records were retried in a new run."}{" "}
           <Link href={PATHS.run(standing.id)}>View the retry run</Link>
         </p>
       </Notice>
@@ -44,7 +45,8 @@ export function RetryPanel() {
       {lastFailed && (
         <Notice tone="warning" title="The last retry failed.">
           <p>
-            It did not finish, so the failed records can be retried again. <Link href={PATHS.run(lastFailed.id)}>View the failed retry</Link>
+            It did not finish, so the failed records can be retried again.{" "}
+            <Link href={PATHS.run(lastFailed.id)}>View the failed retry</Link>
           </p>
         </Notice>
       )}
