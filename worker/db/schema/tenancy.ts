@@ -26,7 +26,11 @@ export const apiKeys = sqliteTable(
   (t) => [index("api_keys_workspace").on(t.workspaceId)],
 );
 
-/** One-time launch links and page sessions; both keyed by the hash of their secret. */
+/**
+ * One-time launch links and page sessions; both keyed by the hash of their secret. Each remembers the
+ * API key that minted it (a launch link's session inherits it): revoking the key ends them.
+ * `expires_at` is the absolute end; `last_seen_at` drives the idle timeout.
+ */
 export const sessions = sqliteTable(
   "sessions",
   {
@@ -36,23 +40,34 @@ export const sessions = sqliteTable(
       .references(() => workspaces.id),
     kind: text("kind", { enum: ["launch", "session"] }).notNull(),
     csrfToken: text("csrf_token"),
+    apiKeyId: text("api_key_id"),
     expiresAt: text("expires_at").notNull(),
+    lastSeenAt: text("last_seen_at"),
     usedAt: text("used_at"),
     createdAt: text("created_at").notNull().default(now),
   },
-  (t) => [index("sessions_expiry").on(t.expiresAt)],
+  (t) => [index("sessions_expiry").on(t.expiresAt), index("sessions_api_key").on(t.apiKeyId)],
 );
 
-/** OAuth `state` nonces: bound to a workspace, expiring, consumed once. */
-export const oauthStates = sqliteTable("oauth_states", {
-  id: text("id").primaryKey(),
-  workspaceId: text("workspace_id")
-    .notNull()
-    .references(() => workspaces.id),
-  codeVerifier: text("code_verifier").notNull(),
-  expiresAt: text("expires_at").notNull(),
-  usedAt: text("used_at"),
-});
+/**
+ * OAuth `state` nonces: bound to the page session that started the flow (its id, the hash of its
+ * secret), expiring, consumed once. `login_url` is the Salesforce login host chosen for this flow.
+ */
+export const oauthStates = sqliteTable(
+  "oauth_states",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    sessionId: text("session_id"),
+    loginUrl: text("login_url"),
+    codeVerifier: text("code_verifier").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at"),
+  },
+  (t) => [index("oauth_states_expiry").on(t.expiresAt)],
+);
 
 /** The workspace's Salesforce org. Tokens are AES-GCM ciphertexts, never clear text. */
 export const connections = sqliteTable("connections", {
@@ -61,6 +76,8 @@ export const connections = sqliteTable("connections", {
     .references(() => workspaces.id),
   status: text("status", { enum: ["connected", "needs_reconnect"] }).notNull(),
   instanceUrl: text("instance_url").notNull(),
+  /** The login host the org was authorized at (production, sandbox or My Domain); null: the deployment's default. */
+  loginUrl: text("login_url"),
   orgId: text("org_id"),
   userId: text("user_id"),
   username: text("username"),
