@@ -67,7 +67,7 @@ describe("query paging", () => {
     expect([expired.status, expired.body]).toEqual([400, invalid]);
 
     const oldest = await sf.query("SELECT Id FROM Lead");
-    for (let i = 0; i < 50; i++) await sf.query("SELECT Id FROM Lead");
+    for (let i = 0; i < 10; i++) await sf.query("SELECT Id FROM Lead");
     expect((await sf.api(oldest.body.nextRecordsUrl)).body).toEqual(invalid);
   });
 

@@ -1,7 +1,7 @@
 // The fake's own control endpoints under /__fake/ (no auth): reset, faults, the call log, raw
 // record access and stats. Documented in README.md; never part of Salesforce's API.
 
-import { createFaults, faultsJson, mergeFaults } from "./faults";
+import { createFaults, faultsJson, MAX_LATE_SECONDS, mergeFaults } from "./faults";
 import { wireRecord } from "./format";
 import { json, readJson } from "./http";
 import { normalizeId } from "./ids";
@@ -91,11 +91,18 @@ async function records(org: Org, request: Request, url: URL): Promise<Response> 
       );
     return json({ totalSize: rows.length, records: rows.map((r) => wireRecord(def, r, "68.0")) });
   }
-  const body = (await readJson(request)) as { object?: string; records?: Record<string, unknown>[]; ids?: string[] };
+  const body = (await readJson(request)) as {
+    object?: string;
+    records?: Record<string, unknown>[];
+    ids?: string[];
+    lateBySeconds?: number;
+  };
   const def = objectByName(body.object ?? "");
   if (!def) return bad("unknown object");
   const table = org.store.table(def.name)!;
-  const stamp = org.clock.stamp();
+  // lateBySeconds: the write commits now but its transaction started that long ago (a late commit).
+  const late = Math.min(MAX_LATE_SECONDS, Math.max(0, Number(body.lateBySeconds) || 0));
+  const stamp = org.clock.stamp() - late * 1000;
   try {
     if (request.method === "POST") {
       const ids = (body.records ?? []).map((input) => {
@@ -160,6 +167,15 @@ async function admin(org: Org, env: FakeEnv, request: Request, url: URL): Promis
         applyFaults(org, await body());
       }
       return json(faultsJson(org.faults));
+    }
+    case "usage": {
+      // The rolling 24-hour API usage: {used, hoursAgo?} sets it, {elapseHours} lets time pass for it.
+      if (method === "POST") {
+        const b = await body();
+        if (typeof b.used === "number") org.usage.set(Math.max(0, b.used), Number(b.hoursAgo) || 0);
+        if (typeof b.elapseHours === "number") org.usage.elapse(b.elapseHours);
+      }
+      return json({ used: org.usage.used, max: org.config.dailyLimit });
     }
     case "calls":
       if (method === "DELETE") org.calls.clear();

@@ -71,7 +71,7 @@ function gate(org: Org, request: Request): Response | null {
   if (f.limitReached || org.usage.used >= org.config.dailyLimit) {
     return errorResponse(403, [{ message: "TotalRequests Limit exceeded.", errorCode: "REQUEST_LIMIT_EXCEEDED" }]);
   }
-  org.usage.used++;
+  org.usage.add();
   return null;
 }
 

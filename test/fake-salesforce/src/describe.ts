@@ -106,13 +106,18 @@ export function objectSummary(def: ObjectDef, version: string): Record<string, u
   };
 }
 
-export function describeObject(def: ObjectDef, version: string): Record<string, unknown> {
+/** The full describe as the integration user sees it: fields hidden from it by field-level security are absent. */
+export function describeObject(
+  def: ObjectDef,
+  version: string,
+  hidden: (field: string) => boolean = () => false,
+): Record<string, unknown> {
   return {
     ...objectSummary(def, version),
     actionOverrides: [],
     childRelationships: childRelationships(def),
     compactLayoutable: true,
-    fields: def.fields.map(describeField),
+    fields: def.fields.filter((f) => !hidden(f.name)).map(describeField),
     namedLayoutInfos: [],
     networkScopeFieldName: null,
     recordTypeInfos: [],

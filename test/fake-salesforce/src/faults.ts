@@ -20,6 +20,15 @@ export interface PagingMutation {
   everyNPages: number;
   count: number;
   pagesServed: number;
+  /** Commits that land late: the changed rows carry a SystemModstamp this many seconds in the past. */
+  lateBySeconds: number;
+}
+
+/** Queries whose SystemModstamp range holds more rows than this, without a selective Id filter, time out. */
+export interface QueryTimeout {
+  maxRows: number;
+  /** Only this object's queries; every object when absent. */
+  object?: string;
 }
 
 /** Wire-level damage to one record in query answers, as a broken integration or trigger might leave it. */
@@ -44,6 +53,9 @@ export interface Faults {
   unreadable: Map<string, Unreadable>;
   recordErrors: RecordErrorRule[];
   mutateDuringPaging: PagingMutation | null;
+  /** Field-level security: fields the integration user cannot read, per object. */
+  hiddenFields: Map<string, Set<string>>;
+  queryTimeout: QueryTimeout | null;
 }
 
 export interface OneShots {
@@ -62,7 +74,12 @@ export const createFaults = (): Faults => ({
   unreadable: new Map(),
   recordErrors: [],
   mutateDuringPaging: null,
+  hiddenFields: new Map(),
+  queryTimeout: null,
 });
+
+/** At most several minutes late, as a long transaction (a bulk load, batch Apex) would be. */
+export const MAX_LATE_SECONDS = 3600;
 
 const canonical = (name: string) => objectByName(name)?.name ?? name;
 
@@ -111,7 +128,27 @@ export function mergeFaults(f: Faults, body: Record<string, any>): OneShots {
       everyNPages: Math.max(1, m.everyNPages ?? 1),
       count: Math.max(1, m.count ?? 1),
       pagesServed: 0,
+      lateBySeconds: Math.min(MAX_LATE_SECONDS, Math.max(0, Number(m.lateBySeconds) || 0)),
     };
+  }
+  const h = body.hiddenFields;
+  if (h === null) f.hiddenFields = new Map();
+  else if (h && typeof h === "object") {
+    // {Lead: ["Title", "Phone"]} hides those fields; {Lead: null} or [] shows the object's fields again.
+    for (const [name, fields] of Object.entries(h)) {
+      const def = objectByName(name);
+      if (!def) continue;
+      const names = Array.isArray(fields)
+        ? fields.map((x) => def.byName.get(String(x).toLowerCase())?.name).filter((x): x is string => !!x)
+        : [];
+      if (names.length) f.hiddenFields.set(def.name, new Set(names));
+      else f.hiddenFields.delete(def.name);
+    }
+  }
+  const t = body.queryTimeout;
+  if (t === null) f.queryTimeout = null;
+  else if (t && typeof t === "object" && typeof t.maxRows === "number") {
+    f.queryTimeout = { maxRows: Math.max(0, t.maxRows), ...(t.object ? { object: canonical(t.object) } : {}) };
   }
   return {
     expireAccessTokens: !!body.expireAccessTokens,
@@ -139,7 +176,11 @@ export function corrupt(f: Faults, row: Record<string, unknown>, id: string): Re
 }
 
 export function faultsJson(f: Faults): Record<string, unknown> {
-  return { ...f, unreadable: Object.fromEntries(f.unreadable) };
+  return {
+    ...f,
+    unreadable: Object.fromEntries(f.unreadable),
+    hiddenFields: Object.fromEntries([...f.hiddenFields].map(([o, names]) => [o, [...names]])),
+  };
 }
 
 const DEFAULT_MESSAGES: Record<string, string> = {

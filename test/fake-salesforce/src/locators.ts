@@ -1,5 +1,5 @@
-// Query cursors. Salesforce keeps a bounded number of open cursors per user and drops the oldest;
-// the fake keeps the most recent few, and tests can expire them all at once.
+// Query cursors. A user can have 10 query cursors open; opening an 11th releases the oldest, whose
+// locator then answers INVALID_QUERY_LOCATOR. Tests can also expire them all at once.
 import { fixedId } from "./ids";
 import type { QueryResult } from "./soql/execute";
 
@@ -15,7 +15,7 @@ export interface Locators {
   size(): number;
 }
 
-export function createLocators(max = 50): Locators {
+export function createLocators(max = 10): Locators {
   const open = new Map<string, Cursor>();
   let serial = 1000;
   return {

@@ -9,6 +9,7 @@ import { createRandom, type Random } from "./random";
 import { type Counts, DEFAULT_COUNTS, seedOrg } from "./seed";
 import { createStore, type Store } from "./store";
 import { createTokenStore, type TokenStore } from "./tokens";
+import { createUsage, type Usage } from "./usage";
 
 export interface FakeEnv {
   CLIENT_ID?: string;
@@ -38,7 +39,7 @@ export interface Org {
   store: Store;
   ids: IdFactory;
   clock: Clock;
-  usage: { used: number };
+  usage: Usage;
   faults: Faults;
   calls: CallLog;
   locators: Locators;
@@ -77,10 +78,10 @@ export function createOrg(config: OrgConfig): Org {
     store: createStore(),
     ids,
     clock,
-    usage: { used: 0 },
+    usage: createUsage(),
     faults: createFaults(),
     calls: createCallLog(),
-    locators: createLocators(50),
+    locators: createLocators(),
     tokens: createTokenStore(orgId, config.accessTokenTtlMs),
     mutations: createRandom(config.seed + 1),
     autoNumber(object) {
@@ -89,6 +90,7 @@ export function createOrg(config: OrgConfig): Org {
       return `EV-${String(n).padStart(6, "0")}`;
     },
   };
+  org.store.hiddenField = (object, field) => org.faults.hiddenFields.get(object)?.has(field) ?? false;
   seedOrg({
     store: org.store,
     ids,

@@ -17,6 +17,8 @@ export interface Store {
   load(name: string, rows: Rec[]): void;
   insert(table: Table, row: Rec): void;
   replace(table: Table, next: Rec): void;
+  /** Field-level security: whether the integration user cannot read this field (SOQL then says "No such column"). */
+  hiddenField(object: string, field: string): boolean;
 }
 
 /** Compares a row to the key (stamp, id): negative when the row sorts first. */
@@ -50,6 +52,7 @@ export function createStore(): Store {
     return def ? tables.get(def.name) : undefined;
   };
   return {
+    hiddenField: () => false,
     table: get,
     tables: () => [...tables.values()],
     load(name, rows) {

@@ -26,7 +26,7 @@ export function describeGlobalRoute(ctx: ApiContext): Response {
 
 export function describeRoute(ctx: ApiContext, def: ObjectDef): Response {
   ctx.log.kind = "describe";
-  return json(describeObject(def, ctx.version));
+  return json(describeObject(def, ctx.version, (field) => ctx.org.store.hiddenField(def.name, field)));
 }
 
 export function basicInfoRoute(ctx: ApiContext, def: ObjectDef): Response {

@@ -48,6 +48,11 @@ function runQuery(ctx: ApiContext, all: boolean): Response {
     if (faults.unreadable.get(result.def.name) === "INSUFFICIENT_ACCESS") {
       throw new ApiError(403, "INSUFFICIENT_ACCESS", "insufficient access rights on object id");
     }
+    const timeout = faults.queryTimeout;
+    if (timeout && (!timeout.object || timeout.object === result.def.name) && result.scanned > timeout.maxRows) {
+      // Salesforce stops a query after about 120 s of execution; an unselective one over a large object does.
+      throw new ApiError(400, "QUERY_TIMEOUT", "Your query request was running for too long.");
+    }
     if (result.columns === null) {
       const records =
         result.aggregate === undefined ? [] : [{ attributes: { type: "AggregateResult" }, expr0: result.aggregate }];

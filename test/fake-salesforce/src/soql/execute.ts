@@ -3,7 +3,7 @@
 // any other order collects the matches and sorts them.
 import { type ObjectDef, objectByName, type Rec } from "../schema";
 import { type Store, seek, type Table } from "../store";
-import type { Query } from "./ast";
+import type { Cond, Query } from "./ast";
 import { SoqlError } from "./errors";
 import { comparable, type ResolvedField, resolveField } from "./fields";
 import { keyRange } from "./plan";
@@ -17,6 +17,11 @@ export interface QueryResult {
   /** Projected columns, or null for COUNT(). */
   columns: ResolvedField[] | null;
   aggregate?: number;
+  /**
+   * Rows the query had to look at: the whole (SystemModstamp, Id) key range its WHERE allows (a LIMIT
+   * does not shorten it, as the rows are filtered and sorted first), or none with a selective Id filter.
+   */
+  scanned: number;
 }
 
 export interface QueryOptions {
@@ -43,11 +48,27 @@ function naturalOrder(q: Query): "asc" | "desc" | null {
   return null;
 }
 
-function scan(table: Table, q: Query, pred: Predicate | null, opts: QueryOptions, stopAt: number): Rec[] {
+/** `Id = x` or `Id IN (...)` as a conjunct: the query reads its rows through the Id index. */
+function selectiveById(c: Cond | undefined): boolean {
+  if (!c) return false;
+  if (c.type === "and") return selectiveById(c.left) || selectiveById(c.right);
+  if (c.type !== "in" && c.type !== "cmp") return false;
+  if (c.field.path.toLowerCase() !== "id") return false;
+  return c.type === "in" ? !c.not : c.op === "=";
+}
+
+function scan(
+  table: Table,
+  q: Query,
+  pred: Predicate | null,
+  opts: QueryOptions,
+  stopAt: number,
+): { rows: Rec[]; scanned: number } {
   const rows = table.rows;
   const range = keyRange(q.where);
   const start = range.lo ? seek(rows, range.lo.stamp, range.lo.id, range.lo.strict) : 0;
   const end = range.hi ? seek(rows, range.hi.stamp, range.hi.id, !range.hi.strict) : rows.length;
+  const scanned = selectiveById(q.where) ? 0 : Math.max(0, end - start);
   const keep = (r: Rec) => (opts.includeDeleted || !r.IsDeleted) && (!pred || pred(r));
   const out: Rec[] = [];
   if (naturalOrder(q) === "desc") {
@@ -55,7 +76,7 @@ function scan(table: Table, q: Query, pred: Predicate | null, opts: QueryOptions
   } else {
     for (let i = start; i < end && out.length < stopAt; i++) if (keep(rows[i])) out.push(rows[i]);
   }
-  return out;
+  return { rows: out, scanned };
 }
 
 function sortRows(def: ObjectDef, q: Query, rows: Rec[], store: Store): Rec[] {
@@ -102,12 +123,14 @@ export function executeQuery(q: Query, store: Store, opts: QueryOptions): QueryR
   const offset = q.offset ?? 0;
   const limit = q.limit ?? Infinity;
   const natural = naturalOrder(q) !== null;
-  let rows = scan(table, q, pred, opts, natural ? offset + limit : Infinity);
+  const scanResult = scan(table, q, pred, opts, natural ? offset + limit : Infinity);
+  let rows = scanResult.rows;
+  const scanned = scanResult.scanned;
   if (!natural) rows = sortRows(def, q, rows, store);
   rows = rows.slice(offset, offset + limit);
   if (counted) {
     const n = rows.filter((r) => comparable(counted.field, counted.get(r)) !== null).length;
-    return { def, rows: [], totalSize: 1, columns: null, aggregate: n };
+    return { def, rows: [], totalSize: 1, columns: null, aggregate: n, scanned };
   }
-  return { def, rows, totalSize: rows.length, columns };
+  return { def, rows, totalSize: rows.length, columns, scanned };
 }

@@ -27,7 +27,8 @@ export function resolveField(def: ObjectDef, fp: FieldPath, store: Store): Resol
   const parts = fp.path.split(".");
   if (parts.length === 1) {
     const field = def.byName.get(parts[0].toLowerCase());
-    if (!field) throw noColumn(parts[0], def.name, fp.pos);
+    // A field hidden by field-level security answers exactly as one that does not exist.
+    if (!field || store.hiddenField(def.name, field.name)) throw noColumn(parts[0], def.name, fp.pos);
     return { field, get: (r) => readField(field, r) };
   }
   const lookup = parts.length === 2 ? def.byRelationship.get(parts[0].toLowerCase()) : undefined;
@@ -40,7 +41,7 @@ export function resolveField(def: ObjectDef, fp: FieldPath, store: Store): Resol
     );
   }
   const field = parent.byName.get(parts[1].toLowerCase());
-  if (!field) throw noColumn(parts[1], parent.name, fp.pos);
+  if (!field || store.hiddenField(parent.name, field.name)) throw noColumn(parts[1], parent.name, fp.pos);
   const table = store.table(parent.name)!;
   const parentOf = (r: Rec): Rec | null => {
     const id = r[lookup.name] as string | null;
