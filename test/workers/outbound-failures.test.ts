@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { OUTBOUND_FAIL } from "../../worker/sync/reasons";
 import {
@@ -13,16 +14,24 @@ import {
   setFaults,
   sfRecord,
 } from "./outbound.fixtures";
+import { fake } from "./sync-helpers";
 
-// Salesforce's per-record statusCode → our code, as product.md lists them; the message is the article's.
+// Salesforce's per-record statusCode → our code, as the help article's reasons; the message is the article's.
 const CASES: [string, keyof typeof OUTBOUND_FAIL, string][] = [
-  ["REQUIRED_FIELD_MISSING", "required_field_missing", "Required field missing"],
-  ["INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "invalid_picklist_value", "Invalid picklist value"],
-  ["STRING_TOO_LONG", "field_length_exceeded", "Field length exceeded"],
-  ["FIELD_CUSTOM_VALIDATION_EXCEPTION", "validation_rule_failure", "Validation rule failure"],
-  ["INVALID_CROSS_REFERENCE_KEY", "invalid_cross_reference", "Invalid cross reference"],
-  ["DUPLICATES_DETECTED", "duplicate_record", "Duplicate record"],
+  ["CANNOT_UPDATE_CONVERTED_LEAD", "invalid_cross_reference", "Invalid cross reference"],
+  ["INVALID_FIELD_FOR_INSERT_UPDATE", "insufficient_permissions", "Insufficient permissions"],
+  ["INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY", "insufficient_permissions", "Insufficient permissions"],
   ["INSUFFICIENT_ACCESS_OR_READONLY", "insufficient_permissions", "Insufficient permissions"],
+  ["MALFORMED_ID", "invalid_cross_reference", "Invalid cross reference"],
+  ["INVALID_CROSS_REFERENCE_KEY", "invalid_cross_reference", "Invalid cross reference"],
+  ["FIELD_CUSTOM_VALIDATION_EXCEPTION", "validation_rule_failure", "Validation rule failure"],
+  ["REQUIRED_FIELD_MISSING", "required_field_missing", "Required field missing"],
+  ["DUPLICATES_DETECTED", "duplicate_record", "Duplicate record"],
+  ["DUPLICATE_VALUE", "duplicate_record", "Duplicate record"],
+  ["STRING_TOO_LONG", "field_length_exceeded", "Field length exceeded"],
+  ["INVALID_EMAIL_ADDRESS", "validation_rule_failure", "Validation rule failure"],
+  ["ENTITY_IS_DELETED", "invalid_cross_reference", "Invalid cross reference"],
+  ["INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "invalid_picklist_value", "Invalid picklist value"],
   ["SOMETHING_SALESFORCE_INVENTED", "unknown_error", "Unknown error"],
 ];
 
@@ -52,11 +61,13 @@ describe("outbound per-record failures", () => {
         status: "failed",
         action: null,
         salesforceId: linked[i]!.salesforceId,
-        reason: { code, message, explanation: OUTBOUND_FAIL[code].explanation },
+        reason: { code, message, explanation: OUTBOUND_FAIL[code].explanation, detail: expect.any(String) },
         salesforceError: { statusCode, message: `org says ${statusCode}`, fields: ["Title"] },
         changes: [{ field: "Title", from: null, to: "VP" }],
       });
     }
+    const unknown = records.find((r) => r.conversionId === linked[CASES.length - 1]!.contactId);
+    expect(unknown.reason.detail).toBe("SOMETHING_SALESFORCE_INVENTED: org says SOMETHING_SALESFORCE_INVENTED");
     const fine = records.find((r) => r.conversionId === linked.at(-1)!.contactId);
     expect(fine).toMatchObject({ status: "success", action: "updated", reason: null, salesforceError: null });
     expect((await sfRecord("Lead", linked.at(-1)!.salesforceId)).Title).toBe("VP");
@@ -76,6 +87,39 @@ describe("outbound per-record failures", () => {
     });
     expect(record.salesforceError.statusCode).toBe("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST");
     expect((await apiJson(ws, "GET", `/companies/${company.id}`)).salesforceId).toBeNull();
+  });
+
+  it("a converted Lead is “Invalid cross reference”, never “Insufficient permissions”; a wrong-type id never “Validation rule failure”", async () => {
+    const ws = await outboundSetup();
+    const [lead] = await linkedContacts(ws, "Lead", [{ email: "converted@example.com" }]);
+    const [person] = await linkedContacts(ws, "Contact", [{ email: "wrongtype@example.com" }]);
+    await fake("PATCH", "/__fake/records", {
+      object: "Lead",
+      records: [{ Id: lead!.salesforceId, IsConverted: true }],
+    });
+    // A company whose Salesforce id is a Lead's: the Contact's AccountId gets an id of the wrong type.
+    const company = await apiWithoutSend(ws, "POST", "/companies", { name: "Misfiled" });
+    await env.DB.prepare("UPDATE companies SET salesforce_id = ? WHERE id = ?")
+      .bind(lead!.salesforceId, company.id)
+      .run();
+    await env.DB.prepare("UPDATE outbox SET processed_at = 'x' WHERE entity_id = ?").bind(company.id).run();
+    await apiWithoutSend(ws, "PATCH", `/contacts/${lead!.contactId}`, { title: "Too late" });
+    await apiWithoutSend(ws, "PATCH", `/contacts/${person!.contactId}`, { companyId: company.id });
+    await cronTick();
+    const runs = await pushed(ws, 2);
+    const bySf = Object.fromEntries(runs.map((r) => [r.salesforceObject, r]));
+    const [converted] = await recordsOf(ws, bySf.Lead.id);
+    expect(converted).toMatchObject({
+      status: "failed",
+      reason: { code: "invalid_cross_reference", message: "Invalid cross reference" },
+      salesforceError: { statusCode: "CANNOT_UPDATE_CONVERTED_LEAD" },
+    });
+    const [wrongType] = await recordsOf(ws, bySf.Contact.id);
+    expect(wrongType).toMatchObject({
+      status: "failed",
+      reason: { code: "invalid_cross_reference", detail: "AccountId points at a record of the wrong type." },
+      salesforceError: { statusCode: "FIELD_INTEGRITY_EXCEPTION", fields: ["AccountId"] },
+    });
   });
 
   it("a record locked twice is written on the third attempt, and only it is retried", async () => {

@@ -208,34 +208,3 @@ export function runFailure(code: string | null, detail?: string | null) {
     detail: detail ?? null,
   };
 }
-
-/** Salesforce's per-record `statusCode` → our outbound failure code. */
-export function outboundFailureFor(statusCode: string): OutboundFailCode {
-  switch (statusCode) {
-    case "INSUFFICIENT_ACCESS_OR_READONLY":
-    case "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY":
-    case "INSUFFICIENT_ACCESS":
-    case "CANNOT_UPDATE_CONVERTED_LEAD":
-      return "insufficient_permissions";
-    case "REQUIRED_FIELD_MISSING":
-      return "required_field_missing";
-    case "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST":
-    case "BAD_VALUE_FOR_RESTRICTED_PICKLIST":
-      return "invalid_picklist_value";
-    case "STRING_TOO_LONG":
-      return "field_length_exceeded";
-    case "FIELD_CUSTOM_VALIDATION_EXCEPTION":
-    case "FIELD_INTEGRITY_EXCEPTION":
-      return "validation_rule_failure";
-    case "UNABLE_TO_LOCK_ROW":
-      return "record_locked";
-    case "INVALID_CROSS_REFERENCE_KEY":
-    case "ENTITY_IS_DELETED":
-      return "invalid_cross_reference";
-    case "DUPLICATES_DETECTED":
-    case "DUPLICATE_VALUE":
-      return "duplicate_record";
-    default:
-      return "unknown_error";
-  }
-}

@@ -1,7 +1,7 @@
 import type { SaveResult } from "../../salesforce";
 import type { EntityRow } from "../inbound/entities";
-import { outboundFailureFor } from "../reasons";
 import type { FieldChange, RunRecordInput } from "../runs";
+import { outboundFailure } from "../status-codes";
 import type { CurrentValues } from "./current";
 import type { Planned } from "./plan";
 
@@ -64,6 +64,7 @@ export function writeRecord(item: Write, seq: number, result: SaveResult, curren
     message: "Salesforce gave no reason",
     fields: [],
   };
+  const reason = outboundFailure(result.errors);
   const message =
     result.errors
       .map((e) => e.message)
@@ -73,7 +74,8 @@ export function writeRecord(item: Write, seq: number, result: SaveResult, curren
     ...record,
     action: null,
     status: "failed",
-    reasonCode: outboundFailureFor(first.statusCode),
+    reasonCode: reason.code,
+    reasonDetail: reason.detail,
     sfError: { statusCode: first.statusCode, message, fields: [...new Set(result.errors.flatMap((e) => e.fields))] },
   };
 }
