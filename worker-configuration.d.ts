@@ -9,6 +9,7 @@ interface __BaseEnv_Env {
 	SALESFORCE_CLIENT_ID: "conversion-sync";
 	QUEUE_RETRY_BASE_SECONDS: "5";
 	OUTBOUND_COALESCE_MS: "3000";
+	INBOUND_LOOKBACK_SECONDS: "600";
 	SALESFORCE_LOGIN_URL: string;
 	SALESFORCE_CLIENT_SECRET: string;
 	ADMIN_TOKEN: string;
@@ -26,7 +27,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "SALESFORCE_CLIENT_ID" | "QUEUE_RETRY_BASE_SECONDS" | "OUTBOUND_COALESCE_MS" | "SALESFORCE_LOGIN_URL" | "SALESFORCE_CLIENT_SECRET" | "ADMIN_TOKEN" | "TOKEN_ENCRYPTION_KEY" | "SESSION_SECRET">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "SALESFORCE_CLIENT_ID" | "QUEUE_RETRY_BASE_SECONDS" | "OUTBOUND_COALESCE_MS" | "INBOUND_LOOKBACK_SECONDS" | "SALESFORCE_LOGIN_URL" | "SALESFORCE_CLIENT_SECRET" | "ADMIN_TOKEN" | "TOKEN_ENCRYPTION_KEY" | "SESSION_SECRET">> {}
 }
 declare module "*.txt" {
 	const value: string;

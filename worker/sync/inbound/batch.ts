@@ -117,7 +117,8 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
           ...prepared.statements,
           ...upsertRunRecords(db, m.workspaceId, runId, prepared.records),
           ...(run ? [saveRunProgress(db, runId, progress, pageFromSeq)] : []),
-          advanceWatermark(db, m, progress.after, readAt),
+          // A look-back re-reads behind the watermark: never move it back.
+          advanceWatermark(db, m, later(progress.after, m.seenUpTo ?? null), readAt),
         ]);
         if (progress.fetched >= m.limit) break;
       }

@@ -26,19 +26,23 @@ export function advanceWatermark(db: Db, m: InboundBatchMessage, to: WindowStart
 }
 
 /**
- * Salesforce stamps have second precision and a record's stamp is set when its transaction starts,
- * so records can still appear "behind" a watermark read shortly after its stamp. A new cycle whose
- * watermark was read within this margin re-reads from the margin before it; records it already
- * has count as unchanged and leave no trace.
+ * A record's SystemModstamp is set when its transaction writes it, not when the transaction commits:
+ * a long transaction (a bulk load, batch Apex) makes records appear behind a watermark already
+ * read. Every incremental read therefore starts this far before the watermark; records it already
+ * has count as unchanged and leave no trace. INBOUND_LOOKBACK_SECONDS overrides it (Airbyte: 600).
  */
-export const LOOK_BACK_MS = 60_000;
+export const DEFAULT_LOOKBACK_SECONDS = 600;
 
-export function resumePoint(stamp: string | null, id: string | null, readAt: string | null): WindowStart {
+export function lookbackSeconds(env: { INBOUND_LOOKBACK_SECONDS?: string }): number {
+  const n = Number(env.INBOUND_LOOKBACK_SECONDS ?? DEFAULT_LOOKBACK_SECONDS);
+  return Number.isFinite(n) ? Math.min(86_400, Math.max(0, Math.floor(n))) : DEFAULT_LOOKBACK_SECONDS;
+}
+
+export function resumePoint(stamp: string | null, id: string | null, lookback: number): WindowStart {
   if (!stamp || !id) return null;
-  const read = readAt ? Date.parse(readAt) : Number.POSITIVE_INFINITY;
-  if (read - Date.parse(stamp) >= LOOK_BACK_MS) return { stamp, id };
+  if (lookback <= 0) return { stamp, id };
   // "000000000000000" sorts before every real id, so the window opens at the start of that second.
-  return { stamp: new Date(Date.parse(stamp) - LOOK_BACK_MS).toISOString(), id: "000000000000000" };
+  return { stamp: new Date(Date.parse(stamp) - lookback * 1000).toISOString(), id: "000000000000000" };
 }
 
 /** The first batch of an object's chain: a backfill until one has finished, then incremental from the watermark. */
@@ -48,6 +52,7 @@ export async function firstBatch(
   salesforceObject: string,
   cycleId: string,
   remaining: string[],
+  lookback = DEFAULT_LOOKBACK_SECONDS,
 ): Promise<InboundBatchMessage> {
   const state = await db
     .select()
@@ -57,7 +62,7 @@ export async function firstBatch(
   const backfill = !state?.backfillDone;
   const watermark: WindowStart =
     state?.watermarkStamp && state.watermarkId ? { stamp: state.watermarkStamp, id: state.watermarkId } : null;
-  const after = resumePoint(state?.watermarkStamp ?? null, state?.watermarkId ?? null, state?.watermarkReadAt ?? null);
+  const after = resumePoint(state?.watermarkStamp ?? null, state?.watermarkId ?? null, lookback);
   return {
     type: "inbound_batch",
     workspaceId,
@@ -112,7 +117,8 @@ export async function skipToNextObject(env: Env, db: Db, m: InboundBatchMessage)
 
 async function startNextObject(env: Env, db: Db, m: InboundBatchMessage) {
   const [next, ...rest] = m.remaining;
-  if (next) await env.INBOUND_QUEUE.send(await firstBatch(db, m.workspaceId, next, m.cycleId, rest));
+  if (next)
+    await env.INBOUND_QUEUE.send(await firstBatch(db, m.workspaceId, next, m.cycleId, rest, lookbackSeconds(env)));
 }
 
 /** Ends the cycle early (authentication or API limit): every object still waiting gives its lease back. */
