@@ -13,6 +13,8 @@ export interface FakeOrgOptions {
   accessTokenTtlSeconds?: number;
   clientId?: string;
   clientSecret?: string;
+  /** Whether the org has Conversion's package field Conversion_Id__c (default true). */
+  conversionIdField?: boolean;
 }
 
 export interface FakeOrg {
@@ -45,6 +47,7 @@ export async function startFakeOrg(opts: FakeOrgOptions = {}): Promise<FakeOrg> 
   if (opts.accessTokenTtlSeconds !== undefined) bindings.ACCESS_TOKEN_TTL_SECONDS = String(opts.accessTokenTtlSeconds);
   if (opts.clientId) bindings.CLIENT_ID = opts.clientId;
   if (opts.clientSecret) bindings.CLIENT_SECRET = opts.clientSecret;
+  if (opts.conversionIdField !== undefined) bindings.CONVERSION_ID_FIELD = String(opts.conversionIdField);
   // Miniflare 5 takes a new options shape; the v4 shape (a script plus bindings) converts to it.
   const mf = new Miniflare(
     convertV4MiniflareOptions({

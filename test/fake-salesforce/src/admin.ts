@@ -54,6 +54,7 @@ function reset(env: FakeEnv, body: Record<string, any>): Org {
       dailyLimit: typeof body.dailyLimit === "number" ? body.dailyLimit : base.dailyLimit,
       accessTokenTtlMs:
         typeof body.accessTokenTtlSeconds === "number" ? body.accessTokenTtlSeconds * 1000 : base.accessTokenTtlMs,
+      conversionIdField: typeof body.conversionIdField === "boolean" ? body.conversionIdField : base.conversionIdField,
     }),
   );
 }

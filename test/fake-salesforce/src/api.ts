@@ -8,14 +8,16 @@ import { dueFaults } from "./faults";
 import { ApiError, errorResponse, notFound } from "./http";
 import { bearer } from "./oauth";
 import { collectionsRoute } from "./routes/collections";
+import { compositeRoute } from "./routes/composite";
 import type { ApiContext } from "./routes/context";
 import { limitsRoute, resourcesRoute } from "./routes/meta";
 import { queryRoute } from "./routes/query";
 import { sobjectRoute } from "./routes/sobject";
 import type { Org } from "./state";
 import { parseVersion, versionsResponse } from "./versions";
+import { loseAnswer } from "./write-faults";
 
-async function dispatch(ctx: ApiContext): Promise<Response> {
+async function dispatch(ctx: ApiContext, subLogs: CallEntry[] = []): Promise<Response> {
   const [first, second] = ctx.segments;
   switch (first) {
     case undefined:
@@ -32,6 +34,7 @@ async function dispatch(ctx: ApiContext): Promise<Response> {
       return sobjectRoute(ctx);
     case "composite":
       if (second === "sobjects") return collectionsRoute(ctx);
+      if (second === undefined) return compositeRoute(ctx, (sub) => dispatch(sub), subLogs);
   }
   throw notFound();
 }
@@ -88,9 +91,11 @@ export async function handleApi(org: Org, request: Request, url: URL): Promise<R
   };
   const version = parseVersion(parts[0]);
   let response: Response;
+  const subLogs: CallEntry[] = [];
   try {
     if (!version) throw notFound();
-    response = gate(org, request) ?? (await dispatch({ org, request, url, version, segments: parts.slice(1), log }));
+    response =
+      gate(org, request) ?? (await dispatch({ org, request, url, version, segments: parts.slice(1), log }, subLogs));
   } catch (e) {
     if (e instanceof ApiError) response = errorResponse(e.status, e.errors);
     else {
@@ -100,8 +105,13 @@ export async function handleApi(org: Org, request: Request, url: URL): Promise<R
       ]);
     }
   }
+  if (org.faults.loseAnswers) {
+    const body = await response.clone().text();
+    response = loseAnswer(org.faults, request, response, body) ?? response;
+  }
   response.headers.set("Sforce-Limit-Info", `api-usage=${org.usage.used}/${org.config.dailyLimit}`);
   log.status = response.status;
   org.calls.add(log);
+  for (const sub of subLogs) org.calls.add(sub);
   return response;
 }

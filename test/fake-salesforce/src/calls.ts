@@ -10,6 +10,8 @@ export interface CallEntry {
   batchSize?: number;
   records?: number;
   op?: string;
+  /** "composite": a subrequest of a composite call (not an API call of its own). */
+  via?: string;
 }
 
 export interface CallLog {

@@ -2,6 +2,7 @@
 // per call; the one-shot actions (expire tokens, revoke refresh tokens, expire locators) act at once.
 import { normalizeId } from "./ids";
 import { objectByName } from "./schema";
+import { type LostAnswers, mergeWriteFaults, type RejectWrites } from "./write-faults";
 
 export type Unreadable = "INSUFFICIENT_ACCESS" | "INVALID_TYPE";
 
@@ -56,6 +57,8 @@ export interface Faults {
   /** Field-level security: fields the integration user cannot read, per object. */
   hiddenFields: Map<string, Set<string>>;
   queryTimeout: QueryTimeout | null;
+  loseAnswers: LostAnswers | null;
+  rejectWrites: RejectWrites | null;
 }
 
 export interface OneShots {
@@ -76,6 +79,8 @@ export const createFaults = (): Faults => ({
   mutateDuringPaging: null,
   hiddenFields: new Map(),
   queryTimeout: null,
+  loseAnswers: null,
+  rejectWrites: null,
 });
 
 /** At most several minutes late, as a long transaction (a bulk load, batch Apex) would be. */
@@ -150,6 +155,7 @@ export function mergeFaults(f: Faults, body: Record<string, any>): OneShots {
   else if (t && typeof t === "object" && typeof t.maxRows === "number") {
     f.queryTimeout = { maxRows: Math.max(0, t.maxRows), ...(t.object ? { object: canonical(t.object) } : {}) };
   }
+  mergeWriteFaults(f, body);
   return {
     expireAccessTokens: !!body.expireAccessTokens,
     revokeRefreshTokens: !!body.revokeRefreshTokens,

@@ -19,6 +19,7 @@ export interface FakeEnv {
   COUNTS?: string;
   DEFECTS?: string;
   DAILY_LIMIT?: string;
+  CONVERSION_ID_FIELD?: string;
 }
 
 export interface OrgConfig {
@@ -29,6 +30,8 @@ export interface OrgConfig {
   clientId: string;
   clientSecret: string;
   accessTokenTtlMs: number;
+  /** Whether the org has Conversion's package field Conversion_Id__c (External ID, Unique) on Lead, Contact and Account. */
+  conversionIdField: boolean;
 }
 
 export interface Org {
@@ -60,8 +63,11 @@ export function configFromEnv(env: FakeEnv): OrgConfig {
     clientId: env.CLIENT_ID || "conversion-sync",
     clientSecret: env.CLIENT_SECRET || "fake-org-secret",
     accessTokenTtlMs: (env.ACCESS_TOKEN_TTL_SECONDS ? Number(env.ACCESS_TOKEN_TTL_SECONDS) : 7200) * 1000,
+    conversionIdField: env.CONVERSION_ID_FIELD ? env.CONVERSION_ID_FIELD !== "false" : true,
   };
 }
+
+const PACKAGE_FIELD = "Conversion_Id__c";
 
 export function createOrg(config: OrgConfig): Org {
   const rnd = createRandom(config.seed ^ 0x5f3759df);
@@ -90,7 +96,10 @@ export function createOrg(config: OrgConfig): Org {
       return `EV-${String(n).padStart(6, "0")}`;
     },
   };
-  org.store.hiddenField = (object, field) => org.faults.hiddenFields.get(object)?.has(field) ?? false;
+  // An org without Conversion's package has no Conversion_Id__c: to every call it is a field that does not exist.
+  const absent = (field: string) => !config.conversionIdField && field === PACKAGE_FIELD;
+  org.store.hiddenField = (object, field) =>
+    absent(field) || (org.faults.hiddenFields.get(object)?.has(field) ?? false);
   seedOrg({
     store: org.store,
     ids,

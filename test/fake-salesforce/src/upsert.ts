@@ -5,10 +5,13 @@ import type { Org } from "./state";
 import { saveError } from "./validate";
 import { findRow, type Planned, planCreate, planUpdate, type WriteContext } from "./writes";
 
-/** The external id field named in the URL, or the 400/404 Salesforce gives for anything else. */
-export function externalIdField(def: ObjectDef, name: string): FieldDef {
+/**
+ * The external id field named in the URL, or the 400/404 Salesforce gives for anything else; a field
+ * the org lacks, or hides from the integration user, does not exist as far as the call can tell.
+ */
+export function externalIdField(def: ObjectDef, name: string, org: Org): FieldDef {
   const f = def.byName.get(name.toLowerCase());
-  if (!f)
+  if (!f || org.store.hiddenField(def.name, f.name))
     throw new ApiError(404, "NOT_FOUND", `Provided external ID field does not exist or is not accessible: ${name}`);
   if (!f.externalId && f.name !== "Id") {
     throw new ApiError(

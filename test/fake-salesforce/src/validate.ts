@@ -98,7 +98,8 @@ export function checkValues(
   for (const [key, raw] of Object.entries(input)) {
     if (key === "attributes" || skip.includes(key.toLowerCase())) continue;
     const f = def.byName.get(key.toLowerCase());
-    if (!f)
+    // A field hidden by field-level security (or absent from this org) is one that does not exist.
+    if (!f || store.hiddenField(def.name, f.name))
       return { values, errors: [saveError("INVALID_FIELD", `No such column '${key}' on sobject of type ${def.name}`)] };
     if (!(mode === "create" ? f.createable : f.updateable)) readOnly.push(f.name);
     values[f.name] = convertValue(f, raw);

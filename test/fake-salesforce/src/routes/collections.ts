@@ -7,6 +7,7 @@ import { ApiError, json, methodNotAllowed, notFound, readJson } from "../http";
 import { normalizeId } from "../ids";
 import { type ObjectDef, objectByName } from "../schema";
 import { buildUpsertIndex, externalIdField, planUpsert } from "../upsert";
+import { refuseWrite } from "../write-faults";
 import { type Planned, planCreate, planDelete, planUpdate, runBatch, type WriteContext } from "../writes";
 import type { ApiContext } from "./context";
 
@@ -44,6 +45,7 @@ const typeOf = (r: Record<string, unknown>) => (r.attributes as { type?: unknown
 
 async function createOrUpdate(ctx: ApiContext, wctx: WriteContext, update: boolean): Promise<Response> {
   const { allOrNone, records } = await readBatch(ctx);
+  refuseWrite(ctx.org.faults, String(typeOf(records[0] ?? {}) ?? ""));
   const planned: Planned[] = records.map((r) => {
     const def = visibleObject(ctx, typeOf(r));
     if (!update) return planCreate(wctx, def, r);
@@ -60,8 +62,9 @@ async function createOrUpdate(ctx: ApiContext, wctx: WriteContext, update: boole
 }
 
 async function upsert(ctx: ApiContext, wctx: WriteContext, def: ObjectDef, fieldName: string): Promise<Response> {
-  const f = externalIdField(def, fieldName);
+  const f = externalIdField(def, fieldName, ctx.org);
   const { allOrNone, records } = await readBatch(ctx);
+  refuseWrite(ctx.org.faults, def.name);
   const index = buildUpsertIndex(ctx.org, def, f);
   const seen = new Set<string>();
   const planned = records.map((r) => planUpsert(wctx, def, f, r, index, seen));

@@ -64,7 +64,7 @@ async function upsertRoute(
   value: string,
   w: WriteContext,
 ): Promise<Response> {
-  const f = externalIdField(def, fieldName);
+  const f = externalIdField(def, fieldName, ctx.org);
   ctx.log.kind = "sobject_upsert";
   if (ctx.request.method !== "PATCH") throw methodNotAllowed(ctx.request.method, ["PATCH"]);
   const input = { ...((await readJson(ctx.request)) as Record<string, unknown>), [f.name]: value };
