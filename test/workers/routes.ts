@@ -64,6 +64,7 @@ export const ROUTES: ApiRoute[] = [
     body: "required",
     sample: () => ({ syncIntervalMinutes: 5 }),
   },
+  { method: "GET", path: "/api/v1/settings/catalog", guard: "workspace", query: () => ({ refresh: "false" }) },
   { method: "POST", path: "/api/v1/sync/inbound", guard: "workspace" },
   {
     method: "GET",

@@ -10,13 +10,16 @@ import { SALESFORCE_API_VERSION } from "./version";
 /** What describe returns; only the parts the sync reads are typed. */
 export type SObjectDescribe = {
   name: string;
+  label?: string;
   fields: {
     name: string;
+    label?: string;
     type: string;
     createable?: boolean;
     updateable?: boolean;
     nillable?: boolean;
     length?: number;
+    picklistValues?: { value: string; active?: boolean }[];
   }[];
 } & Record<string, unknown>;
 

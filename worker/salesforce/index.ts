@@ -1,6 +1,13 @@
 export { type BudgetStatus, budgetStatus } from "./budget";
 export { openSalesforce, type SalesforceClient, type SObjectDescribe } from "./client";
 export { COLLECTION_LIMIT, type SaveResult } from "./collections";
+export {
+  DESCRIBE_MAX_AGE_MS,
+  type DescribedField,
+  type DescribedObject,
+  type DescribeOptions,
+  describeCached,
+} from "./describe";
 export { SalesforceError, type SalesforceFailureCode } from "./errors";
 export { completeAuthorization, createAuthorizeUrl, disconnect } from "./oauth";
 export { OAuthFlowError, STATE_TTL_MS } from "./oauth-state";

@@ -1,3 +1,4 @@
 export * from "./defaults";
+export * from "./fields";
 export * from "./schema";
 export * from "./store";

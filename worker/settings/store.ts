@@ -5,10 +5,8 @@ import { settings as settingsTable } from "../db/schema";
 import { isoNow } from "../lib/time";
 import { cycleOrder } from "../sync/objects";
 import { defaultSettings } from "./defaults";
+import { COMPANY_FIELDS, CONTACT_FIELDS } from "./fields";
 import { type Settings, settingsSchema } from "./schema";
-
-export const CONTACT_FIELDS = ["email", "userId", "firstName", "lastName", "title", "phone"] as const;
-export const COMPANY_FIELDS = ["name", "domain", "industry"] as const;
 
 /** The workspace's settings; defaults until the admin saves any. */
 export async function loadSettings(db: Db, workspaceId: string): Promise<Settings> {

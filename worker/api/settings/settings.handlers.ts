@@ -2,7 +2,8 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { getDb } from "../../db";
 import type { AppEnv } from "../../env";
 import { loadSettings, mergeSettings, saveSettings } from "../../settings";
-import type { getSettings, patchSettings } from "./settings.routes";
+import { buildSettingsCatalog } from "../../settings/catalog";
+import type { getSettings, getSettingsCatalog, patchSettings } from "./settings.routes";
 
 export const getSettingsHandler: RouteHandler<typeof getSettings, AppEnv> = async (c) =>
   c.json(await loadSettings(getDb(c.env), c.get("workspaceId")), 200);
@@ -13,4 +14,9 @@ export const patchSettingsHandler: RouteHandler<typeof patchSettings, AppEnv> = 
   const next = mergeSettings(await loadSettings(db, workspaceId), c.req.valid("json"));
   await saveSettings(db, workspaceId, next);
   return c.json(next, 200);
+};
+
+export const getSettingsCatalogHandler: RouteHandler<typeof getSettingsCatalog, AppEnv> = async (c) => {
+  const { refresh } = c.req.valid("query");
+  return c.json(await buildSettingsCatalog(c.env, c.get("workspaceId"), { refresh: refresh === "true" }), 200);
 };

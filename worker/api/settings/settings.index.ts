@@ -5,5 +5,6 @@ import * as routes from "./settings.routes";
 export function createSettingsRouter() {
   return createRouter()
     .openapi(routes.getSettings, handlers.getSettingsHandler)
+    .openapi(routes.getSettingsCatalog, handlers.getSettingsCatalogHandler)
     .openapi(routes.patchSettings, handlers.patchSettingsHandler);
 }

@@ -133,3 +133,20 @@ export const outbox = sqliteTable(
     index("outbox_ws_entity").on(t.workspaceId, t.entityType, t.processedAt),
   ],
 );
+
+/**
+ * Salesforce describe per workspace × object, trimmed to what the sync and the Settings screen read
+ * (worker/salesforce/describe.ts). Keyed by the org it came from, so connecting another org misses.
+ */
+export const describeCache = sqliteTable(
+  "describe_cache",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    salesforceObject: text("salesforce_object").notNull(),
+    orgId: text("org_id"),
+    /** `{label, fields: [{name, label, type, …}]}` */
+    json: text("json").notNull(),
+    fetchedAt: text("fetched_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.salesforceObject] })],
+);
