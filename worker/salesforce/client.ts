@@ -1,5 +1,6 @@
 import { getDb } from "../db";
 import { createCollectionsWriter } from "./collections";
+import { createCompositeWriter } from "./composite";
 import { authenticationFailure, SalesforceError } from "./errors";
 import { type QueryOptions, queryPages } from "./query";
 import { loadConnectionRow, sessionFromRow } from "./store";
@@ -19,6 +20,7 @@ export type SObjectDescribe = {
     updateable?: boolean;
     nillable?: boolean;
     length?: number;
+    externalId?: boolean;
     picklistValues?: { value: string; active?: boolean }[];
   }[];
 } & Record<string, unknown>;
@@ -43,6 +45,7 @@ function createClient(transport: Transport) {
     },
     queryPages: (soql: string, opts?: QueryOptions) => queryPages(transport, soql, opts),
     ...writer,
+    ...createCompositeWriter(transport),
     /** The org's rolling 24-hour API usage from `/limits` (numbers may come as strings). */
     async limits(): Promise<{ used: number; limit: number }> {
       const body = await transport.requestJson<LimitsResponse>("GET", `${base}/limits`);

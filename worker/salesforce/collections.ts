@@ -21,7 +21,8 @@ function chunks<T>(items: T[]): T[][] {
   return out;
 }
 
-function normalize(raw: unknown, expected: number): SaveResult[] {
+/** Salesforce's per-record answers, checked to be one per record sent. */
+export function normalizeResults(raw: unknown, expected: number): SaveResult[] {
   if (!Array.isArray(raw) || raw.length !== expected) {
     throw new SalesforceError({
       failureCode: "unknown_error",
@@ -39,8 +40,8 @@ function normalize(raw: unknown, expected: number): SaveResult[] {
   }));
 }
 
-// Salesforce's collections examples name the record id `id`; callers hold records keyed `Id`.
-function toWire(type: string, record: Record<string, unknown>, withId: boolean): Record<string, unknown> {
+/** A record as sObject Collections take it; Salesforce's examples name the record id `id`, callers hold `Id`. */
+export function toWire(type: string, record: Record<string, unknown>, withId: boolean): Record<string, unknown> {
   const { Id, id, attributes: _ignored, ...fields } = record;
   return { attributes: { type }, ...(withId ? { id: id ?? Id } : {}), ...fields };
 }
@@ -57,7 +58,7 @@ export function createCollectionsWriter(transport: Transport) {
     for (const chunk of chunks(records)) {
       const body = { allOrNone: false, records: chunk.map((r) => toWire(type, r, method === "PATCH")) };
       const raw = await transport.requestJson<unknown>(method, PATH, { body, idempotent: method === "PATCH" });
-      results.push(...normalize(raw, chunk.length));
+      results.push(...normalizeResults(raw, chunk.length));
     }
     return results;
   }
@@ -71,7 +72,7 @@ export function createCollectionsWriter(transport: Transport) {
       for (const chunk of chunks(ids)) {
         const query = new URLSearchParams({ ids: chunk.join(","), allOrNone: "false" });
         const raw = await transport.requestJson<unknown>("DELETE", `${PATH}?${query}`);
-        results.push(...normalize(raw, chunk.length));
+        results.push(...normalizeResults(raw, chunk.length));
       }
       return results;
     },

@@ -12,6 +12,8 @@ export interface DescribedField {
   createable: boolean;
   updateable: boolean;
   nillable: boolean;
+  /** An External ID field: records can be upserted on it. */
+  externalId?: boolean;
   /** Active picklist values (picklist and multipicklist fields only). */
   picklistValues?: string[];
 }
@@ -49,6 +51,7 @@ function trim(d: SObjectDescribe): Omit<DescribedObject, "fetchedAt"> {
       updateable: f.updateable === true,
       nillable: f.nillable === true,
     };
+    if (f.externalId === true) out.externalId = true;
     if (Array.isArray(f.picklistValues) && f.picklistValues.length) {
       out.picklistValues = f.picklistValues
         .filter((p) => p && p.active !== false && typeof p.value === "string")

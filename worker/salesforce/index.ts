@@ -1,6 +1,7 @@
 export { type BudgetStatus, budgetStatus } from "./budget";
 export { openSalesforce, type SalesforceClient, type SObjectDescribe } from "./client";
 export { COLLECTION_LIMIT, type SaveResult } from "./collections";
+export type { RecordTimes, WriteAnswer, WriteOp } from "./composite";
 export {
   DESCRIBE_MAX_AGE_MS,
   type DescribedField,

@@ -1,3 +1,4 @@
 export * from "./conversion";
+export * from "./outbound";
 export * from "./sync";
 export * from "./tenancy";
