@@ -1,16 +1,23 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import worker from "../../worker";
 import { getDb } from "../../worker/db";
 import { COALESCING, claimPending, coalescingFor } from "../../worker/sync/outbound/claim";
+import { expectRunCountsMatchRecords } from "./assert-counts";
 import {
   apiJson,
+  apiWithoutSend,
   clearCalls,
   collectionCalls,
   linkedContacts,
   outboundSetup,
+  pushed,
+  sfRecord,
   until,
   type Ws,
 } from "./outbound.fixtures";
+import { connectedWorkspace, onlyObjects } from "./sync-helpers";
 
 // A burst of API writes should leave in whole 200-record collection calls, while a lone change
 // still goes at once. The claim decides how much to take; these tests hold it to that.
@@ -104,7 +111,69 @@ describe("outbound coalescing", () => {
     expect(coalescingFor({ OUTBOUND_COALESCE_MS: "soon" })).toBeNull();
   });
 
-  it("a burst of 600 API writes reaches Salesforce in whole calls, none held past the longest wait", async () => {
+  it("a delivery pushes what is ready and re-schedules a burst still arriving, without waiting for it", async () => {
+    const busy = await outboundSetup();
+    const quiet = await connectedWorkspace(onlyObjects());
+    const [lone] = await linkedContacts(quiet, "Lead", [{ email: "lone@example.com" }]);
+    const burst = await linkedContacts(
+      busy,
+      "Lead",
+      Array.from({ length: 150 }, (_, i) => ({ email: `arriving${i}@example.com` })),
+    );
+    // The quiet workspace's one change, a second old: ready.
+    await apiWithoutSend(quiet, "PATCH", `/contacts/${lone!.contactId}`, { title: "Lone" });
+    await env.DB.prepare(
+      `UPDATE outbox SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 seconds') WHERE workspace_id = ?`,
+    )
+      .bind(quiet.id)
+      .run();
+    // The busy workspace's burst, still arriving: 150 changes (less than a call), the newest stamped
+    // 2 s ahead as if writes kept coming, so no machine is slow enough to see it quiet during the delivery.
+    const stmt = env.DB.prepare(
+      `INSERT INTO outbox (id, workspace_id, entity_type, entity_id, operation, changed_fields, created_at)
+       VALUES (?, ?, 'contact', ?, 'upsert', '["title"]', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+2 seconds'))`,
+    );
+    await env.DB.prepare("UPDATE contacts SET title = 'Arrived' WHERE workspace_id = ?").bind(busy.id).run();
+    await env.DB.batch(burst.map((c, i) => stmt.bind(`arriving_${i}`, busy.id, c.contactId)));
+    await clearCalls();
+
+    const rows = await env.DB.prepare(
+      "SELECT id, workspace_id FROM outbox WHERE workspace_id IN (?, ?) AND processed_at IS NULL ORDER BY workspace_id = ?",
+    )
+      .bind(busy.id, quiet.id, quiet.id)
+      .all<{ id: string; workspace_id: string }>();
+    // The burst's messages first: a consumer that waited for it would hold the lone change behind it.
+    const batch = createMessageBatch(
+      "sync-outbound",
+      rows.results.map((r, i) => ({
+        id: `m${i}`,
+        timestamp: new Date(),
+        attempts: 1,
+        body: { type: "outbound_change", workspaceId: r.workspace_id, outboxId: r.id },
+      })),
+    );
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.retryMessages).toEqual([]);
+    expect(result.explicitAcks).toHaveLength(151);
+    // The lone change went out in this delivery; the burst is still waiting, unclaimed, re-scheduled.
+    expect((await sfRecord("Lead", lone!.salesforceId)).Title).toBe("Lone");
+    expect((await collectionCalls()).map((c) => c.records)).toEqual([1]);
+    const waiting = await env.DB.prepare(
+      "SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND processed_at IS NULL AND run_id IS NULL",
+    )
+      .bind(busy.id)
+      .first<{ n: number }>();
+    expect(waiting!.n).toBe(150);
+    // Its re-scheduled message pushes it, through the real queue, in one call, once it is ready.
+    const [run] = await pushed(busy, 1);
+    expect(run).toMatchObject({ status: "completed", counts: { updated: 150 } });
+    expect((await collectionCalls()).map((c) => c.records)).toEqual([1, 150]);
+    expect((await sfRecord("Lead", burst[149]!.salesforceId)).Title).toBe("Arrived");
+  });
+
+  it("a burst of 600 API writes reaches Salesforce in whole calls, however fast the machine writes them", async () => {
     const ws = await outboundSetup();
     const linked = await linkedContacts(
       ws,
@@ -121,27 +190,57 @@ describe("outbound coalescing", () => {
         }
       }),
     );
-    const pushed = await until("the burst pushed", async () => {
-      const row = await env.DB.prepare(
-        "SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND processed_at IS NULL",
-      )
-        .bind(ws.id)
-        .first<{ n: number }>();
-      return row!.n === 0;
-    });
-    expect(pushed).toBe(true);
+    await drained(ws);
     const calls = (await collectionCalls()).map((c) => c.records!);
     expect(calls.reduce((a, b) => a + b, 0)).toBe(600);
     // Pushed as they came, the consumer's ≤100-message deliveries make 6 or more calls (with
-    // OUTBOUND_COALESCE_MS=0 this test saw 108, 100, 99, 99, 102, 92). 3 is the floor; a loaded machine
-    // slowing the writes below ~70 a second lets the longest wait expire first, hence one call of slack.
-    expect(calls.length).toBeLessThanOrEqual(5);
-    expect(calls.filter((n) => n === 200).length).toBeGreaterThanOrEqual(2);
-    const { results } = await env.DB.prepare("SELECT created_at, processed_at FROM outbox WHERE workspace_id = ?")
+    // OUTBOUND_COALESCE_MS=0 this test saw 108, 100, 99, 99, 102, 92). The rule allows a call short
+    // of 200 only when a group went quiet or its oldest change waited the longest wait: how often
+    // that can happen depends on how fast this machine wrote the burst, so the bound is computed
+    // from the arrival times D1 stamped (a fast machine: 3 whole calls + 1–2; a loaded one, more).
+    const { results } = await env.DB.prepare("SELECT created_at FROM outbox WHERE workspace_id = ? ORDER BY created_at")
       .bind(ws.id)
-      .all<{ created_at: string; processed_at: string }>();
-    const waits = results.map((r) => Date.parse(r.processed_at) - Date.parse(r.created_at));
-    // The queue's 1 s batch timeout + the longest coalescing wait + the push itself, with room for a loaded machine.
-    expect(Math.max(...waits)).toBeLessThan(coalescing.maxWaitMs + 4000);
+      .all<{ created_at: string }>();
+    const short = windows(
+      results.map((r) => Date.parse(r.created_at)),
+      coalescing,
+    );
+    expect(calls.length).toBeLessThanOrEqual(3 + short);
+    expect(calls.filter((n) => n < 200).length).toBeLessThanOrEqual(short);
   });
 });
+
+/** Waits until the workspace's outbox is drained and no outbound run is open; checks every run's counts. */
+async function drained(ws: Ws) {
+  await until("the burst pushed", async () => {
+    const row = await env.DB.prepare(
+      `SELECT (SELECT count(*) FROM outbox WHERE workspace_id = ?1 AND processed_at IS NULL)
+            + (SELECT count(*) FROM runs WHERE workspace_id = ?1 AND status = 'in_progress') AS n`,
+    )
+      .bind(ws.id)
+      .first<{ n: number }>();
+    return row!.n === 0;
+  });
+  await expectRunCountsMatchRecords(ws.id);
+}
+
+/**
+ * How many calls short of 200 the coalescing rule can make for these arrival times: a group goes
+ * early only once its oldest waiting change is `maxWaitMs` old or nothing arrived for `quietMs`, so
+ * each such moment closes a window of arrivals; a window's changes go in whole calls plus at most
+ * one short call. (A slower consumer only merges windows.)
+ */
+function windows(arrivals: number[], c: typeof coalescing): number {
+  let count = 0;
+  let start: number | null = null;
+  let last = 0;
+  for (const t of arrivals) {
+    if (start !== null && (t - start >= c.maxWaitMs || t - last >= c.quietMs)) start = null;
+    if (start === null) {
+      count++;
+      start = t;
+    }
+    last = t;
+  }
+  return count;
+}

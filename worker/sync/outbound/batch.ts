@@ -1,12 +1,24 @@
 import { type Db, getDb } from "../../db";
 import { outbox } from "../../db/schema";
 import { inJson } from "../inbound/entities";
-import { MAX_ATTEMPTS, retryDelaySeconds } from "../runs";
+import { type Coalescing, coalescingFor, msUntilReady } from "./claim";
 import { type Group, pushGroup } from "./group";
-import { type EntityType, isOutboundChange } from "./message";
+import { type EntityType, isOutboundChange, type OutboundChangeMessage, outboxIdsOf } from "./message";
+import { sendRescheduled } from "./reschedule";
 
-/** A named row another consumer held is tried again this soon (seconds), not after a sweep. */
-const HELD_RETRY_SECONDS = 2;
+/**
+ * Groups one delivery pushes at most. Each push is ~30 D1 statements and production allows 1,000 per
+ * invocation; groups past this go out again at once, in the next delivery (or a concurrent one).
+ */
+export const GROUPS_PER_DELIVERY = 20;
+
+/**
+ * Times a change is re-scheduled without being pushed. Readiness needs at most the longest
+ * coalescing wait (a few rounds of ≥1 s); rows held by another push look again after 1, 2, 4 … 60 s.
+ * Past this (~5 minutes) the change is left to the outbox sweep, so a claim that never ends does
+ * not keep a message going round the queue.
+ */
+export const MAX_ROUNDS = 10;
 
 type Row = {
   id: string;
@@ -30,55 +42,120 @@ function loadNamed(db: Db, ids: string[]): Promise<Row[]> {
     .all();
 }
 
+interface Entry {
+  group: Group;
+  messages: Message<unknown>[];
+  /** The most times any of its messages was re-scheduled. */
+  round: number;
+}
+
+/** What became of a group in this delivery: done, retried as a whole, or re-scheduled (its still-waiting rows). */
+type Outcome = { retryDelaySeconds: number } | { later: { ids: string[]; delaySeconds: number } | null };
+
 /**
  * The outbound consumer: up to 100 messages, grouped by workspace × object type, one push per
- * group. Messages are acked or retried per group; a message whose row another consumer held is
- * retried shortly, so its change goes out right after the push that held it.
+ * group, the groups concurrently. A group whose changes are not ready to fill a call yet is not
+ * waited for: its rows are re-scheduled with a delayed message for when they will be ready, so the
+ * invocation ends as soon as the ready groups are pushed and no workspace waits behind another's burst.
  */
 export async function runOutboundBatch(env: Env, messages: readonly Message<unknown>[]): Promise<void> {
   const db = getDb(env);
+  const coalescing = coalescingFor(env);
   const valid = messages.filter((m) => isOutboundChange(m.body));
   for (const m of messages) if (!isOutboundChange(m.body)) m.ack();
-  const bodyOf = (m: Message<unknown>) => m.body as { workspaceId: string; outboxId: string };
-  const rows = new Map((await loadNamed(db, [...new Set(valid.map((m) => bodyOf(m).outboxId))])).map((r) => [r.id, r]));
+  const body = (m: Message<unknown>) => m.body as OutboundChangeMessage;
+  const named = [...new Set(valid.flatMap((m) => outboxIdsOf(body(m))))];
+  const rows = new Map((named.length ? await loadNamed(db, named) : []).map((r) => [r.id, r]));
 
-  const groups = new Map<string, { group: Group; messages: Message<unknown>[] }>();
+  const groups = new Map<string, Entry>();
   for (const m of valid) {
-    const row = rows.get(bodyOf(m).outboxId);
     // Gone or not this workspace's: nothing a retry could fix.
-    if (!row || row.workspaceId !== bodyOf(m).workspaceId) {
-      m.ack();
-      continue;
+    const mine = outboxIdsOf(body(m))
+      .map((id) => rows.get(id))
+      .filter((r): r is Row => r !== undefined && r.workspaceId === body(m).workspaceId);
+    if (!mine.length) m.ack();
+    for (const type of new Set(mine.map((r) => r.entityType))) {
+      const key = `${body(m).workspaceId}|${type}`;
+      const entry = groups.get(key) ?? {
+        group: { workspaceId: body(m).workspaceId, type, outboxIds: [], pending: false, attempts: 0 },
+        messages: [],
+        round: 0,
+      };
+      for (const row of mine.filter((r) => r.entityType === type)) {
+        if (!entry.group.outboxIds.includes(row.id)) entry.group.outboxIds.push(row.id);
+        entry.group.pending ||= row.processedAt === null;
+      }
+      entry.group.attempts = Math.max(entry.group.attempts, m.attempts);
+      entry.round = Math.max(entry.round, body(m).round ?? 0);
+      entry.messages.push(m);
+      groups.set(key, entry);
     }
-    const key = `${row.workspaceId}|${row.entityType}`;
-    const entry = groups.get(key) ?? {
-      group: { workspaceId: row.workspaceId, type: row.entityType, outboxIds: [], pending: false, attempts: 0 },
-      messages: [],
-    };
-    if (!entry.group.outboxIds.includes(row.id)) entry.group.outboxIds.push(row.id);
-    entry.group.pending ||= row.processedAt === null;
-    entry.group.attempts = Math.max(entry.group.attempts, m.attempts);
-    entry.messages.push(m);
-    groups.set(key, entry);
   }
 
-  for (const { group, messages: batch } of groups.values()) {
-    const result = await pushGroup(env, group);
-    if ("retryDelaySeconds" in result) {
-      for (const m of batch) m.retry({ delaySeconds: result.retryDelaySeconds });
-      continue;
-    }
-    const held = result.claimed ? await stillUnclaimed(db, group.outboxIds) : new Set<string>();
-    for (const m of batch) {
-      if (held.has(bodyOf(m).outboxId) && m.attempts < MAX_ATTEMPTS) {
-        m.retry({ delaySeconds: Math.max(HELD_RETRY_SECONDS, retryDelaySeconds(env, m.attempts)) });
-      } else m.ack();
-    }
+  let pushes = 0;
+  const outcomes = await Promise.all(
+    [...groups.values()].map(async (entry): Promise<Outcome> => {
+      const { group } = entry;
+      const waiting = group.outboxIds.filter((id) => rows.get(id)?.processedAt === null);
+      // Nothing of this group claimed yet and not ready: no push, just the time to look again.
+      if (coalescing && group.pending && waiting.every((id) => rows.get(id)?.runId === null)) {
+        const ms = await msUntilReady(db, group.workspaceId, group.type, coalescing);
+        if (ms !== null && ms > 0) return { later: { ids: waiting, delaySeconds: Math.ceil(ms / 1000) } };
+      }
+      if (++pushes > GROUPS_PER_DELIVERY) return { later: waiting.length ? { ids: waiting, delaySeconds: 0 } : null };
+      const result = await pushGroup(env, group);
+      if ("retryDelaySeconds" in result) return result;
+      // Not connected or over budget: the rows wait for the sweep, not for a message every second.
+      if (!result.claimed) return { later: null };
+      return { later: await stillWaiting(db, group, waiting, coalescing, entry.round) };
+    }),
+  );
+
+  const entries = [...groups.values()];
+  const later = entries.flatMap((entry, i) => {
+    const o = outcomes[i]!;
+    return "later" in o && o.later && entry.round < MAX_ROUNDS ? [{ entry, ...o.later }] : [];
+  });
+  const sent = await sendRescheduled(
+    env,
+    later.map((l) => ({
+      workspaceId: l.entry.group.workspaceId,
+      ids: l.ids,
+      delaySeconds: l.delaySeconds,
+      round: l.entry.round + 1,
+    })),
+  );
+  const unsent = new Set(later.filter((_, i) => !sent[i]).map((l) => l.entry));
+  // A message is retried if any of its groups asked for it (or could not be re-scheduled), else acked.
+  const retry = new Map<Message<unknown>, number>();
+  entries.forEach((entry, i) => {
+    const o = outcomes[i]!;
+    const delay = "retryDelaySeconds" in o ? o.retryDelaySeconds : unsent.has(entry) ? 1 : null;
+    if (delay === null) return;
+    for (const m of entry.messages) retry.set(m, Math.max(retry.get(m) ?? 0, delay));
+  });
+  for (const m of valid) {
+    const delay = retry.get(m);
+    if (delay !== undefined) m.retry({ delaySeconds: delay });
+    else m.ack();
   }
 }
 
-/** Named rows still pending and claimed by nobody: their entity was held by another consumer. */
-async function stillUnclaimed(db: Db, ids: string[]): Promise<Set<string>> {
-  const rows = await loadNamed(db, ids);
-  return new Set(rows.filter((r) => r.processedAt === null && r.runId === null).map((r) => r.id));
+/**
+ * The group's named rows this push left pending and unclaimed: not ready yet (a burst's remainder
+ * short of a call), held by another push, or past the claim's limit. Looked at again when they
+ * will be ready; otherwise after a pause that doubles per round, so a holder has time to finish.
+ */
+async function stillWaiting(
+  db: Db,
+  group: Group,
+  waiting: string[],
+  coalescing: Coalescing | null,
+  round: number,
+): Promise<{ ids: string[]; delaySeconds: number } | null> {
+  if (!waiting.length) return null;
+  const left = (await loadNamed(db, waiting)).filter((r) => r.processedAt === null && r.runId === null);
+  if (!left.length) return null;
+  const ms = await msUntilReady(db, group.workspaceId, group.type, coalescing);
+  return { ids: left.map((r) => r.id), delaySeconds: ms ? Math.ceil(ms / 1000) : Math.min(60, 2 ** round) };
 }

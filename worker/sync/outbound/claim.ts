@@ -29,13 +29,15 @@ export interface EntityChange {
 }
 
 /**
- * How a delivery waits for a burst to fill whole collection calls. Queues hand the consumer ≤100
- * messages at a time, so pushing whatever is pending at each delivery sends ~100 records per call
- * during a burst: twice the calls it needs. While changes keep arriving (the newest is younger than
- * `quietMs`) and fewer than a call's worth are pending, the claim waits — at most until the oldest
- * pending change is `maxWaitMs` old. A lone change, or a burst's tail, goes once nothing new arrived
- * for `quietMs`. Calls are counted in outbox rows: an entity changed twice in a burst is one record,
- * so such a call carries one record less.
+ * When a group of changes goes to Salesforce. Queues hand the consumer ≤100 messages at a time, so
+ * pushing whatever is pending at each delivery sends ~100 records per call during a burst: twice the
+ * calls it needs. So a group is ready when it fills a whole call (200), when its newest change is
+ * `quietMs` old (a lone change, or a burst's tail), or when its oldest has waited `maxWaitMs`. A
+ * delivery never waits for that inside its invocation: it pushes what is ready and re-schedules the
+ * rest with a delayed message for the moment it will be (batch.ts), so one workspace's burst never
+ * holds up another's changes. Readiness is decided by D1's clock, the one that stamped the rows.
+ * Calls are counted in outbox rows: an entity changed twice in a burst is one record, so such a
+ * call carries one record less.
  */
 export interface Coalescing {
   maxWaitMs: number;
@@ -60,7 +62,26 @@ export interface ClaimOptions {
   coalescing?: Coalescing | null;
 }
 
-const sqliteAgo = (ms: number) => sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`-${(ms / 1000).toFixed(3)} seconds`})`;
+const pendingOf = (workspaceId: string, type: EntityType) =>
+  sql`workspace_id = ${workspaceId} AND entity_type = ${type} AND processed_at IS NULL`;
+
+/**
+ * The group's rows a claim may take: pending, not claimed, and not of an entity another live claim
+ * holds (any of the workspace's rows, not only the ones a retry names, or a retry could push an
+ * entity, and create it in Salesforce, while a delivery is pushing it too). `batchKey` is the
+ * claimer's own key: rows it already holds stay open to it.
+ */
+function openRows(workspaceId: string, type: EntityType, batchKey: string | null, onlyIds?: string[]) {
+  const cutoff = new Date(Date.now() - RESEND_AFTER_MS).toISOString();
+  const pending = pendingOf(workspaceId, type);
+  return sql`${pending} ${onlyIds ? sql`AND ${inJson(outbox.id, onlyIds)}` : sql``} AND entity_id NOT IN (
+    SELECT entity_id FROM outbox WHERE ${pending} AND run_id IS NOT NULL AND run_id IS NOT ${batchKey} AND sent_at >= ${cutoff})`;
+}
+
+/** Over a group's open rows (an aggregate): milliseconds until waiting longer would not fill a call. */
+const msLeft = (c: Coalescing) => sql`min(
+  (julianday(min(created_at)) - julianday('now')) * 86400000 + ${c.maxWaitMs},
+  (julianday(max(created_at)) - julianday('now')) * 86400000 + ${c.quietMs})`;
 
 /**
  * Claims the workspace's pending outbox rows of one type for this batch, in one statement. A row
@@ -69,7 +90,7 @@ const sqliteAgo = (ms: number) => sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`-
  * push one entity at once and an older state can never overwrite a newer one.
  *
  * How many rows to take is decided inside the same statement (and against D1's clock), so two
- * consumers waiting on one burst cannot both see 200 pending and split it into odd-sized calls.
+ * consumers looking at one burst cannot both see 200 pending and split it into odd-sized calls.
  */
 export async function claimPending(
   db: Db,
@@ -78,21 +99,16 @@ export async function claimPending(
   batchKey: string,
   opts: ClaimOptions = {},
 ): Promise<ClaimedRow[]> {
-  const cutoff = new Date(Date.now() - RESEND_AFTER_MS).toISOString();
-  const pending = sql`workspace_id = ${workspaceId} AND entity_type = ${type} AND processed_at IS NULL`;
-  // Held by another live claim: any of the workspace's rows, not only the ones a retry names, or a
-  // retry could push an entity (and create it in Salesforce) while a delivery is pushing it too.
-  const open = sql`${pending} ${opts.onlyIds ? sql`AND ${inJson(outbox.id, opts.onlyIds)}` : sql``} AND entity_id NOT IN (
-    SELECT entity_id FROM outbox WHERE ${pending} AND run_id IS NOT NULL AND run_id != ${batchKey} AND sent_at >= ${cutoff})`;
+  const open = openRows(workspaceId, type, batchKey, opts.onlyIds);
   const c = opts.onlyIds ? null : opts.coalescing;
   // (D1 binds numbers as REAL, hence the CAST for whole calls.)
-  // Whole calls while a burst is arriving; everything once it waited long enough, went quiet, or
-  // when this batch key already holds a claim (a redelivery finishing what it started).
+  // Everything once the group is ready by time, or when this batch key already holds a claim (a
+  // redelivery finishing what it started); whole calls while a burst is still arriving.
   const limit = c
     ? sql`(SELECT CASE
         WHEN count(*) = 0 THEN 0
         WHEN sum(run_id IS ${batchKey}) > 0 THEN ${CLAIM_LIMIT}
-        WHEN min(created_at) <= ${sqliteAgo(c.maxWaitMs)} OR max(created_at) <= ${sqliteAgo(c.quietMs)} THEN ${CLAIM_LIMIT}
+        WHEN ${msLeft(c)} <= 0 THEN ${CLAIM_LIMIT}
         WHEN count(*) >= ${COLLECTION_LIMIT} THEN min(${CLAIM_LIMIT}, CAST(count(*) / ${COLLECTION_LIMIT} AS INTEGER) * ${COLLECTION_LIMIT})
         ELSE 0 END
       FROM outbox WHERE ${open})`
@@ -117,11 +133,23 @@ export async function claimPending(
   }));
 }
 
-/** Whether any of these rows is still pending with no claim on it: this delivery should wait for it. */
-export async function unclaimedAmong(db: Db, ids: string[]): Promise<boolean> {
-  const row = await db.get<{ n: number }>(sql`
-    SELECT count(*) AS n FROM outbox WHERE ${inJson(outbox.id, ids)} AND processed_at IS NULL AND run_id IS NULL`);
-  return (row?.n ?? 0) > 0;
+/**
+ * How long until the group's unclaimed changes are ready (0: now; null: none are waiting), by the
+ * claim's own rule and D1's clock. A delivery that finds its changes not ready yet re-schedules
+ * them for then instead of waiting.
+ */
+export async function msUntilReady(
+  db: Db,
+  workspaceId: string,
+  type: EntityType,
+  coalescing: Coalescing | null,
+): Promise<number | null> {
+  const row = await db.get<{ n: number; ms: number | null }>(sql`
+    SELECT count(*) AS n, ${coalescing ? msLeft(coalescing) : sql`0`} AS ms
+    FROM outbox WHERE ${openRows(workspaceId, type, null)}`);
+  if (!row?.n) return null;
+  if (row.n >= COLLECTION_LIMIT || row.ms === null) return 0;
+  return Math.max(0, Math.ceil(row.ms));
 }
 
 function parseFields(text: string): string[] {

@@ -4,20 +4,18 @@ import { connections } from "../../db/schema";
 import { budgetStatus, openSalesforce, type SalesforceClient } from "../../salesforce";
 import { loadSettings } from "../../settings";
 import { MAX_ATTEMPTS, retryDelaySeconds, toRunFailure } from "../runs";
-import { claimPending, coalescingFor, collapse, unclaimedAmong } from "./claim";
+import { claimPending, coalescingFor, collapse } from "./claim";
 import { executePlan } from "./execute";
 import { createLedger, resolveBatchKey } from "./ledger";
 import { planChanges } from "./load";
 import type { EntityType } from "./message";
 
-/** How often a waiting delivery looks at the outbox again while a burst fills a call. */
-const POLL_MS = 100;
-/** Past the longest coalescing wait, how long a delivery keeps trying before it leaves the rest to a retry. */
-const WAIT_SLACK_MS = 1000;
-
 export type GroupResult =
   | { retryDelaySeconds: number }
-  /** `claimed`: this delivery took part in pushing; named rows still pending afterwards were held elsewhere. */
+  /**
+   * `claimed`: the group could be pushed (connected, within budget) and this delivery took what was
+   * ready; named rows still pending afterwards were not ready yet, or held by another push.
+   */
   | { done: true; claimed: boolean };
 
 export interface Group {
@@ -61,21 +59,14 @@ export async function pushGroup(env: Env, group: Group): Promise<GroupResult> {
 
   let sf: SalesforceClient | null = null;
   try {
-    const coalescing = coalescingFor(env);
-    const giveUpAt = Date.now() + (coalescing ? coalescing.maxWaitMs + WAIT_SLACK_MS : 0);
-    for (;;) {
-      const claimed = await claimPending(db, group.workspaceId, group.type, batchKey, {
-        onlyIds: group.onlyIds,
-        coalescing,
-      });
-      if (claimed.length) {
-        const plan = await planChanges(db, group.workspaceId, group.type, settings, collapse(claimed));
-        await executePlan(db, ledger, plan, async () => (sf ??= await openSalesforce(env, group.workspaceId)));
-      }
-      // Coalescing: stay while this delivery's own changes wait for a full call (no CPU is spent
-      // sleeping); rows another consumer claimed are its to push.
-      if (!coalescing || group.onlyIds || Date.now() >= giveUpAt || !(await unclaimedAmong(db, group.outboxIds))) break;
-      if (!claimed.length) await scheduler.wait(POLL_MS);
+    // One claim: what is ready now. The rest is re-scheduled by the caller, never waited for here.
+    const claimed = await claimPending(db, group.workspaceId, group.type, batchKey, {
+      onlyIds: group.onlyIds,
+      coalescing: coalescingFor(env),
+    });
+    if (claimed.length) {
+      const plan = await planChanges(db, group.workspaceId, group.type, settings, collapse(claimed));
+      await executePlan(db, ledger, plan, async () => (sf ??= await openSalesforce(env, group.workspaceId)));
     }
     await ledger.closeAll({ status: "completed" });
     return { done: true, claimed: true };

@@ -2,17 +2,32 @@
 export type EntityType = "contact" | "company";
 
 /**
- * One outbound queue message = one outbox row. It names the row, never the entity's values: the
- * consumer reads the entity's current state, so a late or repeated message can never push old data.
+ * One outbound queue message names outbox rows of one workspace, never the entities' values: the
+ * consumer reads the entities' current state, so a late or repeated message can never push old data.
+ * An API write names its one row (`outboxId`); a bulk write, or a group the consumer re-schedules
+ * until it fills a call, names several (`outboxIds`).
  */
 export interface OutboundChangeMessage {
   type: "outbound_change";
   workspaceId: string;
-  outboxId: string;
+  outboxId?: string;
+  outboxIds?: string[];
+  /** How many times these rows were re-scheduled without being ready (bounded, see batch.ts). */
+  round?: number;
 }
 
 export function outboundChange(workspaceId: string, outboxId: string): OutboundChangeMessage {
   return { type: "outbound_change", workspaceId, outboxId };
+}
+
+export function outboundChanges(workspaceId: string, outboxIds: string[], round?: number): OutboundChangeMessage {
+  return { type: "outbound_change", workspaceId, outboxIds, ...(round ? { round } : {}) };
+}
+
+/** The outbox rows a message names (none for a malformed one). */
+export function outboxIdsOf(m: OutboundChangeMessage): string[] {
+  const many = Array.isArray(m.outboxIds) ? m.outboxIds.filter((id): id is string => typeof id === "string") : [];
+  return typeof m.outboxId === "string" ? [m.outboxId, ...many] : many;
 }
 
 export function isOutboundChange(body: unknown): body is OutboundChangeMessage {
@@ -22,6 +37,6 @@ export function isOutboundChange(body: unknown): body is OutboundChangeMessage {
     m !== null &&
     m.type === "outbound_change" &&
     typeof m.workspaceId === "string" &&
-    typeof m.outboxId === "string"
+    (typeof m.outboxId === "string" || Array.isArray(m.outboxIds))
   );
 }
