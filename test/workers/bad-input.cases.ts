@@ -331,6 +331,7 @@ const runs: BadCase[] = [
   { route: RUNS, name: "from as epoch millis", query: { from: "1767225600000" }, status: 400, field: "from" },
   { route: RUNS, name: "from after to", query: { from: "2026-03-02", to: "2026-03-01" }, status: 400, field: "from" },
   { route: RUNS, name: "from of 10 KB", query: { from: KB10 }, status: 400, field: "from" },
+  { route: RUNS, name: "an unknown has", query: { has: "success" }, status: 400, field: "has" },
   {
     route: RUNS,
     name: "direction given twice",
@@ -338,6 +339,16 @@ const runs: BadCase[] = [
     status: 400,
     field: "direction",
   },
+];
+
+const TOTALS = "GET /api/v1/sync/totals";
+const totals: BadCase[] = [
+  { route: TOTALS, name: "an unknown time zone", query: { timeZone: "Mars/Olympus" }, status: 400, field: "timeZone" },
+  { route: TOTALS, name: "an offset as time zone", query: { timeZone: "+02:00x" }, status: 400, field: "timeZone" },
+  { route: TOTALS, name: "a time zone of 10 KB", query: { timeZone: KB10 }, status: 400, field: "timeZone" },
+  { route: TOTALS, name: "days=0", query: { days: "0" }, status: 400, field: "days" },
+  { route: TOTALS, name: "days=15", query: { days: "15" }, status: 400, field: "days" },
+  { route: TOTALS, name: "days=abc", query: { days: "abc" }, status: 400, field: "days" },
 ];
 
 const RECORDS = "GET /api/v1/sync/runs/{id}/records";
@@ -580,6 +591,7 @@ export const BAD_CASES: BadCase[] = [
   ...paging,
   ...settings,
   ...runs,
+  ...totals,
   ...records,
   ...contacts,
   ...companies,

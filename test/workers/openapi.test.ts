@@ -101,7 +101,7 @@ describe("GET /api/v1/openapi.json", () => {
 
   it("documents the runs list's query parameters and the CSV's media type", () => {
     const names = doc.paths["/api/v1/sync/runs"].get.parameters.map((p: any) => p.name).sort();
-    expect(names).toEqual(["cursor", "direction", "from", "limit", "objectType", "status", "to"]);
+    expect(names).toEqual(["cursor", "direction", "from", "has", "limit", "objectType", "status", "to"]);
     const history = doc.paths["/api/v1/sync/records"].get.parameters.map((p: any) => p.name).sort();
     expect(history).toEqual(["cursor", "email", "limit", "salesforceId"]);
     expect(Object.keys(doc.paths["/api/v1/sync/runs/{id}/records.csv"].get.responses["200"].content)).toEqual([

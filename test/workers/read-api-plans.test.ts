@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectionQuery, last24hQuery, topReasonsQuery } from "../../worker/api/health/health.queries";
 import { runFiltersFrom } from "../../worker/api/runs/params";
 import { listRecordsQuery, listRunsQuery, recordHistoryQuery, runByIdQuery } from "../../worker/api/runs/runs.queries";
+import { quarterTotalsQuery } from "../../worker/api/totals/totals.queries";
 import { getDb } from "../../worker/db";
 import { latestRetryQuery } from "../../worker/sync/retry/latest";
 import { recountRun, saveRunProgress } from "../../worker/sync/runs";
@@ -65,6 +66,19 @@ function planSuite(label: string) {
         "status, from and to",
         { status: "in_progress", from: "2026-11-01", to: "2026-11-30" },
         ["runs_ws_status_started"],
+      ],
+      ["has failures", { has: "failed" }, ["runs_ws_failures_started"]],
+      ["has skipped records", { has: "skipped" }, ["runs_ws_skips_started"]],
+      // The Overview chart's click: one local day's failures.
+      [
+        "has failures, from and to",
+        { has: "failed", from: "2026-11-29T23:00:00Z", to: "2026-11-30T22:59:59.999Z" },
+        ["runs_ws_failures_started"],
+      ],
+      [
+        "has skipped records, direction, from and to",
+        { has: "skipped", direction: "inbound", from: "2026-11-01", to: "2026-11-30" },
+        ["runs_ws_skips_started", "runs_ws_dir_started"],
       ],
       [
         "direction and objectType",
@@ -166,6 +180,13 @@ function planSuite(label: string) {
       expectIndexed(live, "run_records", ["run_records_run_status_seq"], true);
       // The partial index holds only skipped and failed records: seeking the run is seeking them.
       expect(live.find((l) => l.includes("run_records"))).toContain("run_records_run_status_seq (run_id=?)");
+    });
+
+    it("GET /sync/totals: the seven days' runs, one range of runs_ws_started, grouped by quarter hour", async () => {
+      // Grouping the window's runs into at most 7 × 96 quarters needs a sort; reading them does not.
+      const lines = await plan(quarterTotalsQuery(db, WS, since));
+      expect(lines[0]).toMatch(/^SEARCH runs USING INDEX runs_ws_started \(workspace_id=\? AND started_at>\?\)$/);
+      expectIndexed(lines, "runs", ["runs_ws_started"], true);
     });
 
     it("the connection is one primary-key lookup", async () => {

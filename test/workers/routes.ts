@@ -93,6 +93,12 @@ export const ROUTES: ApiRoute[] = [
   { method: "GET", path: "/api/v1/sync/health", guard: "workspace" },
   {
     method: "GET",
+    path: "/api/v1/sync/totals",
+    guard: "workspace",
+    query: () => ({ timeZone: "Europe/Berlin", days: "7" }),
+  },
+  {
+    method: "GET",
     path: "/api/v1/sync/records",
     guard: "workspace",
     list: "records",

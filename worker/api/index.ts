@@ -15,6 +15,7 @@ import { createRunsRouter } from "./runs/runs.index";
 import { createLaunchRouter, createSessionsRouter } from "./sessions/sessions.index";
 import { createSettingsRouter } from "./settings/settings.index";
 import { createSyncNowRouter } from "./sync-now/sync-now.index";
+import { createTotalsRouter } from "./totals/totals.index";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -55,6 +56,7 @@ export function createApp() {
   workspaceScoped.route("/", createRunsRouter());
   workspaceScoped.route("/", createRetryRouter());
   workspaceScoped.route("/", createHealthRouter());
+  workspaceScoped.route("/", createTotalsRouter());
   workspaceScoped.route("/", createContactsRouter());
   workspaceScoped.route("/", createCompaniesRouter());
   workspaceScoped.route("/", createCatalogRouter());

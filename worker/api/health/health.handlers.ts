@@ -7,7 +7,8 @@ import { loadSettings } from "../../settings";
 import { recordReason } from "../../sync/reasons";
 import { toApiRun } from "../../sync/runs/view";
 import { listRunsQuery } from "../runs/runs.queries";
-import { connectionQuery, last24hQuery, topReasonsQuery } from "./health.queries";
+import { inboundChecks } from "./checks";
+import { connectionQuery, last24hQuery, syncStateQuery, topReasonsQuery } from "./health.queries";
 import type { getSyncHealth } from "./health.routes";
 
 const DAY_MS = 86_400_000;
@@ -17,15 +18,17 @@ export const getSyncHealthHandler: RouteHandler<typeof getSyncHealth, AppEnv> = 
   const workspaceId = c.get("workspaceId");
   const since = new Date(Date.now() - DAY_MS).toISOString();
   // One round trip; D1 runs a batch as one read transaction, so the numbers agree with each other.
-  const [inbound, outbound, totals, reasons, connection] = await db.batch([
+  const [inbound, outbound, totals, reasons, connection, states] = await db.batch([
     listRunsQuery(db, workspaceId, { direction: "inbound" }, null, 1),
     listRunsQuery(db, workspaceId, { direction: "outbound" }, null, 1),
     last24hQuery(db, workspaceId, since),
     topReasonsQuery(db, workspaceId, since),
     connectionQuery(db, workspaceId),
+    syncStateQuery(db, workspaceId),
   ]);
+  const settings = await loadSettings(db, workspaceId);
   // The same check the planner makes before each cycle, so the card says "paused" exactly when syncing is.
-  const budget = await budgetStatus(c.env, workspaceId, (await loadSettings(db, workspaceId)).apiDailyBudget);
+  const budget = await budgetStatus(c.env, workspaceId, settings.apiDailyBudget);
   return c.json(
     {
       lastRuns: {
@@ -42,6 +45,7 @@ export const getSyncHealthHandler: RouteHandler<typeof getSyncHealth, AppEnv> = 
       apiBudget: { used: budget.usedToday, limit: budget.budget },
       paused: budget.paused,
       pausedReason: budget.reason,
+      inboundChecks: inboundChecks(states, settings, connection[0], Date.now()),
     },
     200,
   );

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db";
-import { connections, runs } from "../../db/schema";
+import { connections, runs, syncState } from "../../db/schema";
 import { reasonCountsFromRecords } from "../../sync/runs/store";
 
 // The Recent sync health card's SQL, as unexecuted drizzle queries so that
@@ -49,4 +49,19 @@ export function topReasonsQuery(db: Db, workspaceId: string, since: string, limi
 
 export function connectionQuery(db: Db, workspaceId: string) {
   return db.select().from(connections).where(eq(connections.workspaceId, workspaceId)).limit(1);
+}
+
+/** The workspace's inbound objects: when each was last checked and planned, and whether a chain holds it (primary key prefix). */
+export function syncStateQuery(db: Db, workspaceId: string) {
+  return db
+    .select({
+      salesforceObject: syncState.salesforceObject,
+      lastCheckedAt: syncState.lastCheckedAt,
+      watermarkReadAt: syncState.watermarkReadAt,
+      lastPlannedAt: syncState.lastPlannedAt,
+      leaseOwner: syncState.leaseOwner,
+      leaseExpiresAt: syncState.leaseExpiresAt,
+    })
+    .from(syncState)
+    .where(eq(syncState.workspaceId, workspaceId));
 }

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { OBJECT_TYPES } from "../../sync/objects";
 import { errorResponses, json, workspaceSecurity } from "../common";
 import { runSchema } from "../runs/runs.schemas";
 
@@ -35,6 +36,23 @@ export const syncHealthSchema = z
     }),
     paused: z.boolean(),
     pausedReason: z.string().nullable(),
+    inboundChecks: z
+      .array(
+        z.object({
+          salesforceObject: z.string(),
+          objectType: z.enum(OBJECT_TYPES as [string, ...string[]]).nullable(),
+          lastCheckedAt: z.string().nullable().openapi({
+            format: "date-time",
+            description: "When this object was last read from Salesforce up to the present; null if never",
+          }),
+          nextCheckAt: z.string().nullable().openapi({
+            format: "date-time",
+            description: "When the next scheduled check is due (the workspace's interval); null while not connected",
+          }),
+          checking: z.boolean().openapi({ description: "A sync of this object is running now" }),
+        }),
+      )
+      .openapi({ description: "Each enabled inbound object, in the order a cycle visits them" }),
   })
   .openapi("SyncHealth");
 

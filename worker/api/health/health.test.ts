@@ -88,6 +88,14 @@ describe("GET /api/v1/sync/health", () => {
       apiBudget: { used: 0, limit: null },
       paused: false,
       pausedReason: null,
+      // Every object enabled by default but the event object; never checked, and no next check until connected.
+      inboundChecks: ["Account", "Lead", "Contact", "Opportunity", "OpportunityContactRole"].map((o, i) => ({
+        salesforceObject: o,
+        objectType: ["company", "contact", "contact", "opportunity", "opportunity_contact_role"][i],
+        lastCheckedAt: null,
+        nextCheckAt: null,
+        checking: false,
+      })),
     });
   });
 

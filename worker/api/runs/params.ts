@@ -17,6 +17,7 @@ export function runFiltersFrom(q: {
   direction?: string;
   objectType?: string;
   status?: string;
+  has?: "failed" | "skipped";
   from?: string;
   to?: string;
 }): RunFilters {
@@ -30,6 +31,7 @@ export function runFiltersFrom(q: {
     direction: q.direction,
     objectType: q.objectType,
     status: q.status,
+    has: q.has,
     from: from === undefined ? undefined : new Date(from).toISOString(),
     before: before === undefined ? undefined : new Date(before).toISOString(),
   };

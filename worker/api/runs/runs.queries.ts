@@ -11,21 +11,33 @@ export interface RunFilters {
   direction?: string;
   objectType?: string;
   status?: string;
+  /** Runs with failures (failed, or with failed records) or with skipped records. */
+  has?: "failed" | "skipped";
   /** Inclusive lower bound on started_at. */
   from?: string;
   /** Exclusive upper bound on started_at. */
   before?: string;
 }
 
+/**
+ * The conditions of the partial indexes runs_ws_failures_started and runs_ws_skips_started, word for
+ * word: SQLite uses a partial index only when the query repeats its condition.
+ */
+export const RUNS_WITH = {
+  failed: sql`(${runs.failed} > 0 OR ${runs.status} = 'failed')`,
+  skipped: sql`${runs.skipped} > 0`,
+} as const;
+
 /** A position in a list sorted by (startedAt, id). */
 export type RunKey = readonly [startedAt: string, id: string];
 
-/** Runs newest first, after `cursor` (exclusive), through one of the runs_ws_*_started indexes. */
+/** Runs newest first, after `cursor` (exclusive), through one of the runs_ws_*_started indexes (partial ones for `has`). */
 export function listRunsQuery(db: Db, workspaceId: string, f: RunFilters, cursor: RunKey | null, limit: number) {
   const where: (SQL | undefined)[] = [eq(runs.workspaceId, workspaceId)];
   if (f.direction) where.push(eq(runs.direction, f.direction as "inbound" | "outbound"));
   if (f.objectType) where.push(eq(runs.objectType, f.objectType));
   if (f.status) where.push(eq(runs.status, f.status as "in_progress" | "completed" | "failed"));
+  if (f.has) where.push(RUNS_WITH[f.has]);
   // Without statistics SQLite rates a two-sided range on started_at above the filter's own equality and
   // would walk runs_ws_started, reading every other run in the window. Two things keep it on the filter's
   // index: the lower bound is declared unselective (true of a newest-first walk: most rows we reach are

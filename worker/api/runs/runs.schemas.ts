@@ -40,6 +40,17 @@ export const runSchema = z
         detail: z.string().nullable().openapi({ description: "What went wrong in this run, in our words" }),
       })
       .nullable(),
+    progress: z
+      .object({
+        done: z.number().int().openapi({ description: "Records read so far" }),
+        total: z
+          .number()
+          .int()
+          .openapi({ description: "Records the batch reads in all (Salesforce's count for its window)" }),
+        etaSeconds: z.number().int().nullable().openapi({ description: "Estimated seconds left at the rate so far" }),
+      })
+      .nullable()
+      .openapi({ description: "An in-progress inbound batch: how far it is. Null otherwise" }),
   })
   .openapi("Run");
 
@@ -134,6 +145,14 @@ export const runListQuery = z.object({
     .enum(RUN_STATUSES)
     .optional()
     .openapi({ param: { name: "status", in: "query" } }),
+  has: z
+    .enum(["failed", "skipped"])
+    .optional()
+    .openapi({
+      param: { name: "has", in: "query" },
+      description:
+        "`failed`: runs that failed or have failed records (the Overview chart's failures); `skipped`: runs with skipped records",
+    }),
   from: dateBound("from").openapi({
     description: "Runs started at or after this instant (a date means its start, UTC)",
   }),

@@ -109,6 +109,14 @@ describe("GET /api/v1/sync/runs", () => {
         r.status === "in_progress" &&
         r.startedAt < "2026-11-29",
     ],
+    // Failures: runs that failed as a whole, and runs with failed records (seeded[4] has one).
+    ["?has=failed", (r: Seeded) => r.status === "failed" || r.id === seeded[4]!.id],
+    ["?has=skipped", (r: Seeded) => r.id === seeded[4]!.id],
+    [
+      "?has=failed&direction=inbound&from=2026-11-26",
+      (r: Seeded) =>
+        (r.status === "failed" || r.id === seeded[4]!.id) && r.direction === "inbound" && r.startedAt >= "2026-11-26",
+    ],
     // `to` is inclusive: a run started at exactly that instant is in.
     [
       "?objectType=event&to=2026-11-25T15:00:00.000Z",
@@ -148,6 +156,7 @@ describe("GET /api/v1/sync/runs", () => {
         "id",
         "kind",
         "objectType",
+        "progress",
         "salesforceObject",
         "startedAt",
         "status",
@@ -163,6 +172,7 @@ describe("GET /api/v1/sync/runs", () => {
       durationMs: 1500,
       counts: { created: 1, updated: 1, deleted: 0, skipped: 1, failed: 1 },
       failure: null,
+      progress: null,
     });
   });
 });

@@ -21,6 +21,8 @@ export const syncState = sqliteTable(
     leaseExpiresAt: text("lease_expires_at"),
     lastPlannedAt: text("last_planned_at"),
     pausedReason: text("paused_reason"),
+    /** When a chain last finished reading this object from Salesforce: the Overview's "Last checked". */
+    lastCheckedAt: text("last_checked_at"),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.salesforceObject] })],
 );
@@ -63,6 +65,12 @@ export const runs = sqliteTable(
     index("runs_ws_obj_started").on(t.workspaceId, t.objectType, t.startedAt, t.id),
     index("runs_ws_status_started").on(t.workspaceId, t.status, t.startedAt, t.id),
     index("runs_status_heartbeat").on(t.status, t.heartbeatAt),
+    // Sync activity's "with failures" / "with skipped records" filters (GET /sync/runs?has=): few runs
+    // qualify, so each is a small partial index; queries repeat the condition (RUNS_WITH) to use it.
+    index("runs_ws_failures_started")
+      .on(t.workspaceId, t.startedAt, t.id)
+      .where(sql`${t.failed} > 0 OR ${t.status} = 'failed'`),
+    index("runs_ws_skips_started").on(t.workspaceId, t.startedAt, t.id).where(sql`${t.skipped} > 0`),
     // Retention walks runs by age across workspaces.
     index("runs_started").on(t.startedAt),
     // A run is retried once: two retry requests racing past the API's check cannot both open a run.

@@ -29,6 +29,8 @@ import { PAGE_SIZE, type WindowStart, windowQuery } from "./window";
 interface BatchProgress {
   after: WindowStart;
   fetched: number;
+  /** How many records the batch reads in all (Salesforce's totalSize, up to the batch size): the run's progress bar. */
+  total?: number;
 }
 
 export type BatchResult = { retryDelaySeconds: number } | { done: true };
@@ -103,6 +105,7 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
       // No read-ahead past the page that fills the batch: that page would be a call for nothing.
       for await (const page of readAhead(pages, (p) => received.fetched + p.records.length < m.limit)) {
         more = page.totalSize > asked;
+        const total = m.limit - asked + Math.min(page.totalSize, asked);
         // The record asked beyond the batch only tells that more follow: it belongs to the next batch.
         const records = page.records.slice(0, m.limit - received.fetched);
         if (!records.length) break;
@@ -112,7 +115,7 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
         const prepared = await preparePage(db, base, records, pageFromSeq, m.seenUpTo ?? null);
         // A run appears once something happened: a page of records that are all unchanged opens none.
         if (prepared.records.length) run ??= await open();
-        progress = { after: later(progress.after, prepared.last), fetched: progress.fetched + records.length };
+        progress = { after: later(progress.after, prepared.last), fetched: progress.fetched + records.length, total };
         await commitBatch(db, [
           ...prepared.statements,
           ...upsertRunRecords(db, m.workspaceId, runId, prepared.records),

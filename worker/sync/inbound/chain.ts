@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db";
 import { syncState } from "../../db/schema";
-import { isoIn } from "../../lib/time";
+import { isoIn, isoNow } from "../../lib/time";
 import { LEASE_MS, releaseLease } from "../leases";
 import type { InboundBatchMessage } from "./message";
 import { BACKFILL_BATCH, INCREMENTAL_BATCH, type WindowStart } from "./window";
@@ -93,19 +93,18 @@ export async function continueChain(
     return;
   }
   const release = releaseLease(db, m.workspaceId, m.salesforceObject, m.cycleId);
-  if (m.kind === "backfill") {
-    const done = db
-      .update(syncState)
-      .set({ backfillDone: true })
-      .where(
-        and(
-          eq(syncState.workspaceId, m.workspaceId),
-          eq(syncState.salesforceObject, m.salesforceObject),
-          eq(syncState.leaseOwner, m.cycleId),
-        ),
-      );
-    await db.batch([done, release]);
-  } else await release;
+  // Read up to now: the Overview's "Last checked" for this object (and the backfill, if it was one, is done).
+  const checked = db
+    .update(syncState)
+    .set({ lastCheckedAt: isoNow(), ...(m.kind === "backfill" ? { backfillDone: true } : {}) })
+    .where(
+      and(
+        eq(syncState.workspaceId, m.workspaceId),
+        eq(syncState.salesforceObject, m.salesforceObject),
+        eq(syncState.leaseOwner, m.cycleId),
+      ),
+    );
+  await db.batch([checked, release]);
   await startNextObject(env, db, m);
 }
 

@@ -58,7 +58,25 @@ export function toApiRun(row: RunRow) {
       failed: row.failed,
     },
     failure: runFailure(row.failureCode, row.failureDetail),
+    progress: row.status === "in_progress" ? runProgress(row, Date.now()) : null,
   };
+}
+
+/**
+ * How far an in-progress batch is: records read of the total Salesforce reported for its window (the
+ * inbound batch keeps both in the run's state), and the time left at the rate so far. Null for runs
+ * whose state has no total (outbound pushes, retries, a batch before its first page).
+ */
+export function runProgress(row: Pick<RunRow, "state" | "startedAt">, now: number) {
+  const state = safeJson(row.state) as { fetched?: unknown; total?: unknown } | null;
+  const total = state?.total;
+  const fetched = state?.fetched;
+  if (typeof total !== "number" || typeof fetched !== "number" || !(total > 0)) return null;
+  const done = Math.min(fetched, total);
+  const elapsedMs = now - Date.parse(row.startedAt);
+  const etaSeconds =
+    done >= total ? 0 : done > 0 && elapsedMs > 0 ? Math.ceil(((total - done) * elapsedMs) / done / 1000) : null;
+  return { done, total, etaSeconds };
 }
 
 export type ApiRun = ReturnType<typeof toApiRun>;
