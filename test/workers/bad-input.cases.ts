@@ -409,6 +409,27 @@ const records: BadCase[] = [
     field: "salesforceId",
   },
   { route: HISTORY, name: "an empty email", query: "email=", status: 400, field: "email" },
+  {
+    route: HISTORY,
+    name: "a conversionId of an unknown kind",
+    query: "conversionId=xx_abc",
+    status: 400,
+    field: "conversionId",
+  },
+  {
+    route: HISTORY,
+    name: "a conversionId with SQL",
+    query: `conversionId=${encodeURIComponent("ct_' OR 1=1 --")}`,
+    status: 400,
+    field: "conversionId",
+  },
+  {
+    route: HISTORY,
+    name: "both email and conversionId",
+    query: "email=a@example.com&conversionId=ct_abc",
+    status: 400,
+    field: "email",
+  },
   { route: HISTORY, name: "an email of 10 KB", query: `email=${KB10}`, status: 400, field: "email" },
 ];
 

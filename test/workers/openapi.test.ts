@@ -103,7 +103,7 @@ describe("GET /api/v1/openapi.json", () => {
     const names = doc.paths["/api/v1/sync/runs"].get.parameters.map((p: any) => p.name).sort();
     expect(names).toEqual(["cursor", "direction", "from", "has", "limit", "objectType", "status", "to"]);
     const history = doc.paths["/api/v1/sync/records"].get.parameters.map((p: any) => p.name).sort();
-    expect(history).toEqual(["cursor", "email", "limit", "salesforceId"]);
+    expect(history).toEqual(["conversionId", "cursor", "email", "limit", "salesforceId"]);
     expect(Object.keys(doc.paths["/api/v1/sync/runs/{id}/records.csv"].get.responses["200"].content)).toEqual([
       "text/csv",
     ]);

@@ -1,8 +1,9 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { getDb } from "../../db";
+import { type Db, getDb } from "../../db";
 import type { AppEnv } from "../../env";
 import { decodeCursor, pageOf } from "../../sync/runs/cursor";
 import { describeRun, toApiRecord } from "../../sync/runs/view";
+import { conversionLookup } from "./conversion-id";
 import type { recordHistory } from "./history.routes";
 import { badQuery } from "./params";
 import { type HistoryLookup, recordHistoryQuery } from "./runs.queries";
@@ -10,21 +11,29 @@ import { toSalesforceId18 } from "./salesforce-id";
 
 const HISTORY = "history";
 
-function lookupFrom(q: { salesforceId?: string; email?: string }): HistoryLookup {
-  if (q.salesforceId !== undefined && q.email !== undefined) {
-    throw badQuery("salesforceId", "give either 'salesforceId' or 'email', not both");
-  }
+/** The lookup the query names, or a 400; a Conversion id is resolved to its record's Salesforce id or email. */
+async function lookupFrom(
+  db: Db,
+  workspaceId: string,
+  q: { salesforceId?: string; email?: string; conversionId?: string },
+): Promise<HistoryLookup | null> {
+  const given = (["salesforceId", "email", "conversionId"] as const).filter((k) => q[k] !== undefined);
+  if (given.length > 1) throw badQuery(given[0]!, "give one of 'salesforceId', 'email' and 'conversionId'");
   if (q.salesforceId !== undefined) return { salesforceId: toSalesforceId18(q.salesforceId) };
   // Engines store emails lower-cased, so the lookup stays an index equality.
   if (q.email !== undefined) return { email: q.email.toLowerCase() };
-  throw badQuery("salesforceId", "give 'salesforceId' or 'email'");
+  if (q.conversionId !== undefined) return conversionLookup(db, workspaceId, q.conversionId);
+  throw badQuery("salesforceId", "give 'salesforceId', 'email' or 'conversionId'");
 }
 
 export const recordHistoryHandler: RouteHandler<typeof recordHistory, AppEnv> = async (c) => {
   const q = c.req.valid("query");
-  const by = lookupFrom(q);
+  const db = getDb(c.env);
+  const by = await lookupFrom(db, c.get("workspaceId"), q);
   const cursor = q.cursor ? decodeCursor(q.cursor, HISTORY, ["string", "number"] as const) : null;
-  const rows = await recordHistoryQuery(getDb(c.env), c.get("workspaceId"), by, cursor, q.limit + 1).all();
+  // A Conversion id that names no record (never synced, or deleted since) has no history to show.
+  if (!by) return c.json({ records: [], nextCursor: null }, 200);
+  const rows = await recordHistoryQuery(db, c.get("workspaceId"), by, cursor, q.limit + 1).all();
   const page = pageOf(rows, q.limit, HISTORY, (r) => [r.record.createdAt, r.rowid]);
   const records = page.items.map(({ record, run }) => ({
     ...toApiRecord(record, run.direction),

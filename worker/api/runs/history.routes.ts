@@ -6,8 +6,9 @@ export const recordHistory = createRoute({
   method: "get",
   path: "/sync/records",
   tags: ["Sync activity"],
-  summary: "Record history: every run record for one Salesforce ID or email, newest first",
-  description: "Give exactly one of `salesforceId` (15 or 18 characters) and `email`.",
+  summary: "Record history: every run record for one Salesforce ID, email or Conversion record, newest first",
+  description:
+    "Give exactly one of `salesforceId` (15 or 18 characters), `email` and `conversionId` (a contact's history is its email's).",
   security: workspaceSecurity,
   request: { query: recordHistoryQuery },
   responses: {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, newWorkspace } from "../../../test/workers/helpers";
+import { call, env, newWorkspace } from "../../../test/workers/helpers";
 import { seedRecords, seedRun, setRecordCreatedAt } from "../../../test/workers/read-api-seed";
 import { toSalesforceId18 } from "./salesforce-id";
 
@@ -121,6 +121,30 @@ describe("GET /api/v1/sync/records", () => {
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toEqual(all);
+  });
+
+  it("finds a Conversion record's history: a contact's by its email, a company's by its Salesforce id", async () => {
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO contacts (id, workspace_id, email, salesforce_id) VALUES ('ct_hist1', ?, ?, ?)").bind(
+        a.id,
+        EMAIL,
+        ID18,
+      ),
+      env.DB.prepare(
+        "INSERT INTO companies (id, workspace_id, name, salesforce_id) VALUES ('co_hist-1', ?, 'Other', '0035g00000Other1AAA')",
+      ).bind(a.id),
+      env.DB.prepare("INSERT INTO companies (id, workspace_id, name) VALUES ('co_unlinked', ?, 'Never pushed')").bind(
+        a.id,
+      ),
+    ]);
+    const byEmail = (await history(a, `?email=${EMAIL}`)).records.map((r) => r.id);
+    expect((await history(a, "?conversionId=ct_hist1")).records.map((r) => r.id)).toEqual(byEmail);
+    const company = await history(a, "?conversionId=co_hist-1");
+    expect(company.records.map((r) => r.salesforceId)).toEqual(["0035g00000Other1AAA"]);
+    // Unknown, unlinked, or another workspace's: no history, not an error.
+    for (const id of ["ct_nobody", "co_unlinked", "op_nothing", "ev_none", "ocr_none"])
+      expect((await history(a, `?conversionId=${id}`)).records).toEqual([]);
+    expect((await history(b, "?conversionId=ct_hist1")).records).toEqual([]);
   });
 
   it("never shows another workspace's records", async () => {

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { OBJECT_TYPES } from "../../sync/objects";
 import { pageQuery } from "../common";
+import { CONVERSION_ID } from "./conversion-id";
 
 // The Run and RunRecord shapes of api.md, and the query parameters of the Sync activity routes.
 // The OpenAPI document is generated from these, so a field added here is documented there.
@@ -185,6 +186,16 @@ export const recordHistoryQuery = z.object({
     .max(320)
     .optional()
     .openapi({ param: { name: "email", in: "query" }, example: "ada@example.com" }),
+  conversionId: z
+    .string()
+    .regex(CONVERSION_ID, "must be a Conversion id such as ct_… or co_…")
+    .optional()
+    .openapi({
+      param: { name: "conversionId", in: "query" },
+      example: "ct_AbCdEfGhIjKlMnOp",
+      description:
+        "A Conversion record (contact, company, opportunity, contact role, event): its history by its email (contacts) or Salesforce id",
+    }),
   ...pageQuery,
 });
 
