@@ -33,6 +33,8 @@ describe("inbound backfill and incremental batches", () => {
         OpportunityContactRole: 0,
         Conversion_Event__c: 0,
       },
+      // Seeded records older than the look-back: the incremental reads below find only the changes.
+      seedEndsSecondsAgo: 3600,
     });
   });
 
@@ -83,7 +85,8 @@ describe("inbound backfill and incremental batches", () => {
       const body = (await page.json()) as { runs: { description: string; counts: Record<string, number> }[] };
       expect(body.runs[0]?.description).toBe("Synced contacts from Salesforce");
     }
-  });
+    // syncNow waits up to 300 s for 120,000 records: so may the test, on a busy machine.
+  }, 360_000);
 
   it("changes that end exactly on a batch boundary cost no extra, empty query", async () => {
     await resetFake({
@@ -95,6 +98,8 @@ describe("inbound backfill and incremental batches", () => {
         OpportunityContactRole: 0,
         Conversion_Event__c: 0,
       },
+      // Seeded records older than the look-back: the incremental reads below find only the changes.
+      seedEndsSecondsAgo: 3600,
     });
     const ws = await connectedWorkspace(onlyObjects("Lead"));
     await fake("DELETE", "/__fake/calls");

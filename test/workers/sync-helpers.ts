@@ -18,7 +18,9 @@ export async function fake<T = unknown>(method: string, path: string, body?: unk
   return (text ? JSON.parse(text) : null) as T;
 }
 
-export async function resetFake(opts: { counts?: Record<string, number>; defects?: boolean; seed?: number } = {}) {
+export async function resetFake(
+  opts: { counts?: Record<string, number>; defects?: boolean; seed?: number; seedEndsSecondsAgo?: number } = {},
+) {
   await fake("POST", "/__fake/reset", { seed: 7, defects: false, counts: {}, ...opts });
 }
 

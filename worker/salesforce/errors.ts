@@ -38,7 +38,8 @@ export function authenticationFailure(message: string, status = 401, sfErrorCode
 // INVALID_FIELD is how Salesforce answers a field hidden by field-level security ("No such column"),
 // so it needs the same fix as an unreadable object: the integration user's permission set.
 const PERMISSION_CODES = new Set(["INVALID_TYPE", "INVALID_FIELD", "API_CURRENTLY_DISABLED", "API_DISABLED_FOR_ORG"]);
-const TRANSIENT_CODES = new Set(["UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "QUERY_TIMEOUT"]);
+// QUERY_TIMEOUT is not among them: the same query would time out again; inbound reads halve their slice.
+const TRANSIENT_CODES = new Set(["UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"]);
 
 export function isTransientStatus(status: number): boolean {
   return status >= 500 || status === 429 || status === 420;

@@ -55,6 +55,8 @@ function reset(env: FakeEnv, body: Record<string, any>): Org {
       accessTokenTtlMs:
         typeof body.accessTokenTtlSeconds === "number" ? body.accessTokenTtlSeconds * 1000 : base.accessTokenTtlMs,
       conversionIdField: typeof body.conversionIdField === "boolean" ? body.conversionIdField : base.conversionIdField,
+      seedEndsSecondsAgo:
+        typeof body.seedEndsSecondsAgo === "number" ? Math.max(0, body.seedEndsSecondsAgo) : base.seedEndsSecondsAgo,
     }),
   );
 }

@@ -91,13 +91,15 @@ export interface SeedOptions {
   defects: boolean;
   userId: string;
   now: number;
+  /** How long before `now` seeded times end (default 60 s). */
+  endsSecondsAgo?: number;
   autoNumber(object: string): string;
 }
 
-/** Fills an empty store. Seeded times end a minute before `now` and reach back about 400 days. */
+/** Fills an empty store. Seeded times end a minute (or `endsSecondsAgo`) before `now` and reach back about 400 days. */
 export function seedOrg(o: SeedOptions): void {
   const rnd = createRandom(o.seed);
-  const end = Math.floor((o.now - 60_000) / 1000) * 1000;
+  const end = Math.floor((o.now - (o.endsSecondsAgo ?? 60) * 1000) / 1000) * 1000;
   const ctx: SeedContext = {
     store: o.store,
     ids: o.ids,

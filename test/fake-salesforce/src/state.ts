@@ -32,6 +32,8 @@ export interface OrgConfig {
   accessTokenTtlMs: number;
   /** Whether the org has Conversion's package field Conversion_Id__c (External ID, Unique) on Lead, Contact and Account. */
   conversionIdField: boolean;
+  /** Seeded times end this long before the reset (a reader's look-back then finds none of them). */
+  seedEndsSecondsAgo: number;
 }
 
 export interface Org {
@@ -64,6 +66,7 @@ export function configFromEnv(env: FakeEnv): OrgConfig {
     clientSecret: env.CLIENT_SECRET || "fake-org-secret",
     accessTokenTtlMs: (env.ACCESS_TOKEN_TTL_SECONDS ? Number(env.ACCESS_TOKEN_TTL_SECONDS) : 7200) * 1000,
     conversionIdField: env.CONVERSION_ID_FIELD ? env.CONVERSION_ID_FIELD !== "false" : true,
+    seedEndsSecondsAgo: 60,
   };
 }
 
@@ -108,6 +111,7 @@ export function createOrg(config: OrgConfig): Org {
     defects: config.defects,
     userId,
     now: Date.now(),
+    endsSecondsAgo: config.seedEndsSecondsAgo,
     autoNumber: org.autoNumber,
   });
   return org;

@@ -23,6 +23,7 @@ import { extraFields } from "./classify";
 import { type InboundBatchMessage, runIdFor } from "./message";
 import { later, preparePage } from "./page";
 import { readHead } from "./record";
+import { grow, halve, isQueryTimeout, pastSlice, type Span, sliceEnd } from "./slice";
 import { PAGE_SIZE, type WindowStart, windowQuery } from "./window";
 
 /** Where a batch is: its resume point and how many records it has read. Saved with every page. */
@@ -31,6 +32,8 @@ interface BatchProgress {
   fetched: number;
   /** How many records the batch reads in all (Salesforce's totalSize, up to the batch size): the run's progress bar. */
   total?: number;
+  /** The width of the slice being read (slice.ts); absent in runs saved before slices. */
+  span?: Span;
 }
 
 export type BatchResult = { retryDelaySeconds: number } | { done: true };
@@ -55,7 +58,8 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
   if (run && run.status !== "in_progress") {
     // A redelivery of a finished batch: only make sure the chain moved on.
     const done = JSON.parse(run.state) as BatchProgress;
-    if (run.status === "completed") await continueChain(env, db, m, done.fetched >= m.limit, done.after);
+    if (run.status === "completed")
+      await continueChain(env, db, { ...m, span: done.span ?? m.span ?? null }, done.fetched >= m.limit, done.after);
     return { done: true };
   }
   const budget = await budgetStatus(env, m.workspaceId, settings.apiDailyBudget);
@@ -89,9 +93,11 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
     // (A redelivered batch that had already read its limit asks nothing and hands over as before.)
     let asked = 0;
     let more = progress.fetched >= m.limit;
+    let span: Span = progress.span !== undefined ? progress.span : (m.span ?? null);
+    let until: string | null = null;
     const query = () => {
       asked = m.limit - received.fetched;
-      return windowQuery(m.salesforceObject, fields, received.after, asked + 1);
+      return windowQuery(m.salesforceObject, fields, received.after, asked + 1, until);
     };
     const base = {
       workspaceId: m.workspaceId,
@@ -100,34 +106,62 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
       settings,
       writeMode: settings.objects[m.salesforceObject]!.writeMode,
     };
-    if (progress.fetched < m.limit) {
-      const pages = sf.queryPages(query(), { all: m.kind === "incremental", batchSize: PAGE_SIZE, restart: query });
-      // No read-ahead past the page that fills the batch: that page would be a call for nothing.
-      for await (const page of readAhead(pages, (p) => received.fetched + p.records.length < m.limit)) {
-        more = page.totalSize > asked;
-        const total = m.limit - asked + Math.min(page.totalSize, asked);
-        // The record asked beyond the batch only tells that more follow: it belongs to the next batch.
-        const records = page.records.slice(0, m.limit - received.fetched);
-        if (!records.length) break;
-        received = { after: later(received.after, lastOf(records)), fetched: received.fetched + records.length };
-        const readAt = isoNow();
-        const pageFromSeq = progress.fetched;
-        const prepared = await preparePage(db, base, records, pageFromSeq, m.seenUpTo ?? null);
-        // A run appears once something happened: a page of records that are all unchanged opens none.
-        if (prepared.records.length) run ??= await open();
-        progress = { after: later(progress.after, prepared.last), fetched: progress.fetched + records.length, total };
-        await commitBatch(db, [
-          ...prepared.statements,
-          ...upsertRunRecords(db, m.workspaceId, runId, prepared.records),
-          ...(run ? [saveRunProgress(db, runId, progress, pageFromSeq)] : []),
-          // A look-back re-reads behind the watermark: never move it back.
-          advanceWatermark(db, m, later(progress.after, m.seenUpTo ?? null), readAt),
-        ]);
-        if (progress.fetched >= m.limit) break;
+    // Slice after slice until the batch is full or the newest slice (no upper bound) is read.
+    while (progress.fetched < m.limit) {
+      until = sliceEnd(received.after, span);
+      let sliceHasMore = false;
+      try {
+        const pages = sf.queryPages(query(), { all: m.kind === "incremental", batchSize: PAGE_SIZE, restart: query });
+        // No read-ahead past the page that fills the batch: that page would be a call for nothing.
+        for await (const page of readAhead(pages, (p) => received.fetched + p.records.length < m.limit)) {
+          sliceHasMore = page.totalSize > asked;
+          const total = m.limit - asked + Math.min(page.totalSize, asked);
+          // The record asked beyond the batch only tells that more follow: it belongs to the next batch.
+          const records = page.records.slice(0, m.limit - received.fetched);
+          if (!records.length) break;
+          received = {
+            ...received,
+            after: later(received.after, lastOf(records)),
+            fetched: received.fetched + records.length,
+          };
+          const readAt = isoNow();
+          const pageFromSeq = progress.fetched;
+          const prepared = await preparePage(db, base, records, pageFromSeq, m.seenUpTo ?? null);
+          // A run appears once something happened: a page of records that are all unchanged opens none.
+          if (prepared.records.length) run ??= await open();
+          progress = {
+            after: later(progress.after, prepared.last),
+            fetched: progress.fetched + records.length,
+            total,
+            span,
+          };
+          await commitBatch(db, [
+            ...prepared.statements,
+            ...upsertRunRecords(db, m.workspaceId, runId, prepared.records),
+            ...(run ? [saveRunProgress(db, runId, progress, pageFromSeq)] : []),
+            // A look-back re-reads behind the watermark: never move it back.
+            advanceWatermark(db, m, later(progress.after, m.seenUpTo ?? null), readAt),
+          ]);
+          if (progress.fetched >= m.limit) break;
+        }
+      } catch (err) {
+        if (!isQueryTimeout(err)) throw err;
+        // Everything handed out was committed before the error surfaced: read the rest in halves.
+        span = halve(m.salesforceObject, received.after, until);
+        received = progress = { ...progress, span };
+        continue;
       }
+      if (progress.fetched >= m.limit) {
+        more = sliceHasMore || until !== null;
+        break;
+      }
+      if (until === null) break;
+      // The slice is read to its end: the next one starts after it, twice as wide.
+      span = grow(span!);
+      received = progress = { ...progress, after: later(progress.after, pastSlice(until)), span };
     }
     if (run) await commitBatch(db, [recountRun(db, runId), closeRun(db, run, { status: "completed" })]);
-    await continueChain(env, db, m, more, progress.after);
+    await continueChain(env, db, { ...m, span: progress.span ?? span ?? null }, more, progress.after);
     return { done: true };
   } catch (err) {
     const failure = toRunFailure(err);

@@ -17,6 +17,8 @@ export interface InboundBatchMessage {
   /** The watermark a look-back window re-reads up to: records at or before it were seen by an earlier run. */
   seenUpTo?: WindowStart;
   limit: number;
+  /** The width in seconds of the SystemModstamp slice to read first (slice.ts); null or absent: unbounded. */
+  span?: number | null;
   /** Objects still to visit in this cycle, in order, after this one. */
   remaining: string[];
 }

@@ -21,13 +21,24 @@ function datetime(iso: string): string {
 }
 
 /**
- * A keyset window: ORDER BY (SystemModstamp, Id) with a strict lower bound, so a batch can be
+ * A keyset window, optionally bounded above by a slice end: ORDER BY (SystemModstamp, Id) with a strict lower bound, so a batch can be
  * fetched again from any committed record without a query locator surviving the invocation.
  */
-export function windowQuery(object: string, fields: readonly string[], after: WindowStart, limit: number): string {
+export function windowQuery(
+  object: string,
+  fields: readonly string[],
+  after: WindowStart,
+  limit: number,
+  until: string | null = null,
+): string {
   const select = [...new Set([...SYSTEM_FIELDS, ...fields])].join(", ");
-  const where = after
-    ? ` WHERE (SystemModstamp > ${datetime(after.stamp)} OR (SystemModstamp = ${datetime(after.stamp)} AND Id > ${literal(after.id)}))`
-    : "";
+  const bounds: string[] = [];
+  if (after)
+    bounds.push(
+      `(SystemModstamp > ${datetime(after.stamp)} OR (SystemModstamp = ${datetime(after.stamp)} AND Id > ${literal(after.id)}))`,
+    );
+  // The slice's upper bound keeps the scan selective on a large object (see slice.ts).
+  if (until) bounds.push(`SystemModstamp <= ${datetime(until)}`);
+  const where = bounds.length ? ` WHERE ${bounds.join(" AND ")}` : "";
   return `SELECT ${select} FROM ${object}${where} ORDER BY SystemModstamp ASC, Id ASC LIMIT ${limit}`;
 }
