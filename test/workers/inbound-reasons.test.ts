@@ -158,7 +158,7 @@ describe("inbound reasons, produced from the fake org's data", () => {
     ["noIdent", "missing_identifier", "skipped"],
     ["conflict", "conflicting_identifier", "skipped"],
     ["noName", "missing_event_name", "skipped"],
-    ["dupLead", "unknown_reason", "skipped"],
+    ["dupLead", "conflicting_identifier", "skipped"],
     ["okLead", "outdated_record", "skipped"],
     ["broken", "malformed_data", "failed"],
     ["badType", "malformed_data", "failed"],
@@ -189,7 +189,11 @@ describe("inbound reasons, produced from the fake org's data", () => {
 
   it("every inbound reason code of product.md is reachable", async () => {
     const codes = new Set((await allRecords(ws)).map((r) => r.reason?.code).filter(Boolean));
-    for (const code of [...Object.keys(INBOUND_SKIP), ...Object.keys(INBOUND_FAIL)])
+    // Unknown reason is the catalogue's fallback for a code it does not know: no classifier gives it
+    // any more (the Lead shadowed by a Contact now says Conflicting identifier, with why).
+    for (const code of [...Object.keys(INBOUND_SKIP), ...Object.keys(INBOUND_FAIL)].filter(
+      (c) => c !== "unknown_reason",
+    ))
       expect(codes, code).toContain(code);
   });
 

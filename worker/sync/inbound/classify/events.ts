@@ -1,6 +1,6 @@
 import { parseSalesforceDate } from "../../../lib/time";
 import { normaliseEmail, text } from "../record";
-import type { Classifier } from "./context";
+import { type Classifier, excludedByRule } from "./context";
 import { gate, nextRow, settle, settleDelete } from "./settle";
 
 const EVENT_FIELDS = ["name", "contactId", "occurredAt", "properties"] as const;
@@ -11,6 +11,7 @@ export const classifyEvent: Classifier = (record, head, ctx) => {
   const set = ctx.sets.events;
   const linked = set.bySalesforceId.get(head.id) ?? null;
   if (head.deleted) return settleDelete(set, linked);
+  if (excludedByRule(record, ctx)) return { outcome: "skip", code: "do_not_sync" };
   const name = text(record, "Event_Name__c");
   const rawEmail = text(record, "Email__c");
   const userId = text(record, "User_Id__c");

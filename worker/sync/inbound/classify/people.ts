@@ -61,8 +61,8 @@ export const classifyPerson: Classifier = (record, head, ctx) => {
   if (existing && !linked && ctx.spec.kind === "lead" && existing.salesforceObject === "Contact") {
     return {
       outcome: "skip",
-      code: "unknown_reason",
-      detail: `A Salesforce Contact (${existing.salesforceId}) already holds ${email}; the Lead was not applied`,
+      code: "conflicting_identifier",
+      detail: `${email} belongs to a Conversion contact synced from Salesforce Contact ${existing.salesforceId}; a Lead with the same email is not applied over it. Convert or merge the Lead in Salesforce if it is the same person`,
     };
   }
   const blocked = gate(ctx, existing, head);
