@@ -48,7 +48,14 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export async function startApp(opts: { counts?: Record<string, number>; tz?: string } = {}): Promise<App> {
+export async function startApp(
+  opts: {
+    counts?: Record<string, number>;
+    tz?: string;
+    /** Settings PATCHed before the test starts; null keeps product.md's defaults. */
+    settings?: Record<string, unknown> | null;
+  } = {},
+): Promise<App> {
   await ensureWebBuilt();
   const dir = mkdtempSync(join(tmpdir(), "browser-stack-"));
   const stack = await startStack({
@@ -59,7 +66,8 @@ export async function startApp(opts: { counts?: Record<string, number>; tz?: str
   });
   const { apiKey } = await createDemoWorkspace(stack, "Browser test workspace");
   await connect(stack, apiKey);
-  await api(stack, "/api/v1/settings", apiKey, { method: "PATCH", body: JSON.stringify(SETTINGS) });
+  const settings = opts.settings === undefined ? SETTINGS : opts.settings;
+  if (settings) await api(stack, "/api/v1/settings", apiKey, { method: "PATCH", body: JSON.stringify(settings) });
 
   const app: App = {
     stack,

@@ -1,14 +1,29 @@
 import { signal } from "@preact/signals";
 
-/** An API answer that was not 2xx, with the contract's `{error: {code, message}}` body when present. */
+/** One offending field of a 400, as the API names it (`fieldMappings.contact.0.salesforceField`). */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+/** An API answer that was not 2xx, with the contract's `{error: {code, message, details}}` body when present. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly issues: FieldIssue[] = [],
   ) {
     super(message);
   }
+}
+
+function issuesOf(details: unknown): FieldIssue[] {
+  const list: unknown = (details as { issues?: unknown } | null)?.issues;
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter((i): i is FieldIssue => typeof i?.field === "string" && typeof i?.message === "string")
+    .map((i) => ({ field: i.field, message: i.message }));
 }
 
 /** Set once the session cookie stops working; the app then shows the "session expired" screen. */
@@ -32,7 +47,7 @@ export function apiUrl(path: string, query: Query = {}): string {
 }
 
 interface Options {
-  method?: "GET" | "POST" | "DELETE";
+  method?: "GET" | "POST" | "PATCH" | "DELETE";
   query?: Query;
   body?: unknown;
   signal?: AbortSignal;
@@ -55,7 +70,12 @@ export async function api<T>(path: string, opts: Options = {}): Promise<T> {
   if (!res.ok) {
     if (res.status === 401) sessionExpired.value = true;
     const err = data?.error;
-    throw new ApiError(res.status, err?.code ?? "http_error", err?.message ?? `Request failed (${res.status})`);
+    throw new ApiError(
+      res.status,
+      err?.code ?? "http_error",
+      err?.message ?? `Request failed (${res.status})`,
+      issuesOf(err?.details),
+    );
   }
   return data as T;
 }

@@ -9,6 +9,7 @@ import { HistoryPage } from "../pages/History/HistoryPage";
 import { NotFoundPage } from "../pages/NotFound/NotFoundPage";
 import { OverviewPage } from "../pages/Overview/OverviewPage";
 import { RunPage } from "../pages/Run/RunPage";
+import { SettingsPage } from "../pages/Settings/SettingsPage";
 import { loadSession, session, sessionError } from "../state/session";
 import { route } from "./routes";
 
@@ -23,6 +24,8 @@ function Page() {
       return <RunPage key={r.id} id={r.id} />;
     case "history":
       return <HistoryPage />;
+    case "settings":
+      return <SettingsPage />;
     default:
       return <NotFoundPage />;
   }

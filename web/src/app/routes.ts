@@ -5,6 +5,7 @@ export const PATHS = {
   overview: "/settings/crm",
   activity: "/settings/crm/activity",
   history: "/settings/crm/history",
+  settings: "/settings/crm/settings",
   run: (id: string) => `/settings/crm/activity/runs/${encodeURIComponent(id)}`,
 };
 
@@ -13,12 +14,14 @@ export type Route =
   | { name: "activity" }
   | { name: "run"; id: string }
   | { name: "history" }
+  | { name: "settings" }
   | { name: "not_found" };
 
 export function match(path: string): Route {
   if (path === "/" || path === PATHS.overview) return { name: "overview" };
   if (path === PATHS.activity) return { name: "activity" };
   if (path === PATHS.history) return { name: "history" };
+  if (path === PATHS.settings) return { name: "settings" };
   const run = /^\/settings\/crm\/activity\/runs\/([^/]+)$/.exec(path);
   if (run) {
     try {

@@ -57,3 +57,16 @@ export const FAILURE_MEANING: Record<string, string> = {
   api_limit_exceeded: "Salesforce’s daily API limit has been reached.",
   unknown_error: "An unexpected error occurred while processing the sync.",
 };
+
+/** Salesforce objects in the words the page uses for them; the event object (named in settings) is "Events". */
+const SALESFORCE_OBJECT_LABEL: Record<string, string> = {
+  Account: "Accounts",
+  Lead: "Leads",
+  Contact: "Contacts",
+  Opportunity: "Opportunities",
+  OpportunityContactRole: "Opportunity contact roles",
+};
+export const salesforceObjectLabel = (name: string) => SALESFORCE_OBJECT_LABEL[name] ?? "Events";
+
+/** The objects inbound sync reads, in the order of a cycle; the event object comes last. */
+export const syncObjects = (eventObject: string) => [...Object.keys(SALESFORCE_OBJECT_LABEL), eventObject];

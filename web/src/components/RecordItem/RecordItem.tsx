@@ -3,6 +3,7 @@ import type { RunRecord } from "../../api/types";
 import { ACTION } from "../../format/labels";
 import { salesforceRecordUrl } from "../../lib/safeUrl";
 import { LocalTime } from "../LocalTime/LocalTime";
+import { SettingLink } from "../SettingLink/SettingLink";
 import { StatusBadge } from "../StatusBadge/StatusBadge";
 import { Changes } from "./Changes";
 import "./RecordItem.css";
@@ -35,6 +36,9 @@ export function RecordItem({ record: r, instanceUrl, context }: Props) {
           {r.reason.explanation && <span class="record__explanation"> — {r.reason.explanation}</span>}
           {r.reason.detail && <span class="record__detail">{r.reason.detail}</span>}
         </p>
+      )}
+      {r.reason && (
+        <SettingLink code={r.reason.code} salesforceObject={r.salesforceObject} salesforceId={r.salesforceId} />
       )}
       {err && (
         <p class="record__sf-error">

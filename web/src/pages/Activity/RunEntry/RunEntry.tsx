@@ -2,8 +2,10 @@ import type { Run } from "../../../api/types";
 import { PATHS } from "../../../app/routes";
 import { Counts } from "../../../components/Counts/Counts";
 import { LocalTime } from "../../../components/LocalTime/LocalTime";
+import { settingFor } from "../../../components/SettingLink/settingLink";
 import { StatusBadge } from "../../../components/StatusBadge/StatusBadge";
 import { formatDuration } from "../../../format/duration";
+import { Link } from "../../../router/Link";
 import { navigate } from "../../../router/router";
 import "./RunEntry.css";
 
@@ -13,6 +15,7 @@ const DIR_SHORT = { inbound: "Salesforce → Conversion", outbound: "Conversion 
 export function RunEntry({ run }: { run: Run }) {
   const titleId = `run-${run.id}-title`;
   const href = PATHS.run(run.id);
+  const fix = run.failure ? settingFor({ code: run.failure.code }) : null;
   // The article calls it a button; a modified click still opens the run in a new tab like a link would.
   const open = (e: MouseEvent) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey) window.open(href, "_blank", "noopener");
@@ -40,7 +43,17 @@ export function RunEntry({ run }: { run: Run }) {
         </span>
       </p>
       <Counts counts={run.counts} />
-      {run.failure && <p class="run-entry__failure">{run.failure.message}</p>}
+      {run.failure && (
+        <p class="run-entry__failure">
+          {run.failure.message}
+          {fix && (
+            <>
+              {" · "}
+              <Link href={fix.href}>{fix.text}</Link>
+            </>
+          )}
+        </p>
+      )}
       <div class="run-entry__actions">
         <button type="button" class="btn btn--secondary btn--small" onClick={open} aria-describedby={titleId}>
           View

@@ -1,4 +1,5 @@
 import type { TopReason } from "../../../api/health";
+import { SettingLink } from "../../../components/SettingLink/SettingLink";
 import { RECORD_STATUS } from "../../../format/labels";
 
 const fmt = new Intl.NumberFormat();
@@ -28,6 +29,7 @@ export function TopReasons({ reasons }: { reasons: TopReason[] }) {
                 {r.action}
               </p>
             )}
+            <SettingLink code={r.code} />
           </li>
         ))}
       </ul>

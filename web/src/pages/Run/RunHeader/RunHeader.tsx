@@ -3,6 +3,7 @@ import type { Run } from "../../../api/types";
 import { PATHS } from "../../../app/routes";
 import { Counts } from "../../../components/Counts/Counts";
 import { LocalTime } from "../../../components/LocalTime/LocalTime";
+import { SettingLink } from "../../../components/SettingLink/SettingLink";
 import { StatusBadge } from "../../../components/StatusBadge/StatusBadge";
 import { formatDuration } from "../../../format/duration";
 import { DIRECTION, FAILURE_MEANING, KIND, OBJECT_LABEL } from "../../../format/labels";
@@ -66,13 +67,8 @@ export function RunHeader({ run }: { run: Run }) {
           <p>
             <strong>What to do: </strong>
             {f.action}
-            {f.code === "authentication_failure" && (
-              <>
-                {" "}
-                <Link href={PATHS.overview}>Go to the Overview tab</Link>
-              </>
-            )}
           </p>
+          <SettingLink code={f.code} />
         </div>
       )}
     </header>

@@ -1,0 +1,281 @@
+// The Settings tab in real Chromium against the Worker (wrangler dev) and the fake org: every setting
+// changed through the page, the next sync obeying each (runs and reasons), the API's 400 at its
+// field, the unsaved-changes guard, and the links from messages to the settings they name.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type App, type Run, startApp } from "./browser/app.ts";
+import { axeViolations } from "./browser/axe.ts";
+import { launchChromium, screenshot } from "./browser/chromium.ts";
+import { recordItems, until, urlIs, visible } from "./browser/wait.ts";
+
+const SETTINGS = "/settings/crm/settings";
+
+let app: App;
+let browser: Browser;
+let page: Page;
+let flaggedLeadId: string;
+
+interface RunRecord {
+  salesforceId: string | null;
+  conversionId: string | null;
+  status: string;
+  reason: { code: string; message: string } | null;
+}
+
+const records = async (runId: string) =>
+  (await app.call<{ records: RunRecord[] }>(`/sync/runs/${runId}/records?limit=200`)).records;
+
+/** "Sync now" through the API, then the runs it made once none is in progress. */
+async function syncNow(): Promise<Run[]> {
+  const before = new Set((await app.runs()).map((r) => r.id));
+  await app.call("/sync/inbound", "POST");
+  await until(
+    "the cycle's runs to finish",
+    async () => {
+      const runs = await app.runs("&direction=inbound");
+      const fresh = runs.filter((r) => !before.has(r.id));
+      return fresh.length > 0 && runs.every((r) => r.status !== "in_progress") ? fresh : null;
+    },
+    60_000,
+  );
+  // The cycle visits objects one after another: wait until no lease is left by asking once more later.
+  await new Promise((r) => setTimeout(r, 1500));
+  await app.settled(0);
+  return (await app.runs("&direction=inbound")).filter((r) => !before.has(r.id));
+}
+
+/** Waits for the outbound run that carries this Conversion record and returns it with the record. */
+async function outboundRecordOf(conversionId: string): Promise<{ run: Run; record: RunRecord }> {
+  const found = await until<{ run: Run; record: RunRecord } | null>(
+    `an outbound run with ${conversionId}`,
+    async () => {
+      for (const run of await app.runs("&direction=outbound")) {
+        if (run.status === "in_progress") continue;
+        const record = (await records(run.id)).find((r) => r.conversionId === conversionId);
+        if (record) return { run, record };
+      }
+      return null;
+    },
+    30_000,
+  );
+  return found!;
+}
+
+const focusedId = () => page.evaluate(() => document.activeElement?.id ?? "");
+
+/**
+ * axe-core over the Settings screen itself (the page's main region); the whole page, tabs and header
+ * included, is checked with every other screen by the page's own accessibility test.
+ */
+async function noViolationsInMain() {
+  const found = await axeViolations(page, "#main");
+  expect(found, JSON.stringify(found, null, 1)).toEqual([]);
+}
+
+/** Path and hash: a link to one setting carries its id in the hash. */
+const atSetting = (hash: string) =>
+  until(`URL ${SETTINGS}${hash}`, async () => {
+    const u = new URL(page.url());
+    return u.pathname + u.hash === `${SETTINGS}${hash}`;
+  });
+
+beforeAll(async () => {
+  [app, browser] = await Promise.all([startApp({ settings: null }), launchChromium()]);
+  page = await (
+    await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "UTC" })
+  ).newPage();
+  // A Lead flagged "do not sync" in Salesforce: with no rule yet, the first sync brings it in.
+  ({
+    ids: [flaggedLeadId],
+  } = await app.fake<{ ids: string[] }>("POST", "records", {
+    object: "Lead",
+    records: [{ LastName: "Flagged", Company: "Rules Inc", Email: "flagged@example.com", Do_Not_Sync__c: true }],
+  }));
+  const first = await syncNow();
+  expect(first.map((r) => r.salesforceObject)).not.toContain("Conversion_Event__c");
+  const leadRun = first.find((r) => r.salesforceObject === "Lead")!;
+  expect((await records(leadRun.id)).find((r) => r.salesforceId === flaggedLeadId)?.status).toBe("success");
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+describe("Settings in Chromium", () => {
+  it("opens from its tab with the connection and every setting, the org's fields from describe", async () => {
+    await page.goto(await app.signIn());
+    await urlIs(page, "/settings/crm");
+    await page.getByRole("tab", { name: "Settings" }).click();
+    await urlIs(page, SETTINGS);
+    await visible(page.getByRole("heading", { name: "Settings", exact: true }));
+    await visible(page.getByRole("heading", { name: "Salesforce connection" }));
+    for (const name of ["Objects", "Sync rules", "Writing to Salesforce", "Field mapping", "Schedule and API budget"])
+      await visible(page.getByRole("heading", { name, exact: true }));
+    // Salesforce's labels from describe in the pickers.
+    const sfTitle = page.getByLabel("Salesforce field for Title");
+    await until("the org's fields in the mapping", async () => (await sfTitle.inputValue()) === "Title");
+    await until("describe labels", async () => (await sfTitle.locator("option:checked").innerText()) === "Title");
+    await visible(page.getByText("No unsaved changes."));
+    await noViolationsInMain();
+    await screenshot(page, "settings-desktop");
+  });
+
+  it("changes every kind of setting by keyboard and saves them", async () => {
+    // Custom events on.
+    await page.getByLabel("Sync Events").focus();
+    await page.keyboard.press("Space");
+    expect(await page.getByLabel("Sync Events").isChecked()).toBe(true);
+    await visible(page.getByText("You have unsaved changes."));
+
+    // A "Do not sync" rule: Leads whose Do_Not_Sync__c is true.
+    await page.getByRole("button", { name: "Add a rule" }).focus();
+    await page.keyboard.press("Enter");
+    await until("focus on the new rule", async () => (await focusedId()) === "setting-syncRules-0-object");
+    await page.keyboard.press("Tab");
+    expect(await focusedId()).toBe("setting-syncRules-0-field");
+    await page.getByLabel("Field (rule 1)").selectOption("Do_Not_Sync__c");
+    expect(await page.getByLabel("Equals (rule 1)").inputValue()).toBe("true");
+
+    // Title flows only from Salesforce to Conversion.
+    await page.getByLabel("Direction for Title").selectOption({ label: "Salesforce → Conversion" });
+    // Company changes stay in Conversion.
+    const accounts = page.getByLabel("Write changes to Salesforce accounts");
+    await accounts.focus();
+    await page.keyboard.press("Space");
+    expect(await accounts.isChecked()).toBe(false);
+
+    await page.getByRole("button", { name: "Save changes" }).focus();
+    await page.keyboard.press("Enter");
+    await visible(page.getByText("Settings saved. They apply from the next sync."));
+
+    const s = await app.call("/settings");
+    expect(s.objects.Conversion_Event__c.enabled).toBe(true);
+    expect(s.syncRules).toEqual([{ object: "Lead", field: "Do_Not_Sync__c", equals: true }]);
+    expect(s.fieldMappings.contact.find((m: any) => m.conversionField === "title").direction).toBe("inbound");
+    expect(s.outbound).toEqual({ writeLeadsAndContacts: true, writeAccounts: false, createLeads: true });
+  });
+
+  it("the next inbound sync obeys them: events sync, the flagged Lead is skipped as Do not sync", async () => {
+    await app.fake("PATCH", "records", { object: "Lead", records: [{ Id: flaggedLeadId, Title: "Changed" }] });
+    const runs = await syncNow();
+    const events = runs.find((r) => r.salesforceObject === "Conversion_Event__c");
+    expect(events?.counts.created).toBeGreaterThan(0);
+    const leadRun = runs.find((r) => r.salesforceObject === "Lead")!;
+    const flagged = (await records(leadRun.id)).find((r) => r.salesforceId === flaggedLeadId);
+    expect(flagged).toMatchObject({ status: "skipped", reason: { code: "do_not_sync", message: "Do not sync" } });
+
+    // The message links to the rules it names.
+    await page.goto(`${app.stack.appUrl}/settings/crm/activity/runs/${leadRun.id}?status=skipped`);
+    const item = recordItems(page).filter({ hasText: flaggedLeadId });
+    await visible(item.getByText("Do not sync", { exact: true }));
+    await item.getByRole("link", { name: "Review the sync rules" }).click();
+    await atSetting("#sync-rules");
+    await until("focus on Sync rules", async () => (await focusedId()) === "sync-rules");
+  });
+
+  it("the next outbound pushes obey them: a title change has no field to update, a company change is held back", async () => {
+    const contacts = (await app.call<{ contacts: any[] }>("/contacts?limit=200")).contacts;
+    const contact = contacts.find((c) => c.salesforceId && c.salesforceId.startsWith("003"))!;
+    const [before] = (await app.fake<{ records: any[] }>("GET", `records/Contact?ids=${contact.salesforceId}`)).records;
+    await app.call(`/contacts/${contact.id}`, "PATCH", { title: "Head of Settings" });
+    const pushed = await outboundRecordOf(contact.id);
+    expect(pushed.record).toMatchObject({ status: "skipped", reason: { code: "no_fields_to_update" } });
+    const [after] = (await app.fake<{ records: any[] }>("GET", `records/Contact?ids=${contact.salesforceId}`)).records;
+    expect(after.Title).toBe(before.Title);
+
+    const companies = (await app.call<{ companies: any[] }>("/companies?limit=200")).companies;
+    const company = companies.find((c) => c.salesforceId)!;
+    await app.call(`/companies/${company.id}`, "PATCH", { industry: "Energy" });
+    const held = await outboundRecordOf(company.id);
+    expect(held.record).toMatchObject({
+      status: "skipped",
+      reason: { code: "object_write_disabled", message: "Object write disabled" },
+    });
+
+    // Each message links to its setting, which takes focus.
+    await page.goto(`${app.stack.appUrl}/settings/crm/activity/runs/${held.run.id}`);
+    await recordItems(page).getByRole("link", { name: "Review “Write changes to Salesforce accounts”" }).click();
+    await atSetting("#setting-outbound-writeAccounts");
+    await until("focus on the switch", async () => (await focusedId()) === "setting-outbound-writeAccounts");
+    expect(await page.getByLabel("Write changes to Salesforce accounts").isChecked()).toBe(false);
+
+    await page.goto(`${app.stack.appUrl}/settings/crm/activity/runs/${pushed.run.id}`);
+    await recordItems(page).getByRole("link", { name: "Review the field mapping for contacts" }).click();
+    await atSetting("#field-mapping-contact");
+    await until("focus on the contact mapping", async () => (await focusedId()) === "field-mapping-contact");
+  });
+
+  it("a bad value shows the API's message at its field, and nothing is saved", async () => {
+    const refused = await fetch(`${app.stack.appUrl}/api/v1/settings`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${app.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ syncIntervalMinutes: 0 }),
+    });
+    const apiMessage = ((await refused.json()) as any).error.details.issues[0].message as string;
+
+    const interval = page.getByLabel("Sync interval (minutes)");
+    await interval.fill("0");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    const error = page.locator("#setting-syncIntervalMinutes-error");
+    await visible(error);
+    expect(await error.innerText()).toBe(apiMessage);
+    expect(await interval.getAttribute("aria-invalid")).toBe("true");
+    expect(await interval.getAttribute("aria-describedby")).toContain("setting-syncIntervalMinutes-error");
+    expect(await focusedId()).toBe("setting-syncIntervalMinutes");
+    await visible(page.getByRole("alert").getByText("The settings were not saved."));
+    expect((await app.call("/settings")).syncIntervalMinutes).toBe(5);
+    await noViolationsInMain();
+    await screenshot(page, "settings-error-desktop");
+  });
+
+  it("unsaved changes are not lost silently: in-app links ask, and so does the browser", async () => {
+    // Still unsaved: the refused interval.
+    let asked = 0;
+    page.once("dialog", (d) => {
+      asked++;
+      expect(d.type()).toBe("confirm");
+      void d.dismiss();
+    });
+    await page.getByRole("tab", { name: "Overview" }).click();
+    await until("the question", async () => asked === 1);
+    await urlIs(page, SETTINGS);
+    expect(await page.getByLabel("Sync interval (minutes)").inputValue()).toBe("0");
+
+    // Back asks too, and staying keeps the page.
+    page.once("dialog", (d) => {
+      asked++;
+      void d.dismiss();
+    });
+    await page.goBack();
+    await until("the question on Back", async () => asked === 2);
+    await until("the Settings URL back", async () => new URL(page.url()).pathname === SETTINGS);
+
+    // A reload or closing the tab: the browser's own question.
+    page.once("dialog", (d) => {
+      asked++;
+      expect(d.type()).toBe("beforeunload");
+      void d.dismiss();
+    });
+    await page.reload({ timeout: 3000 }).catch(() => undefined);
+    await until("the browser's question", async () => asked === 3);
+    expect(await page.getByLabel("Sync interval (minutes)").inputValue()).toBe("0");
+
+    // Leaving on purpose works, and Discard makes leaving silent.
+    page.once("dialog", (d) => void d.accept());
+    await page.getByRole("tab", { name: "Overview" }).click();
+    await urlIs(page, "/settings/crm");
+    await page.getByRole("tab", { name: "Settings" }).click();
+    await visible(page.getByText("No unsaved changes."));
+    expect(await page.getByLabel("Sync interval (minutes)").inputValue()).toBe("5");
+  });
+
+  it("looks right on a phone (360 px) without sideways scrolling", async () => {
+    await page.setViewportSize({ width: 360, height: 780 });
+    await page.goto(`${app.stack.appUrl}${SETTINGS}`);
+    await visible(page.getByLabel("Direction for Title"));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await noViolationsInMain();
+    await screenshot(page, "settings-phone");
+  });
+});
