@@ -3,6 +3,7 @@
 // field, the unsaved-changes guard, and the links from messages to the settings they name.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect } from "../../scripts/stack.ts";
 import { type App, type Run, startApp } from "./browser/app.ts";
 import { axeViolations } from "./browser/axe.ts";
 import { launchChromium, screenshot } from "./browser/chromium.ts";
@@ -137,6 +138,8 @@ describe("Settings in Chromium", () => {
     await page.getByLabel("Field (rule 1)").selectOption("Do_Not_Sync__c");
     expect(await page.getByLabel("Equals (rule 1)").inputValue()).toBe("true");
 
+    // Contacts are only updated from now on, never created.
+    await page.getByLabel("Write mode for Contacts").selectOption({ label: "Only update existing records" });
     // Title flows only from Salesforce to Conversion.
     await page.getByLabel("Direction for Title").selectOption({ label: "Salesforce → Conversion" });
     // Company changes stay in Conversion.
@@ -154,10 +157,17 @@ describe("Settings in Chromium", () => {
     expect(s.syncRules).toEqual([{ object: "Lead", field: "Do_Not_Sync__c", equals: true }]);
     expect(s.fieldMappings.contact.find((m: any) => m.conversionField === "title").direction).toBe("inbound");
     expect(s.outbound).toEqual({ writeLeadsAndContacts: true, writeAccounts: false, createLeads: true });
+    expect(s.objects.Contact).toEqual({ enabled: true, writeMode: "update_only" });
   });
 
-  it("the next inbound sync obeys them: events sync, the flagged Lead is skipped as Do not sync", async () => {
+  it("the next inbound sync obeys them: events sync, the flagged Lead is Do not sync, a new Contact a Write mode mismatch", async () => {
     await app.fake("PATCH", "records", { object: "Lead", records: [{ Id: flaggedLeadId, Title: "Changed" }] });
+    const {
+      ids: [newContactId],
+    } = await app.fake<{ ids: string[] }>("POST", "records", {
+      object: "Contact",
+      records: [{ LastName: "Newcomer", Email: "newcomer@example.com" }],
+    });
     const runs = await syncNow();
     const events = runs.find((r) => r.salesforceObject === "Conversion_Event__c");
     expect(events?.counts.created).toBeGreaterThan(0);
@@ -172,6 +182,16 @@ describe("Settings in Chromium", () => {
     await item.getByRole("link", { name: "Review the sync rules" }).click();
     await atSetting("#sync-rules");
     await until("focus on Sync rules", async () => (await focusedId()) === "sync-rules");
+
+    const contactRun = runs.find((r) => r.salesforceObject === "Contact")!;
+    const newcomer = (await records(contactRun.id)).find((r) => r.salesforceId === newContactId);
+    expect(newcomer).toMatchObject({ status: "skipped", reason: { code: "write_mode_mismatch" } });
+    await page.goto(`${app.stack.appUrl}/settings/crm/activity/runs/${contactRun.id}?status=skipped`);
+    const mismatch = recordItems(page).filter({ hasText: newContactId });
+    await mismatch.getByRole("link", { name: "Change the write mode for Contacts" }).click();
+    await atSetting("#setting-objects-Contact-writeMode");
+    await until("focus on the write mode", async () => (await focusedId()) === "setting-objects-Contact-writeMode");
+    expect(await page.getByLabel("Write mode for Contacts").inputValue()).toBe("update_only");
   });
 
   it("the next outbound pushes obey them: a title change has no field to update, a company change is held back", async () => {
@@ -268,6 +288,35 @@ describe("Settings in Chromium", () => {
     await page.getByRole("tab", { name: "Settings" }).click();
     await visible(page.getByText("No unsaved changes."));
     expect(await page.getByLabel("Sync interval (minutes)").inputValue()).toBe("5");
+  });
+
+  it("a run that failed as a whole links to Reconnect (authentication) and to Rate limits (API limit)", async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await app.fake("POST", "faults", { expireAccessTokens: true, revokeRefreshTokens: true });
+    const unauthorized = (await syncNow()).find((r) => r.status === "failed")!;
+    expect((await app.call(`/sync/runs/${unauthorized.id}`)).failure.code).toBe("authentication_failure");
+    await page.goto(`${app.stack.appUrl}/settings/crm/activity/runs/${unauthorized.id}`);
+    await page.locator(".run-header").getByRole("link", { name: "Reconnect Salesforce" }).click();
+    await until("the Overview's connection", async () => new URL(page.url()).hash === "#connection-title");
+    await until("focus on the connection", async () => (await focusedId()) === "connection-title");
+    await visible(page.getByRole("button", { name: "Reconnect Salesforce" }));
+
+    await app.fake("DELETE", "faults");
+    await connect(app.stack, app.apiKey);
+    await app.fake("POST", "faults", { limitReached: true });
+    const limited = (await syncNow()).find((r) => r.status === "failed")!;
+    expect((await app.call(`/sync/runs/${limited.id}`)).failure.code).toBe("api_limit_exceeded");
+    await page.goto(`${app.stack.appUrl}/settings/crm/activity?direction=inbound`);
+    const entry = page.locator("li.run-entry").filter({ has: page.locator(`[id="run-${limited.id}-title"]`) });
+    await visible(entry.getByText("API limit exceeded"));
+    await entry.getByRole("link", { name: "Review usage under Rate limits" }).click();
+    await until("the Overview's Rate limits", async () => new URL(page.url()).hash === "#limits-title");
+    await until("focus on Rate limits", async () => (await focusedId()) === "limits-title");
+    // …where the daily budget links back to its setting.
+    await page.getByRole("link", { name: "Set a daily budget" }).click();
+    await atSetting("#setting-apiDailyBudget");
+    await until("focus on the budget", async () => (await focusedId()) === "setting-apiDailyBudget");
+    await app.fake("DELETE", "faults");
   });
 
   it("looks right on a phone (360 px) without sideways scrolling", async () => {

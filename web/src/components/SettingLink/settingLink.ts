@@ -50,6 +50,11 @@ export function settingFor({ code, salesforceObject: object, salesforceId }: Rea
           }
         : { href: at("field-mapping"), text: "Review the field mapping" };
     }
+    // Health warnings: syncing paused by the budget, a mapped field the integration user cannot read.
+    case "sync_paused":
+      return { href: at("setting-apiDailyBudget"), text: "Review the daily API budget" };
+    case "field_not_readable":
+      return { href: at("field-mapping"), text: "Review the field mapping" };
     case "api_limit_exceeded":
       return { href: `${PATHS.overview}#limits-title`, text: "Review usage under Rate limits" };
     case "authentication_failure":

@@ -1,4 +1,6 @@
+import { PATHS } from "../../../app/routes";
 import { LocalTime } from "../../../components/LocalTime/LocalTime";
+import { Link } from "../../../router/Link";
 import { connection } from "../../../state/connection";
 import { health } from "../model";
 import { PausedNotice } from "./PausedNotice";
@@ -54,6 +56,11 @@ export function RateLimitsCard() {
               sync pauses only when Salesforce’s own limit is reached.
             </p>
           )}
+          <p class="setting-link">
+            <Link href={`${PATHS.settings}#setting-apiDailyBudget`}>
+              {budget?.limit != null ? "Change the daily budget" : "Set a daily budget"}
+            </Link>
+          </p>
         </div>
       </div>
     </section>

@@ -1,7 +1,7 @@
 import { dirty, discard, saveState } from "../model";
 import "./SaveBar.css";
 
-/** Save and Discard, always in reach at the bottom of the window, with what is unsaved. */
+/** Save and Discard with what is unsaved; while something is unsaved the bar stays in reach at the bottom of the window. */
 export function SaveBar() {
   const s = saveState.value;
   const saving = s.phase === "saving";
@@ -13,7 +13,7 @@ export function SaveBar() {
         ? "Settings saved. They apply from the next sync."
         : "No unsaved changes.";
   return (
-    <div class="save-bar">
+    <div class={dirty.value || saving ? "save-bar save-bar--pending" : "save-bar"}>
       <p class="save-bar__status" role="status">
         {status}
       </p>
