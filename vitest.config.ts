@@ -16,9 +16,14 @@ export default defineConfig(async () => {
               miniflare: {
                 bindings: {
                   SALESFORCE_LOGIN_URL: inject("fakeOrgUrl"),
+                  // The same fake org on other ports: the sandbox login host, and a My Domain the
+                  // check for *.my.salesforce.com lets through by this configuration only.
+                  SALESFORCE_SANDBOX_LOGIN_URL: inject("fakeOrgAliases")[0]!,
+                  SALESFORCE_EXTRA_LOGIN_ORIGINS: inject("fakeOrgAliases")[1]!,
+                  PUBLIC_URL: "http://localhost",
                   SALESFORCE_CLIENT_SECRET: "fake-org-secret",
                   ADMIN_TOKEN: "test-admin-token",
-                  TOKEN_ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+                  TOKEN_ENCRYPTION_KEY: "q5m0Y9l7Qv2v1eS3bE8u0m4x3n1R6d9C2w7T5y8K0pA=",
                   SESSION_SECRET: "test-session-secret",
                   QUEUE_RETRY_BASE_SECONDS: "0",
                   TEST_MIGRATIONS: migrations,

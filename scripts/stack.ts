@@ -22,10 +22,14 @@ export interface StackOptions {
   vars?: Record<string, string>;
   /** "inherit" prints wrangler's output; "quiet" (default) writes it to wrangler.log beside the state. */
   output?: "inherit" | "quiet";
+  /** The host name of PUBLIC_URL (launch links, the OAuth redirect): 127.0.0.1 (default) or localhost. */
+  publicHost?: "127.0.0.1" | "localhost";
 }
 
 export interface Stack {
   appUrl: string;
+  /** PUBLIC_URL: where a browser opens the app (launch links point here). */
+  publicUrl: string;
   fakeUrl: string;
   adminToken: string;
   /** Where wrangler's output went when quiet. */
@@ -53,23 +57,34 @@ export function freePort(): Promise<number> {
   });
 }
 
-function secrets(fakeUrl: string, previous: string) {
+/** A TOKEN_ENCRYPTION_KEY the Worker accepts: 32 bytes in base64 (an older .dev.vars may hold another kind). */
+function isTokenKey(value: string | undefined): value is string {
+  return !!value && /^[A-Za-z0-9+/]{43}=$/.test(value) && Buffer.from(value, "base64").length === 32;
+}
+
+function secrets(org: FakeOrg, publicUrl: string, previous: string) {
   // Secrets already in .dev.vars are kept, so the demo workspace's encrypted tokens and sessions stay readable.
-  const keep = (name: string, fresh: string) => previous.match(new RegExp(`^${name}=(.*)$`, "m"))?.[1] ?? fresh;
+  const kept = (name: string) => previous.match(new RegExp(`^${name}=(.*)$`, "m"))?.[1];
+  const keep = (name: string, fresh: string) => kept(name) ?? fresh;
+  const key = kept("TOKEN_ENCRYPTION_KEY");
   return {
-    SALESFORCE_LOGIN_URL: fakeUrl,
+    PUBLIC_URL: publicUrl,
+    SALESFORCE_LOGIN_URL: org.url,
+    // The same fake org answers as the sandbox login host, and its own address passes as a My Domain.
+    SALESFORCE_SANDBOX_LOGIN_URL: org.aliases[0] ?? org.url,
+    SALESFORCE_EXTRA_LOGIN_ORIGINS: org.url,
     SALESFORCE_CLIENT_SECRET: "fake-org-secret",
     ADMIN_TOKEN: keep("ADMIN_TOKEN", randomBytes(24).toString("base64url")),
-    TOKEN_ENCRYPTION_KEY: keep("TOKEN_ENCRYPTION_KEY", randomBytes(32).toString("base64")),
+    TOKEN_ENCRYPTION_KEY: isTokenKey(key) ? key : randomBytes(32).toString("base64"),
     SESSION_SECRET: keep("SESSION_SECRET", randomBytes(32).toString("base64url")),
   };
 }
 
 /** Writes the Worker's vars and secrets: into the temp dir for tests (passed with --env-file), else into .dev.vars. */
-function writeVars(fakeUrl: string, persistDir: string | undefined, extra: Record<string, string>) {
+function writeVars(org: FakeOrg, publicUrl: string, persistDir: string | undefined, extra: Record<string, string>) {
   const file = persistDir ? join(persistDir, "worker.env") : join(ROOT, ".dev.vars");
   const previous = !persistDir && existsSync(file) ? readFileSync(file, "utf8") : "";
-  const vars: Record<string, string> = { ...secrets(fakeUrl, previous), ...extra };
+  const vars: Record<string, string> = { ...secrets(org, publicUrl, previous), ...extra };
   writeFileSync(
     file,
     Object.entries(vars)
@@ -153,11 +168,12 @@ function startWrangler(args: string[], opts: { tz?: string; logFile: string | nu
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const quiet = (opts.output ?? "quiet") === "quiet";
   if (opts.persistDir) mkdirSync(opts.persistDir, { recursive: true });
-  const org: FakeOrg = await startFakeOrg({ port: opts.fakePort ?? 0, counts: opts.fakeCounts });
+  const org: FakeOrg = await startFakeOrg({ port: opts.fakePort ?? 0, counts: opts.fakeCounts, aliases: 1 });
   try {
-    const { vars, envFileArgs } = writeVars(org.url, opts.persistDir, opts.vars ?? {});
-    applyMigrations(opts.persistDir, quiet);
     const appPort = opts.appPort || (await freePort());
+    const publicUrl = `http://${opts.publicHost ?? "127.0.0.1"}:${appPort}`;
+    const { vars, envFileArgs } = writeVars(org, publicUrl, opts.persistDir, opts.vars ?? {});
+    applyMigrations(opts.persistDir, quiet);
     const inspectorPort = await freePort();
     const logDir = opts.persistDir ?? join(ROOT, ".wrangler");
     if (quiet) mkdirSync(logDir, { recursive: true });
@@ -195,7 +211,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await stop();
       throw err;
     }
-    return { appUrl, fakeUrl: org.url, adminToken: vars.ADMIN_TOKEN, logFile, exited, stop };
+    return { appUrl, publicUrl, fakeUrl: org.url, adminToken: vars.ADMIN_TOKEN, logFile, exited, stop };
   } catch (err) {
     await org.stop().catch(() => undefined);
     throw err;
@@ -232,26 +248,68 @@ export async function createDemoWorkspace(
   return { apiKey: created.apiKey, workspaceId: created.workspace.id };
 }
 
+/** A page session as a browser gets it: the cookie, and the CSRF token its mutations send. */
+export interface PageSession {
+  cookie: string;
+  csrfToken: string;
+}
+
 /**
- * Connects the workspace to the fake org through the real OAuth flow: authorize, the org's redirect,
- * our callback. The callback only completes in a browser signed in to the workspace, so this signs in
- * first (a launch link) and brings that session cookie, as the admin's browser would.
+ * Opens a launch link as the page does: the token from the link's fragment, exchanged with a POST
+ * from the link's own origin. (A link of an older build, `/launch?token=`, is opened with a GET, so
+ * the bench can still drive a baseline revision.) `appUrl` is where to send the requests.
  */
-export async function connect(stack: StackRef, apiKey: string): Promise<void> {
-  const launched = await fetch(await signInLink(stack, apiKey), { redirect: "manual" });
+export async function openPageSession(appUrl: string, link: string): Promise<PageSession> {
+  const url = new URL(link);
+  const token = new URLSearchParams(url.hash.slice(1)).get("token");
+  const launched = token
+    ? await fetch(`${appUrl}/api/v1/session/launch`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: url.origin },
+        body: JSON.stringify({ token }),
+      })
+    : await fetch(`${appUrl}${url.pathname}${url.search}`, { redirect: "manual" });
   await launched.body?.cancel();
   const cookie = (launched.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
   if (!cookie.startsWith("cv_session="))
     throw new Error(`the launch link answered ${launched.status} without a session cookie`);
-  const { url } = await api<{ url: string }>(stack, "/api/v1/connection/authorize", apiKey, { method: "POST" });
+  const me = await fetch(`${appUrl}/api/v1/session`, { headers: { cookie } });
+  const { csrfToken } = (await me.json()) as { csrfToken: string };
+  return { cookie, csrfToken };
+}
+
+/**
+ * Connects through the real OAuth flow as the admin does it: the page session opened from a launch
+ * link, its Connect (authorize with the cookie and CSRF token), the fake org's redirect, our callback
+ * in the same session.
+ */
+export async function connectPage(
+  appUrl: string,
+  link: string,
+  choice: { environment?: "production" | "sandbox" | "custom"; myDomain?: string } = {},
+): Promise<PageSession> {
+  const page = await openPageSession(appUrl, link);
+  const started = await fetch(`${appUrl}/api/v1/connection/authorize`, {
+    method: "POST",
+    headers: { cookie: page.cookie, "x-csrf-token": page.csrfToken, "content-type": "application/json" },
+    body: JSON.stringify(choice),
+  });
+  if (started.status !== 200) throw new Error(`authorize answered ${started.status}: ${await started.text()}`);
+  const { url } = (await started.json()) as { url: string };
   const approved = await fetch(url, { redirect: "manual" });
   await approved.body?.cancel();
   const callback = new URL(approved.headers.get("location") ?? "");
-  const done = await fetch(`${stack.appUrl}${callback.pathname}${callback.search}`, {
+  const done = await fetch(`${appUrl}${callback.pathname}${callback.search}`, {
     redirect: "manual",
-    headers: { cookie },
+    headers: { cookie: page.cookie },
   });
   if (done.status !== 302) throw new Error(`OAuth callback answered ${done.status}: ${await done.text()}`);
+  return page;
+}
+
+/** Connects the workspace to the stack's fake org (see connectPage). */
+export async function connect(stack: StackRef, apiKey: string): Promise<void> {
+  await connectPage(stack.appUrl, await signInLink(stack, apiKey));
 }
 
 /** A one-time launch link that opens the page signed in to the workspace. */

@@ -49,7 +49,13 @@ async function main() {
   console.log("Building the page…");
   buildPage();
   // No persistDir: the demo keeps its D1 state in .wrangler/state and its secrets in .dev.vars.
-  const stack = await startStack({ appPort: APP_PORT, fakePort: FAKE_PORT, output: "inherit" });
+  // PUBLIC_URL is http://localhost:8787: the launch link, the page and the OAuth callback share that origin.
+  const stack = await startStack({
+    appPort: APP_PORT,
+    fakePort: FAKE_PORT,
+    output: "inherit",
+    publicHost: "localhost",
+  });
   console.log(`Fake Salesforce org on ${stack.fakeUrl}`);
   stopOnSignals(stack);
 
@@ -68,9 +74,7 @@ async function main() {
 
   const url = await signInLink(stack, apiKey);
   console.log(`\n  Conversion ↔ Salesforce sync is running on http://localhost:${APP_PORT}\n`);
-  console.log(
-    `  Sign in to the demo workspace (one-time link, valid 5 minutes):\n  ${url.replace("127.0.0.1", "localhost")}\n`,
-  );
+  console.log(`  Sign in to the demo workspace (one-time link, valid 5 minutes):\n  ${url}\n`);
   console.log(`  API key of the demo workspace (for curl): ${apiKey}\n  Admin token: in .dev.vars\n`);
 }
 

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { ApiError, defaultHook, errorBody, fromHttpStatus } from "./api/errors";
+import { ConfigError } from "./config";
 import type { AppEnv } from "./env";
 
 /** A router with the project's validation hook, so every route answers bad input the same way. */
@@ -17,6 +18,14 @@ export function createBaseApp() {
   app.onError((err, c) => {
     const known = err instanceof HTTPException ? fromHttpStatus(err.status, err.message) : err;
     if (known instanceof ApiError) return c.json(errorBody(known.code, known.message, known.details), known.status);
+    if (err instanceof ConfigError) {
+      // The operator's to fix, and said as such: which variable, and what it must be. Never a secret's value.
+      console.error("server misconfigured", err.variable);
+      return c.json(
+        errorBody("server_misconfigured", `The server is misconfigured: ${err.message}`, { variable: err.variable }),
+        500,
+      );
+    }
     if (err instanceof SyntaxError) return c.json(errorBody("invalid_request", "Malformed JSON body"), 400);
     console.error("unhandled error", err instanceof Error ? err.message : String(err));
     return c.json(errorBody("internal_error", "Something went wrong on our side"), 500);

@@ -5,5 +5,22 @@ export type AppEnv = {
     workspaceId: string;
     /** How the caller authenticated: a workspace API key or the page's session cookie. */
     authKind: "api_key" | "session";
+    /** The API key's id, when the caller authenticated with one. */
+    apiKeyId?: string;
+    /** The page session's id (the hash of its secret), when the caller is the page. */
+    sessionId?: string;
   };
 };
+
+declare global {
+  /** Variables wrangler.toml leaves unset (per deployment, or local development and tests only); see README's configuration table. */
+  interface __BaseEnv_Env {
+    PUBLIC_URL?: string;
+    TOKEN_ENCRYPTION_KEY_PREVIOUS?: string;
+    SESSION_MAX_AGE_MINUTES?: string;
+    SESSION_IDLE_MINUTES?: string;
+    SALESFORCE_SANDBOX_LOGIN_URL?: string;
+    /** Local development and tests only: origins accepted as a My Domain besides *.my.salesforce.com (the fake org). */
+    SALESFORCE_EXTRA_LOGIN_ORIGINS?: string;
+  }
+}

@@ -153,11 +153,14 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
   // One bundled file: no module rules needed (and Miniflare 5's converter refuses them).
   const { modulesRules: _rules, ...workerOptions } = fromConfig as Record<string, unknown>;
   const inspectorPort = await freePort();
+  // PUBLIC_URL must be known before the Worker starts: launch links and the OAuth redirect name it.
+  const appPort = await freePort();
   const bindings = {
     ...(workerOptions.bindings as Record<string, string>),
     SALESFORCE_LOGIN_URL: fake.url,
     SALESFORCE_CLIENT_SECRET: "fake-org-secret",
     ADMIN_TOKEN,
+    PUBLIC_URL: `http://127.0.0.1:${appPort}`,
     TOKEN_ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
     SESSION_SECRET: "bench-session-secret",
     QUEUE_RETRY_BASE_SECONDS: "0",
@@ -165,7 +168,7 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",
-      port: 0,
+      port: appPort,
       inspectorPort,
       resourcePersistencePath: work,
       log: undefined,

@@ -2,6 +2,7 @@
 // and (read-only) the D1 database to see when runs have settled.
 
 import type { CallEntry } from "../../test/fake-salesforce/src/calls.ts";
+import { connectPage } from "../stack.ts";
 import { ADMIN_TOKEN, type App } from "./app.ts";
 import type { Tally } from "./instrumented-entry.ts";
 
@@ -67,31 +68,11 @@ export async function newConnectedWorkspace(
     },
   );
   const ws = { id: created.workspace.id, apiKey: created.apiKey };
-  // The callback completes only in a browser signed in to the workspace's page: sign in first.
-  const cookie = await pageSession(app, ws.apiKey);
-  const { url } = await api<{ url: string }>(app, "/api/v1/connection/authorize", ws.apiKey, { method: "POST" });
-  const approved = await fetch(url, { redirect: "manual" });
-  await approved.arrayBuffer();
-  const callback = new URL(approved.headers.get("location") ?? "");
-  const done = await fetch(`${app.url}${callback.pathname}${callback.search}`, {
-    redirect: "manual",
-    headers: { cookie },
-  });
-  await done.arrayBuffer();
-  if (done.status !== 302) throw new Error(`OAuth callback answered ${done.status}`);
+  // As the admin connects: a launch link opens the page, whose Connect starts OAuth in that session.
+  const { url } = await api<{ url: string }>(app, "/api/v1/sessions", ws.apiKey, { method: "POST" });
+  await connectPage(app.url, url);
   if (settings) await api(app, "/api/v1/settings", ws.apiKey, { method: "PATCH", body: JSON.stringify(settings) });
   return ws;
-}
-
-/** The page's session cookie, as a browser gets it from a launch link (for the OAuth callback). */
-async function pageSession(app: App, apiKey: string): Promise<string> {
-  const { url } = await api<{ url: string }>(app, "/api/v1/sessions", apiKey, { method: "POST" });
-  const launched = await fetch(new URL(new URL(url).pathname + new URL(url).search, app.url), { redirect: "manual" });
-  await launched.arrayBuffer();
-  const cookie = (launched.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  if (launched.status !== 302 || !cookie.includes("="))
-    throw new Error(`launch link answered ${launched.status} without a session cookie`);
-  return cookie;
 }
 
 /** Waits until no lease is held and no run is in progress for the workspace. */

@@ -1,6 +1,7 @@
 // Node-side launcher for the fake org: bundles the Worker with esbuild and runs it in Miniflare on
 // 127.0.0.1. Loaded by vitest's globalSetup and by plain Node scripts (Node strips the types), so
 // this file keeps to erasable TypeScript syntax.
+import { createServer, request as httpRequest, type Server } from "node:http";
 import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 
@@ -15,11 +16,44 @@ export interface FakeOrgOptions {
   clientSecret?: string;
   /** Whether the org has Conversion's package field Conversion_Id__c (default true). */
   conversionIdField?: boolean;
+  /**
+   * Extra origins the same org answers on (other ports of 127.0.0.1), as one Salesforce org answers on
+   * login.salesforce.com, test.salesforce.com and its My Domain. Requests keep their Host header, so
+   * the org sees (and logs) which one was used, and names it as `instance_url`.
+   */
+  aliases?: number;
 }
 
 export interface FakeOrg {
   url: string;
+  /** The extra origins (see FakeOrgOptions.aliases). */
+  aliases: string[];
   stop(): Promise<void>;
+}
+
+/** A plain proxy on another port that forwards to the org, Host header and all. */
+function startAlias(target: URL): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const upstream = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+  return new Promise((done, fail) => {
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      done({ url: `http://127.0.0.1:${port}`, server });
+    });
+  });
 }
 
 let bundled: Promise<string> | null = null;
@@ -65,9 +99,13 @@ export async function startFakeOrg(opts: FakeOrgOptions = {}): Promise<FakeOrg> 
   // Build the org now, so the first real call does not pay for seeding.
   const res = await fetch(`${url}/__fake/stats`);
   await res.arrayBuffer();
+  const aliases: { url: string; server: Server }[] = [];
+  for (let i = 0; i < (opts.aliases ?? 0); i++) aliases.push(await startAlias(new URL(url)));
   return {
     url,
+    aliases: aliases.map((a) => a.url),
     async stop() {
+      for (const a of aliases) await new Promise((done) => a.server.close(() => done(undefined)));
       await mf.dispose();
     },
   };

@@ -271,16 +271,35 @@ describe("Sync activity in Chromium", () => {
     for (const shot of shots) expect(shot.scrollWidth, `${shot.path} scrolls sideways`).toBeLessThanOrEqual(shot.width);
   });
 
-  it("Reconnect Salesforce from the Overview goes through Salesforce and back to a connected page", async () => {
+  it("Reconnect Salesforce asks where the org signs in, goes through Salesforce and back to a connected page", async () => {
     const before = await app.call<{ connectedAt: string }>("/connection");
     await page.goto(`${app.stack.appUrl}/settings/crm`);
     await page.getByRole("button", { name: "Reconnect Salesforce" }).click();
+    const form = page.getByRole("form", { name: /Connect Salesforce to Browser test workspace/ });
+    await visible(form);
+    await form.getByRole("radio", { name: /Sandbox/ }).check();
+    await form.getByRole("button", { name: "Continue to Salesforce" }).click();
     // The callback needs this browser's session cookie: Salesforce's redirect back must carry it.
     await urlIs(page, "/settings/crm?connected=1");
     const card = page.locator("section.card", { has: page.getByRole("heading", { name: "Salesforce connection" }) });
     await visible(card.getByText("Connected", { exact: true }));
-    const after = await app.call<{ status: string; connectedAt: string }>("/connection");
+    await visible(card.getByText("Sandbox", { exact: true }));
+    const after = await app.call<{ status: string; connectedAt: string; environment: string }>("/connection");
     expect(after.status).toBe("connected");
+    expect(after.environment).toBe("sandbox");
     expect(Date.parse(after.connectedAt)).toBeGreaterThan(Date.parse(before.connectedAt));
+  });
+
+  it("a My Domain that is not one is refused next to its field; Cancel closes the form", async () => {
+    await page.goto(`${app.stack.appUrl}/settings/crm`);
+    await page.getByRole("button", { name: "Reconnect Salesforce" }).click();
+    const form = page.getByRole("form", { name: /Connect Salesforce to/ });
+    await form.getByRole("radio", { name: /My Domain/ }).check();
+    await form.getByLabel("My Domain login URL").fill("https://evil.example.com");
+    await form.getByRole("button", { name: "Continue to Salesforce" }).click();
+    await visible(form.getByText(/must be your org's My Domain login URL/));
+    expect(new URL(page.url()).pathname).toBe("/settings/crm");
+    await form.getByRole("button", { name: "Cancel" }).click();
+    await visible(page.getByRole("button", { name: "Reconnect Salesforce" }));
   });
 });

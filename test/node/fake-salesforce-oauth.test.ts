@@ -10,7 +10,7 @@ let org: FakeOrg;
 let sf: FakeClient;
 
 beforeAll(async () => {
-  org = await startFakeOrg({ port: 0 });
+  org = await startFakeOrg({ port: 0, aliases: 1 });
   sf = createFakeClient(org.url);
 });
 afterAll(async () => {
@@ -187,5 +187,54 @@ describe("sessions", () => {
     expect((await sf.api("/services/data/v62.0/limits", { token })).status).toBe(401);
     await sf.login();
     expect((await sf.api("/services/data/v62.0/limits")).status).toBe(200);
+  });
+});
+
+describe("login hosts and refusals", () => {
+  it("answers on an alias origin as the same org: it names that origin as instance_url and logs the host", async () => {
+    await sf.admin("POST", "reset", {});
+    const alias = org.aliases[0]!;
+    expect(new URL(alias).port).not.toBe(new URL(org.url).port);
+    const q = new URLSearchParams({
+      response_type: "code",
+      client_id: CLIENT.client_id,
+      redirect_uri: REDIRECT,
+      state: "s",
+    });
+    const back = await fetch(`${alias}/services/oauth2/authorize?${q}`, { redirect: "manual" });
+    const code = new URL(back.headers.get("location")!).searchParams.get("code")!;
+    const res = await fetch(`${alias}/services/oauth2/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: REDIRECT, ...CLIENT }),
+    });
+    const body = (await res.json()) as { instance_url: string; access_token: string };
+    expect(body.instance_url).toBe(alias);
+    expect((await sf.api(`${alias}/services/data/v62.0/limits`, { token: body.access_token })).status).toBe(200);
+    const calls = (await sf.admin<{ kind: string; host?: string }[]>("GET", "calls")).filter((c) =>
+      c.kind.startsWith("oauth_"),
+    );
+    expect(calls.map((c) => c.host)).toEqual([new URL(alias).host, new URL(alias).host]);
+  });
+
+  it("refuses at authorize (redirect with error) or at the code exchange (400), as the oauthRefusal fault says", async () => {
+    await sf.admin("POST", "faults", {
+      oauthRefusal: { step: "authorize", error: "OAUTH_APP_BLOCKED", description: "this app is blocked by admin" },
+    });
+    const refused = await authorize();
+    expect(refused.searchParams.get("error")).toBe("OAUTH_APP_BLOCKED");
+    expect(refused.searchParams.get("error_description")).toBe("this app is blocked by admin");
+    expect(refused.searchParams.get("state")).toBe("st-1");
+    expect(refused.searchParams.get("code")).toBeNull();
+    await sf.admin("POST", "faults", {
+      oauthRefusal: { step: "token", error: "invalid_grant", description: "inactive user" },
+    });
+    const code = (await authorize()).searchParams.get("code")!;
+    expect(await exchange(code)).toEqual({
+      status: 400,
+      body: { error: "invalid_grant", error_description: "inactive user" },
+    });
+    await sf.admin("POST", "faults", { oauthRefusal: null });
+    expect((await exchange((await authorize()).searchParams.get("code")!)).status).toBe(200);
   });
 });

@@ -1,4 +1,7 @@
+import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { createApp } from "../../worker/api";
+import { openToken, tokenKeys } from "../../worker/salesforce";
 
 export const ADMIN = { authorization: "Bearer test-admin-token" };
 
@@ -24,3 +27,21 @@ export async function newWorkspace(name = "Acme") {
 }
 
 export { env };
+
+/** Opens a stored (sealed) Salesforce token with the test Worker's keys. */
+export async function openStored(
+  workspaceId: string,
+  field: "access_token" | "refresh_token",
+  sealed: string,
+): Promise<string> {
+  return (await openToken(await tokenKeys(env), workspaceId, field, sealed)).value;
+}
+
+/**
+ * Calls the app as a Worker started with other variables: `vars` replace (or, as undefined, remove)
+ * bindings of the test Worker; D1 and the queues are the same.
+ */
+export function callWith(vars: Record<string, string | undefined>, path: string, init: RequestInit = {}) {
+  const changed = { ...env, ...vars } as Env;
+  return createApp().fetch(new Request(new URL(path, "http://localhost"), init), changed, createExecutionContext());
+}

@@ -1,5 +1,5 @@
 // Every route of docs/api.md, plus the few the app serves beside it (second API keys, the page's
-// /session, /launch, the OpenAPI document), each with a valid sample request. The tenancy, bad-input
+// /session, its launch exchange and sign-out, the OpenAPI document), each with a valid sample request. The tenancy, bad-input
 // and header tests iterate this list, and bad-input.test.ts checks it against the routes the app
 // serves, so a route added to the app without an entry here fails a test instead of going untested.
 
@@ -53,8 +53,21 @@ export const ROUTES: ApiRoute[] = [
   { method: "DELETE", path: "/api/v1/admin/workspaces/{id}/api-keys/{keyId}", guard: "admin", owns: "workspace" },
   { method: "POST", path: "/api/v1/sessions", guard: "workspace" },
   { method: "GET", path: "/api/v1/session", guard: "workspace" },
+  { method: "POST", path: "/api/v1/session/logout", guard: "workspace" },
+  {
+    method: "POST",
+    path: "/api/v1/session/launch",
+    guard: "public",
+    body: "required",
+    sample: () => ({ token: "not-a-launch-token" }),
+  },
   { method: "GET", path: "/api/v1/connection", guard: "workspace" },
-  { method: "POST", path: "/api/v1/connection/authorize", guard: "workspace" },
+  {
+    method: "POST",
+    path: "/api/v1/connection/authorize",
+    guard: "workspace",
+    sample: () => ({ environment: "production" }),
+  },
   { method: "DELETE", path: "/api/v1/connection", guard: "workspace" },
   { method: "GET", path: "/api/v1/settings", guard: "workspace" },
   {
@@ -155,7 +168,6 @@ export const ROUTES: ApiRoute[] = [
     guard: "public",
     query: () => ({ code: "not-a-code", state: "not.a-state" }),
   },
-  { method: "GET", path: "/launch", guard: "public", query: () => ({ token: "not-a-launch-token" }) },
 ];
 
 export const workspaceRoutes = ROUTES.filter((r) => r.guard === "workspace");

@@ -1,9 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, inject, it } from "vitest";
-import { decryptSecret } from "../../worker/lib/crypto";
 import { openSalesforce, SalesforceError, type SalesforceRecord } from "../../worker/salesforce";
 import { connectWorkspace, fakeCalls, resetFake, setFaults } from "./connect";
-import { call, newWorkspace } from "./helpers";
+import { call, newWorkspace, openStored } from "./helpers";
 
 const fake = inject("fakeOrgUrl");
 
@@ -19,8 +18,8 @@ async function storedTokens(workspaceId: string) {
     .first()) as Record<string, string>;
   return {
     status: row.status,
-    access: await decryptSecret(env.TOKEN_ENCRYPTION_KEY, row.access_token_enc!),
-    refresh: await decryptSecret(env.TOKEN_ENCRYPTION_KEY, row.refresh_token_enc!),
+    access: await openStored(workspaceId, "access_token", row.access_token_enc!),
+    refresh: await openStored(workspaceId, "refresh_token", row.refresh_token_enc!),
   };
 }
 

@@ -1,22 +1,19 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, inject, it } from "vitest";
-import { decryptSecret } from "../../worker/lib/crypto";
 import { SALESFORCE_API_VERSION } from "../../worker/salesforce";
 import { connectWorkspace, fakeCalls, resetFake } from "./connect";
-import { call, newWorkspace } from "./helpers";
-import { openPage } from "./page-session";
+import { call, newWorkspace, openStored } from "./helpers";
+import { openPage, type PageSession } from "./page-session";
 
 const fake = inject("fakeOrgUrl");
 
-async function authorizeState(auth: Record<string, string>): Promise<{ url: URL; state: string }> {
-  const res = await call("/api/v1/connection/authorize", { method: "POST", headers: auth });
+/** Starts connecting from a fresh page session of the workspace; the callback must come back to that session. */
+async function authorizeState(auth: Record<string, string>): Promise<{ url: URL; state: string; page: PageSession }> {
+  const page = await openPage(auth);
+  const res = await call("/api/v1/connection/authorize", { method: "POST", headers: page.headers(true) });
+  expect(res.status, await res.clone().text()).toBe(200);
   const url = new URL(((await res.json()) as { url: string }).url);
-  return { url, state: url.searchParams.get("state") ?? "" };
-}
-
-/** A cookie header of a browser signed in to the workspace's page, which the callback requires. */
-async function signedIn(auth: Record<string, string>): Promise<{ cookie: string }> {
-  return { cookie: (await openPage(auth)).cookie };
+  return { url, state: url.searchParams.get("state") ?? "", page };
 }
 
 async function approve(url: URL): Promise<string> {
@@ -32,6 +29,7 @@ describe("Salesforce OAuth", () => {
     const ws = await newWorkspace();
     const { url, state } = await authorizeState(ws.auth);
     expect(url.origin + url.pathname).toBe(`${fake}/services/oauth2/authorize`);
+    // PUBLIC_URL (http://localhost in tests), not the Host header of the request.
     expect(url.searchParams.get("response_type")).toBe("code");
     expect(url.searchParams.get("client_id")).toBe("conversion-sync");
     expect(url.searchParams.get("redirect_uri")).toBe("http://localhost/oauth/salesforce/callback");
@@ -49,6 +47,8 @@ describe("Salesforce OAuth", () => {
       orgId: null,
       username: null,
       connectedAt: null,
+      environment: null,
+      loginUrl: null,
       apiUsage: null,
     });
     await connectWorkspace(ws, fake);
@@ -60,6 +60,8 @@ describe("Salesforce OAuth", () => {
     expect(conn.orgId).toMatch(/^00D[A-Za-z0-9]{12,15}$/);
     expect(conn.username).toEqual(expect.any(String));
     expect(Date.parse(conn.connectedAt)).not.toBeNaN();
+    expect(conn.environment).toBe("production");
+    expect(conn.loginUrl).toBe(new URL(fake).origin);
     expect(JSON.stringify(conn)).not.toMatch(/token/i);
   });
 
@@ -69,14 +71,14 @@ describe("Salesforce OAuth", () => {
     const row = (await env.DB.prepare("SELECT * FROM connections WHERE workspace_id = ?")
       .bind(ws.id)
       .first()) as Record<string, string>;
-    const access = await decryptSecret(env.TOKEN_ENCRYPTION_KEY, row.access_token_enc!);
-    const refresh = await decryptSecret(env.TOKEN_ENCRYPTION_KEY, row.refresh_token_enc!);
+    const access = await openStored(ws.id, "access_token", row.access_token_enc!);
+    const refresh = await openStored(ws.id, "refresh_token", row.refresh_token_enc!);
     const rowText = JSON.stringify(row);
     for (const token of [access, refresh]) {
       expect(token.length).toBeGreaterThan(10);
       expect(rowText).not.toContain(token);
     }
-    expect(row.access_token_enc).toMatch(/^v1\./);
+    expect(row.access_token_enc).toMatch(/^v2\.[A-Za-z0-9_-]{8}\./);
     const limits = await fetch(`${row.instance_url}/services/data/${SALESFORCE_API_VERSION}/limits`, {
       headers: { authorization: `Bearer ${access}` },
     });
@@ -93,11 +95,11 @@ describe("Salesforce OAuth", () => {
 
   it("a tampered state is a 400 and consumes nothing", async () => {
     const ws = await newWorkspace();
-    const { url } = await authorizeState(ws.auth);
+    const { url, page } = await authorizeState(ws.auth);
     const path = await approve(url);
     const cb = new URL(path, "http://localhost");
     const [nonce, sig] = (cb.searchParams.get("state") ?? "").split(".");
-    const headers = await signedIn(ws.auth);
+    const headers = { cookie: page.cookie };
     for (const bad of [`${nonce}.${sig!.slice(0, -2)}AA`, `${nonce!.slice(0, -2)}AA.${sig}`, "nonsense", `${nonce}`]) {
       cb.searchParams.set("state", bad);
       const res = await call(cb.pathname + cb.search, { headers });
@@ -109,12 +111,12 @@ describe("Salesforce OAuth", () => {
 
   it("an expired state is a 400", async () => {
     const ws = await newWorkspace();
-    const { url } = await authorizeState(ws.auth);
+    const { url, page } = await authorizeState(ws.auth);
     const path = await approve(url);
     await env.DB.prepare("UPDATE oauth_states SET expires_at = '2000-01-01T00:00:00.000Z' WHERE workspace_id = ?")
       .bind(ws.id)
       .run();
-    const res = await call(path, { headers: await signedIn(ws.auth) });
+    const res = await call(path, { headers: { cookie: page.cookie } });
     expect(res.status).toBe(400);
     const body = (await res.json()) as any;
     expect(body.error.code).toBe("state_expired");
@@ -131,6 +133,7 @@ describe("Salesforce OAuth", () => {
     const body = (await denied.json()) as any;
     expect(body.error.code).toBe("authorization_denied");
     expect(body.error.message).toContain("end-user denied authorization");
+    expect(body.error.message).toContain("Connect again and choose Allow");
     const noCode = await call(`/oauth/salesforce/callback?state=${state}`);
     expect(noCode.status).toBe(400);
     expect(((await noCode.json()) as any).error.message).toContain("code");
@@ -143,12 +146,39 @@ describe("Salesforce OAuth", () => {
 
   it("a code Salesforce refuses is a 400, not a 500", async () => {
     const ws = await newWorkspace();
-    const { url } = await authorizeState(ws.auth);
+    const { url, page } = await authorizeState(ws.auth);
     const cb = new URL(await approve(url), "http://localhost");
     cb.searchParams.set("code", "not-a-real-code");
-    const res = await call(cb.pathname + cb.search, { headers: await signedIn(ws.auth) });
+    const res = await call(cb.pathname + cb.search, { headers: { cookie: page.cookie } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error.code).toBe("authorization_failed");
+  });
+
+  it("starting a connection needs the page session: an API key alone is a 403 page_session_required", async () => {
+    const ws = await newWorkspace();
+    const res = await call("/api/v1/connection/authorize", { method: "POST", headers: ws.auth });
+    expect(res.status).toBe(403);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("page_session_required");
+    expect(body.error.message).toMatch(/page's session/);
+    const states = await env.DB.prepare("SELECT count(*) AS n FROM oauth_states WHERE workspace_id = ?")
+      .bind(ws.id)
+      .first<{ n: number }>();
+    expect(states?.n).toBe(0);
+  });
+
+  it("the redirect URI and launch links name PUBLIC_URL, never the request's Host header", async () => {
+    const ws = await newWorkspace();
+    const page = await openPage(ws.auth);
+    const res = await call("https://attacker.example/api/v1/connection/authorize", {
+      method: "POST",
+      headers: page.headers(true),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const url = new URL(((await res.json()) as { url: string }).url);
+    expect(url.searchParams.get("redirect_uri")).toBe("http://localhost/oauth/salesforce/callback");
+    const launch = await call("https://attacker.example/api/v1/sessions", { method: "POST", headers: ws.auth });
+    expect(((await launch.json()) as { url: string }).url).toMatch(/^http:\/\/localhost\/launch#token=/);
   });
 
   it("connection endpoints need a workspace key", async () => {
@@ -164,7 +194,7 @@ describe("Salesforce OAuth", () => {
     const row = (await env.DB.prepare("SELECT refresh_token_enc FROM connections WHERE workspace_id = ?")
       .bind(ws.id)
       .first()) as any;
-    const refresh = await decryptSecret(env.TOKEN_ENCRYPTION_KEY, row.refresh_token_enc);
+    const refresh = await openStored(ws.id, "refresh_token", row.refresh_token_enc);
     const res = await call("/api/v1/connection", { method: "DELETE", headers: ws.auth });
     expect(res.status).toBe(204);
     expect((await fakeCalls()).some((c) => c.path === "/services/oauth2/revoke")).toBe(true);

@@ -47,6 +47,7 @@ export function createApp() {
 
   const v1 = createRouter();
   v1.route("/", createAdminRouter());
+  v1.route("/", createLaunchRouter());
   const workspaceScoped = createRouter();
   workspaceScoped.use("*", requireWorkspace());
   workspaceScoped.route("/", createSessionsRouter());
@@ -64,7 +65,6 @@ export function createApp() {
 
   registerOpenApi(app);
   app.route("/api/v1", v1);
-  app.route("/", createLaunchRouter());
   app.route("/", createOAuthRouter());
   return app;
 }

@@ -11,12 +11,12 @@ export async function issueApiKey(db: Db, workspaceId: string): Promise<{ id: st
   return { id, apiKey };
 }
 
-/** The workspace an API key belongs to, or null for an unknown or revoked key. */
-export async function workspaceForKey(db: Db, apiKey: string): Promise<string | null> {
+/** The key's id and workspace, or null for an unknown or revoked key. */
+export async function lookupApiKey(db: Db, apiKey: string): Promise<{ id: string; workspaceId: string } | null> {
   const row = await db
-    .select({ workspaceId: apiKeys.workspaceId })
+    .select({ id: apiKeys.id, workspaceId: apiKeys.workspaceId })
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, await sha256(apiKey)), isNull(apiKeys.revokedAt)))
     .get();
-  return row?.workspaceId ?? null;
+  return row ?? null;
 }

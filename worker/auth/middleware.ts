@@ -4,7 +4,7 @@ import { matchedRoutes } from "hono/route";
 import { ApiError, unauthorized } from "../api/errors";
 import { getDb } from "../db";
 import type { AppEnv } from "../env";
-import { workspaceForKey } from "./keys";
+import { lookupApiKey } from "./keys";
 import { lookupSession, SESSION_COOKIE } from "./sessions";
 
 function bearer(header: string | undefined): string | null {
@@ -52,15 +52,16 @@ export function requireWorkspace(): MiddlewareHandler<AppEnv> {
     const db = getDb(c.env);
     const token = bearer(c.req.header("authorization"));
     if (token) {
-      const workspaceId = await workspaceForKey(db, token);
-      if (!workspaceId) throw unauthorized("Invalid API key");
-      c.set("workspaceId", workspaceId);
+      const key = await lookupApiKey(db, token);
+      if (!key) throw unauthorized("Invalid API key");
+      c.set("workspaceId", key.workspaceId);
       c.set("authKind", "api_key");
+      c.set("apiKeyId", key.id);
       return next();
     }
     const secret = getCookie(c, SESSION_COOKIE);
     if (!secret) throw unauthorized();
-    const session = await lookupSession(db, secret);
+    const session = await lookupSession(c.env, db, secret);
     if (!session) throw unauthorized("Your session has expired; open the page again from Conversion");
     if (!SAFE_METHODS.has(c.req.method)) {
       const sent = c.req.header("x-csrf-token") ?? "";
@@ -70,6 +71,33 @@ export function requireWorkspace(): MiddlewareHandler<AppEnv> {
     }
     c.set("workspaceId", session.workspaceId);
     c.set("authKind", "session");
+    c.set("sessionId", session.id);
     return next();
   };
+}
+
+/** Starting a Salesforce connection and signing out are the page's own acts: an API key alone is refused. */
+export function requirePageSession(c: Context<AppEnv>, what: string): string {
+  const id = c.get("sessionId");
+  if (c.get("authKind") !== "session" || !id) {
+    throw new ApiError(
+      403,
+      "page_session_required",
+      `${what} needs the page's session (its cookie and X-CSRF-Token), not an API key: open Settings → CRM & Syncing with a launch link from POST /api/v1/sessions`,
+    );
+  }
+  return id;
+}
+
+/** Minting launch links takes an API key (Conversion's app), never the page's cookie. */
+export function requireApiKey(c: Context<AppEnv>): string {
+  const id = c.get("apiKeyId");
+  if (c.get("authKind") !== "api_key" || !id) {
+    throw new ApiError(
+      403,
+      "api_key_required",
+      "Launch links are minted with a workspace API key (Authorization: Bearer), not with the page's session",
+    );
+  }
+  return id;
 }

@@ -52,32 +52,29 @@ export async function hmacVerify(secret: string, data: string, signature: string
   return crypto.subtle.verify("HMAC", await hmacKey(secret), sig, encoder.encode(data));
 }
 
-async function aesKey(keyMaterial: string): Promise<CryptoKey> {
-  // TOKEN_ENCRYPTION_KEY is 32 random bytes in base64; any other text is stretched with SHA-256.
-  let raw: Uint8Array<ArrayBuffer>;
-  try {
-    raw = Uint8Array.from(atob(keyMaterial), (c) => c.charCodeAt(0));
-  } catch {
-    raw = new Uint8Array(0);
-  }
-  if (raw.length !== 32) raw = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(keyMaterial)));
-  return crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
-}
-
-/** AES-GCM with a fresh 96-bit IV per value; output is `v1.<iv>.<ciphertext>` in base64url. */
-export async function encryptSecret(keyMaterial: string, plain: string): Promise<string> {
+/** AES-256-GCM with a fresh 96-bit IV; `aad` binds the ciphertext to its context. Returns IV and ciphertext. */
+export async function aesGcmSeal(
+  key: CryptoKey,
+  plain: string,
+  aad: string,
+): Promise<{ iv: Uint8Array<ArrayBuffer>; ciphertext: Uint8Array<ArrayBuffer> }> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, await aesKey(keyMaterial), encoder.encode(plain));
-  return `v1.${base64url(iv)}.${base64url(new Uint8Array(ct))}`;
+  const ct = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: encoder.encode(aad) },
+    key,
+    encoder.encode(plain),
+  );
+  return { iv, ciphertext: new Uint8Array(ct) };
 }
 
-export async function decryptSecret(keyMaterial: string, sealed: string): Promise<string> {
-  const [version, iv, ct] = sealed.split(".");
-  if (version !== "v1" || !iv || !ct) throw new Error("unreadable sealed secret");
-  const plain = await crypto.subtle.decrypt(
-    { name: "AES-GCM", iv: fromBase64url(iv) },
-    await aesKey(keyMaterial),
-    fromBase64url(ct),
-  );
-  return new TextDecoder().decode(plain);
+/** Opens an AES-GCM ciphertext; `aad` null for values sealed without additional data. Throws when it does not authenticate. */
+export async function aesGcmOpen(
+  key: CryptoKey,
+  iv: Uint8Array<ArrayBuffer>,
+  ciphertext: Uint8Array<ArrayBuffer>,
+  aad: string | null,
+): Promise<string> {
+  const params: AesGcmParams =
+    aad === null ? { name: "AES-GCM", iv } : { name: "AES-GCM", iv, additionalData: encoder.encode(aad) };
+  return new TextDecoder().decode(await crypto.subtle.decrypt(params, key, ciphertext));
 }

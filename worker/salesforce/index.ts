@@ -10,9 +10,12 @@ export {
   describeCached,
 } from "./describe";
 export { SalesforceError, type SalesforceFailureCode } from "./errors";
-export { completeAuthorization, createAuthorizeUrl, disconnect } from "./oauth";
-export { OAuthFlowError, STATE_TTL_MS } from "./oauth-state";
+export { chooseLoginUrl, environmentOf, type LoginEnvironment, LoginHostError } from "./login-hosts";
+export { type Connected, completeAuthorization, createAuthorizeUrl, disconnect } from "./oauth";
+export { explainRefusal } from "./oauth-refusals";
+export { OAuthFlowError, pruneStates, STATE_TTL_MS } from "./oauth-state";
 export type { QueryOptions, QueryPage, SalesforceRecord } from "./query";
+export { openToken, sealToken, tokenKeys } from "./sealed-tokens";
 export { type ConnectionStatus, getConnectionStatus } from "./status";
 export { type OrgUsage, parseLimitInfo } from "./usage";
 export { SALESFORCE_API_VERSION } from "./version";

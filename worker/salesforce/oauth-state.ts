@@ -1,4 +1,5 @@
-import { and, eq, gt, isNull, lt } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, lt } from "drizzle-orm";
+import { requiredSecret } from "../config";
 import type { Db } from "../db";
 import { oauthStates } from "../db/schema";
 import { hmacSign, hmacVerify, randomToken, sha256 } from "../lib/crypto";
@@ -15,76 +16,80 @@ export class OAuthFlowError extends Error {
       | "invalid_state"
       | "state_expired"
       | "state_already_used"
-      | "sign_in_required"
-      | "workspace_mismatch"
+      | "state_session_mismatch"
+      | "authorization_denied"
       | "authorization_failed"
       | "salesforce_unavailable",
     message: string,
-    readonly status: 400 | 401 | 403 | 502 = 400,
+    readonly status: 400 | 403 | 502 = 400,
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = "OAuthFlowError";
   }
 }
 
-function signedText(nonce: string, workspaceId: string): string {
-  return `oauth-state:${nonce}:${workspaceId}`;
+function signedText(nonce: string, workspaceId: string, sessionId: string): string {
+  return `oauth-state:${nonce}:${workspaceId}:${sessionId}`;
 }
 
 /**
- * A state for one authorize redirect: `nonce.hmac(nonce, workspace)`. The row (keyed by the nonce's
- * hash) binds it to the workspace, holds the PKCE verifier, and expires in 10 minutes.
+ * A state for one authorize redirect: `nonce.hmac(nonce, workspace, page session)`. The row (keyed by
+ * the nonce's hash) binds it to the page session that started the flow, holds the PKCE verifier and
+ * the chosen login host, and expires in 10 minutes.
  */
 export async function issueState(
   env: Env,
   db: Db,
-  workspaceId: string,
+  flow: { workspaceId: string; sessionId: string; loginUrl: string },
 ): Promise<{ state: string; codeVerifier: string }> {
+  const secret = requiredSecret(env, "SESSION_SECRET");
   const nonce = randomToken(24);
   const codeVerifier = randomToken(48);
-  await db.batch([
-    db.delete(oauthStates).where(lt(oauthStates.expiresAt, isoIn(-STATE_KEEP_MS))),
-    db
-      .insert(oauthStates)
-      .values({ id: await sha256(nonce), workspaceId, codeVerifier, expiresAt: isoIn(STATE_TTL_MS) }),
-  ]);
-  return { state: `${nonce}.${await hmacSign(env.SESSION_SECRET, signedText(nonce, workspaceId))}`, codeVerifier };
+  await db.insert(oauthStates).values({
+    id: await sha256(nonce),
+    workspaceId: flow.workspaceId,
+    sessionId: flow.sessionId,
+    loginUrl: flow.loginUrl,
+    codeVerifier,
+    expiresAt: isoIn(STATE_TTL_MS),
+  });
+  return {
+    state: `${nonce}.${await hmacSign(secret, signedText(nonce, flow.workspaceId, flow.sessionId))}`,
+    codeVerifier,
+  };
 }
 
 /**
- * Verifies and spends a state exactly once (compare-and-set on used_at); returns its workspace and verifier.
+ * Verifies and spends a state exactly once (compare-and-set on used_at); returns its workspace,
+ * verifier and login host.
  *
- * `browserWorkspaceId` is the workspace the callback's browser is signed in to (its page session), or
- * null. A state only completes in a browser signed in to the state's own workspace: otherwise an
- * authorize URL made with one workspace's credentials and sent to another org's admin would connect
- * that admin's org to the sender's workspace. A refused state is not spent: the same callback still
- * completes once the browser is signed in to that workspace, while the state and code are fresh.
+ * `browserSessionId` is the page session of the browser that came back from Salesforce, or null. A
+ * state completes only in the very session that started it: a link started anywhere else (another
+ * person's page, an API key, a launch link someone else made this browser open) connects nothing.
+ * A refused state is not spent, so its own browser can still finish while state and code are fresh.
  */
 export async function consumeState(
   env: Env,
   db: Db,
   state: string,
-  browserWorkspaceId: string | null,
-): Promise<{ workspaceId: string; codeVerifier: string }> {
+  browserSessionId: string | null,
+): Promise<{ workspaceId: string; codeVerifier: string; loginUrl: string | null }> {
+  const secret = requiredSecret(env, "SESSION_SECRET");
   const invalid = new OAuthFlowError("invalid_state", "The OAuth state is invalid; start connecting Salesforce again");
   const m = /^([A-Za-z0-9_-]{16,128})\.([A-Za-z0-9_-]{16,128})$/.exec(state);
   if (!m) throw invalid;
   const [, nonce = "", signature = ""] = m;
   const id = await sha256(nonce);
   const row = await db.select().from(oauthStates).where(eq(oauthStates.id, id)).get();
-  if (!row || !(await hmacVerify(env.SESSION_SECRET, signedText(nonce, row.workspaceId), signature))) throw invalid;
-  if (!browserWorkspaceId) {
-    throw new OAuthFlowError(
-      "sign_in_required",
-      "Finish connecting Salesforce in a browser signed in to this workspace: open Settings → CRM & Syncing from Conversion and connect Salesforce from its Overview tab; nothing was connected",
-      401,
-    );
-  }
-  if (browserWorkspaceId !== row.workspaceId) {
+  if (!row?.sessionId || !(await hmacVerify(secret, signedText(nonce, row.workspaceId, row.sessionId), signature)))
+    throw invalid;
+  if (browserSessionId !== row.sessionId) {
     // Says nothing about the state's workspace: the caller may be the one a crafted link was sent to.
     throw new OAuthFlowError(
-      "workspace_mismatch",
-      "This Salesforce authorization was started for a different workspace than the one this browser is signed in to; nothing was connected. Open Settings → CRM & Syncing of the workspace you want to connect and connect Salesforce from its Overview tab",
+      "state_session_mismatch",
+      "This Salesforce sign-in was not started from this browser's Conversion page, so nothing was connected. " +
+        "To connect Salesforce, open Settings → CRM & Syncing from Conversion in this browser and click Connect Salesforce there",
       403,
     );
   }
@@ -106,5 +111,16 @@ export async function consumeState(
     .where(and(eq(oauthStates.id, id), isNull(oauthStates.usedAt), gt(oauthStates.expiresAt, now)))
     .returning({ id: oauthStates.id });
   if (!spent.length) throw used;
-  return { workspaceId: row.workspaceId, codeVerifier: row.codeVerifier };
+  return { workspaceId: row.workspaceId, codeVerifier: row.codeVerifier, loginUrl: row.loginUrl };
+}
+
+/** Deletes states expired more than a day ago (the retention cron), at most `limit` per call. */
+export async function pruneStates(db: Db, now: number, limit: number): Promise<number> {
+  const old = db
+    .select({ id: oauthStates.id })
+    .from(oauthStates)
+    .where(lt(oauthStates.expiresAt, new Date(now - STATE_KEEP_MS).toISOString()))
+    .limit(limit);
+  const deleted = await db.delete(oauthStates).where(inArray(oauthStates.id, old)).returning({ id: oauthStates.id });
+  return deleted.length;
 }

@@ -1,25 +1,35 @@
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "../db";
 import { connections } from "../db/schema";
-import { decryptSecret, encryptSecret, sha256 } from "../lib/crypto";
+import { sha256 } from "../lib/crypto";
 import { isoNow } from "../lib/time";
 import { SalesforceError } from "./errors";
 import { fetchWithTimeout } from "./http";
 import { fetchUsername, parseIdentityUrl } from "./identity";
+import { explainRefusal } from "./oauth-refusals";
 import { consumeState, issueState, OAuthFlowError } from "./oauth-state";
-import { loginUrl, requestToken, TokenEndpointError, type TokenResponse } from "./token-endpoint";
+import { openToken, sealToken, tokenKeys } from "./sealed-tokens";
+import { defaultLoginUrl, loginEndpoint, requestToken, TokenEndpointError, type TokenResponse } from "./token-endpoint";
 
 const SCOPES = "api refresh_token id";
 const REVOKE_TIMEOUT_MS = 10_000;
 
-/** Where to send the admin's browser: Salesforce's authorize page with a fresh state and a PKCE S256 challenge. */
-export async function createAuthorizeUrl(env: Env, workspaceId: string, redirectUri: string): Promise<string> {
-  const { state, codeVerifier } = await issueState(env, getDb(env), workspaceId);
-  const url = new URL(loginUrl(env, "/services/oauth2/authorize"));
+/**
+ * Where to send the admin's browser: the chosen login host's authorize page with a fresh state (bound
+ * to the page session that asked) and a PKCE S256 challenge. Checks the token key first: a flow that
+ * could not store its tokens is not started.
+ */
+export async function createAuthorizeUrl(
+  env: Env,
+  flow: { workspaceId: string; sessionId: string; loginUrl: string; redirectUri: string },
+): Promise<string> {
+  await tokenKeys(env);
+  const { state, codeVerifier } = await issueState(env, getDb(env), flow);
+  const url = new URL(loginEndpoint(flow.loginUrl, "/services/oauth2/authorize"));
   url.search = new URLSearchParams({
     response_type: "code",
     client_id: env.SALESFORCE_CLIENT_ID,
-    redirect_uri: redirectUri,
+    redirect_uri: flow.redirectUri,
     scope: SCOPES,
     state,
     code_challenge: await sha256(codeVerifier),
@@ -28,9 +38,15 @@ export async function createAuthorizeUrl(env: Env, workspaceId: string, redirect
   return url.toString();
 }
 
-async function exchangeCode(env: Env, code: string, redirectUri: string, codeVerifier: string): Promise<TokenResponse> {
+async function exchangeCode(
+  env: Env,
+  loginUrl: string,
+  code: string,
+  redirectUri: string,
+  codeVerifier: string,
+): Promise<TokenResponse> {
   try {
-    return await requestToken(env, {
+    return await requestToken(env, loginUrl, {
       grant_type: "authorization_code",
       code,
       redirect_uri: redirectUri,
@@ -38,10 +54,8 @@ async function exchangeCode(env: Env, code: string, redirectUri: string, codeVer
     });
   } catch (err) {
     if (err instanceof TokenEndpointError) {
-      throw new OAuthFlowError(
-        "authorization_failed",
-        `Salesforce did not accept the authorization (${err.error}: ${err.description}); start connecting again`,
-      );
+      const refusal = explainRefusal(err.error, err.description);
+      throw new OAuthFlowError("authorization_failed", refusal.message, 400, refusal.details);
     }
     if (err instanceof SalesforceError)
       throw new OAuthFlowError("salesforce_unavailable", `${err.message}; try connecting again`, 502);
@@ -49,32 +63,46 @@ async function exchangeCode(env: Env, code: string, redirectUri: string, codeVer
   }
 }
 
+/** What the callback did: the workspace, the org now connected and the org connected before (null: none). */
+export type Connected = { workspaceId: string; orgId: string | null; previousOrgId: string | null };
+
 /**
- * The callback's work: spends the state, exchanges the code (with the PKCE verifier), reads who
- * connected, and stores the connection. The instance URL comes from Salesforce's token response only.
- * `browserWorkspaceId` is the workspace the callback's browser is signed in to (null: none); the
- * state must belong to it (see consumeState).
+ * The callback's work: spends the state (only in the page session that started it), exchanges the
+ * code at the state's login host with the PKCE verifier, reads who connected, and stores the
+ * connection with its login host. The instance URL comes from Salesforce's token response only.
  */
 export async function completeAuthorization(
   env: Env,
-  code: string,
-  state: string,
-  redirectUri: string,
-  browserWorkspaceId: string | null,
-): Promise<{ workspaceId: string }> {
+  callback: { code: string; state: string; redirectUri: string; browserSessionId: string | null },
+): Promise<Connected> {
   const db = getDb(env);
-  const { workspaceId, codeVerifier } = await consumeState(env, db, state, browserWorkspaceId);
-  const tokens = await exchangeCode(env, code, redirectUri, codeVerifier);
+  // Before anything is spent or stored: without a usable key the tokens could not be kept.
+  const keys = await tokenKeys(env);
+  const {
+    workspaceId,
+    codeVerifier,
+    loginUrl: stateLoginUrl,
+  } = await consumeState(env, db, callback.state, callback.browserSessionId);
+  const loginUrl = stateLoginUrl ?? defaultLoginUrl(env);
+  const tokens = await exchangeCode(env, loginUrl, callback.code, callback.redirectUri, codeVerifier);
   const { orgId, userId } = parseIdentityUrl(tokens.identityUrl);
   const username = await fetchUsername(tokens.identityUrl, tokens.accessToken);
   const sealed = {
-    accessTokenEnc: await encryptSecret(env.TOKEN_ENCRYPTION_KEY, tokens.accessToken),
-    refreshTokenEnc: tokens.refreshToken ? await encryptSecret(env.TOKEN_ENCRYPTION_KEY, tokens.refreshToken) : null,
+    accessTokenEnc: await sealToken(keys, workspaceId, "access_token", tokens.accessToken),
+    refreshTokenEnc: tokens.refreshToken
+      ? await sealToken(keys, workspaceId, "refresh_token", tokens.refreshToken)
+      : null,
   };
+  const previous = await db
+    .select({ orgId: connections.orgId })
+    .from(connections)
+    .where(eq(connections.workspaceId, workspaceId))
+    .get();
   const now = isoNow();
   const fields = {
     status: "connected" as const,
     instanceUrl: tokens.instanceUrl,
+    loginUrl,
     orgId,
     userId,
     username,
@@ -95,24 +123,29 @@ export async function completeAuthorization(
         apiAsOf: sql`CASE WHEN ${connections.orgId} IS excluded.org_id THEN ${connections.apiAsOf} END`,
       },
     });
-  return { workspaceId };
+  return { workspaceId, orgId, previousOrgId: previous?.orgId ?? null };
 }
 
 /**
- * Removes the connection and revokes its refresh token (which also ends its access tokens). The row
- * goes first, so a failed or slow revoke never leaves the workspace looking connected.
+ * Removes the connection and revokes its refresh token (which also ends its access tokens) at the
+ * org's login host. The row goes first, so a failed or slow revoke never leaves the workspace looking
+ * connected; the key is checked before anything, so a misconfigured server forgets no token it could
+ * not revoke.
  */
 export async function disconnect(env: Env, workspaceId: string): Promise<boolean> {
-  const deleted = await getDb(env)
-    .delete(connections)
-    .where(eq(connections.workspaceId, workspaceId))
-    .returning({ accessTokenEnc: connections.accessTokenEnc, refreshTokenEnc: connections.refreshTokenEnc });
+  const keys = await tokenKeys(env);
+  const deleted = await getDb(env).delete(connections).where(eq(connections.workspaceId, workspaceId)).returning({
+    accessTokenEnc: connections.accessTokenEnc,
+    refreshTokenEnc: connections.refreshTokenEnc,
+    loginUrl: connections.loginUrl,
+  });
   const row = deleted[0];
   if (!row) return false;
   try {
-    const token = await decryptSecret(env.TOKEN_ENCRYPTION_KEY, row.refreshTokenEnc ?? row.accessTokenEnc);
+    const field = row.refreshTokenEnc ? "refresh_token" : "access_token";
+    const { value: token } = await openToken(keys, workspaceId, field, row.refreshTokenEnc ?? row.accessTokenEnc);
     const res = await fetchWithTimeout(
-      loginUrl(env, "/services/oauth2/revoke"),
+      loginEndpoint(row.loginUrl ?? defaultLoginUrl(env), "/services/oauth2/revoke"),
       {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },

@@ -17,7 +17,10 @@ export async function refreshSession(env: Env, db: Db, session: Session): Promis
   }
   let tokens: Awaited<ReturnType<typeof requestToken>>;
   try {
-    tokens = await requestToken(env, { grant_type: "refresh_token", refresh_token: session.refreshToken });
+    tokens = await requestToken(env, session.loginUrl, {
+      grant_type: "refresh_token",
+      refresh_token: session.refreshToken,
+    });
   } catch (err) {
     if (!(err instanceof TokenEndpointError)) throw err;
     if (err.error === "invalid_grant") return handleInvalidGrant(env, db, session, err);
@@ -26,7 +29,7 @@ export async function refreshSession(env: Env, db: Db, session: Session): Promis
   session.accessToken = tokens.accessToken;
   session.instanceUrl = tokens.instanceUrl;
   if (tokens.refreshToken) session.refreshToken = tokens.refreshToken;
-  await saveRefreshedTokens(env, db, session);
+  await saveRefreshedTokens(env, db, session, tokens.refreshToken !== null);
 }
 
 async function handleInvalidGrant(env: Env, db: Db, session: Session, err: TokenEndpointError): Promise<void> {

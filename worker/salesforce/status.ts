@@ -1,5 +1,7 @@
 import { getDb } from "../db";
+import { environmentOf, type LoginEnvironment } from "./login-hosts";
 import { loadConnectionRow } from "./store";
+import { defaultLoginUrl } from "./token-endpoint";
 
 /** The connection as the API and the Overview tab show it; never a token. */
 export type ConnectionStatus = {
@@ -8,6 +10,8 @@ export type ConnectionStatus = {
   orgId: string | null;
   username: string | null;
   connectedAt: string | null;
+  environment: LoginEnvironment | null;
+  loginUrl: string | null;
   apiUsage: { used: number; limit: number; asOf: string | null } | null;
 };
 
@@ -21,6 +25,8 @@ export async function getConnectionStatus(env: Env, workspaceId: string): Promis
       orgId: null,
       username: null,
       connectedAt: null,
+      environment: null,
+      loginUrl: null,
       apiUsage: null,
     };
   const apiUsage =
@@ -33,6 +39,8 @@ export async function getConnectionStatus(env: Env, workspaceId: string): Promis
     orgId: row.orgId,
     username: row.username,
     connectedAt: row.connectedAt,
+    environment: environmentOf(env, row.loginUrl),
+    loginUrl: row.loginUrl ?? defaultLoginUrl(env),
     apiUsage,
   };
 }

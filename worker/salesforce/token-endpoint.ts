@@ -22,15 +22,23 @@ export class TokenEndpointError extends Error {
   }
 }
 
-export function loginUrl(env: Env, path: string): string {
-  return `${env.SALESFORCE_LOGIN_URL.replace(/\/+$/, "")}${path}`;
+const PRODUCTION_LOGIN_URL = "https://login.salesforce.com";
+
+/** The deployment's default login host (`SALESFORCE_LOGIN_URL`), as an origin. */
+export function defaultLoginUrl(env: Env): string {
+  return new URL(env.SALESFORCE_LOGIN_URL || PRODUCTION_LOGIN_URL).origin;
+}
+
+/** A path on a login host (an origin such as https://login.salesforce.com). */
+export function loginEndpoint(loginUrl: string, path: string): string {
+  return `${loginUrl.replace(/\/+$/, "")}${path}`;
 }
 
 /**
  * POSTs a grant to `/services/oauth2/token`. Only a refused-before-processing answer (503, 429) is
  * retried: a code or a rotated refresh token may already be spent when a request times out.
  */
-export async function requestToken(env: Env, params: Record<string, string>): Promise<TokenResponse> {
+export async function requestToken(env: Env, loginUrl: string, params: Record<string, string>): Promise<TokenResponse> {
   const body = new URLSearchParams({
     ...params,
     client_id: env.SALESFORCE_CLIENT_ID,
@@ -38,7 +46,7 @@ export async function requestToken(env: Env, params: Record<string, string>): Pr
   }).toString();
   const res = await withTransientRetry(
     async () => {
-      const r = await fetchWithTimeout(loginUrl(env, "/services/oauth2/token"), {
+      const r = await fetchWithTimeout(loginEndpoint(loginUrl, "/services/oauth2/token"), {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
         body,

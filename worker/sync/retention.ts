@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
+import { pruneSessions } from "../auth/sessions";
 import { getDb } from "../db";
+import { pruneStates } from "../salesforce";
 
 /** How long Sync activity keeps runs and their records (days); CSV export is the way to keep more. */
 export const RETENTION_DAYS = 90;
@@ -29,5 +31,18 @@ export async function pruneHistory(
   await db.run(sql`
     DELETE FROM outbox WHERE id IN (
       SELECT id FROM outbox WHERE processed_at IS NOT NULL AND processed_at < ${cutoff} LIMIT ${RUNS_PER_TICK})`);
+  await pruneCredentials(env, now);
   return { records: records.meta.changes ?? 0, runs: runs.meta.changes ?? 0 };
+}
+
+/**
+ * Expired and idle page sessions, spent or old launch links, sessions whose API key was revoked, and
+ * OAuth states a day past their expiry: nothing that can no longer sign anyone in is kept.
+ */
+export async function pruneCredentials(env: Env, now = Date.now()): Promise<{ sessions: number; states: number }> {
+  const db = getDb(env);
+  return {
+    sessions: await pruneSessions(env, db, now, RUNS_PER_TICK),
+    states: await pruneStates(db, now, RUNS_PER_TICK),
+  };
 }

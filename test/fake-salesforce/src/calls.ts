@@ -1,6 +1,8 @@
 // The call log tests read through GET /__fake/calls: one entry per request to the org.
 export interface CallEntry {
   method: string;
+  /** The host:port the request was sent to (the fake answers on several, as Salesforce's login hosts). */
+  host?: string;
   path: string;
   kind: string;
   status: number;

@@ -44,7 +44,15 @@ export interface ArmedFaults {
   body: Record<string, unknown>;
 }
 
+/** A refusal Salesforce gives while connecting: on the redirect back from /authorize, or from /token. */
+export interface OAuthRefusal {
+  step: "authorize" | "token";
+  error: string;
+  description: string;
+}
+
 export interface Faults {
+  oauthRefusal: OAuthRefusal | null;
   corruptRecords: CorruptRecord[];
   armed: ArmedFaults[];
   latencyMs: number;
@@ -68,6 +76,7 @@ export interface OneShots {
 }
 
 export const createFaults = (): Faults => ({
+  oauthRefusal: null,
   corruptRecords: [],
   armed: [],
   latencyMs: 0,
@@ -98,6 +107,15 @@ export function mergeFaults(f: Faults, body: Record<string, any>): OneShots {
       if (c && typeof c.id === "string" && c.set && typeof c.set === "object")
         f.corruptRecords.push({ id: normalizeId(c.id) ?? c.id, set: c.set });
     }
+  }
+  const r = body.oauthRefusal;
+  if (r === null) f.oauthRefusal = null;
+  else if (r && typeof r === "object" && typeof r.error === "string") {
+    f.oauthRefusal = {
+      step: r.step === "token" ? "token" : "authorize",
+      error: r.error,
+      description: typeof r.description === "string" ? r.description : "",
+    };
   }
   if (typeof body.latencyMs === "number") f.latencyMs = Math.max(0, body.latencyMs);
   if (typeof body.http500 === "number") f.http500 = Math.max(0, body.http500);

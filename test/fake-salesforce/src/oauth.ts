@@ -53,6 +53,8 @@ export function authorize(org: Org, url: URL): Response {
     return Response.redirect(target.toString(), 302);
   };
   if (p.get("response_type") !== "code") return fail("unsupported_response_type", "response type not supported");
+  const refusal = org.faults.oauthRefusal;
+  if (refusal?.step === "authorize") return fail(refusal.error, refusal.description);
   const method = p.get("code_challenge_method");
   const challenge = p.get("code_challenge") ?? undefined;
   if (challenge && method && method !== "S256") return fail("invalid_request", "invalid code challenge method");
@@ -121,6 +123,8 @@ export async function token(org: Org, request: Request, url: URL): Promise<Respo
     const issued = org.tokens.refreshAccess(old, now);
     return tokenResponse(org, url.origin, issued.access, g.scope, issued.refresh);
   }
+  const refusal = org.faults.oauthRefusal;
+  if (refusal?.step === "token") return oauthError(400, refusal.error, refusal.description);
   const code = org.tokens.takeCode(p.get("code") ?? "");
   if (!code) return oauthError(400, "invalid_grant", "invalid authorization code");
   if (code.expiresAt <= now) return oauthError(400, "invalid_grant", "expired authorization code");

@@ -30,6 +30,7 @@ export async function route(request: Request, env: FakeEnv): Promise<Response> {
   if (handled) {
     org.calls.add({
       method: request.method,
+      host: url.host,
       path: url.pathname,
       kind: handled.kind,
       status: handled.response.status,

@@ -69,6 +69,9 @@ export interface Connection {
   orgId: string | null;
   username: string | null;
   connectedAt: string | null;
+  /** Where the org signs in (production, sandbox or its My Domain) and that login host. */
+  environment?: "production" | "sandbox" | "custom" | null;
+  loginUrl?: string | null;
   apiUsage: ApiUsage | null;
 }
 

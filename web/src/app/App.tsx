@@ -6,6 +6,7 @@ import { Layout } from "../layout/Layout";
 import { ActivityPage } from "../pages/Activity/ActivityPage";
 import { ExpiredPage } from "../pages/Expired/ExpiredPage";
 import { HistoryPage } from "../pages/History/HistoryPage";
+import { LaunchPage } from "../pages/Launch/LaunchPage";
 import { NotFoundPage } from "../pages/NotFound/NotFoundPage";
 import { OverviewPage } from "../pages/Overview/OverviewPage";
 import { RunPage } from "../pages/Run/RunPage";
@@ -33,8 +34,13 @@ function Page() {
 
 /** Nothing is shown until the session is known: the CSRF token comes with it, and a 401 means "expired". */
 export function App() {
-  useEffect(() => void loadSession(), []);
+  const launching = route.value.name === "launch";
+  useEffect(() => {
+    if (!launching) void loadSession();
+  }, [launching]);
 
+  // The launch link's own screen: it signs in (or asks before switching workspaces), then reloads.
+  if (launching) return <LaunchPage />;
   if (sessionExpired.value) return <ExpiredPage />;
   if (sessionError.value) {
     return (

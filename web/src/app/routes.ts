@@ -2,6 +2,7 @@ import { computed } from "@preact/signals";
 import { loc } from "../router/router";
 
 export const PATHS = {
+  launch: "/launch",
   overview: "/settings/crm",
   activity: "/settings/crm/activity",
   history: "/settings/crm/history",
@@ -10,6 +11,7 @@ export const PATHS = {
 };
 
 export type Route =
+  | { name: "launch" }
   | { name: "overview" }
   | { name: "activity" }
   | { name: "run"; id: string }
@@ -18,6 +20,7 @@ export type Route =
   | { name: "not_found" };
 
 export function match(path: string): Route {
+  if (path === PATHS.launch) return { name: "launch" };
   if (path === "/" || path === PATHS.overview) return { name: "overview" };
   if (path === PATHS.activity) return { name: "activity" };
   if (path === PATHS.history) return { name: "history" };

@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { and, eq, isNull } from "drizzle-orm";
 import { issueApiKey } from "../../auth/keys";
+import { endSessionsOfKey } from "../../auth/sessions";
 import { getDb } from "../../db";
 import { apiKeys, workspaces } from "../../db/schema";
 import type { AppEnv } from "../../env";
@@ -26,13 +27,18 @@ export const createApiKeyHandler: RouteHandler<typeof createApiKey, AppEnv> = as
   return c.json(await issueApiKey(db, id), 201);
 };
 
+/** Revoking a key also ends the page sessions and unspent launch links it minted. */
 export const revokeApiKeyHandler: RouteHandler<typeof revokeApiKey, AppEnv> = async (c) => {
   const { id, keyId } = c.req.valid("param");
-  const revoked = await getDb(c.env)
-    .update(apiKeys)
-    .set({ revokedAt: isoNow() })
-    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.workspaceId, id), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id });
+  const db = getDb(c.env);
+  const [revoked] = await db.batch([
+    db
+      .update(apiKeys)
+      .set({ revokedAt: isoNow() })
+      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.workspaceId, id), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id }),
+    endSessionsOfKey(db, id, keyId),
+  ]);
   if (!revoked.length) throw notFound("API key");
   return c.body(null, 204);
 };

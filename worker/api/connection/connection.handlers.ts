@@ -1,18 +1,24 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { getCookie } from "hono/cookie";
+import { requirePageSession } from "../../auth/middleware";
 import { lookupSession, SESSION_COOKIE } from "../../auth/sessions";
+import { publicUrl } from "../../config";
 import { getDb } from "../../db";
 import type { AppEnv } from "../../env";
 import {
+  chooseLoginUrl,
   completeAuthorization,
   createAuthorizeUrl,
   disconnect,
+  explainRefusal,
   getConnectionStatus,
+  LoginHostError,
   OAuthFlowError,
 } from "../../salesforce";
-import { ApiError } from "../errors";
+import { ApiError, fieldError } from "../errors";
 import { callbackErrorPage, wantsHtml } from "./callback-page";
 import type { authorizeConnection, deleteConnection, getConnection, oauthCallback } from "./connection.routes";
+import { onConnected } from "./on-connected";
 
 const CALLBACK_PATH = "/oauth/salesforce/callback";
 
@@ -20,8 +26,18 @@ export const getConnectionHandler: RouteHandler<typeof getConnection, AppEnv> = 
   c.json(await getConnectionStatus(c.env, c.get("workspaceId")), 200);
 
 export const authorizeConnectionHandler: RouteHandler<typeof authorizeConnection, AppEnv> = async (c) => {
-  const redirectUri = new URL(CALLBACK_PATH, c.req.url).toString();
-  return c.json({ url: await createAuthorizeUrl(c.env, c.get("workspaceId"), redirectUri) }, 200);
+  const sessionId = requirePageSession(c, "Connecting Salesforce");
+  let loginUrl: string;
+  try {
+    ({ loginUrl } = chooseLoginUrl(c.env, c.req.valid("json")));
+  } catch (err) {
+    if (err instanceof LoginHostError) throw fieldError("body", err.field, err.message);
+    throw err;
+  }
+  // The redirect URI is this deployment's configured origin, never the Host header a client sent.
+  const redirectUri = publicUrl(c.env, CALLBACK_PATH);
+  const url = await createAuthorizeUrl(c.env, { workspaceId: c.get("workspaceId"), sessionId, loginUrl, redirectUri });
+  return c.json({ url }, 200);
 };
 
 export const deleteConnectionHandler: RouteHandler<typeof deleteConnection, AppEnv> = async (c) => {
@@ -48,28 +64,27 @@ export const oauthCallbackHandler: RouteHandler<typeof oauthCallback, AppEnv> = 
 async function completeCallback(c: Parameters<RouteHandler<typeof oauthCallback, AppEnv>>[0]) {
   const q = c.req.valid("query");
   if (q.error) {
-    const denied = q.error === "access_denied";
-    const why = q.error_description ?? q.error;
-    throw new ApiError(
-      400,
-      denied ? "authorization_denied" : "authorization_failed",
-      denied
-        ? `Salesforce access was not granted (${why}); start connecting again and choose Allow`
-        : `Salesforce could not authorize the connection (${why})`,
-    );
+    const refusal = explainRefusal(q.error, q.error_description);
+    throw new ApiError(400, refusal.code, refusal.message, refusal.details);
   }
   if (!q.state) throw missing("state");
   if (!q.code) throw missing("code");
-  // The redirect_uri must equal the one the authorize URL named; both come from this deployment's origin.
-  const redirectUri = new URL(CALLBACK_PATH, c.req.url).toString();
-  // The page's session cookie (SameSite=Lax, so Salesforce's top-level redirect carries it) says
-  // which workspace this browser is signed in to; the state must be that workspace's.
+  // Must equal the authorize URL's redirect_uri: both come from PUBLIC_URL.
+  const redirectUri = publicUrl(c.env, CALLBACK_PATH);
+  // The page's session cookie (SameSite=Lax, so Salesforce's top-level redirect carries it) must be
+  // the very session that started this flow.
   const secret = getCookie(c, SESSION_COOKIE);
-  const session = secret ? await lookupSession(getDb(c.env), secret) : null;
+  const session = secret ? await lookupSession(c.env, getDb(c.env), secret) : null;
   try {
-    await completeAuthorization(c.env, q.code, q.state, redirectUri, session?.workspaceId ?? null);
+    const connected = await completeAuthorization(c.env, {
+      code: q.code,
+      state: q.state,
+      redirectUri,
+      browserSessionId: session?.id ?? null,
+    });
+    await onConnected(c.env, connected);
   } catch (err) {
-    if (err instanceof OAuthFlowError) throw new ApiError(err.status, err.code, err.message);
+    if (err instanceof OAuthFlowError) throw new ApiError(err.status, err.code, err.message, err.details);
     throw err;
   }
   return c.redirect("/settings/crm?connected=1", 302);

@@ -8,6 +8,11 @@ const connectionSchema = z
     orgId: z.string().nullable(),
     username: z.string().nullable(),
     connectedAt: z.string().nullable(),
+    environment: z
+      .enum(["production", "sandbox", "custom"])
+      .nullable()
+      .openapi({ description: "Where the org signs in: production, sandbox, or its My Domain (custom)" }),
+    loginUrl: z.string().nullable().openapi({ description: "The org's login host, used for refresh and revoke" }),
     apiUsage: z
       .object({ used: z.number().int(), limit: z.number().int(), asOf: z.string().nullable() })
       .nullable()
@@ -23,18 +28,41 @@ export const getConnection = createRoute({
   responses: { 200: json(connectionSchema, "The workspace's Salesforce connection"), 401: errorResponses[401] },
 });
 
+const misconfigured = json(errorSchema, "server_misconfigured: a required variable (named) is missing or malformed");
+
+export const authorizeBody = z
+  .object({
+    environment: z.enum(["production", "sandbox", "custom"]).optional().openapi({
+      description: "production (default; custom when myDomain is given), sandbox, or custom (a My Domain)",
+    }),
+    myDomain: z
+      .string()
+      .max(300)
+      .optional()
+      .openapi({ description: "The org's My Domain login URL, https://<name>.my.salesforce.com (environment custom)" }),
+  })
+  .strict()
+  .openapi("AuthorizeRequest");
+
 export const authorizeConnection = createRoute({
   method: "post",
   path: "/connection/authorize",
   tags: ["Connection"],
-  security: workspaceSecurity,
+  security: [{ sessionCookie: [] }],
+  request: { body: { required: false, content: { "application/json": { schema: authorizeBody } } } },
   responses: {
     200: json(
       z.object({ url: z.string().url() }),
-      "Where to send the admin's browser to start Salesforce OAuth (valid 10 minutes, once). The callback completes only in a browser " +
-        "signed in to this workspace's page (a launch link from POST /api/v1/sessions), so a link sent to someone else connects nothing",
+      "Where to send the admin's browser to start Salesforce OAuth at the chosen login host (valid 10 minutes, once). " +
+        "The callback completes only in the page session that asked, so a link opened anywhere else connects nothing",
     ),
+    400: json(errorSchema, "Bad input; a myDomain that is not a Salesforce My Domain login URL is named"),
     401: errorResponses[401],
+    403: json(
+      errorSchema,
+      "page_session_required: called with an API key instead of the page's session; or csrf_failed",
+    ),
+    500: misconfigured,
   },
 });
 
@@ -44,8 +72,9 @@ export const deleteConnection = createRoute({
   tags: ["Connection"],
   security: workspaceSecurity,
   responses: {
-    204: { description: "Disconnected: the refresh token is revoked and forgotten" },
+    204: { description: "Disconnected: the refresh token is revoked at the org's login host and forgotten" },
     401: errorResponses[401],
+    500: misconfigured,
   },
 });
 
@@ -71,12 +100,16 @@ export const oauthCallback = createRoute({
   },
   responses: {
     302: { description: "Connected: back to Settings → CRM & Syncing" },
-    400: json(errorSchema, "Bad, expired or reused state, a missing code, or Salesforce refused the authorization"),
-    401: json(errorSchema, "sign_in_required: this browser is not signed in to the page; nothing was connected"),
+    400: json(
+      errorSchema,
+      "Bad, expired or reused state, a missing code, or Salesforce refused the authorization (authorization_denied, " +
+        "authorization_failed: what happened and what to do, Salesforce's code in details.salesforceError)",
+    ),
     403: json(
       errorSchema,
-      "workspace_mismatch: the state belongs to another workspace than this browser's session; nothing was connected",
+      "state_session_mismatch: this browser's page session (or none) is not the one that started connecting; nothing was connected",
     ),
+    500: misconfigured,
     502: json(errorSchema, "Salesforce could not be reached to finish connecting"),
   },
 });

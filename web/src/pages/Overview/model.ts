@@ -2,8 +2,8 @@ import { signal } from "@preact/signals";
 import { api, errorText } from "../../api/client";
 import { type Health, parseHealth } from "../../api/health";
 import { poll } from "../../lib/poll";
-import { safeHttpUrl } from "../../lib/safeUrl";
 import { loadConnection } from "../../state/connection";
+import { resetConnectionCard } from "./ConnectionCard/model";
 
 export const health = signal<Health | null>(null);
 export const healthError = signal<string | null>(null);
@@ -13,7 +13,6 @@ export type ActionState =
   | { phase: "done"; queued: string[] }
   | { phase: "error"; message: string };
 export const syncNow = signal<ActionState>({ phase: "idle" });
-export const authorize = signal<{ phase: "idle" | "pending" } | { phase: "error"; message: string }>({ phase: "idle" });
 
 export async function loadHealth() {
   try {
@@ -21,20 +20,6 @@ export async function loadHealth() {
     healthError.value = null;
   } catch (e) {
     healthError.value = errorText(e);
-  }
-}
-
-/** Starts Salesforce OAuth: the server answers with the authorize URL and the browser goes there. */
-export async function startAuthorize() {
-  if (authorize.peek().phase === "pending") return;
-  authorize.value = { phase: "pending" };
-  try {
-    const { url } = await api<{ url: string }>("/connection/authorize", { method: "POST" });
-    const target = safeHttpUrl(url);
-    if (!target) throw new Error("bad url");
-    location.assign(target);
-  } catch (e) {
-    authorize.value = { phase: "error", message: errorText(e) };
   }
 }
 
@@ -53,7 +38,7 @@ export async function runSyncNow() {
 /** Loads the Overview and keeps its health card current while it is open. */
 export function mountOverview(): () => void {
   syncNow.value = { phase: "idle" };
-  authorize.value = { phase: "idle" };
+  resetConnectionCard();
   void loadConnection();
   void loadHealth();
   return poll(() => Promise.all([loadHealth(), loadConnection()]), 15000);

@@ -3,8 +3,12 @@ import { LocalTime } from "../../../components/LocalTime/LocalTime";
 import { Notice } from "../../../components/Notice/Notice";
 import { Skeleton } from "../../../components/Skeleton/Skeleton";
 import { connection, connectionError, loadConnection } from "../../../state/connection";
-import { authorize, startAuthorize } from "../model";
+import { session } from "../../../state/session";
+import { ConnectForm } from "./ConnectForm";
+import { Disconnect } from "./Disconnect";
+import { connectState } from "./model";
 import { SyncNow } from "./SyncNow";
+import "./ConnectionCard.css";
 
 const STATUS: Record<Connection["status"], [string, string]> = {
   connected: ["Connected", "success"],
@@ -12,7 +16,14 @@ const STATUS: Record<Connection["status"], [string, string]> = {
   needs_reconnect: ["Needs reconnect", "failed"],
 };
 
-export function ConnectionCard() {
+const ENVIRONMENT: Record<string, string> = { production: "Production", sandbox: "Sandbox", custom: "My Domain" };
+
+/**
+ * The workspace's Salesforce connection: status, org and user, Connect / Reconnect (asking where the
+ * org signs in), Disconnect with confirmation, and Sync now. Self-contained: it loads and keeps its
+ * own state, so any page can place it.
+ */
+export function ConnectionCard({ showSyncNow = true }: { showSyncNow?: boolean }) {
   const c = connection.value;
   if (!c) {
     // The frame is drawn while loading so the cards below do not move when the data arrives.
@@ -28,7 +39,8 @@ export function ConnectionCard() {
     );
   }
   const [label, tone] = STATUS[c.status] ?? [c.status, "skipped"];
-  const a = authorize.value;
+  const workspace = session.value?.workspace.name ?? "this workspace";
+  const choosing = connectState.value.phase !== "idle";
   const connected = c.status !== "not_connected";
   return (
     <section class="card" aria-labelledby="connection-title">
@@ -55,6 +67,13 @@ export function ConnectionCard() {
             <dd>{c.username ?? "—"}</dd>
           </div>
           <div>
+            <dt>Signs in at</dt>
+            <dd>
+              {ENVIRONMENT[c.environment ?? ""] ?? "—"}
+              {c.environment === "custom" && c.loginUrl ? <span class="mono"> {c.loginUrl}</span> : null}
+            </dd>
+          </div>
+          <div>
             <dt>Connected</dt>
             <dd>
               <LocalTime iso={c.connectedAt} />
@@ -64,18 +83,28 @@ export function ConnectionCard() {
       ) : (
         <p>Connect your Salesforce org to sync contacts, companies, opportunities and events with Conversion.</p>
       )}
-      {a.phase === "error" && <Notice tone="error" title={`Could not start the Salesforce sign-in: ${a.message}`} />}
-      <div class="card__actions">
-        <button
-          type="button"
-          class={connected && c.status === "connected" ? "btn btn--secondary" : "btn"}
-          onClick={startAuthorize}
-          aria-disabled={a.phase === "pending" ? "true" : undefined}
-        >
-          {a.phase === "pending" ? "Opening Salesforce…" : connected ? "Reconnect Salesforce" : "Connect Salesforce"}
-        </button>
-        {c.status === "connected" && <SyncNow />}
-      </div>
+      {choosing ? (
+        <ConnectForm
+          workspace={workspace}
+          onCancel={() => {
+            connectState.value = { phase: "idle" };
+          }}
+        />
+      ) : (
+        <div class="card__actions">
+          <button
+            type="button"
+            class={c.status === "connected" ? "btn btn--secondary" : "btn"}
+            onClick={() => {
+              connectState.value = { phase: "choosing" };
+            }}
+          >
+            {connected ? "Reconnect Salesforce" : "Connect Salesforce"}
+          </button>
+          {connected && <Disconnect workspace={workspace} />}
+          {showSyncNow && c.status === "connected" && <SyncNow />}
+        </div>
+      )}
     </section>
   );
 }
