@@ -32,13 +32,15 @@ function toNumber(value: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-function createClient(transport: Transport) {
+function createClient(transport: Transport, orgId: string | null = null) {
   const writer = createCollectionsWriter(transport);
   const base = `/services/data/${SALESFORCE_API_VERSION}`;
   return {
     get instanceUrl() {
       return transport.instanceUrl;
     },
+    /** The connected org's id (describe cache key); null for connections made before it was stored. */
+    orgId,
     /** Salesforce REST calls this client has made (retries included; token refreshes are not API calls). */
     get calls() {
       return transport.calls;
@@ -95,5 +97,5 @@ export async function openSalesforce(env: Env, workspaceId: string): Promise<Sal
   const row = await loadConnectionRow(db, workspaceId);
   if (!row) throw authenticationFailure("Salesforce is not connected", 0);
   if (row.status !== "connected") throw authenticationFailure("The Salesforce connection needs to be reconnected", 0);
-  return createClient(createTransport(env, db, await sessionFromRow(env, row)));
+  return createClient(createTransport(env, db, await sessionFromRow(env, row)), row.orgId ?? null);
 }

@@ -8,8 +8,9 @@ import { recordReason } from "../../sync/reasons";
 import { toApiRun } from "../../sync/runs/view";
 import { listRunsQuery } from "../runs/runs.queries";
 import { inboundChecks } from "./checks";
-import { connectionQuery, last24hQuery, syncStateQuery, topReasonsQuery } from "./health.queries";
+import { connectionQuery, describeCacheQuery, last24hQuery, syncStateQuery, topReasonsQuery } from "./health.queries";
 import type { getSyncHealth } from "./health.routes";
+import { healthWarnings } from "./warnings";
 
 const DAY_MS = 86_400_000;
 
@@ -18,13 +19,14 @@ export const getSyncHealthHandler: RouteHandler<typeof getSyncHealth, AppEnv> = 
   const workspaceId = c.get("workspaceId");
   const since = new Date(Date.now() - DAY_MS).toISOString();
   // One round trip; D1 runs a batch as one read transaction, so the numbers agree with each other.
-  const [inbound, outbound, totals, reasons, connection, states] = await db.batch([
+  const [inbound, outbound, totals, reasons, connection, states, describes] = await db.batch([
     listRunsQuery(db, workspaceId, { direction: "inbound" }, null, 1),
     listRunsQuery(db, workspaceId, { direction: "outbound" }, null, 1),
     last24hQuery(db, workspaceId, since),
     topReasonsQuery(db, workspaceId, since),
     connectionQuery(db, workspaceId),
     syncStateQuery(db, workspaceId),
+    describeCacheQuery(db, workspaceId),
   ]);
   const settings = await loadSettings(db, workspaceId);
   // The same check the planner makes before each cycle, so the card says "paused" exactly when syncing is.
@@ -46,6 +48,12 @@ export const getSyncHealthHandler: RouteHandler<typeof getSyncHealth, AppEnv> = 
       paused: budget.paused,
       pausedReason: budget.reason,
       inboundChecks: inboundChecks(states, settings, connection[0], Date.now()),
+      warnings: healthWarnings({
+        settings,
+        describes,
+        orgId: connection[0]?.orgId ?? null,
+        paused: budget.paused ? { reason: budget.reason } : null,
+      }),
     },
     200,
   );

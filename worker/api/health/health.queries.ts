@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db";
-import { connections, runs, syncState } from "../../db/schema";
+import { connections, describeCache, runs, syncState } from "../../db/schema";
 import { reasonCountsFromRecords } from "../../sync/runs/store";
 
 // The Recent sync health card's SQL, as unexecuted drizzle queries so that
@@ -64,4 +64,16 @@ export function syncStateQuery(db: Db, workspaceId: string) {
     })
     .from(syncState)
     .where(eq(syncState.workspaceId, workspaceId));
+}
+
+/** The workspace's cached describes (one row per object, by primary key): what the integration user can read. */
+export function describeCacheQuery(db: Db, workspaceId: string) {
+  return db
+    .select({
+      salesforceObject: describeCache.salesforceObject,
+      orgId: describeCache.orgId,
+      json: describeCache.json,
+    })
+    .from(describeCache)
+    .where(eq(describeCache.workspaceId, workspaceId));
 }

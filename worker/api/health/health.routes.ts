@@ -53,6 +53,20 @@ export const syncHealthSchema = z
         }),
       )
       .openapi({ description: "Each enabled inbound object, in the order a cycle visits them" }),
+    warnings: z
+      .array(
+        z.object({
+          code: z.enum(["field_not_readable", "sync_paused"]),
+          message: z.string(),
+          object: z.string().optional(),
+          field: z.string().optional(),
+        }),
+      )
+      .openapi({
+        description:
+          "What the admin should know while syncing goes on: a mapped field hidden from the integration user " +
+          "(field_not_readable, left out of the sync), or syncing paused for the API limit (sync_paused)",
+      }),
   })
   .openapi("SyncHealth");
 

@@ -96,6 +96,7 @@ describe("GET /api/v1/sync/health", () => {
         nextCheckAt: null,
         checking: false,
       })),
+      warnings: [],
     });
   });
 

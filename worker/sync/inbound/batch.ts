@@ -19,7 +19,7 @@ import {
   upsertRunRecords,
 } from "../runs";
 import { abandonChain, advanceWatermark, continueChain, skipToNextObject } from "./chain";
-import { extraFields } from "./classify";
+import { readableFields } from "./fields";
 import { type InboundBatchMessage, runIdFor } from "./message";
 import { later, preparePage } from "./page";
 import { readHead } from "./record";
@@ -84,7 +84,7 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
   let sf: SalesforceClient | null = null;
   try {
     sf = await openSalesforce(env, m.workspaceId);
-    const fields = [...spec.fields, ...extraFields({ settings, salesforceObject: m.salesforceObject, spec })];
+    const fields = await readableFields(db, sf, m.workspaceId, m.salesforceObject, settings, spec);
     // Where the pages handed to this loop end: one page ahead of `progress` while that page commits,
     // so a query restarted during the read-ahead resumes after the page in hand, not before it.
     let received: BatchProgress = progress;

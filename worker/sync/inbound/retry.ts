@@ -18,7 +18,7 @@ import {
   upsertRunRecords,
 } from "../runs";
 import type { BatchResult } from "./batch";
-import { extraFields } from "./classify";
+import { readableFields } from "./fields";
 import { preparePage } from "./page";
 import { readHead, type SalesforceRecord } from "./record";
 
@@ -64,13 +64,7 @@ export async function runInboundRetry(env: Env, m: InboundRetryMessage, attempts
   let sf: SalesforceClient | null = null;
   try {
     sf = await openSalesforce(env, m.workspaceId);
-    const fields = [
-      ...new Set([
-        ...SYSTEM_FIELDS,
-        ...spec.fields,
-        ...extraFields({ settings, salesforceObject: run.salesforceObject, spec }),
-      ]),
-    ];
+    const fields = await readableFields(db, sf, m.workspaceId, run.salesforceObject, settings, spec);
     const base = {
       workspaceId: m.workspaceId,
       salesforceObject: run.salesforceObject,
@@ -82,7 +76,7 @@ export async function runInboundRetry(env: Env, m: InboundRetryMessage, attempts
       const chunk = ids.slice(done, done + IDS_PER_QUERY);
       const found: SalesforceRecord[] = [];
       for await (const page of sf.queryPages(
-        `SELECT ${fields.join(", ")} FROM ${run.salesforceObject} WHERE Id IN (${idList(chunk)})`,
+        `SELECT ${[...new Set([...SYSTEM_FIELDS, ...fields])].join(", ")} FROM ${run.salesforceObject} WHERE Id IN (${idList(chunk)})`,
         { all: true },
       )) {
         found.push(...page.records);

@@ -18,6 +18,8 @@ export function domainOf(website: string | null): string | null {
 function mapped(record: SalesforceRecord, ctx: PageContext): Record<string, string | null> | undefined {
   const out: Record<string, string | null> = {};
   for (const m of inboundMappings(ctx.settings, "company")) {
+    // Not read (field-level security hides it from the integration user): Conversion keeps its value.
+    if (!(m.salesforceField in record)) continue;
     const value = text(record, m.salesforceField);
     if (value === undefined) return undefined;
     out[m.conversionField] = m.conversionField === "domain" ? domainOf(value) : value;

@@ -10,6 +10,8 @@ function mapped(record: SalesforceRecord, ctx: PageContext): Record<string, stri
   const out: Record<string, string | null> = {};
   for (const m of inboundMappings(ctx.settings, "contact")) {
     if (m.conversionField === "email") continue;
+    // Not read (field-level security hides it from the integration user): Conversion keeps its value.
+    if (!(m.salesforceField in record)) continue;
     const value = text(record, m.salesforceField);
     if (value === undefined) return undefined;
     out[m.conversionField] = value === NOT_PROVIDED ? null : value;
