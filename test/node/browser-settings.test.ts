@@ -3,7 +3,7 @@
 // field, the unsaved-changes guard, and the links from messages to the settings they name.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect } from "../../scripts/stack.ts";
+import { api, connect, createDemoWorkspace, signInLink } from "../../scripts/stack.ts";
 import { type App, type Run, startApp } from "./browser/app.ts";
 import { axeViolations } from "./browser/axe.ts";
 import { launchChromium, screenshot } from "./browser/chromium.ts";
@@ -317,6 +317,36 @@ describe("Settings in Chromium", () => {
     await atSetting("#setting-apiDailyBudget");
     await until("focus on the budget", async () => (await focusedId()) === "setting-apiDailyBudget");
     await app.fake("DELETE", "faults");
+  });
+
+  it("without a connection: Conversion's fields to choose from, Salesforce's typed, and it saves", async () => {
+    const other = await createDemoWorkspace(app.stack, "Not connected yet");
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const tab = await context.newPage();
+    try {
+      await tab.goto(await signInLink(app.stack, other.apiKey));
+      await tab.goto(`${app.stack.appUrl}${SETTINGS}`);
+      await visible(tab.getByText("Salesforce is not connected. Connect it to choose from your org’s fields."));
+      await tab.getByRole("button", { name: "Add a contact field" }).click();
+      const added = tab.getByLabel("Conversion field (mapping 6)");
+      expect(await added.inputValue()).toBe("userId");
+      expect(await added.locator("option:checked").innerText()).toBe("User ID");
+      // No describe: the Salesforce field is an API name typed in a text box.
+      const sf = tab.getByLabel("Salesforce field for User ID");
+      expect(await sf.evaluate((el) => el.tagName)).toBe("INPUT");
+      await sf.fill("Conversion_User_Id__c");
+      await tab.getByRole("button", { name: "Save changes" }).click();
+      await visible(tab.getByText("Settings saved. They apply from the next sync."));
+      const saved = await api(app.stack, "/api/v1/settings", other.apiKey);
+      expect(saved.fieldMappings.contact.at(-1)).toEqual({
+        conversionField: "userId",
+        salesforceField: "Conversion_User_Id__c",
+        direction: "both",
+        writeRule: "always",
+      });
+    } finally {
+      await context.close();
+    }
   });
 
   it("looks right on a phone (360 px) without sideways scrolling", async () => {
