@@ -1,11 +1,16 @@
 import { and, eq } from "drizzle-orm";
 import { getDb } from "../db";
 import { apiCalls, connections } from "../db/schema";
+import { openSalesforce, type SalesforceClient } from "./client";
 import { utcDay } from "./usage";
 
 export type BudgetStatus = {
   paused: boolean;
+  /** Why: this integration's own daily budget, or the org's rolling 24-hour limit (which recovers on its own). */
+  cause: "budget" | "org" | null;
   reason: string | null;
+  /** When the org's usage was last read (a response header or /limits). */
+  orgAsOf: string | null;
   usedToday: number;
   budget: number | null;
   orgUsed: number | null;
@@ -44,7 +49,9 @@ export async function budgetStatus(
   const org = conn[0];
   const status: BudgetStatus = {
     paused: false,
+    cause: null,
     reason: null,
+    orgAsOf: org?.asOf ?? null,
     usedToday,
     budget: apiDailyBudget,
     orgUsed: org?.used ?? null,
@@ -54,6 +61,7 @@ export async function budgetStatus(
     return {
       ...status,
       paused: true,
+      cause: "budget",
       reason: `This integration used ${usedToday} of its daily budget of ${apiDailyBudget} Salesforce API calls today`,
     };
   }
@@ -62,8 +70,35 @@ export async function budgetStatus(
     return {
       ...status,
       paused: true,
+      cause: "org",
       reason: `The Salesforce org has used ${org.used} of its ${org.limit} daily API calls; syncing pauses to leave a safety margin`,
     };
   }
   return status;
+}
+
+/**
+ * The budget, looking again at the org when a pause for its limit rests on an old reading: the
+ * 24 hours are rolling, so usage recovers as old calls age out. One `/limits` call at most per
+ * `recheckAfterMs`; if Salesforce cannot answer, the pause stands.
+ */
+export async function budgetStatusRechecked(
+  env: Env,
+  workspaceId: string,
+  apiDailyBudget: number | null,
+  recheckAfterMs: number,
+): Promise<BudgetStatus> {
+  const status = await budgetStatus(env, workspaceId, apiDailyBudget);
+  if (!status.paused || status.cause !== "org") return status;
+  if (status.orgAsOf && Date.now() - Date.parse(status.orgAsOf) < recheckAfterMs) return status;
+  let sf: SalesforceClient | null = null;
+  try {
+    sf = await openSalesforce(env, workspaceId);
+    await sf.limits();
+  } catch {
+    return status;
+  } finally {
+    await sf?.flushUsage().catch(() => undefined);
+  }
+  return budgetStatus(env, workspaceId, apiDailyBudget);
 }

@@ -1,4 +1,4 @@
-export { type BudgetStatus, budgetStatus } from "./budget";
+export { type BudgetStatus, budgetStatus, budgetStatusRechecked } from "./budget";
 export { openSalesforce, type SalesforceClient, type SObjectDescribe } from "./client";
 export { COLLECTION_LIMIT, type SaveResult } from "./collections";
 export type { RecordTimes, WriteAnswer, WriteOp } from "./composite";

@@ -2,7 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { type Db, getDb } from "../../db";
 import { syncState } from "../../db/schema";
 import { newId } from "../../lib/crypto";
-import { budgetStatus } from "../../salesforce";
+import { budgetStatusRechecked } from "../../salesforce";
 import { loadSettings } from "../../settings";
 import { acquireLease } from "../leases";
 import { cycleOrder, type ObjectType, objectTypeOf } from "../objects";
@@ -22,7 +22,14 @@ export interface PlanResult {
 export async function planCycle(env: Env, workspaceId: string): Promise<PlanResult> {
   const db = getDb(env);
   const settings = await loadSettings(db, workspaceId);
-  const budget = await budgetStatus(env, workspaceId, settings.apiDailyBudget);
+  // Paused for the org's limit: each cycle (one interval apart) reads /limits again, and syncs as
+  // soon as the margin is back.
+  const budget = await budgetStatusRechecked(
+    env,
+    workspaceId,
+    settings.apiDailyBudget,
+    settings.syncIntervalMinutes * 60_000 - 5_000,
+  );
   if (budget.paused) return { workspaceId, queued: [], paused: budget.reason };
 
   const cycleId = newId("cyc");
