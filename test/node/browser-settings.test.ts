@@ -26,23 +26,31 @@ interface RunRecord {
 const records = async (runId: string) =>
   (await app.call<{ records: RunRecord[] }>(`/sync/runs/${runId}/records?limit=200`)).records;
 
-/** "Sync now" through the API, then the runs it made once none is in progress. */
-async function syncNow(): Promise<Run[]> {
+const FIVE = ["Account", "Lead", "Contact", "Opportunity", "OpportunityContactRole"];
+
+/**
+ * "Sync now" through the API, then the cycle's runs once it is over: a run for each of `objects`
+ * (the cycle visits them one after another, so a moment with nothing in progress is not the end),
+ * or, for a cycle that stops early, the first failed run.
+ */
+async function syncNow(objects: string[] | "until a failure"): Promise<Run[]> {
   const before = new Set((await app.runs()).map((r) => r.id));
   await app.call("/sync/inbound", "POST");
-  await until(
-    "the cycle's runs to finish",
+  const fresh = await until(
+    `the cycle's runs (${objects})`,
     async () => {
       const runs = await app.runs("&direction=inbound");
-      const fresh = runs.filter((r) => !before.has(r.id));
-      return fresh.length > 0 && runs.every((r) => r.status !== "in_progress") ? fresh : null;
+      const mine = runs.filter((r) => !before.has(r.id));
+      if (runs.some((r) => r.status === "in_progress")) return null;
+      const done =
+        objects === "until a failure"
+          ? mine.some((r) => r.status === "failed")
+          : objects.every((o) => mine.some((r) => r.salesforceObject === o));
+      return done ? mine : null;
     },
     60_000,
   );
-  // The cycle visits objects one after another: wait until no lease is left by asking once more later.
-  await new Promise((r) => setTimeout(r, 1500));
-  await app.settled(0);
-  return (await app.runs("&direction=inbound")).filter((r) => !before.has(r.id));
+  return fresh!;
 }
 
 /** Waits for the outbound run that carries this Conversion record and returns it with the record. */
@@ -92,7 +100,7 @@ beforeAll(async () => {
     object: "Lead",
     records: [{ LastName: "Flagged", Company: "Rules Inc", Email: "flagged@example.com", Do_Not_Sync__c: true }],
   }));
-  const first = await syncNow();
+  const first = await syncNow(FIVE);
   expect(first.map((r) => r.salesforceObject)).not.toContain("Conversion_Event__c");
   const leadRun = first.find((r) => r.salesforceObject === "Lead")!;
   expect((await records(leadRun.id)).find((r) => r.salesforceId === flaggedLeadId)?.status).toBe("success");
@@ -168,7 +176,8 @@ describe("Settings in Chromium", () => {
       object: "Contact",
       records: [{ LastName: "Newcomer", Email: "newcomer@example.com" }],
     });
-    const runs = await syncNow();
+    // Objects with no change have no run: the changed Lead, the new Contact, and the events' first sync.
+    const runs = await syncNow(["Lead", "Contact", "Conversion_Event__c"]);
     const events = runs.find((r) => r.salesforceObject === "Conversion_Event__c");
     expect(events?.counts.created).toBeGreaterThan(0);
     const leadRun = runs.find((r) => r.salesforceObject === "Lead")!;
@@ -293,7 +302,7 @@ describe("Settings in Chromium", () => {
   it("a run that failed as a whole links to Reconnect (authentication) and to Rate limits (API limit)", async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await app.fake("POST", "faults", { expireAccessTokens: true, revokeRefreshTokens: true });
-    const unauthorized = (await syncNow()).find((r) => r.status === "failed")!;
+    const unauthorized = (await syncNow("until a failure")).find((r) => r.status === "failed")!;
     expect((await app.call(`/sync/runs/${unauthorized.id}`)).failure.code).toBe("authentication_failure");
     await page.goto(`${app.stack.appUrl}/settings/crm/activity/runs/${unauthorized.id}`);
     await page.locator(".run-header").getByRole("link", { name: "Reconnect Salesforce" }).click();
@@ -304,7 +313,7 @@ describe("Settings in Chromium", () => {
     await app.fake("DELETE", "faults");
     await connect(app.stack, app.apiKey);
     await app.fake("POST", "faults", { limitReached: true });
-    const limited = (await syncNow()).find((r) => r.status === "failed")!;
+    const limited = (await syncNow("until a failure")).find((r) => r.status === "failed")!;
     expect((await app.call(`/sync/runs/${limited.id}`)).failure.code).toBe("api_limit_exceeded");
     await page.goto(`${app.stack.appUrl}/settings/crm/activity?direction=inbound`);
     const entry = page.locator("li.run-entry").filter({ has: page.locator(`[id="run-${limited.id}-title"]`) });
@@ -325,7 +334,8 @@ describe("Settings in Chromium", () => {
     const tab = await context.newPage();
     try {
       await tab.goto(await signInLink(app.stack, other.apiKey));
-      await tab.goto(`${app.stack.appUrl}${SETTINGS}`);
+      await urlIs(tab, "/settings/crm");
+      await tab.getByRole("tab", { name: "Settings" }).click();
       await visible(tab.getByText("Salesforce is not connected. Connect it to choose from your org’s fields."));
       await tab.getByRole("button", { name: "Add a contact field" }).click();
       const added = tab.getByLabel("Conversion field (mapping 6)");

@@ -91,7 +91,7 @@ export function SettingsPage() {
       <p class="page-intro">
         What syncs between Salesforce and Conversion, and how. Saved changes apply from the next sync.
       </p>
-      <ConnectionCard />
+      <ConnectionCard showSyncNow={false} />
       <Form />
     </section>
   );
