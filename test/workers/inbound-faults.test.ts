@@ -78,7 +78,8 @@ describe("inbound under faults", () => {
     const ws = await connectedWorkspace(onlyObjects("Lead"));
     const message = await leadBatch(ws.id);
     await fake("DELETE", "/__fake/calls");
-    await fake("POST", "/__fake/faults", { afterCalls: 2, then: { http500: 50 } });
+    // Three calls admitted: the object's describe (field-level security), then two pages.
+    await fake("POST", "/__fake/faults", { afterCalls: 3, then: { http500: 50 } });
     const first = await deliver("sync-inbound", message, 1);
     expect(first.retryMessages).toHaveLength(1);
     const [run] = await runsOf(ws.id);

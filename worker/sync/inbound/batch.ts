@@ -19,6 +19,7 @@ import {
   upsertRunRecords,
 } from "../runs";
 import { abandonChain, advanceWatermark, continueChain, skipToNextObject } from "./chain";
+import { REPORTED_BEFORE, readWaiting, waitingOnParent } from "./dependents";
 import { readableFields } from "./fields";
 import { type InboundBatchMessage, runIdFor } from "./message";
 import { later, preparePage } from "./page";
@@ -34,6 +35,8 @@ interface BatchProgress {
   total?: number;
   /** The width of the slice being read (slice.ts); absent in runs saved before slices. */
   span?: Span;
+  /** Records waiting on their parent were read again (dependents.ts). */
+  waitingRead?: boolean;
 }
 
 export type BatchResult = { retryDelaySeconds: number } | { done: true };
@@ -106,6 +109,24 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
       settings,
       writeMode: settings.objects[m.salesforceObject]!.writeMode,
     };
+    // Records skipped because their parent was not in Conversion yet are read again, once a cycle.
+    if (m.batchNo === 1 && m.kind === "incremental" && !progress.waitingRead) {
+      const waiting = await waitingOnParent(db, m.workspaceId, m.salesforceObject, spec.kind);
+      const records = waiting.length ? await readWaiting(sf, m.salesforceObject, fields, waiting) : [];
+      if (records.length) {
+        const pageFromSeq = progress.fetched;
+        // Every one was reported before: one still waiting for the same reason is not reported again.
+        const prepared = await preparePage(db, base, records, pageFromSeq, REPORTED_BEFORE);
+        if (prepared.records.length) run ??= await open();
+        progress = { ...progress, fetched: progress.fetched + records.length, waitingRead: true };
+        received = { ...received, fetched: progress.fetched };
+        await commitBatch(db, [
+          ...prepared.statements,
+          ...upsertRunRecords(db, m.workspaceId, runId, prepared.records),
+          ...(run ? [saveRunProgress(db, runId, progress, pageFromSeq)] : []),
+        ]);
+      }
+    }
     // Slice after slice until the batch is full or the newest slice (no upper bound) is read.
     while (progress.fetched < m.limit) {
       until = sliceEnd(received.after, span);
@@ -130,6 +151,7 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
           // A run appears once something happened: a page of records that are all unchanged opens none.
           if (prepared.records.length) run ??= await open();
           progress = {
+            ...progress,
             after: later(progress.after, prepared.last),
             fetched: progress.fetched + records.length,
             total,
