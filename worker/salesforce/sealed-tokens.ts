@@ -24,21 +24,20 @@ export class UnreadableTokenError extends Error {
   }
 }
 
-const imported = new Map<string, Promise<Key>>();
+// Imported keys are kept per isolate, but never a pending promise: one request must not await work
+// started in another request's context.
+const imported = new Map<string, Key>();
 
-function importKey(raw: Uint8Array<ArrayBuffer>): Promise<Key> {
+async function importKey(raw: Uint8Array<ArrayBuffer>): Promise<Key> {
   const cacheKey = base64url(raw);
-  let key = imported.get(cacheKey);
-  if (!key) {
-    key = (async () => {
-      // The id is a digest of the key under a label of its own: it tells keys apart and reveals nothing.
-      const label = new TextEncoder().encode("conversion-sync token key id:");
-      const digest = await crypto.subtle.digest("SHA-256", new Uint8Array([...label, ...raw]));
-      const id = base64url(new Uint8Array(digest)).slice(0, 8);
-      return { id, key: await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]) };
-    })();
-    imported.set(cacheKey, key);
-  }
+  const known = imported.get(cacheKey);
+  if (known) return known;
+  // The id is a digest of the key under a label of its own: it tells keys apart and reveals nothing.
+  const label = new TextEncoder().encode("conversion-sync token key id:");
+  const digest = await crypto.subtle.digest("SHA-256", new Uint8Array([...label, ...raw]));
+  const id = base64url(new Uint8Array(digest)).slice(0, 8);
+  const key = { id, key: await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]) };
+  imported.set(cacheKey, key);
   return key;
 }
 
