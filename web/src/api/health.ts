@@ -23,6 +23,14 @@ export interface Budget {
   reason: string | null;
 }
 
+/** Something to know while syncing goes on: a hidden field (field_not_readable) or a pause (sync_paused). */
+export interface HealthWarning {
+  code: string;
+  message: string;
+  object: string | null;
+  field: string | null;
+}
+
 export interface Health {
   lastInbound: Run | null;
   lastOutbound: Run | null;
@@ -32,6 +40,7 @@ export interface Health {
   topReasons: TopReason[];
   apiUsage: ApiUsage | null;
   budget: Budget;
+  warnings: HealthWarning[];
 }
 
 type Obj = Record<string, any>;
@@ -65,6 +74,12 @@ export function parseHealth(raw: unknown): Health {
     skippedRecords24h: num(day.skippedRecords),
     topReasons: (Array.isArray(h.topReasons) ? h.topReasons : []).filter(obj).map(reason),
     apiUsage: usage && num(usage.used) !== null && num(usage.limit) !== null ? (usage as ApiUsage) : null,
+    warnings: (Array.isArray(h.warnings) ? h.warnings : []).filter(obj).map((w: Obj) => ({
+      code: String(w.code ?? ""),
+      message: String(w.message ?? w.code ?? ""),
+      object: str(w.object),
+      field: str(w.field),
+    })),
     budget: {
       limit: num(budget.limit),
       used: num(budget.used),

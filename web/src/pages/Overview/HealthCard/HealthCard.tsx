@@ -6,6 +6,7 @@ import { Skeleton } from "../../../components/Skeleton/Skeleton";
 import { StatusBadge } from "../../../components/StatusBadge/StatusBadge";
 import { Link } from "../../../router/Link";
 import { health, healthError, loadHealth } from "../model";
+import { Warnings } from "../Warnings/Warnings";
 import { TopReasons } from "./TopReasons";
 import "./HealthCard.css";
 
@@ -46,6 +47,7 @@ export function HealthCard() {
       {!h && !healthError.value && <Skeleton kind="health" rows={1} bare />}
       {h && (
         <>
+          <Warnings warnings={h.warnings} apiUsage={h.apiUsage} />
           <div class="health__grid">
             <LastRun title="Last inbound run" run={h.lastInbound} />
             <LastRun title="Last outbound run" run={h.lastOutbound} />
