@@ -5,7 +5,10 @@ import { createFaults, faultsJson, MAX_LATE_SECONDS, mergeFaults } from "./fault
 import { wireRecord } from "./format";
 import { json, readJson } from "./http";
 import { normalizeId } from "./ids";
+import { advanceClock, convertLead, emptyBin, hardDeleteRecords, mergeRecords } from "./lifecycle";
+import { mutate } from "./mutate";
 import { identityUrl } from "./oauth";
+import { purgeExpired } from "./recycle-bin";
 import { changedRow, newRow } from "./rows";
 import { type ObjectDef, objectByName } from "./schema";
 import { configFromEnv, createOrg, type FakeEnv, type Org, replaceOrg } from "./state";
@@ -20,6 +23,11 @@ export function applyFaults(org: Org, body: Record<string, unknown>) {
   if (shots.expireAccessTokens) org.tokens.expireAllAccess();
   if (shots.revokeRefreshTokens) org.tokens.revokeAllRefresh();
   if (shots.expireLocators) org.locators.clear();
+  if (shots.advanceClockSeconds) org.clock.advance(shots.advanceClockSeconds * 1000);
+  if (shots.mutateNow) {
+    const m = shots.mutateNow;
+    if (org.store.table(m.object)) mutate(org, m.object, m.count, m.deletes, org.clock.stamp(), "now");
+  }
 }
 
 function statsJson(org: Org): Record<string, unknown> {
@@ -99,6 +107,7 @@ async function records(org: Org, request: Request, url: URL): Promise<Response> 
     records?: Record<string, unknown>[];
     ids?: string[];
     lateBySeconds?: number;
+    hard?: boolean;
   };
   const def = objectByName(body.object ?? "");
   if (!def) return bad("unknown object");
@@ -130,6 +139,10 @@ async function records(org: Org, request: Request, url: URL): Promise<Response> 
       });
       return json({ ids });
     }
+    if (request.method === "DELETE" && body.hard === true) {
+      const ids = hardDeleteRecords(org, def.name, body.ids ?? []);
+      return json({ deleted: ids.length, ids });
+    }
     if (request.method === "DELETE") {
       const ids = (body.ids ?? []).map((i) => normalizeId(i) ?? i).filter((i) => table.byId.has(i));
       for (const id of ids) softDelete(org, def, id, stamp);
@@ -153,6 +166,7 @@ export async function handleAdmin(org: Org, env: FakeEnv, request: Request, url:
 async function admin(org: Org, env: FakeEnv, request: Request, url: URL): Promise<Response> {
   const [, , resource] = url.pathname.split("/");
   const method = request.method;
+  purgeExpired(org);
   const body = async () =>
     method === "GET" || method === "DELETE" ? {} : ((await request.json().catch(() => ({}))) as Record<string, any>);
   switch (resource) {
@@ -185,6 +199,18 @@ async function admin(org: Org, env: FakeEnv, request: Request, url: URL): Promis
       return json(org.calls.list());
     case "records":
       return records(org, request, url);
+    case "convert-lead":
+      if (method === "POST") return json(convertLead(org, await body()));
+      break;
+    case "merge":
+      if (method === "POST") return json(mergeRecords(org, await body()));
+      break;
+    case "recycle-bin":
+      if (method === "DELETE") return json(emptyBin(org, Object.fromEntries(url.searchParams)));
+      break;
+    case "clock":
+      if (method === "POST") return json(advanceClock(org, await body()));
+      break;
     case "token": {
       // A token pair without the browser round trip, for tests that only need a session.
       if (method !== "POST") break;

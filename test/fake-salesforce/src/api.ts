@@ -7,6 +7,7 @@ import type { CallEntry } from "./calls";
 import { dueFaults } from "./faults";
 import { ApiError, errorResponse, notFound } from "./http";
 import { bearer } from "./oauth";
+import { purgeExpired } from "./recycle-bin";
 import { collectionsRoute } from "./routes/collections";
 import { compositeRoute } from "./routes/composite";
 import type { ApiContext } from "./routes/context";
@@ -50,6 +51,7 @@ function kindOf(segments: string[]): string {
 
 function gate(org: Org, request: Request): Response | null {
   const f = org.faults;
+  purgeExpired(org);
   if (f.armed.length) for (const body of dueFaults(f)) applyFaults(org, body);
   if (f.http503 > 0) {
     f.http503--;

@@ -63,7 +63,7 @@ function childRelationships(def: ObjectDef): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   for (const child of allObjects()) {
     for (const f of child.fields) {
-      if (f.referenceTo !== def.name || f.name.startsWith("Converted")) continue;
+      if (f.referenceTo !== def.name || f.name.startsWith("Converted") || f.name === "MasterRecordId") continue;
       out.push({
         cascadeDelete: child.name !== "Lead",
         childSObject: child.name,

@@ -20,6 +20,8 @@ export interface PagingMutation {
   object: string;
   everyNPages: number;
   count: number;
+  /** Rows soft-deleted at the same moments (a user deleting records while the sync pages). */
+  deletes: number;
   pagesServed: number;
   /** Commits that land late: the changed rows carry a SystemModstamp this many seconds in the past. */
   lateBySeconds: number;
@@ -73,6 +75,10 @@ export interface OneShots {
   expireAccessTokens: boolean;
   revokeRefreshTokens: boolean;
   expireLocators: boolean;
+  /** Let this many seconds of the org's time pass. */
+  advanceClockSeconds: number;
+  /** Users edit `count` and delete `deletes` random rows of the object, now. */
+  mutateNow: { object: string; count: number; deletes: number } | null;
 }
 
 export const createFaults = (): Faults => ({
@@ -100,7 +106,9 @@ const canonical = (name: string) => objectByName(name)?.name ?? name;
 /** Merges a POST /__fake/faults body into the current faults; returns the one-shot actions it asked for. */
 export function mergeFaults(f: Faults, body: Record<string, any>): OneShots {
   if (typeof body.afterCalls === "number" && body.then && typeof body.then === "object") {
-    f.armed.push({ remaining: Math.max(0, body.afterCalls) + 1, body: body.then });
+    // An array is applied in its order when the call comes (e.g. delete, let an hour pass, edit).
+    for (const then of Array.isArray(body.then) ? body.then : [body.then])
+      if (then && typeof then === "object") f.armed.push({ remaining: Math.max(0, body.afterCalls) + 1, body: then });
   }
   if (Array.isArray(body.corruptRecords)) {
     for (const c of body.corruptRecords) {
@@ -149,7 +157,8 @@ export function mergeFaults(f: Faults, body: Record<string, any>): OneShots {
     f.mutateDuringPaging = {
       object: canonical(m.object ?? "Lead"),
       everyNPages: Math.max(1, m.everyNPages ?? 1),
-      count: Math.max(1, m.count ?? 1),
+      count: Math.max(0, m.count ?? 1),
+      deletes: Math.max(0, m.deletes ?? 0),
       pagesServed: 0,
       lateBySeconds: Math.min(MAX_LATE_SECONDS, Math.max(0, Number(m.lateBySeconds) || 0)),
     };
@@ -178,6 +187,15 @@ export function mergeFaults(f: Faults, body: Record<string, any>): OneShots {
     expireAccessTokens: !!body.expireAccessTokens,
     revokeRefreshTokens: !!body.revokeRefreshTokens,
     expireLocators: !!body.expireLocators,
+    advanceClockSeconds: typeof body.advanceClockSeconds === "number" ? Math.max(0, body.advanceClockSeconds) : 0,
+    mutateNow:
+      body.mutateNow && typeof body.mutateNow === "object"
+        ? {
+            object: canonical(body.mutateNow.object ?? "Lead"),
+            count: Math.max(0, body.mutateNow.count ?? 0),
+            deletes: Math.max(0, body.mutateNow.deletes ?? 0),
+          }
+        : null,
   };
 }
 

@@ -96,6 +96,10 @@ function systemFields(): FieldDef[] {
   ];
 }
 
+// Set on the records a merge deleted, pointing at the record that won.
+const masterRecord = (object: string): FieldDef =>
+  ref("MasterRecordId", `Master Record ID`, object, "MasterRecord", readOnly);
+
 const syncFields = (): FieldDef[] => [
   bool("Do_Not_Sync__c", "Do Not Sync"),
   text("Conversion_Id__c", "Conversion ID", 64, { externalId: true }),
@@ -126,6 +130,7 @@ const OBJECTS: ObjectDef[] = [
     text("Name", "Account Name", 255, required),
     base("Website", "Website", "url", 255),
     pick("Industry", "Industry", PICKLISTS.Industry, { restricted: true }),
+    masterRecord("Account"),
     ...syncFields(),
   ]),
   defineObject("Contact", "Contact", "Contacts", "003", [
@@ -137,6 +142,7 @@ const OBJECTS: ObjectDef[] = [
     base("Phone", "Business Phone", "phone", 40),
     ref("AccountId", "Account ID", "Account", "Account"),
     pick("LeadSource", "Lead Source", PICKLISTS.LeadSource, { restricted: true }),
+    masterRecord("Contact"),
     ...syncFields(),
   ]),
   defineObject("Lead", "Lead", "Leads", "00Q", [
@@ -157,6 +163,7 @@ const OBJECTS: ObjectDef[] = [
     base("ConvertedDate", "Converted Date", "date", 0, readOnly),
     ref("ConvertedAccountId", "Converted Account ID", "Account", "ConvertedAccount", readOnly),
     ref("ConvertedContactId", "Converted Contact ID", "Contact", "ConvertedContact", readOnly),
+    masterRecord("Lead"),
     ...syncFields(),
   ]),
   defineObject("Opportunity", "Opportunity", "Opportunities", "006", [

@@ -36,6 +36,11 @@ export function buildRows(
   const deleted = new Set<number>();
   while (deleted.size < extra) deleted.add(ctx.rnd.int(0, total - 1));
   const times = buildTimeline(ctx.rnd, total, ctx.start, ctx.end);
+  // Deletions sit in the recycle bin, which keeps 15 days: each was deleted within the last 14.
+  for (const i of deleted) {
+    const at = ctx.end - ((i * 7919) % (14 * 86_400)) * 1000;
+    if (at > times.stamp[i]) times.modified[i] = times.stamp[i] = at;
+  }
   const rows: Rec[] = [];
   for (let i = 0; i < total; i++) {
     rows.push(

@@ -6,6 +6,7 @@ import { createFaults, type Faults } from "./faults";
 import { createIdFactory, fixedId, type IdFactory } from "./ids";
 import { createLocators, type Locators } from "./locators";
 import { createRandom, type Random } from "./random";
+import { createRecycleBin, loadRecycleBin, type RecycleBin } from "./recycle-bin";
 import { type Counts, DEFAULT_COUNTS, seedOrg } from "./seed";
 import { createStore, type Store } from "./store";
 import { createTokenStore, type TokenStore } from "./tokens";
@@ -49,6 +50,7 @@ export interface Org {
   calls: CallLog;
   locators: Locators;
   tokens: TokenStore;
+  recycleBin: RecycleBin;
   /** Drives the records changed between pages by the mutateDuringPaging fault. */
   mutations: Random;
   autoNumber(object: string): string;
@@ -92,6 +94,7 @@ export function createOrg(config: OrgConfig): Org {
     calls: createCallLog(),
     locators: createLocators(),
     tokens: createTokenStore(orgId, config.accessTokenTtlMs),
+    recycleBin: createRecycleBin(clock.now() - 400 * 86_400_000),
     mutations: createRandom(config.seed + 1),
     autoNumber(object) {
       const n = (numbers.get(object) ?? 0) + 1;
@@ -114,6 +117,7 @@ export function createOrg(config: OrgConfig): Org {
     endsSecondsAgo: config.seedEndsSecondsAgo,
     autoNumber: org.autoNumber,
   });
+  loadRecycleBin(org);
   return org;
 }
 

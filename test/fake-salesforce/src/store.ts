@@ -19,6 +19,8 @@ export interface Store {
   replace(table: Table, next: Rec): void;
   /** Field-level security: whether the integration user cannot read this field (SOQL then says "No such column"). */
   hiddenField(object: string, field: string): boolean;
+  /** Removes a row for good (a purge or a hard delete): no query, queryAll included, sees it again. */
+  remove(table: Table, id: string): void;
 }
 
 /** Compares a row to the key (stamp, id): negative when the row sorts first. */
@@ -76,6 +78,13 @@ export function createStore(): Store {
       }
       t.rows.splice(seek(t.rows, next.SystemModstamp, next.Id, false), 0, next);
       t.byId.set(next.Id, next);
+    },
+    remove(t, id) {
+      const old = t.byId.get(id);
+      if (!old) return;
+      const at = seek(t.rows, old.SystemModstamp, old.Id, false);
+      t.rows.splice(t.rows[at] === old ? at : t.rows.indexOf(old), 1);
+      t.byId.delete(id);
     },
   };
 }

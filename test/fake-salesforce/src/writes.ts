@@ -3,6 +3,7 @@
 // allOrNone batch can be refused as a whole without touching anything.
 import { takeRecordError } from "./faults";
 import { normalizeId } from "./ids";
+import { binAdd } from "./recycle-bin";
 import { changedRow, newRow } from "./rows";
 import { type ObjectDef, objectByPrefix, type Rec } from "./schema";
 import type { Org } from "./state";
@@ -113,11 +114,19 @@ const CASCADE: Record<string, [string, string][]> = {
   Opportunity: [["OpportunityContactRole", "OpportunityId"]],
 };
 
-export function softDelete(org: Org, def: ObjectDef, id: string, stamp: number): void {
+/** A delete that goes to the recycle bin; `extra` sets fields with it (a merge's MasterRecordId). */
+export function softDelete(
+  org: Org,
+  def: ObjectDef,
+  id: string,
+  stamp: number,
+  extra: Record<string, unknown> = {},
+): void {
   const table = org.store.table(def.name)!;
   const row = table.byId.get(id);
   if (!row || row.IsDeleted) return;
-  org.store.replace(table, changedRow(row, { IsDeleted: true }, stamp, org.userId));
+  org.store.replace(table, changedRow(row, { IsDeleted: true, ...extra }, stamp, org.userId));
+  binAdd(org, def.name, id, stamp);
   for (const [child, field] of CASCADE[def.name] ?? []) {
     const childDef = org.store.table(child)!.def;
     const ids = org.store

@@ -3,6 +3,7 @@
 import { formatDateTime, parseDateTime } from "../clock";
 import { wireRecord } from "../format";
 import { ApiError, json, methodNotAllowed, notFound, readJson } from "../http";
+import { earliestAvailable, RECYCLE_BIN_MS } from "../recycle-bin";
 import { type ObjectDef, objectByName } from "../schema";
 import { buildUpsertIndex, externalIdField, planUpsert } from "../upsert";
 import {
@@ -73,20 +74,31 @@ async function upsertRoute(
   return single(planned, created ? 201 : 200, (r) => ({ id: r.id, success: true, errors: [], created }));
 }
 
+// getDeleted/getUpdated: start must precede end by more than a minute; deletions reach back 15
+// days at most (less once rows were purged: earliestDateAvailable says from when); latestDateCovered
+// is the last whole minute the answer is complete for; more than 600,000 ids is EXCEEDED_ID_LIMIT.
 function changedBetween(ctx: ApiContext, def: ObjectDef, deleted: boolean): Response {
   const start = parseDateTime(ctx.url.searchParams.get("start") ?? "");
   const end = parseDateTime(ctx.url.searchParams.get("end") ?? "");
-  if (start === null || end === null || end < start)
+  if (start === null || end === null || end - start <= 60_000)
     throw new ApiError(400, "INVALID_REPLICATION_DATE", "start date must chronologically precede end date");
   ctx.log.kind = deleted ? "getDeleted" : "getUpdated";
+  const now = ctx.org.clock.now();
+  const from = deleted ? Math.max(start, now - RECYCLE_BIN_MS) : start;
   const rows = ctx.org.store
     .table(def.name)!
-    .rows.filter((r) => r.IsDeleted === deleted && r.SystemModstamp >= start && r.SystemModstamp <= end);
-  const latest = formatDateTime(Math.min(end, Math.floor(ctx.org.clock.now() / 60_000) * 60_000));
+    .rows.filter((r) => r.IsDeleted === deleted && r.SystemModstamp >= from && r.SystemModstamp <= end);
+  if (rows.length > 600_000)
+    throw new ApiError(
+      400,
+      "EXCEEDED_ID_LIMIT",
+      "record limit reached. cannot submit more than 600000 records into this call",
+    );
+  const latest = formatDateTime(Math.min(end, Math.floor(now / 60_000) * 60_000));
   if (!deleted) return json({ ids: rows.map((r) => r.Id), latestDateCovered: latest });
   return json({
     deletedRecords: rows.map((r) => ({ id: r.Id, deletedDate: formatDateTime(r.SystemModstamp) })),
-    earliestDateAvailable: formatDateTime(ctx.org.clock.now() - 15 * 86_400_000),
+    earliestDateAvailable: formatDateTime(earliestAvailable(ctx.org, def.name)),
     latestDateCovered: latest,
   });
 }
