@@ -30,7 +30,7 @@ export const NOT_PROVIDED = "[not provided]";
 export const SYSTEM_FIELDS = ["Id", "CreatedDate", "LastModifiedDate", "SystemModstamp", "IsDeleted"] as const;
 
 const STANDARD: Record<string, SalesforceObjectSpec> = {
-  Account: { kind: "account", objectType: "company", fields: ["Name", "Website", "Industry"] },
+  Account: { kind: "account", objectType: "company", fields: ["Name", "Website", "Industry", "MasterRecordId"] },
   Lead: {
     kind: "lead",
     objectType: "contact",
@@ -44,12 +44,13 @@ const STANDARD: Record<string, SalesforceObjectSpec> = {
       "LeadSource",
       "IsConverted",
       "ConvertedContactId",
+      "MasterRecordId",
     ],
   },
   Contact: {
     kind: "contact",
     objectType: "contact",
-    fields: ["Email", "FirstName", "LastName", "Title", "Phone", "AccountId", "LeadSource"],
+    fields: ["Email", "FirstName", "LastName", "Title", "Phone", "AccountId", "LeadSource", "MasterRecordId"],
   },
   Opportunity: {
     kind: "opportunity",

@@ -132,7 +132,8 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
       until = sliceEnd(received.after, span);
       let sliceHasMore = false;
       try {
-        const pages = sf.queryPages(query(), { all: m.kind === "incremental", batchSize: PAGE_SIZE, restart: query });
+        // queryAll for backfills too: a record deleted while a long backfill pages is seen as deleted, not missed.
+        const pages = sf.queryPages(query(), { all: true, batchSize: PAGE_SIZE, restart: query });
         // No read-ahead past the page that fills the batch: that page would be a call for nothing.
         for await (const page of readAhead(pages, (p) => received.fetched + p.records.length < m.limit)) {
           sliceHasMore = page.totalSize > asked;

@@ -26,6 +26,8 @@ export class EntitySet {
   readonly byUserId = new Map<string, EntityRow>();
   readonly dirty = new Set<string>();
   readonly removed = new Set<string>();
+  /** Merged away: Conversion id → the id that takes over what pointed at it. */
+  readonly folded = new Map<string, string>();
 
   constructor(readonly name: EntityTable) {}
 
@@ -61,7 +63,13 @@ export class EntitySet {
     this.removed.add(row.id);
   }
 
-  /** Set-based writes for the page: one upsert per ~900 KB of rows, one delete. */
+  /** A merge: `from` goes, and what pointed at it points at `into` (see foldStatements). */
+  fold(from: EntityRow, into: EntityRow) {
+    this.remove(from);
+    this.folded.set(from.id, into.id);
+  }
+
+  /** Set-based writes for the page: one upsert per ~900 KB of rows, one delete, one update per fold's dependents. */
   statements(db: Db) {
     const table = ENTITY_TABLES[this.name] as unknown as SQLiteTable;
     const rows = [...this.dirty].map((id) => this.byId.get(id)!).filter(Boolean);
@@ -70,8 +78,27 @@ export class EntitySet {
       const idColumn = (getTableColumns(table) as Record<string, SQLiteColumn>).id;
       out.push(db.delete(table).where(inJson(idColumn, [...this.removed])) as never);
     }
+    for (const [from, into] of this.folded) out.push(...(foldStatements(db, this.name, from, into) as never[]));
     return out;
   }
+}
+
+// Who points at a contact or a company, by Conversion id.
+const DEPENDENTS: Partial<Record<EntityTable, [SQLiteTable, SQLiteColumn][]>> = {
+  contacts: [
+    [events, events.contactId],
+    [opportunityContactRoles, opportunityContactRoles.contactId],
+  ],
+  companies: [
+    [contacts, contacts.companyId],
+    [opportunities, opportunities.companyId],
+  ],
+};
+
+function foldStatements(db: Db, name: EntityTable, from: string, into: string) {
+  return (DEPENDENTS[name] ?? []).map(([table, column]) =>
+    db.run(sql`UPDATE ${table} SET ${sql.identifier(column.name)} = ${into} WHERE ${column} = ${from}`),
+  );
 }
 
 /** INSERT … SELECT FROM json_each(?) ON CONFLICT(id) DO UPDATE: a page's rows in one statement. */

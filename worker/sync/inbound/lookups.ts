@@ -46,11 +46,19 @@ export async function loadPageSets(
   switch (kind) {
     case "lead":
     case "contact":
-      load("contacts", [inJson(contacts.salesforceId, ids), inJson(contacts.email, emails(records, emailField))]);
+      // Also the Contacts converted Leads became and the winners of merges: they take over a record.
+      load("contacts", [
+        inJson(contacts.salesforceId, [
+          ...ids,
+          ...values(records, "ConvertedContactId"),
+          ...values(records, "MasterRecordId"),
+        ]),
+        inJson(contacts.email, emails(records, emailField)),
+      ]);
       if (kind === "contact") load("companies", [inJson(companies.salesforceId, values(records, "AccountId"))]);
       break;
     case "account":
-      load("companies", [inJson(companies.salesforceId, ids)]);
+      load("companies", [inJson(companies.salesforceId, [...ids, ...values(records, "MasterRecordId")])]);
       break;
     case "opportunity":
       load("opportunities", [inJson(opportunities.salesforceId, ids)]);

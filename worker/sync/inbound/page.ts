@@ -86,7 +86,8 @@ export async function preparePage(
       reasonDetail: problem?.detail ?? null,
       externalCreatedAt: head.createdAt,
       externalUpdatedAt: head.updatedAt,
-      changes: verdict.outcome === "write" ? verdict.changes : [],
+      changes:
+        verdict.outcome === "write" ? verdict.changes : verdict.outcome === "delete" ? (verdict.changes ?? []) : [],
     };
     out.push(entry);
     if (problem && head.id && head.stamp && atOrBefore({ stamp: head.stamp, id: head.id }, seenUpTo)) reread.add(entry);

@@ -9,7 +9,8 @@ export type Verdict =
   | { outcome: "skip"; code: string; detail?: string }
   | { outcome: "fail"; code: string; detail?: string }
   | { outcome: "write"; action: Exclude<RecordAction, "deleted">; conversionId: string; changes: FieldChange[] }
-  | { outcome: "delete"; conversionId: string }
+  /** `changes` says where a merged record's data went. */
+  | { outcome: "delete"; conversionId: string; changes?: FieldChange[] }
   /** Already as Salesforce has it (or deleted on both sides): counted, never recorded. */
   | { outcome: "unchanged"; conversionId: string | null };
 

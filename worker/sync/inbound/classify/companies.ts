@@ -1,6 +1,7 @@
 import { type SalesforceRecord, text } from "../record";
 import { type Classifier, excludedByRule, inboundMappings, type PageContext } from "./context";
-import { gate, nextRow, settle, settleDelete } from "./settle";
+import { settleRemoval } from "./merge";
+import { gate, nextRow, settle } from "./settle";
 
 const COMPANY_FIELDS = ["name", "domain", "industry"] as const;
 
@@ -31,7 +32,7 @@ function mapped(record: SalesforceRecord, ctx: PageContext): Record<string, stri
 export const classifyAccount: Classifier = (record, head, ctx) => {
   const companies = ctx.sets.companies;
   const linked = companies.bySalesforceId.get(head.id) ?? null;
-  if (head.deleted) return settleDelete(companies, linked);
+  if (head.deleted) return settleRemoval(companies, linked, record);
   if (excludedByRule(record, ctx)) return { outcome: "skip", code: "do_not_sync" };
   const values = mapped(record, ctx);
   if (!values) return { outcome: "fail", code: "malformed_data", detail: "A mapped field is not text" };

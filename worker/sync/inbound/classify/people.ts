@@ -1,7 +1,9 @@
 import { NOT_PROVIDED } from "../../objects";
-import { normaliseEmail, type SalesforceRecord, text } from "../record";
+import type { EntityRow } from "../entities";
+import { normaliseEmail, type SalesforceRecord, text, type Verdict } from "../record";
 import { type Classifier, excludedByRule, inboundMappings, type PageContext } from "./context";
-import { gate, nextRow, settle, settleDelete } from "./settle";
+import { relink, settleRemoval } from "./merge";
+import { gate, nextRow, settle } from "./settle";
 
 const CONTACT_FIELDS = ["email", "firstName", "lastName", "title", "phone", "userId", "companyId"] as const;
 
@@ -29,9 +31,9 @@ function emailField(ctx: PageContext): string {
 export const classifyPerson: Classifier = (record, head, ctx) => {
   const contacts = ctx.sets.contacts;
   const linked = contacts.bySalesforceId.get(head.id) ?? null;
-  if (head.deleted) return settleDelete(contacts, linked);
+  if (head.deleted) return settleRemoval(contacts, linked, record);
   if (ctx.spec.kind === "lead" && (record.IsConverted === true || record.IsConverted === "true"))
-    return { outcome: "skip", code: "lead_converted" };
+    return convertedLead(record, linked, ctx);
   if (excludedByRule(record, ctx)) return { outcome: "skip", code: "do_not_sync" };
 
   const rawEmail = text(record, emailField(ctx));
@@ -78,3 +80,18 @@ export const classifyPerson: Classifier = (record, head, ctx) => {
   });
   return settle(contacts, existing, next, CONTACT_FIELDS);
 };
+
+/**
+ * A converted Lead: the Conversion contact it had moves to the Contact it became (same contact,
+ * history and all), so the Contact updates it instead of making a second one. A Lead Conversion
+ * never had, or whose Contact is already another contact's, is skipped as the article says.
+ */
+function convertedLead(record: SalesforceRecord, linked: EntityRow | null, ctx: PageContext): Verdict {
+  const contactId = text(record, "ConvertedContactId");
+  if (!linked || !contactId) return { outcome: "skip", code: "lead_converted" };
+  const holder = ctx.sets.contacts.bySalesforceId.get(contactId);
+  if (holder && holder.id !== linked.id)
+    return { outcome: "skip", code: "lead_converted", detail: `Its Contact ${contactId} is already in Conversion` };
+  if (holder) return { outcome: "unchanged", conversionId: linked.id };
+  return relink(ctx.sets.contacts, linked, contactId, "Contact");
+}
