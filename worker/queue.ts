@@ -2,6 +2,7 @@ import { failDeadLetter } from "./sync/dead-letter";
 import { isInboundBatch, isPlanCycle, planCycle, runInboundBatch } from "./sync/inbound";
 import { runInboundRetry } from "./sync/inbound/retry";
 import { isOutboundChange, isOutboundRetry, pushGroup, runOutboundBatch } from "./sync/outbound";
+import { isReconcile, runReconcileStep } from "./sync/reconcile";
 import { isInboundRetry } from "./sync/retry/message";
 
 type Outcome = { retryDelaySeconds: number } | { done: true; claimed?: boolean };
@@ -11,6 +12,7 @@ async function runSingle(env: Env, message: Message<unknown>): Promise<Outcome> 
   const body = message.body;
   if (isInboundBatch(body)) return runInboundBatch(env, body, message.attempts);
   if (isInboundRetry(body)) return runInboundRetry(env, body, message.attempts);
+  if (isReconcile(body)) return runReconcileStep(env, body, message.attempts);
   if (isPlanCycle(body)) {
     await planCycle(env, body.workspaceId);
     return { done: true };

@@ -10,6 +10,7 @@ import { createContactsRouter } from "./contacts/contacts.index";
 import { ApiError } from "./errors";
 import { createHealthRouter } from "./health/health.index";
 import { registerOpenApi } from "./openapi";
+import { createReconcileRouter } from "./reconcile/reconcile.index";
 import { createRetryRouter } from "./retry/retry.index";
 import { createRunsRouter } from "./runs/runs.index";
 import { createLaunchRouter, createSessionsRouter } from "./sessions/sessions.index";
@@ -56,6 +57,7 @@ export function createApp() {
   workspaceScoped.route("/", createSyncNowRouter());
   workspaceScoped.route("/", createRunsRouter());
   workspaceScoped.route("/", createRetryRouter());
+  workspaceScoped.route("/", createReconcileRouter());
   workspaceScoped.route("/", createHealthRouter());
   workspaceScoped.route("/", createTotalsRouter());
   workspaceScoped.route("/", createContactsRouter());

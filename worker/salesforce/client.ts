@@ -80,6 +80,20 @@ function createClient(transport: Transport, orgId: string | null = null) {
         });
       }
     },
+    /**
+     * getDeleted: when the org's delete log begins for the object (`earliestDateAvailable`). Deletes
+     * before it can no longer be learned from Salesforce, only by comparing ids.
+     */
+    async deletedSince(object: string, start: string, end: string): Promise<{ earliestDateAvailable: string | null }> {
+      const q = new URLSearchParams({ start, end });
+      const body = await transport.requestJson<{ earliestDateAvailable?: unknown }>(
+        "GET",
+        `${base}/sobjects/${assertSObjectName(object)}/deleted/?${q}`,
+      );
+      return {
+        earliestDateAvailable: typeof body?.earliestDateAvailable === "string" ? body.earliestDateAvailable : null,
+      };
+    },
     /** Adds this client's unflushed calls to today's count and stores the org's last seen usage. */
     flushUsage: () => transport.flushUsage(),
   };

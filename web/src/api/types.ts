@@ -19,7 +19,7 @@ export interface Run {
   direction: Direction;
   objectType: ObjectType;
   salesforceObject: string;
-  kind: "backfill" | "incremental" | "push" | "retry";
+  kind: "backfill" | "incremental" | "push" | "retry" | "reconcile";
   description: string;
   status: RunStatus;
   startedAt: string;

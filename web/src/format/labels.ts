@@ -46,6 +46,7 @@ export const KIND: Record<string, string> = {
   incremental: "Scheduled sync",
   push: "Push",
   retry: "Retry of failed records",
+  reconcile: "Check against Salesforce",
 };
 
 export const OBJECT_LABEL: Record<string, string> = Object.fromEntries(OBJECT_TYPES);

@@ -22,6 +22,10 @@ describe("describeRun", () => {
     ["outbound", "company", "Account", "push", "Pushed company updates to Salesforce"],
     ["outbound", "contact", "Contact", "retry", "Retried failed records: pushed contact updates to Salesforce"],
     ["inbound", "campaign", "Campaign", "incremental", "Synced Campaign records from Salesforce"],
+    ["inbound", "contact", "Lead", "reconcile", "Checked contacts against Salesforce"],
+    ["inbound", "company", "Account", "reconcile", "Checked companies against Salesforce"],
+    ["inbound", "opportunity", "Opportunity", "reconcile", "Checked opportunities against Salesforce"],
+    ["inbound", "event", "Conversion_Event__c", "reconcile", "Checked events against Salesforce"],
   ] as const)("%s %s (%s, %s) → %s", (direction, objectType, salesforceObject, kind, text) => {
     expect(describeRun({ direction, objectType, salesforceObject, kind })).toBe(text);
   });

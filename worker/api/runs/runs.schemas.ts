@@ -9,7 +9,7 @@ import { CONVERSION_ID } from "./conversion-id";
 export const RUN_DIRECTIONS = ["inbound", "outbound"] as const;
 export const RUN_STATUSES = ["in_progress", "completed", "failed"] as const;
 export const RECORD_STATUSES = ["success", "skipped", "failed"] as const;
-const RUN_KINDS = ["backfill", "incremental", "push", "retry"] as const;
+const RUN_KINDS = ["backfill", "incremental", "push", "retry", "reconcile"] as const;
 
 const instant = z.string().openapi({ format: "date-time", example: "2026-11-29T10:20:30.000Z" });
 

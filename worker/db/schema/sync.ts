@@ -23,6 +23,10 @@ export const syncState = sqliteTable(
     pausedReason: text("paused_reason"),
     /** When a chain last finished reading this object from Salesforce: the Overview's "Last checked". */
     lastCheckedAt: text("last_checked_at"),
+    /** When a reconciliation run last compared this object's ids with Salesforce's (or its backfill finished). */
+    reconciledAt: text("reconciled_at"),
+    /** When getDeleted was last asked whether Salesforce still knows every delete since the watermark. */
+    deletesCheckedAt: text("deletes_checked_at"),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.salesforceObject] })],
 );
@@ -36,7 +40,7 @@ export const runs = sqliteTable(
     direction: text("direction", { enum: ["inbound", "outbound"] }).notNull(),
     objectType: text("object_type").notNull(),
     salesforceObject: text("salesforce_object").notNull(),
-    kind: text("kind", { enum: ["backfill", "incremental", "push", "retry"] }).notNull(),
+    kind: text("kind", { enum: ["backfill", "incremental", "push", "retry", "reconcile"] }).notNull(),
     status: text("status", { enum: ["in_progress", "completed", "failed"] }).notNull(),
     startedAt: text("started_at").notNull(),
     finishedAt: text("finished_at"),

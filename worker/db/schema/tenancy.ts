@@ -7,6 +7,11 @@ const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
 export const workspaces = sqliteTable("workspaces", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
+  /**
+   * The Salesforce org Conversion's records are linked to (their salesforceId, the watermarks). It
+   * outlives a disconnect, so reconnecting another org is noticed (see worker/sync/org).
+   */
+  linkedOrgId: text("linked_org_id"),
   createdAt: text("created_at").notNull().default(now),
 });
 

@@ -2,7 +2,8 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db";
 import { syncState } from "../../db/schema";
 import { isoIn, isoNow } from "../../lib/time";
-import { LEASE_MS, releaseLease } from "../leases";
+import { extendLease, LEASE_MS, releaseLease } from "../leases";
+import { reconcileDue, startReconcileInCycle } from "../reconcile/start";
 import type { InboundBatchMessage } from "./message";
 import { BACKFILL_BATCH, INCREMENTAL_BATCH, type WindowStart } from "./window";
 
@@ -92,11 +93,18 @@ export async function continueChain(
     await env.INBOUND_QUEUE.send({ ...m, batchNo: m.batchNo + 1, after } satisfies InboundBatchMessage);
     return;
   }
-  const release = releaseLease(db, m.workspaceId, m.salesforceObject, m.cycleId);
-  // Read up to now: the Overview's "Last checked" for this object (and the backfill, if it was one, is done).
+  // Salesforce may no longer know every delete since the watermark: the object's lease passes to a
+  // reconciliation run, which hands over to the next object when it is done.
+  const reconcile = m.kind === "incremental" ? await reconcileDue(env, db, m) : null;
+  const release = reconcile
+    ? extendLease(db, m.workspaceId, m.salesforceObject, m.cycleId)
+    : releaseLease(db, m.workspaceId, m.salesforceObject, m.cycleId);
+  // Read up to now: the Overview's "Last checked" for this object (and the backfill, if it was one, is
+  // done: what it read is what Salesforce has, so it counts as the object's first reconciliation).
+  const now = isoNow();
   const checked = db
     .update(syncState)
-    .set({ lastCheckedAt: isoNow(), ...(m.kind === "backfill" ? { backfillDone: true } : {}) })
+    .set({ lastCheckedAt: now, ...(m.kind === "backfill" ? { backfillDone: true, reconciledAt: now } : {}) })
     .where(
       and(
         eq(syncState.workspaceId, m.workspaceId),
@@ -105,7 +113,8 @@ export async function continueChain(
       ),
     );
   await db.batch([checked, release]);
-  await startNextObject(env, db, m);
+  if (reconcile) await startReconcileInCycle(env, db, m, reconcile);
+  else await startNextObject(env, db, m);
 }
 
 /** After a failed batch: this object waits for the next cycle (watermark where it was), the others go on. */
@@ -114,7 +123,12 @@ export async function skipToNextObject(env: Env, db: Db, m: InboundBatchMessage)
   await startNextObject(env, db, m);
 }
 
-async function startNextObject(env: Env, db: Db, m: InboundBatchMessage) {
+/** The next object of the cycle, if any, starts its chain. */
+export async function startNextObject(
+  env: Env,
+  db: Db,
+  m: Pick<InboundBatchMessage, "workspaceId" | "cycleId" | "remaining">,
+) {
   const [next, ...rest] = m.remaining;
   if (next)
     await env.INBOUND_QUEUE.send(await firstBatch(db, m.workspaceId, next, m.cycleId, rest, lookbackSeconds(env)));

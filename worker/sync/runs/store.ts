@@ -6,7 +6,7 @@ import type { ObjectType } from "../objects";
 import { UNSUCCESSFUL } from "./records";
 
 export type RunDirection = "inbound" | "outbound";
-export type RunKind = "backfill" | "incremental" | "push" | "retry";
+export type RunKind = "backfill" | "incremental" | "push" | "retry" | "reconcile";
 export type RunRow = typeof runs.$inferSelect;
 
 export interface NewRun {

@@ -20,6 +20,8 @@ const OUTBOUND_NOUNS: Record<string, string> = { contact: "contact", company: "c
 
 /** The plain-language line Sync activity shows for a run, e.g. "Synced contacts from Salesforce". */
 export function describeRun(run: Pick<RunRow, "direction" | "objectType" | "salesforceObject" | "kind">): string {
+  if (run.kind === "reconcile")
+    return `Checked ${INBOUND_NOUNS[run.objectType] ?? `${run.salesforceObject} records`} against Salesforce`;
   const base = run.direction === "inbound" ? describeInbound(run) : describeOutbound(run);
   if (run.kind === "backfill") return `${base} (initial backfill)`;
   if (run.kind === "retry") return `Retried failed records: ${base.charAt(0).toLowerCase()}${base.slice(1)}`;

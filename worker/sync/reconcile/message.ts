@@ -1,0 +1,30 @@
+/**
+ * One step of a reconciliation run: pages of Salesforce's ids for one object, compared with the
+ * Conversion records linked to it. A large object takes several messages (the run's state says where
+ * it is); the lease it holds keeps the object's own chain from running meanwhile.
+ */
+export interface ReconcileMessage {
+  type: "inbound_reconcile";
+  workspaceId: string;
+  salesforceObject: string;
+  runId: string;
+  /** Who holds the object's lease: the run itself (started from the API), or the cycle it is part of. */
+  leaseOwner: string;
+  /** Part of a cycle: the objects still to visit after this one, in order. */
+  remaining?: string[];
+  /** Pages of ids per invocation (default PAGES_PER_STEP); smaller shows paging across invocations in tests. */
+  pagesPerStep?: number;
+}
+
+export function isReconcile(body: unknown): body is ReconcileMessage {
+  const m = body as ReconcileMessage;
+  return (
+    typeof m === "object" &&
+    m !== null &&
+    m.type === "inbound_reconcile" &&
+    typeof m.workspaceId === "string" &&
+    typeof m.salesforceObject === "string" &&
+    typeof m.runId === "string" &&
+    typeof m.leaseOwner === "string"
+  );
+}
