@@ -593,6 +593,28 @@ const admin: BadCase[] = [
 
 const flow: BadCase[] = [
   { route: "POST /api/v1/sync/inbound", name: "Sync now when not connected", status: 409, code: "not_connected" },
+  {
+    route: "POST /api/v1/sync/reconcile",
+    name: "an unknown object",
+    body: { objects: ["Lead", "Campaign"] },
+    status: 400,
+    field: "objects.1",
+  },
+  {
+    route: "POST /api/v1/sync/reconcile",
+    name: "objects not a list",
+    body: { objects: "Lead" },
+    status: 400,
+    field: "objects",
+  },
+  {
+    route: "POST /api/v1/sync/reconcile",
+    name: "an unknown field",
+    body: { object: "Lead" },
+    status: 400,
+    field: "object",
+  },
+  { route: "POST /api/v1/sync/reconcile", name: "when not connected", status: 409, code: "not_connected" },
   { route: "GET /oauth/salesforce/callback", name: "no state", query: "code=abc", status: 400, field: "state" },
   { route: "GET /oauth/salesforce/callback", name: "no code", query: "state=abc.def", status: 400, field: "code" },
   {

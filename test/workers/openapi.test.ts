@@ -120,7 +120,7 @@ describe("GET /api/v1/openapi.json", () => {
       "skipped",
       "updated",
     ]);
-    expect(Run.properties.kind.enum).toEqual(["backfill", "incremental", "push", "retry"]);
+    expect(Run.properties.kind.enum).toEqual(["backfill", "incremental", "push", "retry", "reconcile"]);
     expect(Run.properties.status.enum).toEqual(["in_progress", "completed", "failed"]);
     expect(JSON.stringify(Run.properties.failure)).toContain('"action"');
     expect(Object.keys(RunRecord.properties)).toEqual(expect.arrayContaining(RECORD_FIELDS));

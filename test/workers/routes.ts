@@ -79,6 +79,7 @@ export const ROUTES: ApiRoute[] = [
   },
   { method: "GET", path: "/api/v1/settings/catalog", guard: "workspace", query: () => ({ refresh: "false" }) },
   { method: "POST", path: "/api/v1/sync/inbound", guard: "workspace" },
+  { method: "POST", path: "/api/v1/sync/reconcile", guard: "workspace", sample: () => ({ objects: ["Lead"] }) },
   {
     method: "GET",
     path: "/api/v1/sync/runs",

@@ -1,4 +1,6 @@
+import { getDb } from "../../db";
 import type { Connected } from "../../salesforce";
+import { adoptOrg } from "../../sync/org";
 
 /**
  * What follows a completed connection, after its tokens are stored and before the browser is sent
@@ -6,4 +8,8 @@ import type { Connected } from "../../salesforce";
  * work that depends on which org this is (watermarks, links to Salesforce ids) can start over when a
  * different org connects. Keep each step a call here.
  */
-export async function onConnected(_env: Env, _connected: Connected): Promise<void> {}
+export async function onConnected(env: Env, connected: Connected): Promise<void> {
+  // Another org than the one Conversion's records are linked to (remembered across disconnects,
+  // unlike previousOrgId): start over (see worker/sync/org).
+  await adoptOrg(getDb(env), connected.workspaceId, connected.orgId);
+}

@@ -27,6 +27,8 @@ export const syncState = sqliteTable(
     reconciledAt: text("reconciled_at"),
     /** When getDeleted was last asked whether Salesforce still knows every delete since the watermark. */
     deletesCheckedAt: text("deletes_checked_at"),
+    /** Why the object syncs again from the start ("org_changed"): its next backfill says so. Cleared when it finishes. */
+    resetReason: text("reset_reason"),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.salesforceObject] })],
 );
@@ -56,6 +58,8 @@ export const runs = sqliteTable(
     /** The batch descriptor (window, cursor, progress) so a redelivered message resumes its own run. */
     state: text("state").notNull().default("{}"),
     retryOf: text("retry_of"),
+    /** Why the run happened beyond its kind (e.g. "org_changed" on a backfill): part of its description. */
+    note: text("note"),
     /**
      * The run's skipped and failed records counted by reason, `[[status, reasonCode, count], …]`, written
      * with the counts when the run closes (recountRun) so health sums runs instead of reading records.

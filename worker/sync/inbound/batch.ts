@@ -81,6 +81,7 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
       objectType: spec.objectType,
       salesforceObject: m.salesforceObject,
       kind: m.kind,
+      note: m.note ?? null,
       startedAt,
       state: progress,
     });

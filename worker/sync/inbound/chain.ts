@@ -75,6 +75,7 @@ export async function firstBatch(
     seenUpTo: after && watermark && after.stamp === watermark.stamp && after.id === watermark.id ? null : watermark,
     limit: backfill ? BACKFILL_BATCH : INCREMENTAL_BATCH,
     remaining,
+    ...(backfill && state?.resetReason ? { note: state.resetReason } : {}),
   };
 }
 
@@ -104,7 +105,10 @@ export async function continueChain(
   const now = isoNow();
   const checked = db
     .update(syncState)
-    .set({ lastCheckedAt: now, ...(m.kind === "backfill" ? { backfillDone: true, reconciledAt: now } : {}) })
+    .set({
+      lastCheckedAt: now,
+      ...(m.kind === "backfill" ? { backfillDone: true, reconciledAt: now, resetReason: null } : {}),
+    })
     .where(
       and(
         eq(syncState.workspaceId, m.workspaceId),

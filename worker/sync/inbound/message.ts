@@ -19,6 +19,8 @@ export interface InboundBatchMessage {
   limit: number;
   /** The width in seconds of the SystemModstamp slice to read first (slice.ts); null or absent: unbounded. */
   span?: number | null;
+  /** Why this chain runs beyond its kind: "org_changed" on the backfill after another org was connected. */
+  note?: string;
   /** Objects still to visit in this cycle, in order, after this one. */
   remaining: string[];
 }

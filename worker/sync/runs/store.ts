@@ -19,6 +19,8 @@ export interface NewRun {
   startedAt: string;
   state?: unknown;
   retryOf?: string | null;
+  /** Why the run happened beyond its kind (see describeRun). */
+  note?: string | null;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function openRun(db: Db, run: NewRun): Promise<RunRow> {
       heartbeatAt: isoNow(),
       state: JSON.stringify(run.state ?? {}),
       retryOf: run.retryOf ?? null,
+      note: run.note ?? null,
     })
     .onConflictDoNothing();
   const row = await db.select().from(runs).where(eq(runs.id, run.id)).get();

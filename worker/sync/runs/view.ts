@@ -19,10 +19,14 @@ const INBOUND_NOUNS: Record<string, string> = {
 const OUTBOUND_NOUNS: Record<string, string> = { contact: "contact", company: "company" };
 
 /** The plain-language line Sync activity shows for a run, e.g. "Synced contacts from Salesforce". */
-export function describeRun(run: Pick<RunRow, "direction" | "objectType" | "salesforceObject" | "kind">): string {
+export function describeRun(
+  run: Pick<RunRow, "direction" | "objectType" | "salesforceObject" | "kind"> & { note?: string | null },
+): string {
   if (run.kind === "reconcile")
     return `Checked ${INBOUND_NOUNS[run.objectType] ?? `${run.salesforceObject} records`} against Salesforce`;
   const base = run.direction === "inbound" ? describeInbound(run) : describeOutbound(run);
+  if (run.kind === "backfill" && run.note === "org_changed")
+    return `${base} (initial backfill: a different Salesforce org was connected)`;
   if (run.kind === "backfill") return `${base} (initial backfill)`;
   if (run.kind === "retry") return `Retried failed records: ${base.charAt(0).toLowerCase()}${base.slice(1)}`;
   return base;
