@@ -1,12 +1,20 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
+import { withContract } from "./api/contract";
 import { ApiError, defaultHook, errorBody, fromHttpStatus } from "./api/errors";
 import { ConfigError } from "./config";
 import type { AppEnv } from "./env";
 
-/** A router with the project's validation hook, so every route answers bad input the same way. */
+/**
+ * A router with the project's validation hook, so every route answers bad input the same way, and
+ * whose `openapi()` registers each route with its contract (withContract): the shared checks run
+ * for it and every error status they can answer is in the OpenAPI document.
+ */
 export function createRouter() {
-  return new OpenAPIHono<AppEnv>({ strict: false, defaultHook });
+  const router = new OpenAPIHono<AppEnv>({ strict: false, defaultHook });
+  const register = router.openapi;
+  router.openapi = ((route, handler, hook) => register(withContract(route), handler, hook)) as typeof register;
+  return router;
 }
 
 /**
@@ -17,7 +25,9 @@ export function createBaseApp() {
   const app = createRouter();
   app.onError((err, c) => {
     const known = err instanceof HTTPException ? fromHttpStatus(err.status, err.message) : err;
-    if (known instanceof ApiError) return c.json(errorBody(known.code, known.message, known.details), known.status);
+    if (known instanceof ApiError) {
+      return c.json(errorBody(known.code, known.message, known.details), known.status, known.headers);
+    }
     if (err instanceof ConfigError) {
       // The operator's to fix, and said as such: which variable, and what it must be. Never a secret's value.
       console.error("server misconfigured", err.variable);

@@ -17,8 +17,6 @@ declare global {
   interface __BaseEnv_Env {
     PUBLIC_URL?: string;
     TOKEN_ENCRYPTION_KEY_PREVIOUS?: string;
-    SESSION_MAX_AGE_MINUTES?: string;
-    SESSION_IDLE_MINUTES?: string;
     SALESFORCE_SANDBOX_LOGIN_URL?: string;
     /** Local development and tests only: origins accepted as a My Domain besides *.my.salesforce.com (the fake org). */
     SALESFORCE_EXTRA_LOGIN_ORIGINS?: string;

@@ -2,12 +2,20 @@ import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { createApp } from "../../worker/api";
 import { openToken, tokenKeys } from "../../worker/salesforce";
+import { contract } from "./contract";
 
 export const ADMIN = { authorization: "Bearer test-admin-token" };
 
-/** Calls the Worker under test through its real fetch handler. */
-export function call(path: string, init: RequestInit = {}): Promise<Response> {
-  return exports.default.fetch(new Request(new URL(path, "http://localhost"), init));
+/**
+ * Calls the Worker under test through its real fetch handler, and checks the answer against the
+ * published OpenAPI document (contract.ts): an undocumented status or a body off its schema fails the test.
+ */
+export async function call(path: string, init: RequestInit = {}): Promise<Response> {
+  const req = new Request(new URL(path, "http://localhost"), init);
+  const { method, url } = req;
+  const res = await exports.default.fetch(req);
+  await (await contract()).check(method, url, res);
+  return res;
 }
 
 export function jsonInit(method: string, body: unknown, headers: Record<string, string> = {}): RequestInit {

@@ -2,14 +2,15 @@ import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import { createBaseApp, createRouter } from "../app";
 import { requireWorkspace } from "../auth/middleware";
+import { limitFailedAuthentication } from "../rate-limits";
 import { createAdminRouter } from "./admin/admin.index";
 import { createCatalogRouter } from "./catalog/catalog.index";
 import { createCompaniesRouter } from "./companies/companies.index";
 import { createConnectionRouter, createOAuthRouter } from "./connection/connection.index";
 import { createContactsRouter } from "./contacts/contacts.index";
+import { registerOpenApi } from "./contract";
 import { ApiError } from "./errors";
 import { createHealthRouter } from "./health/health.index";
-import { registerOpenApi } from "./openapi";
 import { createReconcileRouter } from "./reconcile/reconcile.index";
 import { createRetryRouter } from "./retry/retry.index";
 import { createRunsRouter } from "./runs/runs.index";
@@ -36,6 +37,8 @@ export function createApp() {
     await next();
     if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
   });
+  // Inside the two above, so a 401 turned into a 429 still gets their headers.
+  app.use("*", limitFailedAuthentication());
   app.use(
     "/api/*",
     bodyLimit({

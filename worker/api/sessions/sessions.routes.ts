@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { perWorkspace } from "../../rate-limits";
 import { errorResponses, errorSchema, json, workspaceSecurity } from "../common";
 
 const misconfigured = json(errorSchema, "server_misconfigured: a required variable (named) is missing or malformed");
@@ -8,6 +9,7 @@ export const createSession = createRoute({
   path: "/sessions",
   tags: ["Sessions"],
   security: [{ bearerAuth: [] }],
+  middleware: [perWorkspace("launch_links")],
   responses: {
     201: json(
       z.object({ url: z.string().url(), expiresAt: z.string() }),

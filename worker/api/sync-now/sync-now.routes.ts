@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { perWorkspace } from "../../rate-limits";
 import { errorResponses, errorSchema, json, workspaceSecurity } from "../common";
 
 export const syncNow = createRoute({
@@ -7,13 +8,14 @@ export const syncNow = createRoute({
   tags: ["Sync"],
   summary: "Sync now: start an inbound cycle at once",
   security: workspaceSecurity,
+  middleware: [perWorkspace("sync_now")],
   responses: {
     202: json(
       z.object({ queued: z.array(z.enum(["contact", "company", "opportunity", "opportunity_contact_role", "event"])) }),
       "The object types whose sync was queued (those already syncing are not queued twice)",
     ),
     401: errorResponses[401],
-    409: json(errorSchema, "Salesforce is not connected, or needs a reconnect"),
-    429: json(errorSchema, "Syncing is paused to stay within the API budget"),
+    409: json(errorSchema, "`not_connected`: Salesforce is not connected; `needs_reconnect`: it needs a reconnect"),
+    429: json(errorSchema, "`sync_paused`: syncing is paused to stay within the API budget"),
   },
 });
