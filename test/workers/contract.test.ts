@@ -122,14 +122,29 @@ describe("every answer of the route sweep is in the document", () => {
   );
 });
 
+const CALLBACK = "/oauth/salesforce/callback";
+
 describe("unknown query parameters", () => {
-  it.each(ROUTES.map((r) => [label(r), r] as const))("%s: a 400 naming the parameter", async (_, route) => {
+  const strict = ROUTES.filter((r) => r.path !== CALLBACK);
+  it.each(strict.map((r) => [label(r), r] as const))("%s: a 400 naming the parameter", async (_, route) => {
     const res = await call(urlOf(route, f.ids, { query: { limt: "10" } }), initOf(route, f.ids, authFor(route, f.ws)));
     const body = (await res.json()) as Json;
     expect(res.status, JSON.stringify(body)).toBe(400);
     expect(body.error.code).toBe("invalid_request");
     expect(body.error.message).toContain("Invalid query field 'limt'");
     expect(body.error.details.issues[0].field).toBe("limt");
+  });
+
+  it("are ignored by the OAuth callback only, as OAuth 2.0 requires of a client (RFC 6749 §4.1.2)", async () => {
+    const route = ROUTES.find((r) => r.path === CALLBACK)!;
+    const plain = await call(urlOf(route, f.ids), initOf(route, f.ids, {}));
+    const extra = await call(
+      urlOf(route, f.ids, { query: { iss: "https://login.salesforce.com" } }),
+      initOf(route, f.ids, {}),
+    );
+    expect(extra.status).toBe(plain.status);
+    expect(await extra.json()).toEqual(await plain.json());
+    expect(c.doc.paths[CALLBACK].get.description).toContain("RFC 6749");
   });
 
   it("names the parameters the operation does take", async () => {

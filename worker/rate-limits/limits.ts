@@ -1,4 +1,5 @@
 import { ApiError } from "../api/errors";
+import { ConfigError } from "../config";
 
 /**
  * The service's rate limits, each a Cloudflare Rate Limiting binding (`[[ratelimits]]` in wrangler.toml,
@@ -33,11 +34,7 @@ export async function consume(env: Env, name: LimitName, key: string): Promise<v
   const { binding, what, per } = LIMITS[name];
   const limiter = env[binding] as RateLimit | undefined;
   if (typeof limiter?.limit !== "function") {
-    throw new ApiError(
-      500,
-      "server_misconfigured",
-      `The Worker has no ${binding} binding: add it to [[ratelimits]] in wrangler.toml`,
-    );
+    throw new ConfigError(binding, `the Worker has no ${binding} binding; add it to [[ratelimits]] in wrangler.toml`);
   }
   const period = periodSeconds(env);
   let allowed: boolean;

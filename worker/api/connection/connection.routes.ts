@@ -86,12 +86,23 @@ const param = (name: string, max: number) =>
     .optional()
     .openapi({ param: { name, in: "query" } });
 
+/** A callback error: JSON, or for a browser (Accept: text/html) a small page with the same status and words. */
+const callbackError = (description: string) => ({
+  description,
+  content: { "application/json": { schema: errorSchema }, "text/html": { schema: z.string() } },
+});
+
 export const oauthCallback = createRoute({
   method: "get",
   path: "/oauth/salesforce/callback",
   tags: ["Connection"],
+  description:
+    "Where Salesforce sends the admin's browser back. Query parameters besides these are ignored, as OAuth 2.0 " +
+    "requires of a client (RFC 6749 §4.1.2), where every other operation answers them with a 400.",
   request: {
-    query: z.object({
+    // Loose: "the client MUST ignore unrecognized response parameters" (RFC 6749 §4.1.2), so this one
+    // route takes query parameters it does not name; the others answer an unknown one with a 400.
+    query: z.looseObject({
       code: param("code", 2048),
       state: param("state", 512),
       error: param("error", 200),
@@ -100,16 +111,14 @@ export const oauthCallback = createRoute({
   },
   responses: {
     302: { description: "Connected: back to Settings → CRM & Syncing" },
-    400: json(
-      errorSchema,
+    400: callbackError(
       "Bad, expired or reused state, a missing code, or Salesforce refused the authorization (authorization_denied, " +
         "authorization_failed: what happened and what to do, Salesforce's code in details.salesforceError)",
     ),
-    403: json(
-      errorSchema,
+    403: callbackError(
       "state_session_mismatch: this browser's page session (or none) is not the one that started connecting; nothing was connected",
     ),
     500: misconfigured,
-    502: json(errorSchema, "Salesforce could not be reached to finish connecting"),
+    502: callbackError("Salesforce could not be reached to finish connecting"),
   },
 });

@@ -76,9 +76,15 @@ describe("bad query parameters", () => {
     ).toBe(200);
   });
 
-  it("ignores parameters it does not know and takes a date as a whole day", async () => {
-    const res = await call("/api/v1/sync/runs?tab=all&from=2026-11-28&to=2026-11-28", { headers: ws.auth });
+  it("takes a date as a whole day", async () => {
+    const res = await call("/api/v1/sync/runs?from=2026-11-28&to=2026-11-28", { headers: ws.auth });
     expect(res.status).toBe(200);
     expect(((await res.json()) as any).runs).toHaveLength(2);
+  });
+
+  it("answers a parameter it does not know with a 400 naming it, instead of ignoring it", async () => {
+    const res = await call("/api/v1/sync/runs?tab=all&from=2026-11-28", { headers: ws.auth });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).error.details.issues[0].field).toBe("tab");
   });
 });
