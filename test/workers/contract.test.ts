@@ -150,8 +150,10 @@ describe("unknown query parameters", () => {
   it("names the parameters the operation does take", async () => {
     const res = await call("/api/v1/sync/runs?direction=inbound&dirction=outbound", { headers: f.ws.auth });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as Json).error.message).toBe(
-      "Invalid query field 'dirction': unknown query parameter; this operation takes direction, objectType, status, from, to, limit, cursor",
+    const { message } = ((await res.json()) as Json).error;
+    expect(message).toMatch(
+      /^Invalid query field 'dirction': unknown query parameter; this operation takes direction, /,
     );
+    expect(message).toContain(", cursor");
   });
 });
