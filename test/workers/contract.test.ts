@@ -39,7 +39,7 @@ describe("the published document", () => {
   it("documents 401 and 429 with Retry-After wherever credentials are checked", () => {
     const secured = operations().filter(({ op }) => op.security?.length);
     expect(secured.length).toBeGreaterThan(25);
-    for (const { op, name } of [...secured, ...operations().filter(({ path }) => path === "/launch")]) {
+    for (const { op, name } of [...secured, ...operations().filter(({ path }) => path === "/api/v1/session/launch")]) {
       expect(op.responses["401"]?.content?.["application/json"]?.schema, name).toEqual(errorRef);
       expect(op.responses["429"]?.description, name).toContain("rate_limited");
       expect(op.responses["429"]?.headers?.["Retry-After"]?.schema, name).toEqual({ type: "integer", minimum: 1 });

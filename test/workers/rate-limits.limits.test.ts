@@ -49,7 +49,12 @@ describe("failed authentication, per client address", () => {
     expect(
       (await call("/api/v1/admin/workspaces/x/api-keys", { method: "POST", headers: badKey(address) })).status,
     ).toBe(401);
-    expect((await call("/launch?token=not-a-launch-token", { headers: from(address) })).status).toBe(401);
+    const exchange = jsonInit(
+      "POST",
+      { token: "not-a-launch-token" },
+      { ...from(address), origin: "http://localhost" },
+    );
+    expect((await call("/api/v1/session/launch", exchange)).status).toBe(401);
     await expectLimited(await call("/api/v1/settings", { headers: badKey(address) }), "failed_auth");
     await expectLimited(await call("/api/v1/sync/runs", { headers: from(address) }), "failed_auth");
     // Another address is not limited, and neither is a good key (only failures count, and a key is 256 bits).
