@@ -1,6 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
-import { sha256 } from "../lib/crypto";
 import { consume, type LimitName } from "./limits";
 
 /** A route middleware that counts against a limit; `limit` lets the OpenAPI document name it. */
@@ -22,16 +21,9 @@ export function rateLimit(
 /** Per workspace: behind the workspace middleware, which has set it. */
 export const perWorkspace = (name: LimitName) => rateLimit(name, (c) => c.get("workspaceId") ?? null);
 
-/**
- * Writes with a workspace API key, per key. The key is known by its SHA-256 (as it is stored), so the
- * secret itself never leaves the Worker; page-session writes are a person's clicks and are not counted.
- */
+/** Writes with a workspace API key, per key; page-session writes are a person's clicks and are not counted. */
 export const writesPerApiKey = () =>
-  rateLimit("writes", async (c) => {
-    if (c.get("authKind") !== "api_key") return null;
-    const token = c.req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
-    return token ? sha256(token) : null;
-  });
+  rateLimit("writes", (c) => (c.get("authKind") === "api_key" ? (c.get("apiKeyId") ?? null) : null));
 
 /**
  * Every answer of 401 counts against the client address (CF-Connecting-IP, which Cloudflare sets and a
