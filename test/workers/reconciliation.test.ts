@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../../worker";
 import { reapStalledRuns, STALE_RUN_MS } from "../../worker/sync/reaper";
 import { expectRunCountsMatchRecords } from "./assert-counts";
+import { call } from "./helpers";
 import { apiJson, cronTick, until } from "./outbound.fixtures";
 import { connectedWorkspace, fake, resetFake, settle } from "./sync-helpers";
 
@@ -154,6 +155,29 @@ describe("reconciliation under a seeded schedule of faults", () => {
         records: contactEdits.map((r) => ({ Id: r.Id, FirstName: `Ré${round}` })),
       });
       await fake("DELETE", "/__fake/records", { object: "Lead", ids: leadDeletes.map((r) => r.Id) });
+      // Deletes Salesforce stops telling: hard deletes, and (once) soft deletes left 16 days to be purged.
+      const gone = pick(
+        rand,
+        editable(leads).filter((r) => !sfEdited.has(r.Id)),
+        12,
+      );
+      await fake("DELETE", "/__fake/records", { object: "Lead", ids: gone.slice(0, 6).map((r) => r.Id), hard: true });
+      await fake("DELETE", "/__fake/records", { object: "Lead", ids: gone.slice(6).map((r) => r.Id) });
+      if (round === 2) await fake("POST", "/__fake/clock", { advanceSeconds: 16 * 86_400 });
+      // Leads converted, and Contacts merged, by people in Salesforce.
+      for (const lead of pick(
+        rand,
+        editable(leads).filter((r) => !sfEdited.has(r.Id) && !gone.includes(r)),
+        4,
+      ))
+        await fake("POST", "/__fake/convert-lead", { leadId: lead.Id });
+      const [winner, loser] = pick(
+        rand,
+        editable(contacts).filter((r) => !sfEdited.has(r.Id)),
+        2,
+      );
+      if (winner && loser)
+        await fake("POST", "/__fake/merge", { object: "Contact", masterId: winner.Id, ids: [loser.Id] });
       await fake("POST", "/__fake/records", {
         object: "Lead",
         records: Array.from({ length: 40 }, (_, i) => ({
@@ -207,6 +231,14 @@ describe("reconciliation under a seeded schedule of faults", () => {
       await apiJson(ws, "POST", "/sync/inbound");
       await quiet(ws.id);
     }
+
+    // Whatever Salesforce can no longer tell (purged, hard-deleted) a reconciliation run finds.
+    const reconcile = await call("/api/v1/sync/reconcile", { method: "POST", headers: ws.auth });
+    expect(reconcile.status, await reconcile.clone().text()).toBe(202);
+    await quiet(ws.id);
+    const checks = await rows("SELECT status, deleted FROM runs WHERE workspace_id = ? AND kind = 'reconcile'", ws.id);
+    expect(checks.length).toBeGreaterThanOrEqual(3);
+    expect(checks.every((r) => r.status === "completed")).toBe(true);
 
     // 1. Every Conversion change reached Salesforce.
     const pushed = await rows(
