@@ -34,8 +34,12 @@ describe("no echo", () => {
       firstName: "New",
       lastName: "Person",
     });
-    const pushes = await pushed(ws, 1);
-    expect(pushes[0].counts).toMatchObject({ created: 1, updated: 1, failed: 0 });
+    // One call, and so one run, per operation: the update and the create.
+    const pushes = await pushed(ws, 2);
+    expect(pushes.map((p) => p.counts).sort((a, b) => a.created - b.created)).toMatchObject([
+      { created: 0, updated: 1, failed: 0 },
+      { created: 1, updated: 0, failed: 0 },
+    ]);
     expect(await sfRecord("Lead", linked!.salesforce_id)).toMatchObject({
       Title: "Echo check",
       FirstName: "Roundtrip",
@@ -74,10 +78,10 @@ describe("no echo", () => {
       expect(Date.parse(row.sf_modstamp as string)).toBe(Date.parse(lead.SystemModstamp));
     }
 
-    // 4. …and nothing goes out again: still only the two API writes in the outbox, still one push.
+    // 4. …and nothing goes out again: still only the two API writes in the outbox, still the same two runs.
     expect(await scalar<number>("SELECT count(*) AS v FROM outbox WHERE workspace_id = ?", ws.id)).toBe(2);
     await new Promise((r) => setTimeout(r, 1500));
-    expect(await pushed(ws, 1)).toHaveLength(1);
+    expect(await pushed(ws, 2)).toHaveLength(2);
     await expectRunCountsMatchRecords(ws.id);
   });
 

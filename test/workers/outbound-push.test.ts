@@ -168,7 +168,7 @@ describe("outbound push", () => {
     expect((await fakeCalls()).filter((c) => c.method === "DELETE")).toEqual([]);
   });
 
-  it("450 changed contacts go out in exactly three collection calls: 200 + 200 + 50", async () => {
+  it("450 changed contacts go out in exactly three calls of 200 + 200 + 50, each call its own run", async () => {
     const ws = await outboundSetup();
     const people = Array.from({ length: 450 }, (_, i) => ({ email: `bulk${i}@example.com` }));
     const linked = await linkedContacts(ws, "Lead", people);
@@ -187,8 +187,12 @@ describe("outbound push", () => {
     );
     await clearCalls();
     await cronTick();
-    const [run] = await pushed(ws, 1);
-    expect(run.counts).toEqual({ created: 0, updated: 450, deleted: 0, skipped: 0, failed: 0 });
+    const runs = await pushed(ws, 3);
+    expect(runs.map((r) => [r.status, r.counts.updated]).sort()).toEqual([
+      ["completed", 200],
+      ["completed", 200],
+      ["completed", 50],
+    ]);
     const writes = await collectionCalls();
     expect(writes.map((c) => [c.op, c.object, c.records])).toEqual([
       ["update", "Lead", 200],

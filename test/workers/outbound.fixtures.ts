@@ -46,6 +46,8 @@ export type FakeCall = {
   records?: number;
   query?: string;
   status: number;
+  /** "composite": a subrequest of a Composite call, not an API call of its own. */
+  via?: string;
 };
 
 export const fakeCalls = () => fake<FakeCall[]>("GET", "/__fake/calls");

@@ -88,6 +88,7 @@ describe("reconciliation under a seeded schedule of faults", () => {
   it("settles to Conversion = Salesforce, with every outbound change in Salesforce and every run's counts equal to its records", async () => {
     const rand = prng(20261129);
     await resetFake({
+      conversionIdField: false,
       seed: 11,
       defects: true,
       counts: {
@@ -119,10 +120,19 @@ describe("reconciliation under a seeded schedule of faults", () => {
       // so no record is edited on both sides at once: who wins such a race is not what this checks).
       () => ({ mutateDuringPaging: { object: "Contact", everyNPages: 1, count: 40 } }),
     ];
+    // Pushes that commit in Salesforce and lose their answer (the connection drops, or a 5xx comes
+    // back), in every round: the round's first creates or its first write calls of any kind.
+    const lostAnswers = () => ({
+      loseAnswers: {
+        times: 1 + Math.floor(rand() * 2),
+        as: (["drop", 500, 502] as const)[Math.floor(rand() * 3)],
+        ...(rand() < 0.6 ? { op: "create" } : {}),
+      },
+    });
 
     for (let round = 0; round < 5; round++) {
       await fake("DELETE", "/__fake/faults");
-      for (const make of pick(rand, faults, 2)) await fake("POST", "/__fake/faults", make());
+      for (const make of [...pick(rand, faults, 2), lostAnswers]) await fake("POST", "/__fake/faults", make());
 
       // Salesforce side: edits, deletes, new records.
       const [leads, contacts] = await Promise.all(PEOPLE.map((o) => sfAll(o)));
@@ -253,6 +263,19 @@ describe("reconciliation under a seeded schedule of faults", () => {
       expect(c.salesforce_id, `contact ${c.id} has a Salesforce record`).toBeTruthy();
       expect(sfById.get(c.salesforce_id)?.Title, `title of ${c.salesforce_id}`).toBe(expectedTitles.get(c.id));
     }
+    // …exactly once: no lost answer left a second record behind (this org has no Conversion_Id__c, so
+    // every create went through the journal and, after a lost answer, a look-up).
+    const created = [...sfById.values()].filter(
+      (r) => !r.IsDeleted && typeof r.Email === "string" && /^api-\d+-\d+@example\.com$/.test(r.Email),
+    );
+    expect(created.length).toBe(5 * 5);
+    const lostCreates = (await fake<{ kind: string; op?: string; lost?: unknown }[]>("GET", "/__fake/calls")).filter(
+      (c) => c.kind === "collections" && c.op === "create" && c.lost !== undefined,
+    );
+    expect(lostCreates.length, "creates whose answer was lost").toBeGreaterThan(0);
+    expect(new Set(created.map((r) => r.Email)).size, "one Salesforce record per contact Conversion created").toBe(
+      created.length,
+    );
     const [unprocessed] = await rows(
       "SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND processed_at IS NULL",
       ws.id,

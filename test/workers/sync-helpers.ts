@@ -19,7 +19,14 @@ export async function fake<T = unknown>(method: string, path: string, body?: unk
 }
 
 export async function resetFake(
-  opts: { counts?: Record<string, number>; defects?: boolean; seed?: number; seedEndsSecondsAgo?: number } = {},
+  opts: {
+    counts?: Record<string, number>;
+    defects?: boolean;
+    seed?: number;
+    seedEndsSecondsAgo?: number;
+    /** Whether the org has Conversion's package field Conversion_Id__c (the fake's default: yes). */
+    conversionIdField?: boolean;
+  } = {},
 ) {
   await fake("POST", "/__fake/reset", { seed: 7, defects: false, counts: {}, ...opts });
 }

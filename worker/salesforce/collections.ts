@@ -8,6 +8,8 @@ export type SaveResult = {
   id: string | null;
   success: boolean;
   errors: { statusCode: string; message: string; fields: string[] }[];
+  /** Upserts only: whether the record was created (true) or matched and updated (false). */
+  created?: boolean;
 };
 
 /** sObject Collections take at most 200 records per call. */
@@ -32,6 +34,7 @@ export function normalizeResults(raw: unknown, expected: number): SaveResult[] {
   return raw.map((r: Record<string, unknown>) => ({
     id: typeof r?.id === "string" ? r.id : null,
     success: r?.success === true,
+    ...(typeof r?.created === "boolean" ? { created: r.created } : {}),
     errors: (Array.isArray(r?.errors) ? r.errors : []).map((e: Record<string, unknown>) => ({
       statusCode: String(e?.statusCode ?? e?.errorCode ?? "UNKNOWN_EXCEPTION"),
       message: String(e?.message ?? ""),

@@ -111,7 +111,9 @@ export function createCompositeWriter(transport: Transport) {
           { ...write, referenceId: "write", body: wire },
           { method: "GET", url: query, referenceId: "times" },
         ],
-        op.kind !== "create",
+        // Only an update may be sent again blindly: a repeated upsert is harmless to Salesforce but
+        // its answer ("updated") would hide that the lost attempt created the record.
+        op.kind === "update",
       );
       if (!written || written.httpStatusCode >= 300) throw subrequestError(written);
       const results = normalizeResults(written.body, records.length);

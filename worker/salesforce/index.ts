@@ -10,6 +10,7 @@ export {
   describeCached,
 } from "./describe";
 export { SalesforceError, type SalesforceFailureCode } from "./errors";
+export { backoffMs } from "./http";
 export { chooseLoginUrl, environmentOf, type LoginEnvironment, LoginHostError } from "./login-hosts";
 export { type Connected, completeAuthorization, createAuthorizeUrl, disconnect } from "./oauth";
 export { explainRefusal } from "./oauth-refusals";

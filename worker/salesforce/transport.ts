@@ -91,10 +91,13 @@ export function createTransport(env: Env, db: Db, session: Session) {
     try {
       return (await res.json()) as T;
     } catch {
+      // A body cut short (the connection dropped mid-answer) says nothing about whether a write
+      // happened: transient, so the caller tries again the way it does after a lost answer.
       throw new SalesforceError({
         failureCode: "unknown_error",
+        transient: true,
         status: res.status,
-        message: "Salesforce answered with a body that is not JSON",
+        message: "Salesforce's answer could not be read (not JSON, or cut short)",
       });
     }
   }

@@ -109,7 +109,7 @@ export async function handleApi(org: Org, request: Request, url: URL): Promise<R
   }
   if (org.faults.loseAnswers) {
     const body = await response.clone().text();
-    response = loseAnswer(org.faults, request, response, body) ?? response;
+    response = loseAnswer(org.faults, request, response, body, [log, ...subLogs]) ?? response;
   }
   response.headers.set("Sforce-Limit-Info", `api-usage=${org.usage.used}/${org.config.dailyLimit}`);
   log.status = response.status;

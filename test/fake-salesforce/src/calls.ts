@@ -14,6 +14,8 @@ export interface CallEntry {
   op?: string;
   /** "composite": a subrequest of a composite call (not an API call of its own). */
   via?: string;
+  /** The call was carried out and its answer then lost (the loseAnswers fault): how. */
+  lost?: "drop" | number;
 }
 
 export interface CallLog {

@@ -1,5 +1,6 @@
 // Faults on writes: answers lost after the write committed (a dropped connection, a 5xx from
 // Salesforce or a proxy in front of it), and write calls refused as a whole before anything is written.
+import type { CallEntry } from "./calls";
 import type { Faults } from "./faults";
 import { ApiError, errorResponse } from "./http";
 import { objectByName } from "./schema";
@@ -8,6 +9,8 @@ import { objectByName } from "./schema";
 export interface LostAnswers {
   times: number;
   as: "drop" | number;
+  /** Only calls that carry this collection operation (create, update, upsert, delete), directly or in a composite. */
+  op?: string;
 }
 
 /** The next `times` write calls (of `object`, if named) are refused whole: nothing is written. */
@@ -24,7 +27,11 @@ export function mergeWriteFaults(f: Faults, body: Record<string, any>): void {
   if (lost === null) f.loseAnswers = null;
   else if (lost && typeof lost === "object") {
     const as = lost.as === "drop" ? "drop" : Number.isInteger(lost.as) && lost.as >= 500 ? lost.as : 500;
-    f.loseAnswers = { times: Math.max(0, Number(lost.times) || 1), as };
+    f.loseAnswers = {
+      times: Math.max(0, Number(lost.times) || 1),
+      as,
+      ...(typeof lost.op === "string" ? { op: lost.op } : {}),
+    };
   }
   const reject = body.rejectWrites;
   if (reject === null) f.rejectWrites = null;
@@ -57,10 +64,18 @@ const isWrite = (request: Request) => request.method !== "GET" && request.method
  * left: `drop` keeps the status and headers but cuts the body short, as a connection reset mid-answer
  * leaves it; a status answers that 5xx instead (500 in Salesforce's error shape, 502/504 as a proxy's page).
  */
-export function loseAnswer(f: Faults, request: Request, response: Response, body: string): Response | null {
+export function loseAnswer(
+  f: Faults,
+  request: Request,
+  response: Response,
+  body: string,
+  logs: CallEntry[],
+): Response | null {
   const lost = f.loseAnswers;
   if (!lost || lost.times <= 0 || !isWrite(request) || response.status >= 300) return null;
+  if (lost.op && !logs.some((l) => l.op === lost.op)) return null;
   if (--lost.times <= 0) f.loseAnswers = null;
+  for (const log of logs) log.lost = lost.as;
   if (lost.as === "drop")
     return new Response(body.slice(0, Math.floor(body.length / 2)), {
       status: response.status,

@@ -1,15 +1,8 @@
-import type { Db } from "../../db";
 import { commitBatch } from "../../db/commit";
-import { COLLECTION_LIMIT, type SalesforceClient } from "../../salesforce";
+import { COLLECTION_LIMIT } from "../../salesforce";
+import { type CallEnd, type PushContext, pushCall, type Skip, type Write } from "./call";
 import { markProcessed } from "./commit";
-import { applyWriteRules, type CurrentValues, readCurrentValues } from "./current";
-import type { Ledger } from "./ledger";
-import { skipRecord, writeRecord } from "./outcome";
 import type { Planned, PushObject } from "./plan";
-import { writeWithLockRetry } from "./push";
-
-type Skip = Extract<Planned, { kind: "skip" }>;
-type Write = Extract<Planned, { kind: "write" }>;
 
 function byKey<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
@@ -22,84 +15,40 @@ function byKey<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return out;
 }
 
-/** Skips (and drops) need no Salesforce call: committed together, one run per object. */
-async function commitSettled(db: Db, ledger: Ledger, skips: Skip[], drops: Planned[]) {
-  const statements: unknown[] = [];
-  if (drops.length)
-    statements.push(
-      markProcessed(
-        db,
-        drops.flatMap((d) => d.change.outboxIds),
-        null,
-      ),
-    );
-  for (const [object, items] of byKey(skips, (s) => s.object)) {
-    const { runId, firstSeq } = await ledger.reserve(object as PushObject, items.length);
-    const records = items.map((s, i) => skipRecord(s, firstSeq + i));
-    statements.push(
-      ...ledger.commit(object as PushObject, runId, { records, outboxIds: items.flatMap((s) => s.change.outboxIds) }),
-    );
+/** A Salesforce object's writes as calls: per operation, at most 200 records each. */
+function callsOf(writes: Write[]): Write[][] {
+  const calls: Write[][] = [];
+  for (const group of byKey(writes, (w) => w.mode).values()) {
+    for (let i = 0; i < group.length; i += COLLECTION_LIMIT) calls.push(group.slice(i, i + COLLECTION_LIMIT));
   }
-  await commitBatch(db, statements);
-}
-
-/** One collection call (plus lock retries) and its commit: records, processed rows, new ids. */
-async function pushChunk(db: Db, ledger: Ledger, sf: SalesforceClient, chunk: Write[], current: CurrentValues) {
-  const { object, mode } = chunk[0]!;
-  const payloads = chunk.map((w) => ({
-    ...(mode === "update" ? { Id: w.salesforceId } : {}),
-    ...Object.fromEntries(w.fields.map((f) => [f.field, f.value])),
-  }));
-  const results = await writeWithLockRetry(sf, object, mode, payloads);
-  const { runId, firstSeq } = await ledger.reserve(object, chunk.length);
-  const records = chunk.map((w, i) => writeRecord(w, firstSeq + i, results[i]!, current));
-  const links =
-    mode === "create"
-      ? chunk.flatMap((w, i) =>
-          results[i]!.success && results[i]!.id ? [{ entityId: w.entity.id, salesforceId: results[i]!.id! }] : [],
-        )
-      : [];
-  await commitBatch(
-    db,
-    ledger.commit(object, runId, { records, outboxIds: chunk.flatMap((w) => w.change.outboxIds), links }),
-  );
+  return calls;
 }
 
 /**
- * Carries out a group's plan: settled records first, then writes per Salesforce object and
- * operation in collection calls of at most 200, each committed as soon as Salesforce answers,
- * so a failure later in the group never loses (or repeats) what was already written.
+ * Carries out a group's plan, one Salesforce call at a time, each with its own run committed as
+ * soon as the call is answered (or fails), so a failure later in the group never loses, repeats or
+ * recolours what was already written. Records settled without a call join the object's first run
+ * (a run of their own when the object has nothing to write). Returns "stop" when a call failed in a
+ * way every later call would too (authentication, the API limit).
  */
-export async function executePlan(db: Db, ledger: Ledger, plan: Planned[], openSf: () => Promise<SalesforceClient>) {
+export async function executePlan(ctx: PushContext, plan: Planned[]): Promise<CallEnd> {
   const drops = plan.filter((p) => p.kind === "drop");
-  const skips = plan.filter((p): p is Skip => p.kind === "skip");
-  let writes = plan.filter((p): p is Write => p.kind === "write");
-  // Every run this group needs exists before the first Salesforce call, so a failure has a run to show.
-  for (const object of new Set([...skips, ...writes].map((p) => p.object))) await ledger.reserve(object, 0);
-  await commitSettled(db, ledger, skips, drops);
-  if (!writes.length) return;
-
-  const sf = await openSf();
-  const current = await readCurrentValues(sf, writes);
-  writes = writes.map((w) => applyWriteRules(w, current));
-  const nothingLeft = writes.filter((w) => !w.fields.length);
-  await commitSettled(
-    db,
-    ledger,
-    nothingLeft.map(
-      (w): Skip => ({
-        ...w,
-        kind: "skip",
-        code: "no_fields_to_update",
-        detail: "Salesforce already has values for the fields set to “if empty”",
-      }),
-    ),
-    [],
-  );
-  writes = writes.filter((w) => w.fields.length);
-
-  for (const group of byKey(writes, (w) => `${w.object}|${w.mode}`).values()) {
-    for (let i = 0; i < group.length; i += COLLECTION_LIMIT)
-      await pushChunk(db, ledger, sf, group.slice(i, i + COLLECTION_LIMIT), current);
+  if (drops.length)
+    await commitBatch(ctx.db, [
+      markProcessed(
+        ctx.db,
+        drops.flatMap((d) => d.change.outboxIds),
+        null,
+      ),
+    ]);
+  const settled = plan.filter((p): p is Skip | Write => p.kind !== "drop");
+  for (const [object, items] of byKey(settled, (p) => p.object)) {
+    const skips = items.filter((p): p is Skip => p.kind === "skip");
+    const calls = callsOf(items.filter((p): p is Write => p.kind === "write"));
+    if (!calls.length) calls.push([]);
+    for (const [i, writes] of calls.entries()) {
+      if ((await pushCall(ctx, object as PushObject, writes, i === 0 ? skips : [])) === "stop") return "stop";
+    }
   }
+  return "done";
 }

@@ -1,4 +1,4 @@
-import type { Mapping, Settings } from "../../settings";
+import { COMPANY_FIELDS, CONTACT_FIELDS, type Mapping, type Settings } from "../../settings";
 import type { EntityType } from "./message";
 
 /** One Salesforce field a push would write, before the Salesforce side is known. */
@@ -40,3 +40,9 @@ export function fieldsToPush(
 export function isEmptyValue(value: unknown): boolean {
   return value === null || value === undefined || (typeof value === "string" && value.trim() === "");
 }
+
+/** Every Conversion field a push of the entity's whole current state covers (a retry, a follow-up). */
+export const ALL_FIELDS: Record<EntityType, string[]> = {
+  contact: [...CONTACT_FIELDS, "companyId"],
+  company: [...COMPANY_FIELDS],
+};

@@ -6,9 +6,11 @@ import { loadSettings } from "../../settings";
 import { MAX_ATTEMPTS, retryDelaySeconds, toRunFailure } from "../runs";
 import { claimPending, coalescingFor, collapse } from "./claim";
 import { executePlan } from "./execute";
+import { createJournal } from "./journal";
 import { createLedger, resolveBatchKey } from "./ledger";
 import { planChanges } from "./load";
 import type { EntityType } from "./message";
+import { RECONNECT_DETAIL, waitForReconnect } from "./reconnect";
 
 export type GroupResult =
   | { retryDelaySeconds: number }
@@ -43,21 +45,50 @@ export async function pushGroup(env: Env, group: Group): Promise<GroupResult> {
     group.batchKey ?? (await resolveBatchKey(db, group.workspaceId, group.type, group.outboxIds, group.pending));
   if (!batchKey) return { done: true, claimed: false };
   const ledger = createLedger(db, group.workspaceId, group.type, batchKey);
+  let sf: SalesforceClient | null = null;
 
   const settings = await loadSettings(db, group.workspaceId);
   // Over budget: leave the rows unclaimed; the sweep sends them again once the pause may be over.
   if ((await budgetStatus(env, group.workspaceId, settings.apiDailyBudget)).paused)
     return { done: true, claimed: false };
-  // Never connected: there is nowhere to push yet. The rows wait (the sweep resends them) instead of
-  // failing run after run; a connection that needs a reconnect still fails visibly, with what to do.
+  // Never connected: there is nowhere to push yet. Needs a reconnect: the admin is told once (one
+  // Failed run saying what to do), not at every resend. Either way the rows wait, unclaimed, and go
+  // out once Salesforce is connected (the OAuth callback sends them at once).
   const connection = await db
-    .select({ status: connections.status })
+    .select({
+      status: connections.status,
+      orgId: connections.orgId,
+      userId: connections.userId,
+      updatedAt: connections.updatedAt,
+    })
     .from(connections)
     .where(eq(connections.workspaceId, group.workspaceId))
     .get();
   if (!connection) return { done: true, claimed: false };
+  if (connection.status === "needs_reconnect") {
+    await waitForReconnect(db, group.workspaceId, group.type, connection.updatedAt);
+    // A retry asked for now cannot happen: its run says why, and its changes wait with the others.
+    if (group.batchKey) {
+      await ledger.closeLeft({
+        status: "failed",
+        failureCode: "authentication_failure",
+        failureDetail: RECONNECT_DETAIL,
+      });
+      await ledger.release();
+    }
+    return { done: true, claimed: false };
+  }
+  const ctx = {
+    db,
+    ledger,
+    workspaceId: group.workspaceId,
+    orgId: connection.orgId,
+    integrationUserId: connection.userId,
+    journal: createJournal(db, group.workspaceId),
+    openSf: async () => (sf ??= await openSalesforce(env, group.workspaceId)),
+    finalAttempt: group.attempts >= MAX_ATTEMPTS,
+  };
 
-  let sf: SalesforceClient | null = null;
   try {
     // One claim: what is ready now. The rest is re-scheduled by the caller, never waited for here.
     const claimed = await claimPending(db, group.workspaceId, group.type, batchKey, {
@@ -66,16 +97,18 @@ export async function pushGroup(env: Env, group: Group): Promise<GroupResult> {
     });
     if (claimed.length) {
       const plan = await planChanges(db, group.workspaceId, group.type, settings, collapse(claimed));
-      await executePlan(db, ledger, plan, async () => (sf ??= await openSalesforce(env, group.workspaceId)));
+      await executePlan(ctx, plan);
     }
-    await ledger.closeAll({ status: "completed" });
+    await ledger.closeLeft({ status: "completed" });
     return { done: true, claimed: true };
   } catch (err) {
+    // A call's own failure fails only its run (see pushCall); what reaches here is transient with
+    // deliveries left, or not about one call (D1, the plan): then a retry's run, if open, fails.
     const failure = toRunFailure(err);
     if (failure.transient && group.attempts < MAX_ATTEMPTS)
       return { retryDelaySeconds: retryDelaySeconds(env, group.attempts) };
     // Rows not yet pushed stay claimed until the claim lapses; then the sweep sends them again.
-    await ledger.closeAll({ status: "failed", failureCode: failure.code, failureDetail: failure.detail });
+    await ledger.closeLeft({ status: "failed", failureCode: failure.code, failureDetail: failure.detail });
     console.error("outbound push failed", group.workspaceId, group.type, failure.code, failure.detail);
     return { done: true, claimed: true };
   } finally {

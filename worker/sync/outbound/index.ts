@@ -3,4 +3,4 @@ export { pushGroup } from "./group";
 export { type EntityType, isOutboundChange, type OutboundChangeMessage } from "./message";
 export { announceChange, commitChange, type OutboxChange, outboxInsert } from "./outbox";
 export { isOutboundRetry, type OutboundRetryMessage, startOutboundRetry } from "./retry";
-export { sweepOutbox } from "./sweep";
+export { resendWaiting, sweepOutbox } from "./sweep";

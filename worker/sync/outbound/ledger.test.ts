@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { newWorkspace } from "../../../test/workers/helpers";
 import { getDb } from "../../db";
 import { commitBatch } from "../../db/commit";
+import { runs } from "../../db/schema";
 import { reapStalledRuns, STALE_RUN_MS } from "../reaper";
-import type { RunRecordInput } from "../runs";
+import { type RunRecordInput, recountRun, upsertRunRecords } from "../runs";
 import { createLedger } from "./ledger";
 
 const record = (
@@ -34,34 +35,64 @@ const runRow = (id: string) =>
     .first<{ status: string; updated: number; failed: number; reason_counts: string | null }>();
 
 describe("outbound ledger", () => {
-  it("a run the reaper closed while its delivery kept pushing still counts every record once the delivery ends", async () => {
+  it("a push has one run per call, written closed with its records; the same call again changes nothing", async () => {
     const ws = await newWorkspace("Ledger");
     const db = getDb(env);
-    const ledger = createLedger(db, ws.id, "contact", "obb_ledger_test");
-    const first = await ledger.reserve("Lead", 2);
+    const ledger = createLedger(db, ws.id, "contact", "obb_ledger_calls");
+    const a = await ledger.runFor("Lead", "obx_a", 2);
+    const b = await ledger.runFor("Lead", "obx_c", 2);
+    expect(a.id).not.toBe(b.id);
+    expect((await ledger.runFor("Lead", "obx_a", 2)).id).toBe(a.id);
+    const first = { records: [record("a", 0, "success"), record("b", 1, "failed", "record_locked")], outboxIds: [] };
+    await commitBatch(db, ledger.commit(a, first, { status: "completed" }));
+    await commitBatch(db, ledger.commit(a, first, { status: "completed" }));
     await commitBatch(
       db,
-      ledger.commit("Lead", first.runId, {
-        records: [record("a", 0, "success"), record("b", 1, "success")],
-        outboxIds: [],
-      }),
+      ledger.commit(b, { records: [], outboxIds: [] }, { status: "failed", failureCode: "unknown_error" }),
     );
+    expect(await runRow(a.id)).toMatchObject({ status: "completed", updated: 1, failed: 1 });
+    expect(await runRow(b.id)).toMatchObject({ status: "failed", updated: 0, failed: 0 });
+    expect(await ledger.closeLeft({ status: "completed" })).toBe(0);
+  });
+
+  it("a retry's run the reaper closed while its delivery kept pushing still counts every record", async () => {
+    const ws = await newWorkspace("Ledger");
+    const db = getDb(env);
+    const ledger = createLedger(db, ws.id, "contact", "obr_ledger_test");
+    const first = await ledger.runFor("Lead", "obx_a", 2);
+    await commitBatch(db, [
+      db.insert(runs).values({
+        id: first.id,
+        workspaceId: ws.id,
+        direction: "outbound",
+        objectType: "contact",
+        salesforceObject: "Lead",
+        kind: "retry",
+        status: "in_progress",
+        startedAt: first.startedAt,
+        heartbeatAt: first.startedAt,
+      }),
+      ...upsertRunRecords(db, ws.id, first.id, [record("a", 0, "success"), record("b", 1, "success")]),
+      recountRun(db, first.id),
+    ]);
 
     // The delivery goes quiet past the reaper's limit: the run is failed as stalled, counted as of then.
     expect(await reapStalledRuns(env, Date.now() + STALE_RUN_MS + 60_000)).toBe(1);
-    expect(await runRow(first.runId)).toMatchObject({ status: "failed", updated: 2, failed: 0 });
+    expect(await runRow(first.id)).toMatchObject({ status: "failed", updated: 2, failed: 0 });
 
-    // It carries on: one more chunk, then the end of the delivery.
-    const second = await ledger.reserve("Lead", 2);
+    // It carries on: one more call into the same run, then the end of the delivery.
+    const second = await ledger.runFor("Lead", "obx_c", 2);
+    expect(second).toMatchObject({ id: first.id, firstSeq: 2 });
     await commitBatch(
       db,
-      ledger.commit("Lead", second.runId, {
-        records: [record("c", 2, "success"), record("d", 3, "failed", "record_locked")],
-        outboxIds: [],
-      }),
+      ledger.commit(
+        second,
+        { records: [record("c", 2, "success"), record("d", 3, "failed", "record_locked")], outboxIds: [] },
+        { status: "completed" },
+      ),
     );
-    expect(await ledger.closeAll({ status: "completed" })).toBe(0);
-    expect(await runRow(first.runId)).toMatchObject({
+    expect(await ledger.closeLeft({ status: "completed" })).toBe(0);
+    expect(await runRow(first.id)).toMatchObject({
       status: "failed",
       updated: 3,
       failed: 1,

@@ -1,33 +1,49 @@
-import { inArray, sql } from "drizzle-orm";
+import { and, eq, gte, lt, sql } from "drizzle-orm";
 import type { Db } from "../../db";
 import { commitBatch } from "../../db/commit";
-import { runs } from "../../db/schema";
+import { outbox, runs } from "../../db/schema";
 import { sha256 } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
-import {
-  closeRun,
-  openRun,
-  type RunOutcome,
-  type RunRecordInput,
-  type RunRow,
-  recountRun,
-  saveRunProgress,
-  upsertRunRecords,
-} from "../runs";
+import { closeRun, type RunOutcome, type RunRecordInput, type RunRow, recountRun, upsertRunRecords } from "../runs";
 import { linkCreated, markProcessed } from "./commit";
 import type { EntityType } from "./message";
 import type { PushObject } from "./plan";
 
-const OBJECTS: Record<EntityType, PushObject[]> = { contact: ["Lead", "Contact"], company: ["Account"] };
-
-export async function runIdFor(batchKey: string, object: PushObject): Promise<string> {
-  return `run_${(await sha256(`${batchKey}|${object}`)).slice(0, 22)}`;
+/**
+ * A batch key's runs share a prefix of their ids, so "the runs of this batch" is one range of the
+ * primary key and needs no column of its own.
+ */
+async function keyPrefix(batchKey: string): Promise<string> {
+  return `run_${(await sha256(batchKey)).slice(0, 12)}`;
 }
 
-/** The runs a batch key's deliveries opened (none before its first delivery). */
-async function runsOf(db: Db, type: EntityType, batchKey: string): Promise<RunRow[]> {
-  const ids = await Promise.all(OBJECTS[type].map((o) => runIdFor(batchKey, o)));
-  return db.select().from(runs).where(inArray(runs.id, ids)).all();
+/**
+ * A run's id: the batch key's prefix, then the object and (for a push) the key of the call's first
+ * record. A redelivered batch pushes the same call again and finds the same run; a retry has one
+ * run per object, opened before its push (startOutboundRetry).
+ */
+export async function runIdFor(batchKey: string, object: PushObject, callKey?: string): Promise<string> {
+  const tail = (await sha256(callKey === undefined ? object : `${object}|${callKey}`)).slice(0, 10);
+  return `${await keyPrefix(batchKey)}${tail}`;
+}
+
+/** The runs a batch key's deliveries made (none before its first call). */
+async function runsOfKey(db: Db, workspaceId: string, batchKey: string): Promise<RunRow[]> {
+  const prefix = await keyPrefix(batchKey);
+  // Ids are base64url after the prefix, every character of which sorts before "~".
+  return db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.workspaceId, workspaceId), gte(runs.id, prefix), lt(runs.id, `${prefix}~`)))
+    .all();
+}
+
+/** Whether any of these rows is still pending under this key's claim: a delivery of it is unfinished. */
+async function claimedBy(db: Db, outboxIds: string[], batchKey: string): Promise<boolean> {
+  const row = await db.get<{ n: number }>(sql`
+    SELECT count(*) AS n FROM outbox, json_each(${JSON.stringify(outboxIds)}) AS j
+    WHERE outbox.id = j.value AND outbox.processed_at IS NULL AND outbox.run_id = ${batchKey}`);
+  return (row?.n ?? 0) > 0;
 }
 
 // A sweep sends rows again after their run failed; each round gets the next key. 300 rounds at the
@@ -36,9 +52,10 @@ const MAX_ROUNDS = 300;
 
 /**
  * The batch key, deterministic from the batch's outbox ids, so a redelivered batch finds its own
- * claim and runs. When that key's runs are closed and the named rows are still pending (the run
- * failed; the sweep sent them again), the next key in a fixed chain is used: redeliveries of the
- * resend walk the same chain to the same run. Null when the batch was already done.
+ * claim and runs. A key whose runs exist is finished unless some of its runs are still open or
+ * its claim still holds named rows (a delivery that failed part-way resumes); when the named rows
+ * are pending under no claim of it (a call failed; the sweep sent them again), the next key in a
+ * fixed chain is used, and redeliveries of that resend walk the same chain. Null when already done.
  */
 export async function resolveBatchKey(
   db: Db,
@@ -49,81 +66,104 @@ export async function resolveBatchKey(
 ) {
   let key = `obb_${(await sha256(`${workspaceId}|${type}|${[...outboxIds].sort().join(",")}`)).slice(0, 22)}`;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const known = await runsOf(db, type, key);
-    if (!known.some((r) => r.status !== "in_progress")) return known.length || pending ? key : null;
+    const known = await runsOfKey(db, workspaceId, key);
+    if (!known.length) return pending ? key : null;
+    if (known.some((r) => r.status === "in_progress") || (await claimedBy(db, outboxIds, key))) return key;
     if (!pending) return null;
     key = `obb_${(await sha256(`${key}|next`)).slice(0, 22)}`;
   }
   return null;
 }
 
-export interface ChunkCommit {
+/** One call's run: which run, and where its records' numbering starts. */
+export interface CallRun {
+  id: string;
+  object: PushObject;
+  startedAt: string;
+  firstSeq: number;
+}
+
+export interface CallCommit {
   records: RunRecordInput[];
+  /** Outbox rows this commit settles: skipped records always, written ones when the call was answered. */
   outboxIds: string[];
   links?: { entityId: string; salesforceId: string }[];
+  /** More statements of the same D1 batch (the create journal's settled entries). */
+  also?: unknown[];
 }
 
 /**
- * One group's runs, one per Salesforce object, kept with the shared run bookkeeping: records
- * upserted by (run, outbox id), counts recomputed from records, closed once.
+ * One group's runs. A push has one run per Salesforce call (its batch), written when the call is
+ * answered or failed, together with its records, counts and close: a run's status is its own call's.
+ * A retry keeps the one run per object its request opened.
  */
 export function createLedger(db: Db, workspaceId: string, type: EntityType, batchKey: string) {
-  const open = new Map<PushObject, { run: RunRow; nextSeq: number }>();
-
-  async function openFor(object: PushObject) {
-    let entry = open.get(object);
-    if (entry) return entry;
-    const id = await runIdFor(batchKey, object);
-    const run = await openRun(db, {
-      id,
-      workspaceId,
-      direction: "outbound",
-      objectType: type,
-      salesforceObject: object,
-      kind: "push",
-      startedAt: isoNow(),
-      state: { batch: batchKey },
-    });
-    // A resumed run continues its numbering, so records keep the order they were pushed in.
-    const last = await db.get<{ n: number | null }>(sql`SELECT max(seq) AS n FROM run_records WHERE run_id = ${id}`);
-    entry = { run, nextSeq: (last?.n ?? -1) + 1 };
-    open.set(object, entry);
-    return entry;
-  }
+  const isRetry = batchKey.startsWith("obr_");
+  const nextSeq = new Map<string, number>();
 
   return {
-    /** Opens (or resumes) the object's run and hands out the next `count` sequence numbers. */
-    async reserve(object: PushObject, count: number): Promise<{ runId: string; firstSeq: number }> {
-      const entry = await openFor(object);
-      const firstSeq = entry.nextSeq;
-      entry.nextSeq += count;
-      return { runId: entry.run.id, firstSeq };
+    batchKey,
+    /** The run of a call whose first record has `callKey`, and the first of `count` sequence numbers. */
+    async runFor(object: PushObject, callKey: string, count: number): Promise<CallRun> {
+      const startedAt = isoNow();
+      if (!isRetry) return { id: await runIdFor(batchKey, object, callKey), object, startedAt, firstSeq: 0 };
+      const id = await runIdFor(batchKey, object);
+      let seq = nextSeq.get(id);
+      if (seq === undefined) {
+        const last = await db.get<{ n: number | null }>(
+          sql`SELECT max(seq) AS n FROM run_records WHERE run_id = ${id}`,
+        );
+        seq = (last?.n ?? -1) + 1;
+      }
+      nextSeq.set(id, seq + count);
+      return { id, object, startedAt, firstSeq: seq };
     },
-    /** Statements committing one chunk: its records, its outbox rows processed, new Salesforce ids, live counts. */
-    commit(object: PushObject, runId: string, chunk: ChunkCommit) {
+    /**
+     * The statements of one call's outcome, for one D1 batch: the run (made now unless it exists),
+     * its records, the settled outbox rows, new Salesforce ids, counts from the records, the close.
+     */
+    commit(run: CallRun, call: CallCommit, outcome: RunOutcome): unknown[] {
       return [
-        ...upsertRunRecords(db, workspaceId, runId, chunk.records),
-        markProcessed(db, chunk.outboxIds, runId),
-        ...(chunk.links?.length ? [linkCreated(db, type, workspaceId, chunk.links, object)] : []),
-        saveRunProgress(db, runId, { batch: batchKey }),
+        db
+          .insert(runs)
+          .values({
+            id: run.id,
+            workspaceId,
+            direction: "outbound",
+            objectType: type,
+            salesforceObject: run.object,
+            kind: isRetry ? "retry" : "push",
+            status: "in_progress",
+            startedAt: run.startedAt,
+            heartbeatAt: isoNow(),
+            state: JSON.stringify({ batch: batchKey }),
+          })
+          .onConflictDoNothing(),
+        ...upsertRunRecords(db, workspaceId, run.id, call.records),
+        ...(call.outboxIds.length ? [markProcessed(db, call.outboxIds, run.id)] : []),
+        ...(call.links?.length ? [linkCreated(db, type, workspaceId, call.links, run.object)] : []),
+        ...(call.also ?? []),
+        recountRun(db, run.id),
+        closeRun(db, run, outcome),
       ];
     },
     /**
-     * Closes every run of this batch still in progress, this delivery's and any a crashed one left.
-     * A run the reaper already closed (the delivery went quiet, then carried on) is only recounted:
-     * its progress stopped counting when it closed, and its counts must still cover every record.
+     * Closes what this key still has open (a retry's run, or one a crashed delivery left), counted
+     * from its records. Returns how many it closed.
      */
-    async closeAll(outcome: RunOutcome) {
-      const all = await runsOf(db, type, batchKey);
-      for (const run of all) {
-        await commitBatch(
-          db,
-          run.status === "in_progress"
-            ? [recountRun(db, run.id), closeRun(db, run, outcome)]
-            : [recountRun(db, run.id)],
+    async closeLeft(outcome: RunOutcome): Promise<number> {
+      const open = (await runsOfKey(db, workspaceId, batchKey)).filter((r) => r.status === "in_progress");
+      for (const run of open) await commitBatch(db, [recountRun(db, run.id), closeRun(db, run, outcome)]);
+      return open.length;
+    },
+    /** Lets go of this key's claim on rows it did not push, so they go out as soon as they can. */
+    release() {
+      return db
+        .update(outbox)
+        .set({ runId: null })
+        .where(
+          and(eq(outbox.workspaceId, workspaceId), eq(outbox.runId, batchKey), sql`${outbox.processedAt} IS NULL`),
         );
-      }
-      return all.filter((r) => r.status === "in_progress").length;
     },
   };
 }

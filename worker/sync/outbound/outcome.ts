@@ -1,4 +1,5 @@
-import type { SaveResult } from "../../salesforce";
+import { parseSalesforceDate } from "../../lib/time";
+import type { RecordTimes, SaveResult } from "../../salesforce";
 import type { EntityRow } from "../inbound/entities";
 import type { FieldChange, RunRecordInput } from "../runs";
 import { outboundFailure } from "../status-codes";
@@ -49,15 +50,33 @@ export function changesOf(item: Write, current: CurrentValues): FieldChange[] {
   return item.fields.map((f) => ({ field: f.field, from: known?.[f.field] ?? null, to: f.value ?? null }));
 }
 
+/** Salesforce's answer for one record, with the times it assigned and, for a create, what it did. */
+export interface WriteAnswer {
+  result: SaveResult;
+  times?: RecordTimes;
+  /** A create that matched an existing record (an upsert) is an update. */
+  action?: "created" | "updated";
+}
+
 /**
- * One record's outcome from Salesforce's per-record answer. A failure keeps Salesforce's own
- * statusCode, message and fields beside our code, so the admin sees exactly what the org said.
+ * One record's outcome from Salesforce's per-record answer. A written record carries the created
+ * and updated times Salesforce assigned; a failure keeps Salesforce's own statusCode, message and
+ * fields beside our reason, so the admin sees exactly what the org said.
  */
-export function writeRecord(item: Write, seq: number, result: SaveResult, current: CurrentValues): RunRecordInput {
+export function writeRecord(item: Write, seq: number, answer: WriteAnswer, current: CurrentValues): RunRecordInput {
+  const { result } = answer;
   const record = { ...base(item, seq), changes: changesOf(item, current) };
   if (result.success) {
-    const action = item.mode === "create" ? "created" : "updated";
-    return { ...record, salesforceId: result.id ?? item.salesforceId, action, status: "success", reasonCode: null };
+    const action = answer.action ?? (item.mode === "create" ? "created" : "updated");
+    return {
+      ...record,
+      salesforceId: result.id ?? item.salesforceId,
+      action,
+      status: "success",
+      reasonCode: null,
+      externalCreatedAt: parseSalesforceDate(answer.times?.createdAt),
+      externalUpdatedAt: parseSalesforceDate(answer.times?.updatedAt),
+    };
   }
   const first = result.errors[0] ?? {
     statusCode: "UNKNOWN_EXCEPTION",

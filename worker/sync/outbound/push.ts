@@ -1,4 +1,4 @@
-import type { SalesforceClient, SaveResult } from "../../salesforce";
+import type { RecordTimes, SalesforceClient, SaveResult, WriteOp } from "../../salesforce";
 
 /** Attempts per record that Salesforce could not lock, and the pauses between them. */
 export const LOCK_ATTEMPTS = 3;
@@ -10,27 +10,32 @@ const isLocked = (r: SaveResult) => !r.success && r.errors.some((e) => e.statusC
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Writes up to 200 records in one sObject Collections call (allOrNone false), then writes again
- * only the records Salesforce could not lock, with backoff, before they are reported locked.
- * Lock contention is brief (another transaction on the same row), so a second or two usually clears it.
+ * Writes up to 200 records in one call (allOrNone false) that also reads back Salesforce's created
+ * and updated times, then writes again only the records Salesforce could not lock, with backoff,
+ * before they are reported locked. Lock contention is brief (another transaction on the same row),
+ * so a second or two usually clears it.
  */
 export async function writeWithLockRetry(
   sf: SalesforceClient,
   object: string,
-  mode: "create" | "update",
+  op: WriteOp,
   records: Record<string, unknown>[],
-): Promise<SaveResult[]> {
-  const write = (batch: Record<string, unknown>[]) =>
-    mode === "create" ? sf.createRecords(object, batch) : sf.updateRecords(object, batch);
-  const results = await write(records);
+): Promise<{ results: SaveResult[]; times: Map<string, RecordTimes> }> {
+  const first = await sf.writeWithTimes(object, op, records);
+  const { results, times } = first;
   for (let attempt = 1; attempt < LOCK_ATTEMPTS; attempt++) {
     const locked = results.flatMap((r, i) => (isLocked(r) ? [i] : []));
     if (!locked.length) break;
     await sleep(LOCK_BACKOFF_MS[attempt - 1] ?? LOCK_BACKOFF_MS[LOCK_BACKOFF_MS.length - 1]!);
-    const again = await write(locked.map((i) => records[i]!));
+    const again = await sf.writeWithTimes(
+      object,
+      op,
+      locked.map((i) => records[i]!),
+    );
     locked.forEach((index, k) => {
-      results[index] = again[k]!;
+      results[index] = again.results[k]!;
     });
+    for (const [id, t] of again.times) times.set(id, t);
   }
-  return results;
+  return { results, times };
 }

@@ -4,8 +4,8 @@ import { commitBatch } from "../../db/commit";
 import { outbox, runRecords } from "../../db/schema";
 import { newId, randomToken } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
-import { COMPANY_FIELDS, CONTACT_FIELDS } from "../../settings";
 import { openRun, type RunRow, UNSUCCESSFUL } from "../runs";
+import { ALL_FIELDS } from "./fields";
 import { runIdFor } from "./ledger";
 import type { EntityType } from "./message";
 import type { PushObject } from "./plan";
@@ -29,13 +29,6 @@ export function isOutboundRetry(body: unknown): body is OutboundRetryMessage {
     Array.isArray(m.outboxIds)
   );
 }
-
-// A retry pushes every mapped field of the entity's current state, not just what last changed:
-// whatever failed before (a picklist, a length) may have been fixed in any field since.
-const ALL_FIELDS: Record<EntityType, string[]> = {
-  contact: [...CONTACT_FIELDS, "companyId"],
-  company: [...COMPANY_FIELDS],
-};
 
 /**
  * Retry of an outbound run: every entity whose push failed gets a fresh outbox row, claimed at
@@ -65,6 +58,8 @@ export async function startOutboundRetry(env: Env, original: RunRow): Promise<Ru
     entityType: type,
     entityId: f.entityId!,
     operation: "upsert" as const,
+    // Every mapped field of the entity's current state, not just what last changed: whatever failed
+    // before (a picklist, a length) may have been fixed in any field since.
     changedFields: JSON.stringify(ALL_FIELDS[type]),
     sentAt: now,
     runId: batchKey,

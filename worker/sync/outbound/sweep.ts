@@ -1,4 +1,4 @@
-import { and, asc, isNull, lt, or } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
 import { getDb } from "../../db";
 import { outbox } from "../../db/schema";
 import { isoNow } from "../../lib/time";
@@ -22,9 +22,28 @@ const SEND_BATCH = 100;
  * an entity's current state and skips rows already processed.
  */
 export async function sweepOutbox(env: Env, now = Date.now()): Promise<number> {
-  const db = getDb(env);
   const cutoff = new Date(now - RESEND_AFTER_MS).toISOString();
-  const due = and(isNull(outbox.processedAt), or(isNull(outbox.sentAt), lt(outbox.sentAt, cutoff)));
+  return resend(env, and(isNull(outbox.processedAt), or(isNull(outbox.sentAt), lt(outbox.sentAt, cutoff)))!);
+}
+
+/**
+ * Sends every change of the workspace that waits under no live claim, at once: after the workspace
+ * (re)connects Salesforce, what waited for the connection goes out now rather than at the next sweep.
+ */
+export async function resendWaiting(env: Env, workspaceId: string, now = Date.now()): Promise<number> {
+  const cutoff = new Date(now - RESEND_AFTER_MS).toISOString();
+  return resend(
+    env,
+    and(
+      eq(outbox.workspaceId, workspaceId),
+      isNull(outbox.processedAt),
+      or(isNull(outbox.runId), isNull(outbox.sentAt), lt(outbox.sentAt, cutoff)),
+    )!,
+  );
+}
+
+async function resend(env: Env, due: SQL): Promise<number> {
+  const db = getDb(env);
   const rows = await db
     .select({ id: outbox.id, workspaceId: outbox.workspaceId })
     .from(outbox)
