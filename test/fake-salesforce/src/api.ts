@@ -6,11 +6,13 @@ import { applyFaults } from "./admin";
 import type { CallEntry } from "./calls";
 import { dueFaults } from "./faults";
 import { ApiError, errorResponse, notFound } from "./http";
+import { sleep } from "./latency";
 import { bearer } from "./oauth";
 import { purgeExpired } from "./recycle-bin";
 import { collectionsRoute } from "./routes/collections";
 import { compositeRoute } from "./routes/composite";
 import type { ApiContext } from "./routes/context";
+import { jobsRoute } from "./routes/jobs";
 import { limitsRoute, resourcesRoute } from "./routes/meta";
 import { queryRoute } from "./routes/query";
 import { sobjectRoute } from "./routes/sobject";
@@ -31,6 +33,8 @@ async function dispatch(ctx: ApiContext, subLogs: CallEntry[] = []): Promise<Res
     case "limits":
       ctx.log.kind = "limits";
       return limitsRoute(ctx);
+    case "jobs":
+      return jobsRoute(ctx);
     case "sobjects":
       return sobjectRoute(ctx);
     case "composite":
@@ -46,6 +50,7 @@ function kindOf(segments: string[]): string {
   if (first === "query" || first === "queryAll") return second ? "queryMore" : first;
   if (first === "composite") return "collections";
   if (first === "sobjects") return "sobject";
+  if (first === "jobs") return "bulk";
   return first ? first : "resources";
 }
 
@@ -73,6 +78,12 @@ function gate(org: Org, request: Request): Response | null {
   if (!token || !org.tokens.isValidAccess(token, org.clock.now())) {
     return errorResponse(401, [{ message: "Session expired or invalid", errorCode: "INVALID_SESSION_ID" }]);
   }
+  if (f.latencyModel && f.latencyModel.longRunningLimit <= org.inFlight.longRunning(f.latencyModel)) {
+    // Concurrent API request limit: too many requests have been running for 20 s or longer.
+    return errorResponse(403, [
+      { message: "ConcurrentRequests (Concurrent API Requests) Limit exceeded.", errorCode: "REQUEST_LIMIT_EXCEEDED" },
+    ]);
+  }
   if (f.limitReached || org.usage.used >= org.config.dailyLimit) {
     return errorResponse(403, [{ message: "TotalRequests Limit exceeded.", errorCode: "REQUEST_LIMIT_EXCEEDED" }]);
   }
@@ -94,10 +105,25 @@ export async function handleApi(org: Org, request: Request, url: URL): Promise<R
   const version = parseVersion(parts[0]);
   let response: Response;
   const subLogs: CallEntry[] = [];
+  // In flight from here until the answer is sent (a streamed answer: until its stream ends).
+  const release = org.inFlight.enter(null)!;
+  let held = false;
+  const ctx = {
+    org,
+    request,
+    url,
+    version: version ?? "",
+    segments: parts.slice(1),
+    log,
+    cost: org.faults.latencyModel?.callMs ?? 0,
+    holdRelease: () => {
+      held = true;
+      return release;
+    },
+  };
   try {
     if (!version) throw notFound();
-    response =
-      gate(org, request) ?? (await dispatch({ org, request, url, version, segments: parts.slice(1), log }, subLogs));
+    response = gate(org, request) ?? (await dispatch(ctx, subLogs));
   } catch (e) {
     if (e instanceof ApiError) response = errorResponse(e.status, e.errors);
     else {
@@ -115,5 +141,7 @@ export async function handleApi(org: Org, request: Request, url: URL): Promise<R
   log.status = response.status;
   org.calls.add(log);
   for (const sub of subLogs) org.calls.add(sub);
+  await sleep(ctx.cost);
+  if (!held) release();
   return response;
 }

@@ -1,6 +1,8 @@
 // Faults tests switch on through POST /__fake/faults. Counters (http500, http503, times) count down
 // per call; the one-shot actions (expire tokens, revoke refresh tokens, expire locators) act at once.
+import { type BulkFaults, createBulkFaults } from "./bulk/jobs";
 import { normalizeId } from "./ids";
+import { type LatencyModel, parseLatencyModel } from "./latency";
 import { objectByName } from "./schema";
 import { type LostAnswers, mergeWriteFaults, type RejectWrites } from "./write-faults";
 
@@ -58,6 +60,9 @@ export interface Faults {
   corruptRecords: CorruptRecord[];
   armed: ArmedFaults[];
   latencyMs: number;
+  /** How long answers take by what they carry (latency.ts); null: no added time but latencyMs. */
+  latencyModel: LatencyModel | null;
+  bulk: BulkFaults;
   http500: number;
   http503: number;
   limitReached: boolean;
@@ -86,6 +91,8 @@ export const createFaults = (): Faults => ({
   corruptRecords: [],
   armed: [],
   latencyMs: 0,
+  latencyModel: null,
+  bulk: createBulkFaults(),
   http500: 0,
   http503: 0,
   limitReached: false,
@@ -126,6 +133,9 @@ export function mergeFaults(f: Faults, body: Record<string, any>): OneShots {
     };
   }
   if (typeof body.latencyMs === "number") f.latencyMs = Math.max(0, body.latencyMs);
+  if ("latencyModel" in body) f.latencyModel = parseLatencyModel(body.latencyModel, f.latencyModel);
+  if (body.bulk === null) f.bulk = createBulkFaults();
+  else if (body.bulk && typeof body.bulk === "object") mergeBulkFaults(f.bulk, body.bulk);
   if (typeof body.http500 === "number") f.http500 = Math.max(0, body.http500);
   if (typeof body.http503 === "number") f.http503 = Math.max(0, body.http503);
   if (typeof body.limitReached === "boolean") f.limitReached = body.limitReached;
@@ -199,6 +209,19 @@ export function mergeFaults(f: Faults, body: Record<string, any>): OneShots {
   };
 }
 
+function mergeBulkFaults(b: BulkFaults, body: Record<string, any>) {
+  if (Array.isArray(body.unsupported))
+    b.unsupported = new Set(body.unsupported.map((o: unknown) => canonical(String(o))));
+  if (typeof body.disabled === "boolean") b.disabled = body.disabled;
+  const count = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? Math.max(0, Math.floor(v)) : null);
+  b.pollsUntilComplete = count(body.pollsUntilComplete) ?? b.pollsUntilComplete;
+  b.failJobs = count(body.failJobs) ?? b.failJobs;
+  if (typeof body.failMessage === "string") b.failMessage = body.failMessage;
+  b.abortJobs = count(body.abortJobs) ?? b.abortJobs;
+  const max = count(body.defaultMaxRecords);
+  if (max) b.defaultMaxRecords = max;
+}
+
 /** Counts one admitted call against armed faults; returns the bodies now due, in arming order. */
 export function dueFaults(f: Faults): Record<string, unknown>[] {
   const due: Record<string, unknown>[] = [];
@@ -221,6 +244,7 @@ export function faultsJson(f: Faults): Record<string, unknown> {
   return {
     ...f,
     unreadable: Object.fromEntries(f.unreadable),
+    bulk: { ...f.bulk, unsupported: [...f.bulk.unsupported] },
     hiddenFields: Object.fromEntries([...f.hiddenFields].map(([o, names]) => [o, [...names]])),
   };
 }

@@ -1,9 +1,12 @@
 // The org lives in module state: one isolate serves every request locally, so data, tokens and
 // faults persist between calls until POST /__fake/reset.
+
+import { createJobStore, type JobStore } from "./bulk/jobs";
 import { type CallLog, createCallLog } from "./calls";
 import { type Clock, createClock } from "./clock";
 import { createFaults, type Faults } from "./faults";
 import { createIdFactory, fixedId, type IdFactory } from "./ids";
+import { createInFlight, type InFlight } from "./latency";
 import { createLocators, type Locators } from "./locators";
 import { createRandom, type Random } from "./random";
 import { createRecycleBin, loadRecycleBin, type RecycleBin } from "./recycle-bin";
@@ -49,6 +52,10 @@ export interface Org {
   faults: Faults;
   calls: CallLog;
   locators: Locators;
+  /** Bulk API 2.0 query jobs. */
+  jobs: JobStore;
+  /** Data API requests in flight (the concurrent long-running request limit). */
+  inFlight: InFlight;
   tokens: TokenStore;
   recycleBin: RecycleBin;
   /** Drives the records changed between pages by the mutateDuringPaging fault. */
@@ -93,6 +100,8 @@ export function createOrg(config: OrgConfig): Org {
     faults: createFaults(),
     calls: createCallLog(),
     locators: createLocators(),
+    jobs: createJobStore(),
+    inFlight: createInFlight(),
     tokens: createTokenStore(orgId, config.accessTokenTtlMs),
     recycleBin: createRecycleBin(clock.now() - 400 * 86_400_000),
     mutations: createRandom(config.seed + 1),

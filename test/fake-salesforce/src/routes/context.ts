@@ -12,4 +12,11 @@ export interface ApiContext {
   segments: string[];
   /** The call-log entry of this request; routes fill in kind, object and counts. */
   log: CallEntry;
+  /** Milliseconds the answer waits before it goes out (the latency model); routes add what they cost. */
+  cost: number;
+  /**
+   * A route that streams its answer keeps the request in flight until the stream ends: it takes the
+   * release here and calls it then (the concurrent long-running request limit counts it meanwhile).
+   */
+  holdRelease(): () => void;
 }

@@ -3,10 +3,11 @@ import { describeObject, objectSummary } from "../describe";
 import { ApiError, json } from "../http";
 import { allObjects, type ObjectDef } from "../schema";
 import type { ApiContext } from "./context";
+import { DAILY_QUERY_JOBS } from "./jobs";
 
 export function resourcesRoute(ctx: ApiContext): Response {
   const base = `/services/data/v${ctx.version}`;
-  const names = ["sobjects", "query", "queryAll", "limits", "composite", "search", "recent", "tooling"];
+  const names = ["sobjects", "query", "queryAll", "limits", "composite", "jobs", "search", "recent", "tooling"];
   return json({
     ...Object.fromEntries(names.map((n) => [n, `${base}/${n}`])),
     identity: `${ctx.url.origin}/id/${ctx.org.orgId}/${ctx.org.userId}`,
@@ -53,7 +54,7 @@ export function limitsRoute(ctx: ApiContext): Response {
     DailyAsyncApexExecutions: pool(250000),
     DailyBulkApiBatches: pool(15000),
     DailyBulkV2QueryFileStorageMB: pool(976562),
-    DailyBulkV2QueryJobs: pool(10000),
+    DailyBulkV2QueryJobs: pool(DAILY_QUERY_JOBS, ctx.org.jobs.createdSince(Date.now() - 86_400_000)),
     DataStorageMB: pool(Math.max(1024, storageMb * 2), storageMb),
     FileStorageMB: pool(1024, 3),
     HourlyODataCallout: pool(20000),

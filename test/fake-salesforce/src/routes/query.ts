@@ -3,6 +3,7 @@
 
 import { corrupt } from "../faults";
 import { ApiError, json } from "../http";
+import { queryPageMs } from "../latency";
 import type { Cursor } from "../locators";
 import { afterPageServed } from "../mutate";
 import { SoqlError, soqlMessage } from "../soql/errors";
@@ -28,6 +29,8 @@ function page(ctx: ApiContext, cursor: Cursor, locator: string | null, offset: n
   if (!done) body.nextRecordsUrl = `/services/data/v${ctx.version}/query/${locator}-${end}`;
   body.records = rows.map((r) => corrupt(ctx.org.faults, projectRow(result, r, ctx.version), r.Id as string));
   Object.assign(ctx.log, { object: cursor.object, batchSize: size, records: rows.length });
+  const model = ctx.org.faults.latencyModel;
+  if (model) ctx.cost += queryPageMs(model, rows.length, result.columns?.length ?? 1);
   afterPageServed(ctx.org, cursor.object, ctx.org.clock.stamp());
   return json(body);
 }
