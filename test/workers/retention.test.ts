@@ -46,4 +46,19 @@ describe("retention", () => {
       .all<{ id: string; n: number; reason_counts: string }>();
     expect(left.results).toEqual([{ id: "run_new", n: 10, reason_counts: '[["skipped","missing_email",10]]' }]);
   });
+
+  it("forgets creates whose answer has been unknown for the whole retention period", async () => {
+    const ws = await newWorkspace();
+    const now = Date.now();
+    const journal = env.DB.prepare(
+      "INSERT INTO create_journal (workspace_id, entity_id, salesforce_object, first_attempt_at, written) VALUES (?, ?, 'Lead', ?, '{}')",
+    );
+    await env.DB.batch([
+      journal.bind(ws.id, "ct_old", new Date(now - 100 * 86_400_000).toISOString()),
+      journal.bind(ws.id, "ct_new", new Date(now - 1 * 86_400_000).toISOString()),
+    ]);
+    await pruneHistory(env, now);
+    const left = await env.DB.prepare("SELECT entity_id FROM create_journal WHERE workspace_id = ?").bind(ws.id).all();
+    expect(left.results).toEqual([{ entity_id: "ct_new" }]);
+  });
 });

@@ -11,7 +11,8 @@ const RUNS_PER_TICK = 500;
 
 /**
  * Prunes runs older than the retention period in bounded chunks: their records first (a few
- * thousand per tick), then the runs left without records, then outbox rows long processed.
+ * thousand per tick), then the runs left without records, then outbox rows long processed and
+ * create-journal entries as old.
  */
 export async function pruneHistory(
   env: Env,
@@ -31,6 +32,10 @@ export async function pruneHistory(
   await db.run(sql`
     DELETE FROM outbox WHERE id IN (
       SELECT id FROM outbox WHERE processed_at IS NOT NULL AND processed_at < ${cutoff} LIMIT ${RUNS_PER_TICK})`);
+  // A create whose answer has been unknown for the whole retention period will not be asked about again.
+  await db.run(sql`
+    DELETE FROM create_journal WHERE rowid IN (
+      SELECT rowid FROM create_journal WHERE first_attempt_at < ${cutoff} LIMIT ${RUNS_PER_TICK})`);
   await pruneCredentials(env, now);
   return { records: records.meta.changes ?? 0, runs: runs.meta.changes ?? 0 };
 }

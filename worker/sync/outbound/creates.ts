@@ -33,13 +33,26 @@ export interface CreateContext {
   integrationUserId: string | null;
   journal: Journal;
   openSf: () => Promise<SalesforceClient>;
+  /** Per object, what describe said about the external-id field, asked once per group. */
+  upsertFields: Map<string, Promise<string | null>>;
 }
 
 /** Whether the org has Conversion's external-id field on this object, writable by the integration user (describe, cached). */
-async function upsertField(ctx: CreateContext, object: PushObject, refresh = false): Promise<string | null> {
-  const described = await describeCached(ctx.db, ctx.workspaceId, object, ctx.openSf, { orgId: ctx.orgId, refresh });
-  const f = described.fields.find((x) => x.name === CONVERSION_ID_FIELD);
-  return f?.externalId && f.createable && f.updateable ? f.name : null;
+function upsertField(ctx: CreateContext, object: PushObject, refresh = false): Promise<string | null> {
+  const known = ctx.upsertFields.get(object);
+  if (known && !refresh) return known;
+  const asked = describeCached(ctx.db, ctx.workspaceId, object, ctx.openSf, { orgId: ctx.orgId, refresh }).then(
+    (described) => {
+      const f = described.fields.find((x) => x.name === CONVERSION_ID_FIELD);
+      return f?.externalId && f.createable && f.updateable ? f.name : null;
+    },
+  );
+  ctx.upsertFields.set(object, asked);
+  // A failed describe is not remembered: the next call asks again.
+  asked.catch(() => {
+    if (ctx.upsertFields.get(object) === asked) ctx.upsertFields.delete(object);
+  });
+  return asked;
 }
 
 /** Upserts sent again at once after a lost answer (a repeated upsert cannot make a second record). */

@@ -85,6 +85,7 @@ export async function pushGroup(env: Env, group: Group): Promise<GroupResult> {
     orgId: connection.orgId,
     integrationUserId: connection.userId,
     journal: createJournal(db, group.workspaceId),
+    upsertFields: new Map<string, Promise<string | null>>(),
     openSf: async () => (sf ??= await openSalesforce(env, group.workspaceId)),
     finalAttempt: group.attempts >= MAX_ATTEMPTS,
   };
