@@ -1,4 +1,5 @@
 import { getDb } from "../db";
+import { createBulkQueries } from "./bulk";
 import { createCollectionsWriter } from "./collections";
 import { createCompositeWriter } from "./composite";
 import { authenticationFailure, SalesforceError } from "./errors";
@@ -48,6 +49,7 @@ function createClient(transport: Transport, orgId: string | null = null) {
     queryPages: (soql: string, opts?: QueryOptions) => queryPages(transport, soql, opts),
     ...writer,
     ...createCompositeWriter(transport),
+    ...createBulkQueries(transport),
     /** The org's rolling 24-hour API usage from `/limits` (numbers may come as strings). */
     async limits(): Promise<{ used: number; limit: number }> {
       const body = await transport.requestJson<LimitsResponse>("GET", `${base}/limits`);

@@ -49,7 +49,9 @@ export function isTransientStatus(status: number): boolean {
 export function classifyApiError(status: number, sfErrorCode: string | undefined, message: string): SalesforceError {
   const code = sfErrorCode ?? "";
   const base = { status, sfErrorCode, message };
-  if (code === "REQUEST_LIMIT_EXCEEDED") return new SalesforceError({ ...base, failureCode: "api_limit_exceeded" });
+  // The same code answers too many concurrent long-running requests: that passes in seconds, so try again.
+  if (code === "REQUEST_LIMIT_EXCEEDED")
+    return new SalesforceError({ ...base, failureCode: "api_limit_exceeded", transient: /Concurrent/i.test(message) });
   if (status === 401 || code === "INVALID_SESSION_ID")
     return new SalesforceError({ ...base, failureCode: "authentication_failure" });
   if (code.startsWith("INSUFFICIENT_ACCESS") || PERMISSION_CODES.has(code) || status === 403) {

@@ -1,4 +1,5 @@
 export { type BudgetStatus, budgetStatus, budgetStatusRechecked } from "./budget";
+export { type BulkJob, type BulkJobState, type BulkResultSet, isBulkUnavailable } from "./bulk";
 export { openSalesforce, type SalesforceClient, type SObjectDescribe } from "./client";
 export { COLLECTION_LIMIT, type SaveResult } from "./collections";
 export type { RecordTimes, WriteAnswer, WriteOp } from "./composite";

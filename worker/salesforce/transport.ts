@@ -104,6 +104,8 @@ export function createTransport(env: Env, db: Db, session: Session) {
 
   return {
     requestJson,
+    /** The answer itself, for bodies that are not JSON (Bulk API results are CSV); errors are thrown as for JSON. */
+    request,
     get instanceUrl() {
       return session.instanceUrl;
     },
