@@ -555,6 +555,85 @@ const companies: BadCase[] = [
   { route: COMPANY, name: "industry as a number", body: { industry: 7 }, status: 400, field: "industry" },
 ];
 
+// Bulk writes: the same rules item by item, each problem naming its item.
+const CONTACTS_BATCH = "POST /api/v1/contacts:batch";
+const COMPANIES_BATCH = "POST /api/v1/companies:batch";
+const batches: BadCase[] = [
+  ...jsonBody(CONTACTS_BATCH),
+  { route: CONTACTS_BATCH, name: "no items", body: {}, status: 400, field: "items" },
+  {
+    route: CONTACTS_BATCH,
+    name: "items as an object",
+    body: { items: { email: "a@b.co" } },
+    status: 400,
+    field: "items",
+  },
+  {
+    route: CONTACTS_BATCH,
+    name: "an item that is a string",
+    body: { items: ["a@b.co"] },
+    status: 400,
+    field: "items.0",
+  },
+  {
+    route: CONTACTS_BATCH,
+    name: "a new contact without email",
+    body: { items: [{ firstName: "Ada" }] },
+    status: 400,
+    field: "items.0.email",
+  },
+  {
+    route: CONTACTS_BATCH,
+    name: "an invalid email in the second item",
+    body: { items: [{ email: "ok@example.com" }, { email: "nope" }] },
+    status: 400,
+    field: "items.1.email",
+  },
+  {
+    route: CONTACTS_BATCH,
+    name: "an id of 10 KB",
+    body: { items: [{ id: KB10, title: "x" }] },
+    status: 400,
+    field: "items.0.id",
+  },
+  {
+    route: CONTACTS_BATCH,
+    name: "an id with SQL",
+    body: { items: [{ id: "1' OR '1'='1", title: "x" }] },
+    status: 400,
+    field: "items.0.id",
+  },
+  {
+    route: CONTACTS_BATCH,
+    name: "201 items",
+    body: { items: Array.from({ length: 201 }, (_, i) => ({ email: `n${i}@example.com` })) },
+    status: 400,
+    field: "items",
+  },
+  {
+    route: CONTACTS_BATCH,
+    name: "another contact's email",
+    body: { items: [{ email: "taken@example.com" }] },
+    status: 409,
+    code: "conflict",
+  },
+  ...jsonBody(COMPANIES_BATCH),
+  {
+    route: COMPANIES_BATCH,
+    name: "a new company without name",
+    body: { items: [{ domain: "a.co" }] },
+    status: 400,
+    field: "items.0.name",
+  },
+  {
+    route: COMPANIES_BATCH,
+    name: "a blank name in the second item",
+    body: { items: [{ name: "Acme" }, { name: "  " }] },
+    status: 400,
+    field: "items.1.name",
+  },
+];
+
 const ADMIN_WS = "POST /api/v1/admin/workspaces";
 const admin: BadCase[] = [
   ...jsonBody(ADMIN_WS),
@@ -686,6 +765,7 @@ export const BAD_CASES: BadCase[] = [
   ...records,
   ...contacts,
   ...companies,
+  ...batches,
   ...admin,
   ...flow,
 ];

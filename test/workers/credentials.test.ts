@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { KEY_TRUST_MS } from "../../worker/auth/keys";
 import { ADMIN, call, callWith, jsonInit, newWorkspace, openStored } from "./helpers";
 import { exchange, launchToken, launchUrl, openPage } from "./page-session";
 import { type Ids, initOf, label, ROUTES, urlOf, workspaceRoutes } from "./routes";
@@ -48,6 +49,19 @@ describe("API keys", () => {
       expect(rows).not.toContain(key.slice(0, 12));
     }
     for (const row of results) expect(row.key_hash).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it("a key revoked by another isolate stops working here within KEY_TRUST_MS", async () => {
+    const ws = await newWorkspace("Revoked elsewhere");
+    const key = await addKey(ws.id);
+    expect(await status("/api/v1/settings", key.auth)).toBe(200);
+    // Another isolate's revoke: the row changes, this isolate's trust in the key is not told.
+    await env.DB.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ?")
+      .bind(new Date().toISOString(), key.id)
+      .run();
+    await new Promise((r) => setTimeout(r, KEY_TRUST_MS + 100));
+    expect(await status("/api/v1/settings", key.auth)).toBe(401);
+    expect(await status("/api/v1/settings", ws.auth)).toBe(200);
   });
 
   it("a workspace may hold several keys; revoking one leaves the others working", async () => {

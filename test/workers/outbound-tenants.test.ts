@@ -14,8 +14,8 @@ import {
 } from "./outbound.fixtures";
 import { connectedWorkspace, fake, onlyObjects } from "./sync-helpers";
 
-// Many workspaces writing at once, through the real API and the real outbound queue: every change
-// reaches the fake org exactly once, whichever workspace's burst the consumer meets first.
+// Many workspaces writing at once, through the real API (single and bulk writes) and the real outbound
+// queue: every change reaches the fake org exactly once, whichever workspace's burst the consumer meets first.
 
 const WORKSPACES = 4;
 const UPDATES = 40;
@@ -60,10 +60,26 @@ describe("outbound with many workspaces at once", () => {
     const leadsBefore = await leadCount();
     await clearCalls();
 
-    // Every workspace at once, two writers each: updates of linked contacts and new contacts.
+    // Every workspace at once: half write one change per request (two writers each), half send all
+    // their changes as one bulk write. Updates of linked contacts and new contacts alike.
     const created: string[][] = list.map(() => []);
     await Promise.all(
       list.flatMap((ws, w) => {
+        if (w % 2)
+          return [
+            (async () => {
+              const { items } = await apiJson(ws, "POST", "/contacts:batch", {
+                items: [
+                  ...linked[w]!.map((c, i) => ({ id: c.contactId, title: `W${w} ${i}` })),
+                  ...Array.from({ length: CREATES }, (_, i) => ({
+                    email: `w${w}.new${i}@example.com`,
+                    lastName: `New ${i}`,
+                  })),
+                ],
+              });
+              created[w]!.push(...items.slice(UPDATES).map((c: { id: string }) => c.id));
+            })(),
+          ];
         const jobs = [
           ...linked[w]!.map((c, i) => () => apiJson(ws, "PATCH", `/contacts/${c.contactId}`, { title: `W${w} ${i}` })),
           ...Array.from({ length: CREATES }, (_, i) => async () => {

@@ -132,6 +132,13 @@ export const ROUTES: ApiRoute[] = [
     body: "required",
     sample: () => ({ email: `new-${unique()}@example.com`, firstName: "New" }),
   },
+  {
+    method: "POST",
+    path: "/api/v1/contacts:batch",
+    guard: "workspace",
+    body: "required",
+    sample: (ids) => ({ items: [{ id: ids.contactId, title: "Engineer" }, { email: `new-${unique()}@example.com` }] }),
+  },
   { method: "GET", path: "/api/v1/contacts/{id}", guard: "workspace", owns: "contact" },
   {
     method: "PATCH",
@@ -149,6 +156,13 @@ export const ROUTES: ApiRoute[] = [
     guard: "workspace",
     body: "required",
     sample: () => ({ name: `Company ${unique()}` }),
+  },
+  {
+    method: "POST",
+    path: "/api/v1/companies:batch",
+    guard: "workspace",
+    body: "required",
+    sample: (ids) => ({ items: [{ id: ids.companyId, industry: "Energy" }, { name: `Company ${unique()}` }] }),
   },
   { method: "GET", path: "/api/v1/companies/{id}", guard: "workspace", owns: "company" },
   {

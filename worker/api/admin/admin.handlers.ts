@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { and, eq, isNull } from "drizzle-orm";
-import { issueApiKey } from "../../auth/keys";
+import { forgetTrustedKeys, issueApiKey } from "../../auth/keys";
 import { endSessionsOfKey } from "../../auth/sessions";
 import { getDb } from "../../db";
 import { apiKeys, workspaces } from "../../db/schema";
@@ -40,5 +40,6 @@ export const revokeApiKeyHandler: RouteHandler<typeof revokeApiKey, AppEnv> = as
     endSessionsOfKey(db, id, keyId),
   ]);
   if (!revoked.length) throw notFound("API key");
+  forgetTrustedKeys();
   return c.body(null, 204);
 };

@@ -1,7 +1,10 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, getTableColumns, or } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db";
-import { companies } from "../../db/schema";
+import { runBatch } from "../../db/commit";
+import { companies, type contacts } from "../../db/schema";
+import { isoNow } from "../../lib/time";
+import { announceChange, differences, type EntityType, outboxInsertForPatch } from "../../sync/outbound";
 import { ApiError, notFound } from "../errors";
 import { badBody } from "./fields";
 
@@ -53,4 +56,49 @@ export function isUniqueViolation(err: unknown): boolean {
 
 export function conflict(message: string, details?: unknown) {
   return new ApiError(409, "conflict", message, details);
+}
+
+type Entities = typeof contacts | typeof companies;
+
+/** A row as D1 returns it (column names) in the table's own shape (property names). */
+function fromColumns<T extends Entities>(table: T, raw: Record<string, unknown>): T["$inferSelect"] {
+  const columns = getTableColumns(table) as Record<string, SQLiteColumn>;
+  return Object.fromEntries(Object.entries(columns).map(([key, c]) => [key, raw[c.name] ?? null])) as T["$inferSelect"];
+}
+
+/**
+ * A PATCH in one D1 round trip: the outbox row and the update in one batch, both only if the entity
+ * is the workspace's and some given value differs from the stored one (D1 compares; the outbox row
+ * lists exactly the changed fields), the update returning the row. An unchanged or unknown entity
+ * costs one more read, for the answer (the row, or a 404). A unique index the change breaks throws.
+ */
+export async function patchEntity<T extends Entities>(
+  env: Env,
+  db: Db,
+  table: T,
+  entityType: EntityType,
+  target: { workspaceId: string; id: string; what: string },
+  values: Record<string, unknown>,
+): Promise<T["$inferSelect"]> {
+  const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+  if (!Object.keys(given).length) return findOwned(db, table, target.workspaceId, target.id, target.what);
+  const change = { workspaceId: target.workspaceId, entityType, entityId: target.id };
+  const outbox = outboxInsertForPatch(db, table, change, given);
+  const t = table as typeof contacts;
+  const update = db
+    .update(t)
+    .set({ ...given, updatedAt: isoNow() })
+    .where(
+      and(
+        eq(t.id, target.id),
+        eq(t.workspaceId, target.workspaceId),
+        or(...differences(table, given).map((d) => d.differs)),
+      ),
+    )
+    .returning();
+  const [, updated] = await runBatch(db, [outbox.statement, update]);
+  const raw = updated?.[0];
+  if (!raw) return findOwned(db, table, target.workspaceId, target.id, target.what);
+  await announceChange(env, db, target.workspaceId, [outbox.id]);
+  return fromColumns(table, raw);
 }

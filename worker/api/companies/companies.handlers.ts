@@ -3,15 +3,12 @@ import { and, eq } from "drizzle-orm";
 import { getDb } from "../../db";
 import { companies, contacts } from "../../db/schema";
 import type { AppEnv } from "../../env";
-import { newId } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
 import { commitChange } from "../../sync/outbound";
 import { listNewestFirst } from "../catalog/keyset";
-import { changedFields, findOwned } from "../catalog/writes";
+import { findOwned, patchEntity } from "../catalog/writes";
 import type { createCompany, deleteCompany, getCompany, listCompanies, patchCompany } from "./companies.routes";
-import { COMPANY_WRITABLE, toApiCompany } from "./companies.schemas";
-
-type CompanyRow = typeof companies.$inferSelect;
+import { COMPANY_WRITABLE, newCompanyRow, toApiCompany } from "./companies.schemas";
 
 export const listCompaniesHandler: RouteHandler<typeof listCompanies, AppEnv> = async (c) => {
   const q = c.req.valid("query");
@@ -34,20 +31,7 @@ export const createCompanyHandler: RouteHandler<typeof createCompany, AppEnv> = 
   const db = getDb(c.env);
   const workspaceId = c.get("workspaceId");
   const body = c.req.valid("json");
-  const now = isoNow();
-  const row: CompanyRow = {
-    id: newId("co"),
-    workspaceId,
-    name: body.name,
-    domain: body.domain ?? null,
-    industry: body.industry ?? null,
-    salesforceId: null,
-    sfModstamp: null,
-    externalCreatedAt: null,
-    externalUpdatedAt: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const row = newCompanyRow(workspaceId, body, isoNow());
   const given = COMPANY_WRITABLE.filter((f) => row[f] !== null);
   await commitChange(c.env, db, [db.insert(companies).values(row)], {
     workspaceId,
@@ -61,25 +45,10 @@ export const createCompanyHandler: RouteHandler<typeof createCompany, AppEnv> = 
 
 export const patchCompanyHandler: RouteHandler<typeof patchCompany, AppEnv> = async (c) => {
   const db = getDb(c.env);
-  const workspaceId = c.get("workspaceId");
-  const before = await findOwned(db, companies, workspaceId, c.req.valid("param").id, "Company");
+  const target = { workspaceId: c.get("workspaceId"), id: c.req.valid("param").id, what: "Company" };
   const { salesforceId: _readOnly, ...patch } = c.req.valid("json");
-  const changed = changedFields(before, patch, COMPANY_WRITABLE);
-  if (!changed.length) return c.json(toApiCompany(before), 200);
-  const values = Object.fromEntries(changed.map((f) => [f, patch[f] ?? null])) as Partial<CompanyRow>;
-  const after: CompanyRow = { ...before, ...values, updatedAt: isoNow() };
-  const statement = db
-    .update(companies)
-    .set({ ...values, updatedAt: after.updatedAt })
-    .where(and(eq(companies.id, before.id), eq(companies.workspaceId, workspaceId)));
-  await commitChange(c.env, db, [statement], {
-    workspaceId,
-    entityType: "company",
-    entityId: before.id,
-    operation: "upsert",
-    changedFields: changed,
-  });
-  return c.json(toApiCompany(after), 200);
+  const values = Object.fromEntries(COMPANY_WRITABLE.map((f) => [f, patch[f]]));
+  return c.json(toApiCompany(await patchEntity(c.env, db, companies, "company", target, values)), 200);
 };
 
 export const deleteCompanyHandler: RouteHandler<typeof deleteCompany, AppEnv> = async (c) => {

@@ -2,6 +2,8 @@ import { createRoute } from "@hono/zod-openapi";
 import { idParam } from "../catalog/fields";
 import { errorResponses, json, workspaceSecurity } from "../common";
 import {
+  companyBatchResultSchema,
+  companyBatchSchema,
   companyCreateSchema,
   companyListQuery,
   companyListSchema,
@@ -62,4 +64,18 @@ export const deleteCompany = createRoute({
   security: workspaceSecurity,
   request: { params: idParam },
   responses: { 204: { description: "Deleted" }, ...errorResponses },
+});
+
+export const batchCompanies = createRoute({
+  method: "post",
+  path: "/companies:batch",
+  tags,
+  summary: "Create and change up to 200 companies in one request; outbound sync pushes them together",
+  description:
+    "Each item with an `id` changes that company (only the fields it gives; the PATCH rules), each item without one creates a company " +
+    "(the POST rules). Every item is checked first: the first problem answers for the whole request, naming the item " +
+    "(`items.3.name`), and nothing is written. Otherwise all are written together and come back in the items' order.",
+  security: workspaceSecurity,
+  request: { body: { ...json(companyBatchSchema, "The items"), required: true } },
+  responses: { 200: json(companyBatchResultSchema, "Every company after the write"), ...errorResponses },
 });

@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import type { companies } from "../../db/schema";
+import { newId } from "../../lib/crypto";
 import { domainOf } from "../../sync/inbound/classify/companies";
+import { BATCH_LIMIT } from "../catalog/batch";
 import {
   instant,
   nextCursor,
@@ -41,10 +43,56 @@ export const companyPatchSchema = z
   .strict()
   .openapi("CompanyPatch");
 
+const batchItem = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: "A company of this workspace to change (PATCH rules); without it the item creates one" }),
+    ...writable,
+    name: requiredText().optional(),
+  })
+  .strict()
+  .superRefine((item, ctx) => {
+    if (item.id === undefined && item.name === undefined)
+      ctx.addIssue({ code: "custom", path: ["name"], message: "is required for a new company (an item without id)" });
+  });
+
+export const companyBatchSchema = z
+  .object({ items: z.array(batchItem).min(1).max(BATCH_LIMIT) })
+  .strict()
+  .openapi("CompanyBatch", { description: `Up to ${BATCH_LIMIT} creates and changes, written together` });
+export const companyBatchResultSchema = z
+  .object({ items: z.array(companySchema) })
+  .openapi("CompanyBatchResult", { description: "Every company after the write, in the items' order" });
+
 export const companyListQuery = z.object({ salesforceId: salesforceIdFilter, ...pageQuery });
 export const companyListSchema = z.object({ companies: z.array(companySchema), nextCursor }).openapi("CompanyList");
 
 export const COMPANY_WRITABLE = ["name", "domain", "industry"] as const;
+
+/** A new company's row from a create's validated fields. */
+export function newCompanyRow(
+  workspaceId: string,
+  body: { name: string; domain?: string | null; industry?: string | null },
+  now: string,
+): typeof companies.$inferSelect {
+  return {
+    id: newId("co"),
+    workspaceId,
+    name: body.name,
+    domain: body.domain ?? null,
+    industry: body.industry ?? null,
+    salesforceId: null,
+    sfModstamp: null,
+    externalCreatedAt: null,
+    externalUpdatedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
 
 export function toApiCompany(row: typeof companies.$inferSelect): z.infer<typeof companySchema> {
   return {

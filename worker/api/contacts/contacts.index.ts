@@ -1,4 +1,5 @@
 import { createRouter } from "../../app";
+import { batchContactsHandler } from "./contacts.batch";
 import * as handlers from "./contacts.handlers";
 import * as routes from "./contacts.routes";
 
@@ -7,6 +8,7 @@ export function createContactsRouter() {
   return createRouter()
     .openapi(routes.listContacts, handlers.listContactsHandler)
     .openapi(routes.createContact, handlers.createContactHandler)
+    .openapi(routes.batchContacts, batchContactsHandler)
     .openapi(routes.getContact, handlers.getContactHandler)
     .openapi(routes.patchContact, handlers.patchContactHandler)
     .openapi(routes.deleteContact, handlers.deleteContactHandler);

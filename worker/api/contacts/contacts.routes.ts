@@ -2,6 +2,8 @@ import { createRoute } from "@hono/zod-openapi";
 import { idParam } from "../catalog/fields";
 import { errorResponses, errorSchema, json, workspaceSecurity } from "../common";
 import {
+  contactBatchResultSchema,
+  contactBatchSchema,
   contactCreateSchema,
   contactListQuery,
   contactListSchema,
@@ -63,4 +65,18 @@ export const deleteContact = createRoute({
   security: workspaceSecurity,
   request: { params: idParam },
   responses: { 204: { description: "Deleted" }, ...errorResponses },
+});
+
+export const batchContacts = createRoute({
+  method: "post",
+  path: "/contacts:batch",
+  tags,
+  summary: "Create and change up to 200 contacts in one request; outbound sync pushes them together",
+  description:
+    "Each item with an `id` changes that contact (only the fields it gives; the PATCH rules), each item without one creates a contact " +
+    "(the POST rules). Every item is checked first: the first problem answers for the whole request, naming the item " +
+    "(`items.3.email`), and nothing is written. Otherwise all are written together and come back in the items' order.",
+  security: workspaceSecurity,
+  request: { body: { ...json(contactBatchSchema, "The items"), required: true } },
+  responses: { 200: json(contactBatchResultSchema, "Every contact after the write"), ...errorResponses, ...conflict },
 });

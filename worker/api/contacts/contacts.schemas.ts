@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { contacts } from "../../db/schema";
+import { newId } from "../../lib/crypto";
+import { BATCH_LIMIT } from "../catalog/batch";
 import {
   emailField,
   instant,
@@ -49,6 +51,31 @@ export const contactPatchSchema = z
   .strict()
   .openapi("ContactPatch");
 
+const batchItem = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: "A contact of this workspace to change (PATCH rules); without it the item creates one" }),
+    ...writable,
+    email: emailField.optional(),
+  })
+  .strict()
+  .superRefine((item, ctx) => {
+    if (item.id === undefined && item.email === undefined)
+      ctx.addIssue({ code: "custom", path: ["email"], message: "is required for a new contact (an item without id)" });
+  });
+
+export const contactBatchSchema = z
+  .object({ items: z.array(batchItem).min(1).max(BATCH_LIMIT) })
+  .strict()
+  .openapi("ContactBatch", { description: `Up to ${BATCH_LIMIT} creates and changes, written together` });
+export const contactBatchResultSchema = z
+  .object({ items: z.array(contactSchema) })
+  .openapi("ContactBatchResult", { description: "Every contact after the write, in the items' order" });
+
 export const contactListQuery = z.object({
   email: z
     .string()
@@ -66,6 +93,32 @@ export const contactListSchema = z.object({ contacts: z.array(contactSchema), ne
 
 /** The fields a write may change, in the order the outbox lists them. */
 export const CONTACT_WRITABLE = ["email", "userId", "firstName", "lastName", "title", "phone", "companyId"] as const;
+
+/** A new contact's row from a create's validated fields. */
+export function newContactRow(
+  workspaceId: string,
+  body: Partial<Record<(typeof CONTACT_WRITABLE)[number], string | null>> & { email: string },
+  now: string,
+): typeof contacts.$inferSelect {
+  return {
+    id: newId("ct"),
+    workspaceId,
+    email: body.email,
+    userId: body.userId ?? null,
+    firstName: body.firstName ?? null,
+    lastName: body.lastName ?? null,
+    title: body.title ?? null,
+    phone: body.phone ?? null,
+    companyId: body.companyId ?? null,
+    salesforceId: null,
+    salesforceObject: null,
+    sfModstamp: null,
+    externalCreatedAt: null,
+    externalUpdatedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
 
 export function toApiContact(row: typeof contacts.$inferSelect): z.infer<typeof contactSchema> {
   return {

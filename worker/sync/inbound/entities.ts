@@ -102,7 +102,7 @@ function foldStatements(db: Db, name: EntityTable, from: string, into: string) {
 }
 
 /** INSERT … SELECT FROM json_each(?) ON CONFLICT(id) DO UPDATE: a page's rows in one statement. */
-function upsertFromJson(db: Db, table: SQLiteTable, json: string) {
+export function upsertFromJson(db: Db, table: SQLiteTable, json: string) {
   const columns = Object.entries(getTableColumns(table) as Record<string, SQLiteColumn>);
   const names = sql.join(
     columns.map(([, c]) => sql.identifier(c.name)),

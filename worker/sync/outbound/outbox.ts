@@ -1,10 +1,12 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, getTableColumns, isNull, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db";
 import { commitBatch } from "../../db/commit";
-import { outbox } from "../../db/schema";
+import { type companies, type contacts, outbox } from "../../db/schema";
 import { newId } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
-import { type EntityType, outboundChange } from "./message";
+import { inJson } from "../inbound/entities";
+import { type EntityType, outboundChange, outboundChanges } from "./message";
 
 export interface OutboxChange {
   workspaceId: string;
@@ -28,34 +30,94 @@ export function outboxInsert(db: Db, change: OutboxChange) {
     entityId: change.entityId,
     operation: change.operation,
     changedFields: JSON.stringify(change.changedFields),
-    // created_at is left to D1's clock: the claim measures a burst's age against D1's `now`, so
-    // a Worker clock a little off cannot make a change look older or younger than it is.
+    // Stamped as sent with the commit (the send follows it at once), so a write costs no second
+    // statement; a send that fails clears the stamp for the sweep. created_at is left to D1's clock:
+    // the claim measures a burst's age against D1's `now`, so a Worker clock a little off cannot make
+    // a change look older or younger than it is.
+    sentAt: isoNow(),
   });
   return { id, statement };
 }
 
+type Entities = typeof contacts | typeof companies;
+
+/** `column IS NOT value` for each field a PATCH names: which stored values it changes. */
+export function differences(table: Entities, values: Record<string, unknown>) {
+  const columns = getTableColumns(table) as Record<string, SQLiteColumn>;
+  return Object.entries(values).map(([field, value]) => ({
+    field,
+    differs: sql`${columns[field]!} IS NOT ${value ?? null}`,
+  }));
+}
+
 /**
- * Tells the outbound consumer about a committed outbox row and notes that it did. Never throws:
- * the row is safe in D1 and the cron sweep sends whatever this could not.
+ * The outbox row of a PATCH, decided by D1 inside the write's own batch: written only if the entity
+ * exists in the workspace and some value differs from the stored one, listing exactly those fields.
+ * Placed before the UPDATE in the batch, it compares against the row the UPDATE then changes.
  */
-export async function announceChange(env: Env, db: Db, workspaceId: string, outboxId: string): Promise<boolean> {
+export function outboxInsertForPatch(
+  db: Db,
+  table: Entities,
+  change: Omit<OutboxChange, "operation" | "changedFields">,
+  values: Record<string, unknown>,
+) {
+  const id = newId("obx");
+  const diffs = differences(table, values);
+  const list = sql.join(
+    diffs.map((d) => sql`iif(${d.differs}, ${`"${d.field}",`}, '')`),
+    sql` || `,
+  );
+  const statement = db.run(sql`
+    INSERT INTO outbox (id, workspace_id, entity_type, entity_id, operation, changed_fields, sent_at)
+    SELECT ${id}, ${change.workspaceId}, ${change.entityType}, ${table.id}, 'upsert', '[' || rtrim(${list}, ',') || ']', ${isoNow()}
+    FROM ${table} WHERE ${table.id} = ${change.entityId} AND ${table.workspaceId} = ${change.workspaceId}
+      AND (${sql.join(
+        diffs.map((d) => d.differs),
+        sql` OR `,
+      )})`);
+  return { id, statement };
+}
+
+/**
+ * The outbox rows of a bulk write, one statement for all of them (one bound JSON parameter),
+ * for the same `db.batch()` as the entities.
+ */
+export function outboxInsertMany(db: Db, changes: OutboxChange[]) {
+  const rows = changes.map((c) => ({ ...c, id: newId("obx"), changedFields: JSON.stringify(c.changedFields) }));
+  const statement = db.run(sql`
+    INSERT INTO outbox (id, workspace_id, entity_type, entity_id, operation, changed_fields, sent_at)
+    SELECT j.value ->> '$.id', j.value ->> '$.workspaceId', j.value ->> '$.entityType', j.value ->> '$.entityId',
+      j.value ->> '$.operation', j.value ->> '$.changedFields', ${isoNow()}
+    FROM json_each(${JSON.stringify(rows)}) AS j`);
+  return { ids: rows.map((r) => r.id), statement };
+}
+
+/**
+ * Tells the outbound consumer about committed outbox rows of one workspace, in one message. Never
+ * throws: the rows are safe in D1, and when the send fails their sent stamp is cleared so the cron
+ * sweep sends them on its next tick.
+ */
+export async function announceChange(env: Env, db: Db, workspaceId: string, outboxIds: string[]): Promise<boolean> {
+  if (!outboxIds.length) return true;
   try {
-    await env.OUTBOUND_QUEUE.send(outboundChange(workspaceId, outboxId));
+    await env.OUTBOUND_QUEUE.send(
+      outboxIds.length === 1 ? outboundChange(workspaceId, outboxIds[0]!) : outboundChanges(workspaceId, outboxIds),
+    );
+    return true;
   } catch (err) {
     console.error(
       "outbound send failed; the outbox sweep will resend",
-      outboxId,
+      outboxIds[0],
       err instanceof Error ? err.message : String(err),
     );
-    return false;
   }
-  // A consumer may already have claimed the row (which also stamps sent_at); leave its stamp alone.
+  // Unless a consumer has claimed a row meanwhile (run_id set): then it is on its way.
   await db
     .update(outbox)
-    .set({ sentAt: isoNow() })
-    .where(and(eq(outbox.id, outboxId), isNull(outbox.sentAt)))
+    .set({ sentAt: null })
+    .where(and(inJson(outbox.id, outboxIds), isNull(outbox.processedAt), isNull(outbox.runId)))
     .catch(() => undefined);
-  return true;
+  return false;
 }
 
 /**
@@ -70,5 +132,18 @@ export async function commitChange(
 ): Promise<void> {
   const { id, statement } = outboxInsert(db, change);
   await commitBatch(db, [...entityStatements, statement]);
-  await announceChange(env, db, change.workspaceId, id);
+  await announceChange(env, db, change.workspaceId, [id]);
+}
+
+/** A bulk write of one workspace: every entity and outbox row in one D1 batch, then one message naming them. */
+export async function commitChanges(
+  env: Env,
+  db: Db,
+  workspaceId: string,
+  entityStatements: readonly unknown[],
+  changes: OutboxChange[],
+): Promise<void> {
+  const { ids, statement } = outboxInsertMany(db, changes);
+  await commitBatch(db, changes.length ? [...entityStatements, statement] : entityStatements);
+  await announceChange(env, db, workspaceId, changes.length ? ids : []);
 }

@@ -1,0 +1,27 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { getDb } from "../../db";
+import { companies } from "../../db/schema";
+import type { AppEnv } from "../../env";
+import { type BatchSpec, writeBatch } from "../catalog/batch";
+import type { batchCompanies } from "./companies.routes";
+import { COMPANY_WRITABLE, newCompanyRow, toApiCompany } from "./companies.schemas";
+
+const spec: BatchSpec<typeof companies> = {
+  table: companies,
+  entityType: "company",
+  what: "company",
+  writable: COMPANY_WRITABLE,
+  create: (item, workspaceId, now) => newCompanyRow(workspaceId, item as Parameters<typeof newCompanyRow>[1], now),
+};
+
+export const batchCompaniesHandler: RouteHandler<typeof batchCompanies, AppEnv> = async (c) => {
+  const { items } = c.req.valid("json");
+  const rows = await writeBatch(
+    c.env,
+    getDb(c.env),
+    spec,
+    c.get("workspaceId"),
+    items.map(({ salesforceId: _readOnly, ...item }) => item),
+  );
+  return c.json({ items: rows.map(toApiCompany) }, 200);
+};
