@@ -8,12 +8,14 @@
 //   npm run bench -- --out=FILE        write FILE instead of BENCHMARKS.md
 //
 // Sections: inbound (backfill, raw limit, CPU, statements, rows, calls), growth, micro, outbound,
-// read, page, proposals. How each figure is measured is written next to it in BENCHMARKS.md.
+// multi (many workspaces at once, side by side with the revision before), read, page, proposals.
+// How each figure is measured is written next to it in BENCHMARKS.md.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type App, bundleWorker, ROOT, startApp } from "./bench/app.ts";
 import { type InboundResult, inboundBackfill, inboundFresh } from "./bench/inbound.ts";
 import { committedLookupSql, microBenchmark } from "./bench/micro.ts";
+import { MULTI_BASELINE_REV, type MultiConfig, type MultiRow, multiTenant } from "./bench/multi.ts";
 import { type OutboundResult, outboundBurst, prepareOutbound } from "./bench/outbound.ts";
 import { type AssetSizes, assetSizes, buildPage, launchChromium, type PageTimings, timePage } from "./bench/page.ts";
 import { machine } from "./bench/proc.ts";
@@ -27,7 +29,7 @@ import {
 } from "./bench/read-api.ts";
 import { type ProposalRow, type Results, render } from "./bench/report/index.ts";
 
-const SECTIONS = ["inbound", "growth", "micro", "outbound", "read", "page", "proposals"] as const;
+const SECTIONS = ["inbound", "growth", "micro", "outbound", "multi", "read", "page", "proposals"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: string[]) {
@@ -55,6 +57,8 @@ export interface Config {
   microReps: number;
   outboundChanges: number;
   outboundReps: number;
+  multi: MultiConfig;
+  multiReps: number;
   readSmall: HistoryShape;
   readBig: HistoryShape;
   readRequests: number;
@@ -81,6 +85,8 @@ function config(quick: boolean): Config {
         microReps: 3,
         outboundChanges: 1_000,
         outboundReps: 2,
+        multi: { workspaces: 20, changesPerWorkspace: 100, writersPerWorkspace: 2, backfillPerWorkspace: 1_000 },
+        multiReps: 1,
         readSmall: { runs: 20, perRun: 50, stepMs: STEP_MS },
         readBig: { runs: 2_000, perRun: 50, stepMs: STEP_MS },
         readRequests: 20,
@@ -98,6 +104,8 @@ function config(quick: boolean): Config {
         microReps: 5,
         outboundChanges: 1_000,
         outboundReps: 3,
+        multi: { workspaces: 20, changesPerWorkspace: 100, writersPerWorkspace: 2, backfillPerWorkspace: 5_000 },
+        multiReps: 2,
         readSmall: { runs: 20, perRun: 50, stepMs: STEP_MS },
         readBig: { runs: 20_000, perRun: 50, stepMs: STEP_MS },
         readRequests: 40,
@@ -215,6 +223,24 @@ async function main() {
         return out;
       }),
     );
+  }
+  if (args.sections.has("multi")) {
+    const variants = [{ label: `before (${MULTI_BASELINE_REV})`, rev: MULTI_BASELINE_REV }, { label: "as committed" }];
+    const rows: MultiRow[] = [];
+    for (let rep = 0; rep < cfg.multiReps; rep++) {
+      // Interleaved, so that the machine's drift hits both alike.
+      for (const v of variants) {
+        const row = await timed(`multi-tenant: ${v.label}, run ${rep + 1}/${cfg.multiReps}`, () =>
+          multiTenant(cfg.multi, v, rep + 1),
+        );
+        rows.push(row);
+        log(
+          `  ${v.label}: ${Math.round(row.outbound.writesPerSec)} writes/s, p50 ${row.outbound.latencyMs.p50} ms, p95 ${row.outbound.latencyMs.p95} ms, ` +
+            `${row.outbound.collectionCalls} calls; backfills ${Math.round(row.backfill.recordsPerSec)} records/s; small change ${row.backfill.small.latencyMs} ms`,
+        );
+      }
+    }
+    results.multi = rows;
   }
   if (args.sections.has("read") || args.sections.has("page")) {
     await timed("read API and page", async () => {

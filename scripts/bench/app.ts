@@ -34,10 +34,12 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** A bundle, and the migrations its database gets (a proposal may add one). */
+/** A bundle, the migrations its database gets (a proposal may add one), and the wrangler.toml it runs with. */
 interface Built {
   script: string;
   migrations: string;
+  /** A revision's own queues, consumers and vars, so a baseline runs as it was configured. */
+  config: string;
 }
 const bundles = new Map<string, Built>();
 const bundleDirs: string[] = [];
@@ -57,6 +59,7 @@ export function bundleWorker(patches: string[] = [], rev?: string): Built {
   const base = mkdtempSync(join(tmpdir(), "conversion-bench-bundle-"));
   bundleDirs.push(base);
   let entry = join(ROOT, "scripts/bench/instrumented-entry.ts");
+  let config = join(ROOT, "wrangler.toml");
   if (patches.length || rev) {
     // A shadow tree: worker/ copied (or as it was at `rev`) and patched, the entry beside it, node_modules shared.
     const tree = join(base, "src");
@@ -84,11 +87,15 @@ export function bundleWorker(patches: string[] = [], rev?: string): Built {
       if (res.status !== 0) throw new Error(`patch ${patch} does not apply:\n${res.stdout}${res.stderr}`);
     }
     entry = join(tree, "scripts/bench/instrumented-entry.ts");
+    // The tree's wrangler.toml names web/dist beside it.
+    mkdirSync(join(tree, "web"), { recursive: true });
+    symlinkSync(join(ROOT, "web/dist"), join(tree, "web/dist"));
+    config = join(tree, "wrangler.toml");
   }
   const outDir = join(base, "out");
   const res = spawnSync(
     process.execPath,
-    [WRANGLER, "deploy", "--dry-run", "--outdir", outDir, "--config", join(ROOT, "wrangler.toml"), entry],
+    [WRANGLER, "deploy", "--dry-run", "--outdir", outDir, "--config", config, entry],
     {
       cwd: ROOT,
       env: { ...process.env, ...WRANGLER_ENV },
@@ -98,7 +105,7 @@ export function bundleWorker(patches: string[] = [], rev?: string): Built {
   if (res.status !== 0) throw new Error(`wrangler bundle failed:\n${res.stdout}${res.stderr}`);
   const file = readdirSync(outDir).find((f) => f.endsWith(".js"));
   if (!file) throw new Error(`no bundle in ${outDir}`);
-  const built = { script: join(outDir, file), migrations: join(entry, "../../../migrations") };
+  const built = { script: join(outDir, file), migrations: join(entry, "../../../migrations"), config };
   bundles.set(key, built);
   return built;
 }
@@ -149,7 +156,7 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
   const fakePid = workerdPids().find((p) => !before.has(p)) ?? -1;
   before.add(fakePid);
 
-  const { workerOptions: fromConfig } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
+  const { workerOptions: fromConfig } = unstable_getMiniflareWorkerOptions(built.config);
   // One bundled file: no module rules needed (and Miniflare 5's converter refuses them).
   const { modulesRules: _rules, ...workerOptions } = fromConfig as Record<string, unknown>;
   const inspectorPort = await freePort();

@@ -22,6 +22,17 @@ export interface Tally {
 }
 
 const tallies: Tally[] = [];
+
+/** HTTP requests to the app, summed (GET/DELETE /api/__bench/http): where an API write's time goes. */
+interface HttpTally {
+  requests: number;
+  wallMs: number;
+  statements: number;
+  d1Calls: number;
+  d1WaitMs: number;
+}
+const blankHttp = (): HttpTally => ({ requests: 0, wallMs: 0, statements: 0, d1Calls: 0, d1WaitMs: 0 });
+let http = blankHttp();
 // Fetches are attributed to the invocation running when they start (inbound batches run one at a time).
 let current: Tally | null = null;
 
@@ -40,7 +51,7 @@ globalThis.fetch = async (...args: Parameters<typeof fetch>) => {
 };
 
 type Meta = { rows_read?: number; rows_written?: number };
-function addMeta(t: Tally, result: unknown) {
+function addMeta(t: Pick<Tally, "rowsRead" | "rowsWritten">, result: unknown) {
   const list = Array.isArray(result) ? result : [result];
   for (const r of list) {
     const meta = (r as { meta?: Meta } | null)?.meta;
@@ -51,7 +62,7 @@ function addMeta(t: Tally, result: unknown) {
   }
 }
 
-function countingDb(real: D1Database, t: Tally): D1Database {
+function countingDb(real: D1Database, t: Pick<Tally, "statements" | "d1Calls" | "d1WaitMs" | "rowsRead" | "rowsWritten">): D1Database {
   const unwrap = new WeakMap<object, D1PreparedStatement>();
   const timed = async <R>(n: number, run: () => Promise<R>): Promise<R> => {
     const start = Date.now();
@@ -107,7 +118,22 @@ export default {
       if (request.method === "DELETE") tallies.length = 0;
       return Response.json(tallies);
     }
-    return app.fetch(request, env, ctx);
+    if (url.pathname === "/api/__bench/http") {
+      const out = http;
+      if (request.method === "DELETE") http = blankHttp();
+      return Response.json(out);
+    }
+    const t = { ...blankHttp(), rowsRead: 0, rowsWritten: 0 };
+    const started = Date.now();
+    try {
+      return await app.fetch(request, { ...env, DB: countingDb(env.DB, t) }, ctx);
+    } finally {
+      http.requests++;
+      http.wallMs += Date.now() - started;
+      http.statements += t.statements;
+      http.d1Calls += t.d1Calls;
+      http.d1WaitMs += t.d1WaitMs;
+    }
   },
   scheduled: app.scheduled,
   async queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) {

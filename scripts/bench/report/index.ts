@@ -3,6 +3,7 @@
 
 import { num } from "../stats.ts";
 import { growthDetail, inboundDetail, microDetail, outboundDetail, pageDetail, readDetail } from "./details.ts";
+import { multiDetail } from "./multi.ts";
 import { proposalsDetail } from "./proposals.ts";
 import { summaryRows } from "./rows.ts";
 import type { Results } from "./shared.ts";
@@ -27,7 +28,7 @@ function previousRows(previous: string): Map<string, string> {
   return out;
 }
 
-const ROW_SECTIONS = ["inbound", "growth", "outbound", "read", "page"];
+const ROW_SECTIONS = ["inbound", "growth", "outbound", "multi", "read", "page"];
 
 export function render(r: Results, previous: string, only: boolean): string {
   const ran = new Set(r.sections);
@@ -52,6 +53,7 @@ export function render(r: Results, previous: string, only: boolean): string {
         ],
         growth: ["Cost growth"],
         outbound: ["Outbound:"],
+        multi: ["Many workspaces:"],
         read: ["Read API"],
         page: ["The page"],
       }[s]!;
@@ -90,6 +92,7 @@ export function render(r: Results, previous: string, only: boolean): string {
     ["growth", "Cost growth", growthDetail, !!r.growth],
     ["micro", "Consumer JavaScript, micro-benchmark", microDetail, !!r.micro],
     ["outbound", "Outbound", outboundDetail, !!r.outbound],
+    ["multi", "Many workspaces at once: the revision before vs committed, side by side", multiDetail, !!r.multi],
     ["read", "Read API under history", readDetail, !!r.read],
     ["page", "The page", pageDetail, !!r.page],
     [

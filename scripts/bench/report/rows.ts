@@ -3,6 +3,7 @@
 import type { InboundResult } from "../inbound.ts";
 import { ENDPOINTS, type Endpoint } from "../read-api.ts";
 import { median, num, spread } from "../stats.ts";
+import { multiRows } from "./multi.ts";
 import {
   ceilPages,
   command,
@@ -191,6 +192,7 @@ export function summaryRows(r: Results): Row[] {
   const g = growthRow(r, command(r, "inbound,growth"));
   if (g) rows.push(g);
   if (r.outbound) rows.push(outboundRow(r, command(r, "outbound")));
+  if (r.multi) rows.push(...multiRows(r, command(r, "multi")));
   if (r.read) rows.push(...readRows(r, command(r, "read")));
   if (r.page) rows.push(pageRow(r, command(r, "page")));
   return rows;

@@ -2,6 +2,7 @@
 import type { Config } from "../../bench.ts";
 import type { BatchCost, InboundResult } from "../inbound.ts";
 import type { MicroResult } from "../micro.ts";
+import type { MultiRow } from "../multi.ts";
 import type { OutboundResult } from "../outbound.ts";
 import type { AssetSizes, PageTimings } from "../page.ts";
 import type { QueryCost, ReadApiSide } from "../read-api.ts";
@@ -25,6 +26,7 @@ export interface Results {
   growth?: Record<number, InboundResult[]>;
   micro?: MicroResult;
   outbound?: OutboundResult[];
+  multi?: MultiRow[];
   read?: {
     small: ReadApiSide;
     big: ReadApiSide;
