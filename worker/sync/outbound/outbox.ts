@@ -20,8 +20,9 @@ export interface OutboxChange {
 /**
  * The outbox row of an API write, as a statement for the same `db.batch()` as the entity itself:
  * either both commit or neither does, so a change can never exist without its way to Salesforce.
+ * `sentAt`: when a message about it is sent right after the commit; null leaves it to the sweep.
  */
-export function outboxInsert(db: Db, change: OutboxChange) {
+export function outboxInsert(db: Db, change: OutboxChange, sentAt: string | null = null) {
   const id = newId("obx");
   const statement = db.insert(outbox).values({
     id,
@@ -30,11 +31,11 @@ export function outboxInsert(db: Db, change: OutboxChange) {
     entityId: change.entityId,
     operation: change.operation,
     changedFields: JSON.stringify(change.changedFields),
-    // Stamped as sent with the commit (the send follows it at once), so a write costs no second
+    // An API write stamps it with the commit (its send follows at once), so the write costs no second
     // statement; a send that fails clears the stamp for the sweep. created_at is left to D1's clock:
     // the claim measures a burst's age against D1's `now`, so a Worker clock a little off cannot make
     // a change look older or younger than it is.
-    sentAt: isoNow(),
+    sentAt,
   });
   return { id, statement };
 }
@@ -130,7 +131,7 @@ export async function commitChange(
   entityStatements: readonly unknown[],
   change: OutboxChange,
 ): Promise<void> {
-  const { id, statement } = outboxInsert(db, change);
+  const { id, statement } = outboxInsert(db, change, isoNow());
   await commitBatch(db, [...entityStatements, statement]);
   await announceChange(env, db, change.workspaceId, [id]);
 }
