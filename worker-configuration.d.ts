@@ -4,6 +4,7 @@
 interface __BaseEnv_Env {
 	DB: D1Database;
 	INBOUND_QUEUE: Queue;
+	BACKFILL_QUEUE: Queue;
 	OUTBOUND_QUEUE: Queue;
 	FAILED_AUTH_LIMITER: RateLimit;
 	LAUNCH_LINK_LIMITER: RateLimit;

@@ -38,7 +38,9 @@ async function runChain(workspaceId: string, object: string) {
     const message = queue.shift()!;
     const { db: counted, counter } = countingD1(env.DB);
     const sent = { send: async (m: InboundBatchMessage) => void queue.push(m) } as unknown as Queue;
-    expect(await runInboundBatch({ ...env, DB: counted, INBOUND_QUEUE: sent }, message, 1)).toEqual({ done: true });
+    expect(
+      await runInboundBatch({ ...env, DB: counted, INBOUND_QUEUE: sent, BACKFILL_QUEUE: sent }, message, 1),
+    ).toEqual({ done: true });
     perInvocation.push(counter.statements);
   }
   return perInvocation;

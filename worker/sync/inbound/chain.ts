@@ -5,6 +5,7 @@ import { isoIn, isoNow } from "../../lib/time";
 import { extendLease, LEASE_MS, releaseLease } from "../leases";
 import { reconcileDue, startReconcileInCycle } from "../reconcile/start";
 import type { InboundBatchMessage } from "./message";
+import { queueBatch } from "./queues";
 import { BACKFILL_BATCH, INCREMENTAL_BATCH, type WindowStart } from "./window";
 
 /** Statement: advance the watermark with a committed page, and extend the chain's lease. */
@@ -91,7 +92,7 @@ export async function continueChain(
   after: WindowStart,
 ): Promise<void> {
   if (full) {
-    await env.INBOUND_QUEUE.send({ ...m, batchNo: m.batchNo + 1, after } satisfies InboundBatchMessage);
+    await queueBatch(env, { ...m, batchNo: m.batchNo + 1, after } satisfies InboundBatchMessage);
     return;
   }
   // Salesforce may no longer know every delete since the watermark: the object's lease passes to a
@@ -134,8 +135,7 @@ export async function startNextObject(
   m: Pick<InboundBatchMessage, "workspaceId" | "cycleId" | "remaining">,
 ) {
   const [next, ...rest] = m.remaining;
-  if (next)
-    await env.INBOUND_QUEUE.send(await firstBatch(db, m.workspaceId, next, m.cycleId, rest, lookbackSeconds(env)));
+  if (next) await queueBatch(env, await firstBatch(db, m.workspaceId, next, m.cycleId, rest, lookbackSeconds(env)));
 }
 
 /** Ends the cycle early (authentication or API limit): every object still waiting gives its lease back. */

@@ -7,6 +7,7 @@ import { loadSettings } from "../../settings";
 import { acquireLease } from "../leases";
 import { cycleOrder, type ObjectType, objectTypeOf } from "../objects";
 import { firstBatch, lookbackSeconds } from "./chain";
+import { queueBatch } from "./queues";
 
 export interface PlanResult {
   workspaceId: string;
@@ -41,7 +42,7 @@ export async function planCycle(env: Env, workspaceId: string): Promise<PlanResu
   if (objects.length) {
     await clearPause(db, workspaceId, objects);
     const [first, ...rest] = objects;
-    await env.INBOUND_QUEUE.send(await firstBatch(db, workspaceId, first!, cycleId, rest, lookbackSeconds(env)));
+    await queueBatch(env, await firstBatch(db, workspaceId, first!, cycleId, rest, lookbackSeconds(env)));
   }
   const queued = [
     ...new Set(objects.map((o) => objectTypeOf(o, settings.eventObject)).filter((t): t is ObjectType => t !== null)),
