@@ -387,5 +387,7 @@ async function main() {
 
 main().catch((err) => {
   console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  // undici's "fetch failed" says why only in its cause.
+  if (err instanceof Error && err.cause) console.error("cause:", err.cause);
   process.exit(1);
 });

@@ -101,7 +101,10 @@ const idsJson = (list: Workspace[]) => JSON.stringify(list.map((w) => w.id));
 async function write(app: App, path: string, ws: Workspace, body: unknown, tries = 3): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await api(app, path, ws.apiKey, { method: path.endsWith(":batch") ? "POST" : "PATCH", body: JSON.stringify(body) });
+      await api(app, path, ws.apiKey, {
+        method: path.endsWith(":batch") ? "POST" : "PATCH",
+        body: JSON.stringify(body),
+      });
       return;
     } catch (err) {
       if (attempt >= tries || !/ECONNRESET|other side closed|socket/i.test((err as Error).message)) throw err;
@@ -251,17 +254,10 @@ export async function multiBackfill(app: App, cfg: MultiConfig): Promise<MultiBa
 
   const t0 = Date.now();
   await Promise.all(big.map((ws) => api(app, "/api/v1/sync/inbound", ws.apiKey, { method: "POST" })));
-  // The backfills are under way: the small workspace's change happens now, and its cycle is planned
-  // at once (the cron plans it at its interval; the wait for that is the interval itself).
-  await until("a backfill under way", async () => {
-    const row = await app.db
-      .prepare(
-        `SELECT count(*) AS n FROM runs WHERE workspace_id IN (SELECT value FROM json_each(?1)) AND status = 'in_progress'`,
-      )
-      .bind(idsJson(big))
-      .first<{ n: number }>();
-    return (row?.n ?? 0) > 0;
-  });
+  // Every backfill is planned (its lease held, its first batch queued): the small workspace's change
+  // happens now, and its cycle is planned at once (the cron plans it at its interval; the wait for
+  // that is the interval itself).
+  await until("the backfills planned", async () => (await busyWorkspaces(app, big, "inbound")) === big.length);
   await fake(app, "PATCH", "/__fake/records/Account", { records: [{ Id: account, Name: name }] });
   const changedAt = Date.now();
   const runningAtChange = await busyWorkspaces(app, big, "inbound");
