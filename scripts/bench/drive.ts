@@ -18,7 +18,9 @@ export async function api<T = any>(app: App, path: string, token: string, init: 
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...(init.headers ?? {}) },
   }).catch((err: Error) => {
     // undici says only "fetch failed"; the reason is its cause.
-    throw new Error(`${init.method ?? "GET"} ${path}: ${err.message} (${String((err.cause as Error)?.message ?? err.cause)})`);
+    throw new Error(
+      `${init.method ?? "GET"} ${path}: ${err.message} (${String((err.cause as Error)?.message ?? err.cause)})`,
+    );
   });
   const text = await res.text();
   if (res.status >= 400) throw new Error(`${init.method ?? "GET"} ${path} → ${res.status}: ${text.slice(0, 500)}`);

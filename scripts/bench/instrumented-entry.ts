@@ -62,7 +62,10 @@ function addMeta(t: Pick<Tally, "rowsRead" | "rowsWritten">, result: unknown) {
   }
 }
 
-function countingDb(real: D1Database, t: Pick<Tally, "statements" | "d1Calls" | "d1WaitMs" | "rowsRead" | "rowsWritten">): D1Database {
+function countingDb(
+  real: D1Database,
+  t: Pick<Tally, "statements" | "d1Calls" | "d1WaitMs" | "rowsRead" | "rowsWritten">,
+): D1Database {
   const unwrap = new WeakMap<object, D1PreparedStatement>();
   const timed = async <R>(n: number, run: () => Promise<R>): Promise<R> => {
     const start = Date.now();
