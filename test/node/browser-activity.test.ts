@@ -103,7 +103,16 @@ describe("Sync activity in Chromium", () => {
     await visible(companies.getByText("In progress", { exact: true }), 15_000);
     await visible(text("Updating live"));
     await visible(companies.getByText("Completed", { exact: true }), 20_000);
-    await countIs(runRows(page), BACKFILL_RUNS, 20_000);
+    // Runs that start while the list is shown wait behind "N new runs — Show" instead of shifting it.
+    await until(
+      `${BACKFILL_RUNS} runs listed`,
+      async () => {
+        const notice = page.getByRole("button", { name: /new runs? — Show/ });
+        if (await notice.count()) await notice.click();
+        return (await runRows(page).count()) === BACKFILL_RUNS;
+      },
+      30_000,
+    );
     await until(
       "every run Completed",
       async () => (await runRows(page).getByText("Completed", { exact: true }).count()) === BACKFILL_RUNS,
@@ -177,7 +186,9 @@ describe("Sync activity in Chromium", () => {
     await runRow(page, leadRun.id).getByRole("button", { name: "View" }).click();
     await urlIs(page, `${ACTIVITY}/runs/${leadRun.id}`);
     await visible(page.getByRole("heading", { name: "Synced contacts from Salesforce (initial backfill)" }));
-    await visible(text("Contacts (Lead)"));
+    const facts = page.locator(".run-header__facts");
+    await visible(facts.getByText("Leads", { exact: true }));
+    await visible(facts.getByText("Contacts", { exact: true }));
     await visible(text("First sync (backfill)"));
     await countIs(recordItems(page), 50);
 
@@ -265,7 +276,7 @@ describe("Sync activity in Chromium", () => {
     expect(lines.filter((l) => l.includes(",skipped,missing_email,Missing email address,")).length).toBeGreaterThan(0);
   });
 
-  it("takes screenshots of the Overview, the list and a run (1280 px and 375 px)", async () => {
+  it("takes screenshots of the Overview, the list and a run (1280 px and 360 px)", async () => {
     const shots = await takeScreenshots(page, app.stack.appUrl, leadRun.id);
     expect(shots).toHaveLength(6);
     for (const shot of shots) expect(shot.scrollWidth, `${shot.path} scrolls sideways`).toBeLessThanOrEqual(shot.width);

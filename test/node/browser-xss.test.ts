@@ -83,7 +83,7 @@ describe("markup from Salesforce on the page", () => {
 
     // The record history search renders the same labels through another path.
     await page.getByRole("tab", { name: "Record history" }).click();
-    await page.getByLabel("Salesforce ID or email").fill("markup@example.com");
+    await page.getByLabel("Salesforce ID, email or Conversion ID").fill("markup@example.com");
     await page.getByRole("button", { name: "Search" }).click();
     await visible(recordItems(page).getByText(`${SCRIPT} ${IMG} <markup@example.com>`));
 

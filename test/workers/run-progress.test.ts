@@ -7,6 +7,27 @@ import { connectedWorkspace, fake, onlyObjects, resetFake, settle, syncNow } fro
 
 type Progress = { done: number; total: number; etaSeconds: number | null } | null;
 type ApiRun = { id: string; status: string; progress: Progress; counts: { created: number } };
+type Ws = Awaited<ReturnType<typeof connectedWorkspace>>;
+
+/** Every progress the runs list shows until the workspace's inbound runs are all done. */
+async function watchProgress(ws: Ws): Promise<{ seen: NonNullable<Progress>[]; runId: string | null }> {
+  const seen: NonNullable<Progress>[] = [];
+  let runId: string | null = null;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const list = (await (await call("/api/v1/sync/runs?direction=inbound", { headers: ws.auth })).json()) as {
+      runs: ApiRun[];
+    };
+    const run = list.runs[0];
+    if (run) {
+      runId = run.id;
+      if (run.status !== "in_progress") return { seen, runId };
+      if (run.progress) seen.push(run.progress);
+    }
+    if (Date.now() > deadline) throw new Error("the backfill did not finish");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 describe("progress of an in-progress inbound batch", () => {
   beforeAll(async () => {
@@ -43,7 +64,7 @@ describe("progress of an in-progress inbound batch", () => {
         runId = run.id;
         if (run.status !== "in_progress") break;
         if (run.progress) seen.push(run.progress);
-        // The single run answers the same.
+        // The single run answers the same (checked on the way).
         const one = (await (await call(`/api/v1/sync/runs/${run.id}`, { headers: ws.auth })).json()) as ApiRun;
         if (one.status === "in_progress") expect(one.progress?.total).toBe(6_000);
       }
@@ -87,5 +108,37 @@ describe("progress of an in-progress inbound batch", () => {
       [5_000, 5_000],
       [1_000, 1_000],
     ]);
+  });
+});
+
+describe("progress of a batch read in time slices", () => {
+  beforeAll(async () => {
+    await resetFake({
+      counts: {
+        Lead: 6_000,
+        Account: 0,
+        Contact: 0,
+        Opportunity: 0,
+        OpportunityContactRole: 0,
+        Conversion_Event__c: 0,
+      },
+    });
+    // The unbounded query times out: the batch reads bounded slices, whose counts are parts of the window.
+    await fake("POST", "/__fake/faults", { queryTimeout: { maxRows: 2_500, object: "Lead" }, latencyMs: 300 });
+  });
+  afterAll(async () => {
+    await fake("DELETE", "/__fake/faults");
+  });
+
+  it("never shows a slice's count as the batch's total", async () => {
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    expect((await call("/api/v1/sync/inbound", { method: "POST", headers: ws.auth })).status).toBe(202);
+    const { seen } = await watchProgress(ws);
+    await settle(ws.id);
+    for (const p of seen) expect(p.total).toBe(6_000);
+    const runs = await env.DB.prepare("SELECT created, state FROM runs WHERE workspace_id = ?")
+      .bind(ws.id)
+      .all<{ created: number; state: string }>();
+    expect(runs.results.reduce((n, r) => n + r.created, 0)).toBe(6_000);
   });
 });

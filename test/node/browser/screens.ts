@@ -5,7 +5,7 @@ import { recordItems, runRows, until, visible } from "./wait.ts";
 
 const SIZES = [
   ["desktop", 1280, 900],
-  ["phone", 375, 812],
+  ["phone", 360, 800],
 ] as const;
 
 /** Waits until no loading frame is left, so a screenshot shows the page as a user reads it. */
@@ -20,29 +20,46 @@ export interface Shot {
   scrollWidth: number;
 }
 
-/** Overview, Sync activity and one run (its skipped records, which carry messages), at desktop and phone width. */
-export async function takeScreenshots(page: Page, appUrl: string, runId: string): Promise<Shot[]> {
+/** A screen to photograph: its path, and what shows once it is ready. */
+export interface Screen {
+  name: string;
+  path: string;
+  ready: (page: Page) => Promise<unknown>;
+}
+
+/** Each screen at 1280 px and 360 px wide, as test-output/screenshots/<name>-desktop.png and -phone.png. */
+export async function shootScreens(page: Page, appUrl: string, screens: Screen[]): Promise<Shot[]> {
   const saved: Shot[] = [];
-  const shoot = async (name: string, width: number) => {
-    await loaded(page);
-    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-    saved.push({ path: await screenshot(page, name), width, scrollWidth });
-  };
+  const before = page.viewportSize();
   for (const [size, width, height] of SIZES) {
     await page.setViewportSize({ width, height });
-    await page.goto(`${appUrl}/settings/crm`);
-    await visible(page.getByRole("heading", { name: "Last inbound run" }));
-    await shoot(`overview-${size}`, width);
-
-    await page.goto(`${appUrl}/settings/crm/activity`);
-    await visible(runRows(page));
-    await shoot(`activity-${size}`, width);
-
-    await page.goto(`${appUrl}/settings/crm/activity/runs/${encodeURIComponent(runId)}?status=skipped`);
-    await visible(recordItems(page));
-    await shoot(`run-${size}`, width);
+    for (const s of screens) {
+      await page.goto(`${appUrl}${s.path}`);
+      await s.ready(page);
+      await loaded(page);
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      saved.push({ path: await screenshot(page, `${s.name}-${size}`), width, scrollWidth });
+    }
   }
+  if (before) await page.setViewportSize(before);
   return saved;
+}
+
+/** Overview, Sync activity and one run (its skipped records, which carry messages), at desktop and phone width. */
+export function takeScreenshots(page: Page, appUrl: string, runId: string): Promise<Shot[]> {
+  return shootScreens(page, appUrl, [
+    {
+      name: "overview",
+      path: "/settings/crm",
+      ready: (p) => visible(p.getByRole("heading", { name: "Last inbound run" })),
+    },
+    { name: "activity", path: "/settings/crm/activity", ready: (p) => visible(runRows(p)) },
+    {
+      name: "run",
+      path: `/settings/crm/activity/runs/${encodeURIComponent(runId)}?status=skipped`,
+      ready: (p) => visible(recordItems(p)),
+    },
+  ]);
 }
 
 /**

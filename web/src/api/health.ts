@@ -1,4 +1,4 @@
-import type { ApiUsage, Direction, Run } from "./types";
+import type { ApiUsage, Direction, InboundCheck, Run } from "./types";
 
 // GET /api/v1/sync/health (worker/api/health: the SyncHealth schema). The page reads it through this
 // one function so a missing or renamed field degrades to "—" instead of breaking the Overview.
@@ -41,6 +41,7 @@ export interface Health {
   apiUsage: ApiUsage | null;
   budget: Budget;
   warnings: HealthWarning[];
+  inboundChecks: InboundCheck[];
 }
 
 type Obj = Record<string, any>;
@@ -86,5 +87,14 @@ export function parseHealth(raw: unknown): Health {
       paused: h.paused === true,
       reason: str(h.pausedReason),
     },
+    inboundChecks: (Array.isArray(h.inboundChecks) ? h.inboundChecks : [])
+      .filter(obj)
+      .filter((c: Obj) => typeof c.salesforceObject === "string")
+      .map((c: Obj) => ({
+        salesforceObject: c.salesforceObject,
+        lastCheckedAt: str(c.lastCheckedAt),
+        nextCheckAt: str(c.nextCheckAt),
+        checking: c.checking === true,
+      })),
   };
 }

@@ -27,6 +27,8 @@ export interface Run {
   durationMs: number | null;
   counts: Counts;
   failure: { code: string; message: string; action: string; explanation?: string; detail?: string | null } | null;
+  /** An in-progress inbound batch: records read of Salesforce's total for its window, and the time left. */
+  progress?: { done: number; total: number; etaSeconds: number | null } | null;
   /** Only on `GET /sync/runs/{id}`: the run this retry run retried. */
   retryOf?: string | null;
   /** Only on `GET /sync/runs/{id}`: the newest run that retried this one's failed records. */
@@ -88,4 +90,27 @@ export interface RunsPage {
 export interface RecordsPage {
   records: RunRecord[];
   nextCursor: string | null;
+}
+
+/** `GET /sync/health` → `inboundChecks`: when each enabled inbound object was last read and is next due. */
+export interface InboundCheck {
+  salesforceObject: string;
+  lastCheckedAt: string | null;
+  nextCheckAt: string | null;
+  checking: boolean;
+}
+
+export interface TotalsBucket {
+  from: string;
+  to: string;
+  runs: number;
+  failedRuns: number;
+  counts: Counts;
+}
+
+/** `GET /sync/totals`: the Overview's picture, per local day (`date`) and per hour, oldest first. */
+export interface Totals {
+  timeZone: string;
+  days: (TotalsBucket & { date: string })[];
+  hours: TotalsBucket[];
 }

@@ -59,15 +59,16 @@ export const FAILURE_MEANING: Record<string, string> = {
   unknown_error: "An unexpected error occurred while processing the sync.",
 };
 
-/** Salesforce objects in the words the page uses for them; the event object (named in settings) is "Events". */
-const SALESFORCE_OBJECT_LABEL: Record<string, string> = {
-  Account: "Accounts",
-  Lead: "Leads",
-  Contact: "Contacts",
-  Opportunity: "Opportunities",
-  OpportunityContactRole: "Opportunity contact roles",
+/** Salesforce objects in words (plural, or `one` beside a single record); the event object (named in settings) is "Events". */
+const SALESFORCE_OBJECT_LABEL: Record<string, [string, string]> = {
+  Account: ["Accounts", "Account"],
+  Lead: ["Leads", "Lead"],
+  Contact: ["Contacts", "Contact"],
+  Opportunity: ["Opportunities", "Opportunity"],
+  OpportunityContactRole: ["Opportunity contact roles", "Opportunity contact role"],
 };
-export const salesforceObjectLabel = (name: string) => SALESFORCE_OBJECT_LABEL[name] ?? "Events";
+export const salesforceObjectLabel = (name: string, one = false) =>
+  SALESFORCE_OBJECT_LABEL[name]?.[one ? 1 : 0] ?? (one ? "Event" : "Events");
 
 /** The objects inbound sync reads, in the order of a cycle; the event object comes last. */
 export const syncObjects = (eventObject: string) => [...Object.keys(SALESFORCE_OBJECT_LABEL), eventObject];

@@ -58,7 +58,9 @@ export function Layout({ children }: { children: ComponentChildren }) {
           {session.value && <p class="layout__workspace">{session.value.workspace.name}</p>}
         </div>
       </header>
-      <Tabs label="CRM & Syncing" items={SECTIONS} selected={section} panelId="section-panel" idPrefix="section" />
+      <nav class="layout__sections" aria-label="CRM & Syncing sections">
+        <Tabs label="CRM & Syncing" items={SECTIONS} selected={section} panelId="section-panel" idPrefix="section" />
+      </nav>
       <main id="main" tabIndex={-1}>
         <div id="section-panel" role="tabpanel" aria-labelledby={tabId("section", section)}>
           {children}

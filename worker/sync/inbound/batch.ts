@@ -138,7 +138,8 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
         // No read-ahead past the page that fills the batch: that page would be a call for nothing.
         for await (const page of readAhead(pages, (p) => received.fetched + p.records.length < m.limit)) {
           sliceHasMore = page.totalSize > asked;
-          const total = m.limit - asked + Math.min(page.totalSize, asked);
+          // Only an unbounded read counts the whole window; a slice's count is a part of it.
+          const total = until === null ? m.limit - asked + Math.min(page.totalSize, asked) : progress.total;
           // The record asked beyond the batch only tells that more follow: it belongs to the next batch.
           const records = page.records.slice(0, m.limit - received.fetched);
           if (!records.length) break;

@@ -1,16 +1,18 @@
 import type { ComponentChildren } from "preact";
-import type { RunRecord } from "../../api/types";
-import { ACTION } from "../../format/labels";
+import type { Direction, RunRecord } from "../../api/types";
+import { ACTION, salesforceObjectLabel } from "../../format/labels";
 import { salesforceRecordUrl } from "../../lib/safeUrl";
 import { LocalTime } from "../LocalTime/LocalTime";
 import { SettingLink } from "../SettingLink/SettingLink";
 import { StatusBadge } from "../StatusBadge/StatusBadge";
-import { Changes } from "./Changes";
+import { Changes, Value } from "./Changes";
 import "./RecordItem.css";
 
 interface Props {
   record: RunRecord;
   instanceUrl: string | null;
+  /** The run's direction: which side's field names "What changed" lists. */
+  direction?: Direction;
   /** Record history puts the run this record belongs to above it. */
   context?: ComponentChildren;
 }
@@ -19,7 +21,7 @@ interface Props {
  * One record of a run. Everything from the record (label, messages, values) is rendered as text by
  * Preact, never as HTML: a name like `<img onerror=…>` shows up literally.
  */
-export function RecordItem({ record: r, instanceUrl, context }: Props) {
+export function RecordItem({ record: r, instanceUrl, direction, context }: Props) {
   const sfUrl = salesforceRecordUrl(instanceUrl, r.salesforceId);
   const err = r.salesforceError;
   return (
@@ -59,12 +61,14 @@ export function RecordItem({ record: r, instanceUrl, context }: Props) {
             ) : (
               <span class="mono">{r.salesforceId ?? "—"}</span>
             )}
-            {r.salesforceObject && <span class="record__object"> {r.salesforceObject}</span>}
+            {r.salesforceObject && (
+              <span class="record__object"> {salesforceObjectLabel(r.salesforceObject, true)}</span>
+            )}
           </dd>
         </div>
         <div>
           <dt>Conversion ID</dt>
-          <dd class="mono">{r.conversionId ?? "—"}</dd>
+          <dd class="mono">{r.conversionId ? <Value value={r.conversionId} /> : "—"}</dd>
         </div>
         <div>
           <dt>Created in Salesforce</dt>
@@ -79,7 +83,7 @@ export function RecordItem({ record: r, instanceUrl, context }: Props) {
           </dd>
         </div>
       </dl>
-      <Changes changes={r.changes} />
+      <Changes changes={r.changes} direction={direction ?? r.run?.direction} salesforceObject={r.salesforceObject} />
     </li>
   );
 }

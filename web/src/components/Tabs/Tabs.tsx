@@ -20,26 +20,28 @@ interface Props {
 export const tabId = (prefix: string, key: string) => `${prefix}-tab-${key}`;
 
 /**
- * ARIA tabs whose selection lives in the URL: each tab is a real link (so it can be opened in a new
- * tab or shared), arrow keys move between tabs and select them, and only the selected tab is in the
- * Tab order.
+ * ARIA tabs whose selection lives in the URL, with manual activation (WAI-ARIA APG): each tab is a
+ * real link (so it can be opened in a new tab or shared); arrow keys, Home and End move focus between
+ * tabs without changing the page, Enter or Space opens the focused one; only the selected tab is in
+ * the Tab order.
  */
 export function Tabs({ label, items, selected, panelId, idPrefix }: Props) {
   const list = useRef<HTMLDivElement>(null);
 
-  const go = (i: number) => {
-    const item = items[(i + items.length) % items.length];
-    navigate(item.href);
+  const focus = (i: number) => {
+    const item = items[(i + items.length) % items.length]!;
     list.current?.querySelector<HTMLElement>(`#${tabId(idPrefix, item.key)}`)?.focus();
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
-    const i = items.findIndex((t) => t.key === selected);
-    if (e.key === "ArrowRight") go(i + 1);
-    else if (e.key === "ArrowLeft") go(i - 1);
-    else if (e.key === "Home") go(0);
-    else if (e.key === "End") go(items.length - 1);
-    else if (e.key === " ") go(items.findIndex((t) => t.key === (e.target as HTMLElement).dataset.key));
+    const key = (e.target as HTMLElement).dataset.key;
+    const i = items.findIndex((t) => t.key === key);
+    if (e.key === "ArrowRight") focus(i + 1);
+    else if (e.key === "ArrowLeft") focus(i - 1);
+    else if (e.key === "Home") focus(0);
+    else if (e.key === "End") focus(items.length - 1);
+    // Enter is the link's own activation (a click); Space does the same here.
+    else if (e.key === " " && items[i]) navigate(items[i].href);
     else return;
     e.preventDefault();
   };

@@ -1,13 +1,14 @@
 import { useEffect } from "preact/hooks";
 import { PATHS } from "../../app/routes";
 import { ActivityHelp } from "../../components/Help/ActivityHelp";
+import { InboundChecks } from "../../components/InboundChecks/InboundChecks";
 import { Tabs, tabId } from "../../components/Tabs/Tabs";
 import { DIRECTION } from "../../format/labels";
 import { timeZone } from "../../format/time";
 import { href, query } from "../../router/router";
 import { Filters } from "./Filters/Filters";
 import { filters } from "./filters";
-import { anyInProgress, mountActivity, newRunsNote } from "./model";
+import { anyInProgress, checks, mountActivity, newRuns, showNewRuns } from "./model";
 import { RunList } from "./RunList";
 import "./ActivityPage.css";
 
@@ -15,6 +16,12 @@ import "./ActivityPage.css";
 function directionHref(direction: string | null) {
   const q = Object.fromEntries(query.value);
   return href(PATHS.activity, { ...q, direction });
+}
+
+/** The held-back runs join the list; focus goes to the list so it is not lost with the button. */
+function showNew() {
+  showNewRuns();
+  document.getElementById("run-list")?.focus();
 }
 
 export function ActivityPage() {
@@ -39,10 +46,15 @@ export function ActivityPage() {
       <Tabs label="Direction" items={tabs} selected={selected} panelId="activity-panel" idPrefix="direction" />
       <div id="activity-panel" role="tabpanel" aria-labelledby={tabId("direction", selected)}>
         <Filters />
-        <p class="activity__live" role="status">
+        <InboundChecks checks={checks.value} compact />
+        <div class="activity__live" role="status">
           {anyInProgress.value && <span class="activity__live-dot">Updating live</span>}
-          <span class="visually-hidden">{newRunsNote.value}</span>
-        </p>
+          {newRuns.value.length > 0 && (
+            <button type="button" class="btn btn--small activity__new" onClick={showNew}>
+              {newRuns.value.length === 1 ? "1 new run" : `${newRuns.value.length} new runs`} — Show
+            </button>
+          )}
+        </div>
         <RunList />
       </div>
     </section>

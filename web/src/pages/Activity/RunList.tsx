@@ -21,7 +21,7 @@ export function RunList() {
   }
   return (
     <>
-      <ul class="plain" aria-label="Sync runs">
+      <ul class="plain run-list" id="run-list" tabIndex={-1} aria-label="Sync runs">
         {runs.value.map((r) => (
           <RunEntry key={r.id} run={r} />
         ))}

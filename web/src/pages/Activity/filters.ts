@@ -4,7 +4,7 @@ import { OBJECT_TYPES } from "../../format/labels";
 import { dayToIso } from "../../format/time";
 import { query } from "../../router/router";
 
-// The Sync activity filters live in the URL (?direction=&objectType=&from=&to=), so Back and shared
+// The Sync activity filters live in the URL (?direction=&objectType=&from=&to=&has=), so Back and shared
 // links reproduce the view. Unknown values are ignored rather than sent to the API.
 
 export interface ActivityFilters {
@@ -12,6 +12,8 @@ export interface ActivityFilters {
   objectType: ObjectType | null;
   from: string | null;
   to: string | null;
+  /** Runs with failures (failed, or with failed records), or with skipped records. */
+  has: "failed" | "skipped" | null;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -21,11 +23,13 @@ export const filters = computed<ActivityFilters>(() => {
   const q = query.value;
   const d = q.get("direction");
   const o = q.get("objectType");
+  const has = q.get("has");
   return {
     direction: d === "inbound" || d === "outbound" ? d : null,
     objectType: OBJECT_TYPES.some(([k]) => k === o) ? (o as ObjectType) : null,
     from: day(q.get("from")),
     to: day(q.get("to")),
+    has: has === "failed" || has === "skipped" ? has : null,
   };
 });
 
@@ -41,6 +45,7 @@ export function runsQuery(f: ActivityFilters) {
   return {
     direction: f.direction,
     objectType: f.objectType,
+    has: f.has,
     from: f.from ? dayToIso(f.from) : null,
     to: f.to ? dayToIso(f.to, true) : null,
   };

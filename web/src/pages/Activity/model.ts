@@ -1,6 +1,7 @@
 import { computed, effect, signal, untracked } from "@preact/signals";
 import { api, errorText, isAbort } from "../../api/client";
-import type { Run, RunsPage } from "../../api/types";
+import { parseHealth } from "../../api/health";
+import type { InboundCheck, Run, RunsPage } from "../../api/types";
 import { PATHS } from "../../app/routes";
 import { byStartedDesc, mergeById } from "../../lib/byId";
 import { poll } from "../../lib/poll";
@@ -15,8 +16,18 @@ export const phase = signal<"loading" | "ready" | "error">("loading");
 export const error = signal<string | null>(null);
 export const moreLoading = signal(false);
 export const moreError = signal<string | null>(null);
-/** Announced politely when polling finds runs that started since the list was loaded. */
-export const newRunsNote = signal("");
+/**
+ * Runs that started since the list was shown, held back so the list does not move under the reader:
+ * "N new runs — Show" puts them on top. (Into an empty list they go straight in.)
+ */
+export const newRuns = signal<Run[]>([]);
+
+/** When each inbound object was last read from Salesforce, for "Last checked … · next check in …". */
+export const checks = signal<InboundCheck[]>([]);
+
+async function loadChecks() {
+  checks.value = parseHealth(await api<unknown>("/sync/health")).inboundChecks;
+}
 
 export const anyInProgress = computed(() => runs.value.some((r) => r.status === "in_progress"));
 /** Where "back to Sync activity" links return, filters included. */
@@ -44,7 +55,7 @@ export async function load() {
     runs.value = [];
   }
   moreError.value = null;
-  newRunsNote.value = "";
+  newRuns.value = [];
   try {
     const page = await api<RunsPage>("/sync/runs", {
       query: { ...runsQuery(filters.peek()), limit: PAGE },
@@ -79,7 +90,7 @@ export async function loadMore() {
   }
 }
 
-/** Re-reads each in-progress run so its counts and status move without a reload. */
+/** Re-reads each in-progress run so its counts, progress and status move without a reload. */
 async function refreshInProgress() {
   const live = runs
     .peek()
@@ -98,10 +109,21 @@ async function refreshTop() {
   const page = await api<RunsPage>("/sync/runs", { query: { ...runsQuery(filters.peek()), limit: PAGE } });
   if (key !== filtersKey.peek() || phase.peek() !== "ready") return;
   const known = new Set(runs.peek().map((r) => r.id));
-  const added = page.runs.filter((r) => !known.has(r.id)).length;
-  runs.value = mergeById(runs.peek(), page.runs).sort(byStartedDesc);
-  if (runs.peek().length === page.runs.length) nextCursor.value = page.nextCursor;
-  if (added) newRunsNote.value = added === 1 ? "1 new run" : `${added} new runs`;
+  const added = page.runs.filter((r) => !known.has(r.id));
+  if (!runs.peek().length) {
+    runs.value = page.runs;
+    nextCursor.value = page.nextCursor;
+    return;
+  }
+  // Rows already shown take their fresh state in place; new ones wait for "Show".
+  runs.value = runs.peek().map((r) => page.runs.find((p) => p.id === r.id) ?? r);
+  if (added.length) newRuns.value = mergeById(newRuns.peek(), added).sort(byStartedDesc);
+}
+
+/** "Show": the held-back runs join the top of the list. */
+export function showNewRuns() {
+  runs.value = mergeById(newRuns.peek(), runs.peek()).sort(byStartedDesc);
+  newRuns.value = [];
 }
 
 /** Starts loading and live updates for the mounted Sync activity page; returns the cleanup. */
@@ -115,10 +137,13 @@ export function mountActivity(): () => void {
   });
   const stopLive = poll(() => anyInProgress.peek() && refreshInProgress(), 2500);
   const stopTop = poll(refreshTop, 5000);
+  void loadChecks().catch(() => undefined);
+  const stopChecks = poll(loadChecks, 15000);
   return () => {
     stopLoad();
     stopLive();
     stopTop();
+    stopChecks();
     ctl?.abort();
   };
 }

@@ -2,6 +2,7 @@ import { computed, effect, signal, untracked } from "@preact/signals";
 import { api, errorText, isAbort } from "../../api/client";
 import type { RecordsPage, Run, RunRecord } from "../../api/types";
 import { PATHS } from "../../app/routes";
+import { CONVERSION_ID } from "../../format/fields";
 import { mergeById } from "../../lib/byId";
 import { loc, query } from "../../router/router";
 import { ensureConnection } from "../../state/connection";
@@ -18,8 +19,9 @@ export const moreError = signal<string | null>(null);
 /** Runs the records belong to, for the description and time beside each one. */
 export const runsById = signal<Record<string, RunInfo>>({});
 
-/** An email has an "@"; anything else is taken as a Salesforce ID. */
-const params = (text: string) => (text.includes("@") ? { email: text } : { salesforceId: text });
+/** An email has an "@", a Conversion id its type prefix (ct_…, co_…); anything else is taken as a Salesforce ID. */
+const params = (text: string) =>
+  text.includes("@") ? { email: text } : CONVERSION_ID.test(text) ? { conversionId: text } : { salesforceId: text };
 
 let ctl: AbortController | null = null;
 

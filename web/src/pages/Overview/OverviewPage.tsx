@@ -1,4 +1,5 @@
 import { useEffect } from "preact/hooks";
+import { ActivityChart } from "./ActivityChart/ActivityChart";
 import { ConnectionCard } from "./ConnectionCard/ConnectionCard";
 import { HealthCard } from "./HealthCard/HealthCard";
 import { mountOverview } from "./model";
@@ -14,6 +15,7 @@ export function OverviewPage() {
       </h2>
       <ConnectionCard />
       <HealthCard />
+      <ActivityChart />
       <RateLimitsCard />
     </section>
   );

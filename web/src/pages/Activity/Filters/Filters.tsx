@@ -46,11 +46,19 @@ export function Filters() {
           ))}
         </select>
       </div>
+      <div class="field filters__has">
+        <label for="filter-has">Show</label>
+        <select id="filter-has" value={f.has ?? ""} onChange={(e) => setQuery({ has: e.currentTarget.value || null })}>
+          <option value="">All runs</option>
+          <option value="failed">Runs with failures</option>
+          <option value="skipped">Runs with skipped records</option>
+        </select>
+      </div>
       {isFiltered.value && (
         <button
           type="button"
           class="btn btn--secondary filters__clear"
-          onClick={() => setQuery({ from: null, to: null, objectType: null })}
+          onClick={() => setQuery({ from: null, to: null, objectType: null, has: null })}
         >
           Clear filters
         </button>

@@ -2,9 +2,11 @@ import type { Run } from "../../../api/types";
 import { PATHS } from "../../../app/routes";
 import { Counts } from "../../../components/Counts/Counts";
 import { LocalTime } from "../../../components/LocalTime/LocalTime";
+import { RunProgress } from "../../../components/RunProgress/RunProgress";
 import { settingFor } from "../../../components/SettingLink/settingLink";
 import { StatusBadge } from "../../../components/StatusBadge/StatusBadge";
 import { formatDuration } from "../../../format/duration";
+import { salesforceObjectLabel } from "../../../format/labels";
 import { Link } from "../../../router/Link";
 import { navigate } from "../../../router/router";
 import "./RunEntry.css";
@@ -32,7 +34,7 @@ export function RunEntry({ run }: { run: Run }) {
       <p class="meta run-entry__meta">
         <span>{DIR_SHORT[run.direction] ?? run.direction}</span>
         {/* Leads and Contacts both sync as contacts; the Salesforce object tells their runs apart. */}
-        <span>{run.salesforceObject}</span>
+        <span>{salesforceObjectLabel(run.salesforceObject)}</span>
         <span>
           <span class="meta__label">Started </span>
           <LocalTime iso={run.startedAt} />
@@ -42,7 +44,10 @@ export function RunEntry({ run }: { run: Run }) {
           {formatDuration(run.status === "in_progress" ? null : run.durationMs)}
         </span>
       </p>
-      <Counts counts={run.counts} />
+      <div class="run-entry__numbers">
+        <RunProgress run={run} />
+        <Counts counts={run.counts} />
+      </div>
       {run.failure && (
         <p class="run-entry__failure">
           {run.failure.message}

@@ -22,7 +22,7 @@ export function SearchForm() {
     // biome-ignore lint/a11y/useSemanticElements: <search> is too new for every browser the page supports; the role says the same.
     <form class="search" role="search" onSubmit={onSubmit}>
       <div class="field search__field">
-        <label for="history-q">Salesforce ID or email</label>
+        <label for="history-q">Salesforce ID, email or Conversion ID</label>
         <input
           id="history-q"
           type="search"

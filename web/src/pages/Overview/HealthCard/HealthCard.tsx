@@ -1,7 +1,9 @@
 import type { Run } from "../../../api/types";
 import { PATHS } from "../../../app/routes";
+import { InboundChecks } from "../../../components/InboundChecks/InboundChecks";
 import { LocalTime } from "../../../components/LocalTime/LocalTime";
 import { Notice } from "../../../components/Notice/Notice";
+import { RunProgress } from "../../../components/RunProgress/RunProgress";
 import { Skeleton } from "../../../components/Skeleton/Skeleton";
 import { StatusBadge } from "../../../components/StatusBadge/StatusBadge";
 import { Link } from "../../../router/Link";
@@ -24,6 +26,7 @@ function LastRun({ title, run }: { title: string; run: Run | null }) {
           <p class="meta">
             <LocalTime iso={run.startedAt} />
           </p>
+          <RunProgress run={run} />
         </>
       ) : (
         <p class="meta">No runs yet</p>
@@ -52,6 +55,12 @@ export function HealthCard() {
             <LastRun title="Last inbound run" run={h.lastInbound} />
             <LastRun title="Last outbound run" run={h.lastOutbound} />
           </div>
+          {h.inboundChecks.some((c) => c.lastCheckedAt || c.nextCheckAt || c.checking) && (
+            <div class="health__checks">
+              <h3>Salesforce checks</h3>
+              <InboundChecks checks={h.inboundChecks} />
+            </div>
+          )}
           <dl class="health__stats">
             <div class={h.failedRuns24h ? "is-bad" : ""}>
               <dt>Failed runs in the last 24 hours</dt>

@@ -3,6 +3,7 @@ import { SettingLink } from "../../../components/SettingLink/SettingLink";
 import { RECORD_STATUS } from "../../../format/labels";
 
 const fmt = new Intl.NumberFormat();
+const DIRECTION_WORD = { inbound: "Inbound", outbound: "Outbound" } as const;
 
 /** Skipped and failed records grouped by message, biggest first, each with what it means and what to do. */
 export function TopReasons({ reasons }: { reasons: TopReason[] }) {
@@ -18,6 +19,7 @@ export function TopReasons({ reasons }: { reasons: TopReason[] }) {
             <p class="reason__head">
               <strong>{r.message}</strong>
               <span class="reason__count">
+                {r.direction && `${DIRECTION_WORD[r.direction]} · `}
                 {fmt.format(r.count)} {r.count === 1 ? "record" : "records"}
                 {r.status && ` · ${RECORD_STATUS[r.status]}`}
               </span>

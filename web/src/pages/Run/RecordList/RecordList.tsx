@@ -48,7 +48,7 @@ function Body({ runId }: { runId: string }) {
     <>
       <ul class="plain" aria-label="Records">
         {records.value.map((r) => (
-          <RecordItem key={r.id} record={r} instanceUrl={instanceUrl} />
+          <RecordItem key={r.id} record={r} instanceUrl={instanceUrl} direction={run.value?.direction} />
         ))}
       </ul>
       <LoadMore

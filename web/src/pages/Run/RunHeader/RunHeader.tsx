@@ -3,10 +3,11 @@ import type { Run } from "../../../api/types";
 import { PATHS } from "../../../app/routes";
 import { Counts } from "../../../components/Counts/Counts";
 import { LocalTime } from "../../../components/LocalTime/LocalTime";
+import { RunProgress } from "../../../components/RunProgress/RunProgress";
 import { SettingLink } from "../../../components/SettingLink/SettingLink";
 import { StatusBadge } from "../../../components/StatusBadge/StatusBadge";
 import { formatDuration } from "../../../format/duration";
-import { DIRECTION, FAILURE_MEANING, KIND, OBJECT_LABEL } from "../../../format/labels";
+import { DIRECTION, FAILURE_MEANING, KIND, OBJECT_LABEL, salesforceObjectLabel } from "../../../format/labels";
 import { Link } from "../../../router/Link";
 import "./RunHeader.css";
 
@@ -30,10 +31,12 @@ export function RunHeader({ run }: { run: Run }) {
           <dd>{DIRECTION[run.direction] ?? run.direction}</dd>
         </div>
         <div>
-          <dt>Object</dt>
-          <dd>
-            {OBJECT_LABEL[run.objectType] ?? run.objectType} ({run.salesforceObject})
-          </dd>
+          <dt>Salesforce object</dt>
+          <dd>{salesforceObjectLabel(run.salesforceObject)}</dd>
+        </div>
+        <div>
+          <dt>In Conversion</dt>
+          <dd>{OBJECT_LABEL[run.objectType] ?? run.objectType}</dd>
         </div>
         <div>
           <dt>Type</dt>
@@ -58,6 +61,7 @@ export function RunHeader({ run }: { run: Run }) {
           <dd>{formatDuration(run.status === "in_progress" ? null : run.durationMs)}</dd>
         </div>
       </dl>
+      <RunProgress run={run} />
       <Counts counts={run.counts} />
       {f && (
         <div class="notice notice--error run-header__failure">
