@@ -1,19 +1,29 @@
+/** A statement as it reached D1: its SQL and bound values. */
+export interface SeenStatement {
+  sql: string;
+  params: unknown[];
+}
+
 /**
  * Wraps the real D1 binding and counts the statements that reach it — one per executed prepared
  * statement, one per statement inside a batch — as production's 1,000-queries-per-invocation
  * limit counts them. Nothing is faked: every statement still runs on the real database.
+ * `counter.seen` keeps each statement's SQL and values, so a test can EXPLAIN what the code sent.
  */
 export function countingD1(real: D1Database) {
-  const counter = { statements: 0, batches: 0 };
+  const counter = { statements: 0, batches: 0, seen: [] as SeenStatement[] };
   const unwrap = new WeakMap<object, D1PreparedStatement>();
+  const text = new WeakMap<object, SeenStatement>();
 
-  const wrapStatement = (stmt: D1PreparedStatement): D1PreparedStatement => {
+  const wrapStatement = (stmt: D1PreparedStatement, seen: SeenStatement): D1PreparedStatement => {
     const proxy = new Proxy(stmt, {
       get(target, prop) {
-        if (prop === "bind") return (...args: unknown[]) => wrapStatement(target.bind(...args));
+        if (prop === "bind")
+          return (...args: unknown[]) => wrapStatement(target.bind(...args), { sql: seen.sql, params: args });
         if (prop === "run" || prop === "all" || prop === "first" || prop === "raw") {
           return (...args: unknown[]) => {
             counter.statements++;
+            counter.seen.push(seen);
             return (target[prop] as (...a: unknown[]) => unknown).apply(target, args);
           };
         }
@@ -22,22 +32,29 @@ export function countingD1(real: D1Database) {
       },
     });
     unwrap.set(proxy, stmt);
+    text.set(proxy, seen);
     return proxy;
   };
 
   const db = new Proxy(real, {
     get(target, prop) {
-      if (prop === "prepare") return (query: string) => wrapStatement(target.prepare(query));
+      if (prop === "prepare")
+        return (query: string) => wrapStatement(target.prepare(query), { sql: query, params: [] });
       if (prop === "batch") {
         return (statements: D1PreparedStatement[]) => {
           counter.batches++;
           counter.statements += statements.length;
+          for (const s of statements) {
+            const seen = text.get(s);
+            if (seen) counter.seen.push(seen);
+          }
           return target.batch(statements.map((s) => unwrap.get(s) ?? s));
         };
       }
       if (prop === "exec") {
         return (query: string) => {
           counter.statements++;
+          counter.seen.push({ sql: query, params: [] });
           return target.exec(query);
         };
       }

@@ -7,38 +7,13 @@ import { getDb } from "../../worker/db";
 import { latestRetryQuery } from "../../worker/sync/retry/latest";
 import { recountRun, saveRunProgress } from "../../worker/sync/runs";
 import { env } from "./helpers";
+import { expectIndexed, plan } from "./plans";
 
 // EXPLAIN QUERY PLAN on the very SQL the read handlers send (same builders, `.toSQL()`): every list
 // walks an index in its ORDER BY order — no table scan, no sort — whatever filters are combined.
 
 const db = getDb(env);
 const WS = "ws_plan";
-
-type Statement = { toSQL(): { sql: string; params: unknown[] } } | { getQuery(): { sql: string; params: unknown[] } };
-
-/** The plan of a drizzle query builder, or of a `db.run(sql…)` statement (the run bookkeeping's). */
-async function plan(query: Statement): Promise<string[]> {
-  const { sql, params } = "toSQL" in query ? query.toSQL() : query.getQuery();
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-    .bind(...params)
-    .all<{ detail: string }>();
-  return results.map((r) => r.detail);
-}
-
-/** Every step on `table` seeks one of `indexes`; nothing scans a table or sorts. */
-function expectIndexed(lines: string[], table: string, indexes: string[], allowSort = false) {
-  const steps = lines.filter((l) => new RegExp(`^(SEARCH|SCAN) ${table}\\b`).test(l));
-  expect(steps.length, lines.join("\n")).toBeGreaterThan(0);
-  for (const step of steps) {
-    const m = /^SEARCH \S+ USING (?:COVERING )?INDEX (\S+) \(/.exec(step);
-    expect(m && indexes.includes(m[1]!), `${step}\nexpected one of ${indexes.join(", ")}`).toBe(true);
-  }
-  if (!allowSort)
-    expect(
-      lines.filter((l) => l.includes("TEMP B-TREE")),
-      lines.join("\n"),
-    ).toEqual([]);
-}
 
 const RUN_CURSOR = ["2026-11-28T10:00:00.000Z", "run_x"] as const;
 

@@ -22,7 +22,9 @@ const IDS_PER_QUERY = 500;
 /**
  * Salesforce ids of this object skipped in the last week because their parent was not in
  * Conversion, that Conversion still does not have: runs with skips (runs_ws_skips_started), then
- * their skipped records (run_records_run_status_seq), less what the entity table holds.
+ * their skipped records (run_records_run_status_seq), less what the entity table holds. Both are
+ * partial indexes: SQLite uses one only when the query repeats its condition word for word, and
+ * `+r.direction` keeps the planner off runs_ws_dir_started, which holds every inbound run.
  */
 export async function waitingOnParent(
   db: Db,
@@ -36,9 +38,9 @@ export async function waitingOnParent(
   const rows = await db.all<{ id: string }>(sql`
     SELECT DISTINCT rr.salesforce_id AS id
     FROM runs r
-    JOIN run_records rr ON rr.run_id = r.id AND rr.status = 'skipped'
+    JOIN run_records rr ON rr.run_id = r.id AND rr.status = 'skipped' AND rr.status != 'success'
     WHERE r.workspace_id = ${workspaceId} AND r.started_at >= ${since} AND r.skipped > 0
-      AND r.direction = 'inbound' AND r.salesforce_object = ${salesforceObject}
+      AND +r.direction = 'inbound' AND r.salesforce_object = ${salesforceObject}
       AND rr.reason_code IN (SELECT value FROM json_each(${JSON.stringify(waiting.reasons)}))
       AND rr.salesforce_id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM ${sql.raw(waiting.table)} e
