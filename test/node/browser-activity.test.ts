@@ -65,8 +65,7 @@ afterAll(async () => {
 describe("Sync activity in Chromium", () => {
   it("opens the Overview from the launch link, with the connection shown", async () => {
     const connection = await app.call<{ orgId: string; username: string }>("/connection");
-    await page.goto(await app.signIn());
-    await urlIs(page, "/settings/crm");
+    await app.signInPage(page);
     await visible(page.getByRole("heading", { name: "Overview" }));
     const card = page.locator("section.card", { has: page.getByRole("heading", { name: "Salesforce connection" }) });
     await visible(card.getByText("Connected", { exact: true }));

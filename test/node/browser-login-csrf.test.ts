@@ -48,8 +48,7 @@ async function victimBrowser(): Promise<{ context: BrowserContext; page: Page; r
   const page = await context.newPage();
   const requested: string[] = [];
   page.on("request", (r) => requested.push(r.url()));
-  await page.goto(await app.signIn());
-  await urlIs(page, "/settings/crm");
+  await app.signInPage(page);
   await visible(page.getByText(VICTIM));
   return { context, page, requested };
 }

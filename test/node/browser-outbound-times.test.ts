@@ -68,7 +68,7 @@ describe("outbound records in Chromium", () => {
     expect(lead.Title).toBe("Later");
 
     const page = await context.newPage();
-    await page.goto(await app.signIn());
+    await app.signInPage(page);
     for (const [run, updatedAt] of [
       [create, null],
       [update, lead.LastModifiedDate!],

@@ -5,7 +5,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDemoWorkspace, signInLink } from "../../scripts/stack.ts";
-import { type App, type Run, SMALL_ORG, startApp } from "./browser/app.ts";
+import { type App, type Run, SMALL_ORG, signInPage, startApp } from "./browser/app.ts";
 import { axeViolations } from "./browser/axe.ts";
 import { launchChromium } from "./browser/chromium.ts";
 import { type Screen, shootScreens } from "./browser/screens.ts";
@@ -64,7 +64,7 @@ describe("an empty workspace", () => {
   it("shows the Overview and an empty Sync activity, with no accessibility violations", async () => {
     const tab = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const p = await tab.newPage();
-    await p.goto(emptyLink);
+    await signInPage(p, emptyLink);
     await visible(p.getByRole("button", { name: "Connect Salesforce" }));
     await visible(p.getByText("0 created · 0 updated · 0 deleted · 0 skipped · 0 failed"));
     await visible(p.getByText("Nothing synced in the last 7 days."));
@@ -102,8 +102,7 @@ describe("an empty workspace", () => {
 
 describe("a 20,000-Lead backfill", () => {
   it("shows its progress bar moving on Sync activity, then the bar goes away", async () => {
-    await page.goto(await app.signIn());
-    await urlIs(page, OVERVIEW);
+    await app.signInPage(page);
     // One Lead that fails (its FirstName arrives as a number): the chart has a failure to click.
     const { ids } = await app.fake<{ ids: string[] }>("POST", "records", {
       object: "Lead",

@@ -4,7 +4,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, connect, createDemoWorkspace, signInLink } from "../../scripts/stack.ts";
-import { type App, type Run, startApp } from "./browser/app.ts";
+import { type App, type Run, signInPage, startApp } from "./browser/app.ts";
 import { axeViolations } from "./browser/axe.ts";
 import { launchChromium, screenshot } from "./browser/chromium.ts";
 import { recordItems, until, urlIs, visible } from "./browser/wait.ts";
@@ -113,8 +113,7 @@ afterAll(async () => {
 
 describe("Settings in Chromium", () => {
   it("opens from its tab with the connection and every setting, the org's fields from describe", async () => {
-    await page.goto(await app.signIn());
-    await urlIs(page, "/settings/crm");
+    await app.signInPage(page);
     await page.getByRole("tab", { name: "Settings" }).click();
     await urlIs(page, SETTINGS);
     await visible(page.getByRole("heading", { name: "Settings", exact: true }));
@@ -333,8 +332,7 @@ describe("Settings in Chromium", () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const tab = await context.newPage();
     try {
-      await tab.goto(await signInLink(app.stack, other.apiKey));
-      await urlIs(tab, "/settings/crm");
+      await signInPage(tab, await signInLink(app.stack, other.apiKey));
       await tab.getByRole("tab", { name: "Settings" }).click();
       await visible(tab.getByText("Salesforce is not connected. Connect it to choose from your org’s fields."));
       await tab.getByRole("button", { name: "Add a contact field" }).click();

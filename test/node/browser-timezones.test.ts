@@ -34,7 +34,7 @@ const normalize = (s: string) => s.replace(/[\s\u00a0\u202f]+/g, " ").trim();
 /** Signs the (fresh) context in, reads the run's start time on its detail page and in the activity list, and closes it. */
 async function timesSeenIn(context: BrowserContext) {
   const page = await context.newPage();
-  await page.goto(await app.signIn());
+  await app.signInPage(page);
   await page.goto(`${app.stack.appUrl}/settings/crm/activity/runs/${encodeURIComponent(run.id)}`);
   const detail = page.locator(`.run-header time[datetime="${run.startedAt}"]`);
   await visible(detail);

@@ -70,7 +70,7 @@ async function recordLabelOf(run: Run): Promise<string> {
 
 describe("markup from Salesforce on the page", () => {
   it("shows a record named like HTML as literal text, and runs none of it", async () => {
-    await page.goto(await app.signIn());
+    await app.signInPage(page);
     await visible(page.getByRole("heading", { name: "Overview" }));
 
     expect(leadRun.counts).toMatchObject({ skipped: 1 });

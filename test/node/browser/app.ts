@@ -3,7 +3,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Page } from "playwright-core";
 import { api, connect, createDemoWorkspace, type Stack, signInLink, startStack } from "../../../scripts/stack.ts";
+import { urlIs } from "./wait.ts";
 import { ensureWebBuilt } from "./web-build.ts";
 
 /** Small enough that a whole inbound cycle takes about a second. */
@@ -42,6 +44,8 @@ export interface App {
   /** The fake org's control endpoints (/__fake/...). */
   fake<T = any>(method: string, path: string, body?: unknown): Promise<T>;
   signIn(): Promise<string>;
+  /** Signs `page` in to this workspace through a fresh launch link (see signInPage). */
+  signInPage(page: Page): Promise<void>;
   runs(query?: string): Promise<Run[]>;
   /** Waits until at least `min` runs exist and none is in progress. */
   settled(min: number): Promise<Run[]>;
@@ -83,6 +87,7 @@ export async function startApp(
       return res.json();
     },
     signIn: () => signInLink(stack, apiKey),
+    signInPage: async (page) => signInPage(page, await signInLink(stack, apiKey)),
     runs: async (query = "") => (await app.call<{ runs: Run[] }>(`/sync/runs?limit=200${query}`)).runs,
     async settled(min) {
       const deadline = Date.now() + 60_000;
@@ -100,4 +105,18 @@ export async function startApp(
     },
   };
   return app;
+}
+
+/**
+ * Opens a launch link and waits until the sign-in is done. The page exchanges the link's token with a
+ * POST and only then replaces itself with the Overview: a navigation before that would cancel the
+ * exchange and land on "Your session has expired".
+ */
+export async function signInPage(page: Page, link: string): Promise<void> {
+  await page.goto(link);
+  await urlIs(page, "/settings/crm");
+  const origin = new URL(link).origin;
+  const cookies = await page.context().cookies(origin);
+  if (!cookies.some((c) => c.name === "cv_session"))
+    throw new Error(`signed in to ${origin} without a session cookie: ${cookies.map((c) => c.name).join(", ")}`);
 }
