@@ -2,6 +2,7 @@ import { failDeadLetter } from "./sync/dead-letter";
 import { isInboundBatch, isPlanCycle, planCycle, runInboundBatch } from "./sync/inbound";
 import { runInboundRetry } from "./sync/inbound/retry";
 import { isOutboundChange, isOutboundRetry, pushGroup, runOutboundBatch } from "./sync/outbound";
+import { isPushCycle, runPushCycle } from "./sync/push";
 import { isReconcile, runReconcileStep } from "./sync/reconcile";
 import { isInboundRetry } from "./sync/retry/message";
 
@@ -13,6 +14,7 @@ async function runSingle(env: Env, message: Message<unknown>): Promise<Outcome> 
   if (isInboundBatch(body)) return runInboundBatch(env, body, message.attempts);
   if (isInboundRetry(body)) return runInboundRetry(env, body, message.attempts);
   if (isReconcile(body)) return runReconcileStep(env, body, message.attempts);
+  if (isPushCycle(body)) return runPushCycle(env, body);
   if (isPlanCycle(body)) {
     await planCycle(env, body.workspaceId);
     return { done: true };

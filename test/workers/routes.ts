@@ -78,6 +78,17 @@ export const ROUTES: ApiRoute[] = [
     sample: () => ({ syncIntervalMinutes: 5 }),
   },
   { method: "GET", path: "/api/v1/settings/catalog", guard: "workspace", query: () => ({ refresh: "false" }) },
+  { method: "GET", path: "/api/v1/settings/push", guard: "workspace" },
+  { method: "POST", path: "/api/v1/settings/push/secret", guard: "workspace" },
+  {
+    // Salesforce's push: its own secret, not an API key (salesforce-push.test.ts covers it with one).
+    method: "POST",
+    path: "/api/v1/salesforce/push/{id}",
+    guard: "public",
+    owns: "workspace",
+    body: "required",
+    sample: () => ({ object: "Lead" }),
+  },
   { method: "POST", path: "/api/v1/sync/inbound", guard: "workspace" },
   { method: "POST", path: "/api/v1/sync/reconcile", guard: "workspace", sample: () => ({ objects: ["Lead"] }) },
   {

@@ -11,7 +11,7 @@ import { aesGcmOpen, aesGcmSeal, base64url, fromBase64url } from "../lib/crypto"
 // either configured key, as 32 raw bytes only: the old stretching of a short or empty key is gone,
 // so a token sealed under it does not open and its connection needs a reconnect.
 
-export type TokenField = "access_token" | "refresh_token";
+export type TokenField = "access_token" | "refresh_token" | "push_secret";
 
 type Key = { id: string; key: CryptoKey };
 export type TokenKeys = { current: Key; previous: Key | null };

@@ -12,19 +12,26 @@ function ensureRow(db: Db, workspaceId: string, salesforceObject: string) {
 
 /**
  * Compare-and-set on the lease: succeeds only when nobody holds it or the holder's lease expired,
- * so two cron ticks (or a tick and "Sync now") never run one object's chain twice at once.
+ * so two cron ticks (or a tick and "Sync now") never run one object's chain twice at once. A cycle
+ * that is not the planner's (a push from Salesforce) leaves lastPlannedAt alone: the workspace's
+ * next planned cycle stays due on time.
  */
 export async function acquireLease(
   db: Db,
   workspaceId: string,
   salesforceObject: string,
   owner: string,
+  opts: { planned?: boolean } = {},
 ): Promise<boolean> {
   await ensureRow(db, workspaceId, salesforceObject);
   const now = isoNow();
   const taken = await db
     .update(syncState)
-    .set({ leaseOwner: owner, leaseExpiresAt: isoIn(LEASE_MS), lastPlannedAt: now })
+    .set({
+      leaseOwner: owner,
+      leaseExpiresAt: isoIn(LEASE_MS),
+      ...(opts.planned === false ? {} : { lastPlannedAt: now }),
+    })
     .where(
       and(
         eq(syncState.workspaceId, workspaceId),

@@ -54,3 +54,11 @@ export interface Catalog {
     objects: Record<string, CatalogObject>;
   };
 }
+
+/** GET /api/v1/settings/push: where Salesforce pushes changes, and the secret it sends. */
+export interface PushSettings {
+  url: string;
+  secret: string | null;
+  createdAt: string | null;
+  lastUsedAt: string | null;
+}

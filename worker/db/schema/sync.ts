@@ -29,6 +29,8 @@ export const syncState = sqliteTable(
     deletesCheckedAt: text("deletes_checked_at"),
     /** Why the object syncs again from the start ("org_changed"): its next backfill says so. Cleared when it finishes. */
     resetReason: text("reset_reason"),
+    /** A push from Salesforce is waiting for its cycle (debounce): later pushes until then join it. */
+    pushDueAt: text("push_due_at"),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.salesforceObject] })],
 );

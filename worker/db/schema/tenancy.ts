@@ -114,3 +114,17 @@ export const apiCalls = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.day] })],
 );
+
+/**
+ * The secret Salesforce sends when it pushes a change (a Flow's HTTP callout, an Outbound Message):
+ * sealed like the tokens (AES-GCM under TOKEN_ENCRYPTION_KEY), since Settings shows it to the admin.
+ */
+export const pushSecrets = sqliteTable("push_secrets", {
+  workspaceId: text("workspace_id")
+    .primaryKey()
+    .references(() => workspaces.id),
+  secretEnc: text("secret_enc").notNull(),
+  createdAt: text("created_at").notNull().default(now),
+  /** When Salesforce last pushed with it (Settings shows it, so an admin sees the Flow works). */
+  lastUsedAt: text("last_used_at"),
+});

@@ -28,6 +28,7 @@ export function describeRun(
   if (run.kind === "backfill" && run.note === "org_changed")
     return `${base} (initial backfill: a different Salesforce org was connected)`;
   if (run.kind === "backfill") return `${base} (initial backfill)`;
+  if (run.kind === "incremental" && run.note === "salesforce_push") return `${base} (Salesforce reported a change)`;
   if (run.kind === "retry") return `Retried failed records: ${base.charAt(0).toLowerCase()}${base.slice(1)}`;
   return base;
 }

@@ -9,6 +9,7 @@ import { Mappings } from "./Mappings/Mappings";
 import { dirty, draft, loadError, loadSettings, mountSettings, save } from "./model";
 import { Objects } from "./Objects/Objects";
 import { Outbound } from "./Outbound/Outbound";
+import { Push } from "./Push/Push";
 import { SaveBar } from "./SaveBar/SaveBar";
 import { Schedule } from "./Schedule/Schedule";
 import { SyncRules } from "./SyncRules/SyncRules";
@@ -93,6 +94,7 @@ export function SettingsPage() {
       </p>
       <ConnectionCard showSyncNow={false} />
       <Form />
+      <Push />
     </section>
   );
 }
