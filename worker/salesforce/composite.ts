@@ -1,5 +1,6 @@
 import { normalizeResults, type SaveResult, toWire } from "./collections";
 import { classifyApiError, SalesforceError } from "./errors";
+import { soqlString } from "./soql";
 import type { Transport } from "./transport";
 import { assertSObjectName } from "./urls";
 import { SALESFORCE_API_VERSION } from "./version";
@@ -20,10 +21,8 @@ export interface WriteAnswer {
 
 type SubResult = { body: unknown; httpStatusCode: number; referenceId: string };
 
-const quoted = (v: string) => `'${v.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
-
 function timesQuery(object: string, key: string, values: string[]): string {
-  return `SELECT Id, CreatedDate, LastModifiedDate FROM ${object} WHERE ${key} IN (${values.map(quoted).join(", ")})`;
+  return `SELECT Id, CreatedDate, LastModifiedDate FROM ${object} WHERE ${key} IN (${values.map(soqlString).join(", ")})`;
 }
 
 function readTimes(body: unknown): Map<string, RecordTimes> {

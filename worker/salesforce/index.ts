@@ -18,6 +18,7 @@ export { explainRefusal } from "./oauth-refusals";
 export { OAuthFlowError, pruneStates, STATE_TTL_MS } from "./oauth-state";
 export type { QueryOptions, QueryPage, SalesforceRecord } from "./query";
 export { openToken, sealToken, tokenKeys } from "./sealed-tokens";
+export { soqlString } from "./soql";
 export { type ConnectionStatus, getConnectionStatus } from "./status";
 export { type OrgUsage, parseLimitInfo } from "./usage";
 export { SALESFORCE_API_VERSION } from "./version";

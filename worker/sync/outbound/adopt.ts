@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db";
-import type { RecordTimes, SalesforceClient } from "../../salesforce";
+import { type RecordTimes, type SalesforceClient, soqlString } from "../../salesforce";
 import type { UnansweredCreate } from "./journal";
 import type { PushObject } from "./plan";
 
@@ -20,9 +20,6 @@ const CLOCK_SLACK_MS = 5 * 60 * 1000;
 const MAX_SOQL = 6000;
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
 const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
-
-export const soqlString = (v: string) =>
-  `'${v.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, "\\n").replace(/\r/g, "\\r")}'`;
 
 const soqlDatetime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
