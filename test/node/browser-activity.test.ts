@@ -83,11 +83,11 @@ describe("Sync activity in Chromium", () => {
 
   it("shows runs arriving without a reload after Sync now, and an in-progress run turning Completed", async () => {
     brokenLeadId = await addDefectiveLeads();
-    // The first data call (page 1 of Account) arms an 8 s delay for the second (page 2), which then lifts it.
+    // Account's second page answers 10 s late: the companies run, opened with its first page, stays in
+    // progress that long whatever else the batch asks Salesforce first (describe, other objects).
     await app.fake("POST", "faults", {
       corruptRecords: [{ id: brokenLeadId, set: { FirstName: 42 } }],
-      afterCalls: 0,
-      then: { latencyMs: 8000, afterCalls: 0, then: { latencyMs: 0 } },
+      slowPages: { object: "Account", latencyMs: 10_000, morePagesOnly: true },
     });
     await page.evaluate(() => ((window as any).__sameDocument = true));
 
@@ -98,18 +98,20 @@ describe("Sync activity in Chromium", () => {
     await visible(overview.getByText(/^Sync started for Companies, Contacts/));
     await overview.close();
 
+    // The first runs go straight into the empty list; runs that start while the list is shown wait
+    // behind "N new runs — Show" instead of shifting it, so the reader shows them as they come.
+    const notice = page.getByRole("button", { name: /new runs? — Show/ });
+    const showNew = async () => {
+      if (await notice.count()) await notice.click();
+    };
     const companies = runRows(page).filter({ hasText: "Synced companies from Salesforce" });
-    await visible(companies.getByText("In progress", { exact: true }), 15_000);
+    const inProgress = companies.getByText("In progress", { exact: true });
+    await until("the companies run listed In progress", async () => (await showNew(), inProgress.isVisible()), 20_000);
     await visible(text("Updating live"));
     await visible(companies.getByText("Completed", { exact: true }), 20_000);
-    // Runs that start while the list is shown wait behind "N new runs — Show" instead of shifting it.
     await until(
       `${BACKFILL_RUNS} runs listed`,
-      async () => {
-        const notice = page.getByRole("button", { name: /new runs? — Show/ });
-        if (await notice.count()) await notice.click();
-        return (await runRows(page).count()) === BACKFILL_RUNS;
-      },
+      async () => (await showNew(), (await runRows(page).count()) === BACKFILL_RUNS),
       30_000,
     );
     await until(

@@ -97,6 +97,31 @@ describe("faults", () => {
     await sf.admin("DELETE", "faults");
   });
 
+  it("slows query pages of one object with slowPages, first pages spared with morePagesOnly", async () => {
+    const timed = async (call: () => Promise<{ status: number; body: any }>) => {
+      const t = Date.now();
+      const res = await call();
+      expect(res.status).toBe(200);
+      return { ms: Date.now() - t, body: res.body };
+    };
+    await sf.admin("POST", "faults", { slowPages: { object: "account", latencyMs: 600, morePagesOnly: true } });
+    // Other objects, other calls and the Account query's first page are not held.
+    expect((await timed(() => sf.query("SELECT Id FROM Lead", { batchSize: 200 }))).ms).toBeLessThan(500);
+    expect((await timed(() => sf.api(`${V}/sobjects/Account/describe`))).ms).toBeLessThan(500);
+    const first = await timed(() => sf.query("SELECT Id FROM Account", { batchSize: 200 }));
+    expect(first.ms).toBeLessThan(500);
+    expect(first.body.nextRecordsUrl).toBeTruthy();
+    const second = await timed(() => sf.api(first.body.nextRecordsUrl));
+    expect(second.ms).toBeGreaterThanOrEqual(590);
+    // One page (times defaults to 1): the rule is used up.
+    expect((await sf.admin("GET", "faults")).slowPages).toEqual([]);
+    expect((await timed(() => sf.query("SELECT Id FROM Account", { batchSize: 200 }))).ms).toBeLessThan(500);
+    await sf.admin("POST", "faults", { slowPages: [{ object: "Account", latencyMs: 600, times: 2 }] });
+    expect((await timed(() => sf.query("SELECT Id FROM Account LIMIT 1"))).ms).toBeGreaterThanOrEqual(590);
+    await sf.admin("POST", "faults", { slowPages: null });
+    expect((await timed(() => sf.query("SELECT Id FROM Account LIMIT 1"))).ms).toBeLessThan(500);
+  });
+
   it("hides objects (INVALID_TYPE) or denies them (INSUFFICIENT_ACCESS)", async () => {
     await sf.admin("POST", "faults", {
       unreadable: { Lead: "INVALID_TYPE", Conversion_Event__c: "INSUFFICIENT_ACCESS" },

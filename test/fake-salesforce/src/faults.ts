@@ -36,6 +36,19 @@ export interface QueryTimeout {
   object?: string;
 }
 
+/**
+ * Query pages of one object that answer late: a slow page in the middle of a read, whatever else the
+ * reader asks Salesforce before or meanwhile (describes, counts, other objects).
+ */
+export interface SlowPages {
+  object: string;
+  latencyMs: number;
+  /** Only pages fetched through a query locator (nextRecordsUrl), not a query's first page. */
+  morePagesOnly: boolean;
+  /** Pages still to slow down; the rule goes away after the last. */
+  times: number;
+}
+
 /** Wire-level damage to one record in query answers, as a broken integration or trigger might leave it. */
 export interface CorruptRecord {
   id: string;
@@ -72,6 +85,7 @@ export interface Faults {
   /** Field-level security: fields the integration user cannot read, per object. */
   hiddenFields: Map<string, Set<string>>;
   queryTimeout: QueryTimeout | null;
+  slowPages: SlowPages[];
   loseAnswers: LostAnswers | null;
   rejectWrites: RejectWrites | null;
 }
@@ -101,6 +115,7 @@ export const createFaults = (): Faults => ({
   mutateDuringPaging: null,
   hiddenFields: new Map(),
   queryTimeout: null,
+  slowPages: [],
   loseAnswers: null,
   rejectWrites: null,
 });
@@ -192,6 +207,19 @@ export function mergeFaults(f: Faults, body: Record<string, any>): OneShots {
   else if (t && typeof t === "object" && typeof t.maxRows === "number") {
     f.queryTimeout = { maxRows: Math.max(0, t.maxRows), ...(t.object ? { object: canonical(t.object) } : {}) };
   }
+  const sp = body.slowPages;
+  if (sp === null) f.slowPages = [];
+  else if (sp && typeof sp === "object") {
+    for (const rule of Array.isArray(sp) ? sp : [sp]) {
+      if (!rule || typeof rule.object !== "string" || typeof rule.latencyMs !== "number") continue;
+      f.slowPages.push({
+        object: canonical(rule.object),
+        latencyMs: Math.max(0, rule.latencyMs),
+        morePagesOnly: !!rule.morePagesOnly,
+        times: typeof rule.times === "number" ? Math.max(1, Math.floor(rule.times)) : 1,
+      });
+    }
+  }
   mergeWriteFaults(f, body);
   return {
     expireAccessTokens: !!body.expireAccessTokens,
@@ -231,6 +259,15 @@ export function dueFaults(f: Faults): Record<string, unknown>[] {
     return false;
   });
   return due;
+}
+
+/** How much later a query page of `object` answers (slowPages); uses up one page of the rule that matched. */
+export function slowPageMs(f: Faults, object: string, viaLocator: boolean): number {
+  const i = f.slowPages.findIndex((r) => r.object === object && (viaLocator || !r.morePagesOnly));
+  if (i < 0) return 0;
+  const rule = f.slowPages[i]!;
+  if (--rule.times <= 0) f.slowPages.splice(i, 1);
+  return rule.latencyMs;
 }
 
 /** Applies corruptRecords to one projected query row. */

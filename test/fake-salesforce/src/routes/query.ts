@@ -1,7 +1,7 @@
 // /query, /queryAll and query locators (nextRecordsUrl). Pages hold the Sforce-Query-Options
 // batchSize (200–2,000, default 2,000); a locator keeps a snapshot of the whole result set.
 
-import { corrupt } from "../faults";
+import { corrupt, slowPageMs } from "../faults";
 import { ApiError, json } from "../http";
 import { queryPageMs } from "../latency";
 import type { Cursor } from "../locators";
@@ -31,6 +31,7 @@ function page(ctx: ApiContext, cursor: Cursor, locator: string | null, offset: n
   Object.assign(ctx.log, { object: cursor.object, batchSize: size, records: rows.length });
   const model = ctx.org.faults.latencyModel;
   if (model) ctx.cost += queryPageMs(model, rows.length, result.columns?.length ?? 1);
+  ctx.cost += slowPageMs(ctx.org.faults, cursor.object, offset > 0);
   afterPageServed(ctx.org, cursor.object, ctx.org.clock.stamp());
   return json(body);
 }
