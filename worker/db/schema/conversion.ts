@@ -37,6 +37,8 @@ export const contacts = sqliteTable(
     // is a D1 row written for nothing. Lookups by user id (=, IN) imply NOT NULL, so they still use it.
     index("contacts_ws_user").on(t.workspaceId, t.userId).where(sql`${t.userId} IS NOT NULL`),
     index("contacts_ws_created").on(t.workspaceId, t.createdAt, t.id),
+    // Who points at a company: a merge folds them into the winner, a delete finds them.
+    index("contacts_ws_company").on(t.workspaceId, t.companyId),
   ],
 );
 
@@ -67,6 +69,7 @@ export const opportunities = sqliteTable(
   (t) => [
     uniqueIndex("opportunities_ws_sfid").on(t.workspaceId, t.salesforceId),
     index("opportunities_ws_created").on(t.workspaceId, t.createdAt, t.id),
+    index("opportunities_ws_company").on(t.workspaceId, t.companyId),
   ],
 );
 
@@ -79,7 +82,11 @@ export const opportunityContactRoles = sqliteTable(
     role: text("role"),
     isPrimary: integer("is_primary", { mode: "boolean" }).notNull().default(false),
   },
-  (t) => [uniqueIndex("ocr_ws_sfid").on(t.workspaceId, t.salesforceId)],
+  (t) => [
+    uniqueIndex("ocr_ws_sfid").on(t.workspaceId, t.salesforceId),
+    // Who points at a contact: a merge folds them into the winner, a delete finds them.
+    index("ocr_ws_contact").on(t.workspaceId, t.contactId),
+  ],
 );
 
 /** A custom event on a contact, from the event object (default Conversion_Event__c). */
@@ -95,5 +102,6 @@ export const events = sqliteTable(
   (t) => [
     uniqueIndex("events_ws_sfid").on(t.workspaceId, t.salesforceId),
     index("events_ws_created").on(t.workspaceId, t.createdAt, t.id),
+    index("events_ws_contact").on(t.workspaceId, t.contactId),
   ],
 );

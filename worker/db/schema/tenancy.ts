@@ -12,6 +12,11 @@ export const workspaces = sqliteTable("workspaces", {
    * outlives a disconnect, so reconnecting another org is noticed (see worker/sync/org).
    */
   linkedOrgId: text("linked_org_id"),
+  /**
+   * The org whose links are still being removed after another org connected (a queue job, chunk by
+   * chunk). While set, no inbound chain or reconciliation runs for the workspace.
+   */
+  unlinkingOrgId: text("unlinking_org_id"),
   createdAt: text("created_at").notNull().default(now),
 });
 

@@ -67,7 +67,11 @@ export class EntitySet {
   fold(from: EntityRow, into: EntityRow) {
     this.remove(from);
     this.folded.set(from.id, into.id);
+    this.foldedIn = from.workspaceId;
   }
+
+  /** The workspace of the page's folds (a page is one workspace's). */
+  private foldedIn = "";
 
   /** Set-based writes for the page: one upsert per ~900 KB of rows, one delete, one update per fold's dependents. */
   statements(db: Db) {
@@ -78,7 +82,7 @@ export class EntitySet {
       const idColumn = (getTableColumns(table) as Record<string, SQLiteColumn>).id;
       out.push(db.delete(table).where(inJson(idColumn, [...this.removed])) as never);
     }
-    for (const [from, into] of this.folded) out.push(...(foldStatements(db, this.name, from, into) as never[]));
+    if (this.folded.size) out.push(...(foldStatements(db, this.name, this.foldedIn, this.folded) as never[]));
     return out;
   }
 }
@@ -95,9 +99,23 @@ const DEPENDENTS: Partial<Record<EntityTable, [SQLiteTable, SQLiteColumn][]>> = 
   ],
 };
 
-function foldStatements(db: Db, name: EntityTable, from: string, into: string) {
+/**
+ * One UPDATE per dependent table for all of a page's folds, through the table's (workspace_id,
+ * column) index: `[[from, into], …]` as one JSON parameter. A loser folded into another page loser
+ * goes straight to the last winner.
+ */
+function foldStatements(db: Db, name: EntityTable, workspaceId: string, folded: ReadonlyMap<string, string>) {
+  const pairs = [...folded.keys()].map((from) => {
+    let into = folded.get(from)!;
+    for (let hops = 0; folded.has(into) && hops < folded.size; hops++) into = folded.get(into)!;
+    return [from, into];
+  });
+  const json = JSON.stringify(pairs);
   return (DEPENDENTS[name] ?? []).map(([table, column]) =>
-    db.run(sql`UPDATE ${table} SET ${sql.identifier(column.name)} = ${into} WHERE ${column} = ${from}`),
+    db.run(sql`UPDATE ${table} SET ${sql.identifier(column.name)} =
+        (SELECT j.value ->> 1 FROM json_each(${json}) AS j WHERE j.value ->> 0 = ${column})
+      WHERE ${sql.identifier("workspace_id")} = ${workspaceId}
+        AND ${column} IN (SELECT j.value ->> 0 FROM json_each(${json}) AS j)`),
   );
 }
 
