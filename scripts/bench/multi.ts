@@ -125,6 +125,23 @@ async function busyWorkspaces(app: App, list: Workspace[], direction: string): P
   return row?.n ?? 0;
 }
 
+/**
+ * Workspaces whose inbound work has begun: a lease held, or a run of theirs exists (any status). Unlike
+ * busyWorkspaces this only grows: on a revision whose backfills take turns, an early one may be done
+ * before the last is planned, so "all busy at once" may never hold.
+ */
+async function startedWorkspaces(app: App, list: Workspace[]): Promise<number> {
+  const row = await app.db
+    .prepare(
+      `SELECT count(DISTINCT w.value) AS n FROM json_each(?1) w
+       WHERE EXISTS (SELECT 1 FROM runs r WHERE r.workspace_id = w.value AND r.direction = 'inbound')
+          OR EXISTS (SELECT 1 FROM sync_state s WHERE s.workspace_id = w.value AND s.lease_owner IS NOT NULL)`,
+    )
+    .bind(idsJson(list))
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
 async function outboundDrained(app: App, list: Workspace[]): Promise<boolean> {
   const row = await app.db
     .prepare(
@@ -257,7 +274,7 @@ export async function multiBackfill(app: App, cfg: MultiConfig): Promise<MultiBa
   // Every backfill is planned (its lease held, its first batch queued): the small workspace's change
   // happens now, and its cycle is planned at once (the cron plans it at its interval; the wait for
   // that is the interval itself).
-  await until("the backfills planned", async () => (await busyWorkspaces(app, big, "inbound")) === big.length);
+  await until("the backfills planned", async () => (await startedWorkspaces(app, big)) === big.length);
   await fake(app, "PATCH", "/__fake/records/Account", { records: [{ Id: account, Name: name }] });
   const changedAt = Date.now();
   const runningAtChange = await busyWorkspaces(app, big, "inbound");
