@@ -38,73 +38,84 @@ export function shapeOf(route: RouteConfig, limits: LimitName[]): Shape {
 
 const mutation = (s: Shape) => s.method !== "get";
 
+/** One cause of an error status: its `code` and when it is answered. */
+type Cause = [code: string, when: string];
+
 /**
  * The errors each kind of operation answers, from the app's middleware and validators: a rule here
  * is a status some shared code can produce, so every route that code runs for documents it.
  */
-const RULES: { status: string; when: (s: Shape) => boolean; response: (s: Shape) => Response }[] = [
+const RULES: { status: string; when: (s: Shape) => boolean; causes: (s: Shape) => Cause[]; extra?: object }[] = [
   {
     status: "400",
     when: () => true,
-    response: () =>
-      error(
-        "`invalid_request`: bad input. The message and `details.issues[].field` name the offending field, " +
-          "path or query parameter; a query parameter the operation does not take is named too.",
-      ),
+    causes: () => [
+      [
+        "invalid_request",
+        "bad input. The message and `details.issues[].field` name the offending field, path or query parameter; " +
+          "a query parameter the operation does not take is named too.",
+      ],
+    ],
   },
   {
     status: "401",
     when: (s) => s.security.length > 0,
-    response: (s) =>
-      error(
+    causes: (s) => [
+      [
+        "unauthorized",
         s.security.includes("adminToken")
-          ? "`unauthorized`: missing or wrong admin token."
-          : "`unauthorized`: no credentials, an unknown or revoked API key, or an expired page session.",
-      ),
+          ? "missing or wrong admin token."
+          : "no credentials, an unknown or revoked API key, or an ended page session.",
+      ],
+    ],
   },
   {
     status: "403",
     when: (s) => s.security.includes("sessionCookie") && mutation(s),
-    response: () =>
-      error("`csrf_failed`: a page-session (cookie) request without its session's `X-CSRF-Token` header."),
+    causes: () => [["csrf_failed", "a page-session (cookie) request without its session's `X-CSRF-Token` header."]],
   },
   {
     status: "404",
     when: (s) => s.path.includes("{"),
-    response: () =>
-      error("`not_found`: no such object in this workspace (another workspace's objects are not found either)."),
+    causes: () => [
+      ["not_found", "no such object in this workspace (another workspace's objects are not found either)."],
+    ],
   },
   {
     status: "413",
     when: mutation,
-    response: () => error("`payload_too_large`: the request body is over 1 MB."),
+    causes: () => [["payload_too_large", "the request body is over 1 MB."]],
   },
   {
     status: "415",
     when: (s) => s.jsonBody,
-    response: () =>
-      error("`unsupported_media_type`: the body is not sent as `application/json` (the `Content-Type` header)."),
+    causes: () => [
+      ["unsupported_media_type", "the body is not sent as `application/json` (the `Content-Type` header)."],
+    ],
   },
   {
     status: "429",
     when: (s) => s.limits.length > 0,
-    response: (s) =>
-      error(
-        `\`rate_limited\`: too many ${s.limits.map((n) => `${LIMITS[n].what} per ${LIMITS[n].per}`).join(", or ")}. ` +
+    causes: (s) => [
+      [
+        "rate_limited",
+        `too many ${s.limits.map((n) => `${LIMITS[n].what} per ${LIMITS[n].per}`).join(", or ")}; ` +
           "`Retry-After` says how many seconds to wait.",
-        retryAfter,
-      ),
+      ],
+    ],
+    extra: retryAfter,
   },
   {
     status: "500",
     when: () => true,
-    response: () =>
-      error(
-        "`server_misconfigured`: a secret or binding the operation needs is missing or malformed (the message names it). " +
-          "`internal_error`: an unexpected failure on our side.",
-      ),
+    causes: () => [
+      ["server_misconfigured", "a variable, secret or binding the operation needs is missing or malformed (named)."],
+      ["internal_error", "an unexpected failure on our side."],
+    ],
   },
 ];
+
+const describe = (causes: Cause[]) => causes.map(([code, when]) => `\`${code}\`: ${when}`).join(" ");
 
 const shared = new Set<unknown>(Object.values(errorResponses));
 
@@ -121,17 +132,19 @@ export function withStandardResponses(route: RouteConfig, limits: LimitName[]): 
   const out: Responses = { ...own };
   for (const rule of RULES) {
     if (!rule.when(shape)) continue;
-    const standard = rule.response(shape) as { description: string; headers?: object };
     const mine = own[rule.status] as { description: string; headers?: object } | undefined;
-    out[rule.status] = (
-      mine
-        ? {
-            ...mine,
-            description: `${mine.description}\n\n${standard.description}`,
-            ...(standard.headers || mine.headers ? { headers: { ...standard.headers, ...mine.headers } } : {}),
-          }
-        : standard
-    ) as Response;
+    // Causes the route's own description already names are not said twice.
+    const causes = rule.causes(shape).filter(([code]) => !mine?.description.includes(code));
+    const extra = rule.extra as { headers?: object } | undefined;
+    if (!mine) {
+      out[rule.status] = error(describe(causes), extra);
+      continue;
+    }
+    out[rule.status] = {
+      ...mine,
+      description: causes.length ? `${mine.description}\n\n${describe(causes)}` : mine.description,
+      ...(extra?.headers || mine.headers ? { headers: { ...extra?.headers, ...mine.headers } } : {}),
+    } as Response;
   }
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
