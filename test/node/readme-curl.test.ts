@@ -102,3 +102,25 @@ describe("README's curl examples", () => {
     }
   });
 });
+
+describe("wrangler dev (npm start)", () => {
+  it("enforces wrangler.toml's rate limits: the 21st failed authentication from one address is a 429", async () => {
+    // Miniflare sets CF-Connecting-IP only when a request has none, so a local test can pick its address.
+    const attempt = () =>
+      fetch(`${stack.appUrl}/api/v1/settings`, {
+        headers: { authorization: "Bearer cvk_not_a_key", "cf-connecting-ip": "192.0.2.44" },
+      });
+    // Miniflare's windows are aligned to the clock: all 21 within one.
+    const into = Date.now() % 60_000;
+    if (into > 50_000) await new Promise((r) => setTimeout(r, 60_000 - into + 50));
+    for (let i = 0; i < 20; i++) {
+      const res = await attempt();
+      await res.arrayBuffer();
+      expect(res.status).toBe(401);
+    }
+    const limited = await attempt();
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("60");
+    expect(((await limited.json()) as Json).error.code).toBe("rate_limited");
+  });
+});

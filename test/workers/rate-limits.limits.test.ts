@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ADMIN, call, jsonInit, newWorkspace } from "./helpers";
-import { openPage } from "./page-session";
+import { exchange, launchToken, launchUrl, openPage } from "./page-session";
 
 // Runs in the "limits" project (vitest.config.ts): the [[ratelimits]] bindings allow 3 calls per key
 // (writes: 6) in a 10-second period, and RATE_LIMIT_PERIOD_SECONDS says 10. Miniflare's windows are
-// aligned to the clock, so each test starts its requests early in a window.
+// aligned to the clock, so each test starts its requests early in one.
 
 type Json = Record<string, any>;
 const LIMIT = 3;
@@ -12,10 +12,10 @@ const WRITES = 6;
 const PERIOD_MS = 10_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Waits, when the current window is more than half gone, for the next one to start. */
+/** Waits, unless the current window has at least 7 seconds left, for the next one: a test's requests share one. */
 async function freshWindow() {
   const into = Date.now() % PERIOD_MS;
-  if (into > PERIOD_MS / 2) await sleep(PERIOD_MS - into + 100);
+  if (into > 3000) await sleep(PERIOD_MS - into + 50);
 }
 
 const from = (address: string) => ({ "cf-connecting-ip": address });
@@ -57,9 +57,35 @@ describe("failed authentication, per client address", () => {
     expect((await call("/api/v1/session/launch", exchange)).status).toBe(401);
     await expectLimited(await call("/api/v1/settings", { headers: badKey(address) }), "failed_auth");
     await expectLimited(await call("/api/v1/sync/runs", { headers: from(address) }), "failed_auth");
-    // Another address is not limited, and neither is a good key (only failures count, and a key is 256 bits).
+    // Another address is not limited: its failures are its own, and its good key works.
     expect((await call("/api/v1/settings", { headers: badKey("203.0.113.8") })).status).toBe(401);
-    expect((await call("/api/v1/settings", { headers: { ...from(address), ...ws.auth } })).status).toBe(200);
+    expect((await call("/api/v1/settings", { headers: { ...from("203.0.113.8"), ...ws.auth } })).status).toBe(200);
+  });
+
+  it("blocks the address before any credential is checked: a right guess is refused like a wrong one", async () => {
+    const ws = await newWorkspace("Guessed");
+    const page = await openPage(ws.auth);
+    const token = launchToken(await launchUrl(ws.auth));
+    await freshWindow();
+    const address = "203.0.113.9";
+    for (let i = 0; i < LIMIT; i++)
+      expect((await call("/api/v1/settings", { headers: badKey(address) })).status).toBe(401);
+    const tripped = await call("/api/v1/settings", { headers: badKey(address) });
+    await expectLimited(tripped, "failed_auth");
+    // Every credential that would pass is refused from this address: the API key, the admin token,
+    // the page's session and a launch token.
+    await expectLimited(await call("/api/v1/settings", { headers: { ...from(address), ...ws.auth } }), "failed_auth");
+    await expectLimited(
+      await call("/api/v1/admin/workspaces", jsonInit("POST", { name: "Guessed too" }, { ...from(address), ...ADMIN })),
+      "failed_auth",
+    );
+    await expectLimited(
+      await call("/api/v1/session", { headers: { ...from(address), ...page.headers() } }),
+      "failed_auth",
+    );
+    await expectLimited(await exchange(token, from(address)), "failed_auth");
+    // The rest of the world is not blocked. (After Retry-After the address is let through: below.)
+    expect((await call("/api/v1/settings", { headers: { ...from("203.0.113.10"), ...ws.auth } })).status).toBe(200);
   });
 });
 
@@ -106,6 +132,8 @@ describe("after Retry-After", () => {
     const ws = await newWorkspace("Reset");
     const [minter, syncer, writer] = [await extraKey(ws.id), await extraKey(ws.id), await extraKey(ws.id)];
     const address = "198.51.100.23";
+    // Another workspace's, so minting it counts against no limit tripped here.
+    const token = launchToken(await launchUrl((await newWorkspace("Reset sign-in")).auth));
     await freshWindow();
     const trip = async (send: () => Promise<Response>, limit: string, times: number) => {
       for (let i = 0; i < times; i++) expect((await send()).status).toBeLessThan(429);
@@ -123,7 +151,12 @@ describe("after Retry-After", () => {
       await trip(syncNow, "sync_now", LIMIT),
       await trip(write, "writes", WRITES),
     ];
+    // Blocked, the launch token is not even checked.
+    await expectLimited(await exchange(token, from(address)), "failed_auth");
     await sleep(Math.max(...waits) * 1000);
+    expect((await call("/api/v1/settings", { headers: { ...from(address), ...ws.auth } })).status).toBe(200);
+    // Never checked while blocked, the token was not spent: it still signs in.
+    expect((await exchange(token, from(address))).status).toBe(200);
     expect((await failAuth()).status).toBe(401);
     expect((await mint()).status).toBe(201);
     expect((await syncNow()).status).toBe(409);

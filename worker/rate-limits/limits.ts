@@ -31,12 +31,12 @@ export function periodSeconds(env: Env): number {
 
 /** One more for `key` on the named limit; throws a 429 `rate_limited` with `Retry-After` once it is over. */
 export async function consume(env: Env, name: LimitName, key: string): Promise<void> {
-  const { binding, what, per } = LIMITS[name];
+  const { binding } = LIMITS[name];
   const limiter = env[binding] as RateLimit | undefined;
   if (typeof limiter?.limit !== "function") {
     throw new ConfigError(binding, `the Worker has no ${binding} binding; add it to [[ratelimits]] in wrangler.toml`);
   }
-  const period = periodSeconds(env);
+  periodSeconds(env);
   let allowed: boolean;
   try {
     allowed = (await limiter.limit({ key })).success;
@@ -45,8 +45,14 @@ export async function consume(env: Env, name: LimitName, key: string): Promise<v
     console.error("rate limiter unavailable", binding, err instanceof Error ? err.message : String(err));
     return;
   }
-  if (allowed) return;
-  throw new ApiError(
+  if (!allowed) throw limited(env, name);
+}
+
+/** The 429 `rate_limited` of the named limit, with `Retry-After`: its period, the longest a client waits. */
+export function limited(env: Env, name: LimitName): ApiError {
+  const { what, per } = LIMITS[name];
+  const period = periodSeconds(env);
+  return new ApiError(
     429,
     "rate_limited",
     `Too many ${what} for this ${per}; try again in ${period} seconds`,

@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
+import { ApiError } from "../api/errors";
 import type { AppEnv } from "../env";
-import { consume, type LimitName } from "./limits";
+import { block, isBlocked } from "./blocks";
+import { consume, type LimitName, limited, periodSeconds } from "./limits";
 
 /** A route middleware that counts against a limit; `limit` lets the OpenAPI document name it. */
 export type LimitMiddleware = MiddlewareHandler<AppEnv> & { limit: LimitName };
@@ -27,13 +29,22 @@ export const writesPerApiKey = () =>
 
 /**
  * Every answer of 401 counts against the client address (CF-Connecting-IP, which Cloudflare sets and a
- * client cannot); past the limit the 401 becomes a 429. Counting answers rather than checks covers
- * every way to authenticate (keys, the admin token, sessions, launch links) without touching each.
+ * client cannot). Counting answers rather than checks covers every way to authenticate (keys, the admin
+ * token, sessions, launch links) without touching each. The 401 that goes over the limit becomes a 429
+ * and blocks the address for the limit's period: until then its requests are answered 429 before any
+ * credential is checked, so a brute force cannot tell a right guess from a wrong one.
  */
 export function limitFailedAuthentication(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    const address = c.req.header("cf-connecting-ip") ?? "unknown";
+    if (await isBlocked(address)) throw limited(c.env, "failed_auth");
     await next();
     if (c.res.status !== 401) return;
-    await consume(c.env, "failed_auth", c.req.header("cf-connecting-ip") ?? "unknown");
+    try {
+      await consume(c.env, "failed_auth", address);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 429) await block(address, periodSeconds(c.env));
+      throw err;
+    }
   };
 }
