@@ -275,7 +275,7 @@ export async function multiBackfill(app: App, cfg: MultiConfig): Promise<MultiBa
   // happens now, and its cycle is planned at once (the cron plans it at its interval; the wait for
   // that is the interval itself).
   await until("the backfills planned", async () => (await startedWorkspaces(app, big)) === big.length);
-  await fake(app, "PATCH", "/__fake/records/Account", { records: [{ Id: account, Name: name }] });
+  await fake(app, "PATCH", "/__fake/records", { object: "Account", records: [{ Id: account, Name: name }] });
   const changedAt = Date.now();
   const runningAtChange = await busyWorkspaces(app, big, "inbound");
   await api(app, "/api/v1/sync/inbound", small.apiKey, { method: "POST" });
