@@ -11,7 +11,8 @@ const BASE = `/services/data/${SALESFORCE_API_VERSION}`;
 export type WriteOp = { kind: "create" } | { kind: "update" } | { kind: "upsert"; field: string };
 
 /** The created and updated times Salesforce assigned a written record (ISO strings as Salesforce sends them). */
-export type RecordTimes = { createdAt: string | null; updatedAt: string | null };
+/** `modstamp`: the SystemModstamp of the version read back, when the read had it. */
+export type RecordTimes = { createdAt: string | null; updatedAt: string | null; modstamp?: string | null };
 
 export interface WriteAnswer {
   results: SaveResult[];
@@ -22,7 +23,7 @@ export interface WriteAnswer {
 type SubResult = { body: unknown; httpStatusCode: number; referenceId: string };
 
 function timesQuery(object: string, key: string, values: string[]): string {
-  return `SELECT Id, CreatedDate, LastModifiedDate FROM ${object} WHERE ${key} IN (${values.map(soqlString).join(", ")})`;
+  return `SELECT Id, CreatedDate, LastModifiedDate, SystemModstamp FROM ${object} WHERE ${key} IN (${values.map(soqlString).join(", ")})`;
 }
 
 function readTimes(body: unknown): Map<string, RecordTimes> {
@@ -34,6 +35,7 @@ function readTimes(body: unknown): Map<string, RecordTimes> {
     out.set(r.Id, {
       createdAt: typeof r.CreatedDate === "string" ? r.CreatedDate : null,
       updatedAt: typeof r.LastModifiedDate === "string" ? r.LastModifiedDate : null,
+      modstamp: typeof r.SystemModstamp === "string" ? r.SystemModstamp : null,
     });
   }
   return out;

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db";
 import { runRecords } from "../../db/schema";
 import type { RunRecordInput } from "../runs";
-import { CLASSIFIERS, inboundMappings, type PageContext } from "./classify";
+import { CLASSIFIERS, inboundMappings, loadPendingEdits, type PageContext } from "./classify";
 import { inJson } from "./entities";
 import { loadPageSets } from "./lookups";
 import { readHead, type SalesforceRecord, text, type Verdict } from "./record";
@@ -31,17 +31,26 @@ function labelOf(r: SalesforceRecord): string {
  */
 export async function preparePage(
   db: Db,
-  base: Omit<PageContext, "sets">,
+  base: Omit<PageContext, "sets" | "pending">,
   records: SalesforceRecord[],
   firstSeq: number,
   seenUpTo: WindowStart = null,
 ): Promise<PageResult> {
   const emailField =
     inboundMappings(base.settings, "contact").find((m) => m.conversionField === "email")?.salesforceField ?? "Email";
-  const ctx: PageContext = {
-    ...base,
-    sets: await loadPageSets(db, base.workspaceId, base.spec.kind, records, emailField),
-  };
+  const sets = await loadPageSets(db, base.workspaceId, base.spec.kind, records, emailField);
+  const kind = base.spec.kind;
+  const people = kind === "lead" || kind === "contact";
+  const pending =
+    people || kind === "account"
+      ? await loadPendingEdits(
+          db,
+          base.workspaceId,
+          people ? "contact" : "company",
+          people ? sets.contacts : sets.companies,
+        )
+      : new Map();
+  const ctx: PageContext = { ...base, sets, pending };
   const classify = CLASSIFIERS[base.spec.kind];
   const out: RunRecordInput[] = [];
   let last: PageResult["last"] = null;

@@ -1,5 +1,7 @@
 import { commitBatch } from "../../db/commit";
+import { parseSalesforceDate } from "../../lib/time";
 import { toRunFailure } from "../runs";
+import { notePushedVersions } from "./commit";
 import { type CreateContext, createExactlyOnce } from "./creates";
 import { applyWriteRules, readCurrentValues } from "./current";
 import { followUpChanges } from "./follow-up";
@@ -73,6 +75,11 @@ export async function pushCall(ctx: PushContext, object: PushObject, writes: Wri
         return r.success && r.id ? [{ entityId: w.entity.id, salesforceId: r.id }] : [];
       });
       const stale = created.filter((w) => (answers.get(w) as { adoptedStale?: boolean }).adoptedStale);
+      const versions = ready.flatMap((w) => {
+        const { result, times } = answers.get(w)!;
+        const stamp = parseSalesforceDate(times?.modstamp);
+        return result.success && result.id && stamp ? [{ entityId: w.entity.id, salesforceId: result.id, stamp }] : [];
+      });
       await commitBatch(
         ctx.db,
         ctx.ledger.commit(
@@ -84,6 +91,10 @@ export async function pushCall(ctx: PushContext, object: PushObject, writes: Wri
             also: [
               ...(created.length ? [ctx.journal.settle(created.map((w) => w.entity.id))] : []),
               ...followUpChanges(ctx.db, ctx.workspaceId, stale),
+              // After the links: a created record's stamp lands on the entity just linked to it.
+              ...(versions.length
+                ? [notePushedVersions(ctx.db, object === "Account" ? "company" : "contact", ctx.workspaceId, versions)]
+                : []),
             ],
           },
           { status: "completed" },

@@ -31,3 +31,25 @@ export function linkCreated(
     WHERE ${table.workspaceId} = ${workspaceId} AND ${table.salesforceId} IS NULL
       AND ${table.id} IN (SELECT j.value ->> 'e' FROM json_each(${json}) AS j)`);
 }
+
+/**
+ * Statement: the SystemModstamp of the version a push left in Salesforce becomes the entity's, so
+ * that an inbound read of an older version (read before the push committed) is Outdated record
+ * instead of undoing what was pushed. Only for the record the entity is still linked to, and never
+ * backwards.
+ */
+export function notePushedVersions(
+  db: Db,
+  type: EntityType,
+  workspaceId: string,
+  versions: { entityId: string; salesforceId: string; stamp: string }[],
+) {
+  const json = JSON.stringify(versions.map((v) => ({ e: v.entityId, s: v.salesforceId, m: v.stamp })));
+  const table = type === "contact" ? contacts : companies;
+  return db.run(sql`
+    UPDATE ${table} SET sf_modstamp = j.value ->> 'm'
+    FROM json_each(${json}) AS j
+    WHERE ${table.workspaceId} = ${workspaceId} AND ${table.id} = j.value ->> 'e'
+      AND ${table.salesforceId} = j.value ->> 's'
+      AND (${table.sfModstamp} IS NULL OR ${table.sfModstamp} < j.value ->> 'm')`);
+}

@@ -1,6 +1,7 @@
 import { type SalesforceRecord, text } from "../record";
 import { type Classifier, excludedByRule, inboundMappings, type PageContext } from "./context";
 import { settleRemoval } from "./merge";
+import { withoutPendingEdits } from "./pending";
 import { gate, nextRow, settle } from "./settle";
 
 const COMPANY_FIELDS = ["name", "domain", "industry"] as const;
@@ -40,5 +41,6 @@ export const classifyAccount: Classifier = (record, head, ctx) => {
   if (!name) return { outcome: "fail", code: "malformed_data", detail: "The Account has no Name" };
   const blocked = gate(ctx, linked, head);
   if (blocked) return blocked;
-  return settle(companies, linked, nextRow(ctx, linked, "co", head, { ...values, name }), COMPANY_FIELDS);
+  const fromSalesforce = withoutPendingEdits(ctx, "company", linked, { ...values, name }, record);
+  return settle(companies, linked, nextRow(ctx, linked, "co", head, fromSalesforce), COMPANY_FIELDS);
 };

@@ -2,6 +2,7 @@ import type { Mapping, Settings, WriteMode } from "../../../settings";
 import type { SalesforceObjectSpec } from "../../objects";
 import type { EntitySet, EntityTable } from "../entities";
 import type { RecordHead, SalesforceRecord, Verdict } from "../record";
+import type { PendingEdits } from "./pending";
 
 /** Everything a classifier needs for one page: settings, the loaded entities, the writes so far. */
 export interface PageContext {
@@ -11,6 +12,8 @@ export interface PageContext {
   settings: Settings;
   writeMode: WriteMode;
   sets: Record<EntityTable, EntitySet>;
+  /** Conversion's edits of the page's contacts or companies still on their way to Salesforce. */
+  pending: PendingEdits;
 }
 
 export type Classifier = (

@@ -7,6 +7,7 @@ import { classifyPerson } from "./people";
 import { classifyRole } from "./roles";
 
 export * from "./context";
+export { loadPendingEdits } from "./pending";
 
 export const CLASSIFIERS: Record<InboundKind, Classifier> = {
   lead: classifyPerson,

@@ -3,6 +3,7 @@ import type { EntityRow } from "../entities";
 import { normaliseEmail, type SalesforceRecord, text, type Verdict } from "../record";
 import { type Classifier, excludedByRule, inboundMappings, type PageContext } from "./context";
 import { relink, settleRemoval } from "./merge";
+import { withoutPendingEdits } from "./pending";
 import { gate, nextRow, settle } from "./settle";
 
 const CONTACT_FIELDS = ["email", "firstName", "lastName", "title", "phone", "userId", "companyId"] as const;
@@ -71,11 +72,16 @@ export const classifyPerson: Classifier = (record, head, ctx) => {
   }
   const blocked = gate(ctx, existing, head);
   if (blocked) return blocked;
+  const fromSalesforce = withoutPendingEdits(
+    ctx,
+    "contact",
+    existing,
+    { ...values, email, ...(companyId !== undefined ? { companyId } : {}) },
+    record,
+  );
   const next = nextRow(ctx, existing, "ct", head, {
     userId: existing?.userId ?? null,
-    ...values,
-    email,
-    ...(companyId !== undefined ? { companyId } : {}),
+    ...fromSalesforce,
     salesforceObject: ctx.salesforceObject,
   });
   return settle(contacts, existing, next, CONTACT_FIELDS);

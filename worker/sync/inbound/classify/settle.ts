@@ -17,12 +17,17 @@ export function gate(
   head: RecordHead & { id: string; stamp: string },
 ): Verdict | null {
   if (!writeModeAllows(ctx.writeMode, existing !== null)) return { outcome: "skip", code: "write_mode_mismatch" };
-  if (existing && existing.salesforceId === head.id && typeof existing.sfModstamp === "string") {
-    if (existing.sfModstamp > head.stamp) return { outcome: "skip", code: "outdated_record" };
-    // This very version was applied before (a look-back or a redelivery reads it again). Any
-    // difference now is a Conversion-side edit on its way to Salesforce: it must not be undone.
-    if (existing.sfModstamp === head.stamp) return { outcome: "unchanged", conversionId: existing.id };
-  }
+  // Older than the version last applied from, or pushed to, this Salesforce record: applying it
+  // would move Conversion back. The same stamp is not skipped: SystemModstamp has whole seconds, so
+  // a second version (a trigger's follow-up, another save) can share it; the fields decide, and an
+  // edit still on its way to Salesforce is kept by withoutPendingEdits whatever the version.
+  if (
+    existing &&
+    existing.salesforceId === head.id &&
+    typeof existing.sfModstamp === "string" &&
+    existing.sfModstamp > head.stamp
+  )
+    return { outcome: "skip", code: "outdated_record" };
   return null;
 }
 
