@@ -119,6 +119,7 @@ describe("reconciliation under a seeded schedule of faults", () => {
       // Salesforce users editing Contacts while a sync pages through them (Conversion edits only Lead-linked contacts,
       // so no record is edited on both sides at once: who wins such a race is not what this checks).
       () => ({ mutateDuringPaging: { object: "Contact", everyNPages: 1, count: 40 } }),
+      () => ({ mutateDuringPaging: { object: "Contact", count: 20, lateBySeconds: 300 } }),
     ];
     // Pushes that commit in Salesforce and lose their answer (the connection drops, or a 5xx comes
     // back), in every round: the round's first creates or its first write calls of any kind.

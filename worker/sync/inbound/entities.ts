@@ -28,8 +28,16 @@ export class EntitySet {
   readonly removed = new Set<string>();
   /** Merged away: Conversion id → the id that takes over what pointed at it. */
   readonly folded = new Map<string, string>();
+  /** Rows as D1 had them when loaded: what a page's update is based on. */
+  readonly loaded = new Map<string, EntityRow>();
 
   constructor(readonly name: EntityTable) {}
+
+  /** A row read from D1. */
+  load(row: EntityRow) {
+    this.loaded.set(row.id, { ...row });
+    this.add(row);
+  }
 
   add(row: EntityRow) {
     this.byId.set(row.id, row);
@@ -73,11 +81,19 @@ export class EntitySet {
   /** The workspace of the page's folds (a page is one workspace's). */
   private foldedIn = "";
 
-  /** Set-based writes for the page: one upsert per ~900 KB of rows, one delete, one update per fold's dependents. */
+  /**
+   * Set-based writes for the page: new rows inserted and loaded rows merged (one statement each per
+   * ~900 KB of rows), one delete, one update per fold's dependents.
+   */
   statements(db: Db) {
     const table = ENTITY_TABLES[this.name] as unknown as SQLiteTable;
     const rows = [...this.dirty].map((id) => this.byId.get(id)!).filter(Boolean);
-    const out = jsonChunks(rows).map((json) => upsertFromJson(db, table, json));
+    const fresh = rows.filter((r) => !this.loaded.has(r.id));
+    const changed = rows.filter((r) => this.loaded.has(r.id));
+    const out = [
+      ...jsonChunks(fresh).map((json) => upsertFromJson(db, table, json)),
+      ...jsonChunks(changed, (r) => ({ n: r, b: this.loaded.get(r.id) })).map((json) => mergeFromJson(db, table, json)),
+    ];
     if (this.removed.size) {
       const idColumn = (getTableColumns(table) as Record<string, SQLiteColumn>).id;
       out.push(db.delete(table).where(inJson(idColumn, [...this.removed])) as never);
@@ -141,6 +157,30 @@ export function upsertFromJson(db: Db, table: SQLiteTable, json: string) {
 }
 
 /**
+ * UPDATE … FROM json_each(?) of rows the page loaded (`n` the new row, `b` the row as loaded): a
+ * column takes the page's value only if D1 still holds the loaded one. A column written since the
+ * load (an API edit, a push noting its version, another object's chain) keeps that newer write:
+ * writing back the whole row read before it would undo it.
+ */
+function mergeFromJson(db: Db, table: SQLiteTable, json: string) {
+  const columns = Object.entries(getTableColumns(table) as Record<string, SQLiteColumn>).filter(
+    ([key]) => key !== "id" && key !== "workspaceId" && key !== "createdAt",
+  );
+  const sets = sql.join(
+    columns.map(([key, c]) => {
+      const column = sql`${table}.${sql.identifier(c.name)}`;
+      const next = sql`j.value ->> ${`$.n.${key}`}`;
+      if (key === "updatedAt") return sql`${sql.identifier(c.name)} = ${next}`;
+      return sql`${sql.identifier(c.name)} = CASE WHEN ${column} IS j.value ->> ${`$.b.${key}`} THEN ${next} ELSE ${column} END`;
+    }),
+    sql`, `,
+  );
+  const cols = getTableColumns(table) as Record<string, SQLiteColumn>;
+  return db.run(sql`UPDATE ${table} SET ${sets} FROM json_each(${json}) AS j
+    WHERE ${table}.${sql.identifier(cols.id!.name)} = j.value ->> '$.n.id'`);
+}
+
+/**
  * Loads rows of `table` in this workspace matching any of the given conditions (one query). Each
  * condition is its own indexed branch, `(workspace_id, column) IN json_each`, joined by UNION ALL on
  * rowid: written as `workspace_id = ? AND (a OR b)` SQLite walks every row of the workspace instead,
@@ -158,7 +198,7 @@ export async function loadInto(db: Db, set: EntitySet, workspaceId: string, cond
     .from(table)
     .where(sql`${table}.rowid IN (${sql.join(branches, sql` UNION ALL `)})`)
     .all()) as EntityRow[];
-  for (const row of rows) set.add(row);
+  for (const row of rows) set.load(row);
 }
 
 export { inArray };
