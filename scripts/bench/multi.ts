@@ -85,7 +85,14 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number)
 
 async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 600_000, pollMs = 50) {
   const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
+  for (;;) {
+    // A probe is a read through Miniflare's proxy, whose kept-alive socket is sometimes reset under load
+    // (ECONNRESET): that read is asked again at the next poll rather than ending the whole benchmark.
+    const done = await probe().catch((err: unknown) => {
+      if (Date.now() > deadline) throw err;
+      return false;
+    });
+    if (done) return;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(pollMs);
   }
