@@ -3,6 +3,7 @@ import type { Db } from "../../db";
 import { syncState } from "../../db/schema";
 import { isoIn, isoNow } from "../../lib/time";
 import { extendLease, LEASE_MS, releaseLease } from "../leases";
+import { resendWaiting } from "../outbound";
 import { reconcileDue, startReconcileInCycle } from "../reconcile/start";
 import type { InboundBatchMessage } from "./message";
 import { queueBatch } from "./queues";
@@ -118,6 +119,11 @@ export async function continueChain(
       ),
     );
   await db.batch([checked, release]);
+  // Creates that waited for this backfill after an org change (outbound/hold.ts) go out now.
+  if (m.kind === "backfill" && m.note === "org_changed")
+    await resendWaiting(env, m.workspaceId).catch((err) =>
+      console.error("resend after backfill failed", err instanceof Error ? err.message : String(err)),
+    );
   if (reconcile) await startReconcileInCycle(env, db, m, reconcile);
   else await startNextObject(env, db, m);
 }

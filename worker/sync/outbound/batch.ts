@@ -107,7 +107,10 @@ export async function runOutboundBatch(env: Env, messages: readonly Message<unkn
       if ("retryDelaySeconds" in result) return result;
       // Not connected or over budget: the rows wait for the sweep, not for a message every second.
       if (!result.claimed) return { later: null };
-      return { later: await stillWaiting(db, group, waiting, coalescing, entry.round) };
+      // Held creates wait for a backfill (hours, maybe): the backfill's end sends them, not a message every minute.
+      const held = new Set(result.held);
+      const looking = waiting.filter((id) => !held.has(id));
+      return { later: await stillWaiting(db, group, looking, coalescing, entry.round) };
     }),
   );
 

@@ -4,6 +4,7 @@ import { outbox } from "../../db/schema";
 import { isoNow } from "../../lib/time";
 import { COLLECTION_LIMIT } from "../../salesforce";
 import { inJson } from "../inbound/entities";
+import { unlinkedEntity } from "./hold";
 import type { EntityType } from "./message";
 import { RESEND_AFTER_MS } from "./sweep";
 
@@ -60,6 +61,8 @@ export interface ClaimOptions {
   onlyIds?: string[];
   /** Wait for whole collection calls; null claims everything pending. */
   coalescing?: Coalescing | null;
+  /** Creates wait (hold.ts): rows of entities not linked to Salesforce are left, pending, unclaimed. */
+  holdCreates?: boolean;
 }
 
 const pendingOf = (workspaceId: string, type: EntityType) =>
@@ -71,10 +74,17 @@ const pendingOf = (workspaceId: string, type: EntityType) =>
  * entity, and create it in Salesforce, while a delivery is pushing it too). `batchKey` is the
  * claimer's own key: rows it already holds stay open to it.
  */
-function openRows(workspaceId: string, type: EntityType, batchKey: string | null, onlyIds?: string[]) {
+function openRows(
+  workspaceId: string,
+  type: EntityType,
+  batchKey: string | null,
+  onlyIds?: string[],
+  holdCreates = false,
+) {
   const cutoff = new Date(Date.now() - RESEND_AFTER_MS).toISOString();
   const pending = pendingOf(workspaceId, type);
-  return sql`${pending} ${onlyIds ? sql`AND ${inJson(outbox.id, onlyIds)}` : sql``} AND entity_id NOT IN (
+  const held = holdCreates ? sql`AND NOT ${unlinkedEntity(workspaceId, type)}` : sql``;
+  return sql`${pending} ${onlyIds ? sql`AND ${inJson(outbox.id, onlyIds)}` : sql``} ${held} AND entity_id NOT IN (
     SELECT entity_id FROM outbox WHERE ${pending} AND run_id IS NOT NULL AND run_id IS NOT ${batchKey} AND sent_at >= ${cutoff})`;
 }
 
@@ -99,7 +109,7 @@ export async function claimPending(
   batchKey: string,
   opts: ClaimOptions = {},
 ): Promise<ClaimedRow[]> {
-  const open = openRows(workspaceId, type, batchKey, opts.onlyIds);
+  const open = openRows(workspaceId, type, batchKey, opts.onlyIds, opts.holdCreates);
   const c = opts.onlyIds ? null : opts.coalescing;
   // (D1 binds numbers as REAL, hence the CAST for whole calls.)
   // Everything once the group is ready by time, or when this batch key already holds a claim (a

@@ -6,6 +6,7 @@ import { loadSettings } from "../../settings";
 import { MAX_ATTEMPTS, retryDelaySeconds, toRunFailure } from "../runs";
 import { claimPending, coalescingFor, collapse } from "./claim";
 import { executePlan } from "./execute";
+import { createsWait, heldAmong } from "./hold";
 import { createJournal } from "./journal";
 import { createLedger, resolveBatchKey } from "./ledger";
 import { planChanges } from "./load";
@@ -17,8 +18,9 @@ export type GroupResult =
   /**
    * `claimed`: the group could be pushed (connected, within budget) and this delivery took what was
    * ready; named rows still pending afterwards were not ready yet, or held by another push.
+   * `held`: creates that wait for the new org's backfill (hold.ts), not to be looked at again soon.
    */
-  | { done: true; claimed: boolean };
+  | { done: true; claimed: boolean; held?: string[] };
 
 export interface Group {
   workspaceId: string;
@@ -91,17 +93,21 @@ export async function pushGroup(env: Env, group: Group): Promise<GroupResult> {
   };
 
   try {
+    // After another org was connected, creates wait for its backfill to link records again (hold.ts).
+    const holdCreates = await createsWait(db, group.workspaceId, group.type, settings);
     // One claim: what is ready now. The rest is re-scheduled by the caller, never waited for here.
     const claimed = await claimPending(db, group.workspaceId, group.type, batchKey, {
       onlyIds: group.onlyIds,
       coalescing: coalescingFor(env),
+      holdCreates,
     });
     if (claimed.length) {
-      const plan = await planChanges(db, group.workspaceId, group.type, settings, collapse(claimed));
+      const plan = await planChanges(db, group.workspaceId, group.type, settings, collapse(claimed), holdCreates);
       await executePlan(ctx, plan);
     }
     await ledger.closeLeft({ status: "completed" });
-    return { done: true, claimed: true };
+    const held = holdCreates ? await heldAmong(db, group.workspaceId, group.type, group.outboxIds) : [];
+    return { done: true, claimed: true, held };
   } catch (err) {
     // A call's own failure fails only its run (see pushCall); what reaches here is transient with
     // deliveries left, or not about one call (D1, the plan): then a retry's run, if open, fails.

@@ -17,6 +17,7 @@ export async function planChanges(
   type: EntityType,
   settings: Settings,
   changes: EntityChange[],
+  createsWait = false,
 ): Promise<Planned[]> {
   const table = type === "contact" ? contacts : companies;
   const entities = new EntitySet(type === "contact" ? "contacts" : "companies");
@@ -34,6 +35,12 @@ export async function planChanges(
       .filter((id): id is string => typeof id === "string");
     if (ids.length) await loadInto(db, related, workspaceId, [inJson(companies.id, [...new Set(ids)])]);
   }
-  const ctx = { type, settings, entities, companies: related };
+  const ctx = {
+    type,
+    settings,
+    entities,
+    companies: related,
+    createsWait,
+  };
   return changes.map((change) => planChange(ctx, change));
 }

@@ -14,12 +14,16 @@ export interface PlanContext {
   entities: EntitySet;
   /** Companies the contacts point at: a Lead's Company, a Contact's AccountId. */
   companies: EntitySet;
+  /** Creates wait: another org was connected and its backfill has not linked records again yet (hold.ts). */
+  createsWait: boolean;
 }
 
 /** What one collapsed change becomes. */
 export type Planned =
   /** Deleted in Conversion: nothing to push, no run record. */
   | { kind: "drop"; change: EntityChange }
+  /** A create that waits, pending, until the new org's backfill has linked records again. */
+  | { kind: "hold"; change: EntityChange }
   | {
       kind: "skip";
       change: EntityChange;
@@ -84,6 +88,7 @@ export function planChange(ctx: PlanContext, change: EntityChange): Planned {
     if (!fields.length) return skip("no_fields_to_update");
     return { kind: "write", change, object, entity, mode: "update", salesforceId: entity.salesforceId, fields };
   }
+  if (ctx.createsWait) return { kind: "hold", change };
   for (const [field, value] of Object.entries(requiredOnCreate(ctx, entity))) {
     if (!fields.some((f) => f.field === field)) fields.push({ field, value, ifEmpty: false });
   }

@@ -1,0 +1,104 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { connectWorkspace } from "./connect";
+import {
+  apiJson,
+  apiWithoutSend,
+  clearCalls,
+  cronTick,
+  fakeCalls,
+  linkedContacts,
+  pushed,
+  until,
+} from "./outbound.fixtures";
+import { connectedWorkspace, fake, fakeUrl, onlyObjects, resetFake, syncNow } from "./sync-helpers";
+
+// After another org is connected, every Conversion record is unlinked until the new org's backfill
+// links contacts again by email. A change pushed meanwhile would be a create: a second Lead for a
+// person the new org already has. So creates of an object wait until its backfill is done; updates
+// of records already linked to the new org go out.
+
+const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
+
+const leadsByEmail = async (email: string) =>
+  (await fake<{ records: Record<string, any>[] }>("GET", `/__fake/records/Lead?email=${encodeURIComponent(email)}`))
+    .records;
+
+/** Every outbox row of the workspace is done or unclaimed: no push of it is under way. */
+const noPushUnderway = (workspaceId: string) =>
+  until("no outbox row under a claim", async () => {
+    const row = await env.DB.prepare(
+      "SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND processed_at IS NULL AND run_id IS NOT NULL",
+    )
+      .bind(workspaceId)
+      .first<{ n: number }>();
+    return row!.n === 0;
+  });
+
+describe("outbound after an org switch", () => {
+  it("holds creates until the new org's backfill has linked contacts again; updates of linked records go out", async () => {
+    await resetFake({ counts: { ...NONE, Lead: 10 }, seed: 7 });
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    await syncNow(ws);
+    const [shared] = (
+      await env.DB.prepare("SELECT id, email FROM contacts WHERE workspace_id = ? ORDER BY id LIMIT 1")
+        .bind(ws.id)
+        .all<{ id: string; email: string }>()
+    ).results;
+
+    // Another org (another seed, another organization id) that has the same person as a Lead.
+    await resetFake({ counts: { ...NONE, Lead: 5 }, seed: 8 });
+    await fake("POST", "/__fake/records", {
+      object: "Lead",
+      records: [{ LastName: "Shared", Company: "Both", Email: shared!.email }],
+    });
+    await connectWorkspace(ws, fakeUrl());
+    // A contact already linked to the new org (as its backfill would leave one).
+    const [linked] = await linkedContacts(ws, "Lead", [{ email: "linked-in-new-org@example.com" }]);
+
+    // Changes made before the new org's backfill ran: the shared person, a new contact, the linked one.
+    await clearCalls();
+    await apiWithoutSend(ws, "PATCH", `/contacts/${shared!.id}`, { title: "Edited meanwhile" });
+    const fresh = await apiWithoutSend(ws, "POST", "/contacts", {
+      email: "new-meanwhile@example.com",
+      lastName: "New",
+    });
+    await apiWithoutSend(ws, "PATCH", `/contacts/${linked!.contactId}`, { title: "Still linked" });
+    await env.DB.prepare(
+      "UPDATE outbox SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-5 seconds') WHERE workspace_id = ?",
+    )
+      .bind(ws.id)
+      .run();
+    await cronTick();
+    const [update] = await pushed(ws, 1, { drained: false });
+    await noPushUnderway(ws.id);
+    expect(update).toMatchObject({ status: "completed", counts: { updated: 1, created: 0, failed: 0 } });
+    expect((await fakeCalls()).filter((c) => c.kind === "collections").map((c) => c.op)).toEqual(["update"]);
+    expect(await leadsByEmail(shared!.email), "no second Lead for the shared person").toHaveLength(1);
+    expect(await leadsByEmail("new-meanwhile@example.com"), "the new contact waits").toHaveLength(0);
+    const waiting = await env.DB.prepare(
+      "SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND processed_at IS NULL",
+    )
+      .bind(ws.id)
+      .first<{ n: number }>();
+    expect(waiting!.n, "the creates wait, pending").toBe(2);
+
+    // The backfill links the shared person to the new org's Lead; what waited goes out at once.
+    await syncNow(ws);
+    const runs = await pushed(ws, 3);
+    expect(runs.slice(1).map((r) => r.counts)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ created: 0, updated: 1 }),
+        expect.objectContaining({ created: 1, updated: 0 }),
+      ]),
+    );
+    const sharedLeads = await leadsByEmail(shared!.email);
+    expect(sharedLeads, "still one Lead for the shared person").toHaveLength(1);
+    // Linked by the backfill (whose values win at linking, as at a first connection), then updated, not created.
+    const contact = await apiJson(ws, "GET", `/contacts/${shared!.id}`);
+    expect(contact.salesforceId).toBe(sharedLeads[0]!.Id);
+    expect(sharedLeads[0]!.Title ?? null).toBe(contact.title ?? null);
+    const [created] = await leadsByEmail("new-meanwhile@example.com");
+    expect((await apiJson(ws, "GET", `/contacts/${fresh.id}`)).salesforceId).toBe(created!.Id);
+  }, 60_000);
+});

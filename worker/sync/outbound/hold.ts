@@ -1,0 +1,60 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "../../db";
+import { companies, contacts, outbox, syncState } from "../../db/schema";
+import type { Settings } from "../../settings";
+import { inJson } from "../inbound/entities";
+import type { EntityType } from "./message";
+
+/** The Salesforce objects whose backfill links an entity of this type to a record of the org. */
+const LINKED_BY: Record<EntityType, string[]> = { contact: ["Lead", "Contact"], company: ["Account"] };
+
+/**
+ * Whether creates of this type wait. After another org is connected every record is unlinked
+ * until the new org's backfill links it again (contacts by email); a create pushed meanwhile would
+ * be a second Lead or Account for a record the org already has. So creates wait while any object
+ * that could link them (and syncs inbound) has its backfill after the org change still to finish.
+ * One statement.
+ */
+export async function createsWait(db: Db, workspaceId: string, type: EntityType, settings: Settings) {
+  const relinking = await db
+    .select({ object: syncState.salesforceObject })
+    .from(syncState)
+    .where(
+      and(
+        eq(syncState.workspaceId, workspaceId),
+        eq(syncState.resetReason, "org_changed"),
+        eq(syncState.backfillDone, false),
+        inJson(syncState.salesforceObject, LINKED_BY[type]),
+      ),
+    )
+    .all();
+  // An object that does not sync inbound has no backfill coming to wait for.
+  return relinking.some((r) => settings.objects[r.object]?.enabled);
+}
+
+/** SQL: the outbox row's entity is not linked to a Salesforce record (its push would be a create). */
+export function unlinkedEntity(workspaceId: string, type: EntityType) {
+  const table = type === "contact" ? contacts : companies;
+  return sql`entity_id IN (SELECT ${table.id} FROM ${table} WHERE ${table.workspaceId} = ${workspaceId} AND ${table.salesforceId} IS NULL)`;
+}
+
+/** Which of these outbox rows are creates left waiting: pending, under no claim, of an unlinked entity. One statement. */
+export async function heldAmong(db: Db, workspaceId: string, type: EntityType, outboxIds: string[]) {
+  if (!outboxIds.length) return [];
+  const rows = await db.all<{ id: string }>(sql`
+    SELECT id FROM outbox WHERE workspace_id = ${workspaceId} AND ${inJson(outbox.id, outboxIds)}
+      AND processed_at IS NULL AND run_id IS NULL AND ${unlinkedEntity(workspaceId, type)}`);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Statement: the claim on held changes is let go, so they stay pending under no claim (a create
+ * planned while its entity was unlinked by a concurrent org change). They go out when the backfill
+ * finishes (it resends what waits), or with the outbox sweep.
+ */
+export function releaseHeld(db: Db, outboxIds: string[]) {
+  return db
+    .update(outbox)
+    .set({ runId: null })
+    .where(and(inJson(outbox.id, outboxIds), sql`${outbox.processedAt} IS NULL`));
+}
