@@ -55,6 +55,8 @@ export default defineConfig(async () => {
             SESSION_SECRET: "test-session-secret",
             QUEUE_RETRY_BASE_SECONDS: "0",
             TEST_MIGRATIONS: migrations,
+            // Reads stay on REST unless a test asks for Bulk jobs (inbound-bulk.test.ts sets a threshold).
+            INBOUND_BULK_THRESHOLD: "off",
             ...vars,
           },
           ratelimits,

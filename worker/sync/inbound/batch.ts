@@ -18,6 +18,7 @@ import {
   toRunFailure,
   upsertRunRecords,
 } from "../runs";
+import { type BulkProgress, bulkThreshold, handOver, runBulkBatch, startBulkRead } from "./bulk";
 import { abandonChain, advanceWatermark, continueChain, skipToNextObject } from "./chain";
 import { REPORTED_BEFORE, readWaiting, waitingOnParent } from "./dependents";
 import { readableFields } from "./fields";
@@ -37,6 +38,8 @@ interface BatchProgress {
   span?: Span;
   /** Records waiting on their parent were read again (dependents.ts). */
   waitingRead?: boolean;
+  /** Where a Bulk batch is in its job's results (bulk.ts). */
+  bulk?: BulkProgress;
 }
 
 export type BatchResult = { retryDelaySeconds: number } | { done: true };
@@ -46,7 +49,8 @@ export type BatchResult = { retryDelaySeconds: number } | { done: true };
  * run progress, watermark) in one D1 batch, then closes the run and moves the chain on. Safe to
  * run again for the same message: it resumes from the run's last committed page.
  */
-export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts: number): Promise<BatchResult> {
+export async function runInboundBatch(env: Env, message: InboundBatchMessage, attempts: number): Promise<BatchResult> {
+  let m = message;
   const db = getDb(env);
   if (!(await holdsLease(db, m.workspaceId, m.salesforceObject, m.cycleId))) return { done: true };
   const settings = await loadSettings(db, m.workspaceId);
@@ -61,7 +65,9 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
   if (run && run.status !== "in_progress") {
     // A redelivery of a finished batch: only make sure the chain moved on.
     const done = JSON.parse(run.state) as BatchProgress;
-    if (run.status === "completed")
+    if (run.status === "completed" && m.bulk && done.bulk)
+      await handOver(env, db, { ...m, bulk: m.bulk }, done.fetched, done.bulk, done.after);
+    else if (run.status === "completed")
       await continueChain(env, db, { ...m, span: done.span ?? m.span ?? null }, done.fetched >= m.limit, done.after);
     return { done: true };
   }
@@ -89,6 +95,22 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
   try {
     sf = await openSalesforce(env, m.workspaceId);
     const fields = await readableFields(db, sf, m.workspaceId, m.salesforceObject, settings, spec);
+    const base = {
+      workspaceId: m.workspaceId,
+      salesforceObject: m.salesforceObject,
+      spec,
+      settings,
+      writeMode: settings.objects[m.salesforceObject]!.writeMode,
+    };
+    if (m.bulk) {
+      const ctx = { env, db, m: { ...m, bulk: m.bulk }, sf, base, runId, run, open, progress };
+      const outcome = await runBulkBatch(ctx);
+      run = ctx.run;
+      progress = ctx.progress;
+      if (outcome === "done") return { done: true };
+      // The job failed: this batch, and the rest of the chain, read by REST.
+      m = { ...m, bulk: undefined, rest: true };
+    }
     // Where the pages handed to this loop end: one page ahead of `progress` while that page commits,
     // so a query restarted during the read-ahead resumes after the page in hand, not before it.
     let received: BatchProgress = progress;
@@ -99,16 +121,13 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
     let more = progress.fetched >= m.limit;
     let span: Span = progress.span !== undefined ? progress.span : (m.span ?? null);
     let until: string | null = null;
+    // The batch's first page also tells whether the window is large enough for a Bulk job (bulk.ts).
+    let threshold = m.rest ? null : bulkThreshold(env);
+    let probing = false;
     const query = () => {
       asked = m.limit - received.fetched;
-      return windowQuery(m.salesforceObject, fields, received.after, asked + 1, until);
-    };
-    const base = {
-      workspaceId: m.workspaceId,
-      salesforceObject: m.salesforceObject,
-      spec,
-      settings,
-      writeMode: settings.objects[m.salesforceObject]!.writeMode,
+      const limit = probing && threshold !== null ? Math.max(asked, threshold) + 1 : asked + 1;
+      return windowQuery(m.salesforceObject, fields, received.after, limit, until);
     };
     // Records skipped because their parent was not in Conversion yet are read again, once a cycle.
     if (m.batchNo === 1 && m.kind === "incremental" && !progress.waitingRead) {
@@ -132,11 +151,21 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
     while (progress.fetched < m.limit) {
       until = sliceEnd(received.after, span);
       let sliceHasMore = false;
+      probing = threshold !== null && progress.fetched === 0 && !run;
       try {
         // queryAll for backfills too: a record deleted while a long backfill pages is seen as deleted, not missed.
         const pages = sf.queryPages(query(), { all: true, batchSize: PAGE_SIZE, restart: query });
         // No read-ahead past the page that fills the batch: that page would be a call for nothing.
-        for await (const page of readAhead(pages, (p) => received.fetched + p.records.length < m.limit)) {
+        let large = false;
+        for await (const page of readAhead(
+          pages,
+          (p) => !(probing && p.totalSize > threshold!) && received.fetched + p.records.length < m.limit,
+        )) {
+          if (probing && page.totalSize > threshold!) {
+            large = true;
+            break;
+          }
+          probing = false;
           sliceHasMore = page.totalSize > asked;
           // Only an unbounded read counts the whole window; a slice's count is a part of it.
           const total = until === null ? m.limit - asked + Math.min(page.totalSize, asked) : progress.total;
@@ -168,6 +197,13 @@ export async function runInboundBatch(env: Env, m: InboundBatchMessage, attempts
             advanceWatermark(db, m, later(progress.after, m.seenUpTo ?? null), readAt),
           ]);
           if (progress.fetched >= m.limit) break;
+        }
+        if (large) {
+          if (await startBulkRead(env, sf, { ...m, span }, fields, received.after, until)) return { done: true };
+          // No Bulk API for this object or org: the slice, and the rest of the chain, by REST.
+          m = { ...m, rest: true };
+          threshold = null;
+          continue;
         }
       } catch (err) {
         if (!isQueryTimeout(err)) throw err;

@@ -1,4 +1,5 @@
 import { sha256 } from "../../lib/crypto";
+import type { BulkCursor } from "./bulk";
 import type { WindowStart } from "./window";
 
 /**
@@ -21,6 +22,10 @@ export interface InboundBatchMessage {
   span?: number | null;
   /** Why this chain runs beyond its kind: "org_changed" on the backfill after another org was connected. */
   note?: string;
+  /** The batch reads through a Bulk API 2.0 query job (bulk.ts): which, and how far. */
+  bulk?: BulkCursor;
+  /** Bulk is not available (or its job failed) for this chain: it reads by REST to its end. */
+  rest?: boolean;
   /** Objects still to visit in this cycle, in order, after this one. */
   remaining: string[];
 }

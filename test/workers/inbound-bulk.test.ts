@@ -1,0 +1,193 @@
+// Large reads through Bulk API 2.0 query jobs, end to end against the fake org: the first REST page
+// says the window is large, a queryAll job is made and polled by delayed messages, its results are
+// read set by set along the Sforce-Locator chain into the same runs and pages as REST, and a failed
+// job or an object without Bulk falls back to REST. The Bulk workspace must end exactly where a
+// REST-only workspace reading the same org ends.
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { getDb } from "../../worker/db";
+import { type InboundBatchMessage, runInboundBatch } from "../../worker/sync/inbound";
+import { firstBatch } from "../../worker/sync/inbound/chain";
+import { acquireLease } from "../../worker/sync/leases";
+import { fakeCalls, setFaults } from "./connect";
+import { connectedWorkspace, expectCountsMatchRecords, fake, onlyObjects, resetFake, runsOf } from "./sync-helpers";
+
+const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
+const LEADS = 1_500;
+// Small batches so that one job's results span several batches (runs).
+const BATCH = 600;
+
+/**
+ * Runs an object's chain message by message; the queue is the one thing stood in for: every message
+ * sent (and the delay it asked for) is recorded and delivered here at once.
+ */
+async function runChain(workspaceId: string, vars: Record<string, string>) {
+  const db = getDb(env);
+  const cycleId = `cyc_bulk_${crypto.randomUUID()}`;
+  expect(await acquireLease(db, workspaceId, "Lead", cycleId)).toBe(true);
+  const first = await firstBatch(db, workspaceId, "Lead", cycleId, []);
+  const queue: InboundBatchMessage[] = [{ ...first, limit: BATCH }];
+  const sent: { bulk: boolean; complete: boolean; delay: number; batchNo: number }[] = [];
+  const stand = {
+    send: async (m: InboundBatchMessage, opts?: { delaySeconds?: number }) => {
+      sent.push({
+        bulk: !!m.bulk,
+        complete: !!m.bulk?.complete,
+        delay: opts?.delaySeconds ?? 0,
+        batchNo: m.batchNo,
+      });
+      queue.push(m);
+    },
+  } as unknown as Queue;
+  const runEnv = { ...env, ...vars, INBOUND_QUEUE: stand, BACKFILL_QUEUE: stand } as Env;
+  let invocations = 0;
+  while (queue.length) {
+    expect(await runInboundBatch(runEnv, queue.shift()!, 1)).toEqual({ done: true });
+    if (++invocations > 100) throw new Error("the chain does not end");
+  }
+  return sent;
+}
+
+async function contactsOf(workspaceId: string) {
+  const { results } = await env.DB.prepare(
+    "SELECT salesforce_id, email, first_name, last_name, title, phone FROM contacts WHERE workspace_id = ? ORDER BY salesforce_id",
+  )
+    .bind(workspaceId)
+    .all();
+  return results;
+}
+
+async function watermarkOf(workspaceId: string) {
+  return env.DB.prepare(
+    "SELECT watermark_stamp, watermark_id, backfill_done, lease_owner FROM sync_state WHERE workspace_id = ? AND salesforce_object = 'Lead'",
+  )
+    .bind(workspaceId)
+    .first();
+}
+
+/** Every record of the workspace's runs once: no Salesforce id in two runs' records. */
+async function expectEachRecordOnce(workspaceId: string) {
+  const row = await env.DB.prepare(
+    "SELECT count(*) AS n, count(DISTINCT salesforce_id) AS ids FROM run_records WHERE workspace_id = ?",
+  )
+    .bind(workspaceId)
+    .first<{ n: number; ids: number }>();
+  expect(row!.n).toBe(row!.ids);
+  return row!.n;
+}
+
+/** A REST-only workspace reading the same org: what the Bulk read must equal. */
+async function restBaseline() {
+  const ws = await connectedWorkspace(onlyObjects("Lead"));
+  await runChain(ws.id, { INBOUND_BULK_THRESHOLD: "off" });
+  return ws;
+}
+
+describe("Bulk API 2.0 reads", () => {
+  beforeEach(async () => {
+    await resetFake({ counts: { ...NONE, Lead: LEADS } });
+  });
+
+  it("a large backfill reads through a queryAll job: polled by delayed messages, results along the locator chain, equal to REST", async () => {
+    // Values CSV must carry: quotes, commas, line breaks, and nulls apart from text.
+    const { records } = await fake<{ records: { Id: string }[] }>("GET", "/__fake/records/Lead");
+    const odd = records.slice(0, 4).map((r) => r.Id);
+    await fake("PATCH", "/__fake/records", {
+      object: "Lead",
+      records: [
+        { Id: odd[0], LastName: 'O"Brien, "Jr."', Title: "VP, Sales" },
+        { Id: odd[1], LastName: "Line one\nline two", Title: null },
+        { Id: odd[2], FirstName: "", LastName: "Comma,Separated", Phone: null },
+        { Id: odd[3], Title: '"quoted"\r\nand more' },
+      ],
+    });
+    const rest = await restBaseline();
+    await setFaults({ bulk: { pollsUntilComplete: 3 } });
+    await fake("DELETE", "/__fake/calls");
+
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    const sent = await runChain(ws.id, { INBOUND_BULK_THRESHOLD: "500" });
+
+    // Polled four times (three InProgress answers), each by a delayed message, waiting longer each time.
+    const polls = sent.filter((s) => s.bulk && !s.complete);
+    expect(polls.map((s) => s.delay)).toEqual([1, 2, 4, 8]);
+    const calls = await fakeCalls();
+    const kinds = (k: string) => calls.filter((c) => c.kind === k);
+    expect(kinds("bulkCreate").length).toBe(1);
+    expect(kinds("bulkCreate")[0]!.status).toBe(200);
+    expect(kinds("bulkJob").length).toBe(4);
+    // 1,500 records in batches of 600: sets of 600, 600 and 300, one locator after another.
+    const sets = kinds("bulkResults");
+    expect(sets.map((c) => c.records)).toEqual([600, 600, 300]);
+    expect(sets[0]!.path).not.toContain("locator=");
+    expect(sets[1]!.path).toContain("locator=");
+    // REST read one page to learn the window is large, and after the job what changed since it was made.
+    expect(calls.filter((c) => c.kind.startsWith("query")).length).toBe(2);
+
+    // The same contacts, values and watermark as REST; every record in one run only; counts equal records.
+    expect(await contactsOf(ws.id)).toEqual(await contactsOf(rest.id));
+    const written = await contactsOf(ws.id);
+    const byId = new Map(written.map((c) => [c.salesforce_id, c]));
+    expect(byId.get(odd[0]!)).toMatchObject({ last_name: 'O"Brien, "Jr."', title: "VP, Sales" });
+    expect(byId.get(odd[1]!)).toMatchObject({ last_name: "Line one\nline two", title: null });
+    expect(byId.get(odd[3]!)).toMatchObject({ title: '"quoted"\r\nand more' });
+    const mark = await watermarkOf(ws.id);
+    const restMark = await watermarkOf(rest.id);
+    expect(mark).toEqual(restMark);
+    expect(mark).toMatchObject({ backfill_done: 1, lease_owner: null });
+    const runs = await runsOf(ws.id);
+    expect(runs.every((r) => r.status === "completed" && r.kind === "backfill")).toBe(true);
+    // The batches of the job's results: one run each, at most the batch size.
+    expect(runs.length).toBe(3);
+    const total = await expectEachRecordOnce(ws.id);
+    expect(total).toBe(await expectEachRecordOnce(rest.id));
+    const sum = (rs: typeof runs) =>
+      rs.reduce((n, r) => n + r.created + r.updated + r.deleted + r.skipped + r.failed, 0);
+    expect(sum(runs)).toBe(total);
+    expect(sum(await runsOf(rest.id))).toBe(total);
+    await expectCountsMatchRecords(ws.id);
+  });
+
+  it("a job that fails falls back to REST for the rest of the chain, and reads every record once", async () => {
+    const rest = await restBaseline();
+    await setFaults({ bulk: { failJobs: 1, pollsUntilComplete: 1 } });
+    await fake("DELETE", "/__fake/calls");
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    await runChain(ws.id, { INBOUND_BULK_THRESHOLD: "500" });
+    const calls = await fakeCalls();
+    expect(calls.filter((c) => c.kind === "bulkCreate").length).toBe(1);
+    expect(calls.filter((c) => c.kind === "bulkResults").length).toBe(0);
+    expect(await contactsOf(ws.id)).toEqual(await contactsOf(rest.id));
+    expect(await watermarkOf(ws.id)).toEqual(await watermarkOf(rest.id));
+    expect(await expectEachRecordOnce(ws.id)).toBe(await expectEachRecordOnce(rest.id));
+    expect((await runsOf(ws.id)).every((r) => r.status === "completed")).toBe(true);
+    await expectCountsMatchRecords(ws.id);
+  });
+
+  it.each([
+    ["an object the Bulk API does not support (INVALIDENTITY)", { unsupported: ["Lead"] }, 400],
+    ["an org without Bulk API 2.0 (404)", { disabled: true }, 404],
+  ])("%s reads by REST at once", async (_, bulk, status) => {
+    const rest = await restBaseline();
+    await setFaults({ bulk });
+    await fake("DELETE", "/__fake/calls");
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    const sent = await runChain(ws.id, { INBOUND_BULK_THRESHOLD: "500" });
+    expect(sent.some((s) => s.bulk)).toBe(false);
+    const calls = await fakeCalls();
+    expect(calls.filter((c) => c.kind.startsWith("bulk") && c.method === "POST").map((c) => c.status)).toEqual([
+      status,
+    ]);
+    expect(await contactsOf(ws.id)).toEqual(await contactsOf(rest.id));
+    expect(await watermarkOf(ws.id)).toEqual(await watermarkOf(rest.id));
+    await expectCountsMatchRecords(ws.id);
+  });
+
+  it("a window under the threshold reads by REST, with no Bulk job", async () => {
+    await fake("DELETE", "/__fake/calls");
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    await runChain(ws.id, { INBOUND_BULK_THRESHOLD: "2000" });
+    expect((await fakeCalls()).filter((c) => c.kind.startsWith("bulk")).length).toBe(0);
+    expect((await runsOf(ws.id)).reduce((n, r) => n + r.created, 0)).toBeGreaterThan(0);
+  });
+});
