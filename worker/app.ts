@@ -1,9 +1,10 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { withContract } from "./api/contract";
-import { ApiError, defaultHook, errorBody, fromHttpStatus } from "./api/errors";
+import { ApiError, defaultHook, errorBody, fromHttpStatus, fromRefusal } from "./api/errors";
 import { ConfigError } from "./config";
 import type { AppEnv } from "./env";
+import { Refusal } from "./lib/refusal";
 
 /**
  * A router with the project's validation hook, so every route answers bad input the same way, and
@@ -24,7 +25,12 @@ export function createRouter() {
 export function createBaseApp() {
   const app = createRouter();
   app.onError((err, c) => {
-    const known = err instanceof HTTPException ? fromHttpStatus(err.status, err.message) : err;
+    const known =
+      err instanceof HTTPException
+        ? fromHttpStatus(err.status, err.message)
+        : err instanceof Refusal
+          ? fromRefusal(err)
+          : err;
     if (known instanceof ApiError) {
       return c.json(errorBody(known.code, known.message, known.details), known.status, known.headers);
     }

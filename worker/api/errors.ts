@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
+import { invalidField, missing, type Refusal } from "../lib/refusal";
 
 /** The API's error envelope: `{"error": {"code", "message", "details"}}`. */
 export class ApiError extends Error {
@@ -16,7 +17,14 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
+const REFUSAL_STATUS = { invalid: 400, not_found: 404, conflict: 409 } as const;
+
+/** A refusal of the modules below the API, as the API answers it. */
+export function fromRefusal(refusal: Refusal): ApiError {
+  return new ApiError(REFUSAL_STATUS[refusal.kind], refusal.code, refusal.message, refusal.details);
+}
+
+export const notFound = (what: string) => fromRefusal(missing(what));
 export const unauthorized = (message = "Missing or invalid credentials") => new ApiError(401, "unauthorized", message);
 
 export function errorBody(code: string, message: string, details?: unknown) {
@@ -25,9 +33,7 @@ export function errorBody(code: string, message: string, details?: unknown) {
 
 /** A 400 for one field, in the same words as the validation hook's, for checks zod cannot make alone. */
 export function fieldError(target: "body" | "query" | "param", field: string, message: string) {
-  return new ApiError(400, "invalid_request", `Invalid ${target} field '${field}': ${message}`, {
-    issues: [{ field, message }],
-  });
+  return fromRefusal(invalidField(target, field, message));
 }
 
 /** Turns a zod failure into a 400 whose message names the first offending field. */

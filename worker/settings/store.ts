@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
-import { fieldError } from "../api/errors";
 import type { Db } from "../db";
 import { settings as settingsTable } from "../db/schema";
+import { invalidField } from "../lib/refusal";
 import { isoNow } from "../lib/time";
 import { cycleOrder } from "../sync/objects";
 import { defaultSettings } from "./defaults";
@@ -45,7 +45,7 @@ function checkObjectNames(patch: Patch, eventObject: string) {
   for (const name of Object.keys(patch.objects)) {
     if (!known.includes(name)) {
       const standard = known.slice(0, -1).join(", ");
-      throw fieldError(
+      throw invalidField(
         "body",
         `objects.${name}`,
         `unknown object '${name}': settings take ${standard} and the event object '${eventObject}'`,
@@ -87,7 +87,7 @@ function checkMappings(s: Settings) {
   const check = (kind: "contact" | "company", allowed: readonly string[]) =>
     s.fieldMappings[kind].forEach((m, i) => {
       if (!allowed.includes(m.conversionField)) {
-        throw fieldError(
+        throw invalidField(
           "body",
           `fieldMappings.${kind}.${i}.conversionField`,
           `unknown ${kind} field '${m.conversionField}'`,

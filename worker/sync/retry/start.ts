@@ -1,8 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
-import { ApiError, notFound } from "../../api/errors";
 import { getDb } from "../../db";
 import { runs } from "../../db/schema";
 import { newId } from "../../lib/crypto";
+import { missing, Refusal } from "../../lib/refusal";
 import { isoNow } from "../../lib/time";
 import type { ObjectType } from "../objects";
 import { startOutboundRetry } from "../outbound/retry";
@@ -30,13 +30,13 @@ export async function startRetry(env: Env, workspaceId: string, runId: string): 
     .from(runs)
     .where(and(eq(runs.id, runId), eq(runs.workspaceId, workspaceId)))
     .get();
-  if (!original) throw notFound("Run");
+  if (!original) throw missing("Run");
   if (original.status === "in_progress")
-    throw new ApiError(409, "run_in_progress", "The run is still in progress; retry it once it has finished");
+    throw new Refusal("conflict", "run_in_progress", "The run is still in progress; retry it once it has finished");
   const previous = await latestRetry(db, original);
   if (isRetried(previous)) throw alreadyRetried(previous);
   if ((await failedCount(env, runId)) === 0)
-    throw new ApiError(409, "nothing_to_retry", "The run has no failed records to retry");
+    throw new Refusal("conflict", "nothing_to_retry", "The run has no failed records to retry");
 
   try {
     return original.direction === "outbound"
@@ -51,9 +51,9 @@ export async function startRetry(env: Env, workspaceId: string, runId: string): 
   }
 }
 
-function alreadyRetried(previous: RetryRef): ApiError {
-  return new ApiError(
-    409,
+function alreadyRetried(previous: RetryRef): Refusal {
+  return new Refusal(
+    "conflict",
     "already_retried",
     `The run's failed records were already retried in run ${previous.id}; open that run to see the outcome`,
     {
