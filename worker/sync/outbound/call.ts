@@ -74,7 +74,7 @@ export async function pushCall(ctx: PushContext, object: PushObject, writes: Wri
         const r = answers.get(w)!.result;
         return r.success && r.id ? [{ entityId: w.entity.id, salesforceId: r.id }] : [];
       });
-      const stale = created.filter((w) => (answers.get(w) as { adoptedStale?: boolean }).adoptedStale);
+      const stale = created.filter((w) => answers.get(w)!.adoptedStale);
       const versions = ready.flatMap((w) => {
         const { result, times } = answers.get(w)!;
         const stamp = parseSalesforceDate(times?.modstamp);

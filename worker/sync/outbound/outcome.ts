@@ -56,6 +56,8 @@ export interface WriteAnswer {
   times?: RecordTimes;
   /** A create that matched an existing record (an upsert) is an update. */
   action?: "created" | "updated";
+  /** An adopted create (found, not written): Salesforce may hold older values than the entity's. */
+  adoptedStale?: boolean;
 }
 
 /**
