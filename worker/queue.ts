@@ -1,6 +1,7 @@
 import { failDeadLetter } from "./sync/dead-letter";
 import { isInboundBatch, isPlanCycle, planCycle, runInboundBatch } from "./sync/inbound";
 import { runInboundRetry } from "./sync/inbound/retry";
+import { isOrgUnlink, runUnlinkStep } from "./sync/org";
 import { isOutboundChange, isOutboundRetry, pushGroup, runOutboundBatch } from "./sync/outbound";
 import { isPushCycle, runPushCycle } from "./sync/push";
 import { isReconcile, runReconcileStep } from "./sync/reconcile";
@@ -15,6 +16,7 @@ async function runSingle(env: Env, message: Message<unknown>): Promise<Outcome> 
   if (isInboundRetry(body)) return runInboundRetry(env, body, message.attempts);
   if (isReconcile(body)) return runReconcileStep(env, body, message.attempts);
   if (isPushCycle(body)) return runPushCycle(env, body);
+  if (isOrgUnlink(body)) return runUnlinkStep(env, body);
   if (isPlanCycle(body)) {
     await planCycle(env, body.workspaceId);
     return { done: true };

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { connectWorkspace } from "./connect";
 import { call } from "./helpers";
-import { connectedWorkspace, fake, fakeUrl, onlyObjects, resetFake, runsOf, syncNow } from "./sync-helpers";
+import { connectedWorkspace, fake, fakeUrl, onlyObjects, resetFake, runsOf, syncNow, unlinked } from "./sync-helpers";
 
 // Connecting another org starts over (watermarks, backfills, links to the old org's ids); the same
 // org reconnecting keeps everything.
@@ -58,6 +58,8 @@ describe("connecting another org", () => {
       })
     ).ids;
     await connectWorkspace(ws, fakeUrl());
+    // The reset is stored with the connection; the old org's ids are unlinked by a queued job.
+    await unlinked(ws.id);
 
     expect(await state(ws.id)).toEqual([
       { salesforce_object: "Account", watermark_stamp: null, backfill_done: 0, reset_reason: "org_changed" },

@@ -120,3 +120,16 @@ export async function recordsOf(runId: string) {
     .all<Record<string, unknown>>();
   return results;
 }
+
+/** Waits until an org switch's queued unlinking of the old org's ids is done (worker/sync/org/unlink.ts). */
+export async function unlinked(workspaceId: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await env.DB.prepare("SELECT unlinking_org_id AS u FROM workspaces WHERE id = ?")
+      .bind(workspaceId)
+      .first<{ u: string | null }>();
+    if (!row?.u) return;
+    if (Date.now() > deadline) throw new Error(`workspace ${workspaceId} was still unlinking after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

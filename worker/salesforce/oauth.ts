@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "../db";
+import { commitBatch } from "../db/commit";
 import { connections } from "../db/schema";
 import { sha256 } from "../lib/crypto";
 import { isoNow } from "../lib/time";
@@ -73,7 +74,14 @@ export type Connected = { workspaceId: string; orgId: string | null; previousOrg
  */
 export async function completeAuthorization(
   env: Env,
-  callback: { code: string; state: string; redirectUri: string; browserSessionId: string | null },
+  callback: {
+    code: string;
+    state: string;
+    redirectUri: string;
+    browserSessionId: string | null;
+    /** Statements committed in the same D1 batch as the connection (what follows from which org it is). */
+    alongside?: (workspaceId: string, orgId: string | null) => Promise<unknown[]>;
+  },
 ): Promise<Connected> {
   const db = getDb(env);
   // Before anything is spent or stored: without a usable key the tokens could not be kept.
@@ -110,7 +118,8 @@ export async function completeAuthorization(
     connectedAt: now,
     updatedAt: now,
   };
-  await db
+  const along = (await callback.alongside?.(workspaceId, orgId)) ?? [];
+  const store = db
     .insert(connections)
     .values({ workspaceId, ...fields })
     .onConflictDoUpdate({
@@ -123,6 +132,7 @@ export async function completeAuthorization(
         apiAsOf: sql`CASE WHEN ${connections.orgId} IS excluded.org_id THEN ${connections.apiAsOf} END`,
       },
     });
+  await commitBatch(db, [store, ...along]);
   return { workspaceId, orgId, previousOrgId: previous?.orgId ?? null };
 }
 

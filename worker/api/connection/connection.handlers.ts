@@ -15,6 +15,7 @@ import {
   LoginHostError,
   OAuthFlowError,
 } from "../../salesforce";
+import { type OrgChange, orgSwitch } from "../../sync/org";
 import { ApiError, fieldError } from "../errors";
 import { callbackErrorPage, wantsHtml } from "./callback-page";
 import type { authorizeConnection, deleteConnection, getConnection, oauthCallback } from "./connection.routes";
@@ -76,13 +77,20 @@ async function completeCallback(c: Parameters<RouteHandler<typeof oauthCallback,
   const secret = getCookie(c, SESSION_COOKIE);
   const session = secret ? await lookupSession(c.env, getDb(c.env), secret) : null;
   try {
+    let change: OrgChange = "same";
     const connected = await completeAuthorization(c.env, {
       code: q.code,
       state: q.state,
       redirectUri,
       browserSessionId: session?.id ?? null,
+      // Stored in the connection's own batch: the connection never points at an org the watermarks are not for.
+      alongside: async (workspaceId, orgId) => {
+        const org = await orgSwitch(getDb(c.env), workspaceId, orgId);
+        change = org.change;
+        return org.statements;
+      },
     });
-    await onConnected(c.env, connected);
+    await onConnected(c.env, connected, change);
   } catch (err) {
     if (err instanceof OAuthFlowError) throw new ApiError(err.status, err.code, err.message, err.details);
     throw err;

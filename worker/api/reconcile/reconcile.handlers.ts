@@ -13,7 +13,7 @@ import type { startReconcileRoute } from "./reconcile.routes";
 export const startReconcileHandler: RouteHandler<typeof startReconcileRoute, AppEnv> = async (c) => {
   const workspaceId = c.get("workspaceId");
   const db = getDb(c.env);
-  const body = (c.req.valid("json") ?? {}) as { objects?: string[] };
+  const body = (c.req.valid("json") ?? {}) as { objects?: string[]; confirmDeletes?: boolean };
   const settings = await loadSettings(db, workspaceId);
   const known = cycleOrder(settings.eventObject);
   const enabled = known.filter((o) => settings.objects[o]?.enabled);
@@ -45,6 +45,6 @@ export const startReconcileHandler: RouteHandler<typeof startReconcileRoute, App
         runIds: running.map((r) => r.id),
       },
     );
-  const runs = await startReconcile(c.env, workspaceId, [...new Set(asked)]);
+  const runs = await startReconcile(c.env, workspaceId, [...new Set(asked)], body.confirmDeletes === true);
   return c.json({ runs: runs.map(toApiRun) }, 202);
 };

@@ -10,6 +10,15 @@ export const reconcileBodySchema = z
       .max(10)
       .optional()
       .openapi({ description: "Salesforce objects to check (default: every enabled object)", example: ["Lead"] }),
+    confirmDeletes: z
+      .boolean()
+      .optional()
+      .openapi({
+        description:
+          "Remove every record Salesforce no longer has, even past the safety limit: without it a run that would remove " +
+          "more than 5% of an object's linked records (at least 100) stops as Failed and deletes nothing more",
+        example: true,
+      }),
   })
   .strict()
   .openapi("ReconcileRequest");
@@ -21,7 +30,9 @@ export const startReconcileRoute = createRoute({
   summary: "Check Conversion against Salesforce: a reconciliation run per object",
   description:
     "Pages every Salesforce id of each object (ids only, 2,000 a call) against the Conversion records linked to it, and " +
-    "deletes from Conversion what Salesforce no longer has (purged, hard-deleted). Merged records fold into their winner.",
+    "deletes from Conversion what Salesforce no longer has (purged, hard-deleted). Merged records fold into their winner. " +
+    "A run deletes nothing when the connected org is not the one the records are linked to, and stops (Failed, with " +
+    "words) before removing more than 5% of an object's linked records (at least 100) unless confirmDeletes is true.",
   security: workspaceSecurity,
   request: {
     body: {

@@ -19,8 +19,9 @@ import {
   upsertRunRecords,
 } from "../runs";
 import { type BulkProgress, bulkThreshold, handOver, runBulkBatch, startBulkRead } from "./bulk";
+import { readByIds } from "./by-ids";
 import { abandonChain, advanceWatermark, continueChain, skipToNextObject } from "./chain";
-import { REPORTED_BEFORE, readWaiting, waitingOnParent } from "./dependents";
+import { REPORTED_BEFORE, waitingOnParent } from "./dependents";
 import { readableFields } from "./fields";
 import { type InboundBatchMessage, runIdFor } from "./message";
 import { later, preparePage } from "./page";
@@ -132,7 +133,7 @@ export async function runInboundBatch(env: Env, message: InboundBatchMessage, at
     // Records skipped because their parent was not in Conversion yet are read again, once a cycle.
     if (m.batchNo === 1 && m.kind === "incremental" && !progress.waitingRead) {
       const waiting = await waitingOnParent(db, m.workspaceId, m.salesforceObject, spec.kind);
-      const records = waiting.length ? await readWaiting(sf, m.salesforceObject, fields, waiting) : [];
+      const records = waiting.length ? await readByIds(sf, m.salesforceObject, fields, waiting) : [];
       if (records.length) {
         const pageFromSeq = progress.fetched;
         // Every one was reported before: one still waiting for the same reason is not reported again.

@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db";
-import type { SalesforceClient, SalesforceRecord } from "../../salesforce";
 import type { InboundKind } from "../objects";
-import { SYSTEM_FIELDS } from "../objects";
+import { isSalesforceId } from "./by-ids";
 
 /** Skips that mean "the parent is not in Conversion yet": they may apply once the parent arrives. */
 const WAITING_REASONS: Partial<Record<InboundKind, { reasons: string[]; table: string }>> = {
@@ -17,7 +16,6 @@ export const REPORTED_BEFORE = { stamp: "9999-12-31T23:59:59.999Z", id: "zzzzzzz
 // How far back and how many: a cycle re-reads at most 2,000 waiting records (4 queries) per object.
 const WAITING_DAYS = 7;
 const MAX_WAITING = 2_000;
-const IDS_PER_QUERY = 500;
 
 /**
  * Salesforce ids of this object skipped in the last week because their parent was not in
@@ -46,27 +44,5 @@ export async function waitingOnParent(
       AND NOT EXISTS (SELECT 1 FROM ${sql.raw(waiting.table)} e
                       WHERE e.workspace_id = ${workspaceId} AND e.salesforce_id = rr.salesforce_id)
     LIMIT ${MAX_WAITING}`);
-  return rows.map((r) => r.id).filter((id) => /^[a-zA-Z0-9]{15,18}$/.test(id));
-}
-
-/** The waiting records as Salesforce has them now (queryAll: a deleted one is seen as deleted). */
-export async function readWaiting(
-  sf: SalesforceClient,
-  salesforceObject: string,
-  fields: readonly string[],
-  ids: string[],
-): Promise<SalesforceRecord[]> {
-  const select = [...new Set([...SYSTEM_FIELDS, ...fields])].join(", ");
-  const out: SalesforceRecord[] = [];
-  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
-    const list = ids
-      .slice(i, i + IDS_PER_QUERY)
-      .map((id) => `'${id}'`)
-      .join(", ");
-    for await (const page of sf.queryPages(`SELECT ${select} FROM ${salesforceObject} WHERE Id IN (${list})`, {
-      all: true,
-    }))
-      out.push(...page.records);
-  }
-  return out;
+  return rows.map((r) => r.id).filter(isSalesforceId);
 }

@@ -1,11 +1,12 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { type Db, getDb } from "../../db";
-import { syncState } from "../../db/schema";
+import { syncState, workspaces } from "../../db/schema";
 import { newId } from "../../lib/crypto";
 import { budgetStatusRechecked } from "../../salesforce";
 import { loadSettings } from "../../settings";
 import { acquireLease } from "../leases";
 import { cycleOrder, type ObjectType, objectTypeOf } from "../objects";
+import { startUnlink } from "../org";
 import { firstBatch, lookbackSeconds } from "./chain";
 import { queueBatch } from "./queues";
 
@@ -22,6 +23,17 @@ export interface PlanResult {
  */
 export async function planCycle(env: Env, workspaceId: string): Promise<PlanResult> {
   const db = getDb(env);
+  // Another org was connected and the old org's links are still being removed: nothing syncs until
+  // they are (the job plans a cycle when done). Queued again here in case its message was lost.
+  const org = await db
+    .select({ unlinking: workspaces.unlinkingOrgId })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId))
+    .get();
+  if (org?.unlinking) {
+    await startUnlink(env, workspaceId);
+    return { workspaceId, queued: [], paused: null };
+  }
   const settings = await loadSettings(db, workspaceId);
   // Paused for the org's limit: each cycle (one interval apart) reads /limits again, and syncs as
   // soon as the margin is back.

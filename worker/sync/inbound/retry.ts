@@ -4,7 +4,7 @@ import { commitBatch } from "../../db/commit";
 import { runRecords, runs } from "../../db/schema";
 import { openSalesforce, type SalesforceClient } from "../../salesforce";
 import { loadSettings } from "../../settings";
-import { objectSpec, SYSTEM_FIELDS } from "../objects";
+import { objectSpec } from "../objects";
 import type { InboundRetryMessage } from "../retry/message";
 import {
   closeRun,
@@ -18,20 +18,10 @@ import {
   upsertRunRecords,
 } from "../runs";
 import type { BatchResult } from "./batch";
+import { IDS_PER_QUERY, readByIds } from "./by-ids";
 import { readableFields } from "./fields";
 import { preparePage } from "./page";
-import { readHead, type SalesforceRecord } from "./record";
-
-// Ids per SOQL `Id IN (...)`: well inside Salesforce's 100,000-character query limit.
-const IDS_PER_QUERY = 500;
-
-/** Statement-free check that every id is a Salesforce id before it goes into SOQL. */
-function idList(ids: string[]): string {
-  return ids
-    .filter((id) => /^[a-zA-Z0-9]{15,18}$/.test(id))
-    .map((id) => `'${id}'`)
-    .join(", ");
-}
+import { readHead } from "./record";
 
 /**
  * A retry run: reads the original run's failed records again by Salesforce id (queryAll, so a
@@ -74,13 +64,7 @@ export async function runInboundRetry(env: Env, m: InboundRetryMessage, attempts
     };
     while (done < ids.length) {
       const chunk = ids.slice(done, done + IDS_PER_QUERY);
-      const found: SalesforceRecord[] = [];
-      for await (const page of sf.queryPages(
-        `SELECT ${[...new Set([...SYSTEM_FIELDS, ...fields])].join(", ")} FROM ${run.salesforceObject} WHERE Id IN (${idList(chunk)})`,
-        { all: true },
-      )) {
-        found.push(...page.records);
-      }
+      const found = await readByIds(sf, run.salesforceObject, fields, chunk);
       const prepared = await preparePage(db, base, found, done);
       const seen = new Set(found.map((r) => readHead(r).id));
       const vanished = chunk

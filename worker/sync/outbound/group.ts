@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { getDb } from "../../db";
-import { connections } from "../../db/schema";
+import { connections, workspaces } from "../../db/schema";
 import { budgetStatus, openSalesforce, type SalesforceClient } from "../../salesforce";
 import { loadSettings } from "../../settings";
 import { MAX_ATTEMPTS, retryDelaySeconds, toRunFailure } from "../runs";
@@ -62,11 +62,15 @@ export async function pushGroup(env: Env, group: Group): Promise<GroupResult> {
       orgId: connections.orgId,
       userId: connections.userId,
       updatedAt: connections.updatedAt,
+      unlinking: workspaces.unlinkingOrgId,
     })
     .from(connections)
+    .leftJoin(workspaces, eq(workspaces.id, connections.workspaceId))
     .where(eq(connections.workspaceId, group.workspaceId))
     .get();
-  if (!connection) return { done: true, claimed: false };
+  // Another org was just connected and records still carry the old org's ids: the rows wait until
+  // the unlinking job is done (it sends them then).
+  if (!connection || connection.unlinking) return { done: true, claimed: false };
   if (connection.status === "needs_reconnect") {
     await waitForReconnect(db, group.workspaceId, group.type, connection.updatedAt);
     // A retry asked for now cannot happen: its run says why, and its changes wait with the others.

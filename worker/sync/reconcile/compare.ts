@@ -42,8 +42,33 @@ export async function linkedBetween(
     ORDER BY salesforce_id LIMIT ${limit}`);
 }
 
-/** Statement: removes Conversion records whose Salesforce record is gone for good. */
-export function removeLinked(db: Db, kind: InboundKind, ids: string[]) {
+/** How many Conversion records are linked to the object (the circuit breaker's base). */
+export async function countLinked(
+  db: Db,
+  workspaceId: string,
+  kind: InboundKind,
+  salesforceObject: string,
+): Promise<number> {
   const name = ENTITY_TABLES[TABLES[kind].table];
-  return db.run(sql`DELETE FROM ${name} WHERE ${inJson(name.id, ids)}`);
+  const people = kind === "lead" || kind === "contact" ? sql` AND salesforce_object = ${salesforceObject}` : sql``;
+  const row = await db.get<{ n: number }>(
+    sql`SELECT count(*) AS n FROM ${name} WHERE workspace_id = ${workspaceId} AND salesforce_id IS NOT NULL${people}`,
+  );
+  return row?.n ?? 0;
+}
+
+/**
+ * Statement: removes Conversion records whose Salesforce record is gone for good, only while the
+ * run still holds the object's lease (a run that lost it deletes nothing in that batch).
+ */
+export function removeLinked(
+  db: Db,
+  lease: { workspaceId: string; salesforceObject: string; owner: string },
+  kind: InboundKind,
+  ids: string[],
+) {
+  const name = ENTITY_TABLES[TABLES[kind].table];
+  return db.run(sql`DELETE FROM ${name} WHERE workspace_id = ${lease.workspaceId} AND ${inJson(name.id, ids)}
+    AND EXISTS (SELECT 1 FROM sync_state WHERE workspace_id = ${lease.workspaceId}
+      AND salesforce_object = ${lease.salesforceObject} AND lease_owner = ${lease.owner})`);
 }

@@ -12,6 +12,8 @@ export interface ReconcileMessage {
   leaseOwner: string;
   /** Part of a cycle: the objects still to visit after this one, in order. */
   remaining?: string[];
+  /** While the object's own chain holds the lease: when this run started waiting for it. */
+  waitingSince?: string;
   /** Pages of ids per invocation (default PAGES_PER_STEP); smaller shows paging across invocations in tests. */
   pagesPerStep?: number;
 }

@@ -65,7 +65,14 @@ export async function startReconcileInCycle(env: Env, db: Db, m: InboundBatchMes
   } satisfies ReconcileMessage);
 }
 
-async function open(db: Db, workspaceId: string, salesforceObject: string, runId: string, reason: string) {
+async function open(
+  db: Db,
+  workspaceId: string,
+  salesforceObject: string,
+  runId: string,
+  reason: string,
+  confirmDeletes = false,
+) {
   const settings = await loadSettings(db, workspaceId);
   const spec = objectSpec(salesforceObject, settings.eventObject);
   return openRun(db, {
@@ -76,7 +83,7 @@ async function open(db: Db, workspaceId: string, salesforceObject: string, runId
     salesforceObject,
     kind: "reconcile",
     startedAt: isoNow(),
-    state: { after: "", done: 0, seq: 0, reason },
+    state: { after: "", done: 0, seq: 0, reason, ...(confirmDeletes ? { confirmDeletes } : {}) },
   });
 }
 
@@ -91,13 +98,19 @@ export async function reconcilesInProgress(db: Db, workspaceId: string): Promise
 
 /**
  * POST /sync/reconcile: a reconciliation run per object, each taking its object's lease when the
- * object's own chain is not running (it waits for it otherwise).
+ * object's own chain is not running (it waits for it otherwise). `confirmDeletes`: the admin
+ * confirmed that many records really are gone, so the circuit breaker does not stop the runs.
  */
-export async function startReconcile(env: Env, workspaceId: string, objects: string[]): Promise<RunRow[]> {
+export async function startReconcile(
+  env: Env,
+  workspaceId: string,
+  objects: string[],
+  confirmDeletes = false,
+): Promise<RunRow[]> {
   const db = getDb(env);
   const started: RunRow[] = [];
   for (const salesforceObject of objects) {
-    const run = await open(db, workspaceId, salesforceObject, newId("run"), "requested");
+    const run = await open(db, workspaceId, salesforceObject, newId("run"), "requested", confirmDeletes);
     await env.INBOUND_QUEUE.send({
       type: "inbound_reconcile",
       workspaceId,

@@ -3,14 +3,15 @@ import { type Db, getDb } from "../../db";
 import { commitBatch } from "../../db/commit";
 import { runs, syncState } from "../../db/schema";
 import { isoNow } from "../../lib/time";
-import { openSalesforce, type SalesforceClient } from "../../salesforce";
+import { budgetStatus, openSalesforce, type SalesforceClient } from "../../salesforce";
 import { loadSettings } from "../../settings";
+import { readByIds } from "../inbound/by-ids";
 import { startNextObject } from "../inbound/chain";
-import { extraFields } from "../inbound/classify";
+import { readableFields } from "../inbound/fields";
 import { preparePage } from "../inbound/page";
-import { readHead, type SalesforceRecord } from "../inbound/record";
+import { readHead } from "../inbound/record";
 import { acquireLease, extendLease, holdsLease, releaseLease } from "../leases";
-import { objectSpec, SYSTEM_FIELDS } from "../objects";
+import { objectSpec } from "../objects";
 import {
   closeRun,
   MAX_ATTEMPTS,
@@ -22,17 +23,17 @@ import {
   toRunFailure,
   upsertRunRecords,
 } from "../runs";
-import { type LinkedRecord, linkedBetween, removeLinked } from "./compare";
+import { countLinked, type LinkedRecord, linkedBetween, removeLinked } from "./compare";
+import { busyTooLong, deleteLimit, leaseLost, orgRefusal, type Refusal, tooManyGone } from "./guard";
+import { IDS_PER_PAGE, salesforceCount, salesforceIds } from "./ids";
 import type { ReconcileMessage } from "./message";
 
-/** Ids per call, as the id-only query asks Salesforce for them. */
-export const IDS_PER_PAGE = 2_000;
+export { IDS_PER_PAGE } from "./ids";
 /** Pages per invocation: ~8 D1 statements each keeps an invocation far inside its 1,000. */
 export const PAGES_PER_STEP = 25;
-// Ids per confirming `Id IN (…)` query: inside Salesforce's URL and SOQL length limits.
-const CONFIRM_PER_QUERY = 500;
-/** While the object's own chain holds the lease, the run waits this long before looking again. */
+/** While the object's own chain holds the lease, the run looks again this often, for at most LEASE_WAIT_MAX_MS. */
 const LEASE_WAIT_SECONDS = 30;
+export const LEASE_WAIT_MAX_MS = 2 * 60 * 60 * 1000;
 
 interface ReconcileState {
   /** Every Salesforce id up to this one has been compared ("" = none yet). */
@@ -40,6 +41,12 @@ interface ReconcileState {
   /** Ids compared so far, and the next run record's seq. */
   done: number;
   seq: number;
+  /** Records gone for good removed so far; linked records when the run began, and how many it may remove. */
+  gone?: number;
+  linked?: number;
+  limit?: number;
+  /** Asked through the API: remove past the limit. */
+  confirmDeletes?: boolean;
 }
 
 export type StepResult = { retryDelaySeconds: number } | { done: true };
@@ -50,6 +57,8 @@ export type StepResult = { retryDelaySeconds: number } | { done: true };
  * record missing from the page is asked for once more through queryAll: still there (id order is
  * not trusted blindly), deleted or merged (then it is applied like any inbound record: a merge folds
  * it into its winner), or gone for good (purged, hard-deleted: Conversion's record is deleted).
+ * Nothing is deleted unless the connected org is the one the records are linked to, and no more
+ * than deleteLimit records gone for good without confirmDeletes (the circuit breaker).
  */
 export async function runReconcileStep(env: Env, m: ReconcileMessage, attempts: number): Promise<StepResult> {
   const db = getDb(env);
@@ -59,24 +68,46 @@ export async function runReconcileStep(env: Env, m: ReconcileMessage, attempts: 
     if (run.status === "completed" && m.remaining) await handOver(env, db, m);
     return { done: true };
   }
+  let state: ReconcileState = { after: "", done: 0, seq: 0, ...(JSON.parse(run.state) as Partial<ReconcileState>) };
   if (!(await takeLease(db, m))) {
-    await commitBatch(db, [saveRunProgress(db, run.id, JSON.parse(run.state))]);
-    return { retryDelaySeconds: LEASE_WAIT_SECONDS };
+    // A cycle's check whose cycle lost the lease never gets it back: close it and let the cycle go on.
+    if (m.leaseOwner !== m.runId) return refuse(env, db, m, run, leaseLost(m.salesforceObject), false);
+    const since = m.waitingSince ?? isoNow();
+    if (Date.now() - Date.parse(since) > LEASE_WAIT_MAX_MS)
+      return refuse(env, db, m, run, busyTooLong(m.salesforceObject), false);
+    // Waiting is not a failure: the message is sent again later instead of spending queue retries.
+    await commitBatch(db, [saveRunProgress(db, run.id, state)]);
+    await env.INBOUND_QUEUE.send({ ...m, waitingSince: since }, { delaySeconds: LEASE_WAIT_SECONDS });
+    return { done: true };
   }
   const settings = await loadSettings(db, m.workspaceId);
   const spec = objectSpec(m.salesforceObject, settings.eventObject);
-  let state: ReconcileState = { after: "", done: 0, seq: 0, ...(JSON.parse(run.state) as Partial<ReconcileState>) };
+  const refusal = await orgRefusal(db, m.workspaceId);
+  if (refusal) return refuse(env, db, m, run, refusal, true);
+  const budget = await budgetStatus(env, m.workspaceId, settings.apiDailyBudget);
+  if (budget.paused)
+    return refuse(
+      env,
+      db,
+      m,
+      run,
+      { code: "api_limit_exceeded", detail: budget.reason ?? "API limit exceeded" },
+      false,
+    );
   let sf: SalesforceClient | null = null;
   try {
     if (!spec) throw new Error(`${m.salesforceObject} is not an object the sync knows`);
     sf = await openSalesforce(env, m.workspaceId);
-    const fields = [
-      ...new Set([
-        ...SYSTEM_FIELDS,
-        ...spec.fields,
-        ...extraFields({ settings, salesforceObject: m.salesforceObject, spec }),
-      ]),
-    ];
+    if (state.limit === undefined) {
+      // Before anything is deleted: what Conversion has linked against what Salesforce shows. The
+      // difference is a floor on what this run would remove.
+      const linked = await countLinked(db, m.workspaceId, spec.kind, m.salesforceObject);
+      const visible = await salesforceCount(sf, m.salesforceObject);
+      state = { ...state, gone: 0, linked, limit: deleteLimit(linked) };
+      if (!state.confirmDeletes && linked - visible > state.limit!)
+        return refuse(env, db, m, run, tooManyGone(m.salesforceObject, linked - visible, linked, state.limit!), true);
+    }
+    const fields = await readableFields(db, sf, m.workspaceId, m.salesforceObject, settings, spec);
     const base = {
       workspaceId: m.workspaceId,
       salesforceObject: m.salesforceObject,
@@ -84,6 +115,7 @@ export async function runReconcileStep(env: Env, m: ReconcileMessage, attempts: 
       settings,
       writeMode: settings.objects[m.salesforceObject]?.writeMode ?? "create_or_update",
     };
+    const lease = { workspaceId: m.workspaceId, salesforceObject: m.salesforceObject, owner: m.leaseOwner };
     const pages = Math.min(PAGES_PER_STEP, Math.max(1, m.pagesPerStep ?? PAGES_PER_STEP));
     for (let page = 0; page < pages; page++) {
       const ids = await salesforceIds(sf, m.salesforceObject, state.after);
@@ -102,20 +134,48 @@ export async function runReconcileStep(env: Env, m: ReconcileMessage, attempts: 
       linked = linked.filter((l) => upTo === null || l.salesforceId <= upTo);
       const present = new Set(ids);
       const missing = linked.filter((l) => !present.has(l.salesforceId));
-      const found = missing.length ? await confirm(sf, m.salesforceObject, fields, missing) : new Map();
+      const found = new Map(
+        (
+          await readByIds(
+            sf,
+            m.salesforceObject,
+            fields,
+            missing.map((l) => l.salesforceId),
+          )
+        ).map((r) => [readHead(r).id, r]),
+      );
       const deleted = [...found.values()].filter((r) => readHead(r).deleted);
-      const prepared = await preparePage(db, base, deleted, state.seq);
       const gone = missing.filter((l) => !found.has(l.salesforceId));
+      const goneSoFar = (state.gone ?? 0) + gone.length;
+      if (!state.confirmDeletes && goneSoFar > (state.limit ?? 0))
+        return refuse(
+          env,
+          db,
+          m,
+          run,
+          tooManyGone(m.salesforceObject, goneSoFar, state.linked ?? 0, state.limit!),
+          true,
+        );
+      const prepared = await preparePage(db, base, deleted, state.seq);
       const vanished = gone.map((l, i) => vanishedRecord(m.salesforceObject, l, state.seq + deleted.length + i));
       const compared = upTo === null ? ids.length : ids.filter((id) => id <= upTo!).length;
-      state = { after: upTo ?? "", done: state.done + compared, seq: state.seq + deleted.length + gone.length };
-      const finished = upTo === null;
+      state = {
+        ...state,
+        after: upTo ?? "",
+        done: state.done + compared,
+        seq: state.seq + deleted.length + gone.length,
+        gone: goneSoFar,
+      };
+      // The lease is checked right before the commit and again inside it (removeLinked).
+      if (!(await holdsLease(db, m.workspaceId, m.salesforceObject, m.leaseOwner)))
+        return refuse(env, db, m, run, leaseLost(m.salesforceObject), false);
       await commitBatch(db, [
         ...prepared.statements,
         ...(gone.length
           ? [
               removeLinked(
                 db,
+                lease,
                 spec.kind,
                 gone.map((l) => l.id),
               ),
@@ -125,7 +185,7 @@ export async function runReconcileStep(env: Env, m: ReconcileMessage, attempts: 
         saveRunProgress(db, run.id, state),
         extendLease(db, m.workspaceId, m.salesforceObject, m.leaseOwner),
       ]);
-      if (finished) {
+      if (upTo === null) {
         await finish(env, db, m, run);
         return { done: true };
       }
@@ -135,13 +195,7 @@ export async function runReconcileStep(env: Env, m: ReconcileMessage, attempts: 
   } catch (err) {
     const failure = toRunFailure(err);
     if (failure.transient && attempts < MAX_ATTEMPTS) return { retryDelaySeconds: retryDelaySeconds(env, attempts) };
-    await commitBatch(db, [
-      recountRun(db, run.id),
-      closeRun(db, run, { status: "failed", failureCode: failure.code, failureDetail: failure.detail }),
-      releaseLease(db, m.workspaceId, m.salesforceObject, m.leaseOwner),
-    ]);
-    if (m.remaining) await handOver(env, db, m);
-    return { done: true };
+    return refuse(env, db, m, run, { code: failure.code, detail: failure.detail }, false);
   } finally {
     await sf?.flushUsage().catch(() => undefined);
   }
@@ -154,48 +208,27 @@ async function takeLease(db: Db, m: ReconcileMessage): Promise<boolean> {
   return acquireLease(db, m.workspaceId, m.salesforceObject, m.leaseOwner);
 }
 
-async function salesforceIds(sf: SalesforceClient, object: string, after: string): Promise<string[]> {
-  const where = after ? ` WHERE Id > '${checkedId(after)}'` : "";
-  const ids: string[] = [];
-  for await (const page of sf.queryPages(`SELECT Id FROM ${object}${where} ORDER BY Id ASC LIMIT ${IDS_PER_PAGE}`, {
-    batchSize: IDS_PER_PAGE,
-  })) {
-    for (const r of page.records) {
-      const id = readHead(r).id;
-      if (id) ids.push(id);
-    }
-  }
-  return ids;
+/**
+ * The run ends Failed with its words, its lease released, and the cycle goes on. `checked`: the
+ * run was refused on purpose (wrong org, circuit breaker), so the weekly check does not come back
+ * at every cycle; the admin acts on the words instead.
+ */
+async function refuse(env: Env, db: Db, m: ReconcileMessage, run: RunRow, why: Refusal, checked: boolean) {
+  await commitBatch(db, [
+    recountRun(db, run.id),
+    closeRun(db, run, { status: "failed", failureCode: why.code, failureDetail: why.detail }),
+    ...(checked ? [reconciledNow(db, m)] : []),
+    releaseLease(db, m.workspaceId, m.salesforceObject, m.leaseOwner),
+  ]);
+  if (m.remaining) await handOver(env, db, m);
+  return { done: true } as const;
 }
 
-/** The missing records as Salesforce has them now, deleted ones included (queryAll). */
-async function confirm(
-  sf: SalesforceClient,
-  object: string,
-  fields: string[],
-  missing: LinkedRecord[],
-): Promise<Map<string, SalesforceRecord>> {
-  const found = new Map<string, SalesforceRecord>();
-  for (let i = 0; i < missing.length; i += CONFIRM_PER_QUERY) {
-    const list = missing
-      .slice(i, i + CONFIRM_PER_QUERY)
-      .map((l) => `'${checkedId(l.salesforceId)}'`)
-      .join(", ");
-    for await (const page of sf.queryPages(`SELECT ${fields.join(", ")} FROM ${object} WHERE Id IN (${list})`, {
-      all: true,
-    })) {
-      for (const r of page.records) {
-        const id = readHead(r).id;
-        if (id) found.set(id, r);
-      }
-    }
-  }
-  return found;
-}
-
-function checkedId(id: string): string {
-  if (!/^[a-zA-Z0-9]{15,18}$/.test(id)) throw new Error(`not a Salesforce id: ${id}`);
-  return id;
+function reconciledNow(db: Db, m: ReconcileMessage) {
+  return db
+    .update(syncState)
+    .set({ reconciledAt: isoNow() })
+    .where(and(eq(syncState.workspaceId, m.workspaceId), eq(syncState.salesforceObject, m.salesforceObject)));
 }
 
 function vanishedRecord(salesforceObject: string, l: LinkedRecord, seq: number): RunRecordInput {
@@ -218,14 +251,10 @@ function vanishedRecord(salesforceObject: string, l: LinkedRecord, seq: number):
 }
 
 async function finish(env: Env, db: Db, m: ReconcileMessage, run: RunRow) {
-  const reconciled = db
-    .update(syncState)
-    .set({ reconciledAt: isoNow() })
-    .where(and(eq(syncState.workspaceId, m.workspaceId), eq(syncState.salesforceObject, m.salesforceObject)));
   await commitBatch(db, [
     recountRun(db, run.id),
     closeRun(db, run, { status: "completed" }),
-    reconciled,
+    reconciledNow(db, m),
     releaseLease(db, m.workspaceId, m.salesforceObject, m.leaseOwner),
   ]);
   if (m.remaining) await handOver(env, db, m);
