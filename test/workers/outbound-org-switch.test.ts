@@ -11,7 +11,7 @@ import {
   pushed,
   until,
 } from "./outbound.fixtures";
-import { connectedWorkspace, fake, fakeUrl, onlyObjects, resetFake, syncNow } from "./sync-helpers";
+import { connectedWorkspace, fake, fakeUrl, onlyObjects, resetFake, syncNow, unlinked } from "./sync-helpers";
 
 // After another org is connected, every Conversion record is unlinked until the new org's backfill
 // links contacts again by email. A change pushed meanwhile would be a create: a second Lead for a
@@ -53,6 +53,8 @@ describe("outbound after an org switch", () => {
       records: [{ LastName: "Shared", Company: "Both", Email: shared!.email }],
     });
     await connectWorkspace(ws, fakeUrl());
+    // The old org's links are removed by a queued job; nothing syncs or goes out before it is done.
+    await unlinked(ws.id);
     // A contact already linked to the new org (as its backfill would leave one).
     const [linked] = await linkedContacts(ws, "Lead", [{ email: "linked-in-new-org@example.com" }]);
 
