@@ -2,8 +2,19 @@
 // the Worker and the built page. Used by `npm start` and by the browser tests. Loaded by plain Node
 // (types are stripped), so this file keeps to erasable TypeScript syntax.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { type FakeOrg, startFakeOrg } from "../test/fake-salesforce/server.ts";
@@ -114,6 +125,36 @@ function applyMigrations(persistDir: string | undefined, quiet: boolean) {
     throw new Error(`D1 migrations failed (${res.status}):\n${res.stdout ?? ""}${res.stderr ?? ""}`);
 }
 
+// Migrated empty databases, one per version of migrations/ and wrangler.toml: a stack in a fresh
+// directory copies one instead of starting wrangler to apply every migration (seconds to a minute
+// on a loaded machine, once per browser test file).
+const TEMPLATES = join(ROOT, ".wrangler", "d1-templates");
+
+function migrationsKey(): string {
+  const hash = createHash("sha256").update(readFileSync(join(ROOT, "wrangler.toml")));
+  const dir = join(ROOT, "migrations");
+  for (const f of readdirSync(dir).sort()) if (f.endsWith(".sql")) hash.update(f).update(readFileSync(join(dir, f)));
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** Copies a migrated, empty local D1 into persistDir; the first stack of a version makes it. */
+function migrateFresh(persistDir: string, quiet: boolean) {
+  const template = join(TEMPLATES, migrationsKey());
+  if (!existsSync(template)) {
+    mkdirSync(TEMPLATES, { recursive: true });
+    const scratch = mkdtempSync(join(TEMPLATES, "tmp-"));
+    try {
+      applyMigrations(scratch, quiet);
+      // Another stack may have made it meanwhile: the first rename wins, the rest are the same.
+      renameSync(scratch, template);
+    } catch (err) {
+      rmSync(scratch, { recursive: true, force: true });
+      if (!existsSync(template)) throw err;
+    }
+  }
+  cpSync(join(template, "v3"), join(persistDir, "v3"), { recursive: true });
+}
+
 /** Kills wrangler with everything it started (workerd, esbuild): they share its process group. */
 function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
@@ -173,7 +214,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const appPort = opts.appPort || (await freePort());
     const publicUrl = `http://${opts.publicHost ?? "127.0.0.1"}:${appPort}`;
     const { vars, envFileArgs } = writeVars(org, publicUrl, opts.persistDir, opts.vars ?? {});
-    applyMigrations(opts.persistDir, quiet);
+    if (opts.persistDir && !existsSync(join(opts.persistDir, "v3"))) migrateFresh(opts.persistDir, quiet);
+    else applyMigrations(opts.persistDir, quiet);
     const inspectorPort = await freePort();
     const logDir = opts.persistDir ?? join(ROOT, ".wrangler");
     if (quiet) mkdirSync(logDir, { recursive: true });
