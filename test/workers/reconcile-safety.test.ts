@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../../worker/db";
 import { acquireLease, releaseLease } from "../../worker/sync/leases";
 import { type ReconcileMessage, runReconcileStep } from "../../worker/sync/reconcile";
-import { connectWorkspace } from "./connect";
-import { call, jsonInit } from "./helpers";
+import { approvedCallback, connectWorkspace } from "./connect";
+import { call, callWith, jsonInit } from "./helpers";
+import { openPage } from "./page-session";
 import {
   connectedWorkspace,
   expectCountsMatchRecords,
@@ -80,6 +81,36 @@ describe("reconciliation deletes nothing it cannot be sure of", () => {
     expect(run.deleted).toBe(0);
     expect(await contacts(ws.id)).toBeGreaterThanOrEqual(50);
     await expectCountsMatchRecords(ws.id);
+  }, 120_000);
+
+  it("stores an org switch with the connection or not at all: a failing reset leaves the old org connected, links and all", async () => {
+    await resetFake({ counts: { ...NONE, Lead: 50 }, seed: 7 });
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    await syncNow(ws);
+    const oldOrg = (await fake<{ orgId: string }>("GET", "/__fake/stats")).orgId;
+    await resetFake({ counts: { ...NONE, Lead: 20 }, seed: 8 });
+    // The reset fails (as a D1 time limit on a huge workspace would have failed the old separate batch).
+    await env.DB.prepare(
+      "CREATE TRIGGER fail_org_reset BEFORE UPDATE OF reset_reason ON sync_state BEGIN SELECT RAISE(ABORT, 'reset failed'); END",
+    ).run();
+    try {
+      const page = await openPage(ws.auth);
+      const { callbackPath } = await approvedCallback(page);
+      const res = await callWith({}, callbackPath, { redirect: "manual", headers: { cookie: page.cookie } });
+      expect(res.status).toBe(500);
+    } finally {
+      await env.DB.prepare("DROP TRIGGER fail_org_reset").run();
+    }
+    expect(
+      await env.DB.prepare(
+        "SELECT w.linked_org_id AS linked, c.org_id AS connected, w.unlinking_org_id AS unlinking FROM workspaces w JOIN connections c ON c.workspace_id = w.id WHERE w.id = ?",
+      )
+        .bind(ws.id)
+        .first(),
+    ).toEqual({ linked: oldOrg, connected: oldOrg, unlinking: null });
+    expect(
+      await count("SELECT count(*) AS n FROM contacts WHERE workspace_id = ? AND salesforce_id IS NOT NULL", ws.id),
+    ).toBe(50);
   }, 120_000);
 
   it("fails with words and deletes nothing when the connected org is not the one the records are linked to", async () => {
