@@ -37,8 +37,8 @@ const noPushUnderway = (workspaceId: string) =>
 
 describe("outbound after an org switch", () => {
   it("holds creates until the new org's backfill has linked contacts again; updates of linked records go out", async () => {
-    await resetFake({ counts: { ...NONE, Lead: 10 }, seed: 7 });
-    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    await resetFake({ counts: { ...NONE, Lead: 10, Account: 3 }, seed: 7 });
+    const ws = await connectedWorkspace(onlyObjects("Lead", "Account"));
     await syncNow(ws);
     const [shared] = (
       await env.DB.prepare("SELECT id, email FROM contacts WHERE workspace_id = ? ORDER BY id LIMIT 1")
@@ -55,6 +55,8 @@ describe("outbound after an org switch", () => {
     await connectWorkspace(ws, fakeUrl());
     // The old org's links are removed by a queued job; nothing syncs or goes out before it is done.
     await unlinked(ws.id);
+    // Accounts no longer sync inbound: no backfill of them is coming, so company creates wait for nothing.
+    await apiJson(ws, "PATCH", "/settings", { objects: { Account: { enabled: false } } });
     // A contact already linked to the new org (as its backfill would leave one).
     const [linked] = await linkedContacts(ws, "Lead", [{ email: "linked-in-new-org@example.com" }]);
 
@@ -66,16 +68,21 @@ describe("outbound after an org switch", () => {
       lastName: "New",
     });
     await apiWithoutSend(ws, "PATCH", `/contacts/${linked!.contactId}`, { title: "Still linked" });
+    const company = await apiWithoutSend(ws, "POST", "/companies", { name: "Unheld Co" });
     await env.DB.prepare(
       "UPDATE outbox SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-5 seconds') WHERE workspace_id = ?",
     )
       .bind(ws.id)
       .run();
     await cronTick();
-    const [update] = await pushed(ws, 1, { drained: false });
+    const early = await pushed(ws, 2, { drained: false });
     await noPushUnderway(ws.id);
+    const update = early.find((r) => r.salesforceObject === "Lead");
     expect(update).toMatchObject({ status: "completed", counts: { updated: 1, created: 0, failed: 0 } });
-    expect((await fakeCalls()).filter((c) => c.kind === "collections").map((c) => c.op)).toEqual(["update"]);
+    expect(early.find((r) => r.salesforceObject === "Account")).toMatchObject({ counts: { created: 1 } });
+    expect((await apiJson(ws, "GET", `/companies/${company.id}`)).salesforceId).toBeTruthy();
+    const leadWrites = (await fakeCalls()).filter((c) => c.kind === "collections" && c.object === "Lead");
+    expect(leadWrites.map((c) => c.op)).toEqual(["update"]);
     expect(await leadsByEmail(shared!.email), "no second Lead for the shared person").toHaveLength(1);
     expect(await leadsByEmail("new-meanwhile@example.com"), "the new contact waits").toHaveLength(0);
     const waiting = await env.DB.prepare(
@@ -87,8 +94,8 @@ describe("outbound after an org switch", () => {
 
     // The backfill links the shared person to the new org's Lead; what waited goes out at once.
     await syncNow(ws);
-    const runs = await pushed(ws, 3);
-    expect(runs.slice(1).map((r) => r.counts)).toEqual(
+    const runs = await pushed(ws, 4);
+    expect(runs.slice(2).map((r) => r.counts)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ created: 0, updated: 1 }),
         expect.objectContaining({ created: 1, updated: 0 }),
