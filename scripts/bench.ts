@@ -6,6 +6,7 @@
 //   npm run bench -- --only=inbound,read   some sections; the others are carried over from BENCHMARKS.md
 //   npm run bench -- --proposals       also A/B the engine against the baseline revision and the patches in scripts/bench/proposals/
 //   npm run bench -- --out=FILE        write FILE instead of BENCHMARKS.md
+//   npm run bench -- --only=bulk [--bulk-n=N]   big orgs under the latency model (issue 16): REST vs Bulk, push latency
 //
 // Sections: inbound (backfill, raw limit, CPU, statements, rows, calls), growth, micro, outbound,
 // multi (many workspaces at once, side by side with the revision before), read, page, proposals.
@@ -13,6 +14,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type App, bundleWorker, ROOT, startApp } from "./bench/app.ts";
+import { bulkBench, renderBulk } from "./bench/bulk.ts";
 import { type InboundResult, inboundBackfill, inboundFresh } from "./bench/inbound.ts";
 import { committedLookupSql, microBenchmark } from "./bench/micro.ts";
 import { MULTI_BASELINE_REV, type MultiConfig, type MultiRow, multiTenant } from "./bench/multi.ts";
@@ -29,7 +31,7 @@ import {
 } from "./bench/read-api.ts";
 import { type ProposalRow, type Results, render } from "./bench/report/index.ts";
 
-const SECTIONS = ["inbound", "growth", "micro", "outbound", "multi", "read", "page", "proposals"] as const;
+const SECTIONS = ["inbound", "growth", "micro", "outbound", "multi", "read", "page", "proposals", "bulk"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: string[]) {
@@ -42,7 +44,9 @@ function parseArgs(argv: string[]) {
   for (const s of only ?? [])
     if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s}; one of ${SECTIONS.join(", ")}`);
   const proposals = argv.includes("--proposals") || (only?.includes("proposals") ?? false);
-  const sections = new Set<Section>(only ?? SECTIONS.filter((s) => s !== "proposals" || proposals));
+  const sections = new Set<Section>(
+    only ?? SECTIONS.filter((s) => (s !== "proposals" || proposals) && (s !== "bulk" || argv.includes("--bulk"))),
+  );
   const out = argv.find((a) => a.startsWith("--out="))?.slice(6);
   return { quick, sections, only: only !== undefined, out };
 }
@@ -173,6 +177,25 @@ async function main() {
     sections: [...args.sections],
   };
   log(`${args.quick ? "quick" : "full"} benchmark: ${[...args.sections].join(", ")}`);
+  if (args.sections.has("bulk")) {
+    // Its own section of BENCHMARKS.md, written in place (the other sections are left as they are).
+    await timed("bundling the Worker (wrangler)", async () => void bundleWorker());
+    const n = Number(process.argv.find((a) => a.startsWith("--bulk-n="))?.slice(9) ?? (args.quick ? 40_000 : 500_000));
+    const r = await bulkBench(n, log);
+    const file = args.out ? resolve(args.out) : join(ROOT, "BENCHMARKS.md");
+    const m = results.machine;
+    const section = renderBulk(r, `npm run bench -- ${process.argv.slice(2).join(" ")}`, `${m.nproc} CPUs, ${m.cpu}`);
+    const previous = existsSync(file) ? readFileSync(file, "utf8") : "";
+    const block = `<!-- section:bulk -->\n${section.trimEnd()}\n<!-- /section:bulk -->\n`;
+    const found = /<!-- section:bulk -->[\s\S]*?<!-- \/section:bulk -->\n?/.exec(previous);
+    const next = found
+      ? previous.slice(0, found.index) + block + previous.slice(found.index + found[0].length)
+      : `${previous.trimEnd()}\n\n${block}`;
+    writeFileSync(file, next);
+    log(`bulk: wrote its section of ${file}`);
+    args.sections.delete("bulk");
+    if (!args.sections.size) return;
+  }
 
   if (args.sections.has("page") || !existsSync(join(ROOT, "web/dist/index.html")))
     await timed("building the page (vite)", async () => buildPage());

@@ -145,6 +145,8 @@ export interface AppOptions {
   patches?: string[];
   /** A git revision whose worker/ and migrations are bundled instead of the working tree's (a baseline). */
   rev?: string;
+  /** Worker variables set over wrangler.toml's (e.g. INBOUND_BULK_THRESHOLD). */
+  vars?: Record<string, string>;
 }
 
 export async function startApp(opts: AppOptions = {}): Promise<App> {
@@ -171,6 +173,7 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
     TOKEN_ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
     SESSION_SECRET: "bench-session-secret",
     QUEUE_RETRY_BASE_SECONDS: "0",
+    ...(opts.vars ?? {}),
   };
   const mf = new Miniflare(
     convertV4MiniflareOptions({

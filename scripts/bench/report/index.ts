@@ -113,5 +113,8 @@ export function render(r: Results, previous: string, only: boolean): string {
   const notes = previousSection(previous, "findings");
   parts.push(notes ?? "<!-- section:findings -->\n<!-- /section:findings -->");
   parts.push("");
+  // Big orgs (--only=bulk, scripts/bench/bulk.ts) writes its own section in place: kept as it is.
+  const bulk = previousSection(previous, "bulk");
+  if (bulk) parts.push(bulk, "");
   return parts.join("\n");
 }

@@ -1,0 +1,206 @@
+// Big orgs (issue 16), under the fake org's latency model: a large Lead backfill read as before (one
+// REST query stream, INBOUND_BULK_THRESHOLD=off) and through Bulk API 2.0 (the default), side by side
+// in one run, each in an app of its own against a fresh fake org; then a change pushed from Salesforce
+// through the push endpoint, timed until it is in D1.
+import { loadavg } from "node:os";
+import { type App, startApp } from "./app.ts";
+import { api, clearFakeCalls, fake, fakeCalls, newConnectedWorkspace, onlyObjects, resetOrg, settle } from "./drive.ts";
+import { sleep } from "./stats.ts";
+
+export interface BackfillSide {
+  label: string;
+  n: number;
+  wallS: number;
+  recordsPerSec: number;
+  /** Data API calls the org counted (the log's entries, OAuth and identity excluded). */
+  calls: number;
+  bulkJobs: number;
+  queryPages: number;
+  bulkPolls: number;
+  bulkSets: number;
+  runs: number;
+  created: number;
+}
+
+export interface BulkBenchResult {
+  n: number;
+  /** The machine's 1-minute load average when the backfills ended (other work on it slows both sides). */
+  load: number[];
+  rest: BackfillSide;
+  bulk: BackfillSide;
+  /** A second Bulk size, for the cost growth the 2,000,000-Lead estimate extrapolates from. */
+  bulkSmall: BackfillSide | null;
+  push: { samples: number; p50Ms: number; p95Ms: number; maxMs: number };
+}
+
+/** settle(), where a read through Miniflare's proxy reset under load (ECONNRESET) is asked again. */
+async function settled(app: App, workspaceId: string, timeoutMs = 3_600_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await settle(app, workspaceId, Math.max(1_000, deadline - Date.now()), 250);
+    } catch (err) {
+      if (Date.now() > deadline || String(err).includes("did not settle")) throw err;
+      await sleep(250);
+    }
+  }
+}
+
+const NOT_API = new Set(["oauth_authorize", "oauth_token", "oauth_revoke", "identity"]);
+
+async function backfill(label: string, n: number, vars: Record<string, string>): Promise<BackfillSide> {
+  const app = await startApp({ vars });
+  try {
+    await resetOrg(app, { Lead: n });
+    const ws = await newConnectedWorkspace(app, `bulk bench ${label}`, onlyObjects("Lead"));
+    await fake(app, "POST", "/__fake/faults", { latencyModel: true });
+    await clearFakeCalls(app);
+    const t0 = Date.now();
+    await api(app, "/api/v1/sync/inbound", ws.apiKey, { method: "POST" });
+    await settled(app, ws.id);
+    const wallS = (Date.now() - t0) / 1000;
+    const calls = (await fakeCalls(app)).filter((c) => !NOT_API.has(c.kind));
+    const runs = await app.db
+      .prepare("SELECT count(*) AS runs, coalesce(sum(created), 0) AS created FROM runs WHERE workspace_id = ?")
+      .bind(ws.id)
+      .first<{ runs: number; created: number }>();
+    const of = (k: string) => calls.filter((c) => c.kind === k).length;
+    return {
+      label,
+      n,
+      wallS,
+      recordsPerSec: n / wallS,
+      calls: calls.length,
+      bulkJobs: of("bulkCreate"),
+      queryPages: of("query") + of("queryAll") + of("queryMore"),
+      bulkPolls: of("bulkJob"),
+      bulkSets: of("bulkResults"),
+      runs: runs?.runs ?? 0,
+      created: runs?.created ?? 0,
+    };
+  } finally {
+    await app.stop();
+  }
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+
+/** A Lead changed in Salesforce, pushed, until the contact in D1 has the change: `samples` times. */
+async function pushLatency(samples: number) {
+  const app = await startApp();
+  try {
+    await resetOrg(app, { Lead: 2_000 });
+    const ws = await newConnectedWorkspace(app, "push bench", onlyObjects("Lead"));
+    await api(app, "/api/v1/sync/inbound", ws.apiKey, { method: "POST" });
+    await settled(app, ws.id);
+    await fake(app, "POST", "/__fake/faults", { latencyModel: true });
+    const { secret } = await api<{ secret: string }>(app, "/api/v1/settings/push/secret", ws.apiKey, {
+      method: "POST",
+    });
+    const { results } = await app.db
+      .prepare("SELECT salesforce_id FROM contacts WHERE workspace_id = ? LIMIT ?")
+      .bind(ws.id, samples)
+      .all<{ salesforce_id: string }>();
+    const times: number[] = [];
+    for (const [i, { salesforce_id: id }] of results.entries()) {
+      const title = `Pushed ${i} ${Date.now()}`;
+      await fake(app, "PATCH", "/__fake/records", { object: "Lead", records: [{ Id: id, Title: title }] });
+      const t0 = Date.now();
+      await api(app, `/api/v1/salesforce/push/${ws.id}`, secret, {
+        method: "POST",
+        body: JSON.stringify({ object: "Lead", ids: [id] }),
+      });
+      const seen = app.db.prepare(
+        "SELECT 1 AS ok FROM contacts WHERE workspace_id = ? AND salesforce_id = ? AND title = ?",
+      );
+      for (;;) {
+        if (
+          await seen
+            .bind(ws.id, id, title)
+            .first()
+            .catch(() => null)
+        )
+          break;
+        if (Date.now() - t0 > 60_000) throw new Error(`push ${i} not in Conversion after 60 s`);
+        await sleep(20);
+      }
+      times.push(Date.now() - t0);
+      await settled(app, ws.id);
+    }
+    return { samples: times.length, p50Ms: pct(times, 50), p95Ms: pct(times, 95), maxMs: Math.max(...times) };
+  } finally {
+    await app.stop();
+  }
+}
+
+export async function bulkBench(n: number, log: (s: string) => void): Promise<BulkBenchResult> {
+  log(`bulk: ${n} Leads, one REST stream (the engine before, INBOUND_BULK_THRESHOLD=off)…`);
+  const rest = await backfill("REST stream (before)", n, { INBOUND_BULK_THRESHOLD: "off" });
+  log(`  ${rest.wallS.toFixed(1)} s, ${Math.round(rest.recordsPerSec)} records/s`);
+  log(`bulk: ${n} Leads through Bulk API 2.0 (default threshold)…`);
+  const bulk = await backfill("Bulk API 2.0 (now)", n, {});
+  log(`  ${bulk.wallS.toFixed(1)} s, ${Math.round(bulk.recordsPerSec)} records/s`);
+  const small = Math.round(n / 2);
+  log(`bulk: ${small} Leads through Bulk API 2.0, for the cost growth…`);
+  const bulkSmall = await backfill("Bulk API 2.0 (now), half size", small, {});
+  log(`  ${bulkSmall.wallS.toFixed(1)} s`);
+  log("bulk: push → Conversion latency…");
+  const push = await pushLatency(20);
+  log(`  p50 ${push.p50Ms} ms, p95 ${push.p95Ms} ms`);
+  return { n, load: loadavg(), rest, bulk, bulkSmall, push };
+}
+
+/** The markdown section for BENCHMARKS.md. */
+export function renderBulk(r: BulkBenchResult, command: string, machine: string): string {
+  const { rest, bulk, bulkSmall } = r;
+  // Cost growth: seconds per extra record between the two Bulk sizes; the fixed part is the job's wait.
+  const perRecord = bulkSmall ? (bulk.wallS - bulkSmall.wallS) / (bulk.n - bulkSmall.n) : bulk.wallS / bulk.n;
+  const fixed = bulk.wallS - perRecord * bulk.n;
+  const at2m = fixed + perRecord * 2_000_000 + 2_000_000 * 10e-6; // + the job's own 10 µs a record
+  const restAt2m = (rest.wallS / rest.n) * 2_000_000;
+  const ceiling = 2_000 / (0.05 + (2_000 * 16 * 29) / 1e6);
+  const per100k = (x: number, n: number) => ((x / n) * 100_000).toFixed(1);
+  const row = (s: BackfillSide) =>
+    `| ${s.label} | ${s.n.toLocaleString("en")} | ${s.wallS.toFixed(1)} | ${Math.round(s.recordsPerSec).toLocaleString("en")} | ${s.queryPages} | ${s.bulkJobs} | ${s.bulkPolls} | ${s.bulkSets} | ${s.calls} (${per100k(s.calls, s.n)}) | ${per100k(s.bulkJobs, s.n)} | ${s.runs} | ${s.created.toLocaleString("en")} |`;
+  return `## Big orgs: Bulk API 2.0 and the push from Salesforce (issue 16)
+
+Command: \`${command}\` (${new Date().toISOString().slice(0, 16)}Z, ${machine}). Under the fake org's latency model
+(\`latencyModel: true\`: a REST page of 2,000 Leads ≈ 50 ms + 2,000 × 16 fields × 29 µs ≈ 0.98 s, a Bulk job
+JobComplete after 20 s + 10 µs a record, results at 4 MB/s, 25 long-running requests). Each side is a fresh app
+and fake org, a "Sync now" of a workspace with only Lead enabled, timed until no lease and no run is left.
+"Before" is today's engine with Bulk switched off (\`INBOUND_BULK_THRESHOLD=off\`): the one REST
+\`queryAll\` stream the engine read with before issue 16.
+
+| engine | Leads | wall s | records/s | REST pages | Bulk jobs | job polls | result sets | API calls (per 100k) | Bulk jobs per 100k | runs | created |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${row(rest)}
+${row(bulk)}
+${bulkSmall ? row(bulkSmall) : ""}
+
+- Single-stream REST ceiling at this latency: ${Math.round(ceiling).toLocaleString("en")} records/s (2,000 records a
+  page / 0.98 s). Bulk measured ${Math.round(bulk.recordsPerSec).toLocaleString("en")} records/s =
+  **${(bulk.recordsPerSec / ceiling).toFixed(2)}× the ceiling** (target ≥ 2×), ${(bulk.recordsPerSec / rest.recordsPerSec).toFixed(2)}× the measured REST engine.
+- 2,000,000 Leads, extrapolated from the cost growth between the two Bulk sizes (${perRecord * 1e6 > 0 ? (perRecord * 1e6).toFixed(0) : "?"} µs a
+  record, ${fixed.toFixed(1)} s fixed: the job's wait and polls) plus the job's own 10 µs a record:
+  **${(at2m / 60).toFixed(1)} min** (target ≤ 15 min); the REST stream at its measured rate: ${(restAt2m / 60).toFixed(1)} min.
+${
+  rest.recordsPerSec < 0.8 * ceiling
+    ? `- **Read this first:** the REST engine itself stayed at ${Math.round((rest.recordsPerSec / ceiling) * 100)}% of the REST ceiling, so
+  neither side was bound by Salesforce here but by the consumer's own work (classifying and writing to D1, one
+  writer), on a machine with load average ${r.load.map((x) => x.toFixed(1)).join(" / ")} on its CPUs. Bulk removes the read side's
+  limit (${bulk.queryPages} REST pages instead of ${rest.queryPages}, ${bulk.calls} calls instead of ${rest.calls}); its speed-up can only
+  show where writing is faster than the REST stream reads. The ≥ 2× and ≤ 15 min targets are not shown by this run.
+`
+    : ""
+}
+- Daily limits: API calls per 100,000 Leads ${per100k(bulk.calls, bulk.n)} through Bulk vs ${per100k(rest.calls, rest.n)}
+  by REST, against Salesforce's 100,000 daily API requests (Enterprise base; the fake's default) ; Bulk jobs
+  ${per100k(bulk.bulkJobs, bulk.n)} per 100,000 records against 10,000 Bulk API 2.0 query jobs a day.
+- Push → Conversion (a Lead's Title changed in the fake org, \`POST /api/v1/salesforce/push/{id}\` with
+  \`{"object":"Lead"}\`, timed until the contact's title is in D1; ${r.push.samples} pushes one after another, latency model on):
+  p50 ${r.push.p50Ms} ms, **p95 ${r.push.p95Ms} ms** (target ≤ 5,000 ms), max ${r.push.maxMs} ms. It includes the 1 s debounce.
+`;
+}
