@@ -203,6 +203,15 @@ describe("reconciliation deletes nothing it cannot be sure of", () => {
     expect(await runReconcileStep({ ...env, INBOUND_QUEUE: queue as never }, long, 1)).toEqual({ done: true });
     const run = (await runsOf(ws.id)).find((r) => r.id === runId)!;
     expect([run.status, run.failure_detail]).toEqual(["failed", "Salesforce sync of Lead was busy; try again later."]);
+
+    // A cycle's check whose cycle lost the lease (it expired, a newer cycle took it) closes at once.
+    const again = await call("/api/v1/sync/reconcile", jsonInit("POST", { objects: ["Lead"] }, ws.auth));
+    const inCycle = ((await again.json()) as any).runs[0].id as string;
+    const lost = { ...m, runId: inCycle, leaseOwner: "cyc_old" };
+    expect(await runReconcileStep({ ...env, INBOUND_QUEUE: queue as never }, lost, 1)).toEqual({ done: true });
+    const closed = (await runsOf(ws.id)).find((r) => r.id === inCycle)!;
+    expect(closed.status).toBe("failed");
+    expect(closed.failure_detail).toContain("The sync cycle's turn on Lead ended before this check finished");
     await releaseLease(db, ws.id, "Lead", "cyc_busy");
   }, 120_000);
 
