@@ -27,6 +27,8 @@ import {
 } from "./sync-helpers";
 
 const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
+// Three pages of 2,000, the last one short: enough for a fault between pages and a resume after one.
+const LEADS = 4_500;
 
 /** Delivers one message to the Worker's queue handler, as the Queues runtime would. */
 async function deliver(queue: string, body: unknown, attempts = 1) {
@@ -45,7 +47,7 @@ async function leadBatch(workspaceId: string): Promise<InboundBatchMessage> {
 }
 
 async function calls(kind: string) {
-  const log = await fake<{ kind: string; path: string; status: number }[]>("GET", "/__fake/calls");
+  const log = await fake<{ kind: string; path: string; status: number; records?: number }[]>("GET", "/__fake/calls");
   return log.filter((c) => c.kind === kind);
 }
 
@@ -61,7 +63,7 @@ async function apiRun(ws: { auth: Record<string, string> }, id: string) {
 
 describe("inbound under faults", () => {
   beforeEach(async () => {
-    await resetFake({ counts: { ...NONE, Lead: 10_000 } });
+    await resetFake({ counts: { ...NONE, Lead: LEADS } });
   });
 
   it("the same message delivered twice gives one run with exact counts", async () => {
@@ -70,7 +72,7 @@ describe("inbound under faults", () => {
     expect((await deliver("sync-inbound", message)).explicitAcks).toHaveLength(1);
     expect((await deliver("sync-inbound", message)).explicitAcks).toHaveLength(1);
     const runs = await runsOf(ws.id);
-    expect(runs.map((r) => [r.status, r.created])).toEqual([["completed", 10_000]]);
+    expect(runs.map((r) => [r.status, r.created])).toEqual([["completed", LEADS]]);
     await expectCountsMatchRecords(ws.id);
   });
 
@@ -90,21 +92,22 @@ describe("inbound under faults", () => {
     await fake("DELETE", "/__fake/calls");
     expect((await deliver("sync-inbound", message, 2)).explicitAcks).toHaveLength(1);
     const runs = await runsOf(ws.id);
-    expect(runs.map((r) => [r.id, r.status, r.created])).toEqual([[run!.id, "completed", 10_000]]);
-    // The retry asked only for what was left: a window after the last committed record, 3 pages.
+    expect(runs.map((r) => [r.id, r.status, r.created])).toEqual([[run!.id, "completed", LEADS]]);
+    // The retry asked only for what was left: a window after the last committed record, one page of 500.
     const resumed = await calls("queryAll").then((q) => q.concat());
     const queries = [...resumed, ...(await calls("query"))];
     expect(queries).toHaveLength(1);
+    expect(queries[0]!.records).toBe(LEADS - 4_000);
     expect(decodeURIComponent(queries[0]!.path)).toMatch(
       /SystemModstamp > \S+ OR \(SystemModstamp = \S+ AND Id > '00Q/,
     );
-    expect((await calls("queryMore")).length).toBe(2);
+    expect((await calls("queryMore")).length).toBe(0);
     const contacts = await env.DB.prepare(
       "SELECT count(*) AS n, count(DISTINCT salesforce_id) AS d FROM contacts WHERE workspace_id = ?",
     )
       .bind(ws.id)
       .first<{ n: number; d: number }>();
-    expect(contacts).toEqual({ n: 10_000, d: 10_000 });
+    expect(contacts).toEqual({ n: LEADS, d: LEADS });
     await expectCountsMatchRecords(ws.id);
   });
 
@@ -113,7 +116,7 @@ describe("inbound under faults", () => {
     await fake("DELETE", "/__fake/calls");
     await fake("POST", "/__fake/faults", { afterCalls: 2, then: { expireAccessTokens: true } });
     await syncNow(ws);
-    expect((await runsOf(ws.id)).map((r) => [r.status, r.created])).toEqual([["completed", 10_000]]);
+    expect((await runsOf(ws.id)).map((r) => [r.status, r.created])).toEqual([["completed", LEADS]]);
     expect(await calls("oauth_token")).toHaveLength(1);
     expect((await calls("queryMore")).filter((c) => c.status === 401)).toHaveLength(1);
     await expectCountsMatchRecords(ws.id);
@@ -123,7 +126,7 @@ describe("inbound under faults", () => {
     const ws = await connectedWorkspace(onlyObjects("Lead"));
     await fake("POST", "/__fake/faults", { afterCalls: 1, then: { http503: 2 } });
     await syncNow(ws);
-    expect((await runsOf(ws.id)).map((r) => [r.status, r.created])).toEqual([["completed", 10_000]]);
+    expect((await runsOf(ws.id)).map((r) => [r.status, r.created])).toEqual([["completed", LEADS]]);
   });
 
   it("REQUEST_LIMIT_EXCEEDED fails the run as api_limit_exceeded and stops the cycle", async () => {
@@ -198,7 +201,7 @@ describe("inbound under faults", () => {
     expect((await deliver("sync-inbound", message)).explicitAcks).toHaveLength(1);
     await syncNow(ws);
     const runs = await runsOf(ws.id);
-    expect(runs.filter((r) => r.status === "completed").map((r) => r.created)).toEqual([10_000]);
+    expect(runs.filter((r) => r.status === "completed").map((r) => r.created)).toEqual([LEADS]);
   });
 
   it("a message that used up its retries fails its run with a message (dead-letter queue)", async () => {
