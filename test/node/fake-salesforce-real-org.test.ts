@@ -41,6 +41,25 @@ describe("late commits", () => {
     expect(after.body.records.map((r: any) => r.Id)).not.toContain(ids[0]);
   });
 
+  it("a late write to a row committed since its transaction began is stamped no earlier than that commit", async () => {
+    const { ids } = await sf.admin("POST", "records", {
+      object: "Lead",
+      records: [{ LastName: "Busy", Company: "Tx" }],
+    });
+    const stampOf = async () =>
+      Date.parse(
+        (await sf.query(`SELECT SystemModstamp FROM Lead WHERE Id = '${ids[0]}'`)).body.records[0].SystemModstamp,
+      );
+    const committed = await stampOf();
+    // The long transaction waited for the row's lock: its write lands after that commit, not 300 s before it.
+    await sf.admin("PATCH", "records", {
+      object: "Lead",
+      lateBySeconds: 300,
+      records: [{ Id: ids[0], Title: "Late" }],
+    });
+    expect(await stampOf()).toBe(committed);
+  });
+
   it("mutateDuringPaging with lateBySeconds changes rows between pages with old stamps", async () => {
     await sf.admin("POST", "faults", {
       mutateDuringPaging: { object: "Lead", everyNPages: 1, count: 3, lateBySeconds: 120 },

@@ -84,6 +84,57 @@ describe("fields from describe (field-level security)", () => {
     await expectCountsMatchRecords(ws.id);
   });
 
+  it("a hidden field, mapped or not, is unknown, not empty: a record read again keeps Conversion's value", async () => {
+    await resetFake({ counts: { ...NONE, Account: 4, Contact: 12, Opportunity: 8 } });
+    const ws = await connectedWorkspace(onlyObjects("Account", "Contact", "Opportunity"));
+    await syncNow(ws);
+    const contactsNow = () =>
+      env.DB.prepare(
+        "SELECT salesforce_id, title, company_id, phone FROM contacts WHERE workspace_id = ? ORDER BY salesforce_id",
+      )
+        .bind(ws.id)
+        .all<{ salesforce_id: string; title: string | null; company_id: string | null; phone: string | null }>()
+        .then((r) => r.results);
+    const opportunitiesNow = () =>
+      env.DB.prepare(
+        "SELECT salesforce_id, name, amount FROM opportunities WHERE workspace_id = ? ORDER BY salesforce_id",
+      )
+        .bind(ws.id)
+        .all<{ salesforce_id: string; name: string; amount: number | null }>()
+        .then((r) => r.results);
+    const contacts = await contactsNow();
+    const opportunities = await opportunitiesNow();
+    expect(contacts.filter((c) => c.title && c.company_id).length).toBeGreaterThan(0);
+    expect(opportunities.filter((o) => o.amount !== null).length).toBeGreaterThan(0);
+
+    // Hidden from the integration user: Contact.Title (mapped), Contact.AccountId (read for the
+    // contact's company, not a mapping) and Opportunity.Amount. Then every record changes otherwise.
+    await fake("POST", "/__fake/faults", {
+      hiddenFields: { Contact: ["Title", "AccountId"], Opportunity: ["Amount"] },
+    });
+    await env.DB.prepare("DELETE FROM describe_cache WHERE workspace_id = ?").bind(ws.id).run();
+    await fake("PATCH", "/__fake/records", {
+      object: "Contact",
+      records: contacts.map((c) => ({ Id: c.salesforce_id, Phone: "+1 555 0100", Title: "Hidden title" })),
+    });
+    await fake("PATCH", "/__fake/records", {
+      object: "Opportunity",
+      records: opportunities.map((o) => ({ Id: o.salesforce_id, Name: `${o.name} (renewed)`, Amount: 1 })),
+    });
+    await syncNow(ws);
+
+    const runs = await runsOf(ws.id);
+    expect(runs.every((r) => r.status === "completed")).toBe(true);
+    expect(await contactsNow()).toEqual(contacts.map((c) => ({ ...c, phone: "+1 555 0100" })));
+    expect(await opportunitiesNow()).toEqual(opportunities.map((o) => ({ ...o, name: `${o.name} (renewed)` })));
+    expect((await warnings(ws)).map((w) => `${w.object}.${w.field}`).sort()).toEqual([
+      "Contact.AccountId",
+      "Contact.Title",
+      "Opportunity.Amount",
+    ]);
+    await expectCountsMatchRecords(ws.id);
+  });
+
   it("a hidden field the sync cannot do without (the email of people) fails the run with which field and what to do", async () => {
     await fake("POST", "/__fake/faults", { hiddenFields: { Lead: ["Email"] } });
     const ws = await connectedWorkspace(onlyObjects("Lead"));

@@ -176,12 +176,12 @@ describe("reconciliation under a seeded schedule of faults", () => {
       await fake("DELETE", "/__fake/records", { object: "Lead", ids: gone.slice(6).map((r) => r.Id) });
       if (round === 2) await fake("POST", "/__fake/clock", { advanceSeconds: 16 * 86_400 });
       // Leads converted, and Contacts merged, by people in Salesforce.
-      for (const lead of pick(
+      const converted = pick(
         rand,
         editable(leads).filter((r) => !sfEdited.has(r.Id) && !gone.includes(r)),
         4,
-      ))
-        await fake("POST", "/__fake/convert-lead", { leadId: lead.Id });
+      );
+      for (const lead of converted) await fake("POST", "/__fake/convert-lead", { leadId: lead.Id });
       const [winner, loser] = pick(
         rand,
         editable(contacts).filter((r) => !sfEdited.has(r.Id)),
@@ -203,6 +203,7 @@ describe("reconciliation under a seeded schedule of faults", () => {
         "SELECT id, salesforce_id FROM contacts WHERE workspace_id = ? AND salesforce_object = 'Lead' ORDER BY id LIMIT 2000",
         ws.id,
       );
+      const edited = new Set<string>();
       for (const c of pick(
         rand,
         linked.filter((c) => !sfEdited.has(c.salesforce_id)),
@@ -211,7 +212,33 @@ describe("reconciliation under a seeded schedule of faults", () => {
         const title = `Conversion title r${round}`;
         await apiJson(ws, "PATCH", `/contacts/${c.id}`, { title });
         expectedTitles.set(c.id, title);
+        edited.add(c.id);
       }
+      // Late commits: a long Salesforce transaction changes Phones, stamped 2 minutes back, behind what the
+      // last round read (only INBOUND_LOOKBACK_SECONDS finds them), on Leads whose title Conversion just
+      // edited (that edit must survive, and reach Salesforce) and on others.
+      const untouched = new Set(
+        live(leads)
+          .filter((r) => !sfEdited.has(r.Id) && !gone.includes(r) && !converted.includes(r))
+          .map((r) => r.Id),
+      );
+      const conversionEdited = linked
+        .filter((c) => edited.has(c.id) && untouched.has(c.salesforce_id))
+        .map((c) => c.salesforce_id as string);
+      const lateTargets = [
+        ...conversionEdited.slice(0, 10),
+        ...pick(
+          rand,
+          [...untouched].filter((id) => !conversionEdited.includes(id)),
+          10,
+        ),
+      ];
+      expect(conversionEdited.length).toBeGreaterThan(0);
+      await fake("PATCH", "/__fake/records", {
+        object: "Lead",
+        lateBySeconds: 120,
+        records: lateTargets.map((Id, i) => ({ Id, Phone: `+1 555 77${round}${i}` })),
+      });
       for (let i = 0; i < 5; i++) {
         const created = await apiJson<{ id: string }>(ws, "POST", "/contacts", {
           email: `api-${round}-${i}@example.com`,

@@ -134,7 +134,10 @@ async function records(org: Org, request: Request, url: URL): Promise<Response> 
         const key = Object.keys(input).find((k) => k.toLowerCase() === "id");
         const row = table.byId.get(normalizeId(String(key ? input[key] : "")) ?? "");
         if (!row) throw new Error(`No ${def.name} with Id ${String(key ? input[key] : "")}`);
-        org.store.replace(table, changedRow(row, fieldsOf(def, input), stamp, org.userId));
+        // A late write to a row committed since its transaction began waited for that row's lock:
+        // it cannot carry a stamp older than the row's last commit.
+        const at = late ? Math.max(stamp, row.SystemModstamp as number) : stamp;
+        org.store.replace(table, changedRow(row, fieldsOf(def, input), at, org.userId));
         return row.Id;
       });
       return json({ ids });

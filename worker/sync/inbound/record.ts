@@ -36,6 +36,34 @@ export function readHead(r: SalesforceRecord): RecordHead {
   };
 }
 
+/**
+ * Whether the read returned the field at all. Salesforce returns every field a query names, null
+ * or not; a field missing from the record was left out of the query because field-level security
+ * hides it from the integration user: its value is unknown, not empty, and Conversion keeps its own.
+ */
+export function wasRead(r: SalesforceRecord, field: string): boolean {
+  return field in r;
+}
+
+/**
+ * `values` without those whose Salesforce field (`from[key]`) was not read, when Conversion already
+ * has the record: it keeps what it has. A new record takes the values as given (their defaults).
+ */
+export function onlyRead<T extends Record<string, unknown>>(
+  r: SalesforceRecord,
+  existing: object | null,
+  values: T,
+  from: Partial<Record<keyof T, string>>,
+): Partial<T> {
+  if (!existing) return values;
+  const out: Partial<T> = {};
+  for (const key of Object.keys(values) as (keyof T)[]) {
+    const field = from[key];
+    if (field === undefined || wasRead(r, field)) out[key] = values[key];
+  }
+  return out;
+}
+
 /** A string field: null when absent or blank; undefined when present with a wrong type. */
 export function text(r: SalesforceRecord, field: string): string | null | undefined {
   const v = r[field];

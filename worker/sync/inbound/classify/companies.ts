@@ -1,4 +1,4 @@
-import { type SalesforceRecord, text } from "../record";
+import { type SalesforceRecord, text, wasRead } from "../record";
 import { type Classifier, excludedByRule, inboundMappings, type PageContext } from "./context";
 import { settleRemoval } from "./merge";
 import { withoutPendingEdits } from "./pending";
@@ -21,7 +21,7 @@ function mapped(record: SalesforceRecord, ctx: PageContext): Record<string, stri
   const out: Record<string, string | null> = {};
   for (const m of inboundMappings(ctx.settings, "company")) {
     // Not read (field-level security hides it from the integration user): Conversion keeps its value.
-    if (!(m.salesforceField in record)) continue;
+    if (!wasRead(record, m.salesforceField)) continue;
     const value = text(record, m.salesforceField);
     if (value === undefined) return undefined;
     out[m.conversionField] = m.conversionField === "domain" ? domainOf(value) : value;

@@ -1,5 +1,5 @@
 import { parseSalesforceDate } from "../../../lib/time";
-import { normaliseEmail, text } from "../record";
+import { normaliseEmail, onlyRead, text, wasRead } from "../record";
 import { type Classifier, excludedByRule } from "./context";
 import { gate, nextRow, settle, settleDelete } from "./settle";
 
@@ -19,7 +19,9 @@ export const classifyEvent: Classifier = (record, head, ctx) => {
   if (name === undefined || rawEmail === undefined || userId === undefined || rawProps === undefined) {
     return { outcome: "fail", code: "malformed_data", detail: "An event field has the wrong type" };
   }
-  if (!name) return { outcome: "skip", code: "missing_event_name" };
+  // A field the integration user cannot read is unknown: a synced event keeps what it has.
+  const nameKnown = wasRead(record, "Event_Name__c");
+  if (!name && (nameKnown || !linked)) return { outcome: "skip", code: "missing_event_name" };
   if (!rawEmail && !userId) return { outcome: "skip", code: "missing_identifier" };
 
   const email = rawEmail ? normaliseEmail(rawEmail) : null;
@@ -70,6 +72,12 @@ export const classifyEvent: Classifier = (record, head, ctx) => {
   }
   const blocked = gate(ctx, linked, head);
   if (blocked) return blocked;
-  const next = nextRow(ctx, linked, "ev", head, { name, contactId: contact.id, occurredAt, properties });
+  const values = onlyRead(
+    record,
+    linked,
+    { name, contactId: contact.id, occurredAt, properties },
+    { name: "Event_Name__c", occurredAt: "Occurred_At__c", properties: "Properties__c" },
+  );
+  const next = nextRow(ctx, linked, "ev", head, values);
   return settle(set, linked, next, EVENT_FIELDS);
 };

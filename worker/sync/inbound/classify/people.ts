@@ -1,6 +1,6 @@
 import { NOT_PROVIDED } from "../../objects";
 import type { EntityRow } from "../entities";
-import { normaliseEmail, type SalesforceRecord, text, type Verdict } from "../record";
+import { normaliseEmail, type SalesforceRecord, text, type Verdict, wasRead } from "../record";
 import { type Classifier, excludedByRule, inboundMappings, type PageContext } from "./context";
 import { relink, settleRemoval } from "./merge";
 import { withoutPendingEdits } from "./pending";
@@ -14,7 +14,7 @@ function mapped(record: SalesforceRecord, ctx: PageContext): Record<string, stri
   for (const m of inboundMappings(ctx.settings, "contact")) {
     if (m.conversionField === "email") continue;
     // Not read (field-level security hides it from the integration user): Conversion keeps its value.
-    if (!(m.salesforceField in record)) continue;
+    if (!wasRead(record, m.salesforceField)) continue;
     const value = text(record, m.salesforceField);
     if (value === undefined) return undefined;
     out[m.conversionField] = value === NOT_PROVIDED ? null : value;
@@ -46,8 +46,9 @@ export const classifyPerson: Classifier = (record, head, ctx) => {
   const values = mapped(record, ctx);
   if (!values) return { outcome: "fail", code: "malformed_data", detail: "A mapped field is not text" };
 
+  // undefined: the contact keeps its company (a Lead has none to give, a hidden AccountId is unknown).
   let companyId: string | null | undefined;
-  if (ctx.spec.kind === "contact") {
+  if (ctx.spec.kind === "contact" && wasRead(record, "AccountId")) {
     const accountId = text(record, "AccountId");
     if (accountId) {
       const company = ctx.sets.companies.bySalesforceId.get(accountId);

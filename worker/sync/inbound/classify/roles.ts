@@ -1,4 +1,4 @@
-import { text } from "../record";
+import { onlyRead, text } from "../record";
 import { type Classifier, excludedByRule } from "./context";
 import { gate, nextRow, settle, settleDelete } from "./settle";
 
@@ -29,11 +29,13 @@ export const classifyRole: Classifier = (record, head, ctx) => {
     return { outcome: "skip", code: "contact_not_found", detail: `Contact ${contactSfId} is not in Conversion` };
   const blocked = gate(ctx, linked, head);
   if (blocked) return blocked;
-  const next = nextRow(ctx, linked, "ocr", head, {
-    opportunityId: opportunity.id,
-    contactId: contact.id,
-    role,
-    isPrimary: record.IsPrimary === true,
-  });
+  // A field the integration user cannot read is unknown: the role keeps what it has.
+  const values = onlyRead(
+    record,
+    linked,
+    { opportunityId: opportunity.id, contactId: contact.id, role, isPrimary: record.IsPrimary === true },
+    { role: "Role", isPrimary: "IsPrimary" },
+  );
+  const next = nextRow(ctx, linked, "ocr", head, values);
   return settle(set, linked, next, ROLE_FIELDS);
 };
