@@ -146,6 +146,27 @@ describe("reconciliation runs", () => {
     expect(reconciles.map((r) => [r.status, r.deleted])).toEqual([["completed", 0]]);
   }, 120_000);
 
+  it("runs when the sync was off for longer than the recycle bin keeps deletes, though the weekly one is not due", async () => {
+    await resetFake({ counts: { ...NONE, Lead: 100 } });
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    await syncNow(ws);
+    const ago = (days: number) => new Date(Date.now() - days * DAY * 1000).toISOString();
+    // Reconciled 2 days ago and getDeleted asked within the hour: only the gap since the last look can cause one.
+    const lastLooked = (days: number) =>
+      env.DB.prepare(
+        "UPDATE sync_state SET last_checked_at = ?, watermark_read_at = ?, reconciled_at = ?, deletes_checked_at = ? WHERE workspace_id = ?",
+      )
+        .bind(ago(days), ago(days), ago(2), ago(0), ws.id)
+        .run();
+    await lastLooked(14);
+    await syncNow(ws);
+    expect((await runsOf(ws.id)).filter((r) => r.kind === "reconcile")).toHaveLength(0);
+    await lastLooked(16);
+    await syncNow(ws);
+    const reconciles = (await runsOf(ws.id)).filter((r) => r.kind === "reconcile");
+    expect(reconciles.map((r) => [r.status, r.deleted])).toEqual([["completed", 0]]);
+  }, 120_000);
+
   it("pages a large object across invocations, each within D1's statement limit", async () => {
     await resetFake({ counts: { ...NONE, Lead: 12_000 } });
     const ws = await connectedWorkspace(onlyObjects("Lead"));

@@ -104,8 +104,15 @@ describe("reconciliation under a seeded schedule of faults", () => {
       objects: { Opportunity: { enabled: false }, OpportunityContactRole: { enabled: false } },
       syncRules: ["Lead", "Contact", "Account"].map((object) => ({ object, field: "Do_Not_Sync__c", equals: true })),
     });
+    // People in Salesforce delete Leads while the backfill pages (some behind records it then reads).
+    const deletedLeads = async () => (await sfAll("Lead")).filter((r) => r.IsDeleted).length;
+    const deletedBefore = await deletedLeads();
+    await fake("POST", "/__fake/faults", {
+      mutateDuringPaging: { object: "Lead", everyNPages: 2, count: 0, deletes: 3 },
+    });
     await apiJson(ws, "POST", "/sync/inbound");
     await quiet(ws.id, true);
+    expect(await deletedLeads(), "Leads deleted during the backfill").toBeGreaterThan(deletedBefore);
 
     // What Conversion asked Salesforce to hold: contact id → title, pushed through the outbox.
     const expectedTitles = new Map<string, string>();
@@ -204,9 +211,11 @@ describe("reconciliation under a seeded schedule of faults", () => {
         ws.id,
       );
       const edited = new Set<string>();
+      // Nor the Leads Salesforce deletes or converts this round: an edit of a record deleted meanwhile is lost with it.
+      const removed = new Set([...gone, ...converted].map((r) => r.Id));
       for (const c of pick(
         rand,
-        linked.filter((c) => !sfEdited.has(c.salesforce_id)),
+        linked.filter((c) => !sfEdited.has(c.salesforce_id) && !removed.has(c.salesforce_id)),
         25,
       )) {
         const title = `Conversion title r${round}`;
