@@ -183,6 +183,38 @@ describe("Bulk API 2.0 reads", () => {
     await expectCountsMatchRecords(ws.id);
   });
 
+  it("a large incremental window reads through a job too, each change counted once, as REST counts it", async () => {
+    const rest = await restBaseline();
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    await runChain(ws.id, { INBOUND_BULK_THRESHOLD: "off" });
+    const { records } = await fake<{ records: { Id: string }[] }>("GET", "/__fake/records/Lead");
+    const changed = records.slice(0, 800).map((r) => r.Id);
+    await fake("PATCH", "/__fake/records", {
+      object: "Lead",
+      records: changed.map((Id) => ({ Id, Title: "Changed in bulk" })),
+    });
+    await runChain(rest.id, { INBOUND_BULK_THRESHOLD: "off" });
+    await fake("DELETE", "/__fake/calls");
+    const sent = await runChain(ws.id, { INBOUND_BULK_THRESHOLD: "500" });
+    expect(sent.some((s) => s.bulk && s.complete)).toBe(true);
+    expect((await fakeCalls()).filter((c) => c.kind === "bulkCreate").length).toBe(1);
+    const incremental = async (id: string) =>
+      (await runsOf(id)).filter((r) => r.kind === "incremental" && r.status === "completed");
+    const sumUpdated = (rs: Awaited<ReturnType<typeof incremental>>) => rs.reduce((n, r) => n + r.updated, 0);
+    expect(sumUpdated(await incremental(ws.id))).toBe(800);
+    expect(sumUpdated(await incremental(rest.id))).toBe(800);
+    expect(await contactsOf(ws.id)).toEqual(await contactsOf(rest.id));
+    expect(await watermarkOf(ws.id)).toEqual(await watermarkOf(rest.id));
+    // Each change in one incremental run only.
+    const once = await env.DB.prepare(
+      "SELECT count(*) AS n, count(DISTINCT rr.salesforce_id) AS ids FROM run_records rr JOIN runs r ON r.id = rr.run_id WHERE r.workspace_id = ? AND r.kind = 'incremental'",
+    )
+      .bind(ws.id)
+      .first<{ n: number; ids: number }>();
+    expect(once).toEqual({ n: 800, ids: 800 });
+    await expectCountsMatchRecords(ws.id);
+  });
+
   it("a window under the threshold reads by REST, with no Bulk job", async () => {
     await fake("DELETE", "/__fake/calls");
     const ws = await connectedWorkspace(onlyObjects("Lead"));
