@@ -3,7 +3,8 @@ import { commitBatch } from "../db/commit";
 import { isoNow } from "../lib/time";
 import { loadSettings } from "../settings";
 import { abandonChain } from "./inbound/chain";
-import { isInboundBatch, runIdFor } from "./inbound/message";
+import { runIdFor } from "./inbound/message";
+import type { QueueMessage } from "./messages";
 import { objectSpec } from "./objects";
 import { closeRun, openRun, recountRun } from "./runs";
 
@@ -11,10 +12,10 @@ export const DEAD_LETTER_DETAIL =
   "The batch kept failing after every retry and was set aside. The next scheduled run tries again.";
 
 /** A message that used up its retries fails its run with a message: never silently dropped. */
-export async function failDeadLetter(env: Env, body: unknown): Promise<void> {
+export async function failDeadLetter(env: Env, body: QueueMessage): Promise<void> {
   // An outbound change that used up its retries is still an unprocessed outbox row: the cron sweep
   // sends it again, and the reaper closes a run its crashed push left open. Nothing is dropped.
-  if (!isInboundBatch(body)) return;
+  if (body.type !== "inbound_batch") return;
   const db = getDb(env);
   const settings = await loadSettings(db, body.workspaceId);
   const spec = objectSpec(body.salesforceObject, settings.eventObject);

@@ -1,9 +1,8 @@
 export { type BatchResult, runInboundBatch } from "./batch";
-export { type InboundBatchMessage, isInboundBatch } from "./message";
+export type { InboundBatchMessage } from "./message";
 export {
   dueWorkspaces,
   fanOutPlanning,
-  isPlanCycle,
   type PlanCycleMessage,
   type PlanResult,
   planCycle,

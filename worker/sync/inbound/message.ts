@@ -36,14 +36,3 @@ export async function runIdFor(
 ): Promise<string> {
   return `run_${(await sha256(`${m.workspaceId}|${m.salesforceObject}|${m.cycleId}|${m.batchNo}`)).slice(0, 22)}`;
 }
-
-export function isInboundBatch(body: unknown): body is InboundBatchMessage {
-  const m = body as InboundBatchMessage;
-  return (
-    typeof m === "object" &&
-    m !== null &&
-    m.type === "inbound_batch" &&
-    typeof m.workspaceId === "string" &&
-    typeof m.salesforceObject === "string"
-  );
-}

@@ -90,11 +90,6 @@ export interface PlanCycleMessage {
   workspaceId: string;
 }
 
-export function isPlanCycle(body: unknown): body is PlanCycleMessage {
-  const m = body as PlanCycleMessage;
-  return typeof m === "object" && m !== null && m.type === "plan_cycle" && typeof m.workspaceId === "string";
-}
-
 /**
  * Queues the planning of every due workspace (100 messages per send): one cron invocation stays
  * within its D1 and subrequest limits however many workspaces there are.

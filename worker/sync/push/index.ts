@@ -1,4 +1,4 @@
 export { PUSHED_NOTE, runPushCycle } from "./cycle";
-export { isPushCycle, PUSH_DEBOUNCE_SECONDS, type PushCycleMessage, requestPushCycle } from "./request";
+export { PUSH_DEBOUNCE_SECONDS, type PushCycleMessage, requestPushCycle } from "./request";
 export { checkPushSecret, type PushSecret, readPushSecret, rotatePushSecret } from "./secret";
 export { OUTBOUND_MESSAGE_ACK, type OutboundMessage, readOutboundMessage } from "./soap";

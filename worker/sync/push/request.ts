@@ -19,17 +19,6 @@ export interface PushCycleMessage {
   attempt: number;
 }
 
-export function isPushCycle(body: unknown): body is PushCycleMessage {
-  const m = body as PushCycleMessage;
-  return (
-    typeof m === "object" &&
-    m !== null &&
-    m.type === "push_cycle" &&
-    typeof m.workspaceId === "string" &&
-    typeof m.salesforceObject === "string"
-  );
-}
-
 /**
  * Debounced: the first push of an object marks it due and queues one delayed cycle; pushes until that
  * cycle starts find the mark and join it. Answers whether this push queued the cycle.

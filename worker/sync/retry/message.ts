@@ -5,14 +5,3 @@ export interface InboundRetryMessage {
   runId: string;
   retryOf: string;
 }
-
-export function isInboundRetry(body: unknown): body is InboundRetryMessage {
-  const m = body as InboundRetryMessage;
-  return (
-    typeof m === "object" &&
-    m !== null &&
-    m.type === "inbound_retry" &&
-    typeof m.workspaceId === "string" &&
-    typeof m.runId === "string"
-  );
-}
