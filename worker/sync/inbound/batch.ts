@@ -24,7 +24,7 @@ import { abandonChain, advanceWatermark, continueChain, skipToNextObject } from 
 import { REPORTED_BEFORE, waitingOnParent } from "./dependents";
 import { readableFields } from "./fields";
 import { type InboundBatchMessage, runIdFor } from "./message";
-import { later, preparePage } from "./page";
+import { later, pageBase, preparePage } from "./page";
 import { readHead } from "./record";
 import { grow, halve, isQueryTimeout, pastSlice, type Span, sliceEnd } from "./slice";
 import { PAGE_SIZE, type WindowStart, windowQuery } from "./window";
@@ -96,13 +96,7 @@ export async function runInboundBatch(env: Env, message: InboundBatchMessage, at
   try {
     sf = await openSalesforce(env, m.workspaceId);
     const fields = await readableFields(db, sf, m.workspaceId, m.salesforceObject, settings, spec);
-    const base = {
-      workspaceId: m.workspaceId,
-      salesforceObject: m.salesforceObject,
-      spec,
-      settings,
-      writeMode: settings.objects[m.salesforceObject]!.writeMode,
-    };
+    const base = pageBase(m.workspaceId, m.salesforceObject, spec, settings);
     if (m.bulk) {
       const ctx = { env, db, m: { ...m, bulk: m.bulk }, sf, base, runId, run, open, progress };
       const outcome = await runBulkBatch(ctx);

@@ -1,6 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db";
 import { runRecords } from "../../db/schema";
+import type { Settings } from "../../settings";
+import type { SalesforceObjectSpec } from "../objects";
 import type { RunRecordInput } from "../runs";
 import { CLASSIFIERS, inboundMappings, loadPendingEdits, type PageContext } from "./classify";
 import { inJson } from "./entities";
@@ -23,6 +25,17 @@ function labelOf(r: SalesforceRecord): string {
   const named = text(r, "Name") ?? text(r, "Event_Name__c") ?? text(r, "Role");
   if (name && email) return `${name} <${email}>`;
   return (name || email || named || (typeof r.Id === "string" ? r.Id : "")) as string;
+}
+
+/** What every page of one object's read shares (batch, retry, reconciliation): the workspace, the object, its settings. */
+export function pageBase(
+  workspaceId: string,
+  salesforceObject: string,
+  spec: SalesforceObjectSpec,
+  settings: Settings,
+): Omit<PageContext, "sets" | "pending"> {
+  const writeMode = settings.objects[salesforceObject]?.writeMode ?? "create_or_update";
+  return { workspaceId, salesforceObject, spec, settings, writeMode };
 }
 
 /**

@@ -20,7 +20,7 @@ import {
 import type { BatchResult } from "./batch";
 import { IDS_PER_QUERY, readByIds } from "./by-ids";
 import { readableFields } from "./fields";
-import { preparePage } from "./page";
+import { pageBase, preparePage } from "./page";
 import { readHead } from "./record";
 
 /**
@@ -55,13 +55,7 @@ export async function runInboundRetry(env: Env, m: InboundRetryMessage, attempts
   try {
     sf = await openSalesforce(env, m.workspaceId);
     const fields = await readableFields(db, sf, m.workspaceId, run.salesforceObject, settings, spec);
-    const base = {
-      workspaceId: m.workspaceId,
-      salesforceObject: run.salesforceObject,
-      spec,
-      settings,
-      writeMode: settings.objects[run.salesforceObject]?.writeMode ?? "create_or_update",
-    };
+    const base = pageBase(m.workspaceId, run.salesforceObject, spec, settings);
     while (done < ids.length) {
       const chunk = ids.slice(done, done + IDS_PER_QUERY);
       const found = await readByIds(sf, run.salesforceObject, fields, chunk);

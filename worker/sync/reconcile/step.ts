@@ -8,7 +8,7 @@ import { loadSettings } from "../../settings";
 import { readByIds } from "../inbound/by-ids";
 import { startNextObject } from "../inbound/chain";
 import { readableFields } from "../inbound/fields";
-import { preparePage } from "../inbound/page";
+import { pageBase, preparePage } from "../inbound/page";
 import { readHead } from "../inbound/record";
 import { acquireLease, extendLease, holdsLease, releaseLease } from "../leases";
 import { objectSpec } from "../objects";
@@ -108,13 +108,7 @@ export async function runReconcileStep(env: Env, m: ReconcileMessage, attempts: 
         return refuse(env, db, m, run, tooManyGone(m.salesforceObject, linked - visible, linked, state.limit!), true);
     }
     const fields = await readableFields(db, sf, m.workspaceId, m.salesforceObject, settings, spec);
-    const base = {
-      workspaceId: m.workspaceId,
-      salesforceObject: m.salesforceObject,
-      spec,
-      settings,
-      writeMode: settings.objects[m.salesforceObject]?.writeMode ?? "create_or_update",
-    };
+    const base = pageBase(m.workspaceId, m.salesforceObject, spec, settings);
     const lease = { workspaceId: m.workspaceId, salesforceObject: m.salesforceObject, owner: m.leaseOwner };
     const pages = Math.min(PAGES_PER_STEP, Math.max(1, m.pagesPerStep ?? PAGES_PER_STEP));
     for (let page = 0; page < pages; page++) {
