@@ -135,6 +135,25 @@ describe("fields from describe (field-level security)", () => {
     await expectCountsMatchRecords(ws.id);
   });
 
+  it("a hidden sync rule field fails the run: Do not sync cannot keep out records it cannot read", async () => {
+    await fake("POST", "/__fake/faults", { hiddenFields: { Lead: ["Do_Not_Sync__c"] } });
+    const ws = await connectedWorkspace({
+      ...onlyObjects("Lead"),
+      syncRules: [{ object: "Lead", field: "Do_Not_Sync__c", equals: true }],
+    });
+    await syncNow(ws);
+    const [run] = await runsOf(ws.id);
+    expect(run).toMatchObject({ status: "failed", failure_code: RUN_FAILURES.insufficient_permissions.code });
+    expect(run!.failure_detail).toContain("Lead.Do_Not_Sync__c");
+    const stored = await env.DB.prepare("SELECT count(*) AS n FROM contacts WHERE workspace_id = ?")
+      .bind(ws.id)
+      .first<{ n: number }>();
+    expect(stored!.n).toBe(0);
+    expect(await warnings(ws)).toEqual([
+      expect.objectContaining({ code: "field_not_readable", object: "Lead", field: "Do_Not_Sync__c" }),
+    ]);
+  });
+
   it("a hidden field the sync cannot do without (the email of people) fails the run with which field and what to do", async () => {
     await fake("POST", "/__fake/faults", { hiddenFields: { Lead: ["Email"] } });
     const ws = await connectedWorkspace(onlyObjects("Lead"));

@@ -45,9 +45,13 @@ export function healthWarnings(input: {
     } catch {
       continue;
     }
-    const access = fieldAccess(wantedFields(input.settings, object, spec), requiredFields(input.settings, spec), {
-      fields: fields as never,
-    });
+    const access = fieldAccess(
+      wantedFields(input.settings, object, spec),
+      requiredFields(input.settings, spec, object),
+      {
+        fields: fields as never,
+      },
+    );
     for (const field of access.hidden) {
       const required = access.missingRequired.includes(field);
       warnings.push({

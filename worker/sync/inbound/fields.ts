@@ -9,9 +9,13 @@ export function wantedFields(settings: Settings, salesforceObject: string, spec:
   return [...new Set([...spec.fields, ...extraFields({ settings, salesforceObject, spec })])];
 }
 
-/** Fields a read cannot do without: the keyset (Id, SystemModstamp) and, for people, their email. */
-export function requiredFields(settings: Settings, spec: SalesforceObjectSpec): string[] {
+/**
+ * Fields a read cannot do without: the keyset (Id, SystemModstamp), for people their email, and the
+ * object's sync rule fields (unread, "Do not sync" could not keep out the records it names).
+ */
+export function requiredFields(settings: Settings, spec: SalesforceObjectSpec, salesforceObject: string): string[] {
   const required = ["Id", "SystemModstamp"];
+  for (const rule of settings.syncRules) if (rule.object === salesforceObject) required.push(rule.field);
   if (spec.kind === "lead" || spec.kind === "contact") {
     required.push(
       inboundMappings(settings, "contact").find((m) => m.conversionField === "email")?.salesforceField ?? "Email",
@@ -65,7 +69,11 @@ export async function readableFields(
   spec: SalesforceObjectSpec,
 ): Promise<string[]> {
   const described = await describeCached(db, workspaceId, salesforceObject, sf, { orgId: sf.orgId });
-  const access = fieldAccess(wantedFields(settings, salesforceObject, spec), requiredFields(settings, spec), described);
+  const access = fieldAccess(
+    wantedFields(settings, salesforceObject, spec),
+    requiredFields(settings, spec, salesforceObject),
+    described,
+  );
   if (access.missingRequired.length) throw requiredFieldError(salesforceObject, access.missingRequired);
   return access.readable;
 }
