@@ -19,8 +19,8 @@ export function createRouter() {
 }
 
 /**
- * The Worker's HTTP app: JSON API, OAuth callback and security headers. Production and tests
- * build it the same way; `registerRoutes` is passed in to keep this file free of route imports.
+ * The app every router is mounted on: the error handler (one error shape for every failure) and the
+ * 404 for unknown paths. worker/api's createApp adds the middleware and routes.
  */
 export function createBaseApp() {
   const app = createRouter();

@@ -36,9 +36,3 @@ export const pageQuery = {
     .optional()
     .openapi({ param: { name: "cursor", in: "query" } }),
 };
-
-/** An ISO 8601 instant, normalised to UTC `toISOString()` form. */
-export const isoInstant = z
-  .string()
-  .refine((v) => !Number.isNaN(Date.parse(v)), "must be an ISO 8601 date or date-time")
-  .transform((v) => new Date(Date.parse(v)).toISOString());

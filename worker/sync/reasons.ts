@@ -1,8 +1,6 @@
 // The reason catalogue: every message the user's help article lists, worded exactly as there.
 // Codes are the API's stable identifiers (product.md); nothing else in the code spells a message.
 
-export type ReasonScope = "inbound_skip" | "inbound_fail" | "outbound_skip" | "outbound_fail" | "run";
-
 export interface Reason {
   code: string;
   message: string;
@@ -179,8 +177,6 @@ export type InboundSkipCode = keyof typeof INBOUND_SKIP;
 export type InboundFailCode = keyof typeof INBOUND_FAIL;
 export type OutboundSkipCode = keyof typeof OUTBOUND_SKIP;
 export type OutboundFailCode = keyof typeof OUTBOUND_FAIL;
-export type RunFailureCode = keyof typeof RUN_FAILURES;
-export type RecordReasonCode = InboundSkipCode | InboundFailCode | OutboundSkipCode | OutboundFailCode;
 
 /** A record's reason for the API, looked up by direction because `unknown_error` means slightly different things. */
 export function recordReason(direction: "inbound" | "outbound", status: string, code: string | null): Reason | null {

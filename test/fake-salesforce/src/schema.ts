@@ -197,4 +197,3 @@ export const allObjects = (): readonly ObjectDef[] => OBJECTS;
 /** Object by API name, case-insensitively (SOQL and REST paths both accept any case). */
 export const objectByName = (name: string): ObjectDef | undefined => BY_NAME.get(name.toLowerCase());
 export const objectByPrefix = (id: string): ObjectDef | undefined => BY_PREFIX.get(id.slice(0, 3));
-export const OBJECT_NAMES = OBJECTS.map((o) => o.name);

@@ -96,19 +96,3 @@ export function diff(
   }
   return changes;
 }
-
-/** Salesforce returns 18-character ids; 15-character ones get their case-checksum suffix. */
-export function toId18(id: string): string {
-  if (id.length !== 15) return id;
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
-  let suffix = "";
-  for (let block = 0; block < 3; block++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const ch = id.charAt(block * 5 + i);
-      if (ch >= "A" && ch <= "Z") bits |= 1 << i;
-    }
-    suffix += alphabet.charAt(bits);
-  }
-  return id + suffix;
-}
