@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { dueWorkspaces, planCycle } from "../../worker/sync/inbound/planner";
 import { runUnlinkStep } from "../../worker/sync/org";
 import { countingD1 } from "./counting-d1";
 import { env } from "./helpers";
@@ -55,5 +56,32 @@ describe("unlinking after an org switch", () => {
       .first();
     expect(row).toEqual({ u: null, company: null, other: "00Qother" });
     expect(sent).toHaveLength(1);
+  });
+
+  it("while unlinking, the planner queues the job again at most once per interval, and plans nothing else", async () => {
+    const ws = "ws_unlink_plan";
+    const now = new Date().toISOString();
+    await env.DB.batch([
+      env.DB.prepare(
+        "INSERT INTO workspaces (id, name, linked_org_id, unlinking_org_id) VALUES (?, 'P', '00Dnew', '00Dold')",
+      ).bind(ws),
+      env.DB.prepare(
+        "INSERT INTO connections (workspace_id, status, instance_url, access_token_enc, connected_at, org_id) VALUES (?, 'connected', 'https://x.example', 'x', ?, '00Dnew')",
+      ).bind(ws, now),
+      env.DB.prepare(
+        "INSERT INTO sync_state (workspace_id, salesforce_object, last_planned_at) VALUES (?, 'Lead', '2026-01-01T00:00:00.000Z')",
+      ).bind(ws),
+    ]);
+    const sent: unknown[] = [];
+    const queue = { send: async (body: unknown) => void sent.push(body) };
+    expect(await dueWorkspaces(env, Date.now())).toContain(ws);
+    const plan = await planCycle({ ...env, INBOUND_QUEUE: queue as never, BACKFILL_QUEUE: queue as never }, ws);
+    expect(plan.queued).toEqual([]);
+    expect(sent).toEqual([{ type: "org_unlink", workspaceId: ws }]);
+    expect(await dueWorkspaces(env, Date.now() + 60_000)).not.toContain(ws);
+    const lease = await env.DB.prepare("SELECT lease_owner AS o FROM sync_state WHERE workspace_id = ?")
+      .bind(ws)
+      .first();
+    expect(lease).toEqual({ o: null });
   });
 });

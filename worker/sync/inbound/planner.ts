@@ -2,6 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { type Db, getDb } from "../../db";
 import { syncState, workspaces } from "../../db/schema";
 import { newId } from "../../lib/crypto";
+import { isoNow } from "../../lib/time";
 import { budgetStatusRechecked } from "../../salesforce";
 import { loadSettings } from "../../settings";
 import { acquireLease } from "../leases";
@@ -31,6 +32,9 @@ export async function planCycle(env: Env, workspaceId: string): Promise<PlanResu
     .where(eq(workspaces.id, workspaceId))
     .get();
   if (org?.unlinking) {
+    // Counted as planned, so the cron asks again one interval later, not at every tick (each ask
+    // would start another chain of unlink messages).
+    await db.update(syncState).set({ lastPlannedAt: isoNow() }).where(eq(syncState.workspaceId, workspaceId));
     await startUnlink(env, workspaceId);
     return { workspaceId, queued: [], paused: null };
   }
