@@ -1,5 +1,6 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import type { z } from "@hono/zod-openapi";
 import { createApp } from "../../worker/api";
 import { openToken, tokenKeys } from "../../worker/salesforce";
 import { contract } from "./contract";
@@ -16,6 +17,11 @@ export async function call(path: string, init: RequestInit = {}): Promise<Respon
   const res = await exports.default.fetch(req);
   await (await contract()).check(method, url, res);
   return res;
+}
+
+/** An answer's JSON body read with the API's own zod schema: typed as the API declares it, and refused if off it. */
+export async function bodyOf<S extends z.ZodType>(res: Response, schema: S): Promise<z.output<S>> {
+  return schema.parse(await res.json());
 }
 
 export function jsonInit(method: string, body: unknown, headers: Record<string, string> = {}): RequestInit {

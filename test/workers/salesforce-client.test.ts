@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, inject, it } from "vitest";
+import { connectionSchema } from "../../worker/api/connection/connection.routes";
 import { openSalesforce, SalesforceError, type SalesforceRecord } from "../../worker/salesforce";
 import { connectWorkspace, fakeCalls, resetFake, setFaults } from "./connect";
-import { call, newWorkspace, openStored } from "./helpers";
+import { bodyOf, call, newWorkspace, openStored } from "./helpers";
 
 const fake = inject("fakeOrgUrl");
 
@@ -79,12 +80,14 @@ describe("Salesforce client: sessions", () => {
     expect(err.failureCode).toBe("authentication_failure");
     expect(err.sfErrorCode).toBe("invalid_grant");
     expect(err.transient).toBe(false);
-    const conn = (await (await call("/api/v1/connection", { headers: ws.auth })).json()) as any;
+    const conn = await bodyOf(await call("/api/v1/connection", { headers: ws.auth }), connectionSchema);
     expect(conn.status).toBe("needs_reconnect");
     expect((await failureOf(openSalesforce(env, ws.id))).failureCode).toBe("authentication_failure");
     // Reconnecting heals it.
     await connectWorkspace(ws, fake);
-    expect(((await (await call("/api/v1/connection", { headers: ws.auth })).json()) as any).status).toBe("connected");
+    expect((await bodyOf(await call("/api/v1/connection", { headers: ws.auth }), connectionSchema)).status).toBe(
+      "connected",
+    );
   });
 
   it("two invocations racing to refresh both succeed and the connection stays connected", async () => {

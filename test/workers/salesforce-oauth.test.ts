@@ -1,8 +1,10 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, inject, it } from "vitest";
+import { errorSchema } from "../../worker/api/common";
+import { connectionSchema } from "../../worker/api/connection/connection.routes";
 import { SALESFORCE_API_VERSION } from "../../worker/salesforce";
 import { connectWorkspace, fakeCalls, resetFake } from "./connect";
-import { call, newWorkspace, openStored } from "./helpers";
+import { bodyOf, call, newWorkspace, openStored } from "./helpers";
 import { openPage, type PageSession } from "./page-session";
 
 const fake = inject("fakeOrgUrl");
@@ -40,7 +42,7 @@ describe("Salesforce OAuth", () => {
 
   it("connects, and GET /connection shows the org and user", async () => {
     const ws = await newWorkspace();
-    const before = (await (await call("/api/v1/connection", { headers: ws.auth })).json()) as any;
+    const before = await bodyOf(await call("/api/v1/connection", { headers: ws.auth }), connectionSchema);
     expect(before).toEqual({
       status: "not_connected",
       instanceUrl: null,
@@ -54,12 +56,12 @@ describe("Salesforce OAuth", () => {
     await connectWorkspace(ws, fake);
     const res = await call("/api/v1/connection", { headers: ws.auth });
     expect(res.status).toBe(200);
-    const conn = (await res.json()) as any;
+    const conn = await bodyOf(res, connectionSchema);
     expect(conn.status).toBe("connected");
     expect(conn.instanceUrl).toBe(new URL(fake).origin);
     expect(conn.orgId).toMatch(/^00D[A-Za-z0-9]{12,15}$/);
     expect(conn.username).toEqual(expect.any(String));
-    expect(Date.parse(conn.connectedAt)).not.toBeNaN();
+    expect(Date.parse(conn.connectedAt ?? "")).not.toBeNaN();
     expect(conn.environment).toBe("production");
     expect(conn.loginUrl).toBe(new URL(fake).origin);
     expect(JSON.stringify(conn)).not.toMatch(/token/i);
@@ -90,7 +92,7 @@ describe("Salesforce OAuth", () => {
     const { callbackPath, cookie } = await connectWorkspace(ws, fake);
     const again = await call(callbackPath, { headers: { cookie } });
     expect(again.status).toBe(400);
-    expect(((await again.json()) as any).error.code).toBe("state_already_used");
+    expect((await bodyOf(again, errorSchema)).error.code).toBe("state_already_used");
   });
 
   it("a tampered state is a 400 and consumes nothing", async () => {
@@ -104,7 +106,7 @@ describe("Salesforce OAuth", () => {
       cb.searchParams.set("state", bad);
       const res = await call(cb.pathname + cb.search, { headers });
       expect(res.status).toBe(400);
-      expect(((await res.json()) as any).error.code).toBe("invalid_state");
+      expect((await bodyOf(res, errorSchema)).error.code).toBe("invalid_state");
     }
     expect((await call(path, { redirect: "manual", headers })).status).toBe(302);
   });
@@ -118,7 +120,7 @@ describe("Salesforce OAuth", () => {
       .run();
     const res = await call(path, { headers: { cookie: page.cookie } });
     expect(res.status).toBe(400);
-    const body = (await res.json()) as any;
+    const body = await bodyOf(res, errorSchema);
     expect(body.error.code).toBe("state_expired");
     expect(body.error.message).toMatch(/expired/);
   });
@@ -130,18 +132,18 @@ describe("Salesforce OAuth", () => {
       `/oauth/salesforce/callback?error=access_denied&error_description=end-user+denied+authorization&state=${state}`,
     );
     expect(denied.status).toBe(400);
-    const body = (await denied.json()) as any;
+    const body = await bodyOf(denied, errorSchema);
     expect(body.error.code).toBe("authorization_denied");
     expect(body.error.message).toContain("end-user denied authorization");
     expect(body.error.message).toContain("Connect again and choose Allow");
     const noCode = await call(`/oauth/salesforce/callback?state=${state}`);
     expect(noCode.status).toBe(400);
-    expect(((await noCode.json()) as any).error.message).toContain("code");
+    expect((await bodyOf(noCode, errorSchema)).error.message).toContain("code");
     const noState = await call(`/oauth/salesforce/callback?code=abc`);
-    expect(((await noState.json()) as any).error.message).toContain("state");
+    expect((await bodyOf(noState, errorSchema)).error.message).toContain("state");
     const tooLong = await call(`/oauth/salesforce/callback?code=abc&state=${"a".repeat(600)}`);
     expect(tooLong.status).toBe(400);
-    expect(((await tooLong.json()) as any).error.message).toContain("state");
+    expect((await bodyOf(tooLong, errorSchema)).error.message).toContain("state");
   });
 
   it("a code Salesforce refuses is a 400, not a 500", async () => {
@@ -151,7 +153,7 @@ describe("Salesforce OAuth", () => {
     cb.searchParams.set("code", "not-a-real-code");
     const res = await call(cb.pathname + cb.search, { headers: { cookie: page.cookie } });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as any).error.code).toBe("authorization_failed");
+    expect((await bodyOf(res, errorSchema)).error.code).toBe("authorization_failed");
   });
 
   it("starting a connection needs the page session: an API key alone is a 403 page_session_required", async () => {
@@ -193,13 +195,13 @@ describe("Salesforce OAuth", () => {
     await connectWorkspace(ws, fake);
     const row = (await env.DB.prepare("SELECT refresh_token_enc FROM connections WHERE workspace_id = ?")
       .bind(ws.id)
-      .first()) as any;
+      .first<{ refresh_token_enc: string }>())!;
     const refresh = await openStored(ws.id, "refresh_token", row.refresh_token_enc);
     const res = await call("/api/v1/connection", { method: "DELETE", headers: ws.auth });
     expect(res.status).toBe(204);
     expect((await fakeCalls()).some((c) => c.path === "/services/oauth2/revoke")).toBe(true);
     expect(await env.DB.prepare("SELECT 1 FROM connections WHERE workspace_id = ?").bind(ws.id).first()).toBeNull();
-    const conn = (await (await call("/api/v1/connection", { headers: ws.auth })).json()) as any;
+    const conn = await bodyOf(await call("/api/v1/connection", { headers: ws.auth }), connectionSchema);
     expect(conn.status).toBe("not_connected");
     const reuse = await fetch(`${fake}/services/oauth2/token`, {
       method: "POST",

@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, inject, it } from "vitest";
+import { connectionSchema } from "../../worker/api/connection/connection.routes";
 import { budgetStatus, openSalesforce } from "../../worker/salesforce";
 import { connectWorkspace, fakeCalls, resetFake, setFaults } from "./connect";
-import { call, jsonInit, newWorkspace } from "./helpers";
+import { bodyOf, call, jsonInit, newWorkspace } from "./helpers";
 
 const fake = inject("fakeOrgUrl");
 
@@ -87,27 +88,28 @@ describe("API usage", () => {
 
   it("Sforce-Limit-Info and the call count land in D1 on flush, and in GET /connection", async () => {
     const ws = await connected();
-    const before = (await (await call("/api/v1/connection", { headers: ws.auth })).json()) as any;
+    const before = await bodyOf(await call("/api/v1/connection", { headers: ws.auth }), connectionSchema);
     expect(before.apiUsage).toBeNull();
     const sf = await openSalesforce(env, ws.id);
     await collect(sf.queryPages("SELECT Id FROM Account", { batchSize: 200 }));
     await sf.flushUsage();
     await sf.flushUsage();
-    const conn = (await (await call("/api/v1/connection", { headers: ws.auth })).json()) as any;
-    expect(conn.apiUsage.limit).toBe(100_000);
-    expect(conn.apiUsage.used).toBeGreaterThan(0);
-    expect(Date.parse(conn.apiUsage.asOf)).not.toBeNaN();
+    const conn = await bodyOf(await call("/api/v1/connection", { headers: ws.auth }), connectionSchema);
+    const usage = conn.apiUsage!;
+    expect(usage.limit).toBe(100_000);
+    expect(usage.used).toBeGreaterThan(0);
+    expect(Date.parse(usage.asOf ?? "")).not.toBeNaN();
     const day = new Date().toISOString().slice(0, 10);
     const row = (await env.DB.prepare("SELECT calls FROM api_calls WHERE workspace_id = ? AND day = ?")
       .bind(ws.id, day)
-      .first()) as any;
+      .first<{ calls: number }>())!;
     expect(row.calls).toBe(sf.calls);
     const again = await openSalesforce(env, ws.id);
     await again.limits();
     await again.flushUsage();
     const total = (await env.DB.prepare("SELECT calls FROM api_calls WHERE workspace_id = ? AND day = ?")
       .bind(ws.id, day)
-      .first()) as any;
+      .first<{ calls: number }>())!;
     expect(total.calls).toBe(sf.calls + 1);
   });
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, errorSchema, json, workspaceSecurity } from "../common";
 
-const connectionSchema = z
+export const connectionSchema = z
   .object({
     status: z.enum(["not_connected", "connected", "needs_reconnect"]),
     instanceUrl: z.string().nullable(),
