@@ -96,6 +96,10 @@ export default defineConfig(async () => {
           test: {
             name: "node",
             environment: "node",
+            // One process for every file: playwright, miniflare, esbuild and the fake org's bundle load
+            // once, not per file (13 non-browser files: 172 s → 109 s here, imports 62 s → 17 s). Each
+            // file starts and stops its own fake org, stack and Chromium, so nothing else is shared.
+            isolate: false,
             include: ["test/node/**/*.test.ts"],
             globalSetup: ["./test/global-setup.ts"],
             testTimeout: 180_000,
