@@ -7,11 +7,17 @@ export interface SeenStatement {
 /**
  * Wraps the real D1 binding and counts the statements that reach it — one per executed prepared
  * statement, one per statement inside a batch — as production's 1,000-queries-per-invocation
- * limit counts them. Nothing is faked: every statement still runs on the real database.
+ * limit counts them, and the rows they wrote as D1 meters them (`meta.rows_written`: index entries
+ * included). Nothing is faked: every statement still runs on the real database.
  * `counter.seen` keeps each statement's SQL and values, so a test can EXPLAIN what the code sent.
  */
 export function countingD1(real: D1Database) {
-  const counter = { statements: 0, batches: 0, seen: [] as SeenStatement[] };
+  const counter = { statements: 0, batches: 0, rowsWritten: 0, seen: [] as SeenStatement[] };
+  const written = (result: unknown) => {
+    const meta = (result as { meta?: { rows_written?: number } } | null)?.meta;
+    counter.rowsWritten += meta?.rows_written ?? 0;
+    return result;
+  };
   const unwrap = new WeakMap<object, D1PreparedStatement>();
   const text = new WeakMap<object, SeenStatement>();
 
@@ -24,7 +30,8 @@ export function countingD1(real: D1Database) {
           return (...args: unknown[]) => {
             counter.statements++;
             counter.seen.push(seen);
-            return (target[prop] as (...a: unknown[]) => unknown).apply(target, args);
+            const out = (target[prop] as (...a: unknown[]) => unknown).apply(target, args);
+            return prop === "run" || prop === "all" ? (out as Promise<unknown>).then(written) : out;
           };
         }
         const value = Reflect.get(target, prop, target);
@@ -48,7 +55,10 @@ export function countingD1(real: D1Database) {
             const seen = text.get(s);
             if (seen) counter.seen.push(seen);
           }
-          return target.batch(statements.map((s) => unwrap.get(s) ?? s));
+          return target.batch(statements.map((s) => unwrap.get(s) ?? s)).then((results) => {
+            for (const r of results) written(r);
+            return results;
+          });
         };
       }
       if (prop === "exec") {

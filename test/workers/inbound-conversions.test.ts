@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { ALL_RECORDS } from "./assert-counts";
 import {
   connectedWorkspace,
   expectCountsMatchRecords,
@@ -30,7 +31,7 @@ async function create(object: string, records: Record<string, unknown>[]): Promi
 
 async function recordsFor(workspaceId: string, salesforceId: string): Promise<Row[]> {
   return rows(
-    "SELECT r.*, x.salesforce_object AS run_object FROM run_records r JOIN runs x ON x.id = r.run_id WHERE r.workspace_id = ? AND r.salesforce_id = ? ORDER BY r.created_at",
+    `SELECT r.*, x.salesforce_object AS run_object FROM ${ALL_RECORDS} r JOIN runs x ON x.id = r.run_id WHERE r.workspace_id = ? AND r.salesforce_id = ? ORDER BY r.created_at, r.seq`,
     workspaceId,
     salesforceId,
   );
@@ -70,7 +71,7 @@ describe("lead conversion", () => {
     ]);
     // The contact's history: the Lead's records and the Contact's, all on the one Conversion contact.
     const history = await rows(
-      "SELECT salesforce_id FROM run_records WHERE workspace_id = ? AND conversion_id = ?",
+      `SELECT salesforce_id FROM ${ALL_RECORDS} WHERE workspace_id = ? AND conversion_id = ?`,
       ws.id,
       before!.id,
     );

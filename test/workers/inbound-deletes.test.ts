@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { ALL_RECORDS } from "./assert-counts";
 import { getDb } from "../../worker/db";
 import { firstBatch } from "../../worker/sync/inbound/chain";
 import { acquireLease } from "../../worker/sync/leases";
@@ -76,7 +77,7 @@ describe("deletes during a backfill", () => {
     const linked = await linkedIds(ws.id);
     expect(deletedBefore.filter((id) => linked.has(id))).toEqual([]);
     const { results } = await env.DB.prepare(
-      "SELECT count(*) AS n FROM run_records WHERE workspace_id = ? AND salesforce_id IN (SELECT value FROM json_each(?))",
+      `SELECT count(*) AS n FROM ${ALL_RECORDS} WHERE workspace_id = ? AND salesforce_id IN (SELECT value FROM json_each(?))`,
     )
       .bind(ws.id, JSON.stringify(deletedBefore))
       .all<{ n: number }>();

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { ALL_RECORDS } from "./assert-counts";
 import { expectRunCountsMatchRecords } from "./assert-counts";
 import { apiJson, outboundSetup, pushed, sfRecord } from "./outbound.fixtures";
 import { onlyObjects, syncNow } from "./sync-helpers";
@@ -54,7 +55,7 @@ describe("no echo", () => {
     const cycleStart = new Date().toISOString();
     await syncNow(ws);
     const echoed = await scalar<number>(
-      "SELECT count(*) AS v FROM run_records WHERE workspace_id = ? AND salesforce_id IN (?, ?) AND run_id IN (SELECT id FROM runs WHERE direction = 'inbound' AND started_at >= ?)",
+      `SELECT count(*) AS v FROM ${ALL_RECORDS} WHERE workspace_id = ? AND salesforce_id IN (?, ?) AND run_id IN (SELECT id FROM runs WHERE direction = 'inbound' AND started_at >= ?)`,
       ws.id,
       linked!.salesforce_id,
       created,
@@ -99,7 +100,7 @@ describe("no echo", () => {
     expect(row).toEqual({ last_name: null, first_name: "Solo" });
     // Read back as unchanged: no run record, and nothing queued to go out again.
     const echoed = await scalar<number>(
-      "SELECT count(*) AS v FROM run_records WHERE workspace_id = ? AND salesforce_id = ? AND run_id IN (SELECT id FROM runs WHERE direction = 'inbound' AND started_at >= ?)",
+      `SELECT count(*) AS v FROM ${ALL_RECORDS} WHERE workspace_id = ? AND salesforce_id = ? AND run_id IN (SELECT id FROM runs WHERE direction = 'inbound' AND started_at >= ?)`,
       ws.id,
       salesforceId,
       cycleStart,

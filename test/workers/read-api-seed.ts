@@ -1,10 +1,14 @@
 import { getDb } from "../../worker/db";
 import { runs } from "../../worker/db/schema";
-import { type RunRecordInput, recountRun, upsertRunRecords } from "../../worker/sync/runs";
+import { isoNow } from "../../worker/lib/time";
+import type { ObjectType } from "../../worker/sync/objects";
+import { type RunRecordInput, recountRun } from "../../worker/sync/runs";
+import { runRecordWrites } from "../../worker/sync/runs/write";
 import { env } from "./helpers";
 
 // Rows for the read API's tests, written the way the engines write them: runs inserted, records
-// through the engines' own upsert, counts (and a closed run's reason counts) recomputed from the records.
+// through the engines' own writes (pages, and rows for what no Conversion record holds: seeded records
+// have no Conversion record, so each keeps a row), counts (and a closed run's reason counts) recomputed.
 
 type RunInsert = typeof runs.$inferInsert;
 
@@ -49,7 +53,7 @@ export async function seedRecords(
     seq: r.seq ?? i + 1,
     salesforceId: r.salesforceId === undefined ? `00Q5g00000Ab${String(i).padStart(3, "0")}AAA` : r.salesforceId,
     salesforceObject: r.salesforceObject ?? salesforceObject,
-    conversionId: r.conversionId ?? (r.status === "success" ? `ct_${i}` : null),
+    conversionId: r.conversionId !== undefined ? r.conversionId : r.status === "success" ? `ct_${i}` : null,
     label: r.label ?? `Person ${i}`,
     email: r.email ?? null,
     action: r.action === undefined ? (r.status === "success" ? "updated" : null) : r.action,
@@ -61,9 +65,13 @@ export async function seedRecords(
     externalUpdatedAt: r.externalUpdatedAt ?? "2026-11-28T09:00:00.000Z",
     changes: r.changes ?? [],
   }));
+  const run = await env.DB.prepare("SELECT salesforce_object AS o, object_type AS t FROM runs WHERE id = ?")
+    .bind(runId)
+    .first<{ o: string; t: ObjectType }>();
+  const write = { workspaceId, runId, salesforceObject: run!.o, objectType: run!.t, at: isoNow() };
   // One by one: drizzle 0.45's D1 batch cannot bind the parameters of a db.run(sql) statement.
-  for (const statement of upsertRunRecords(db, workspaceId, runId, rows)) await statement;
-  await recountRun(db, runId);
+  for (const statement of runRecordWrites(db, write, rows)) await statement;
+  await recountRun(db, { id: runId, workspaceId });
   await clearReasonCountsIfOpen(runId);
 }
 
@@ -74,28 +82,33 @@ async function clearReasonCountsIfOpen(runId: string) {
     .run();
 }
 
-/** Sets run_records.created_at for one record, for tests of "newest first" across runs. */
+/** Sets the time of one record (a seeded record keeps a row), for tests of "newest first" across runs. */
 export async function setRecordCreatedAt(runId: string, key: string, createdAt: string) {
   await env.DB.prepare("UPDATE run_records SET created_at = ? WHERE run_id = ? AND record_key = ?")
     .bind(createdAt, runId, key)
     .run();
 }
 
-/** `n` records for one run in one statement (a recursive CTE), for the 50,000-record export. */
+/**
+ * `n` records for one run, written through the engines' writes a page at a time (10 % skipped,
+ * the rest created successes of no Conversion record), for the 50,000-record export.
+ */
 export async function seedManyRecords(workspaceId: string, runId: string, n: number) {
-  await env.DB.prepare(
-    `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?)
-     INSERT INTO run_records (id, workspace_id, run_id, record_key, seq, salesforce_id, salesforce_object, label, email,
-       action, status, reason_code, changes)
-     SELECT ? || ':' || i, ?, ?, 'k' || i, i, printf('00Q5g%010dAAA', i), 'Lead', 'Lead ' || i, 'lead' || i || '@example.com',
-       CASE WHEN i % 10 = 0 THEN NULL ELSE 'created' END, CASE WHEN i % 10 = 0 THEN 'skipped' ELSE 'success' END,
-       CASE WHEN i % 10 = 0 THEN 'missing_email' END, '[]'
-     FROM s`,
-  )
-    .bind(n, runId, workspaceId, runId)
-    .run();
-  await recountRun(getDb(env), runId);
-  await clearReasonCountsIfOpen(runId);
+  const records: SeedRecord[] = [];
+  for (let i = 1; i <= n; i++) {
+    records.push({
+      key: `k${i}`,
+      seq: i,
+      salesforceId: `00Q5g${String(i).padStart(10, "0")}AAA`,
+      label: `Lead ${i}`,
+      email: `lead${i}@example.com`,
+      status: i % 10 === 0 ? "skipped" : "success",
+      action: i % 10 === 0 ? null : "created",
+      reasonCode: i % 10 === 0 ? "missing_email" : null,
+      conversionId: null,
+    });
+  }
+  for (let i = 0; i < records.length; i += 2_000) await seedRecords(workspaceId, runId, records.slice(i, i + 2_000));
 }
 
 /** An ISO instant `minutes` before now. */

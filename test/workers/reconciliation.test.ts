@@ -1,6 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { ALL_RECORDS } from "./assert-counts";
 import worker from "../../worker";
 import { reapStalledRuns, STALE_RUN_MS } from "../../worker/sync/reaper";
 import { expectRunCountsMatchRecords } from "./assert-counts";
@@ -322,7 +323,7 @@ describe("reconciliation under a seeded schedule of faults", () => {
     // 2. Conversion equals Salesforce, except records whose latest outcome is a recorded skip or failure.
     const latest = new Map<string, Row>();
     for (const r of await rows(
-      "SELECT r.salesforce_id, r.status, r.reason_code FROM run_records r JOIN runs x ON x.id = r.run_id WHERE r.workspace_id = ? AND x.direction = 'inbound' AND r.salesforce_id IS NOT NULL ORDER BY r.created_at, x.started_at, r.seq",
+      `SELECT r.salesforce_id, r.status, r.reason_code FROM ${ALL_RECORDS} r JOIN runs x ON x.id = r.run_id WHERE r.workspace_id = ? AND x.direction = 'inbound' AND r.salesforce_id IS NOT NULL ORDER BY r.created_at, x.started_at, r.seq`,
       ws.id,
     )) {
       latest.set(r.salesforce_id, r);

@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import { pruneHistory } from "../../worker/sync/retention";
 import { newWorkspace } from "./helpers";
 
-async function seedRun(workspaceId: string, id: string, startedAt: string, records: number) {
+/**
+ * A closed run with `pages` pages of records (500 each, stored as run_pages holds them) and `skipped`
+ * skipped records, which keep a row each as they do in production.
+ */
+async function seedRun(workspaceId: string, id: string, startedAt: string, pages: number, skipped: number) {
   await env.DB.prepare(
     `INSERT INTO runs (id, workspace_id, direction, object_type, salesforce_object, kind, status, started_at, finished_at, heartbeat_at, skipped, reason_counts)
      VALUES (?, ?, 'inbound', 'contact', 'Lead', 'incremental', 'completed', ?, ?, ?, ?, ?)`,
@@ -15,16 +19,21 @@ async function seedRun(workspaceId: string, id: string, startedAt: string, recor
       startedAt,
       startedAt,
       startedAt,
-      records,
-      JSON.stringify([["skipped", "missing_email", records]]),
+      skipped,
+      JSON.stringify([["skipped", "missing_email", skipped]]),
     )
     .run();
-  const rows = JSON.stringify(Array.from({ length: records }, (_, i) => i));
   await env.DB.prepare(
-    `INSERT INTO run_records (id, workspace_id, run_id, record_key, seq, salesforce_object, status, reason_code)
-     SELECT ?2 || ':' || value, ?1, ?2, 'k' || value, value, 'Lead', 'skipped', 'missing_email' FROM json_each(?3)`,
+    `INSERT INTO run_pages (workspace_id, run_id, first_seq, last_seq, created_at, updated, records)
+     SELECT ?1, ?2, value * 500, value * 500 + 499, ?3, 500, '[]' FROM json_each(?4)`,
   )
-    .bind(workspaceId, id, rows)
+    .bind(workspaceId, id, startedAt, JSON.stringify(Array.from({ length: pages }, (_, i) => i)))
+    .run();
+  await env.DB.prepare(
+    `INSERT INTO run_records (id, workspace_id, run_id, record_key, seq, salesforce_object, status, reason_code, paged)
+     SELECT ?2 || ':' || value, ?1, ?2, 'k' || value, value, 'Lead', 'skipped', 'missing_email', 1 FROM json_each(?3)`,
+  )
+    .bind(workspaceId, id, JSON.stringify(Array.from({ length: skipped }, (_, i) => i)))
     .run();
 }
 
@@ -32,19 +41,23 @@ describe("retention", () => {
   it("prunes runs older than 90 days in bounded chunks and keeps recent ones", async () => {
     const ws = await newWorkspace();
     const now = Date.now();
-    await seedRun(ws.id, "run_old", new Date(now - 100 * 86_400_000).toISOString(), 7_000);
-    await seedRun(ws.id, "run_new", new Date(now - 10 * 86_400_000).toISOString(), 10);
+    await seedRun(ws.id, "run_old", new Date(now - 100 * 86_400_000).toISOString(), 120, 7_000);
+    await seedRun(ws.id, "run_new", new Date(now - 10 * 86_400_000).toISOString(), 1, 10);
 
     const first = await pruneHistory(env, now);
-    expect(first).toEqual({ records: 5_000, runs: 0 });
+    expect(first).toEqual({ records: 5_000, pages: 100, runs: 0 });
     const second = await pruneHistory(env, now);
-    expect(second).toEqual({ records: 2_000, runs: 1 });
+    expect(second).toEqual({ records: 2_000, pages: 20, runs: 1 });
     const left = await env.DB.prepare(
-      "SELECT id, (SELECT count(*) FROM run_records WHERE run_id = runs.id) AS n, reason_counts FROM runs WHERE workspace_id = ?",
+      `SELECT id, (SELECT count(*) FROM run_records WHERE run_id = runs.id) AS n,
+         (SELECT count(*) FROM run_pages WHERE workspace_id = runs.workspace_id AND run_id = runs.id) AS pages,
+         reason_counts FROM runs WHERE workspace_id = ?`,
     )
       .bind(ws.id)
-      .all<{ id: string; n: number; reason_counts: string }>();
-    expect(left.results).toEqual([{ id: "run_new", n: 10, reason_counts: '[["skipped","missing_email",10]]' }]);
+      .all<{ id: string; n: number; pages: number; reason_counts: string }>();
+    expect(left.results).toEqual([
+      { id: "run_new", n: 10, pages: 1, reason_counts: '[["skipped","missing_email",10]]' },
+    ]);
   });
 
   it("forgets creates whose answer has been unknown for the whole retention period", async () => {

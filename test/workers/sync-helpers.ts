@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { expect, inject } from "vitest";
+import { getDb } from "../../worker/db";
+import { readRunRecords } from "../../worker/sync/runs/read";
 import { expectRunCountsMatchRecords } from "./assert-counts";
 import { connectWorkspace } from "./connect";
 import { call, jsonInit, newWorkspace } from "./helpers";
@@ -114,11 +116,40 @@ export async function runsOf(workspaceId: string, direction = "inbound"): Promis
 /** The invariant of every test: each run's counts equal its records by action and status. */
 export const expectCountsMatchRecords = expectRunCountsMatchRecords;
 
-export async function recordsOf(runId: string) {
-  const { results } = await env.DB.prepare("SELECT * FROM run_records WHERE run_id = ? ORDER BY seq")
+/** A run's records as readers see them (pages and rows), in seq order, in run_records' column names. */
+export async function recordsOf(runId: string): Promise<Record<string, any>[]> {
+  const run = await env.DB.prepare("SELECT workspace_id, salesforce_object FROM runs WHERE id = ?")
     .bind(runId)
-    .all<Record<string, unknown>>();
-  return results;
+    .first<{ workspace_id: string; salesforce_object: string }>();
+  if (!run) return [];
+  const records = await readRunRecords(
+    getDb(env),
+    run.workspace_id,
+    { id: runId, salesforceObject: run.salesforce_object },
+    undefined,
+    null,
+    1_000_000,
+  );
+  return records.map((r) => ({
+    id: r.id,
+    run_id: r.runId,
+    seq: r.seq,
+    salesforce_id: r.salesforceId,
+    salesforce_object: r.salesforceObject,
+    conversion_id: r.conversionId,
+    label: r.label,
+    email: r.email,
+    action: r.action,
+    status: r.status,
+    reason_code: r.reasonCode,
+    reason_detail: r.reasonDetail,
+    sf_status_code: r.sfError?.statusCode ?? null,
+    sf_message: r.sfError?.message ?? null,
+    external_created_at: r.externalCreatedAt,
+    external_updated_at: r.externalUpdatedAt,
+    changes: JSON.stringify(r.changes),
+    outbox_id: r.outboxId,
+  }));
 }
 
 /** Waits until an org switch's queued unlinking of the old org's ids is done (worker/sync/org/unlink.ts). */

@@ -31,7 +31,7 @@ export async function failDeadLetter(env: Env, body: QueueMessage): Promise<void
     state: { after: body.after, fetched: 0 },
   });
   await commitBatch(db, [
-    recountRun(db, run.id),
+    recountRun(db, run),
     closeRun(db, run, { status: "failed", failureCode: "unknown_error", failureDetail: DEAD_LETTER_DETAIL }),
   ]);
   await abandonChain(db, body);

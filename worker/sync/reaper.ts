@@ -26,7 +26,7 @@ export async function reapStalledRuns(env: Env, now = Date.now()): Promise<numbe
     .all();
   for (const run of stalled) {
     await commitBatch(db, [
-      recountRun(db, run.id),
+      recountRun(db, run),
       closeRun(db, run, { status: "failed", failureCode: "unknown_error", failureDetail: STALLED_DETAIL }),
       db
         .update(syncState)

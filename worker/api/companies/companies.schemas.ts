@@ -91,6 +91,7 @@ export function newCompanyRow(
     externalUpdatedAt: null,
     createdAt: now,
     updatedAt: now,
+    history: null,
   };
 }
 

@@ -117,6 +117,7 @@ export function newContactRow(
     externalUpdatedAt: null,
     createdAt: now,
     updatedAt: now,
+    history: null,
   };
 }
 

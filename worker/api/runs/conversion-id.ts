@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db";
 import { companies, contacts, events, opportunities, opportunityContactRoles } from "../../db/schema";
-import type { HistoryLookup } from "./runs.queries";
+import type { HistoryLookup } from "./history.queries";
 
 /** Conversion ids as the engines and the API create them: a type prefix, "_", a random token. */
 export const CONVERSION_ID = /^(ct|co|op|ocr|ev)_[A-Za-z0-9_-]{1,64}$/;

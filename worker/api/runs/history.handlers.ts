@@ -6,7 +6,7 @@ import { describeRun, toApiRecord } from "../../sync/runs/view";
 import { conversionLookup } from "./conversion-id";
 import type { recordHistory } from "./history.routes";
 import { badQuery } from "./params";
-import { type HistoryLookup, recordHistoryQuery } from "./runs.queries";
+import { type HistoryKey, type HistoryLookup, readHistory } from "./history.queries";
 import { toSalesforceId18 } from "./salesforce-id";
 
 const HISTORY = "history";
@@ -30,11 +30,11 @@ export const recordHistoryHandler: RouteHandler<typeof recordHistory, AppEnv> = 
   const q = c.req.valid("query");
   const db = getDb(c.env);
   const by = await lookupFrom(db, c.get("workspaceId"), q);
-  const cursor = q.cursor ? decodeCursor(q.cursor, HISTORY, ["string", "number"] as const) : null;
+  const cursor = q.cursor ? historyCursor(q.cursor) : null;
   // A Conversion id that names no record (never synced, or deleted since) has no history to show.
   if (!by) return c.json({ records: [], nextCursor: null }, 200);
-  const rows = await recordHistoryQuery(db, c.get("workspaceId"), by, cursor, q.limit + 1).all();
-  const page = pageOf(rows, q.limit, HISTORY, (r) => [r.record.createdAt, r.rowid]);
+  const entries = await readHistory(db, c.get("workspaceId"), by, cursor, q.limit + 1);
+  const page = pageOf(entries, q.limit, HISTORY, (e) => [e.at, e.tie]);
   const records = page.items.map(({ record, run }) => ({
     ...toApiRecord(record, run.direction),
     run: {
@@ -47,3 +47,16 @@ export const recordHistoryHandler: RouteHandler<typeof recordHistory, AppEnv> = 
   }));
   return c.json({ records, nextCursor: page.nextCursor }, 200);
 };
+
+/**
+ * (at, tie) as this version pages history; a cursor from before migration 0013 ((createdAt, rowid))
+ * still reads as "older than createdAt".
+ */
+function historyCursor(text: string): HistoryKey {
+  try {
+    return decodeCursor(text, HISTORY, ["string", "string"] as const);
+  } catch {
+    const [at] = decodeCursor(text, HISTORY, ["string", "number"] as const);
+    return [at, ""];
+  }
+}

@@ -1,7 +1,7 @@
 import type { Db } from "../../db";
 import type { RunDirection } from "../../sync/runs";
+import { type RecordKey, readRunRecords } from "../../sync/runs/read";
 import { type ApiRecord, toApiRecord } from "../../sync/runs/view";
-import { listRecordsQuery, type RecordKey } from "./runs.queries";
 import type { RECORD_STATUSES } from "./runs.schemas";
 
 type RunRecordStatus = (typeof RECORD_STATUSES)[number];
@@ -77,7 +77,7 @@ export function recordCsvLine(r: ApiRecord): string {
 export function recordsCsvStream(
   db: Db,
   workspaceId: string,
-  run: { id: string; direction: RunDirection },
+  run: { id: string; direction: RunDirection; salesforceObject: string },
   status?: RunRecordStatus,
 ) {
   const encoder = new TextEncoder();
@@ -87,11 +87,11 @@ export function recordsCsvStream(
       controller.enqueue(encoder.encode(csvLine(CSV_COLUMNS)));
     },
     async pull(controller) {
-      const rows = await listRecordsQuery(db, workspaceId, run.id, status, cursor, CSV_CHUNK).all();
+      const rows = await readRunRecords(db, workspaceId, run, status, cursor, CSV_CHUNK);
       if (rows.length) {
         controller.enqueue(encoder.encode(rows.map((row) => recordCsvLine(toApiRecord(row, run.direction))).join("")));
         const last = rows[rows.length - 1]!;
-        cursor = [last.seq, last.rowid];
+        cursor = [last.seq, last.tie];
       }
       if (rows.length < CSV_CHUNK) controller.close();
     },

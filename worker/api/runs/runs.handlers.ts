@@ -3,11 +3,12 @@ import { type Db, getDb } from "../../db";
 import type { AppEnv } from "../../env";
 import { latestRetry } from "../../sync/retry/latest";
 import { decodeCursor, pageOf } from "../../sync/runs/cursor";
+import { readRunRecords } from "../../sync/runs/read";
 import { toApiRecord, toApiRun } from "../../sync/runs/view";
 import { notFound } from "../errors";
 import { runFiltersFrom } from "./params";
 import { recordsCsvStream } from "./runs.csv";
-import { listRecordsQuery, listRunsQuery, runByIdQuery } from "./runs.queries";
+import { listRunsQuery, runByIdQuery } from "./runs.queries";
 import type { exportRunRecords, getRun, listRunRecords, listRuns } from "./runs.routes";
 
 // Cursor tags: a cursor from one list is refused by another instead of silently mispaging it.
@@ -42,8 +43,8 @@ export const listRunRecordsHandler: RouteHandler<typeof listRunRecords, AppEnv> 
   const q = c.req.valid("query");
   const cursor = q.cursor ? decodeCursor(q.cursor, RECORDS, ["number", "number"] as const) : null;
   const run = await findRun(db, workspaceId, c.req.valid("param").id);
-  const rows = await listRecordsQuery(db, workspaceId, run.id, q.status, cursor, q.limit + 1).all();
-  const page = pageOf(rows, q.limit, RECORDS, (r) => [r.seq, r.rowid]);
+  const rows = await readRunRecords(db, workspaceId, run, q.status, cursor, q.limit + 1);
+  const page = pageOf(rows, q.limit, RECORDS, (r) => [r.seq, r.tie]);
   return c.json({ records: page.items.map((r) => toApiRecord(r, run.direction)), nextCursor: page.nextCursor }, 200);
 };
 

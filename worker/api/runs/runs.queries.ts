@@ -1,7 +1,6 @@
-import { and, asc, desc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db";
-import { runRecords, runs } from "../../db/schema";
-import { UNSUCCESSFUL } from "../../sync/runs";
+import { runs } from "../../db/schema";
 
 // The SQL behind the Sync activity reads, as unexecuted drizzle queries: handlers run them and
 // test/workers/read-api-plans.test.ts runs EXPLAIN QUERY PLAN on the very same `.toSQL()`.
@@ -64,78 +63,4 @@ export function runByIdQuery(db: Db, workspaceId: string, id: string) {
     .from(runs)
     .where(and(eq(runs.id, id), eq(runs.workspaceId, workspaceId)))
     .limit(1);
-}
-
-// run_records' primary key is a text id, so the table keeps a rowid, and every index ends with it.
-// Ordering by (key, rowid) is therefore a total order that the index already holds: no sort, no gaps
-// even if two records share a seq or a created_at.
-const rowid = sql<number>`"run_records"."rowid"`;
-
-/** A position in a run's records: (seq, rowid). */
-export type RecordKey = readonly [seq: number, rowid: number];
-
-/** One run's records in processing order (seq), through run_records_run_seq or (skipped, failed) run_records_run_status_seq. */
-export function listRecordsQuery(
-  db: Db,
-  workspaceId: string,
-  runId: string,
-  status: string | undefined,
-  cursor: RecordKey | null,
-  limit: number,
-) {
-  return db
-    .select({ ...getTableColumns(runRecords), rowid })
-    .from(runRecords)
-    .where(
-      and(
-        eq(runRecords.runId, runId),
-        eq(runRecords.workspaceId, workspaceId),
-        status ? eq(runRecords.status, status as "success" | "skipped" | "failed") : undefined,
-        // Skipped or failed: the partial run_records_run_status_seq; success walks run_records_run_seq.
-        status && status !== "success" ? UNSUCCESSFUL : undefined,
-        cursor ? sql`(${runRecords.seq}, ${rowid}) > (${cursor[0]}, ${cursor[1]})` : undefined,
-      ),
-    )
-    .orderBy(asc(runRecords.seq), asc(rowid))
-    .limit(limit);
-}
-
-export type HistoryLookup = { salesforceId: string } | { email: string };
-
-/** A position in a record history: (createdAt, rowid). */
-export type HistoryKey = readonly [createdAt: string, rowid: number];
-
-/** Every run record for one Salesforce id or email, newest first, with its run; through run_records_ws_sfid / _ws_email. */
-export function recordHistoryQuery(
-  db: Db,
-  workspaceId: string,
-  by: HistoryLookup,
-  cursor: HistoryKey | null,
-  limit: number,
-) {
-  return db
-    .select({
-      record: runRecords,
-      rowid,
-      run: {
-        id: runs.id,
-        direction: runs.direction,
-        objectType: runs.objectType,
-        salesforceObject: runs.salesforceObject,
-        kind: runs.kind,
-        startedAt: runs.startedAt,
-        status: runs.status,
-      },
-    })
-    .from(runRecords)
-    .innerJoin(runs, and(eq(runs.id, runRecords.runId), eq(runs.workspaceId, workspaceId)))
-    .where(
-      and(
-        eq(runRecords.workspaceId, workspaceId),
-        "salesforceId" in by ? eq(runRecords.salesforceId, by.salesforceId) : eq(runRecords.email, by.email),
-        cursor ? sql`(${runRecords.createdAt}, ${rowid}) < (${cursor[0]}, ${cursor[1]})` : undefined,
-      ),
-    )
-    .orderBy(desc(runRecords.createdAt), desc(rowid))
-    .limit(limit);
 }

@@ -14,6 +14,11 @@ const linked = () => ({
   externalUpdatedAt: text("external_updated_at"),
   createdAt: text("created_at").notNull().default(now),
   updatedAt: text("updated_at").notNull().default(now),
+  /**
+   * Record history: where this record's run records are, newest last, as refs into run_pages
+   * (worker/sync/runs/history.ts). Written with the row, so history costs no D1 row of its own.
+   */
+  history: text("history"),
 });
 
 /** A Conversion contact: valid email, unique per workspace; linked to a Lead or a Contact. */

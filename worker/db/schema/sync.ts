@@ -35,7 +35,7 @@ export const syncState = sqliteTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.salesforceObject] })],
 );
 
-/** One run = one batch = one entry in Sync activity. Counts are recomputed from run_records. */
+/** One run = one batch = one entry in Sync activity. Counts are recomputed from its records (run_pages). */
 export const runs = sqliteTable(
   "runs",
   {
@@ -89,7 +89,40 @@ export const runs = sqliteTable(
   ],
 );
 
-/** What happened to one record in one run; upserted by (run, key) so redelivery never double counts. */
+/**
+ * A run's records, a page of them (up to PAGE_RECORDS, in seq order) per row: every record of every run
+ * lives here, as a compact JSON array (worker/sync/runs/pages.ts), with the page's counts beside it.
+ * One D1 row written per page instead of a row and five index entries per record. WITHOUT ROWID (in the
+ * migration; drizzle cannot say it): the primary key is the table, so a page costs exactly one row.
+ */
+export const runPages = sqliteTable(
+  "run_pages",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    runId: text("run_id").notNull(),
+    /** The seq of the page's first record: the page's key, so a redelivered page replaces itself. */
+    firstSeq: integer("first_seq").notNull(),
+    lastSeq: integer("last_seq").notNull(),
+    /** When the page was written: its records' time in record history. */
+    createdAt: text("created_at").notNull(),
+    // The page's counts, before the records so that summing them never reads the records' overflow pages.
+    created: integer("created").notNull().default(0),
+    updated: integer("updated").notNull().default(0),
+    deleted: integer("deleted").notNull().default(0),
+    skipped: integer("skipped").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    records: text("records").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.runId, t.firstSeq] })],
+);
+
+/**
+ * Records kept one row each, beside their page: skipped and failed ones (the status tabs, retries and
+ * reasons seek them), and successes whose record history cannot live on a Conversion record (a delete,
+ * a record moved to another Salesforce id, an email the contact no longer has). Upserted by (run, key)
+ * so redelivery never double counts. Rows with `paged` = 0 were written by a Worker before migration
+ * 0013 and are in no page: readers add them to the pages (run_records_run_legacy_seq finds them).
+ */
 export const runRecords = sqliteTable(
   "run_records",
   {
@@ -119,10 +152,15 @@ export const runRecords = sqliteTable(
     /** Outbound: the outbox row this record came from, so a retry can find the change again. */
     outboxId: text("outbox_id"),
     createdAt: text("created_at").notNull().default(now),
+    /** 1 when the record is also in its run's pages (this row only serves lookups); 0 for rows before 0013. */
+    paged: integer("paged").notNull().default(0),
+    /** Record history the row carries from the Conversion record it left (see worker/sync/runs/history.ts). */
+    history: text("history"),
   },
   (t) => [
     uniqueIndex("run_records_run_key").on(t.runId, t.recordKey),
-    index("run_records_run_seq").on(t.runId, t.seq),
+    // Rows written before 0013 by a previous Worker (in no page): the records list adds them in seq order.
+    index("run_records_run_legacy_seq").on(t.runId, t.seq).where(sql`${t.paged} = 0`),
     // Skipped and failed records only (see UNSUCCESSFUL in worker/sync/runs/records.ts): the status
     // tabs, retries and reason counts seek them; successes page through run_records_run_seq.
     index("run_records_run_status_seq").on(t.runId, t.status, t.seq).where(sql`${t.status} != 'success'`),

@@ -16,7 +16,6 @@ import {
   retryDelaySeconds,
   saveRunProgress,
   toRunFailure,
-  upsertRunRecords,
 } from "../runs";
 import { type BulkProgress, bulkThreshold, handOver, runBulkBatch, startBulkRead } from "./bulk";
 import { readByIds } from "./by-ids";
@@ -24,7 +23,7 @@ import { abandonChain, advanceWatermark, continueChain, skipToNextObject } from 
 import { REPORTED_BEFORE, waitingOnParent } from "./dependents";
 import { readableFields } from "./fields";
 import { type InboundBatchMessage, runIdFor } from "./message";
-import { later, pageBase, preparePage } from "./page";
+import { later, pageBase, pageWrites, preparePage } from "./page";
 import { readHead } from "./record";
 import { grow, halve, isQueryTimeout, pastSlice, type Span, sliceEnd } from "./slice";
 import { PAGE_SIZE, type WindowStart, windowQuery } from "./window";
@@ -96,7 +95,7 @@ export async function runInboundBatch(env: Env, message: InboundBatchMessage, at
   try {
     sf = await openSalesforce(env, m.workspaceId);
     const fields = await readableFields(db, sf, m.workspaceId, m.salesforceObject, settings, spec);
-    const base = pageBase(m.workspaceId, m.salesforceObject, spec, settings);
+    const base = pageBase(m.workspaceId, m.salesforceObject, spec, settings, runId);
     if (m.bulk) {
       const ctx = { env, db, m: { ...m, bulk: m.bulk }, sf, base, runId, run, open, progress };
       const outcome = await runBulkBatch(ctx);
@@ -136,9 +135,8 @@ export async function runInboundBatch(env: Env, message: InboundBatchMessage, at
         progress = { ...progress, fetched: progress.fetched + records.length, waitingRead: true };
         received = { ...received, fetched: progress.fetched };
         await commitBatch(db, [
-          ...prepared.statements,
-          ...upsertRunRecords(db, m.workspaceId, runId, prepared.records),
-          ...(run ? [saveRunProgress(db, runId, progress, pageFromSeq)] : []),
+          ...pageWrites(db, prepared),
+          ...(run ? [saveRunProgress(db, run, progress, pageFromSeq)] : []),
         ]);
       }
     }
@@ -185,9 +183,8 @@ export async function runInboundBatch(env: Env, message: InboundBatchMessage, at
             span,
           };
           await commitBatch(db, [
-            ...prepared.statements,
-            ...upsertRunRecords(db, m.workspaceId, runId, prepared.records),
-            ...(run ? [saveRunProgress(db, runId, progress, pageFromSeq)] : []),
+            ...pageWrites(db, prepared),
+            ...(run ? [saveRunProgress(db, run, progress, pageFromSeq)] : []),
             // A look-back re-reads behind the watermark: never move it back.
             advanceWatermark(db, m, later(progress.after, m.seenUpTo ?? null), readAt),
           ]);
@@ -216,7 +213,7 @@ export async function runInboundBatch(env: Env, message: InboundBatchMessage, at
       span = grow(span!);
       received = progress = { ...progress, after: later(progress.after, pastSlice(until)), span };
     }
-    if (run) await commitBatch(db, [recountRun(db, runId), closeRun(db, run, { status: "completed" })]);
+    if (run) await commitBatch(db, [recountRun(db, run), closeRun(db, run, { status: "completed" })]);
     await continueChain(env, db, { ...m, span: progress.span ?? span ?? null }, more, progress.after);
     return { done: true };
   } catch (err) {
@@ -224,7 +221,7 @@ export async function runInboundBatch(env: Env, message: InboundBatchMessage, at
     if (failure.transient && attempts < MAX_ATTEMPTS) return { retryDelaySeconds: retryDelaySeconds(env, attempts) };
     run ??= await open();
     await commitBatch(db, [
-      recountRun(db, runId),
+      recountRun(db, run),
       closeRun(db, run, { status: "failed", failureCode: failure.code, failureDetail: failure.detail }),
     ]);
     // Without credentials or API calls nothing else in the cycle can run; other failures are this object's alone.

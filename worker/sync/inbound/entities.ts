@@ -4,6 +4,7 @@ import type { Db } from "../../db";
 import { jsonChunks } from "../../db/json-param";
 import { companies, contacts, events, opportunities, opportunityContactRoles } from "../../db/schema";
 import { isoNow } from "../../lib/time";
+import { appendHistory, refCutoff } from "../runs/history";
 
 export const ENTITY_TABLES = { contacts, companies, opportunities, roles: opportunityContactRoles, events } as const;
 export type EntityTable = keyof typeof ENTITY_TABLES;
@@ -30,6 +31,8 @@ export class EntitySet {
   readonly folded = new Map<string, string>();
   /** Rows as D1 had them when loaded: what a page's update is based on. */
   readonly loaded = new Map<string, EntityRow>();
+  /** History refs to append to rows, by Conversion id (history.ts): written with the row, or on their own. */
+  readonly refs = new Map<string, string[]>();
 
   constructor(readonly name: EntityTable) {}
 
@@ -81,19 +84,33 @@ export class EntitySet {
   /** The workspace of the page's folds (a page is one workspace's). */
   private foldedIn = "";
 
+  /** A run record about this row: its ref goes into the row's history. */
+  addRef(id: string, ref: string) {
+    const list = this.refs.get(id);
+    if (list) list.push(ref);
+    else this.refs.set(id, [ref]);
+  }
+
   /**
    * Set-based writes for the page: new rows inserted and loaded rows merged (one statement each per
-   * ~900 KB of rows), one delete, one update per fold's dependents.
+   * ~900 KB of rows, their new refs appended to their history), one delete, one update per fold's
+   * dependents, and one history append for rows that only gained refs.
    */
   statements(db: Db) {
     const table = ENTITY_TABLES[this.name] as unknown as SQLiteTable;
     const rows = [...this.dirty].map((id) => this.byId.get(id)!).filter(Boolean);
     const fresh = rows.filter((r) => !this.loaded.has(r.id));
     const changed = rows.filter((r) => this.loaded.has(r.id));
+    // History is never written whole: refs travel beside the row and are appended in SQL.
+    const encode = (row: EntityRow) => ({ ...row, history: undefined, [REFS]: this.refs.get(row.id) });
     const out = [
-      ...jsonChunks(fresh).map((json) => upsertFromJson(db, table, json)),
-      ...jsonChunks(changed, (r) => ({ n: r, b: this.loaded.get(r.id) })).map((json) => mergeFromJson(db, table, json)),
+      ...jsonChunks(fresh, encode).map((json) => upsertFromJson(db, table, json)),
+      ...jsonChunks(changed, (r) => ({ n: encode(r), b: { ...this.loaded.get(r.id), history: undefined } })).map(
+        (json) => mergeFromJson(db, table, json),
+      ),
     ];
+    const onlyRefs = [...this.refs].filter(([id]) => !this.dirty.has(id) && !this.removed.has(id) && this.byId.has(id));
+    if (onlyRefs.length) out.push(appendRefs(db, table, this.byId.get(onlyRefs[0]![0])!.workspaceId, onlyRefs) as never);
     if (this.removed.size) {
       const idColumn = (getTableColumns(table) as Record<string, SQLiteColumn>).id;
       out.push(db.delete(table).where(inJson(idColumn, [...this.removed])) as never);
@@ -135,25 +152,46 @@ function foldStatements(db: Db, name: EntityTable, workspaceId: string, folded: 
   );
 }
 
-/** INSERT … SELECT FROM json_each(?) ON CONFLICT(id) DO UPDATE: a page's rows in one statement. */
+// The key under which a row's JSON carries the refs it gains (a JSON array), beside its columns.
+const REFS = "$refs";
+
+/**
+ * INSERT … SELECT FROM json_each(?) ON CONFLICT(id) DO UPDATE: a page's rows in one statement. The
+ * history column is never overwritten: a new row starts with its refs, an existing one has them
+ * appended in SQL (an outbound push may have appended its own since the page loaded the row).
+ */
 export function upsertFromJson(db: Db, table: SQLiteTable, json: string) {
-  const columns = Object.entries(getTableColumns(table) as Record<string, SQLiteColumn>);
+  const columns = Object.entries(getTableColumns(table) as Record<string, SQLiteColumn>).filter(
+    ([key]) => key !== "history",
+  );
   const names = sql.join(
-    columns.map(([, c]) => sql.identifier(c.name)),
+    [...columns.map(([, c]) => sql.identifier(c.name)), sql.identifier("history")],
     sql`, `,
   );
   const values = sql.join(
-    columns.map(([key]) => sql`j.value ->> ${"$." + key}`),
+    [...columns.map(([key]) => sql`j.value ->> ${"$." + key}`), sql`j.value -> ${`$."${REFS}"`}`],
     sql`, `,
   );
   const updates = sql.join(
-    columns
-      .filter(([key]) => key !== "id" && key !== "createdAt")
-      .map(([, c]) => sql`${sql.identifier(c.name)} = excluded.${sql.identifier(c.name)}`),
+    [
+      ...columns
+        .filter(([key]) => key !== "id" && key !== "createdAt")
+        .map(([, c]) => sql`${sql.identifier(c.name)} = excluded.${sql.identifier(c.name)}`),
+      sql`history = ${appendHistory(sql`${table}.history`, sql`excluded.history`, refCutoff())}`,
+    ],
     sql`, `,
   );
   return db.run(sql`INSERT INTO ${table} (${names}) SELECT ${values} FROM json_each(${json}) AS j WHERE true
     ON CONFLICT (id) DO UPDATE SET ${updates}`);
+}
+
+/** Appends refs to rows the page does not otherwise write (`[id, refs]` each), one statement. */
+export function appendRefs(db: Db, table: SQLiteTable, workspaceId: string, refs: [string, string[]][]) {
+  const json = JSON.stringify(refs.map(([id, list]) => ({ id, h: list })));
+  return db.run(sql`UPDATE ${table}
+    SET history = ${appendHistory(sql`${table}.history`, sql`j.value -> 'h'`, refCutoff())}
+    FROM json_each(${json}) AS j
+    WHERE ${table}.workspace_id = ${workspaceId} AND ${table}.id = j.value ->> 'id'`);
 }
 
 /**
@@ -164,15 +202,19 @@ export function upsertFromJson(db: Db, table: SQLiteTable, json: string) {
  */
 function mergeFromJson(db: Db, table: SQLiteTable, json: string) {
   const columns = Object.entries(getTableColumns(table) as Record<string, SQLiteColumn>).filter(
-    ([key]) => key !== "id" && key !== "workspaceId" && key !== "createdAt",
+    ([key]) => key !== "id" && key !== "workspaceId" && key !== "createdAt" && key !== "history",
   );
   const sets = sql.join(
-    columns.map(([key, c]) => {
-      const column = sql`${table}.${sql.identifier(c.name)}`;
-      const next = sql`j.value ->> ${`$.n.${key}`}`;
-      if (key === "updatedAt") return sql`${sql.identifier(c.name)} = ${next}`;
-      return sql`${sql.identifier(c.name)} = CASE WHEN ${column} IS j.value ->> ${`$.b.${key}`} THEN ${next} ELSE ${column} END`;
-    }),
+    [
+      ...columns.map(([key, c]) => {
+        const column = sql`${table}.${sql.identifier(c.name)}`;
+        const next = sql`j.value ->> ${`$.n.${key}`}`;
+        if (key === "updatedAt") return sql`${sql.identifier(c.name)} = ${next}`;
+        return sql`${sql.identifier(c.name)} = CASE WHEN ${column} IS j.value ->> ${`$.b.${key}`} THEN ${next} ELSE ${column} END`;
+      }),
+      // Refs are appended to whatever history D1 holds now (a push may have appended its own).
+      sql`history = ${appendHistory(sql`${table}.history`, sql`j.value -> ${`$.n."${REFS}"`}`, refCutoff())}`,
+    ],
     sql`, `,
   );
   const cols = getTableColumns(table) as Record<string, SQLiteColumn>;

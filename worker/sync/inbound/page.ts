@@ -3,9 +3,13 @@ import type { Db } from "../../db";
 import { runRecords } from "../../db/schema";
 import type { Settings } from "../../settings";
 import type { SalesforceObjectSpec } from "../objects";
+import { isoNow } from "../../lib/time";
 import type { RunRecordInput } from "../runs";
+import { refOf } from "../runs/history";
+import { layoutPages } from "../runs/pages";
+import { type RowExtra, type RunWrite, runRecordWrites } from "../runs/write";
 import { CLASSIFIERS, inboundMappings, loadPendingEdits, type PageContext } from "./classify";
-import { inJson } from "./entities";
+import { type EntityTable, inJson } from "./entities";
 import { loadPageSets } from "./lookups";
 import { readHead, type SalesforceRecord, text, type Verdict } from "./record";
 import type { WindowStart } from "./window";
@@ -13,10 +17,66 @@ import type { WindowStart } from "./window";
 export interface PageResult {
   /** Run records for everything but unchanged records. */
   records: RunRecordInput[];
-  /** Entity writes for the page, to go in the same D1 batch as the run records. */
+  /** Entity writes for the page (with the records' history refs), to go in the same D1 batch as the run records. */
   statements: ReturnType<PageContext["sets"]["contacts"]["statements"]>;
   /** (SystemModstamp, Id) of the last record read: where the next window starts. */
   last: { stamp: string; id: string } | null;
+  /** Where the records go: pass to pageWrites. */
+  write: RunWrite;
+  /** Records that keep a row carrying what their Conversion record left behind. */
+  extras: Map<number, RowExtra>;
+}
+
+/** A page classified for one run: the context, and the run its records belong to. */
+export type PageBase = Omit<PageContext, "sets" | "pending"> & { runId: string };
+
+/** The page's statements for one D1 batch: entity writes, then its records (and `more`, e.g. ones Salesforce no longer returns). */
+export function pageWrites(db: Db, page: PageResult, more: RunRecordInput[] = [], moreExtras?: Map<number, RowExtra>) {
+  const extras = moreExtras ? new Map([...page.extras, ...moreExtras]) : page.extras;
+  return [...page.statements, ...runRecordWrites(db, page.write, [...page.records, ...more], extras)];
+}
+
+/** The Conversion table whose records carry the history of each kind of Salesforce record. */
+const HOLDER: Record<PageContext["spec"]["kind"], EntityTable> = {
+  lead: "contacts",
+  contact: "contacts",
+  account: "companies",
+  opportunity: "opportunities",
+  role: "roles",
+  event: "events",
+};
+
+/**
+ * Hands each successful record's ref to the Conversion record it is about (and, for a record with
+ * an email that is not a contact, to the contact with that email), so history finds it there. A
+ * record whose Conversion record went away or moved to another Salesforce id, or a contact whose
+ * email changed, keeps a row with the history it leaves behind (runRecordWrites decides the rest).
+ */
+function attachHistory(ctx: PageContext, records: RunRecordInput[], write: RunWrite): Map<number, RowExtra> {
+  const extras = new Map<number, RowExtra>();
+  const holder = HOLDER[ctx.spec.kind];
+  const set = ctx.sets[holder];
+  const { places } = layoutPages(records, write.salesforceObject);
+  records.forEach((r, i) => {
+    if (r.status !== "success" || !r.conversionId) return;
+    const before = set.loaded.get(r.conversionId);
+    const history = typeof before?.history === "string" ? before.history : null;
+    const now = set.byId.get(r.conversionId);
+    if (r.action === "deleted" || !now || now.salesforceId !== r.salesforceId) {
+      extras.set(r.seq, { history });
+      return;
+    }
+    const ref = refOf(write.at, write.runId, places[i]!, r.seq);
+    set.addRef(now.id, ref);
+    if (!r.email) return;
+    if (holder !== "contacts") {
+      const contact = ctx.sets.contacts.byEmail.get(r.email);
+      if (contact) ctx.sets.contacts.addRef(contact.id, ref);
+    } else if (typeof before?.email === "string" && before.email !== now.email) {
+      extras.set(r.seq, { history, email: before.email });
+    }
+  });
+  return extras;
 }
 
 function labelOf(r: SalesforceRecord): string {
@@ -33,9 +93,10 @@ export function pageBase(
   salesforceObject: string,
   spec: SalesforceObjectSpec,
   settings: Settings,
-): Omit<PageContext, "sets" | "pending"> {
+  runId: string,
+): PageBase {
   const writeMode = settings.objects[salesforceObject]?.writeMode ?? "create_or_update";
-  return { workspaceId, salesforceObject, spec, settings, writeMode };
+  return { runId, workspaceId, salesforceObject, spec, settings, writeMode };
 }
 
 /**
@@ -44,7 +105,7 @@ export function pageBase(
  */
 export async function preparePage(
   db: Db,
-  base: Omit<PageContext, "sets" | "pending">,
+  { runId, ...base }: PageBase,
   records: SalesforceRecord[],
   firstSeq: number,
   seenUpTo: WindowStart = null,
@@ -115,9 +176,17 @@ export async function preparePage(
     if (problem && head.id && head.stamp && atOrBefore({ stamp: head.stamp, id: head.id }, seenUpTo)) reread.add(entry);
   });
   const alreadyReported = await reportedBefore(db, base.workspaceId, [...reread]);
-
+  const kept = out.filter((r) => !alreadyReported.has(r));
+  const write: RunWrite = {
+    workspaceId: base.workspaceId,
+    runId,
+    salesforceObject: base.salesforceObject,
+    objectType: base.spec.objectType,
+    at: isoNow(),
+  };
+  const extras = attachHistory(ctx, kept, write);
   const statements = Object.values(ctx.sets).flatMap((set) => set.statements(db));
-  return { records: out.filter((r) => !alreadyReported.has(r)), statements, last };
+  return { records: kept, statements, last, write, extras };
 }
 
 /** The later of two window points; a damaged stamp on the wire must never move a watermark back. */

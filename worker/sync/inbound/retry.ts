@@ -15,12 +15,11 @@ import {
   saveRunProgress,
   toRunFailure,
   UNSUCCESSFUL,
-  upsertRunRecords,
 } from "../runs";
 import type { BatchResult } from "./batch";
 import { IDS_PER_QUERY, readByIds } from "./by-ids";
 import { readableFields } from "./fields";
-import { pageBase, preparePage } from "./page";
+import { pageBase, pageWrites, preparePage } from "./page";
 import { readHead } from "./record";
 
 /**
@@ -55,7 +54,7 @@ export async function runInboundRetry(env: Env, m: InboundRetryMessage, attempts
   try {
     sf = await openSalesforce(env, m.workspaceId);
     const fields = await readableFields(db, sf, m.workspaceId, run.salesforceObject, settings, spec);
-    const base = pageBase(m.workspaceId, run.salesforceObject, spec, settings);
+    const base = pageBase(m.workspaceId, run.salesforceObject, spec, settings, run.id);
     while (done < ids.length) {
       const chunk = ids.slice(done, done + IDS_PER_QUERY);
       const found = await readByIds(sf, run.salesforceObject, fields, chunk);
@@ -65,19 +64,15 @@ export async function runInboundRetry(env: Env, m: InboundRetryMessage, attempts
         .filter((id) => !seen.has(id))
         .map((id, i) => vanishedRecord(run.salesforceObject, id, done + found.length + i));
       done += chunk.length;
-      await commitBatch(db, [
-        ...prepared.statements,
-        ...upsertRunRecords(db, m.workspaceId, run.id, [...prepared.records, ...vanished]),
-        saveRunProgress(db, run.id, { done }),
-      ]);
+      await commitBatch(db, [...pageWrites(db, prepared, vanished), saveRunProgress(db, run, { done })]);
     }
-    await commitBatch(db, [recountRun(db, run.id), closeRun(db, run, { status: "completed" })]);
+    await commitBatch(db, [recountRun(db, run), closeRun(db, run, { status: "completed" })]);
     return { done: true };
   } catch (err) {
     const failure = toRunFailure(err);
     if (failure.transient && attempts < MAX_ATTEMPTS) return { retryDelaySeconds: retryDelaySeconds(env, attempts) };
     await commitBatch(db, [
-      recountRun(db, run.id),
+      recountRun(db, run),
       closeRun(db, run, { status: "failed", failureCode: failure.code, failureDetail: failure.detail }),
     ]);
     return { done: true };

@@ -1,10 +1,14 @@
 import { and, eq, gte, lt, sql } from "drizzle-orm";
 import type { Db } from "../../db";
 import { commitBatch } from "../../db/commit";
-import { outbox, runs } from "../../db/schema";
+import { companies, contacts, outbox, runs } from "../../db/schema";
 import { sha256 } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
-import { closeRun, type RunOutcome, type RunRecordInput, type RunRow, recountRun, upsertRunRecords } from "../runs";
+import { appendRefs } from "../inbound/entities";
+import { closeRun, type RunOutcome, type RunRecordInput, type RunRow, recountRun } from "../runs";
+import { refOf } from "../runs/history";
+import { layoutPages } from "../runs/pages";
+import { type RunWrite, runRecordWrites } from "../runs/write";
 import { linkCreated, markProcessed } from "./commit";
 import type { EntityType } from "./message";
 import type { PushObject } from "./plan";
@@ -110,9 +114,9 @@ export function createLedger(db: Db, workspaceId: string, type: EntityType, batc
       const id = await runIdFor(batchKey, object);
       let seq = nextSeq.get(id);
       if (seq === undefined) {
-        const last = await db.get<{ n: number | null }>(
-          sql`SELECT max(seq) AS n FROM run_records WHERE run_id = ${id}`,
-        );
+        const last = await db.get<{ n: number | null }>(sql`SELECT max(n) AS n FROM (
+          SELECT max(last_seq) AS n FROM run_pages WHERE workspace_id = ${workspaceId} AND run_id = ${id}
+          UNION ALL SELECT max(seq) FROM run_records WHERE run_id = ${id})`);
         seq = (last?.n ?? -1) + 1;
       }
       nextSeq.set(id, seq + count);
@@ -123,6 +127,13 @@ export function createLedger(db: Db, workspaceId: string, type: EntityType, batc
      * its records, the settled outbox rows, new Salesforce ids, counts from the records, the close.
      */
     commit(run: CallRun, call: CallCommit, outcome: RunOutcome): unknown[] {
+      const write: RunWrite = {
+        workspaceId,
+        runId: run.id,
+        salesforceObject: run.object,
+        objectType: type,
+        at: isoNow(),
+      };
       return [
         db
           .insert(runs)
@@ -139,11 +150,12 @@ export function createLedger(db: Db, workspaceId: string, type: EntityType, batc
             state: JSON.stringify({ batch: batchKey }),
           })
           .onConflictDoNothing(),
-        ...upsertRunRecords(db, workspaceId, run.id, call.records),
         ...(call.outboxIds.length ? [markProcessed(db, call.outboxIds, run.id)] : []),
         ...(call.links?.length ? [linkCreated(db, type, workspaceId, call.links, run.object)] : []),
         ...(call.also ?? []),
-        recountRun(db, run.id),
+        ...historyOf(db, write, call.records),
+        ...runRecordWrites(db, write, call.records),
+        recountRun(db, { id: run.id, workspaceId }),
         closeRun(db, run, outcome),
       ];
     },
@@ -153,7 +165,7 @@ export function createLedger(db: Db, workspaceId: string, type: EntityType, batc
      */
     async closeLeft(outcome: RunOutcome): Promise<number> {
       const open = (await runsOfKey(db, workspaceId, batchKey)).filter((r) => r.status === "in_progress");
-      for (const run of open) await commitBatch(db, [recountRun(db, run.id), closeRun(db, run, outcome)]);
+      for (const run of open) await commitBatch(db, [recountRun(db, run), closeRun(db, run, outcome)]);
       return open.length;
     },
     /** Lets go of this key's claim on rows it did not push, so they go out as soon as they can. */
@@ -169,3 +181,19 @@ export function createLedger(db: Db, workspaceId: string, type: EntityType, batc
 }
 
 export type Ledger = ReturnType<typeof createLedger>;
+
+/**
+ * A pushed record's ref goes into the history of the contact or company it pushed (after its new
+ * Salesforce id is linked, in the same batch), so history finds it there; the rest keep a row.
+ */
+function historyOf(db: Db, write: RunWrite, records: RunRecordInput[]) {
+  const { places } = layoutPages(records, write.salesforceObject);
+  const refs = new Map<string, string[]>();
+  records.forEach((r, i) => {
+    if (r.status !== "success" || r.action === "deleted" || !r.conversionId) return;
+    const ref = refOf(write.at, write.runId, places[i]!, r.seq);
+    refs.set(r.conversionId, [...(refs.get(r.conversionId) ?? []), ref]);
+  });
+  if (!refs.size) return [];
+  return [appendRefs(db, write.objectType === "contact" ? contacts : companies, write.workspaceId, [...refs])];
+}

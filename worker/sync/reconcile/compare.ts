@@ -17,6 +17,8 @@ export interface LinkedRecord {
   id: string;
   salesforceId: string;
   label: string | null;
+  /** Its record history, which the run record of its removal carries. */
+  history: string | null;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function linkedBetween(
   // Leads and Contacts share the contacts table: each object checks only the records linked to it.
   const people = kind === "lead" || kind === "contact" ? sql` AND salesforce_object = ${salesforceObject}` : sql``;
   const upper = upTo === null ? sql`` : sql` AND salesforce_id <= ${upTo}`;
-  return db.all<LinkedRecord>(sql`SELECT id, salesforce_id AS salesforceId, ${sql.identifier(label)} AS label
+  return db.all<LinkedRecord>(sql`SELECT id, salesforce_id AS salesforceId, ${sql.identifier(label)} AS label, history
     FROM ${name} WHERE workspace_id = ${workspaceId} AND salesforce_id > ${after}${upper}${people}
     ORDER BY salesforce_id LIMIT ${limit}`);
 }

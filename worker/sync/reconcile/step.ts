@@ -8,7 +8,7 @@ import { loadSettings } from "../../settings";
 import { readByIds } from "../inbound/by-ids";
 import { startNextObject } from "../inbound/chain";
 import { readableFields } from "../inbound/fields";
-import { pageBase, preparePage } from "../inbound/page";
+import { pageBase, pageWrites, preparePage } from "../inbound/page";
 import { readHead } from "../inbound/record";
 import { acquireLease, extendLease, holdsLease, releaseLease } from "../leases";
 import { objectSpec } from "../objects";
@@ -21,7 +21,6 @@ import {
   retryDelaySeconds,
   saveRunProgress,
   toRunFailure,
-  upsertRunRecords,
 } from "../runs";
 import { countLinked, type LinkedRecord, linkedBetween, removeLinked } from "./compare";
 import { busyTooLong, deleteLimit, leaseLost, orgRefusal, type Refusal, tooManyGone } from "./guard";
@@ -76,7 +75,7 @@ export async function runReconcileStep(env: Env, m: ReconcileMessage, attempts: 
     if (Date.now() - Date.parse(since) > LEASE_WAIT_MAX_MS)
       return refuse(env, db, m, run, busyTooLong(m.salesforceObject), false);
     // Waiting is not a failure: the message is sent again later instead of spending queue retries.
-    await commitBatch(db, [saveRunProgress(db, run.id, state)]);
+    await commitBatch(db, [saveRunProgress(db, run, state)]);
     await env.INBOUND_QUEUE.send({ ...m, waitingSince: since }, { delaySeconds: LEASE_WAIT_SECONDS });
     return { done: true };
   }
@@ -108,7 +107,7 @@ export async function runReconcileStep(env: Env, m: ReconcileMessage, attempts: 
         return refuse(env, db, m, run, tooManyGone(m.salesforceObject, linked - visible, linked, state.limit!), true);
     }
     const fields = await readableFields(db, sf, m.workspaceId, m.salesforceObject, settings, spec);
-    const base = pageBase(m.workspaceId, m.salesforceObject, spec, settings);
+    const base = pageBase(m.workspaceId, m.salesforceObject, spec, settings, run.id);
     const lease = { workspaceId: m.workspaceId, salesforceObject: m.salesforceObject, owner: m.leaseOwner };
     const pages = Math.min(PAGES_PER_STEP, Math.max(1, m.pagesPerStep ?? PAGES_PER_STEP));
     for (let page = 0; page < pages; page++) {
@@ -164,7 +163,6 @@ export async function runReconcileStep(env: Env, m: ReconcileMessage, attempts: 
       if (!(await holdsLease(db, m.workspaceId, m.salesforceObject, m.leaseOwner)))
         return refuse(env, db, m, run, leaseLost(m.salesforceObject), false);
       await commitBatch(db, [
-        ...prepared.statements,
         ...(gone.length
           ? [
               removeLinked(
@@ -175,8 +173,8 @@ export async function runReconcileStep(env: Env, m: ReconcileMessage, attempts: 
               ),
             ]
           : []),
-        ...upsertRunRecords(db, m.workspaceId, run.id, [...prepared.records, ...vanished]),
-        saveRunProgress(db, run.id, state),
+        ...pageWrites(db, prepared, vanished, new Map(gone.map((l, i) => [vanished[i]!.seq, { history: l.history }]))),
+        saveRunProgress(db, run, state),
         extendLease(db, m.workspaceId, m.salesforceObject, m.leaseOwner),
       ]);
       if (upTo === null) {
@@ -246,7 +244,7 @@ function vanishedRecord(salesforceObject: string, l: LinkedRecord, seq: number):
 
 async function finish(env: Env, db: Db, m: ReconcileMessage, run: RunRow) {
   await commitBatch(db, [
-    recountRun(db, run.id),
+    recountRun(db, run),
     closeRun(db, run, { status: "completed" }),
     reconciledNow(db, m),
     releaseLease(db, m.workspaceId, m.salesforceObject, m.leaseOwner),

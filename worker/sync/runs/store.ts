@@ -3,7 +3,7 @@ import type { Db } from "../../db";
 import { runs } from "../../db/schema";
 import { isoNow } from "../../lib/time";
 import type { ObjectType } from "../objects";
-import { UNSUCCESSFUL } from "./records";
+import { LEGACY, UNSUCCESSFUL } from "./records";
 
 export type RunDirection = "inbound" | "outbound";
 export type RunKind = "backfill" | "incremental" | "push" | "retry" | "reconcile";
@@ -58,21 +58,24 @@ export class RunNotOpened extends Error {
   }
 }
 
-/** The five counts, derived from the run's records: the only place counts come from. */
-function countsFromRecords(runId: string) {
-  return sql`(SELECT coalesce(sum(status = 'success' AND action = 'created'), 0),
-               coalesce(sum(status = 'success' AND action = 'updated'), 0),
-               coalesce(sum(status = 'success' AND action = 'deleted'), 0),
-               coalesce(sum(status = 'skipped'), 0),
-               coalesce(sum(status = 'failed'), 0)
-        FROM run_records WHERE run_id = ${runId})`;
+/** A run as the bookkeeping statements name it: its id, and its workspace (every read is scoped by it). */
+export type RunKey = Pick<RunRow, "id" | "workspaceId">;
+
+/**
+ * The five counts of a run's records: its pages' counts (each page counted from its
+ * records when written) and any rows a Worker before migration 0013 wrote (in no page). The only
+ * place counts come from.
+ */
+function countsFromRecords(run: RunKey) {
+  return sql`(SELECT p.c, p.u, p.d, p.s, p.f FROM ${countsRow(run, 0)} AS p)`;
 }
 
 /**
  * A run's skipped and failed records counted by reason, as a JSON array of `[status, reasonCode, count]`
- * (`[]` when there are none), through run_records_run_status_seq. `runId` is a value or a column
- * (`runs.id`, for a correlated subquery). recountRun stores it on the run; the health card evaluates
- * it live for runs that have none stored yet, so stored and live numbers come from the same SQL.
+ * (`[]` when there are none), through run_records_run_status_seq (every skipped or failed record has a
+ * row). `runId` is a value or a column (`runs.id`, for a correlated subquery). recountRun stores it on
+ * the run; the health card evaluates it live for runs that have none stored yet, so stored and live
+ * numbers come from the same SQL.
  */
 export function reasonCountsFromRecords(runId: string | SQLWrapper) {
   return sql`(SELECT json_group_array(json_array(rr.status, rr.reason_code, rr.n)) FROM (
@@ -86,11 +89,11 @@ export function reasonCountsFromRecords(runId: string | SQLWrapper) {
  * page or a redelivered batch cannot double count. Every close runs it (in the closing batch), so it
  * also stores the reason counts the health card sums.
  */
-export function recountRun(db: Db, runId: string) {
+export function recountRun(db: Db, run: RunKey) {
   return db.run(sql`
-    UPDATE runs SET (created, updated, deleted, skipped, failed) = ${countsFromRecords(runId)},
-      reason_counts = ${reasonCountsFromRecords(runId)}
-    WHERE id = ${runId}`);
+    UPDATE runs SET (created, updated, deleted, skipped, failed) = ${countsFromRecords(run)},
+      reason_counts = ${reasonCountsFromRecords(run.id)}
+    WHERE id = ${run.id}`);
 }
 
 /**
@@ -98,25 +101,33 @@ export function recountRun(db: Db, runId: string) {
  * and counts recomputed from its records so the page shows them live. Reason counts stay NULL
  * until the run closes (health counts an open run's reasons from its records).
  */
-export function saveRunProgress(db: Db, runId: string, state: unknown, pageFromSeq?: number) {
+export function saveRunProgress(db: Db, run: RunKey, state: unknown, pageFromSeq?: number) {
   if (pageFromSeq !== undefined) {
-    // Only this page's records (seq from pageFromSeq on, through run_records_run_seq): the page, its
-    // records and these counts commit in one batch, so a page is counted once; closing the run
-    // recounts everything, so the final counts stay derived from all the records.
+    // Only this page's records (its pages, from pageFromSeq on): the page, its records and these
+    // counts commit in one batch, so a page is counted once; closing the run recounts everything,
+    // so the final counts stay derived from all the records.
     return db.run(sql`
       UPDATE runs SET state = ${JSON.stringify(state)}, heartbeat_at = ${isoNow()}, reason_counts = NULL,
-        (created, updated, deleted, skipped, failed) = (SELECT runs.created + coalesce(sum(status = 'success' AND action = 'created'), 0),
-               runs.updated + coalesce(sum(status = 'success' AND action = 'updated'), 0),
-               runs.deleted + coalesce(sum(status = 'success' AND action = 'deleted'), 0),
-               runs.skipped + coalesce(sum(status = 'skipped'), 0),
-               runs.failed + coalesce(sum(status = 'failed'), 0)
-          FROM run_records WHERE run_id = ${runId} AND seq >= ${pageFromSeq})
-      WHERE id = ${runId} AND status = 'in_progress'`);
+        (created, updated, deleted, skipped, failed) = (SELECT runs.created + p.c, runs.updated + p.u,
+          runs.deleted + p.d, runs.skipped + p.s, runs.failed + p.f FROM ${countsRow(run, pageFromSeq)} AS p)
+      WHERE id = ${run.id} AND status = 'in_progress'`);
   }
   return db.run(sql`
     UPDATE runs SET state = ${JSON.stringify(state)}, heartbeat_at = ${isoNow()}, reason_counts = NULL,
-      (created, updated, deleted, skipped, failed) = ${countsFromRecords(runId)}
-    WHERE id = ${runId} AND status = 'in_progress'`);
+      (created, updated, deleted, skipped, failed) = ${countsFromRecords(run)}
+    WHERE id = ${run.id} AND status = 'in_progress'`);
+}
+
+/** The counts of a run's records from `fromSeq` on, as a one-row table (c, u, d, s, f). */
+function countsRow(run: RunKey, fromSeq: number) {
+  return sql`(SELECT coalesce(sum(c), 0) AS c, coalesce(sum(u), 0) AS u, coalesce(sum(d), 0) AS d,
+      coalesce(sum(s), 0) AS s, coalesce(sum(f), 0) AS f
+    FROM (SELECT created AS c, updated AS u, deleted AS d, skipped AS s, failed AS f FROM run_pages
+          WHERE workspace_id = ${run.workspaceId} AND run_id = ${run.id} AND first_seq >= ${fromSeq}
+          UNION ALL
+          SELECT status = 'success' AND action = 'created', status = 'success' AND action = 'updated',
+                 status = 'success' AND action = 'deleted', status = 'skipped', status = 'failed'
+          FROM run_records WHERE run_id = ${run.id} AND seq >= ${fromSeq} AND ${LEGACY}))`;
 }
 
 export interface RunOutcome {

@@ -1,12 +1,9 @@
-import type { runRecords } from "../../db/schema";
 import { recordReason, runFailure } from "../reasons";
-import type { FieldChange } from "./records";
+import type { StoredRecord } from "./records";
 import type { RunDirection, RunRow } from "./store";
 
 // Rows → api.md's `Run` and `RunRecord`. The API, the CSV export and the page all read runs through here,
 // so a run is described and a reason worded the same way everywhere.
-
-export type RunRecordRow = typeof runRecords.$inferSelect;
 
 const INBOUND_NOUNS: Record<string, string> = {
   contact: "contacts",
@@ -89,52 +86,33 @@ export function runProgress(row: Pick<RunRow, "state" | "startedAt">, now: numbe
 export type ApiRun = ReturnType<typeof toApiRun>;
 
 /** api.md's `RunRecord`. The direction picks the catalogue, because `unknown_error` reads differently per side. */
-export function toApiRecord(row: RunRecordRow, direction: RunDirection) {
-  const reason = recordReason(direction, row.status, row.reasonCode);
+export function toApiRecord(r: StoredRecord, direction: RunDirection) {
+  const reason = recordReason(direction, r.status, r.reasonCode);
   return {
-    id: row.id,
-    runId: row.runId,
-    salesforceId: row.salesforceId ?? null,
-    salesforceObject: row.salesforceObject,
-    conversionId: row.conversionId ?? null,
-    label: row.label,
-    action: row.action ?? null,
-    status: row.status,
+    id: r.id,
+    runId: r.runId,
+    salesforceId: r.salesforceId,
+    salesforceObject: r.salesforceObject,
+    conversionId: r.conversionId,
+    label: r.label,
+    action: r.action,
+    status: r.status,
     reason: reason
       ? {
           code: reason.code,
           message: reason.message,
           explanation: reason.explanation,
-          detail: row.reasonDetail ?? null,
+          detail: r.reasonDetail,
         }
       : null,
-    salesforceError: toSalesforceError(row),
-    externalCreatedAt: row.externalCreatedAt ?? null,
-    externalUpdatedAt: row.externalUpdatedAt ?? null,
-    changes: parseChanges(row.changes),
+    salesforceError: r.sfError,
+    externalCreatedAt: r.externalCreatedAt,
+    externalUpdatedAt: r.externalUpdatedAt,
+    changes: r.changes,
   };
 }
 
 export type ApiRecord = ReturnType<typeof toApiRecord>;
-
-function toSalesforceError(row: RunRecordRow) {
-  if (row.sfStatusCode == null && row.sfMessage == null) return null;
-  return { statusCode: row.sfStatusCode ?? "", message: row.sfMessage ?? "", fields: parseStrings(row.sfFields) };
-}
-
-// Both columns are written by our own engines; a damaged value must still not fail a whole page.
-function parseChanges(text: string | null): FieldChange[] {
-  const value = safeJson(text);
-  if (!Array.isArray(value)) return [];
-  return value
-    .filter((c): c is Record<string, unknown> => typeof c === "object" && c !== null && typeof c.field === "string")
-    .map((c) => ({ field: c.field as string, from: c.from ?? null, to: c.to ?? null }));
-}
-
-function parseStrings(text: string | null): string[] {
-  const value = safeJson(text);
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-}
 
 function safeJson(text: string | null): unknown {
   if (!text) return null;

@@ -1,0 +1,124 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db";
+import type { ObjectType } from "../objects";
+import { layoutPages, type Page } from "./pages";
+import type { RunRecordInput } from "./records";
+
+// Writing a run's records: each page of them is one run_pages row; then the records that must stay
+// findable on their own get a row in run_records. Which ones is decided in SQL, after the batch's
+// entity writes, from what the Conversion records hold: a success whose ref (history.ts) its
+// Conversion record holds — and, for a record with an email, the contact with that email — is found
+// through them; anything else (skipped, failed, deleted, moved, or a Conversion record that did not
+// take the ref) keeps a row, so no record ever becomes unfindable whatever the caller attached.
+
+/** Which Conversion table a run's records are about, by the run's object type. */
+const ENTITY_TABLE: Record<ObjectType, string> = {
+  contact: "contacts",
+  company: "companies",
+  opportunity: "opportunities",
+  opportunity_contact_role: "opportunity_contact_roles",
+  event: "events",
+};
+
+// D1 caps a bound value at about 2 MB; one statement's pages stay well below it.
+const MAX_PARAM_BYTES = 900_000;
+
+export interface RunWrite {
+  workspaceId: string;
+  runId: string;
+  /** The run's Salesforce object: its records are stored without naming it. */
+  salesforceObject: string;
+  objectType: ObjectType;
+  /** When the records are written (the page's time in record history). */
+  at: string;
+}
+
+/** A record that keeps a row whatever its Conversion record holds, and what the row carries. */
+export interface RowExtra {
+  /** Refs of the Conversion record it left (a delete, a move): its older history stays reachable. */
+  history?: string | null;
+  /** The email the row is found by, when the contact's email changed with this record (the old one). */
+  email?: string | null;
+}
+
+/**
+ * The statements writing `records` (in seq order) of one run: its pages, then the rows. Goes in the
+ * D1 batch after the entity writes that carry the records' refs.
+ */
+export function runRecordWrites(db: Db, w: RunWrite, records: RunRecordInput[], extras?: Map<number, RowExtra>) {
+  if (!records.length) return [];
+  const { pages } = layoutPages(records, w.salesforceObject);
+  return [...pageStatements(db, w, pages), rowStatement(db, w, pages, extras)];
+}
+
+function pageStatements(db: Db, w: RunWrite, pages: Page[]) {
+  const groups: string[][] = [];
+  let group: string[] = [];
+  let size = 2;
+  for (const page of pages) {
+    const text = `{"f":${page.firstSeq},"l":${page.lastSeq},"r":[${page.texts.join(",")}]}`;
+    if (group.length && size + text.length > MAX_PARAM_BYTES) {
+      groups.push(group);
+      group = [];
+      size = 2;
+    }
+    group.push(text);
+    size += text.length + 1;
+  }
+  if (group.length) groups.push(group);
+  const success = sql.raw(`x.value ->> 't' IS NULL`);
+  return groups.map((g) =>
+    db.run(sql`
+      INSERT INTO run_pages (workspace_id, run_id, first_seq, last_seq, created_at,
+        created, updated, deleted, skipped, failed, records)
+      SELECT ${w.workspaceId}, ${w.runId}, j.value ->> 'f', j.value ->> 'l', ${w.at},
+        count(*) FILTER (WHERE ${success} AND x.value ->> 'a' = 'created'),
+        count(*) FILTER (WHERE ${success} AND x.value ->> 'a' = 'updated'),
+        count(*) FILTER (WHERE ${success} AND x.value ->> 'a' = 'deleted'),
+        count(*) FILTER (WHERE x.value ->> 't' = 'skipped'), count(*) FILTER (WHERE x.value ->> 't' = 'failed'),
+        j.value -> 'r'
+      FROM json_each(${`[${g.join(",")}]`}) AS j, json_each(j.value, '$.r') AS x
+      WHERE true GROUP BY j.key
+      ON CONFLICT (workspace_id, run_id, first_seq) DO UPDATE SET last_seq = excluded.last_seq,
+        created_at = excluded.created_at, created = excluded.created, updated = excluded.updated,
+        deleted = excluded.deleted, skipped = excluded.skipped, failed = excluded.failed,
+        records = excluded.records`),
+  );
+}
+
+function rowStatement(db: Db, w: RunWrite, pages: Page[], extras?: Map<number, RowExtra>) {
+  const entity = sql.raw(ENTITY_TABLE[w.objectType]);
+  const extra = JSON.stringify(
+    [...(extras ?? new Map<number, RowExtra>()).entries()].map(([q, x]) => ({ q, h: x.history ?? null, e: x.email ?? null })),
+  );
+  // The ref as history.ts builds it, quoted as it appears in a `history` JSON array.
+  const ref = sql`'"' || ${String(Date.parse(w.at))} || '.' || p.run_id || '.' || p.first_seq || '.' || j.key || '.' || (j.value ->> 'q') || '"'`;
+  const key = sql`coalesce(j.value ->> 'k', j.value ->> 's', 'row-' || (j.value ->> 'q'))`;
+  return db.run(sql`
+    INSERT INTO run_records (id, workspace_id, run_id, record_key, seq, salesforce_id, salesforce_object,
+      conversion_id, label, email, action, status, reason_code, reason_detail, sf_status_code, sf_message, sf_fields,
+      external_created_at, external_updated_at, changes, outbox_id, created_at, paged, history)
+    SELECT p.run_id || ':' || ${key}, p.workspace_id, p.run_id, ${key}, j.value ->> 'q', j.value ->> 's',
+      coalesce(j.value ->> 'so', ${w.salesforceObject}), j.value ->> 'c', coalesce(j.value ->> 'l', ''),
+      coalesce(x.value ->> 'e', j.value ->> 'e'), j.value ->> 'a', coalesce(j.value ->> 't', 'success'),
+      j.value ->> 'r', j.value ->> 'd', j.value ->> '$.x[0]', j.value ->> '$.x[1]', j.value -> '$.x[2]',
+      j.value ->> 'ct', j.value ->> 'ut', coalesce(j.value -> 'g', '[]'), j.value ->> 'o', p.created_at, 1,
+      x.value ->> 'h'
+    FROM run_pages AS p, json_each(p.records) AS j LEFT JOIN json_each(${extra}) AS x ON x.value ->> 'q' = j.value ->> 'q'
+    WHERE p.workspace_id = ${w.workspaceId} AND p.run_id = ${w.runId}
+      AND p.first_seq IN (SELECT value FROM json_each(${JSON.stringify(pages.map((p) => p.firstSeq))}))
+      AND (j.value ->> 't' IS NOT NULL OR x.value IS NOT NULL OR NOT (
+        j.value ->> 'a' IN ('created', 'updated')
+        AND EXISTS (SELECT 1 FROM ${entity} AS e WHERE e.workspace_id = p.workspace_id AND e.id = j.value ->> 'c'
+          AND e.salesforce_id IS j.value ->> 's' AND instr(e.history, ${ref}) > 0)
+        AND (j.value ->> 'e' IS NULL OR EXISTS (SELECT 1 FROM contacts AS pc WHERE pc.workspace_id = p.workspace_id
+          AND pc.email = j.value ->> 'e' AND instr(pc.history, ${ref}) > 0))))
+    ON CONFLICT (run_id, record_key) DO UPDATE SET seq = excluded.seq, salesforce_id = excluded.salesforce_id,
+      conversion_id = excluded.conversion_id, label = excluded.label, email = excluded.email,
+      action = excluded.action, status = excluded.status, reason_code = excluded.reason_code,
+      reason_detail = excluded.reason_detail, sf_status_code = excluded.sf_status_code,
+      sf_message = excluded.sf_message, sf_fields = excluded.sf_fields,
+      external_created_at = excluded.external_created_at, external_updated_at = excluded.external_updated_at,
+      changes = excluded.changes, outbox_id = excluded.outbox_id, created_at = excluded.created_at,
+      paged = 1, history = excluded.history`);
+}
