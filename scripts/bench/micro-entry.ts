@@ -4,7 +4,6 @@
 export { getDb } from "../../worker/db/index.ts";
 export { defaultSettings } from "../../worker/settings/defaults.ts";
 export { extraFields } from "../../worker/sync/inbound/classify/context.ts";
-export { preparePage } from "../../worker/sync/inbound/page.ts";
+export { pageWrites, preparePage } from "../../worker/sync/inbound/page.ts";
 export { windowQuery } from "../../worker/sync/inbound/window.ts";
 export { objectSpec } from "../../worker/sync/objects.ts";
-export { upsertRunRecords } from "../../worker/sync/runs/records.ts";

@@ -1,7 +1,7 @@
 // Micro-benchmark of the inbound consumer's own JavaScript, in Node (same V8 as workerd): one
 // 50,000-record batch of real fake-org Lead pages (the wire JSON the engine receives) → JSON.parse →
 // preparePage (lookups answered empty, so every record is a create: the most expensive path) →
-// upsertRunRecords → each statement's SQL and parameters built as commitBatch builds them. No D1,
+// pageWrites (entities, the run's page rows) → each statement's SQL and parameters built as commitBatch builds them. No D1,
 // no network: what is left is the CPU time Cloudflare would bill the consumer for.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
@@ -60,7 +60,14 @@ export async function committedLookupSql(): Promise<string> {
   const db = engine.getDb({ DB: emptyD1(seen) as never });
   const settings = engine.defaultSettings();
   const spec = engine.objectSpec("Lead", settings.eventObject)!;
-  const base = { workspaceId: "ws", salesforceObject: "Lead", spec, settings, writeMode: "create_or_update" as const };
+  const base = {
+    workspaceId: "ws",
+    runId: "run_micro",
+    salesforceObject: "Lead",
+    spec,
+    settings,
+    writeMode: "create_or_update" as const,
+  };
   const stamp = "2026-01-15T10:20:30.000+0000";
   const lead = {
     attributes: { type: "Lead" },
@@ -123,6 +130,7 @@ async function oneBatch(engine: Micro, pages: string[]) {
   const spec = engine.objectSpec("Lead", settings.eventObject)!;
   const base = {
     workspaceId: "ws_micro",
+    runId: "run_micro",
     salesforceObject: "Lead",
     spec,
     settings,
@@ -133,10 +141,7 @@ async function oneBatch(engine: Micro, pages: string[]) {
   for (const text of pages) {
     const { records } = JSON.parse(text) as { records: Record<string, unknown>[] };
     const prepared = await engine.preparePage(db, base, records, seq, null);
-    const statements = [
-      ...prepared.statements,
-      ...engine.upsertRunRecords(db, "ws_micro", "run_micro", prepared.records),
-    ];
+    const statements = engine.pageWrites(db, prepared);
     for (const s of statements as unknown as { getQuery(): { sql: string; params: unknown[] } }[])
       params += s.getQuery().params.length;
     seq += records.length;

@@ -45,7 +45,9 @@ describe("the cost of one inbound batch", () => {
     const perRecord = counter.rowsWritten / 50_000;
     console.log(`50,000-record batch: ${counter.rowsWritten} D1 rows written, ${perRecord.toFixed(4)} per record`);
     expect(perRecord).toBeLessThanOrEqual(ROWS_PER_RECORD);
-    const pages = await env.DB.prepare("SELECT count(*) AS n, sum(created) AS created FROM run_pages WHERE workspace_id = ?")
+    const pages = await env.DB.prepare(
+      "SELECT count(*) AS n, sum(created) AS created FROM run_pages WHERE workspace_id = ?",
+    )
       .bind(ws.id)
       .first<{ n: number; created: number }>();
     expect(pages).toEqual({ n: 100, created: 50_000 });

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ALL_RECORDS } from "./assert-counts";
 import { getDb } from "../../worker/db";
 import { firstBatch } from "../../worker/sync/inbound/chain";
 import { acquireLease } from "../../worker/sync/leases";
+import { ALL_RECORDS } from "./assert-counts";
 import {
   connectedWorkspace,
   expectCountsMatchRecords,

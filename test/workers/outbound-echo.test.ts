@@ -1,7 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ALL_RECORDS } from "./assert-counts";
-import { expectRunCountsMatchRecords } from "./assert-counts";
+import { ALL_RECORDS, expectRunCountsMatchRecords } from "./assert-counts";
 import { apiJson, outboundSetup, pushed, sfRecord } from "./outbound.fixtures";
 import { onlyObjects, syncNow } from "./sync-helpers";
 

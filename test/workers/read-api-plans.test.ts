@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectionQuery, last24hQuery, topReasonsQuery } from "../../worker/api/health/health.queries";
+import { historyHoldersQuery, historyRowsQuery, refRecordsQuery } from "../../worker/api/runs/history.queries";
 import { runFiltersFrom } from "../../worker/api/runs/params";
-import { listRecordsQuery, listRunsQuery, recordHistoryQuery, runByIdQuery } from "../../worker/api/runs/runs.queries";
+import { listRunsQuery, runByIdQuery } from "../../worker/api/runs/runs.queries";
 import { quarterTotalsQuery } from "../../worker/api/totals/totals.queries";
 import { getDb } from "../../worker/db";
 import { latestRetryQuery } from "../../worker/sync/retry/latest";
 import { recountRun, saveRunProgress } from "../../worker/sync/runs";
+import { recordRowsQuery, runPagesQuery } from "../../worker/sync/runs/read";
 import { env } from "./helpers";
 import { expectIndexed, plan } from "./plans";
 
@@ -16,6 +18,7 @@ const db = getDb(env);
 const WS = "ws_plan";
 
 const RUN_CURSOR = ["2026-11-28T10:00:00.000Z", "run_x"] as const;
+const RUN = { id: "run_x", workspaceId: WS };
 
 function planSuite(label: string) {
   describe(`${label}: GET /sync/runs`, () => {
@@ -95,18 +98,36 @@ function planSuite(label: string) {
     });
   });
 
-  describe(`${label}: GET /sync/runs/{id}/records and records.csv`, () => {
+  describe(`${label}: GET /sync/runs/{id}/records, records.csv and retries`, () => {
+    // Skipped and failed records (the status tabs, retries, reasons) keep a row each: the partial index.
     it.each([
-      [undefined, null, "run_records_run_seq"],
-      [undefined, [120, 4567], "run_records_run_seq"],
-      ["failed", null, "run_records_run_status_seq"],
-      ["skipped", [120, 4567], "run_records_run_status_seq"],
-      // Successes have no entry in the partial index: they page through run_seq, most records matching.
-      ["success", null, "run_records_run_seq"],
-    ] as const)("status %s, cursor %j → %s", async (status, cursor, index) => {
-      const lines = await plan(listRecordsQuery(db, WS, "run_x", status, cursor, 1001));
-      expectIndexed(lines, "run_records", [index]);
-      if (cursor) expect(lines.join("\n")).toContain("seq>?");
+      ["failed", null],
+      ["skipped", [120, 4567]],
+    ] as const)("status %s, cursor %j → run_records_run_status_seq", async (status, cursor) => {
+      const lines = await plan(recordRowsQuery(db, WS, "run_x", { status }, cursor, 1001));
+      expectIndexed(lines, "run_records", ["run_records_run_status_seq"]);
+      if (cursor) expect(lines.join("\n")).toContain("(seq,rowid)>(?,?)");
+    });
+
+    // Rows a Worker before 0011 wrote (in no page) are read beside the pages: their own partial index.
+    it.each([
+      [undefined, null],
+      ["success", [120, 4567]],
+    ] as const)("rows in no page, status %s, cursor %j → run_records_run_legacy_seq", async (status, cursor) => {
+      const lines = await plan(recordRowsQuery(db, WS, "run_x", { legacy: true, status }, cursor, 1001));
+      expectIndexed(lines, "run_records", ["run_records_run_legacy_seq"]);
+    });
+
+    // The whole list and the successes: a run's pages by primary key, from the cursor's page on.
+    it.each([
+      ["first page", null, false],
+      ["the page holding a cursor", { holding: 120 }, false],
+      ["successes after a page", { after: 500 }, true],
+    ] as const)("pages: %s → run_pages' primary key, no sort", async (_name, start, successes) => {
+      const lines = await plan(runPagesQuery(db, WS, "run_x", start, successes, 2));
+      expectIndexed(lines, "run_pages", ["PRIMARY KEY"]);
+      expect(lines.join("\n")).toContain("workspace_id=? AND run_id=?");
+      if (start) expect(lines.join("\n")).toMatch(/first_seq>/);
     });
   });
 
@@ -114,13 +135,32 @@ function planSuite(label: string) {
     it.each([
       [{ salesforceId: "0035g00000XyZaBAAV" }, "run_records_ws_sfid"],
       [{ email: "ada@example.com" }, "run_records_ws_email"],
-    ] as const)("%j → %s, then each record's run by primary key", async (by, index) => {
-      for (const cursor of [null, ["2026-11-28T10:00:00.000Z", 99] as const]) {
-        const lines = await plan(recordHistoryQuery(db, WS, by, cursor, 51));
+    ] as const)("%j: rows kept → %s, newest first", async (by, index) => {
+      for (const before of [null, "2026-11-28T10:00:00.000Z"]) {
+        const lines = await plan(historyRowsQuery(db, WS, by, before, 71));
         expectIndexed(lines, "run_records", [index]);
-        expectIndexed(lines, "runs", ["sqlite_autoindex_runs_1"]);
-        if (cursor) expect(lines.join("\n")).toContain("created_at<?");
+        if (before) expect(lines.join("\n")).toContain("created_at<?");
       }
+    });
+
+    it("the Conversion records holding refs: by email the contacts' unique index, by Salesforce id each table's", async () => {
+      expectIndexed(await plan(historyHoldersQuery(db, WS, { email: "ada@example.com" })), "contacts", [
+        "contacts_ws_email",
+      ]);
+      const lines = await plan(historyHoldersQuery(db, WS, { salesforceId: "0035g00000XyZaBAAV" }));
+      for (const [table, index] of [
+        ["contacts", "contacts_ws_sfid"],
+        ["companies", "companies_ws_sfid"],
+        ["opportunities", "opportunities_ws_sfid"],
+        ["opportunity_contact_roles", "ocr_ws_sfid"],
+        ["events", "events_ws_sfid"],
+      ] as const)
+        expectIndexed(lines, table, [index]);
+    });
+
+    it("the records refs name: one page row each, by primary key", async () => {
+      const lines = await plan(refRecordsQuery(db, WS, [{ runId: "run_x", firstSeq: 500, slot: 3 }]));
+      expectIndexed(lines, "p", ["PRIMARY KEY"]);
     });
   });
 
@@ -171,32 +211,30 @@ function planSuite(label: string) {
 
   // Without run_records_run_counts (dropped in 0003): the statements it served still seek one run's records.
   describe(`${label}: run bookkeeping`, () => {
-    it("recountRun: the five counts and the reason counts from one run's records", async () => {
-      const lines = await plan(recountRun(db, "run_x"));
+    it("recountRun: the five counts from one run's pages (and rows in no page), reasons from its skipped/failed rows", async () => {
+      const lines = await plan(recountRun(db, RUN));
       // Reasons are grouped in a small sort of the run's skipped/failed records.
       expectIndexed(lines, "runs", ["sqlite_autoindex_runs_1"], true);
-      expectIndexed(
-        lines,
-        "run_records",
-        ["run_records_run_status_seq", "run_records_run_seq", "run_records_run_key"],
-        true,
-      );
+      expectIndexed(lines, "run_pages", ["PRIMARY KEY"], true);
+      expectIndexed(lines, "run_records", ["run_records_run_status_seq", "run_records_run_legacy_seq"], true);
       const seeks = lines.filter((l) => l.includes("run_records"));
       expect(seeks.map((l) => l.replace(/ USING (?:COVERING )?INDEX \S+/, ""))).toEqual([
         "SEARCH run_records (run_id=?)",
         "SEARCH run_records (run_id=?)",
       ]);
-      // The reasons: only the run's skipped and failed records, through the partial index.
+      expect(seeks[0]).toContain("run_records_run_legacy_seq");
       expect(seeks[1]).toContain("run_records_run_status_seq");
     });
 
     it("saveRunProgress: one page's records by seq, or all of the run's", async () => {
-      const page = await plan(saveRunProgress(db, "run_x", {}, 2000));
+      const page = await plan(saveRunProgress(db, RUN, {}, 2000));
       expectIndexed(page, "runs", ["sqlite_autoindex_runs_1"]);
-      expectIndexed(page, "run_records", ["run_records_run_seq"]);
-      expect(page.join("\n")).toContain("(run_id=? AND seq>?)");
-      const whole = await plan(saveRunProgress(db, "run_x", {}));
-      expectIndexed(whole, "run_records", ["run_records_run_status_seq", "run_records_run_seq", "run_records_run_key"]);
+      expectIndexed(page, "run_pages", ["PRIMARY KEY"]);
+      expectIndexed(page, "run_records", ["run_records_run_legacy_seq"]);
+      expect(page.join("\n")).toContain("first_seq>?");
+      const whole = await plan(saveRunProgress(db, RUN, {}));
+      expectIndexed(whole, "run_pages", ["PRIMARY KEY"]);
+      expectIndexed(whole, "run_records", ["run_records_run_legacy_seq"]);
     });
   });
 }

@@ -1,10 +1,9 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ALL_RECORDS } from "./assert-counts";
 import worker from "../../worker";
 import { reapStalledRuns, STALE_RUN_MS } from "../../worker/sync/reaper";
-import { expectRunCountsMatchRecords } from "./assert-counts";
+import { ALL_RECORDS, expectRunCountsMatchRecords } from "./assert-counts";
 import { call } from "./helpers";
 import { apiJson, cronTick, until } from "./outbound.fixtures";
 import { connectedWorkspace, fake, resetFake, settle } from "./sync-helpers";

@@ -239,7 +239,10 @@ describe("top reasons, stored at a run's close or counted live", () => {
     // Every run closed the way the engines close them (recount and close in one batch): stored everywhere.
     const db = getDb(env);
     for (const run of [inbound, push, open])
-      await commitBatch(db, [recountRun(db, run.id), closeRun(db, run, { status: "completed" })]);
+      await commitBatch(db, [
+        recountRun(db, { id: run.id, workspaceId: w.id }),
+        closeRun(db, run, { status: "completed" }),
+      ]);
     expect(JSON.parse((await reasonCounts(open.id))!)).toEqual([
       ["skipped", "invalid_email", 1],
       ["skipped", "missing_email", 2],

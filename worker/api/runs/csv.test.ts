@@ -143,7 +143,11 @@ describe("GET /api/v1/sync/runs/{id}/records.csv", () => {
     expect(lines[10]).toContain(",skipped,missing_email,Missing email address,");
 
     // Straight from the stream: the header, then one chunk per 1,000-record read.
-    const reader = recordsCsvStream(getDb(env), ws.id, { id: big.id, direction: "inbound" }).getReader();
+    const reader = recordsCsvStream(getDb(env), ws.id, {
+      id: big.id,
+      direction: "inbound",
+      salesforceObject: "Lead",
+    }).getReader();
     const decoder = new TextDecoder();
     const chunkLines: number[] = [];
     for (let r = await reader.read(); !r.done; r = await reader.read())

@@ -4,9 +4,9 @@ import type { AppEnv } from "../../env";
 import { decodeCursor, pageOf } from "../../sync/runs/cursor";
 import { describeRun, toApiRecord } from "../../sync/runs/view";
 import { conversionLookup } from "./conversion-id";
+import { type HistoryKey, type HistoryLookup, readHistory } from "./history.queries";
 import type { recordHistory } from "./history.routes";
 import { badQuery } from "./params";
-import { type HistoryKey, type HistoryLookup, readHistory } from "./history.queries";
 import { toSalesforceId18 } from "./salesforce-id";
 
 const HISTORY = "history";

@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Db } from "../../db";
 import { companies, contacts, events, opportunities, opportunityContactRoles, runRecords, runs } from "../../db/schema";
 import { type Ref, readRefs } from "../../sync/runs/history";
@@ -56,11 +56,14 @@ export function historyHoldersQuery(db: Db, workspaceId: string, by: HistoryLook
 }
 
 /** The records `refs` name, one page row each by primary key, extracting only the named slot. */
-function refRecordsQuery(db: Db, workspaceId: string, refs: Ref[]): SQL {
+export function refRecordsQuery(db: Db, workspaceId: string, refs: Pick<Ref, "runId" | "firstSeq" | "slot">[]) {
   const list = JSON.stringify(refs.map((r) => [r.runId, r.firstSeq, r.slot]));
-  return sql`SELECT r.key AS i, json_extract(p.records, '$[' || (r.value ->> 2) || ']') AS rec
+  return db.all<{
+    i: number;
+    rec: string | null;
+  }>(sql`SELECT r.key AS i, json_extract(p.records, '$[' || (r.value ->> 2) || ']') AS rec
     FROM json_each(${list}) AS r
-    JOIN run_pages AS p ON p.workspace_id = ${workspaceId} AND p.run_id = r.value ->> 0 AND p.first_seq = r.value ->> 1`;
+    JOIN run_pages AS p ON p.workspace_id = ${workspaceId} AND p.run_id = r.value ->> 0 AND p.first_seq = r.value ->> 1`);
 }
 
 type RunInfo = Pick<
@@ -110,9 +113,7 @@ export async function readHistory(
   }
   // Rows were read up to `fetch`: when cut there, nothing older than the last one read may be shown yet.
   const floor = rows.length === fetch ? rows[rows.length - 1]!.createdAt : "";
-  const candidates = [...byTie.values()]
-    .filter((c) => before(c.at, c.tie, cursor) && c.at >= floor)
-    .sort(newestFirst);
+  const candidates = [...byTie.values()].filter((c) => before(c.at, c.tie, cursor) && c.at >= floor).sort(newestFirst);
 
   const found: { at: string; tie: string; record: StoredRecord }[] = [];
   for (let i = 0; i < candidates.length && found.length < limit; i += fetch) {
@@ -120,10 +121,13 @@ export async function readHistory(
     const refs = slice.filter((c) => c.ref).map((c) => c.ref!);
     const extracted = new Map<number, string | null>();
     if (refs.length) {
-      for (const row of await db.all<{ i: number; rec: string | null }>(refRecordsQuery(db, workspaceId, refs)))
-        extracted.set(row.i, row.rec);
+      for (const row of await refRecordsQuery(db, workspaceId, refs)) extracted.set(row.i, row.rec);
     }
-    const runObjects = await runsOf(db, workspaceId, slice.map((c) => c.record?.runId ?? c.ref!.runId));
+    const runObjects = await runsOf(
+      db,
+      workspaceId,
+      slice.map((c) => c.record?.runId ?? c.ref!.runId),
+    );
     let k = 0;
     for (const c of slice) {
       let record = c.record;
@@ -162,7 +166,12 @@ async function runsOf(db: Db, workspaceId: string, ids: string[]): Promise<Map<s
       note: runs.note,
     })
     .from(runs)
-    .where(and(eq(runs.workspaceId, workspaceId), sql`${runs.id} IN (SELECT value FROM json_each(${JSON.stringify(unique)}))`))
+    .where(
+      and(
+        eq(runs.workspaceId, workspaceId),
+        sql`${runs.id} IN (SELECT value FROM json_each(${JSON.stringify(unique)}))`,
+      ),
+    )
     .all();
   return new Map(rows.map((r) => [r.id, r]));
 }

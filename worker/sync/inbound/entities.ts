@@ -110,7 +110,8 @@ export class EntitySet {
       ),
     ];
     const onlyRefs = [...this.refs].filter(([id]) => !this.dirty.has(id) && !this.removed.has(id) && this.byId.has(id));
-    if (onlyRefs.length) out.push(appendRefs(db, table, this.byId.get(onlyRefs[0]![0])!.workspaceId, onlyRefs) as never);
+    if (onlyRefs.length)
+      out.push(appendRefs(db, table, this.byId.get(onlyRefs[0]![0])!.workspaceId, onlyRefs) as never);
     if (this.removed.size) {
       const idColumn = (getTableColumns(table) as Record<string, SQLiteColumn>).id;
       out.push(db.delete(table).where(inJson(idColumn, [...this.removed])) as never);
@@ -164,10 +165,7 @@ export function upsertFromJson(db: Db, table: SQLiteTable, json: string) {
   const columns = Object.entries(getTableColumns(table) as Record<string, SQLiteColumn>).filter(
     ([key]) => key !== "history",
   );
-  const names = sql.join(
-    [...columns.map(([, c]) => sql.identifier(c.name)), sql.identifier("history")],
-    sql`, `,
-  );
+  const names = sql.join([...columns.map(([, c]) => sql.identifier(c.name)), sql.identifier("history")], sql`, `);
   const values = sql.join(
     [...columns.map(([key]) => sql`j.value ->> ${"$." + key}`), sql`j.value -> ${`$."${REFS}"`}`],
     sql`, `,

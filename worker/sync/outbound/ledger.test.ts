@@ -5,7 +5,8 @@ import { getDb } from "../../db";
 import { commitBatch } from "../../db/commit";
 import { runs } from "../../db/schema";
 import { reapStalledRuns, STALE_RUN_MS } from "../reaper";
-import { type RunRecordInput, recountRun, upsertRunRecords } from "../runs";
+import { type RunRecordInput, recountRun } from "../runs";
+import { runRecordWrites } from "../runs/write";
 import { createLedger } from "./ledger";
 
 const record = (
@@ -72,8 +73,12 @@ describe("outbound ledger", () => {
         startedAt: first.startedAt,
         heartbeatAt: first.startedAt,
       }),
-      ...upsertRunRecords(db, ws.id, first.id, [record("a", 0, "success"), record("b", 1, "success")]),
-      recountRun(db, first.id),
+      ...runRecordWrites(
+        db,
+        { workspaceId: ws.id, runId: first.id, salesforceObject: "Lead", objectType: "contact", at: first.startedAt },
+        [record("a", 0, "success"), record("b", 1, "success")],
+      ),
+      recountRun(db, { id: first.id, workspaceId: ws.id }),
     ]);
 
     // The delivery goes quiet past the reaper's limit: the run is failed as stalled, counted as of then.

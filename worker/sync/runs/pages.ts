@@ -49,8 +49,7 @@ export function packRecord(r: RunRecordInput, runObject: string): PackedRecord {
   if (r.status !== "success") p.t = r.status;
   if (r.reasonCode) p.r = r.reasonCode;
   if (r.reasonDetail) p.d = r.reasonDetail;
-  if (r.sfError)
-    p.x = [r.sfError.statusCode ?? "", (r.sfError.message ?? "").slice(0, 2000), r.sfError.fields ?? []];
+  if (r.sfError) p.x = [r.sfError.statusCode ?? "", (r.sfError.message ?? "").slice(0, 2000), r.sfError.fields ?? []];
   if (r.externalCreatedAt) p.ct = r.externalCreatedAt;
   if (r.externalUpdatedAt) p.ut = r.externalUpdatedAt;
   if (r.changes.length) p.g = r.changes.map((c) => [c.field, c.from ?? null, c.to ?? null]);

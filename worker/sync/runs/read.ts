@@ -2,7 +2,7 @@ import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Db } from "../../db";
 import { runPages, runRecords } from "../../db/schema";
 import { type PackedRecord, readChanges, unpackRecord } from "./pages";
-import { LEGACY, PAGE_TIE, type RecordStatus, type StoredRecord, UNSUCCESSFUL } from "./records";
+import { LEGACY, type RecordStatus, type StoredRecord, UNSUCCESSFUL } from "./records";
 
 // Reading a run's records in seq order. Skipped and failed ones each have a row (the status tabs walk
 // run_records_run_status_seq); the whole list and the successes read the run's pages, a few hundred
@@ -132,9 +132,9 @@ export async function readRunRecords(
     const rows = await recordRowsQuery(db, workspaceId, run.id, { status }, cursor, limit).all();
     return rows.map(fromRow);
   }
-  const legacy = (
-    await recordRowsQuery(db, workspaceId, run.id, { legacy: true, status }, cursor, limit).all()
-  ).map(fromRow);
+  const legacy = (await recordRowsQuery(db, workspaceId, run.id, { legacy: true, status }, cursor, limit).all()).map(
+    fromRow,
+  );
   const paged: StoredRecord[] = [];
   let start: PageStart = cursor ? { holding: cursor[0] } : null;
   // Pages hold up to PAGE_RECORDS records: two at a time fill any page of the API (at most 1,000).

@@ -89,7 +89,11 @@ function pageStatements(db: Db, w: RunWrite, pages: Page[]) {
 function rowStatement(db: Db, w: RunWrite, pages: Page[], extras?: Map<number, RowExtra>) {
   const entity = sql.raw(ENTITY_TABLE[w.objectType]);
   const extra = JSON.stringify(
-    [...(extras ?? new Map<number, RowExtra>()).entries()].map(([q, x]) => ({ q, h: x.history ?? null, e: x.email ?? null })),
+    [...(extras ?? new Map<number, RowExtra>()).entries()].map(([q, x]) => ({
+      q,
+      h: x.history ?? null,
+      e: x.email ?? null,
+    })),
   );
   // The ref as history.ts builds it, quoted as it appears in a `history` JSON array.
   const ref = sql`'"' || ${String(Date.parse(w.at))} || '.' || p.run_id || '.' || p.first_seq || '.' || j.key || '.' || (j.value ->> 'q') || '"'`;
