@@ -70,6 +70,8 @@ export async function seedRecords(
     .first<{ o: string; t: ObjectType }>();
   const write = { workspaceId, runId, salesforceObject: run!.o, objectType: run!.t, at: isoNow() };
   // One by one: drizzle 0.45's D1 batch cannot bind the parameters of a db.run(sql) statement.
+  // The engines write a run's records in seq order (a stable sort keeps records sharing a seq in order).
+  rows.sort((a, b) => a.seq - b.seq);
   for (const statement of runRecordWrites(db, write, rows)) await statement;
   await recountRun(db, { id: runId, workspaceId });
   await clearReasonCountsIfOpen(runId);
@@ -97,7 +99,7 @@ export async function seedManyRecords(workspaceId: string, runId: string, n: num
   const records: SeedRecord[] = [];
   for (let i = 1; i <= n; i++) {
     records.push({
-      key: `k${i}`,
+      key: String(i),
       seq: i,
       salesforceId: `00Q5g${String(i).padStart(10, "0")}AAA`,
       label: `Lead ${i}`,

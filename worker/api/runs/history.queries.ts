@@ -135,7 +135,7 @@ export async function readHistory(
         const text = extracted.get(k++);
         const run = runObjects.get(c.ref.runId);
         const packed = text && run ? safePacked(text) : null;
-        record = packed ? unpackRecord(c.ref.runId, run!.salesforceObject, packed) : undefined;
+        record = packed ? unpackRecord(c.ref.runId, run!.salesforceObject, packed, c.ref.slot) : undefined;
       }
       if (record && matches(record, by) && runObjects.has(record.runId)) found.push({ at: c.at, tie: c.tie, record });
     }

@@ -58,14 +58,14 @@ export function packRecord(r: RunRecordInput, runObject: string): PackedRecord {
 }
 
 /** A packed record back into the shape every reader uses; tolerant of damage (it is our own data, but a page must not fail). */
-export function unpackRecord(runId: string, runObject: string, p: PackedRecord): StoredRecord {
+export function unpackRecord(runId: string, runObject: string, p: PackedRecord, slot = 0): StoredRecord {
   const key = p.k ?? p.s ?? `row-${p.q}`;
   const status = p.t === "skipped" || p.t === "failed" ? p.t : "success";
   return {
     id: `${runId}:${key}`,
     runId,
     seq: Number(p.q),
-    tie: PAGE_TIE,
+    tie: PAGE_TIE + slot,
     salesforceId: p.s ?? null,
     salesforceObject: p.so ?? runObject,
     conversionId: p.c ?? null,

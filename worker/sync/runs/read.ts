@@ -9,7 +9,7 @@ import { LEGACY, type RecordStatus, type StoredRecord, UNSUCCESSFUL } from "./re
 // records per row, plus any rows a Worker before migration 0013 wrote (run_records_run_legacy_seq).
 // Every query seeks its run by key and starts at the cursor: page 1,000 costs what page 1 costs.
 
-/** A position in a run's records: (seq, tie); `tie` is a row's rowid, or PAGE_TIE for a page's record. */
+/** A position in a run's records: (seq, tie); `tie` is a row's rowid, or PAGE_TIE + slot for a page's record. */
 export type RecordKey = readonly [seq: number, tie: number];
 
 const rowid = sql<number>`"run_records"."rowid"`;
@@ -108,9 +108,12 @@ export function fromRow(row: Row): StoredRecord {
 export function recordsOfPage(runId: string, runObject: string, text: string): StoredRecord[] {
   const value = safeJson(text);
   if (!Array.isArray(value)) return [];
-  return value
-    .filter((p): p is PackedRecord => typeof p === "object" && p !== null && Number.isSafeInteger(p.q))
-    .map((p) => unpackRecord(runId, runObject, p));
+  const out: StoredRecord[] = [];
+  value.forEach((p: PackedRecord | null, slot) => {
+    if (typeof p === "object" && p !== null && Number.isSafeInteger(p.q))
+      out.push(unpackRecord(runId, runObject, p, slot));
+  });
+  return out;
 }
 
 const after = (r: StoredRecord, c: RecordKey | null) => !c || r.seq > c[0] || (r.seq === c[0] && r.tie > c[1]);

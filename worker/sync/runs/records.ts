@@ -35,7 +35,7 @@ export interface StoredRecord {
   id: string;
   runId: string;
   seq: number;
-  /** Orders records of equal seq: a row's rowid; records read from pages sort after every row. */
+  /** Orders records of equal seq: a row's rowid; a page's record, PAGE_TIE + its slot (after every row). */
   tie: number;
   salesforceId: string | null;
   salesforceObject: string;
@@ -53,8 +53,11 @@ export interface StoredRecord {
   outboxId: string | null;
 }
 
-/** The tie of records read from pages: after any row with the same seq. */
-export const PAGE_TIE = Number.MAX_SAFE_INTEGER;
+/**
+ * The tie of a record read from a page is PAGE_TIE + its slot in the page: after any row with the
+ * same seq (rowids stay far below 2^52), and records sharing a seq keep their written order.
+ */
+export const PAGE_TIE = 2 ** 52;
 
 /**
  * The condition of run_records_run_status_seq, a partial index: only skipped and failed records have
