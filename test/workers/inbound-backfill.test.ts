@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { ALL_RECORDS } from "./assert-counts";
 import { call, jsonInit } from "./helpers";
 import {
   connectedWorkspace,
@@ -97,7 +98,7 @@ describe("inbound backfill and incremental batches", () => {
     ]);
     // Every change counted once, across both runs, and nothing else reported.
     const reported = await env.DB.prepare(
-      `SELECT count(*) AS n, count(DISTINCT r.salesforce_id) AS ids FROM run_records r JOIN runs x ON x.id = r.run_id
+      `SELECT count(*) AS n, count(DISTINCT r.salesforce_id) AS ids FROM ${ALL_RECORDS} r JOIN runs x ON x.id = r.run_id
        WHERE r.workspace_id = ? AND x.kind = 'incremental'`,
     )
       .bind(ws.id)
