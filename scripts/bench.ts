@@ -7,6 +7,7 @@
 //   npm run bench -- --proposals       also A/B the engine against the baseline revision and the patches in scripts/bench/proposals/
 //   npm run bench -- --out=FILE        write FILE instead of BENCHMARKS.md
 //   npm run bench -- --only=bulk [--bulk-n=N]   big orgs under the latency model (issue 16): REST vs Bulk, push latency
+//   npm run bench -- --proposals --baseline=REV   the side-by-side baseline is REV instead of BASELINE_REV
 //
 // Sections: inbound (backfill, raw limit, CPU, statements, rows, calls), growth, micro, outbound,
 // multi (many workspaces at once, side by side with the revision before), read, page, proposals.
@@ -48,7 +49,8 @@ function parseArgs(argv: string[]) {
     only ?? SECTIONS.filter((s) => (s !== "proposals" || proposals) && (s !== "bulk" || argv.includes("--bulk"))),
   );
   const out = argv.find((a) => a.startsWith("--out="))?.slice(6);
-  return { quick, sections, only: only !== undefined, out };
+  const baseline = argv.find((a) => a.startsWith("--baseline="))?.slice(11) || BASELINE_REV;
+  return { quick, sections, only: only !== undefined, out, baseline };
 }
 
 export interface Config {
@@ -145,7 +147,7 @@ async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
  */
 export const BASELINE_REV = "6446e57";
 
-function proposalSets(): { label: string; patches: string[]; rev?: string }[] {
+function proposalSets(baseline: string): { label: string; patches: string[]; rev?: string }[] {
   const dir = join(ROOT, "scripts/bench/proposals");
   const files = existsSync(join(dir, "ORDER"))
     ? readFileSync(join(dir, "ORDER"), "utf8")
@@ -154,7 +156,7 @@ function proposalSets(): { label: string; patches: string[]; rev?: string }[] {
         .filter((l) => l && !l.startsWith("#"))
     : [];
   const sets: { label: string; patches: string[]; rev?: string }[] = [
-    { label: `baseline ${BASELINE_REV}`, patches: [], rev: BASELINE_REV },
+    { label: `baseline ${baseline}`, patches: [], rev: baseline },
     { label: "as committed", patches: [] },
   ];
   for (let i = 0; i < files.length; i++)
@@ -336,7 +338,7 @@ async function main() {
   }
   if (args.sections.has("proposals")) {
     const rows: ProposalRow[] = [];
-    const sets = proposalSets();
+    const sets = proposalSets(args.baseline);
     for (let rep = 0; rep < cfg.proposalsReps; rep++) {
       // Interleaved (A, B, C, A, B, C …) so that the machine's drift hits every variant alike.
       for (const set of sets) {
