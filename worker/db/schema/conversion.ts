@@ -43,7 +43,9 @@ export const contacts = sqliteTable(
     index("contacts_ws_user").on(t.workspaceId, t.userId).where(sql`${t.userId} IS NOT NULL`),
     index("contacts_ws_created").on(t.workspaceId, t.createdAt, t.id),
     // Who points at a company: a merge folds them into the winner, a delete finds them.
-    index("contacts_ws_company").on(t.workspaceId, t.companyId),
+    // Partial, as contacts_ws_user: contacts from Leads have no company, and an entry for each is a D1
+    // row written for nothing. The folds' `company_id IN (…)` implies NOT NULL, so they still use it.
+    index("contacts_ws_company").on(t.workspaceId, t.companyId).where(sql`${t.companyId} IS NOT NULL`),
   ],
 );
 
@@ -74,7 +76,7 @@ export const opportunities = sqliteTable(
   (t) => [
     uniqueIndex("opportunities_ws_sfid").on(t.workspaceId, t.salesforceId),
     index("opportunities_ws_created").on(t.workspaceId, t.createdAt, t.id),
-    index("opportunities_ws_company").on(t.workspaceId, t.companyId),
+    index("opportunities_ws_company").on(t.workspaceId, t.companyId).where(sql`${t.companyId} IS NOT NULL`),
   ],
 );
 
