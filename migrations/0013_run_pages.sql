@@ -1,7 +1,7 @@
 -- Run records stored for scale: a page of a run's records (up to 500) per run_pages row, and record
 -- history kept on the Conversion records (their `history` refs). Written by hand (drizzle cannot say
 -- WITHOUT ROWID). Safe while the previous Worker runs: every table and column it writes stays, and
--- only closed runs move; the runs it is still writing keep their rows (`paged` = 0), which this
+-- only closed runs move, and the runs it is still writing keep their rows (`paged` = 0), which this
 -- version reads beside the pages (run_records_run_legacy_seq) and counts with them. On a large
 -- history this copies every closed run's records once: run it at a quiet hour.
 CREATE TABLE `run_pages` (
@@ -26,7 +26,7 @@ ALTER TABLE `contacts` ADD `history` text;--> statement-breakpoint
 ALTER TABLE `events` ADD `history` text;--> statement-breakpoint
 ALTER TABLE `opportunities` ADD `history` text;--> statement-breakpoint
 ALTER TABLE `opportunity_contact_roles` ADD `history` text;--> statement-breakpoint
--- The records list walks pages now; rows in no page have run_records_run_legacy_seq (made below).
+-- The records list walks pages now, and rows in no page have run_records_run_legacy_seq (made below).
 DROP INDEX `run_records_run_seq`;--> statement-breakpoint
 -- Every record of a closed run: its page (500 a page, in (seq, rowid) order) and its slot in it.
 CREATE TABLE `__run_layout` AS
