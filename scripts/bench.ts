@@ -8,6 +8,7 @@
 //   npm run bench -- --out=FILE        write FILE instead of BENCHMARKS.md
 //   npm run bench -- --only=bulk [--bulk-n=N]   big orgs under the latency model (issue 16): REST vs Bulk, push latency
 //   npm run bench -- --proposals --baseline=REV   the side-by-side baseline is REV instead of BASELINE_REV
+//   npm run bench -- --proposals --no-latency     without the runs against added Salesforce latency
 //
 // Sections: inbound (backfill, raw limit, CPU, statements, rows, calls), growth, micro, outbound,
 // multi (many workspaces at once, side by side with the revision before), read, page, proposals.
@@ -50,7 +51,8 @@ function parseArgs(argv: string[]) {
   );
   const out = argv.find((a) => a.startsWith("--out="))?.slice(6);
   const baseline = argv.find((a) => a.startsWith("--baseline="))?.slice(11) || BASELINE_REV;
-  return { quick, sections, only: only !== undefined, out, baseline };
+  const latency = !argv.includes("--no-latency");
+  return { quick, sections, only: only !== undefined, out, baseline, latency };
 }
 
 export interface Config {
@@ -378,7 +380,7 @@ async function main() {
     }
     // Read-ahead hides Salesforce's latency, which the fake org does not have: weigh it with some added.
     const latency: ProposalRow[] = [];
-    for (let rep = 0; rep < cfg.proposalsReps; rep++) {
+    for (let rep = 0; rep < (args.latency ? cfg.proposalsReps : 0); rep++) {
       for (const set of sets.slice(0, 2)) {
         const r = await timed(
           `proposal ${set.label} with ${LATENCY_MS} ms Salesforce latency, run ${rep + 1}/${cfg.proposalsReps}`,
