@@ -3,10 +3,10 @@ import { commitBatch } from "../../db/commit";
 import { isoNow } from "../../lib/time";
 import { describeCached, isBulkUnavailable, type SalesforceClient, type SalesforceRecord } from "../../salesforce";
 import { extendLease } from "../leases";
-import { closeRun, type RunRow, recountRun, saveRunProgress, upsertRunRecords } from "../runs";
+import { closeRun, type RunRow, recountRun, saveRunProgress } from "../runs";
 import { advanceWatermark, continueChain } from "./chain";
 import type { InboundBatchMessage } from "./message";
-import { later, type PageResult, preparePage } from "./page";
+import { later, type PageResult, pageWrites, preparePage } from "./page";
 import { queueBatch } from "./queues";
 import { pastSlice } from "./slice";
 import { PAGE_SIZE, type WindowStart, windowQuery } from "./window";
@@ -143,6 +143,7 @@ export async function runBulkBatch(ctx: BulkBatchContext): Promise<"done" | "fal
   const types = new Map(described.fields.map((f) => [f.name.toLowerCase(), f.type]));
   let at: BulkProgress = ctx.progress.bulk ?? { locator: cursor.locator, maxRecords: 0, done: 0, max: cursor.max };
 
+  const runKey = { id: ctx.runId, workspaceId: m.workspaceId };
   const commit = async (records: SalesforceRecord[]) => {
     const pageFromSeq = ctx.progress.fetched;
     const prepared: PageResult = await preparePage(db, ctx.base, records, pageFromSeq, m.seenUpTo ?? null);
@@ -150,9 +151,8 @@ export async function runBulkBatch(ctx: BulkBatchContext): Promise<"done" | "fal
     at = { ...at, done: at.done + records.length, max: later(at.max, prepared.last) };
     ctx.progress = { ...ctx.progress, fetched: ctx.progress.fetched + records.length, bulk: at };
     await commitBatch(db, [
-      ...prepared.statements,
-      ...upsertRunRecords(db, m.workspaceId, ctx.runId, prepared.records),
-      ...(ctx.run ? [saveRunProgress(db, ctx.runId, ctx.progress, pageFromSeq)] : []),
+      ...pageWrites(db, prepared),
+      ...(ctx.run ? [saveRunProgress(db, runKey, ctx.progress, pageFromSeq)] : []),
       extendLease(db, m.workspaceId, m.salesforceObject, m.cycleId),
     ]);
   };
@@ -201,8 +201,8 @@ async function finishBulkBatch(ctx: BulkBatchContext, cursor: BulkCursor, at: Bu
   }
   if (ctx.run) {
     statements.push(
-      saveRunProgress(db, ctx.runId, ctx.progress),
-      recountRun(db, ctx.runId),
+      saveRunProgress(db, { id: ctx.runId, workspaceId: m.workspaceId }, ctx.progress),
+      recountRun(db, { id: ctx.runId, workspaceId: m.workspaceId }),
       closeRun(db, ctx.run, { status: "completed" }),
     );
   }

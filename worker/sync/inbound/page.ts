@@ -1,9 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db";
 import { runRecords } from "../../db/schema";
+import { isoNow } from "../../lib/time";
 import type { Settings } from "../../settings";
 import type { SalesforceObjectSpec } from "../objects";
-import { isoNow } from "../../lib/time";
 import type { RunRecordInput } from "../runs";
 import { refOf } from "../runs/history";
 import { layoutPages } from "../runs/pages";

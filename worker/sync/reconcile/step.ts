@@ -207,7 +207,7 @@ async function takeLease(db: Db, m: ReconcileMessage): Promise<boolean> {
  */
 async function refuse(env: Env, db: Db, m: ReconcileMessage, run: RunRow, why: Refusal, checked: boolean) {
   await commitBatch(db, [
-    recountRun(db, run.id),
+    recountRun(db, run),
     closeRun(db, run, { status: "failed", failureCode: why.code, failureDetail: why.detail }),
     ...(checked ? [reconciledNow(db, m)] : []),
     releaseLease(db, m.workspaceId, m.salesforceObject, m.leaseOwner),
