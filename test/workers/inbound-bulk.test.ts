@@ -9,6 +9,7 @@ import { getDb } from "../../worker/db";
 import { type InboundBatchMessage, runInboundBatch } from "../../worker/sync/inbound";
 import { firstBatch } from "../../worker/sync/inbound/chain";
 import { acquireLease } from "../../worker/sync/leases";
+import { ALL_RECORDS } from "./assert-counts";
 import { fakeCalls, setFaults } from "./connect";
 import { connectedWorkspace, expectCountsMatchRecords, fake, onlyObjects, resetFake, runsOf } from "./sync-helpers";
 
@@ -68,7 +69,7 @@ async function watermarkOf(workspaceId: string) {
 /** Every record of the workspace's runs once: no Salesforce id in two runs' records. */
 async function expectEachRecordOnce(workspaceId: string) {
   const row = await env.DB.prepare(
-    "SELECT count(*) AS n, count(DISTINCT salesforce_id) AS ids FROM run_records WHERE workspace_id = ?",
+    `SELECT count(*) AS n, count(DISTINCT salesforce_id) AS ids FROM ${ALL_RECORDS} WHERE workspace_id = ?`,
   )
     .bind(workspaceId)
     .first<{ n: number; ids: number }>();
@@ -207,7 +208,7 @@ describe("Bulk API 2.0 reads", () => {
     expect(await watermarkOf(ws.id)).toEqual(await watermarkOf(rest.id));
     // Each change in one incremental run only.
     const once = await env.DB.prepare(
-      "SELECT count(*) AS n, count(DISTINCT rr.salesforce_id) AS ids FROM run_records rr JOIN runs r ON r.id = rr.run_id WHERE r.workspace_id = ? AND r.kind = 'incremental'",
+      `SELECT count(*) AS n, count(DISTINCT rr.salesforce_id) AS ids FROM ${ALL_RECORDS} rr JOIN runs r ON r.id = rr.run_id WHERE r.workspace_id = ? AND r.kind = 'incremental'`,
     )
       .bind(ws.id)
       .first<{ n: number; ids: number }>();
