@@ -116,5 +116,8 @@ export function render(r: Results, previous: string, only: boolean): string {
   // Big orgs (--only=bulk, scripts/bench/bulk.ts) writes its own section in place: kept as it is.
   const bulk = previousSection(previous, "bulk");
   if (bulk) parts.push(bulk, "");
+  // Run records by the page and capacity (issue 15): measured by hand (commands in it), kept as it is.
+  const storage = previousSection(previous, "storage");
+  if (storage) parts.push(storage, "");
   return parts.join("\n");
 }
