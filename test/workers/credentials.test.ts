@@ -284,7 +284,8 @@ describe("no secret in any answer", () => {
     // Token fields as JSON keys or a PKCE verifier in a URL (the authorize URL's scope names refresh_token, rightly).
     const patterns = [
       /\bv[12]\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/,
-      /bearer\s+\S/i,
+      // A credential after Bearer; a placeholder such as the OpenAPI document's `Bearer <secret>` is not one.
+      /bearer\s+[^\s<]/i,
       /"(access_token|refresh_token)"\s*:|code_verifier=/i,
     ];
     const leaks = seen.flatMap((answer) => {
