@@ -133,6 +133,10 @@ export async function handleApi(org: Org, request: Request, url: URL): Promise<R
       ]);
     }
   }
+  // A refusal may come before the request's body was read (an unknown resource, a gate). The body is read
+  // to its end anyway: left unread, the kept-alive connection it came on is dropped, and the client's next
+  // request on it fails with "Network connection lost" (seen after a POST to a disabled Bulk API).
+  if (request.body && !request.bodyUsed) await request.arrayBuffer().catch(() => undefined);
   if (org.faults.loseAnswers) {
     const body = await response.clone().text();
     response = loseAnswer(org.faults, request, response, body, [log, ...subLogs]) ?? response;
