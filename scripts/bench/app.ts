@@ -214,7 +214,7 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
     url: ready.origin,
     fake,
     mf,
-    db,
+    db: patientReads(db),
     workerdPid,
     fakePid,
     inspectorPort,
@@ -245,4 +245,40 @@ export async function helper<T = unknown>(app: App, path: string, body?: unknown
   const text = await res.text();
   if (res.status >= 400) throw new Error(`helper ${path} → ${res.status}: ${text}`);
   return JSON.parse(text) as T;
+}
+
+/**
+ * D1 reads asked again (up to 5 times) when Miniflare's proxy resets the socket under them (ECONNRESET,
+ * "fetch failed", seen under load): the bench's own reads change nothing, so asking again is harmless.
+ * Writes (`run`, `batch`, `exec`) are not retried.
+ */
+function patientReads(db: D1Database): D1Database {
+  const retry = async <T>(read: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await read();
+      } catch (err) {
+        if (attempt >= 5 || !(err instanceof TypeError)) throw err;
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  };
+  const statement = (stmt: D1PreparedStatement): D1PreparedStatement =>
+    new Proxy(stmt, {
+      get(target, prop) {
+        if (prop === "bind") return (...values: unknown[]) => statement(target.bind(...values));
+        if (prop === "first" || prop === "all" || prop === "raw")
+          return (...args: unknown[]) =>
+            retry(() => (target[prop] as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+        const value = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "prepare") return (sql: string) => statement(target.prepare(sql));
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }

@@ -324,52 +324,16 @@ export async function multiBackfill(app: App, cfg: MultiConfig): Promise<MultiBa
   };
 }
 
-/**
- * The app with its D1 reads asked again when Miniflare's proxy resets the socket under them (ECONNRESET,
- * "fetch failed" — seen under load): the bench only reads, so asking again is harmless.
- */
-function patient(app: App): App {
-  const retry = async <T>(read: () => Promise<T>): Promise<T> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await read();
-      } catch (err) {
-        if (attempt >= 5 || !(err instanceof TypeError)) throw err;
-        await sleep(200 * attempt);
-      }
-    }
-  };
-  const statement = (stmt: D1PreparedStatement): D1PreparedStatement =>
-    new Proxy(stmt, {
-      get(target, prop) {
-        if (prop === "bind") return (...values: unknown[]) => statement(target.bind(...values));
-        if (prop === "first" || prop === "all" || prop === "raw")
-          return (...args: unknown[]) =>
-            retry(() => (target[prop] as (...a: unknown[]) => Promise<unknown>).apply(target, args));
-        const value = Reflect.get(target, prop);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
-  const db = new Proxy(app.db, {
-    get(target, prop) {
-      if (prop === "prepare") return (sql: string) => statement(target.prepare(sql));
-      const value = Reflect.get(target, prop);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { ...app, db };
-}
-
 /** One variant (a revision, or the committed engine) through all three, each in a fresh app. */
 export async function multiTenant(cfg: MultiConfig, variant: { label: string; rev?: string }, round: number) {
-  const app = patient(await startApp({ rev: variant.rev }));
+  const app = await startApp({ rev: variant.rev });
   let outbound: Awaited<ReturnType<typeof multiOutbound>>;
   try {
     outbound = await multiOutbound(app, cfg, round);
   } finally {
     await app.stop();
   }
-  const app2 = patient(await startApp({ rev: variant.rev }));
+  const app2 = await startApp({ rev: variant.rev });
   try {
     const backfill = await multiBackfill(app2, cfg);
     return { label: variant.label, outbound: outbound.single, bulk: outbound.bulk, backfill } satisfies MultiRow;

@@ -120,42 +120,82 @@ async function seed() {
     minute++;
     return new Date(Date.UTC(2026, 10, 20, 12, 0, 0, 0) + minute * 61_123).toISOString();
   };
+  /** One run_records row as the previous Worker wrote it; what a record does not say is null (changes: none). */
+  const record = (r: {
+    run: string;
+    key: string;
+    seq: number;
+    salesforceId: string;
+    object: string;
+    conversionId: string | null;
+    label: string;
+    email: string | null;
+    action: string | null;
+    workspace?: string;
+    status?: string;
+    reasonCode?: string | null;
+    reasonDetail?: string | null;
+    sfStatusCode?: string | null;
+    sfMessage?: string | null;
+    sfFields?: string | null;
+    externalCreatedAt?: string;
+    externalUpdatedAt?: string;
+    changes?: string;
+    outboxId?: string;
+  }) =>
+    rows.push(
+      insert.bind(
+        `${r.run}:${r.key}`,
+        r.workspace ?? WS,
+        r.run,
+        r.key,
+        r.seq,
+        r.salesforceId,
+        r.object,
+        r.conversionId,
+        r.label,
+        r.email,
+        r.action,
+        r.status ?? "success",
+        r.reasonCode ?? null,
+        r.reasonDetail ?? null,
+        r.sfStatusCode ?? null,
+        r.sfMessage ?? null,
+        r.sfFields ?? null,
+        r.externalCreatedAt ?? null,
+        r.externalUpdatedAt ?? null,
+        r.changes ?? "[]",
+        r.outboxId ?? null,
+        at(),
+      ),
+    );
   // run_a: 600 Lead records (two pages), every contact updated several times, skips and failures among them.
   for (let s = 0; s < 600; s++) {
     const i = s % 40;
     const status = s % 17 === 3 ? "skipped" : s % 29 === 5 ? "failed" : "success";
-    const key = `${sfid(i)}#${s}`;
-    rows.push(
-      insert.bind(
-        `run_a:${key}`,
-        WS,
-        "run_a",
-        key,
-        s,
-        sfid(i),
-        "Lead",
-        status === "success" ? `ct_${i}` : null,
-        `Lead ${i}, "quoted"`,
-        status === "skipped" && s % 2 ? null : `p${i}@example.com`,
-        status === "success" ? (s < 40 ? "created" : "updated") : null,
-        status,
-        status === "skipped" ? "missing_email" : status === "failed" ? "invalid_timestamp" : null,
-        status === "failed" ? `detail ${s}` : null,
-        null,
-        null,
-        null,
-        "2026-01-05T09:00:00.000Z",
-        "2026-11-19T09:00:00.000Z",
+    record({
+      run: "run_a",
+      key: `${sfid(i)}#${s}`,
+      seq: s,
+      salesforceId: sfid(i),
+      object: "Lead",
+      conversionId: status === "success" ? `ct_${i}` : null,
+      label: `Lead ${i}, "quoted"`,
+      email: status === "skipped" && s % 2 ? null : `p${i}@example.com`,
+      action: status === "success" ? (s < 40 ? "created" : "updated") : null,
+      status,
+      reasonCode: status === "skipped" ? "missing_email" : status === "failed" ? "invalid_timestamp" : null,
+      reasonDetail: status === "failed" ? `detail ${s}` : null,
+      externalCreatedAt: "2026-01-05T09:00:00.000Z",
+      externalUpdatedAt: "2026-11-19T09:00:00.000Z",
+      changes:
         status === "success"
           ? JSON.stringify([
               { field: "title", from: null, to: `T${s}` },
               { field: "phone", from: "1", to: "2" },
             ])
           : "[]",
-        null,
-        at(),
-      ),
-    );
+    });
   }
   // run_b: a failed run with a few records, two sharing a seq, one deleted.
   for (const [s, i, action] of [
@@ -164,145 +204,78 @@ async function seed() {
     [1, 5, "updated"],
     [2, 6, "updated"],
   ] as const)
-    rows.push(
-      insert.bind(
-        `run_b:${sfid(i)}`,
-        WS,
-        "run_b",
-        sfid(i),
-        s,
-        sfid(i),
-        "Lead",
-        `ct_${i}`,
-        `Lead ${i}`,
-        `p${i}@example.com`,
-        action,
-        "success",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        "[]",
-        null,
-        at(),
-      ),
-    );
+    record({
+      run: "run_b",
+      key: sfid(i),
+      seq: s,
+      salesforceId: sfid(i),
+      object: "Lead",
+      conversionId: `ct_${i}`,
+      label: `Lead ${i}`,
+      email: `p${i}@example.com`,
+      action,
+    });
   // run_c: Accounts (companies), one damaged changes value.
   for (let s = 0; s < 5; s++)
-    rows.push(
-      insert.bind(
-        `run_c:${acct(s)}`,
-        WS,
-        "run_c",
-        acct(s),
-        s,
-        acct(s),
-        "Account",
-        `co_${s}`,
-        `Co ${s}`,
-        null,
-        "updated",
-        "success",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        s === 2 ? "not json" : '[{"field":"name","from":"a","to":"b"}]',
-        null,
-        at(),
-      ),
-    );
+    record({
+      run: "run_c",
+      key: acct(s),
+      seq: s,
+      salesforceId: acct(s),
+      object: "Account",
+      conversionId: `co_${s}`,
+      label: `Co ${s}`,
+      email: null,
+      action: "updated",
+      changes: s === 2 ? "not json" : '[{"field":"name","from":"a","to":"b"}]',
+    });
   // run_d: outbound pushes, with Salesforce's errors.
   for (let s = 0; s < 6; s++) {
     const failed = s % 3 === 1;
-    rows.push(
-      insert.bind(
-        `run_d:obx_${s}`,
-        WS,
-        "run_d",
-        `obx_${s}`,
-        s,
-        sfid(s),
-        "Contact",
-        `ct_${s}`,
-        `P${s}`,
-        `p${s}@example.com`,
-        failed ? null : "updated",
-        failed ? "failed" : "success",
-        failed ? "validation_rule_failure" : null,
-        null,
-        failed ? "FIELD_CUSTOM_VALIDATION_EXCEPTION" : null,
-        failed ? "Phone must have 10 digits" : null,
-        failed ? '["Phone"]' : null,
-        null,
-        null,
-        "[]",
-        `obx_${s}`,
-        at(),
-      ),
-    );
+    record({
+      run: "run_d",
+      key: `obx_${s}`,
+      seq: s,
+      salesforceId: sfid(s),
+      object: "Contact",
+      conversionId: `ct_${s}`,
+      label: `P${s}`,
+      email: `p${s}@example.com`,
+      action: failed ? null : "updated",
+      status: failed ? "failed" : "success",
+      reasonCode: failed ? "validation_rule_failure" : null,
+      sfStatusCode: failed ? "FIELD_CUSTOM_VALIDATION_EXCEPTION" : null,
+      sfMessage: failed ? "Phone must have 10 digits" : null,
+      sfFields: failed ? '["Phone"]' : null,
+      outboxId: `obx_${s}`,
+    });
   }
   // run_open and the other workspace.
   for (let s = 0; s < 30; s++)
-    rows.push(
-      insert.bind(
-        `run_open:${sfid(s)}`,
-        WS,
-        "run_open",
-        sfid(s),
-        s,
-        sfid(s),
-        "Lead",
-        `ct_${s}`,
-        `Lead ${s}`,
-        `p${s}@example.com`,
-        "updated",
-        "success",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        "[]",
-        null,
-        at(),
-      ),
-    );
+    record({
+      run: "run_open",
+      key: sfid(s),
+      seq: s,
+      salesforceId: sfid(s),
+      object: "Lead",
+      conversionId: `ct_${s}`,
+      label: `Lead ${s}`,
+      email: `p${s}@example.com`,
+      action: "updated",
+    });
   for (let s = 0; s < 10; s++)
-    rows.push(
-      insert.bind(
-        `run_x:${sfid(s)}`,
-        OTHER,
-        "run_x",
-        sfid(s),
-        s,
-        sfid(s),
-        "Lead",
-        `ct_x${s}`,
-        `X ${s}`,
-        `p${s}@example.com`,
-        "created",
-        "success",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        "[]",
-        null,
-        at(),
-      ),
-    );
+    record({
+      run: "run_x",
+      workspace: OTHER,
+      key: sfid(s),
+      seq: s,
+      salesforceId: sfid(s),
+      object: "Lead",
+      conversionId: `ct_x${s}`,
+      label: `X ${s}`,
+      email: `p${s}@example.com`,
+      action: "created",
+    });
   for (const [n, row] of rows.entries())
     await row.run().catch((e) => {
       throw new Error(`row ${n}: ${e}`);

@@ -9,11 +9,18 @@ type Progress = { done: number; total: number; etaSeconds: number | null } | nul
 type ApiRun = { id: string; status: string; progress: Progress; counts: { created: number } };
 type Ws = Awaited<ReturnType<typeof connectedWorkspace>>;
 
-/** Every progress the runs list shows until the workspace's inbound runs are all done. */
-async function watchProgress(ws: Ws): Promise<{ seen: NonNullable<Progress>[]; runId: string | null }> {
+/**
+ * Every progress the runs list shows until the workspace's inbound runs are all done; `each` also sees
+ * every in-progress run on the way.
+ */
+async function watchProgress(
+  ws: Ws,
+  timeoutMs = 90_000,
+  each?: (run: ApiRun) => Promise<void>,
+): Promise<{ seen: NonNullable<Progress>[]; runId: string | null }> {
   const seen: NonNullable<Progress>[] = [];
   let runId: string | null = null;
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const list = (await (await call("/api/v1/sync/runs?direction=inbound", { headers: ws.auth })).json()) as {
       runs: ApiRun[];
@@ -23,6 +30,7 @@ async function watchProgress(ws: Ws): Promise<{ seen: NonNullable<Progress>[]; r
       runId = run.id;
       if (run.status !== "in_progress") return { seen, runId };
       if (run.progress) seen.push(run.progress);
+      await each?.(run);
     }
     if (Date.now() > deadline) throw new Error("the backfill did not finish");
     await new Promise((r) => setTimeout(r, 100));
@@ -52,25 +60,11 @@ describe("progress of an in-progress inbound batch", () => {
     const ws = await connectedWorkspace(onlyObjects("Lead"));
     const res = await call("/api/v1/sync/inbound", { method: "POST", headers: ws.auth });
     expect(res.status).toBe(202);
-    const seen: NonNullable<Progress>[] = [];
-    let runId: string | null = null;
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const list = (await (await call("/api/v1/sync/runs?direction=inbound", { headers: ws.auth })).json()) as {
-        runs: ApiRun[];
-      };
-      const run = list.runs[0];
-      if (run) {
-        runId = run.id;
-        if (run.status !== "in_progress") break;
-        if (run.progress) seen.push(run.progress);
-        // The single run answers the same (checked on the way).
-        const one = (await (await call(`/api/v1/sync/runs/${run.id}`, { headers: ws.auth })).json()) as ApiRun;
-        if (one.status === "in_progress") expect(one.progress?.total).toBe(6_000);
-      }
-      if (Date.now() > deadline) throw new Error("the backfill did not finish");
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const { seen, runId } = await watchProgress(ws, 60_000, async (run) => {
+      // The single run answers the same (checked on the way).
+      const one = (await (await call(`/api/v1/sync/runs/${run.id}`, { headers: ws.auth })).json()) as ApiRun;
+      if (one.status === "in_progress") expect(one.progress?.total).toBe(6_000);
+    });
     await settle(ws.id);
     expect(seen.length).toBeGreaterThan(0);
     for (const p of seen) {

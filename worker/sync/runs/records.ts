@@ -31,26 +31,11 @@ export interface RunRecordInput {
 }
 
 /** A run record as every reader sees it, wherever it is stored (a page, or a row of run_records). */
-export interface StoredRecord {
+export interface StoredRecord extends Required<Omit<RunRecordInput, "key">> {
   id: string;
   runId: string;
-  seq: number;
   /** Orders records of equal seq: a row's rowid; a page's record, PAGE_TIE + its slot (after every row). */
   tie: number;
-  salesforceId: string | null;
-  salesforceObject: string;
-  conversionId: string | null;
-  label: string;
-  email: string | null;
-  action: RecordAction | null;
-  status: RecordStatus;
-  reasonCode: string | null;
-  reasonDetail: string | null;
-  sfError: { statusCode: string; message: string; fields: string[] } | null;
-  externalCreatedAt: string | null;
-  externalUpdatedAt: string | null;
-  changes: FieldChange[];
-  outboxId: string | null;
 }
 
 /**
