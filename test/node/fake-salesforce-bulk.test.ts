@@ -145,6 +145,42 @@ describe("Bulk API 2.0 query jobs", () => {
     expect(parseCsv(again.text)[1]![0]).toBe([...seen][1500]);
   });
 
+  it("a download cut short (cutResultsAfter) sends fewer rows than Sforce-NumberOfRecords; the locator reads the whole set again", async () => {
+    const { body: job } = await createJob("SELECT Id FROM Lead");
+    await untilComplete(job.id);
+    await sf.admin("POST", "faults", { bulk: { cutResultsAfter: 700 } });
+    const cut = await raw(`${V}/jobs/query/${job.id}/results?maxRecords=1500`);
+    expect(cut.status).toBe(200);
+    expect(cut.headers.get("sforce-numberofrecords")).toBe("1500");
+    expect(parseCsv(cut.text).length - 1).toBe(700);
+    // The fault is spent: the same set again is whole, and starts with the same rows.
+    const whole = await raw(`${V}/jobs/query/${job.id}/results?maxRecords=1500`);
+    const rows = parseCsv(whole.text);
+    expect(rows.length - 1).toBe(1500);
+    expect(rows.slice(0, 701)).toEqual(parseCsv(cut.text));
+  });
+
+  it("a job deleted, or 7 days old on the org's clock, is gone: status and results (every locator) answer 404", async () => {
+    const { body: job } = await createJob("SELECT Id FROM Lead");
+    await untilComplete(job.id);
+    const next = (await raw(`${V}/jobs/query/${job.id}/results?maxRecords=1000`)).headers.get("sforce-locator");
+    expect((await sf.api(`${V}/jobs/query/${job.id}`, { method: "DELETE" })).status).toBe(204);
+    expect((await sf.api(`${V}/jobs/query/${job.id}`)).status).toBe(404);
+    expect((await raw(`${V}/jobs/query/${job.id}/results?maxRecords=1000&locator=${next}`)).status).toBe(404);
+
+    const { body: old } = await createJob("SELECT Id FROM Lead");
+    await untilComplete(old.id);
+    await sf.admin("POST", "clock", { advanceSeconds: 6 * 86_400 });
+    await sf.login();
+    expect((await raw(`${V}/jobs/query/${old.id}/results?maxRecords=1000`)).status).toBe(200);
+    await sf.admin("POST", "clock", { advanceSeconds: 86_400 });
+    await sf.login();
+    expect((await sf.api(`${V}/jobs/query/${old.id}`)).status).toBe(404);
+    expect((await raw(`${V}/jobs/query/${old.id}/results?maxRecords=1000`)).status).toBe(404);
+    const listed = await sf.api(`${V}/jobs/query`);
+    expect(listed.body.records.map((j: { id: string }) => j.id)).not.toContain(old.id);
+  });
+
   it("quotes every value (commas, quotes, newlines inside) and writes a null as an empty unquoted field", async () => {
     const { ids } = await sf.admin("POST", "records", {
       object: "Lead",

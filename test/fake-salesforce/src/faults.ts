@@ -248,6 +248,7 @@ function mergeBulkFaults(b: BulkFaults, body: Record<string, any>) {
   b.abortJobs = count(body.abortJobs) ?? b.abortJobs;
   const max = count(body.defaultMaxRecords);
   if (max) b.defaultMaxRecords = max;
+  b.cutResultsAfter = count(body.cutResultsAfter) ?? b.cutResultsAfter;
 }
 
 /** Counts one admitted call against armed faults; returns the bodies now due, in arming order. */

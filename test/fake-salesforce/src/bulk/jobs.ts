@@ -15,6 +15,8 @@ export interface QueryJob {
   columnDelimiter: string;
   lineEnding: "LF" | "CRLF";
   createdAt: number;
+  /** The org's time (its clock, which POST /__fake/clock moves) after which the job is gone: 7 days on. */
+  expiresAt: number;
   state: JobState;
   /** Wall-clock time (ms) at which the job is JobComplete (the latency model), if it does not fail first. */
   readyAt: number;
@@ -41,6 +43,11 @@ export interface BulkFaults {
   abortJobs: number;
   /** Rows per results set when the caller gives no maxRecords. */
   defaultMaxRecords: number;
+  /**
+   * The next results download ends after this many rows (0: none), as a connection dropped behind a
+   * proxy leaves it: a well-formed body, shorter than its Sforce-NumberOfRecords.
+   */
+  cutResultsAfter: number;
 }
 
 export const createBulkFaults = (): BulkFaults => ({
@@ -51,13 +58,18 @@ export const createBulkFaults = (): BulkFaults => ({
   failMessage: "InternalServerError : Query execution failed. Please retry.",
   abortJobs: 0,
   defaultMaxRecords: 100_000,
+  cutResultsAfter: 0,
 });
+
+/** Salesforce deletes query jobs 7 days on; their results and locators go with them. */
+export const JOB_LIFESPAN_MS = 7 * 86_400_000;
 
 export interface JobStore {
   add(job: Omit<QueryJob, "id">): QueryJob;
-  get(id: string): QueryJob | undefined;
+  /** The job, unless it was deleted or its 7 days (on the org's clock, `now`) have passed. */
+  get(id: string, now: number): QueryJob | undefined;
   delete(id: string): boolean;
-  list(): QueryJob[];
+  list(now: number): QueryJob[];
   /** Jobs created in the last 24 hours (DailyBulkV2QueryJobs). */
   createdSince(ms: number): number;
 }
@@ -73,9 +85,16 @@ export function createJobStore(): JobStore {
       created.push(job.createdAt);
       return full;
     },
-    get: (id) => jobs.get(id),
+    get(id, now) {
+      const job = jobs.get(id);
+      if (job && now >= job.expiresAt) jobs.delete(id);
+      return jobs.get(id);
+    },
     delete: (id) => jobs.delete(id),
-    list: () => [...jobs.values()],
+    list(now) {
+      for (const [id, job] of jobs) if (now >= job.expiresAt) jobs.delete(id);
+      return [...jobs.values()];
+    },
     createdSince(ms) {
       while (created.length && created[0]! < ms) created.shift();
       return created.length;

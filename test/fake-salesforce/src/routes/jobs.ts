@@ -2,7 +2,7 @@
 // abort, delete, list, and results as CSV pages chained by Sforce-Locator. See README for the sources.
 
 import { DELIMITERS, header, line } from "../bulk/csv";
-import { advance, decodeLocator, encodeLocator, type QueryJob } from "../bulk/jobs";
+import { advance, decodeLocator, encodeLocator, JOB_LIFESPAN_MS, type QueryJob } from "../bulk/jobs";
 import { formatDateTime } from "../clock";
 import { ApiError, json, methodNotAllowed, notFound, readJson } from "../http";
 import { bulkJobMs, sleep } from "../latency";
@@ -101,6 +101,7 @@ async function createJob(ctx: ApiContext): Promise<Response> {
     columnDelimiter: delimiter,
     lineEnding,
     createdAt: now,
+    expiresAt: org.clock.now() + JOB_LIFESPAN_MS,
     state: "UploadComplete",
     readyAt: now + (model ? bulkJobMs(model, result.rows.length) : 0),
     pollsLeft: bulk.pollsUntilComplete,
@@ -116,7 +117,7 @@ async function createJob(ctx: ApiContext): Promise<Response> {
 }
 
 function jobOf(ctx: ApiContext, id: string): QueryJob {
-  const job = ctx.org.jobs.get(id);
+  const job = ctx.org.jobs.get(id, ctx.org.clock.now());
   if (!job) throw notFound();
   ctx.log.object = job.object;
   return job;
@@ -147,7 +148,11 @@ function results(ctx: ApiContext, job: QueryJob): Response {
   if (!Number.isInteger(max) || max < 1)
     throw new ApiError(400, "INVALIDJOB", `InvalidJob : maxRecords must be a positive whole number: ${maxRaw}`);
   const to = Math.min(rows.length, from + max);
-  ctx.log.records = to - from;
+  const cut = ctx.org.faults.bulk.cutResultsAfter;
+  ctx.org.faults.bulk.cutResultsAfter = 0;
+  // What is sent: the whole set, or its first rows when the download is cut (Sforce-NumberOfRecords still says the whole).
+  const end = cut ? Math.min(to, from + cut) : to;
+  ctx.log.records = end - from;
   const columns = job.result.columns!;
   const delimiter = DELIMITERS[job.columnDelimiter]!;
   const eol = job.lineEnding === "CRLF" ? "\r\n" : "\n";
@@ -162,13 +167,13 @@ function results(ctx: ApiContext, job: QueryJob): Response {
     async pull(controller) {
       let text = head ? header(columns, delimiter) + eol : "";
       head = false;
-      while (next < to && text.length < CHUNK_BYTES) text += line(columns, rows[next++]!, delimiter) + eol;
+      while (next < end && text.length < CHUNK_BYTES) text += line(columns, rows[next++]!, delimiter) + eol;
       const bytes = encoder.encode(text);
       sent += bytes.length;
       // Paced: the chunk goes out when the rate says this many bytes could have been sent.
       if (model) await sleep(started + (sent / model.bulkBytesPerSecond) * 1000 - Date.now());
       controller.enqueue(bytes);
-      if (next >= to) {
+      if (next >= end) {
         controller.close();
         release();
       }
@@ -198,7 +203,11 @@ export async function jobsRoute(ctx: ApiContext): Promise<Response> {
     if (method === "POST") return createJob(ctx);
     if (method === "GET") {
       ctx.log.kind = "bulkList";
-      return json({ done: true, records: org.jobs.list().map((j) => jobInfo(j, false)), nextRecordsUrl: null });
+      return json({
+        done: true,
+        records: org.jobs.list(org.clock.now()).map((j) => jobInfo(j, false)),
+        nextRecordsUrl: null,
+      });
     }
     throw methodNotAllowed(method, ["GET", "POST"]);
   }
