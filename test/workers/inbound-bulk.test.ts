@@ -6,6 +6,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "../../worker/db";
+import { openSalesforce } from "../../worker/salesforce";
 import { type InboundBatchMessage, runInboundBatch } from "../../worker/sync/inbound";
 import { firstBatch } from "../../worker/sync/inbound/chain";
 import { acquireLease } from "../../worker/sync/leases";
@@ -22,12 +23,16 @@ const BATCH = 600;
  * Runs an object's chain message by message; the queue is the one thing stood in for: every message
  * sent (and the delay it asked for) is recorded and delivered here at once.
  */
-async function runChain(workspaceId: string, vars: Record<string, string>) {
+async function runChain(
+  workspaceId: string,
+  vars: Record<string, string>,
+  opts: { limit?: number; beforeDelivery?: (m: InboundBatchMessage, attempts: number) => Promise<void> } = {},
+) {
   const db = getDb(env);
   const cycleId = `cyc_bulk_${crypto.randomUUID()}`;
   expect(await acquireLease(db, workspaceId, "Lead", cycleId)).toBe(true);
   const first = await firstBatch(db, workspaceId, "Lead", cycleId, []);
-  const queue: InboundBatchMessage[] = [{ ...first, limit: BATCH }];
+  const queue: InboundBatchMessage[] = [{ ...first, limit: opts.limit ?? BATCH }];
   const sent: { bulk: boolean; complete: boolean; delay: number; batchNo: number }[] = [];
   const stand = {
     send: async (m: InboundBatchMessage, opts?: { delaySeconds?: number }) => {
@@ -42,9 +47,19 @@ async function runChain(workspaceId: string, vars: Record<string, string>) {
   } as unknown as Queue;
   const runEnv = { ...env, ...vars, INBOUND_QUEUE: stand, BACKFILL_QUEUE: stand } as Env;
   let invocations = 0;
+  let attempts = 1;
   while (queue.length) {
-    expect(await runInboundBatch(runEnv, queue.shift()!, 1)).toEqual({ done: true });
+    const m = queue[0]!;
+    await opts.beforeDelivery?.(m, attempts);
+    const result = await runInboundBatch(runEnv, m, attempts);
     if (++invocations > 100) throw new Error("the chain does not end");
+    // A retry is the same message delivered again, as the queue does.
+    if ("retryDelaySeconds" in result) {
+      attempts++;
+      continue;
+    }
+    queue.shift();
+    attempts = 1;
   }
   return sent;
 }
@@ -78,10 +93,25 @@ async function expectEachRecordOnce(workspaceId: string) {
 }
 
 /** A REST-only workspace reading the same org: what the Bulk read must equal. */
-async function restBaseline() {
+async function restBaseline(limit?: number) {
   const ws = await connectedWorkspace(onlyObjects("Lead"));
-  await runChain(ws.id, { INBOUND_BULK_THRESHOLD: "off" });
+  await runChain(ws.id, { INBOUND_BULK_THRESHOLD: "off" }, { limit });
   return ws;
+}
+
+/** The Bulk workspace ended where REST ended: contacts, watermark, each record in one run, counts = records. */
+async function expectSameAsRest(workspaceId: string, restId: string) {
+  expect(await contactsOf(workspaceId)).toEqual(await contactsOf(restId));
+  expect(await watermarkOf(workspaceId)).toEqual(await watermarkOf(restId));
+  expect(await expectEachRecordOnce(workspaceId)).toBe(await expectEachRecordOnce(restId));
+  expect((await runsOf(workspaceId)).every((r) => r.status === "completed")).toBe(true);
+  await expectCountsMatchRecords(workspaceId);
+}
+
+/** Deletes a Bulk job through the org's API, as an admin (or Salesforce, 7 days on) does. */
+async function deleteJob(workspaceId: string, jobId: string) {
+  const sf = await openSalesforce(env, workspaceId);
+  await sf.deleteQueryJob(jobId);
 }
 
 describe("Bulk API 2.0 reads", () => {
@@ -163,6 +193,98 @@ describe("Bulk API 2.0 reads", () => {
     expect(await expectEachRecordOnce(ws.id)).toBe(await expectEachRecordOnce(rest.id));
     expect((await runsOf(ws.id)).every((r) => r.status === "completed")).toBe(true);
     await expectCountsMatchRecords(ws.id);
+  });
+
+  it("a batch redelivered after its results download was cut resumes inside the set: each record once, as REST", async () => {
+    await resetFake({ counts: { ...NONE, Lead: 5_000 }, defects: true });
+    const rest = await restBaseline(5_000);
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    await fake("DELETE", "/__fake/calls");
+    let cut = false;
+    await runChain(
+      ws.id,
+      { INBOUND_BULK_THRESHOLD: "500" },
+      {
+        limit: 5_000,
+        beforeDelivery: async (m) => {
+          // The first results download ends after 3,000 of its 5,000 records: one page of 2,000 is committed.
+          if (m.bulk && !cut) {
+            cut = true;
+            await setFaults({ bulk: { cutResultsAfter: 3_000 } });
+          }
+        },
+      },
+    );
+    const sets = (await fakeCalls()).filter((c) => c.kind === "bulkResults");
+    // The cut set, then the same set (same locator and maxRecords) read again by the redelivered batch.
+    expect(sets[0]!.records).toBe(3_000);
+    expect(sets[1]!.path).toBe(sets[0]!.path);
+    expect(sets[1]!.records).toBe(5_000);
+    const runs = await runsOf(ws.id);
+    // The redelivered batch kept its run: the page committed before the cut is not read into it again.
+    expect(runs.filter((r) => r.kind === "backfill").length).toBeGreaterThan(0);
+    await expectSameAsRest(ws.id, rest.id);
+  });
+
+  it("a job deleted between two batches: the slice is read again by a new job, each record once, as REST", async () => {
+    await resetFake({ counts: { ...NONE, Lead: LEADS }, defects: true });
+    const rest = await restBaseline();
+    await fake("DELETE", "/__fake/calls");
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    const deleted: string[] = [];
+    await runChain(
+      ws.id,
+      { INBOUND_BULK_THRESHOLD: "500" },
+      {
+        beforeDelivery: async (m) => {
+          // The job's first batch is written; before its second, the job (and its locators) are gone.
+          if (m.bulk?.complete && m.batchNo === 2 && !deleted.length) {
+            deleted.push(m.bulk.jobId);
+            await deleteJob(ws.id, m.bulk.jobId);
+          }
+        },
+      },
+    );
+    expect(deleted.length).toBe(1);
+    const calls = await fakeCalls();
+    expect(calls.filter((c) => c.kind === "bulkCreate").length).toBe(2);
+    expect(calls.filter((c) => c.path.includes("/results") && c.status === 404).length).toBe(1);
+    await expectSameAsRest(ws.id, rest.id);
+  });
+
+  it("a job gone while a redelivered batch is inside it: that batch reads its slice by REST, each record once, as REST", async () => {
+    await resetFake({ counts: { ...NONE, Lead: 5_000 }, defects: true });
+    const rest = await restBaseline(5_000);
+    await fake("DELETE", "/__fake/calls");
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    let cut = false;
+    let deleted = false;
+    await runChain(
+      ws.id,
+      { INBOUND_BULK_THRESHOLD: "500" },
+      {
+        limit: 5_000,
+        beforeDelivery: async (m, attempts) => {
+          if (m.bulk && !cut) {
+            cut = true;
+            await setFaults({ bulk: { cutResultsAfter: 3_000 } });
+          }
+          // 2,000 records of the job are written in an open run; the redelivery finds the job gone.
+          if (m.bulk && attempts === 2 && !deleted) {
+            deleted = true;
+            await deleteJob(ws.id, m.bulk.jobId);
+          }
+        },
+      },
+    );
+    expect(deleted).toBe(true);
+    const calls = await fakeCalls();
+    const gone = calls.findIndex((c) => c.path.includes("/jobs/query/") && c.status === 404);
+    expect(gone).toBeGreaterThan(0);
+    // After the job was gone the batch read by REST, from the slice's start.
+    const afterGone = calls.slice(gone);
+    expect(afterGone.some((c) => c.kind === "queryAll" || c.kind === "query")).toBe(true);
+    await expectSameAsRest(ws.id, rest.id);
   });
 
   it.each([

@@ -41,6 +41,7 @@ const inboundBatch = z.object({
   note: z.string().optional(),
   bulk: bulkCursor.optional(),
   rest: z.boolean().optional(),
+  reread: z.boolean().optional(),
   remaining: z.array(z.string()),
 });
 

@@ -17,7 +17,7 @@ import {
   saveRunProgress,
   toRunFailure,
 } from "../runs";
-import { type BulkProgress, bulkThreshold, handOver, runBulkBatch, startBulkRead } from "./bulk";
+import { type BulkProgress, bulkThreshold, handOver, reportedUpTo, runBulkBatch, startBulkRead } from "./bulk";
 import { readByIds } from "./by-ids";
 import { abandonChain, advanceWatermark, continueChain, skipToNextObject } from "./chain";
 import { REPORTED_BEFORE, waitingOnParent } from "./dependents";
@@ -102,8 +102,10 @@ export async function runInboundBatch(env: Env, message: InboundBatchMessage, at
       run = ctx.run;
       progress = ctx.progress;
       if (outcome === "done") return { done: true };
-      // The job failed: this batch, and the rest of the chain, read by REST.
-      m = { ...m, bulk: undefined, rest: true };
+      // The job failed: this batch, and the rest of the chain, read by REST. Gone: see bulk.ts's lost().
+      m = outcome === "fallback" ? { ...m, bulk: undefined, rest: true } : { ...m, bulk: undefined, reread: true };
+      // A redelivery after this point must not go back to the job.
+      if (run) await commitBatch(db, [saveRunProgress(db, run, progress)]);
     }
     // Where the pages handed to this loop end: one page ahead of `progress` while that page commits,
     // so a query restarted during the read-ahead resumes after the page in hand, not before it.
@@ -172,7 +174,7 @@ export async function runInboundBatch(env: Env, message: InboundBatchMessage, at
           };
           const readAt = isoNow();
           const pageFromSeq = progress.fetched;
-          const prepared = await preparePage(db, base, records, pageFromSeq, m.seenUpTo ?? null);
+          const prepared = await preparePage(db, base, records, pageFromSeq, reportedUpTo(m));
           // A run appears once something happened: a page of records that are all unchanged opens none.
           if (prepared.records.length) run ??= await open();
           progress = {

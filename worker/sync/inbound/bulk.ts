@@ -5,6 +5,7 @@ import { describeCached, isBulkUnavailable, type SalesforceClient, type Salesfor
 import { extendLease } from "../leases";
 import { closeRun, type RunRow, recountRun, saveRunProgress } from "../runs";
 import { advanceWatermark, continueChain } from "./chain";
+import { REPORTED_BEFORE } from "./dependents";
 import type { InboundBatchMessage } from "./message";
 import { later, type PageResult, pageWrites, preparePage } from "./page";
 import { queueBatch } from "./queues";
@@ -65,6 +66,14 @@ export function bulkThreshold(env: object): number | null {
   return Number.isFinite(n) && n >= 1 ? Math.floor(n) : DEFAULT_BULK_THRESHOLD;
 }
 
+/**
+ * Records up to where a page's problems may have been reported by an earlier run: the look-back's
+ * watermark, or every record once a job was lost part-way (its batches wrote records in no order).
+ */
+export function reportedUpTo(m: InboundBatchMessage): WindowStart {
+  return m.reread ? REPORTED_BEFORE : (m.seenUpTo ?? null);
+}
+
 /** Seconds before the next status request: 1, 2, 4 … 30. A job takes tens of seconds or minutes. */
 export const pollDelaySeconds = (polls: number) => Math.min(30, 2 ** polls);
 
@@ -121,11 +130,12 @@ interface BulkBatchContext {
  * of PAGE_SIZE as REST does (same runs, same classification); the last set moves the watermark.
  * "fallback": the job Failed or was aborted, so the batch reads by REST.
  */
-export async function runBulkBatch(ctx: BulkBatchContext): Promise<"done" | "fallback"> {
+export async function runBulkBatch(ctx: BulkBatchContext): Promise<"done" | "fallback" | "gone"> {
   const { env, db, m, sf } = ctx;
   let cursor = m.bulk;
   if (!cursor.complete) {
-    const job = await sf.queryJob(cursor.jobId);
+    const job = await sf.queryJob(cursor.jobId).catch(jobGone);
+    if (!job) return lost(ctx);
     if (job.state === "Failed" || job.state === "Aborted") {
       console.warn(`Bulk job ${job.id} ${job.state} (${job.errorMessage ?? "no message"}): reading by REST`);
       return "fallback";
@@ -146,7 +156,7 @@ export async function runBulkBatch(ctx: BulkBatchContext): Promise<"done" | "fal
   const runKey = { id: ctx.runId, workspaceId: m.workspaceId };
   const commit = async (records: SalesforceRecord[]) => {
     const pageFromSeq = ctx.progress.fetched;
-    const prepared: PageResult = await preparePage(db, ctx.base, records, pageFromSeq, m.seenUpTo ?? null);
+    const prepared: PageResult = await preparePage(db, ctx.base, records, pageFromSeq, reportedUpTo(m));
     if (prepared.records.length) ctx.run ??= await ctx.open();
     at = { ...at, done: at.done + records.length, max: later(at.max, prepared.last) };
     ctx.progress = { ...ctx.progress, fetched: ctx.progress.fetched + records.length, bulk: at };
@@ -161,12 +171,10 @@ export async function runBulkBatch(ctx: BulkBatchContext): Promise<"done" | "fal
     // A set resumed after a redelivery is asked for as it was first asked: the same records.
     const maxRecords = at.maxRecords || Math.min(BULK_SET, m.limit - ctx.progress.fetched);
     at = { ...at, maxRecords };
-    const set = await sf.queryResults(cursor.jobId, {
-      object: m.salesforceObject,
-      locator: at.locator,
-      maxRecords,
-      types,
-    });
+    const set = await sf
+      .queryResults(cursor.jobId, { object: m.salesforceObject, locator: at.locator, maxRecords, types })
+      .catch(jobGone);
+    if (!set) return lost(ctx);
     let skip = at.done;
     let page: SalesforceRecord[] = [];
     for await (const record of set.records) {
@@ -186,6 +194,23 @@ export async function runBulkBatch(ctx: BulkBatchContext): Promise<"done" | "fal
   }
   await finishBulkBatch(ctx, cursor, at);
   return "done";
+}
+
+/** A 404 for the job or its results: deleted, or past Salesforce's 7 days; its locators went with it. */
+function jobGone(err: unknown): null {
+  if (isBulkUnavailable(err)) return null;
+  throw err;
+}
+
+/**
+ * The job is gone: the slice is read again from its start (the watermark never passed it), by REST
+ * in this batch, or by a new job when the batch has read nothing yet. Records earlier batches wrote
+ * come back unchanged and leave no trace; their skips and failures are not reported twice (reread).
+ */
+function lost(ctx: BulkBatchContext): "gone" {
+  console.warn(`Bulk job ${ctx.m.bulk.jobId} is gone (deleted or expired): reading its slice again`);
+  ctx.progress = { ...ctx.progress, bulk: undefined };
+  return "gone";
 }
 
 /** Closes the batch's run and hands over: the job's next sets, or, the job read, the watermark and the chain. */

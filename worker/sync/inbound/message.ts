@@ -26,6 +26,11 @@ export interface InboundBatchMessage {
   bulk?: BulkCursor;
   /** Bulk is not available (or its job failed) for this chain: it reads by REST to its end. */
   rest?: boolean;
+  /**
+   * A Bulk job of this chain was gone (deleted, or past its 7 days) after batches had written some of
+   * its records, in no order: what is read again may have been reported by those runs already (bulk.ts).
+   */
+  reread?: boolean;
   /** Objects still to visit in this cycle, in order, after this one. */
   remaining: string[];
 }
