@@ -18,6 +18,9 @@ const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityConta
 const LEADS = 1_500;
 // Small batches so that one job's results span several batches (runs).
 const BATCH = 600;
+// A batch (and results set) larger than a page, cut after its first page was committed.
+const BIG = 2_500;
+const CUT = 2_200;
 
 /**
  * Runs an object's chain message by message; the queue is the one thing stood in for: every message
@@ -196,8 +199,8 @@ describe("Bulk API 2.0 reads", () => {
   });
 
   it("a batch redelivered after its results download was cut resumes inside the set: each record once, as REST", async () => {
-    await resetFake({ counts: { ...NONE, Lead: 5_000 }, defects: true });
-    const rest = await restBaseline(5_000);
+    await resetFake({ counts: { ...NONE, Lead: BIG }, defects: true });
+    const rest = await restBaseline(BIG);
     const ws = await connectedWorkspace(onlyObjects("Lead"));
     await fake("DELETE", "/__fake/calls");
     let cut = false;
@@ -205,21 +208,21 @@ describe("Bulk API 2.0 reads", () => {
       ws.id,
       { INBOUND_BULK_THRESHOLD: "500" },
       {
-        limit: 5_000,
+        limit: BIG,
         beforeDelivery: async (m) => {
-          // The first results download ends after 3,000 of its 5,000 records: one page of 2,000 is committed.
+          // The first results download ends after 2,200 of its 2,500 records: one page of 2,000 is committed.
           if (m.bulk && !cut) {
             cut = true;
-            await setFaults({ bulk: { cutResultsAfter: 3_000 } });
+            await setFaults({ bulk: { cutResultsAfter: CUT } });
           }
         },
       },
     );
     const sets = (await fakeCalls()).filter((c) => c.kind === "bulkResults");
     // The cut set, then the same set (same locator and maxRecords) read again by the redelivered batch.
-    expect(sets[0]!.records).toBe(3_000);
+    expect(sets[0]!.records).toBe(CUT);
     expect(sets[1]!.path).toBe(sets[0]!.path);
-    expect(sets[1]!.records).toBe(5_000);
+    expect(sets[1]!.records).toBe(BIG);
     const runs = await runsOf(ws.id);
     // The redelivered batch kept its run: the page committed before the cut is not read into it again.
     expect(runs.filter((r) => r.kind === "backfill").length).toBeGreaterThan(0);
@@ -253,8 +256,8 @@ describe("Bulk API 2.0 reads", () => {
   });
 
   it("a job gone while a redelivered batch is inside it: that batch reads its slice by REST, each record once, as REST", async () => {
-    await resetFake({ counts: { ...NONE, Lead: 5_000 }, defects: true });
-    const rest = await restBaseline(5_000);
+    await resetFake({ counts: { ...NONE, Lead: BIG }, defects: true });
+    const rest = await restBaseline(BIG);
     await fake("DELETE", "/__fake/calls");
     const ws = await connectedWorkspace(onlyObjects("Lead"));
     let cut = false;
@@ -263,11 +266,11 @@ describe("Bulk API 2.0 reads", () => {
       ws.id,
       { INBOUND_BULK_THRESHOLD: "500" },
       {
-        limit: 5_000,
+        limit: BIG,
         beforeDelivery: async (m, attempts) => {
           if (m.bulk && !cut) {
             cut = true;
-            await setFaults({ bulk: { cutResultsAfter: 3_000 } });
+            await setFaults({ bulk: { cutResultsAfter: CUT } });
           }
           // 2,000 records of the job are written in an open run; the redelivery finds the job gone.
           if (m.bulk && attempts === 2 && !deleted) {
