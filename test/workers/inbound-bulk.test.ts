@@ -8,6 +8,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "../../worker/db";
 import { openSalesforce } from "../../worker/salesforce";
 import { type InboundBatchMessage, runInboundBatch } from "../../worker/sync/inbound";
+import { pollDelaySeconds } from "../../worker/sync/inbound/bulk";
 import { firstBatch } from "../../worker/sync/inbound/chain";
 import { acquireLease } from "../../worker/sync/leases";
 import { ALL_RECORDS } from "./assert-counts";
@@ -142,9 +143,9 @@ describe("Bulk API 2.0 reads", () => {
     const ws = await connectedWorkspace(onlyObjects("Lead"));
     const sent = await runChain(ws.id, { INBOUND_BULK_THRESHOLD: "500" });
 
-    // Polled four times (three InProgress answers), each by a delayed message, waiting longer each time.
+    // Polled four times (three InProgress answers), each by a delayed message (a young job: every second).
     const polls = sent.filter((s) => s.bulk && !s.complete);
-    expect(polls.map((s) => s.delay)).toEqual([1, 2, 4, 8]);
+    expect(polls.map((s) => s.delay)).toEqual([1, 1, 1, 1]);
     const calls = await fakeCalls();
     const kinds = (k: string) => calls.filter((c) => c.kind === k);
     expect(kinds("bulkCreate").length).toBe(1);
@@ -339,6 +340,27 @@ describe("Bulk API 2.0 reads", () => {
       .first<{ n: number; ids: number }>();
     expect(once).toEqual({ n: 800, ids: 800 });
     await expectCountsMatchRecords(ws.id);
+  });
+
+  it("polls soon at first and back off after: a job is seen complete at most ~25% (≥ 1 s) of its time late", () => {
+    // When a job that is ready after `ready` seconds is first seen complete, and after how many status requests.
+    const seen = (ready: number) => {
+      let t = pollDelaySeconds(0);
+      let polls = 1;
+      while (t < ready) {
+        t += pollDelaySeconds(t);
+        polls++;
+      }
+      return { late: t - ready, polls };
+    };
+    // The latency model's job of 60,000 Leads (20.6 s): seen at 31 s by the 1, 2, 4 … schedule; now within 5 s.
+    expect(seen(20.6).late).toBeLessThanOrEqual(5);
+    for (const ready of [2, 5, 20.6, 45, 120, 600, 3_600]) {
+      const { late, polls } = seen(ready);
+      expect(late).toBeLessThanOrEqual(Math.max(1, ready * 0.25) + 1);
+      // A poll at most every second, and at least every 30 s (2 API calls a minute for a long job).
+      expect(polls).toBeLessThanOrEqual(ready <= 120 ? ready + 1 : 25 + ready / 30);
+    }
   });
 
   it("a window under the threshold reads by REST, with no Bulk job", async () => {
