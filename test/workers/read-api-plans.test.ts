@@ -1,13 +1,19 @@
+import { eq, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listNewestFirst } from "../../worker/api/catalog/keyset";
 import { connectionQuery, last24hQuery, topReasonsQuery } from "../../worker/api/health/health.queries";
 import { historyHoldersQuery, historyRowsQuery, refRecordsQuery } from "../../worker/api/runs/history.queries";
 import { runFiltersFrom } from "../../worker/api/runs/params";
 import { listRunsQuery, runByIdQuery } from "../../worker/api/runs/runs.queries";
 import { quarterTotalsQuery } from "../../worker/api/totals/totals.queries";
 import { getDb } from "../../worker/db";
+import { contacts } from "../../worker/db/schema";
+import { TIME_ORDERED_OLD_ROW } from "../../worker/db/schema/time-ordered";
 import { latestRetryQuery } from "../../worker/sync/retry/latest";
 import { recountRun, saveRunProgress } from "../../worker/sync/runs";
+import { encodeCursor } from "../../worker/sync/runs/cursor";
 import { recordRowsQuery, runPagesQuery } from "../../worker/sync/runs/read";
+import { countingD1 } from "./counting-d1";
 import { env } from "./helpers";
 import { expectIndexed, plan } from "./plans";
 
@@ -161,6 +167,33 @@ function planSuite(label: string) {
     it("the records refs name: one page row each, by primary key", async () => {
       const lines = await plan(refRecordsQuery(db, WS, [{ runId: "run_x", firstSeq: 500, slot: 3 }]));
       expectIndexed(lines, "p", ["PRIMARY KEY"]);
+    });
+  });
+
+  describe(`${label}: GET /contacts`, () => {
+    it("time-ordered ids walk the primary key, ids from before 0014 the partial contacts_ws_created, a filter its unique index", async () => {
+      const { db: counted, counter } = countingD1(env.DB);
+      const list = (cursor?: string, filters?: SQL[]) =>
+        listNewestFirst(getDb({ ...env, DB: counted }), contacts, "contacts", {
+          workspaceId: WS,
+          limit: 50,
+          cursor,
+          filters,
+          oldRows: TIME_ORDERED_OLD_ROW.contacts,
+        });
+      await list();
+      await list(encodeCursor("contacts", ["2026-11-28T10:00:00.000Z", "ct__0mhxxxxxxAbCdEfGhIjKl"]));
+      await list(encodeCursor("contacts", ["2026-11-28T10:00:00.000Z", "ct_AbCdEfGhIjKlMnOp"]));
+      expect(counter.seen).toHaveLength(6);
+      for (const [i, statement] of counter.seen.entries())
+        expectIndexed(await plan(statement), "contacts", [i % 2 === 0 ? "PRIMARY KEY" : "contacts_ws_created"]);
+      counter.seen.length = 0;
+      await list(undefined, [eq(contacts.email, "ada@example.com")]);
+      await list(undefined, [eq(contacts.salesforceId, "00Q5g00000AbCdEAAA")]);
+      expect(counter.seen).toHaveLength(2);
+      // At most one row (unique), so its sort is of one row.
+      expectIndexed(await plan(counter.seen[0]!), "contacts", ["contacts_ws_email"], true);
+      expectIndexed(await plan(counter.seen[1]!), "contacts", ["contacts_ws_sfid"], true);
     });
   });
 

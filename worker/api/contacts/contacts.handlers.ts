@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "../../db";
 import { contacts } from "../../db/schema";
+import { TIME_ORDERED_OLD_ROW } from "../../db/schema/time-ordered";
 import type { AppEnv } from "../../env";
 import { isoNow } from "../../lib/time";
 import { commitChange } from "../../sync/outbound";
@@ -34,6 +35,7 @@ export const listContactsHandler: RouteHandler<typeof listContacts, AppEnv> = as
     limit: q.limit,
     cursor: q.cursor,
     filters,
+    oldRows: TIME_ORDERED_OLD_ROW.contacts,
   });
   return c.json({ contacts: page.items.map(toApiContact), nextCursor: page.nextCursor }, 200);
 };

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { contacts } from "../../db/schema";
-import { newId } from "../../lib/crypto";
+import { timeOrderedId } from "../../db/schema/time-ordered";
 import { BATCH_LIMIT } from "../catalog/batch";
 import {
   emailField,
@@ -101,7 +101,7 @@ export function newContactRow(
   now: string,
 ): typeof contacts.$inferSelect {
   return {
-    id: newId("ct"),
+    id: timeOrderedId(now),
     workspaceId,
     email: body.email,
     userId: body.userId ?? null,

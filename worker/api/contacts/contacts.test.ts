@@ -144,6 +144,50 @@ describe("contacts API", () => {
     expect(bySf.contacts.map((c: any) => c.id)).toEqual([made[1]]);
   });
 
+  it("lists contacts with ids from before 0014 (no time in them) among time-ordered ones, newest first, each once", async () => {
+    const ws = await newWorkspace();
+    const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+    // Rows as the previous Worker writes them (`ct_` + 16 random): older, newer, and one at the same instant as a new one.
+    const old = async (id: string, createdAt: string) => {
+      await env.DB.prepare(
+        "INSERT INTO contacts (id, workspace_id, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+      )
+        .bind(id, ws.id, `${id}@example.com`, createdAt, createdAt)
+        .run();
+    };
+    await old("ct_AAAAAAAAAAAAAAAA", at(-60_000));
+    const made: Record<string, any>[] = [];
+    for (let i = 0; i < 3; i++) made.push(await created(ws, { email: `t${i}@example.com` }));
+    await old("ct_zzzzzzzzzzzzzzzz", at(60_000));
+    await old("ct_-mmmmmmmmmmmmmmm", made[1]!.createdAt);
+    await old("ct_~~~~~~~~~~~~~~~~", made[1]!.createdAt);
+    made.push(await created(ws, { email: "t3@example.com" }));
+    expect(
+      made.every((c) => /^ct__[0-9a-z]{9}[A-Za-z0-9_-]{12}$/.test(c.id)),
+      made.map((c) => c.id).join(),
+    ).toBe(true);
+    const rows = await env.DB.prepare("SELECT id, created_at FROM contacts WHERE workspace_id = ?")
+      .bind(ws.id)
+      .all<{ id: string; created_at: string }>();
+    const expected = rows.results
+      .sort((a, b) => (a.created_at === b.created_at ? (a.id < b.id ? 1 : -1) : a.created_at < b.created_at ? 1 : -1))
+      .map((r) => r.id);
+    for (const limit of [1, 2, 3, 50]) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: Response = await call(`/api/v1/contacts?limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`, {
+          headers: ws.auth,
+        });
+        const page = (await res.json()) as { contacts: { id: string }[]; nextCursor: string | null };
+        seen.push(...page.contacts.map((c) => c.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen, `limit=${limit}`).toEqual(expected);
+    }
+    expect(expected).toHaveLength(8);
+  });
+
   it.each([
     ["limit=0", "limit"],
     ["limit=201", "limit"],

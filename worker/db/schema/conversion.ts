@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { TIME_ORDERED_OLD_ROW } from "./time-ordered";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
 
@@ -21,11 +22,18 @@ const linked = () => ({
   history: text("history"),
 });
 
-/** A Conversion contact: valid email, unique per workspace; linked to a Lead or a Contact. */
+/**
+ * A Conversion contact: valid email, unique per workspace; linked to a Lead or a Contact.
+ * WITHOUT ROWID on (workspace_id, id) (migration 0014): the table is its id's index, so a contact
+ * from a Lead writes 3 D1 rows (the row, email, Salesforce id). Its ids are time-ordered
+ * (./time-ordered.ts), so the list walks the primary key; only rows with an id from before keep an
+ * entry in contacts_ws_created.
+ */
 export const contacts = sqliteTable(
   "contacts",
   {
     ...linked(),
+    id: text("id").notNull(),
     salesforceObject: text("salesforce_object"),
     email: text("email").notNull(),
     userId: text("user_id"),
@@ -41,7 +49,8 @@ export const contacts = sqliteTable(
     // Partial: contacts from Salesforce (nearly all of them) have no user id, and an entry for each
     // is a D1 row written for nothing. Lookups by user id (=, IN) imply NOT NULL, so they still use it.
     index("contacts_ws_user").on(t.workspaceId, t.userId).where(sql`${t.userId} IS NOT NULL`),
-    index("contacts_ws_created").on(t.workspaceId, t.createdAt, t.id),
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index("contacts_ws_created").on(t.workspaceId, t.createdAt, t.id).where(TIME_ORDERED_OLD_ROW.contacts),
     // Who points at a company: a merge folds them into the winner, a delete finds them.
     // Partial, as contacts_ws_user: contacts from Leads have no company, and an entry for each is a D1
     // row written for nothing. The folds' `company_id IN (…)` implies NOT NULL, so they still use it.

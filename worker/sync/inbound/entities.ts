@@ -1,5 +1,5 @@
 import { getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
-import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { getTableConfig, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db";
 import { jsonChunks } from "../../db/json-param";
 import { companies, contacts, events, opportunities, opportunityContactRoles } from "../../db/schema";
@@ -122,14 +122,16 @@ export class EntitySet {
 }
 
 // Who points at a contact or a company, by Conversion id.
-const DEPENDENTS: Partial<Record<EntityTable, [SQLiteTable, SQLiteColumn][]>> = {
+// Each with its (workspace_id, column) index, named: on contacts (WITHOUT ROWID) the planner would
+// rather walk the workspace's whole primary key, which is covering, than the partial company index.
+const DEPENDENTS: Partial<Record<EntityTable, [SQLiteTable, SQLiteColumn, string][]>> = {
   contacts: [
-    [events, events.contactId],
-    [opportunityContactRoles, opportunityContactRoles.contactId],
+    [events, events.contactId, "events_ws_contact"],
+    [opportunityContactRoles, opportunityContactRoles.contactId, "ocr_ws_contact"],
   ],
   companies: [
-    [contacts, contacts.companyId],
-    [opportunities, opportunities.companyId],
+    [contacts, contacts.companyId, "contacts_ws_company"],
+    [opportunities, opportunities.companyId, "opportunities_ws_company"],
   ],
 };
 
@@ -145,8 +147,8 @@ function foldStatements(db: Db, name: EntityTable, workspaceId: string, folded: 
     return [from, into];
   });
   const json = JSON.stringify(pairs);
-  return (DEPENDENTS[name] ?? []).map(([table, column]) =>
-    db.run(sql`UPDATE ${table} SET ${sql.identifier(column.name)} =
+  return (DEPENDENTS[name] ?? []).map(([table, column, index]) =>
+    db.run(sql`UPDATE ${table} INDEXED BY ${sql.identifier(index)} SET ${sql.identifier(column.name)} =
         (SELECT j.value ->> 1 FROM json_each(${json}) AS j WHERE j.value ->> 0 = ${column})
       WHERE ${sql.identifier("workspace_id")} = ${workspaceId}
         AND ${column} IN (SELECT j.value ->> 0 FROM json_each(${json}) AS j)`),
@@ -157,7 +159,7 @@ function foldStatements(db: Db, name: EntityTable, workspaceId: string, folded: 
 const REFS = "$refs";
 
 /**
- * INSERT … SELECT FROM json_each(?) ON CONFLICT(id) DO UPDATE: a page's rows in one statement. The
+ * INSERT … SELECT FROM json_each(?) ON CONFLICT (its key) DO UPDATE: a page's rows in one statement. The
  * history column is never overwritten: a new row starts with its refs, an existing one has them
  * appended in SQL (an outbound push may have appended its own since the page loaded the row).
  */
@@ -180,7 +182,13 @@ export function upsertFromJson(db: Db, table: SQLiteTable, json: string) {
     sql`, `,
   );
   return db.run(sql`INSERT INTO ${table} (${names}) SELECT ${values} FROM json_each(${json}) AS j WHERE true
-    ON CONFLICT (id) DO UPDATE SET ${updates}`);
+    ON CONFLICT (${conflictTarget(table)}) DO UPDATE SET ${updates}`);
+}
+
+/** The row's key: (workspace_id, id) for a table keyed so (contacts, WITHOUT ROWID), else its id. */
+function conflictTarget(table: SQLiteTable) {
+  const keyed = getTableConfig(table).primaryKeys.some((k) => k.columns.length > 1);
+  return keyed ? sql`workspace_id, id` : sql`id`;
 }
 
 /** Appends refs to rows the page does not otherwise write (`[id, refs]` each), one statement. */
@@ -216,14 +224,16 @@ function mergeFromJson(db: Db, table: SQLiteTable, json: string) {
     sql`, `,
   );
   const cols = getTableColumns(table) as Record<string, SQLiteColumn>;
+  // The workspace too: contacts are keyed (workspace_id, id).
   return db.run(sql`UPDATE ${table} SET ${sets} FROM json_each(${json}) AS j
-    WHERE ${table}.${sql.identifier(cols.id!.name)} = j.value ->> '$.n.id'`);
+    WHERE ${table}.${sql.identifier(cols.workspaceId!.name)} = j.value ->> '$.n.workspaceId'
+      AND ${table}.${sql.identifier(cols.id!.name)} = j.value ->> '$.n.id'`);
 }
 
 /**
  * Loads rows of `table` in this workspace matching any of the given conditions (one query). Each
  * condition is its own indexed branch, `(workspace_id, column) IN json_each`, joined by UNION ALL on
- * rowid: written as `workspace_id = ? AND (a OR b)` SQLite walks every row of the workspace instead,
+ * the id: written as `workspace_id = ? AND (a OR b)` SQLite walks every row of the workspace instead,
  * which makes a backfill quadratic in the workspace's size.
  */
 export async function loadInto(db: Db, set: EntitySet, workspaceId: string, conditions: SQL[]) {
@@ -231,12 +241,15 @@ export async function loadInto(db: Db, set: EntitySet, workspaceId: string, cond
   const table = ENTITY_TABLES[set.name] as unknown as SQLiteTable;
   const cols = getTableColumns(table) as Record<string, SQLiteColumn>;
   const branches = conditions.map(
-    (c) => sql`SELECT rowid FROM ${table} WHERE ${cols.workspaceId} = ${workspaceId} AND ${c}`,
+    (c) => sql`SELECT ${cols.id} FROM ${table} WHERE ${cols.workspaceId} = ${workspaceId} AND ${c}`,
   );
+  // By id, not rowid: contacts are a WITHOUT ROWID table keyed (workspace_id, id).
   const rows = (await db
     .select()
     .from(table)
-    .where(sql`${table}.rowid IN (${sql.join(branches, sql` UNION ALL `)})`)
+    .where(
+      sql`${cols.workspaceId} = ${workspaceId} AND ${table}.${sql.identifier(cols.id!.name)} IN (${sql.join(branches, sql` UNION ALL `)})`,
+    )
     .all()) as EntityRow[];
   for (const row of rows) set.load(row);
 }

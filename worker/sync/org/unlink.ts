@@ -19,15 +19,21 @@ export function isOrgUnlink(body: unknown): body is OrgUnlinkMessage {
 const CHUNK = 1_000;
 const ROUNDS = 20;
 
-const UNLINK = [
-  "UPDATE contacts SET salesforce_id = NULL, salesforce_object = NULL, sf_modstamp = NULL",
-  "UPDATE companies SET salesforce_id = NULL, sf_modstamp = NULL",
-  "UPDATE opportunities SET salesforce_id = NULL, sf_modstamp = NULL",
-  "UPDATE opportunity_contact_roles SET salesforce_id = NULL, sf_modstamp = NULL",
-  "UPDATE events SET salesforce_id = NULL, sf_modstamp = NULL",
-].map((update) => {
-  const table = update.split(" ")[1];
-  return `${update} WHERE rowid IN (SELECT rowid FROM ${table} WHERE workspace_id = ?1 AND salesforce_id IS NOT NULL LIMIT ${CHUNK})`;
+/** One statement per table (?1 the workspace): up to CHUNK of its links removed. */
+export const UNLINK = [
+  ["UPDATE contacts SET salesforce_id = NULL, salesforce_object = NULL, sf_modstamp = NULL", "contacts_ws_sfid"],
+  ["UPDATE companies SET salesforce_id = NULL, sf_modstamp = NULL", "companies_ws_sfid"],
+  ["UPDATE opportunities SET salesforce_id = NULL, sf_modstamp = NULL", "opportunities_ws_sfid"],
+  ["UPDATE opportunity_contact_roles SET salesforce_id = NULL, sf_modstamp = NULL", "ocr_ws_sfid"],
+  ["UPDATE events SET salesforce_id = NULL, sf_modstamp = NULL", "events_ws_sfid"],
+].map(([update, index]) => {
+  const table = update!.split(" ")[1];
+  // Rows by their key: contacts are WITHOUT ROWID, keyed (workspace_id, id); the others by rowid. The
+  // linked rows through the Salesforce id index, named: on contacts the planner would rather walk the
+  // whole workspace's primary key.
+  const key = table === "contacts" ? "workspace_id = ?1 AND id" : "rowid";
+  const linked = `SELECT ${key === "rowid" ? "rowid" : "id"} FROM ${table} INDEXED BY ${index} WHERE workspace_id = ?1 AND salesforce_id IS NOT NULL LIMIT ${CHUNK}`;
+  return `${update} WHERE ${key} IN (${linked})`;
 });
 
 /** Queues the unlinking of a workspace whose org changed (the planner queues it again if this send is lost). */

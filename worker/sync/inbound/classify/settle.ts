@@ -1,3 +1,4 @@
+import { timeOrderedId } from "../../../db/schema/time-ordered";
 import { newId } from "../../../lib/crypto";
 import type { EntityRow, EntitySet } from "../entities";
 import { diff, type RecordHead, type Verdict } from "../record";
@@ -39,7 +40,10 @@ export function nextRow(
   head: RecordHead & { id: string; stamp: string },
   values: Record<string, unknown>,
 ): EntityRow {
-  const base = existing ?? { id: newId(idPrefix), workspaceId: ctx.workspaceId, createdAt: new Date().toISOString() };
+  const createdAt = new Date().toISOString();
+  // Contacts' ids are time-ordered (db/schema/time-ordered.ts): their list needs no index entry.
+  const id = idPrefix === "ct" ? timeOrderedId(createdAt) : newId(idPrefix);
+  const base = existing ?? { id, workspaceId: ctx.workspaceId, createdAt };
   return {
     ...base,
     ...values,
