@@ -147,6 +147,19 @@ async function seedHistory(
       .run();
     written += (last - first + 1) * perRun;
   }
+  // The people the records name (ct_%07d, by Salesforce id and email), so that moving the history into
+  // pages (read-api.ts, with migration 0013's own statements) puts their history on them as refs.
+  const people = Math.min(200_000, written);
+  for (let first = 0; first < people; first += 100_000)
+    await env.DB.prepare(
+      `WITH RECURSIVE p(n) AS (SELECT ?1 UNION ALL SELECT n + 1 FROM p WHERE n < ?2)
+       INSERT INTO contacts (id, workspace_id, salesforce_id, salesforce_object, email, last_name, created_at, updated_at)
+       SELECT printf('ct_%07d', n), ?3, printf('00Q%012dAAA', n), 'Lead', printf('person%d@example.com', n), printf('Person %d', n),
+         '2026-01-05T09:00:00.000Z', '2026-01-05T09:00:00.000Z'
+       FROM p`,
+    )
+      .bind(first, Math.min(people, first + 100_000) - 1, workspaceId)
+      .run();
   // Counts from records, as the engines derive them.
   await env.DB.prepare(
     `UPDATE runs SET (created, updated, deleted, skipped, failed) = (

@@ -1,6 +1,6 @@
 // Read API under history: a workspace with a small history and one with a large one (seeded
 // set-based inside workerd), timed through HTTP: the runs list, one run's records page, health.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -8,7 +8,7 @@ import { type App, helper, ROOT } from "./app.ts";
 import { api, newConnectedWorkspace, type Workspace } from "./drive.ts";
 import { median, percentile } from "./stats.ts";
 
-export const ENDPOINTS = ["runs list", "run records page", "health"] as const;
+export const ENDPOINTS = ["runs list", "run records page", "record history", "health"] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
 
 export interface Timing {
@@ -53,6 +53,9 @@ export async function seedWorkspace(
     startIso,
     stepMs: shape.stepMs,
   });
+  const paging = performance.now();
+  await helper(app, "/exec", { statements: pageHistoryStatements() });
+  const pagedMs = performance.now() - paging;
   const q = await loadHealthQueries();
   const { sql, params } = q.storeClosedRunReasons(q.getDb({ DB: {} as D1Database }), ws.id).toSQL();
   const t = performance.now();
@@ -60,7 +63,28 @@ export async function seedWorkspace(
   const stored = await helper<{ meta: { changes?: number } }>(app, "/explain", { sql, params, repeat: 1 });
   if (stored.meta.changes !== shape.runs)
     throw new Error(`reason counts stored on ${stored.meta.changes} of ${shape.runs} seeded runs`);
-  return { ws, seedMs: seeded.ms + (performance.now() - t), records: seeded.records };
+  return { ws, seedMs: seeded.ms + pagedMs + (performance.now() - t), records: seeded.records };
+}
+
+/**
+ * The seeded rows into the storage the app reads (run_pages, history refs on the contacts, rows
+ * kept only for skipped and failed records): migration 0013's own statements, from its layout
+ * table to its clean-up, run again over rows in no page yet. So the history is what a migrated
+ * database holds, and what the engines write since (same packing, same refs).
+ */
+function pageHistoryStatements(): string[] {
+  const file = readFileSync(join(ROOT, "migrations/0013_run_pages.sql"), "utf8");
+  const statements = file
+    .split("--> statement-breakpoint")
+    .map((s) => s.replace(/^\s*(--[^\n]*\n\s*)*/, "").trim())
+    .filter(Boolean);
+  const from = statements.findIndex((s) => s.startsWith("CREATE TABLE `__run_layout`"));
+  const to = statements.findIndex((s) => s.startsWith("DROP TABLE `__run_layout`"));
+  if (from < 0 || to < from) throw new Error("migrations/0013_run_pages.sql: its move statements were not found");
+  const layout = "WHERE r.status != 'in_progress'";
+  if (!statements[from]!.includes(layout)) throw new Error("0013's layout statement changed");
+  statements[from] = statements[from]!.replace(layout, `${layout} AND rr.paged = 0`);
+  return statements.slice(from, to + 1);
 }
 
 export interface Side {
@@ -94,6 +118,8 @@ export async function timeReadsSideBySide(sides: Side[], rounds: number): Promis
       return {
         "runs list": "/api/v1/sync/runs",
         "run records page": `/api/v1/sync/runs/${encodeURIComponent(newest)}/records`,
+        // A person of the seed (helper-worker.ts): 1 record in the small history, 5 in a big one.
+        "record history": "/api/v1/sync/records?email=person7%40example.com",
         health: "/api/v1/sync/health",
       } as Record<Endpoint, string>;
     }),

@@ -162,6 +162,7 @@ export function readDetail(r: Results): string {
   const paths: Record<Endpoint, string> = {
     "runs list": "GET /api/v1/sync/runs",
     "run records page": "GET /api/v1/sync/runs/{id}/records",
+    "record history": "GET /api/v1/sync/records?email=",
     health: "GET /api/v1/sync/health",
   };
   for (const e of ENDPOINTS) {
