@@ -2,11 +2,11 @@
 -- ids are time-ordered (worker/db/schema/time-ordered.ts), so the list walks the primary key and only
 -- rows with an id from before keep an entry in contacts_ws_created. A contact from a Lead writes 3 D1
 -- rows (row, email, Salesforce id) instead of 5. Written by hand from drizzle-kit's output (drizzle
--- cannot say WITHOUT ROWID; nothing references contacts, so no foreign-key pragmas).
+-- cannot say WITHOUT ROWID, and nothing references contacts, so no foreign-key pragmas).
 -- While the previous Worker still runs: every column it reads and writes stays, and the ids it makes
 -- (`ct_` + 16) get their list entry as before. But it looks contacts up by rowid, which a WITHOUT ROWID
 -- table has not: its inbound batches and unlink steps that touch contacts fail until this version is
--- deployed, and are retried (Queues, up to 5 times; a watermark only moves on a commit, so no record
+-- deployed, and are retried (Queues, up to 5 times, and a watermark only moves on a commit, so no record
 -- is lost). Deploy right after applying (README, Deploying). The copy rewrites every contact once.
 CREATE TABLE `__new_contacts` (
 	`id` text NOT NULL,
