@@ -6,7 +6,8 @@
 //   npm run bench -- --only=inbound,read   some sections; the others are carried over from BENCHMARKS.md
 //   npm run bench -- --proposals       also A/B the engine against the baseline revision and the patches in scripts/bench/proposals/
 //   npm run bench -- --out=FILE        write FILE instead of BENCHMARKS.md
-//   npm run bench -- --only=bulk [--bulk-n=N]   big orgs under the latency model (issue 16): REST vs Bulk, push latency
+//   npm run bench -- --only=bulk [--bulk-n=N] [--bulk-baseline=REV]   big orgs under the latency model (issue 16): REST vs Bulk
+//                                      (and Bulk at REV, same run), push latency
 //   npm run bench -- --proposals --baseline=REV   the side-by-side baseline is REV instead of BASELINE_REV
 //   npm run bench -- --proposals --no-latency     without the runs against added Salesforce latency
 //
@@ -185,7 +186,7 @@ async function main() {
     // Its own section of BENCHMARKS.md, written in place (the other sections are left as they are).
     await timed("bundling the Worker (wrangler)", async () => void bundleWorker());
     const n = Number(process.argv.find((a) => a.startsWith("--bulk-n="))?.slice(9) ?? (args.quick ? 40_000 : 500_000));
-    const r = await bulkBench(n, log);
+    const r = await bulkBench(n, log, process.argv.find((a) => a.startsWith("--bulk-baseline="))?.slice(16) || null);
     const file = args.out ? resolve(args.out) : join(ROOT, "BENCHMARKS.md");
     const m = results.machine;
     const section = renderBulk(r, `npm run bench -- ${process.argv.slice(2).join(" ")}`, `${m.nproc} CPUs, ${m.cpu}`);

@@ -30,6 +30,9 @@ export interface BulkBenchResult {
   bulk: BackfillSide;
   /** A second Bulk size, for the cost growth the 2,000,000-Lead estimate extrapolates from. */
   bulkSmall: BackfillSide | null;
+  /** Bulk at another revision (--bulk-baseline=REV), in the same run: what this revision changed. */
+  bulkBefore: BackfillSide | null;
+  baselineRev: string | null;
   push: { samples: number; p50Ms: number; p95Ms: number; maxMs: number };
 }
 
@@ -48,8 +51,8 @@ async function settled(app: App, workspaceId: string, timeoutMs = 3_600_000) {
 
 const NOT_API = new Set(["oauth_authorize", "oauth_token", "oauth_revoke", "identity"]);
 
-async function backfill(label: string, n: number, vars: Record<string, string>): Promise<BackfillSide> {
-  const app = await startApp({ vars });
+async function backfill(label: string, n: number, vars: Record<string, string>, rev?: string): Promise<BackfillSide> {
+  const app = await startApp({ vars, rev });
   try {
     await resetOrg(app, { Lead: n });
     const ws = await newConnectedWorkspace(app, `bulk bench ${label}`, onlyObjects("Lead"));
@@ -136,10 +139,20 @@ async function pushLatency(samples: number) {
   }
 }
 
-export async function bulkBench(n: number, log: (s: string) => void): Promise<BulkBenchResult> {
+export async function bulkBench(
+  n: number,
+  log: (s: string) => void,
+  baselineRev: string | null = null,
+): Promise<BulkBenchResult> {
   log(`bulk: ${n} Leads, one REST stream (the engine before, INBOUND_BULK_THRESHOLD=off)…`);
   const rest = await backfill("REST stream (before)", n, { INBOUND_BULK_THRESHOLD: "off" });
   log(`  ${rest.wallS.toFixed(1)} s, ${Math.round(rest.recordsPerSec)} records/s`);
+  let bulkBefore: BackfillSide | null = null;
+  if (baselineRev) {
+    log(`bulk: ${n} Leads through Bulk API 2.0 at ${baselineRev}…`);
+    bulkBefore = await backfill(`Bulk API 2.0 at ${baselineRev}`, n, {}, baselineRev);
+    log(`  ${bulkBefore.wallS.toFixed(1)} s, ${Math.round(bulkBefore.recordsPerSec)} records/s`);
+  }
   log(`bulk: ${n} Leads through Bulk API 2.0 (default threshold)…`);
   const bulk = await backfill("Bulk API 2.0 (now)", n, {});
   log(`  ${bulk.wallS.toFixed(1)} s, ${Math.round(bulk.recordsPerSec)} records/s`);
@@ -150,7 +163,7 @@ export async function bulkBench(n: number, log: (s: string) => void): Promise<Bu
   log("bulk: push → Conversion latency…");
   const push = await pushLatency(20);
   log(`  p50 ${push.p50Ms} ms, p95 ${push.p95Ms} ms`);
-  return { n, load: loadavg(), rest, bulk, bulkSmall, push };
+  return { n, load: loadavg(), rest, bulk, bulkSmall, bulkBefore, baselineRev, push };
 }
 
 /** The markdown section for BENCHMARKS.md. */
@@ -177,10 +190,16 @@ and fake org, a "Sync now" of a workspace with only Lead enabled, timed until no
 | engine | Leads | wall s | records/s | REST pages | Bulk jobs | job polls | result sets | API calls (per 100k) | Bulk jobs per 100k | runs | created |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${row(rest)}
+${r.bulkBefore ? row(r.bulkBefore) : ""}
 ${row(bulk)}
 ${bulkSmall ? row(bulkSmall) : ""}
 
-- Single-stream REST ceiling at this latency: ${Math.round(ceiling).toLocaleString("en")} records/s (2,000 records a
+${
+  r.bulkBefore
+    ? `- Bulk now vs Bulk at ${r.baselineRev}, same run: ${r.bulkBefore.wallS.toFixed(1)} → ${bulk.wallS.toFixed(1)} s (**${(r.bulkBefore.wallS / bulk.wallS).toFixed(2)}×**).
+`
+    : ""
+}- Single-stream REST ceiling at this latency: ${Math.round(ceiling).toLocaleString("en")} records/s (2,000 records a
   page / 0.98 s). Bulk measured ${Math.round(bulk.recordsPerSec).toLocaleString("en")} records/s =
   **${(bulk.recordsPerSec / ceiling).toFixed(2)}× the ceiling** (target ≥ 2×), ${(bulk.recordsPerSec / rest.recordsPerSec).toFixed(2)}× the measured REST engine.
 - 2,000,000 Leads, extrapolated from the cost growth between the two Bulk sizes (${perRecord * 1e6 > 0 ? (perRecord * 1e6).toFixed(0) : "?"} µs a

@@ -24,6 +24,7 @@ import { REPORTED_BEFORE, waitingOnParent } from "./dependents";
 import { readableFields } from "./fields";
 import { type InboundBatchMessage, runIdFor } from "./message";
 import { later, pageBase, pageWrites, preparePage } from "./page";
+import { readAhead } from "./read-ahead";
 import { readHead } from "./record";
 import { grow, halve, isQueryTimeout, pastSlice, type Span, sliceEnd } from "./slice";
 import { PAGE_SIZE, type WindowStart, windowQuery } from "./window";
@@ -232,26 +233,6 @@ export async function runInboundBatch(env: Env, message: InboundBatchMessage, at
     return { done: true };
   } finally {
     await sf?.flushUsage().catch(() => undefined);
-  }
-}
-
-/**
- * Asks for the next page as soon as one is handed out, so Salesforce answers while the caller
- * classifies and commits the page in hand (at most one page ahead; an abandoned read-ahead is
- * awaited and its error dropped, as the caller stopped reading).
- */
-async function* readAhead<T>(pages: AsyncGenerator<T>, wantsMore: (page: T) => boolean): AsyncGenerator<T> {
-  let next: Promise<IteratorResult<T>> | null = pages.next();
-  try {
-    while (next) {
-      const current: IteratorResult<T> = await next;
-      if (current.done) return;
-      next = wantsMore(current.value) ? pages.next() : null;
-      next?.catch(() => undefined);
-      yield current.value;
-    }
-  } finally {
-    await pages.return(undefined).catch(() => undefined);
   }
 }
 

@@ -9,6 +9,7 @@ import { REPORTED_BEFORE } from "./dependents";
 import type { InboundBatchMessage } from "./message";
 import { later, type PageResult, pageWrites, preparePage } from "./page";
 import { queueBatch } from "./queues";
+import { readAhead } from "./read-ahead";
 import { pastSlice } from "./slice";
 import { PAGE_SIZE, type WindowStart, windowQuery } from "./window";
 
@@ -181,25 +182,30 @@ export async function runBulkBatch(ctx: BulkBatchContext): Promise<"done" | "fal
       .queryResults(cursor.jobId, { object: m.salesforceObject, locator: at.locator, maxRecords, types })
       .catch(jobGone);
     if (!set) return lost(ctx);
-    let skip = at.done;
-    let page: SalesforceRecord[] = [];
-    for await (const record of set.records) {
-      if (skip > 0) {
-        skip--;
-        continue;
-      }
-      page.push(record);
-      if (page.length === PAGE_SIZE) {
-        await commit(page);
-        page = [];
-      }
-    }
-    if (page.length) await commit(page);
+    // The next page downloads and parses while this one is classified and committed.
+    for await (const page of readAhead(pagesOf(set.records, at.done), () => true)) await commit(page);
     at = { locator: set.next, maxRecords: 0, done: 0, max: at.max, next: set.next, finished: set.next === null };
     ctx.progress = { ...ctx.progress, bulk: at };
   }
   await finishBulkBatch(ctx, cursor, at);
   return "done";
+}
+
+/** A set's records in pages of PAGE_SIZE, after the first `skip` (committed before a redelivery). */
+async function* pagesOf(records: AsyncIterable<SalesforceRecord>, skip: number): AsyncGenerator<SalesforceRecord[]> {
+  let page: SalesforceRecord[] = [];
+  for await (const record of records) {
+    if (skip > 0) {
+      skip--;
+      continue;
+    }
+    page.push(record);
+    if (page.length === PAGE_SIZE) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length) yield page;
 }
 
 /** A 404 for the job or its results: deleted, or past Salesforce's 7 days; its locators went with it. */
