@@ -67,6 +67,29 @@ export default defineConfig(async () => {
       name,
       // One fake org serves every file; files take turns so one file's reset never hits another's sync.
       fileParallelism: false,
+      // Each file gets a fresh workerd that loads the Worker's whole module graph over the module runner,
+      // one module a round trip: bundling the dependencies (hono, zod, drizzle) into a few files cuts the
+      // graph from 464 modules to 239 and each file's start-up by ~2 s (import 4.3 s → 2.2 s here).
+      deps: {
+        optimizer: {
+          ssr: {
+            enabled: true,
+            include: [
+              "hono",
+              "hono/body-limit",
+              "hono/cookie",
+              "hono/http-exception",
+              "hono/route",
+              "hono/secure-headers",
+              "zod",
+              "@hono/zod-openapi",
+              "drizzle-orm",
+              "drizzle-orm/d1",
+              "drizzle-orm/sqlite-core",
+            ],
+          },
+        },
+      },
       include,
       exclude,
       setupFiles: ["./test/workers/apply-migrations.ts"],
