@@ -1,6 +1,7 @@
 import { eq, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listNewestFirst } from "../../worker/api/catalog/keyset";
+import { encodeCursor } from "../../worker/api/cursor";
 import { connectionQuery, last24hQuery, topReasonsQuery } from "../../worker/api/health/health.queries";
 import { historyHoldersQuery, historyRowsQuery, refRecordsQuery } from "../../worker/api/runs/history.queries";
 import { runFiltersFrom } from "../../worker/api/runs/params";
@@ -11,7 +12,6 @@ import { contacts } from "../../worker/db/schema";
 import { TIME_ORDERED_OLD_ROW } from "../../worker/db/schema/time-ordered";
 import { latestRetryQuery } from "../../worker/sync/retry/latest";
 import { recountRun, saveRunProgress } from "../../worker/sync/runs";
-import { encodeCursor } from "../../worker/sync/runs/cursor";
 import { recordRowsQuery, runPagesQuery } from "../../worker/sync/runs/read";
 import { countingD1 } from "./counting-d1";
 import { env } from "./helpers";

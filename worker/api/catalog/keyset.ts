@@ -2,7 +2,7 @@ import { and, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db";
 import { TIME_ORDERED_ID_LENGTH, timeOrderedBelow } from "../../db/schema/time-ordered";
-import { decodeCursor, pageOf } from "../../sync/runs/cursor";
+import { decodeCursor, pageOf } from "../cursor";
 
 type Listable = SQLiteTable & { id: SQLiteColumn; workspaceId: SQLiteColumn; createdAt: SQLiteColumn };
 

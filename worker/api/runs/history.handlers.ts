@@ -1,8 +1,8 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { type Db, getDb } from "../../db";
 import type { AppEnv } from "../../env";
-import { decodeCursor, pageOf } from "../../sync/runs/cursor";
 import { describeRun, toApiRecord } from "../../sync/runs/view";
+import { decodeCursor, pageOf } from "../cursor";
 import { conversionLookup } from "./conversion-id";
 import { type HistoryKey, type HistoryLookup, readHistory } from "./history.queries";
 import type { recordHistory } from "./history.routes";

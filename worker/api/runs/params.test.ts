@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, newWorkspace } from "../../../test/workers/helpers";
 import { seedRecords, seedRun } from "../../../test/workers/read-api-seed";
-import { encodeCursor } from "../../sync/runs/cursor";
+import { encodeCursor } from "../cursor";
 
 let ws: Awaited<ReturnType<typeof newWorkspace>>;
 let runId: string;

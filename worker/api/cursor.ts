@@ -1,5 +1,5 @@
-import { ApiError } from "../../api/errors";
-import { base64url, fromBase64url } from "../../lib/crypto";
+import { base64url, fromBase64url } from "../lib/crypto";
+import { fieldError } from "./errors";
 
 // Keyset cursors: the last row's sort key, tagged with the list it belongs to, as base64url JSON.
 // They carry no secret: every query still filters by workspace, so a forged cursor only moves the page.
@@ -42,11 +42,7 @@ function parse(text: string): unknown {
   }
 }
 
-function badCursor() {
-  return new ApiError(400, "invalid_request", "Invalid query field 'cursor': not a cursor this list gave out", {
-    issues: [{ field: "cursor", message: "not a cursor this list gave out" }],
-  });
-}
+const badCursor = () => fieldError("query", "cursor", "not a cursor this list gave out");
 
 /** Cuts a `limit + 1` fetch to one page and names the cursor of the next one (null at the end). */
 export function pageOf<T>(rows: T[], limit: number, tag: string, keyOf: (row: T) => readonly (string | number)[]) {
