@@ -1,2 +1,2 @@
 export { type OrgChange, orgSwitch } from "./switch";
-export { isOrgUnlink, type OrgUnlinkMessage, runUnlinkStep, startUnlink } from "./unlink";
+export { type OrgUnlinkMessage, runUnlinkStep, startUnlink } from "./unlink";

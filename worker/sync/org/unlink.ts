@@ -9,11 +9,6 @@ export interface OrgUnlinkMessage {
   workspaceId: string;
 }
 
-export function isOrgUnlink(body: unknown): body is OrgUnlinkMessage {
-  const m = body as OrgUnlinkMessage;
-  return typeof m === "object" && m !== null && m.type === "org_unlink" && typeof m.workspaceId === "string";
-}
-
 // Rows per table per statement, and rounds per invocation: 5 statements a round, each through the
 // table's (workspace_id, salesforce_id) index, bounded whatever the workspace's size.
 const CHUNK = 1_000;

@@ -10,5 +10,5 @@ export {
   outboxInsert,
   outboxInsertForPatch,
 } from "./outbox";
-export { isOutboundRetry, type OutboundRetryMessage, startOutboundRetry } from "./retry";
+export { type OutboundRetryMessage, startOutboundRetry } from "./retry";
 export { resendWaiting, sweepOutbox } from "./sweep";

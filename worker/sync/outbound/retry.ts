@@ -19,17 +19,6 @@ export interface OutboundRetryMessage {
   outboxIds: string[];
 }
 
-export function isOutboundRetry(body: unknown): body is OutboundRetryMessage {
-  const m = body as OutboundRetryMessage;
-  return (
-    typeof m === "object" &&
-    m !== null &&
-    m.type === "outbound_retry" &&
-    typeof m.batchKey === "string" &&
-    Array.isArray(m.outboxIds)
-  );
-}
-
 /**
  * Retry of an outbound run: every entity whose push failed gets a fresh outbox row, claimed at
  * once by the retry's batch key (so no regular push takes it meanwhile), and the retry run is

@@ -1,3 +1,3 @@
-export { isReconcile, type ReconcileMessage } from "./message";
+export type { ReconcileMessage } from "./message";
 export { reconcilesInProgress, startReconcile } from "./start";
 export { runReconcileStep } from "./step";

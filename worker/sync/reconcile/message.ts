@@ -17,16 +17,3 @@ export interface ReconcileMessage {
   /** Pages of ids per invocation (default PAGES_PER_STEP); smaller shows paging across invocations in tests. */
   pagesPerStep?: number;
 }
-
-export function isReconcile(body: unknown): body is ReconcileMessage {
-  const m = body as ReconcileMessage;
-  return (
-    typeof m === "object" &&
-    m !== null &&
-    m.type === "inbound_reconcile" &&
-    typeof m.workspaceId === "string" &&
-    typeof m.salesforceObject === "string" &&
-    typeof m.runId === "string" &&
-    typeof m.leaseOwner === "string"
-  );
-}
