@@ -1,13 +1,17 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, jsonInit, newWorkspace } from "../../../test/workers/helpers";
+import { bodyOf, call, jsonInit, newWorkspace } from "../../../test/workers/helpers";
+import { eventListSchema, opportunityListSchema } from "../catalog/catalog.schemas";
+import { errorSchema } from "../common";
+import { contactSchema } from "../contacts/contacts.schemas";
+import { companyListSchema, companySchema } from "./companies.schemas";
 
 type Ws = Awaited<ReturnType<typeof newWorkspace>>;
 
 async function created(ws: Ws, body: Record<string, unknown>) {
   const res = await call("/api/v1/companies", jsonInit("POST", body, ws.auth));
   expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json()) as Record<string, any>;
+  return bodyOf(res, companySchema);
 }
 
 describe("companies API", () => {
@@ -37,11 +41,12 @@ describe("companies API", () => {
   it("deleting a company unlinks its contacts instead of leaving them pointing at nothing", async () => {
     const ws = await newWorkspace();
     const co = await created(ws, { name: "Gone Ltd" });
-    const ct = (await (
-      await call("/api/v1/contacts", jsonInit("POST", { email: "g@example.com", companyId: co.id }, ws.auth))
-    ).json()) as any;
+    const ct = await bodyOf(
+      await call("/api/v1/contacts", jsonInit("POST", { email: "g@example.com", companyId: co.id }, ws.auth)),
+      contactSchema,
+    );
     await call(`/api/v1/companies/${co.id}`, { method: "DELETE", headers: ws.auth });
-    const after = (await (await call(`/api/v1/contacts/${ct.id}`, { headers: ws.auth })).json()) as any;
+    const after = await bodyOf(await call(`/api/v1/contacts/${ct.id}`, { headers: ws.auth }), contactSchema);
     expect(after.companyId).toBeNull();
   });
 
@@ -53,7 +58,7 @@ describe("companies API", () => {
   ])("POST %j is a 400 naming %s", async (body, field) => {
     const res = await call("/api/v1/companies", jsonInit("POST", body, (await newWorkspace()).auth));
     expect(res.status).toBe(400);
-    expect(((await res.json()) as any).error.message).toContain(field);
+    expect((await bodyOf(res, errorSchema)).error.message).toContain(field);
   });
 
   it("PATCH cannot blank the name; another workspace's company is a 404", async () => {
@@ -70,18 +75,20 @@ describe("companies API", () => {
     const ws = await newWorkspace();
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await created(ws, { name: `C${i}` })).id);
-    const first = (await (await call("/api/v1/companies?limit=2", { headers: ws.auth })).json()) as any;
-    expect(first.companies.map((c: any) => c.id)).toEqual([ids[2], ids[1]]);
-    const second = (await (
-      await call(`/api/v1/companies?limit=2&cursor=${first.nextCursor}`, { headers: ws.auth })
-    ).json()) as any;
+    const first = await bodyOf(await call("/api/v1/companies?limit=2", { headers: ws.auth }), companyListSchema);
+    expect(first.companies.map((c) => c.id)).toEqual([ids[2], ids[1]]);
+    const second = await bodyOf(
+      await call(`/api/v1/companies?limit=2&cursor=${first.nextCursor}`, { headers: ws.auth }),
+      companyListSchema,
+    );
     expect(second).toMatchObject({ nextCursor: null });
-    expect(second.companies.map((c: any) => c.id)).toEqual([ids[0]]);
+    expect(second.companies.map((c) => c.id)).toEqual([ids[0]]);
     await env.DB.prepare("UPDATE companies SET salesforce_id = '001000000000042AAA' WHERE id = ?").bind(ids[0]).run();
-    const bySf = (await (
-      await call("/api/v1/companies?salesforceId=001000000000042AAA", { headers: ws.auth })
-    ).json()) as any;
-    expect(bySf.companies.map((c: any) => c.id)).toEqual([ids[0]]);
+    const bySf = await bodyOf(
+      await call("/api/v1/companies?salesforceId=001000000000042AAA", { headers: ws.auth }),
+      companyListSchema,
+    );
+    expect(bySf.companies.map((c) => c.id)).toEqual([ids[0]]);
   });
 
   it("opportunities and events list what inbound brought in, newest first, paged", async () => {
@@ -101,13 +108,11 @@ describe("companies API", () => {
       stmt("op_3", other.id, "2026-01-03T00:00:00.000Z"),
       ev("ev_1", "2026-01-01T00:00:00.000Z"),
     ]);
-    const opps = (await (await call("/api/v1/opportunities?limit=1", { headers: ws.auth })).json()) as any;
+    const opps = await bodyOf(await call("/api/v1/opportunities?limit=1", { headers: ws.auth }), opportunityListSchema);
     expect(opps.opportunities).toEqual([expect.objectContaining({ id: "op_2", name: "Deal op_2", amount: 10.5 })]);
-    const rest = (await (
-      await call(`/api/v1/opportunities?cursor=${opps.nextCursor}`, { headers: ws.auth })
-    ).json()) as any;
-    expect(rest).toEqual({ opportunities: [expect.objectContaining({ id: "op_1" })], nextCursor: null });
-    const events = (await (await call("/api/v1/events", { headers: ws.auth })).json()) as any;
+    const rest = await call(`/api/v1/opportunities?cursor=${opps.nextCursor}`, { headers: ws.auth });
+    expect(await rest.json()).toEqual({ opportunities: [expect.objectContaining({ id: "op_1" })], nextCursor: null });
+    const events = await bodyOf(await call("/api/v1/events", { headers: ws.auth }), eventListSchema);
     expect(events.events).toEqual([
       expect.objectContaining({ id: "ev_1", properties: { plan: "pro" }, contactId: "ct_x" }),
     ]);
