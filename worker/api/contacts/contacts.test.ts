@@ -1,7 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, jsonInit, newWorkspace } from "../../../test/workers/helpers";
+import { bodyOf, call, jsonInit, newWorkspace } from "../../../test/workers/helpers";
+import { errorSchema } from "../common";
+import { companySchema } from "../companies/companies.schemas";
 import { toSalesforceId18 } from "../runs/salesforce-id";
+import { contactListSchema } from "./contacts.schemas";
 
 type Ws = Awaited<ReturnType<typeof newWorkspace>>;
 
@@ -76,7 +79,7 @@ describe("contacts API", () => {
     await created(ws, { email: "dup@example.com" });
     const again = await post(ws, { email: "DUP@example.com" });
     expect(again.status).toBe(409);
-    expect(((await again.json()) as any).error.code).toBe("conflict");
+    expect((await bodyOf(again, errorSchema)).error.code).toBe("conflict");
     const other = await created(ws, { email: "other@example.com" });
     const clash = await call(`/api/v1/contacts/${other.id}`, jsonInit("PATCH", { email: "dup@example.com" }, ws.auth));
     expect(clash.status).toBe(409);
@@ -94,7 +97,7 @@ describe("contacts API", () => {
     const ws = await newWorkspace();
     const res = await post(ws, body);
     expect(res.status).toBe(400);
-    const err = (await res.json()) as any;
+    const err = await bodyOf(res, errorSchema);
     expect(err.error.code).toBe("invalid_request");
     expect(err.error.message).toContain(field);
   });
@@ -102,11 +105,15 @@ describe("contacts API", () => {
   it("companyId must be this workspace's company", async () => {
     const ws = await newWorkspace();
     const other = await newWorkspace();
-    const theirs = (await (
-      await call("/api/v1/companies", jsonInit("POST", { name: "Theirs" }, other.auth))
-    ).json()) as any;
+    const theirs = await bodyOf(
+      await call("/api/v1/companies", jsonInit("POST", { name: "Theirs" }, other.auth)),
+      companySchema,
+    );
     expect((await post(ws, { email: "x@example.com", companyId: theirs.id })).status).toBe(400);
-    const ours = (await (await call("/api/v1/companies", jsonInit("POST", { name: "Ours" }, ws.auth))).json()) as any;
+    const ours = await bodyOf(
+      await call("/api/v1/companies", jsonInit("POST", { name: "Ours" }, ws.auth)),
+      companySchema,
+    );
     expect((await created(ws, { email: "x@example.com", companyId: ours.id })).companyId).toBe(ours.id);
   });
 
@@ -133,15 +140,19 @@ describe("contacts API", () => {
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toEqual([...made].reverse());
-    const byEmail = (await (await call("/api/v1/contacts?email=P3@Example.com", { headers: ws.auth })).json()) as any;
-    expect(byEmail.contacts.map((c: any) => c.id)).toEqual([made[3]]);
+    const byEmail = await bodyOf(
+      await call("/api/v1/contacts?email=P3@Example.com", { headers: ws.auth }),
+      contactListSchema,
+    );
+    expect(byEmail.contacts.map((c) => c.id)).toEqual([made[3]]);
     await env.DB.prepare("UPDATE contacts SET salesforce_id = ? WHERE id = ?")
       .bind(toSalesforceId18("00Q5g00000AbCdE"), made[1])
       .run();
-    const bySf = (await (
-      await call("/api/v1/contacts?salesforceId=00Q5g00000AbCdE", { headers: ws.auth })
-    ).json()) as any;
-    expect(bySf.contacts.map((c: any) => c.id)).toEqual([made[1]]);
+    const bySf = await bodyOf(
+      await call("/api/v1/contacts?salesforceId=00Q5g00000AbCdE", { headers: ws.auth }),
+      contactListSchema,
+    );
+    expect(bySf.contacts.map((c) => c.id)).toEqual([made[1]]);
   });
 
   it("lists contacts with ids from before 0014 (no time in them) among time-ordered ones, newest first, each once", async () => {
@@ -197,6 +208,6 @@ describe("contacts API", () => {
     const ws = await newWorkspace();
     const res = await call(`/api/v1/contacts?${query}`, { headers: ws.auth });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as any).error.message).toContain(field);
+    expect((await bodyOf(res, errorSchema)).error.message).toContain(field);
   });
 });
