@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, jsonInit, newWorkspace } from "../../../test/workers/helpers";
+import { bodyOf, call, jsonInit, newWorkspace } from "../../../test/workers/helpers";
+import { errorSchema } from "../common";
 
 type Ws = Awaited<ReturnType<typeof newWorkspace>>;
 
@@ -113,7 +114,7 @@ describe("bulk writes (POST /api/v1/contacts:batch)", () => {
     const before = await counts(ws);
     const res = await batch(ws, body);
     expect(res.status).toBe(status);
-    const err = (await res.json()) as any;
+    const err = await bodyOf(res, errorSchema);
     expect(err.error.code).toBe(status === 409 ? "conflict" : "invalid_request");
     expect(err.error.message).toContain(field);
     expect(await counts(ws)).toEqual(before);
@@ -131,10 +132,10 @@ describe("bulk writes (POST /api/v1/contacts:batch)", () => {
       ],
     });
     expect(twice.status).toBe(400);
-    expect(((await twice.json()) as any).error.message).toContain("items.1.id");
+    expect((await bodyOf(twice, errorSchema)).error.message).toContain("items.1.id");
     const foreign = await batch(ws, { items: [{ id: theirs.id, title: "Mine now" }] });
     expect(foreign.status).toBe(400);
-    expect(((await foreign.json()) as any).error.message).toContain("items.0.id");
+    expect((await bodyOf(foreign, errorSchema)).error.message).toContain("items.0.id");
     expect(await (await call(`/api/v1/contacts/${theirs.id}`, { headers: other.auth })).json()).toEqual(theirs);
   });
 
@@ -147,7 +148,7 @@ describe("bulk writes (POST /api/v1/contacts:batch)", () => {
       "companies",
     );
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).error.message).toContain("items.1.name");
+    expect((await bodyOf(bad, errorSchema)).error.message).toContain("items.1.name");
     const res = await batch(
       ws,
       {

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, newWorkspace } from "../../../test/workers/helpers";
+import { bodyOf, call, newWorkspace } from "../../../test/workers/helpers";
 import { seedRecords, seedRun } from "../../../test/workers/read-api-seed";
+import { errorSchema } from "../common";
 import { encodeCursor } from "../cursor";
+import { recordListSchema, runListSchema } from "./runs.schemas";
 
 let ws: Awaited<ReturnType<typeof newWorkspace>>;
 let runId: string;
@@ -14,10 +16,10 @@ beforeAll(async () => {
   await seedRun(ws.id, "2026-11-28T11:00:00.000Z");
   runId = first.id;
   await seedRecords(ws.id, runId, [{ status: "success" }, { status: "skipped", reasonCode: "missing_email" }]);
-  runsCursor = ((await (await call("/api/v1/sync/runs?limit=1", { headers: ws.auth })).json()) as any).nextCursor;
+  runsCursor = (await bodyOf(await call("/api/v1/sync/runs?limit=1", { headers: ws.auth }), runListSchema)).nextCursor!;
   recordsCursor = (
-    (await (await call(`/api/v1/sync/runs/${runId}/records?limit=1`, { headers: ws.auth })).json()) as any
-  ).nextCursor;
+    await bodyOf(await call(`/api/v1/sync/runs/${runId}/records?limit=1`, { headers: ws.auth }), recordListSchema)
+  ).nextCursor!;
   expect(runsCursor).toBeTruthy();
   expect(recordsCursor).toBeTruthy();
 });
@@ -63,8 +65,8 @@ const cases: [string, string, () => string][] = [
 describe("bad query parameters", () => {
   it.each(cases)("%s: %s", async (_list, field, path) => {
     const res = await call(`/api/v1${path()}`, { headers: ws.auth });
-    const body = (await res.json()) as any;
-    expect(res.status, JSON.stringify(body)).toBe(400);
+    expect(res.status, await res.clone().text()).toBe(400);
+    const body = await bodyOf(res, errorSchema);
     expect(body.error.code).toBe("invalid_request");
     expect(body.error.message).toContain(`'${field}'`);
   });
@@ -79,12 +81,14 @@ describe("bad query parameters", () => {
   it("takes a date as a whole day", async () => {
     const res = await call("/api/v1/sync/runs?from=2026-11-28&to=2026-11-28", { headers: ws.auth });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as any).runs).toHaveLength(2);
+    expect((await bodyOf(res, runListSchema)).runs).toHaveLength(2);
   });
 
   it("answers a parameter it does not know with a 400 naming it, instead of ignoring it", async () => {
     const res = await call("/api/v1/sync/runs?tab=all&from=2026-11-28", { headers: ws.auth });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as any).error.details.issues[0].field).toBe("tab");
+    expect(((await bodyOf(res, errorSchema)).error.details as { issues: { field: string }[] }).issues[0]!.field).toBe(
+      "tab",
+    );
   });
 });

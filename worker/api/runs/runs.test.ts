@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, newWorkspace } from "../../../test/workers/helpers";
+import { bodyOf, call, newWorkspace } from "../../../test/workers/helpers";
 import { seedRecords, seedRun } from "../../../test/workers/read-api-seed";
+import { errorSchema } from "../common";
 
 type Ws = Awaited<ReturnType<typeof newWorkspace>>;
 type Seeded = Awaited<ReturnType<typeof seedRun>>;
@@ -198,7 +199,7 @@ describe("GET /api/v1/sync/runs/{id}", () => {
       for (const id of [foreign.id, "run_nope"]) {
         const res = await call(`/api/v1/sync/runs/${id}${path}`, { headers: a.auth });
         expect(res.status, `${id}${path}`).toBe(404);
-        expect(((await res.json()) as any).error.code).toBe("not_found");
+        expect((await bodyOf(res, errorSchema)).error.code).toBe("not_found");
       }
     }
     expect((await call(`/api/v1/sync/runs/${foreign.id}`, { headers: b.auth })).status).toBe(200);

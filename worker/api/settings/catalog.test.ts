@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { fakeCalls } from "../../../test/workers/connect";
-import { call, env, jsonInit, newWorkspace } from "../../../test/workers/helpers";
+import { bodyOf, call, env, jsonInit, newWorkspace } from "../../../test/workers/helpers";
 import { connectedWorkspace, fake, resetFake } from "../../../test/workers/sync-helpers";
+import { errorSchema } from "../common";
 
 type Catalog = {
   conversion: Record<"contact" | "company", { name: string; label: string }[]>;
@@ -125,10 +126,10 @@ describe("GET /api/v1/settings/catalog", () => {
     const ws = await newWorkspace();
     const bad = await call("/api/v1/settings/catalog?refresh=yes", { headers: ws.auth });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).error.message).toContain("refresh");
+    expect((await bodyOf(bad, errorSchema)).error.message).toContain("refresh");
     const unknown = await call("/api/v1/settings/catalog?fields=all", { headers: ws.auth });
     expect(unknown.status).toBe(400);
-    expect(((await unknown.json()) as any).error.message).toContain("fields");
+    expect((await bodyOf(unknown, errorSchema)).error.message).toContain("fields");
     expect((await call("/api/v1/settings/catalog")).status).toBe(401);
     // PATCH on the catalog path is not a settings write.
     expect((await call("/api/v1/settings/catalog", jsonInit("PATCH", {}, ws.auth))).status).toBe(404);

@@ -1,17 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { call, jsonInit, newWorkspace } from "../../../test/workers/helpers";
+import { bodyOf, call, jsonInit, newWorkspace } from "../../../test/workers/helpers";
+import type { Settings } from "../../settings/schema";
+import { errorSchema } from "../common";
+
+// The answer as sent (not parsed, so an extra field still fails a toEqual), typed as the API declares it.
+const settingsOf = async (res: Response) => (await res.json()) as Settings;
 
 describe("settings", () => {
   it("starts from product.md's defaults", async () => {
     const ws = await newWorkspace();
     const res = await call("/api/v1/settings", { headers: ws.auth });
     expect(res.status).toBe(200);
-    const s = (await res.json()) as any;
+    const s = await settingsOf(res);
     expect(s.syncIntervalMinutes).toBe(5);
     expect(s.objects.Lead).toEqual({ enabled: true, writeMode: "create_or_update" });
     expect(s.objects.Conversion_Event__c.enabled).toBe(false);
     expect(s.outbound).toEqual({ writeLeadsAndContacts: true, writeAccounts: true, createLeads: true });
-    expect(s.fieldMappings.contact.map((m: any) => m.salesforceField)).toEqual([
+    expect(s.fieldMappings.contact.map((m) => m.salesforceField)).toEqual([
       "Email",
       "FirstName",
       "LastName",
@@ -27,11 +32,11 @@ describe("settings", () => {
       jsonInit("PATCH", { objects: { Lead: { writeMode: "update_only" } }, outbound: { createLeads: false } }, ws.auth),
     );
     expect(res.status).toBe(200);
-    const s = (await res.json()) as any;
+    const s = await settingsOf(res);
     expect(s.objects.Lead).toEqual({ enabled: true, writeMode: "update_only" });
     expect(s.objects.Contact.writeMode).toBe("create_or_update");
     expect(s.outbound).toEqual({ writeLeadsAndContacts: true, writeAccounts: true, createLeads: false });
-    const again = (await (await call("/api/v1/settings", { headers: ws.auth })).json()) as any;
+    const again = await settingsOf(await call("/api/v1/settings", { headers: ws.auth }));
     expect(again.objects.Lead.writeMode).toBe("update_only");
   });
 
@@ -55,7 +60,7 @@ describe("settings", () => {
     const ws = await newWorkspace();
     const res = await call("/api/v1/settings", jsonInit("PATCH", body, ws.auth));
     expect(res.status).toBe(400);
-    const err = (await res.json()) as any;
+    const err = await bodyOf(res, errorSchema);
     expect(err.error.code).toBe("invalid_request");
     expect(err.error.message).toContain(field);
   });
@@ -68,7 +73,7 @@ describe("settings", () => {
       jsonInit("PATCH", { objects: Object.fromEntries(six.map((o) => [o, { writeMode: "update_only" }])) }, ws.auth),
     );
     expect(ok.status, await ok.clone().text()).toBe(200);
-    const s = (await ok.json()) as any;
+    const s = await settingsOf(ok);
     expect(Object.keys(s.objects).sort()).toEqual([...six].sort());
     for (const o of six) expect(s.objects[o].writeMode).toBe("update_only");
 
@@ -77,16 +82,14 @@ describe("settings", () => {
       jsonInit("PATCH", { objects: { Lead: { enabled: false }, Campaign: { enabled: true } } }, ws.auth),
     );
     expect(res.status).toBe(400);
-    const err = (await res.json()) as any;
+    const err = await bodyOf(res, errorSchema);
     expect(err.error.code).toBe("invalid_request");
     expect(err.error.message).toContain("'objects.Campaign'");
     expect(err.error.message).toContain("unknown object 'Campaign'");
     expect(err.error.message).toContain("the event object 'Conversion_Event__c'");
-    expect(err.error.details.issues[0].field).toBe("objects.Campaign");
+    expect((err.error.details as { issues: { field: string }[] }).issues[0]!.field).toBe("objects.Campaign");
     // Refused as a whole: the Lead switch in the same PATCH did not apply either.
-    expect(((await (await call("/api/v1/settings", { headers: ws.auth })).json()) as any).objects.Lead.enabled).toBe(
-      true,
-    );
+    expect((await settingsOf(await call("/api/v1/settings", { headers: ws.auth }))).objects.Lead!.enabled).toBe(true);
   });
 
   it("a renamed event object can be configured in the same PATCH; its old name is then unknown", async () => {
@@ -96,7 +99,7 @@ describe("settings", () => {
       jsonInit("PATCH", { eventObject: "Webinar_Event__c", objects: { Webinar_Event__c: { enabled: true } } }, ws.auth),
     );
     expect(res.status, await res.clone().text()).toBe(200);
-    const s = (await res.json()) as any;
+    const s = await settingsOf(res);
     expect(s.eventObject).toBe("Webinar_Event__c");
     expect(s.objects.Webinar_Event__c).toEqual({ enabled: true, writeMode: "create_or_update" });
     // One switch for the event object: the old name's entry is gone, so a GET → PATCH round trip stays valid.
@@ -108,7 +111,7 @@ describe("settings", () => {
       jsonInit("PATCH", { objects: { Conversion_Event__c: { enabled: true } } }, ws.auth),
     );
     expect(old.status).toBe(400);
-    expect(((await old.json()) as any).error.message).toContain("'objects.Conversion_Event__c'");
+    expect((await bodyOf(old, errorSchema)).error.message).toContain("'objects.Conversion_Event__c'");
   });
 
   it("malformed JSON is a 400, a missing key a 401", async () => {
