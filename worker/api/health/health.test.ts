@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { z } from "zod";
 import { call, env, jsonInit, newWorkspace } from "../../../test/workers/helpers";
 import { minutesAgo, type SeedRecord, seedRecords, seedRun } from "../../../test/workers/read-api-seed";
 import { getDb } from "../../db";
 import { commitBatch } from "../../db/commit";
 import { closeRun, recountRun } from "../../sync/runs";
+import type { syncHealthSchema } from "./health.routes";
 
 type Ws = Awaited<ReturnType<typeof newWorkspace>>;
 
@@ -74,7 +76,8 @@ beforeAll(async () => {
 async function health(w: Ws) {
   const res = await call("/api/v1/sync/health", { headers: w.auth });
   expect(res.status, await res.clone().text()).toBe(200);
-  return (await res.json()) as any;
+  // As sent (not parsed, so an extra field still fails a toEqual), typed as the route declares it.
+  return (await res.json()) as z.output<typeof syncHealthSchema>;
 }
 
 describe("GET /api/v1/sync/health", () => {

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { z } from "zod";
 import { bodyOf, call, newWorkspace } from "../../../test/workers/helpers";
 import { seedRecords, seedRun } from "../../../test/workers/read-api-seed";
 import { errorSchema } from "../common";
+import type { runDetailSchema } from "./runs.schemas";
 
 type Ws = Awaited<ReturnType<typeof newWorkspace>>;
 type Seeded = Awaited<ReturnType<typeof seedRun>>;
@@ -183,7 +185,7 @@ describe("GET /api/v1/sync/runs/{id}", () => {
     const failed = seeded.find((r) => r.failureCode === "api_limit_exceeded")!;
     const res = await call(`/api/v1/sync/runs/${failed.id}`, { headers: a.auth });
     expect(res.status).toBe(200);
-    const run = (await res.json()) as any;
+    const run = (await res.json()) as z.output<typeof runDetailSchema>;
     expect(run.id).toBe(failed.id);
     expect(run.status).toBe("failed");
     expect(run.failure).toMatchObject({
