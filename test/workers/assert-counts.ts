@@ -43,3 +43,17 @@ export async function expectRunCountsMatchRecords(workspaceId: string): Promise<
   }
   return results.length;
 }
+
+/**
+ * The article's Failed: "The whole batch could not be processed". No Failed run of the workspace has
+ * a success among its records (records settled without a call, skipped, may still be reported).
+ */
+export async function expectNoSuccessInFailedRuns(workspaceId: string): Promise<void> {
+  const { results } = await env.DB.prepare(
+    `SELECT r.id, (SELECT count(*) FROM ${ALL_RECORDS} x WHERE x.run_id = r.id AND x.status = 'success') AS successes
+     FROM runs r WHERE r.workspace_id = ? AND r.status = 'failed'`,
+  )
+    .bind(workspaceId)
+    .all<{ id: string; successes: number }>();
+  for (const r of results) expect({ run: r.id, successes: r.successes }).toEqual({ run: r.id, successes: 0 });
+}

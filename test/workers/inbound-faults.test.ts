@@ -13,14 +13,17 @@ import { DEAD_LETTER_DETAIL } from "../../worker/sync/dead-letter";
 import type { InboundBatchMessage } from "../../worker/sync/inbound";
 import { firstBatch } from "../../worker/sync/inbound/chain";
 import { acquireLease } from "../../worker/sync/leases";
-import { STALLED_DETAIL } from "../../worker/sync/reaper";
+import { reapStalledRuns, STALLED_DETAIL } from "../../worker/sync/reaper";
 import { RUN_FAILURES } from "../../worker/sync/reasons";
+import { MAX_ATTEMPTS } from "../../worker/sync/runs";
+import { expectNoSuccessInFailedRuns } from "./assert-counts";
 import { call, jsonInit } from "./helpers";
 import {
   connectedWorkspace,
   expectCountsMatchRecords,
   fake,
   onlyObjects,
+  recordsOf,
   resetFake,
   runsOf,
   syncNow,
@@ -231,5 +234,124 @@ describe("inbound under faults", () => {
     };
     expect(conn.apiUsage?.used).toBeGreaterThan(0);
     expect(conn.apiUsage?.limit).toBeGreaterThan(conn.apiUsage!.used);
+  });
+});
+
+// The article: Failed is "The whole batch could not be processed". A batch that fails after some of its
+// pages committed processed those pages: they are a Completed run, and the failure is a run of its own.
+describe("a batch cut short after committing pages", () => {
+  beforeEach(async () => {
+    await resetFake({ counts: { ...NONE, Lead: LEADS } });
+  });
+
+  /** Each run as [status, counts…, failure code, failure detail]. */
+  const summary = (runs: Awaited<ReturnType<typeof runsOf>>) =>
+    runs.map((r) => [r.status, r.created, r.updated, r.deleted, r.skipped, r.failed, r.failure_code, r.failure_detail]);
+
+  async function leaseOf(workspaceId: string) {
+    return env.DB.prepare(
+      "SELECT lease_owner, backfill_done FROM sync_state WHERE workspace_id = ? AND salesforce_object = 'Lead'",
+    )
+      .bind(workspaceId)
+      .first<{ lease_owner: string | null; backfill_done: number }>();
+  }
+
+  /** Two pages committed, then 500s until the delivery gives up: the run is left In progress with 4,000. */
+  async function stalledAfterTwoPages(ws: { id: string }) {
+    const message = await leadBatch(ws.id);
+    await fake("POST", "/__fake/faults", { afterCalls: 3, then: { http500: 50 } });
+    expect((await deliver("sync-inbound", message, 1)).retryMessages).toHaveLength(1);
+    expect(summary(await runsOf(ws.id))).toEqual([["in_progress", 4_000, 0, 0, 0, 0, null, null]]);
+    return message;
+  }
+
+  it.each([
+    ["the org's API limit", { limitReached: true }, 1, "api_limit_exceeded", "API limit exceeded"],
+    ["500s on the last delivery", { http500: 50 }, MAX_ATTEMPTS, "unknown_error", "Unknown error"],
+  ])(
+    "%s after two pages: a Completed run with exactly their records, the failure its own Failed run with none; the next cycle reads the rest",
+    async (_, then, attempts, code, words) => {
+      const ws = await connectedWorkspace(onlyObjects("Lead"));
+      const message = await leadBatch(ws.id);
+      // Admitted: the object's describe and two pages; the third page meets the fault.
+      await fake("POST", "/__fake/faults", { afterCalls: 3, then });
+      expect((await deliver("sync-inbound", message, attempts)).explicitAcks).toHaveLength(1);
+      const runs = await runsOf(ws.id);
+      expect(summary(runs).map((r) => r.slice(0, 7))).toEqual([
+        ["completed", 4_000, 0, 0, 0, 0, null],
+        ["failed", 0, 0, 0, 0, 0, code],
+      ]);
+      const [done, failed] = runs as [(typeof runs)[0], (typeof runs)[0]];
+      expect(await recordsOf(failed.id)).toEqual([]);
+      expect((await recordsOf(done.id)).filter((r) => r.status === "success")).toHaveLength(4_000);
+      expect((await apiRun(ws, failed.id)).failure).toMatchObject({ code, message: words });
+      expect((await apiRun(ws, done.id)).failure).toBeNull();
+      // The failure is what came after the committed pages.
+      expect(failed.started_at >= done.finished_at!).toBe(true);
+      await expectCountsMatchRecords(ws.id);
+      await expectNoSuccessInFailedRuns(ws.id);
+
+      // A redelivery after a crash that kept the lease: the batch is over; the backfill is not done.
+      await acquireLease(getDb(env), ws.id, "Lead", message.cycleId);
+      expect((await deliver("sync-inbound", message, attempts + 1)).explicitAcks).toHaveLength(1);
+      expect(summary(await runsOf(ws.id))).toEqual(summary(runs));
+      expect((await leaseOf(ws.id))?.backfill_done).toBe(0);
+      await env.DB.prepare("UPDATE sync_state SET lease_owner = NULL, lease_expires_at = NULL WHERE workspace_id = ?")
+        .bind(ws.id)
+        .run();
+
+      // Nothing lost: the watermark stopped at the committed pages, so the next cycle reads the rest.
+      await fake("DELETE", "/__fake/faults");
+      await syncNow(ws);
+      const after = await runsOf(ws.id);
+      expect(after.filter((r) => r.status === "completed").reduce((n, r) => n + r.created, 0)).toBe(LEADS);
+      const contacts = await env.DB.prepare(
+        "SELECT count(*) AS n, count(DISTINCT salesforce_id) AS d FROM contacts WHERE workspace_id = ?",
+      )
+        .bind(ws.id)
+        .first<{ n: number; d: number }>();
+      expect(contacts).toEqual({ n: LEADS, d: LEADS });
+      await expectCountsMatchRecords(ws.id);
+      await expectNoSuccessInFailedRuns(ws.id);
+    },
+  );
+
+  it("the reaper closes a stalled run Completed with the pages it committed; the stall is its own Failed run", async () => {
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    await stalledAfterTwoPages(ws);
+    // Started 11 minutes ago, its last page committed 10 minutes ago, not a word since.
+    const old = new Date(Date.now() - 10 * 60_000).toISOString();
+    const start = new Date(Date.now() - 11 * 60_000).toISOString();
+    await env.DB.prepare("UPDATE runs SET started_at = ?, heartbeat_at = ? WHERE workspace_id = ?")
+      .bind(start, old, ws.id)
+      .run();
+    await env.DB.prepare("UPDATE sync_state SET lease_expires_at = ? WHERE workspace_id = ?").bind(old, ws.id).run();
+    expect(await reapStalledRuns(env)).toBe(1);
+    const runs = await runsOf(ws.id);
+    expect(summary(runs)).toEqual([
+      ["completed", 4_000, 0, 0, 0, 0, null, null],
+      ["failed", 0, 0, 0, 0, 0, "unknown_error", STALLED_DETAIL],
+    ]);
+    // The completed part ended with its last page, not when the reaper noticed; the stall began there.
+    expect([runs[0]!.finished_at, runs[0]!.duration_ms, runs[1]!.started_at]).toEqual([old, 60_000, old]);
+    expect(await recordsOf(runs[1]!.id)).toEqual([]);
+    expect((await leaseOf(ws.id))?.lease_owner).toBeNull();
+    await expectCountsMatchRecords(ws.id);
+    await expectNoSuccessInFailedRuns(ws.id);
+  });
+
+  it("a dead-lettered batch that had committed pages: a Completed run with them, the failure its own Failed run", async () => {
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    const message = await stalledAfterTwoPages(ws);
+    await deliver("sync-dead-letter", message);
+    const runs = await runsOf(ws.id);
+    expect(summary(runs)).toEqual([
+      ["completed", 4_000, 0, 0, 0, 0, null, null],
+      ["failed", 0, 0, 0, 0, 0, "unknown_error", DEAD_LETTER_DETAIL],
+    ]);
+    expect(await recordsOf(runs[1]!.id)).toEqual([]);
+    expect((await leaseOf(ws.id))?.lease_owner).toBeNull();
+    await expectCountsMatchRecords(ws.id);
+    await expectNoSuccessInFailedRuns(ws.id);
   });
 });

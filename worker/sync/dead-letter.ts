@@ -6,12 +6,15 @@ import { abandonChain } from "./inbound/chain";
 import { runIdFor } from "./inbound/message";
 import type { QueueMessage } from "./messages";
 import { objectSpec } from "./objects";
-import { closeRun, openRun, recountRun } from "./runs";
+import { failRun, openRun } from "./runs";
 
 export const DEAD_LETTER_DETAIL =
   "The batch kept failing after every retry and was set aside. The next scheduled run tries again.";
 
-/** A message that used up its retries fails its run with a message: never silently dropped. */
+/**
+ * A message that used up its retries fails its run with a message: never silently dropped. Pages it
+ * had committed stay a Completed run beside the Failed one (runs/fail.ts).
+ */
 export async function failDeadLetter(env: Env, body: QueueMessage): Promise<void> {
   // An outbound change that used up its retries is still an unprocessed outbox row: the cron sweep
   // sends it again, and the reaper closes a run its crashed push left open. Nothing is dropped.
@@ -30,9 +33,6 @@ export async function failDeadLetter(env: Env, body: QueueMessage): Promise<void
     startedAt: isoNow(),
     state: { after: body.after, fetched: 0 },
   });
-  await commitBatch(db, [
-    recountRun(db, run),
-    closeRun(db, run, { status: "failed", failureCode: "unknown_error", failureDetail: DEAD_LETTER_DETAIL }),
-  ]);
+  await commitBatch(db, failRun(db, run, { code: "unknown_error", detail: DEAD_LETTER_DETAIL }));
   await abandonChain(db, body);
 }

@@ -3,7 +3,7 @@ import { getDb } from "../db";
 import { commitBatch } from "../db/commit";
 import { runs, syncState } from "../db/schema";
 import { isoIn } from "../lib/time";
-import { closeRun, recountRun } from "./runs";
+import { failRun } from "./runs";
 
 /** A run that has not reported progress for this long is treated as dead. */
 export const STALE_RUN_MS = 5 * 60 * 1000;
@@ -12,8 +12,9 @@ export const STALLED_DETAIL =
   "The batch stopped reporting progress and was stopped. Records it had already synced are kept; the next run continues from there.";
 
 /**
- * Fails runs that stopped heartbeating (a crashed or evicted consumer) and frees their object's
- * lease, so no run stays "In progress" forever and the next cycle can pick the object up.
+ * Ends runs that stopped heartbeating (a crashed or evicted consumer) and frees their object's lease,
+ * so no run stays "In progress" forever and the next cycle can pick the object up. What a run had
+ * committed stays a Completed run; the stall is a Failed run of its own (runs/fail.ts).
  */
 export async function reapStalledRuns(env: Env, now = Date.now()): Promise<number> {
   const db = getDb(env);
@@ -26,8 +27,7 @@ export async function reapStalledRuns(env: Env, now = Date.now()): Promise<numbe
     .all();
   for (const run of stalled) {
     await commitBatch(db, [
-      recountRun(db, run),
-      closeRun(db, run, { status: "failed", failureCode: "unknown_error", failureDetail: STALLED_DETAIL }),
+      ...failRun(db, run, { code: "unknown_error", detail: STALLED_DETAIL }),
       db
         .update(syncState)
         .set({ leaseOwner: null, leaseExpiresAt: null })

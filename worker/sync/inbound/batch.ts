@@ -9,6 +9,7 @@ import { holdsLease } from "../leases";
 import { objectSpec } from "../objects";
 import {
   closeRun,
+  failRun,
   MAX_ATTEMPTS,
   openRun,
   type RunRow,
@@ -41,6 +42,8 @@ interface BatchProgress {
   waitingRead?: boolean;
   /** Where a Bulk batch is in its job's results (bulk.ts). */
   bulk?: BulkProgress;
+  /** The batch was cut short after committing pages: the Failed run that says so (runs/fail.ts). */
+  failedPart?: string;
 }
 
 export type BatchResult = { retryDelaySeconds: number } | { done: true };
@@ -66,6 +69,8 @@ export async function runInboundBatch(env: Env, message: InboundBatchMessage, at
   if (run && run.status !== "in_progress") {
     // A redelivery of a finished batch: only make sure the chain moved on.
     const done = JSON.parse(run.state) as BatchProgress;
+    // Cut short: the chain was handed on as for a failure, and the next cycle reads the rest.
+    if (done.failedPart) return { done: true };
     if (run.status === "completed" && m.bulk && done.bulk)
       await handOver(env, db, { ...m, bulk: m.bulk }, done.fetched, done.bulk, done.after);
     else if (run.status === "completed")
@@ -223,10 +228,8 @@ export async function runInboundBatch(env: Env, message: InboundBatchMessage, at
     const failure = toRunFailure(err);
     if (failure.transient && attempts < MAX_ATTEMPTS) return { retryDelaySeconds: retryDelaySeconds(env, attempts) };
     run ??= await open();
-    await commitBatch(db, [
-      recountRun(db, run),
-      closeRun(db, run, { status: "failed", failureCode: failure.code, failureDetail: failure.detail }),
-    ]);
+    // Pages already committed stay a Completed run; the failure is a Failed run with none of them.
+    await commitBatch(db, failRun(db, run, failure));
     // Without credentials or API calls nothing else in the cycle can run; other failures are this object's alone.
     if (failure.code === "authentication_failure" || failure.code === "api_limit_exceeded") await abandonChain(db, m);
     else await skipToNextObject(env, db, m);

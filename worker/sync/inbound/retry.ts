@@ -8,6 +8,7 @@ import { objectSpec } from "../objects";
 import type { InboundRetryMessage } from "../retry/message";
 import {
   closeRun,
+  failRun,
   MAX_ATTEMPTS,
   type RunRecordInput,
   recountRun,
@@ -71,10 +72,7 @@ export async function runInboundRetry(env: Env, m: InboundRetryMessage, attempts
   } catch (err) {
     const failure = toRunFailure(err);
     if (failure.transient && attempts < MAX_ATTEMPTS) return { retryDelaySeconds: retryDelaySeconds(env, attempts) };
-    await commitBatch(db, [
-      recountRun(db, run),
-      closeRun(db, run, { status: "failed", failureCode: failure.code, failureDetail: failure.detail }),
-    ]);
+    await commitBatch(db, failRun(db, run, failure));
     return { done: true };
   } finally {
     await sf?.flushUsage().catch(() => undefined);

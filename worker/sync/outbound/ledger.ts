@@ -5,7 +5,7 @@ import { companies, contacts, outbox, runs } from "../../db/schema";
 import { sha256 } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
 import { appendRefs } from "../inbound/entities";
-import { closeRun, type RunOutcome, type RunRecordInput, type RunRow, recountRun } from "../runs";
+import { closeRun, failRun, type RunOutcome, type RunRecordInput, type RunRow, recountRun } from "../runs";
 import { refOf } from "../runs/history";
 import { layoutPages } from "../runs/pages";
 import { type RunWrite, runRecordWrites } from "../runs/write";
@@ -161,11 +161,17 @@ export function createLedger(db: Db, workspaceId: string, type: EntityType, batc
     },
     /**
      * Closes what this key still has open (a retry's run, or one a crashed delivery left), counted
-     * from its records. Returns how many it closed.
+     * from its records; a failure leaves what a run had committed Completed (runs/fail.ts). Returns
+     * how many it closed.
      */
     async closeLeft(outcome: RunOutcome): Promise<number> {
       const open = (await runsOfKey(db, workspaceId, batchKey)).filter((r) => r.status === "in_progress");
-      for (const run of open) await commitBatch(db, [recountRun(db, run), closeRun(db, run, outcome)]);
+      const failure = outcome.status === "failed" && {
+        code: outcome.failureCode ?? "unknown_error",
+        detail: outcome.failureDetail ?? "",
+      };
+      for (const run of open)
+        await commitBatch(db, failure ? failRun(db, run, failure) : [recountRun(db, run), closeRun(db, run, outcome)]);
       return open.length;
     },
     /** Lets go of this key's claim on rows it did not push, so they go out as soon as they can. */

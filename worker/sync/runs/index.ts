@@ -1,3 +1,4 @@
+export * from "./fail";
 export * from "./failure";
 export * from "./records";
 export * from "./store";
