@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { connectWorkspace } from "./connect";
+import { call } from "./helpers";
 import {
   apiJson,
   apiWithoutSend,
@@ -109,5 +110,36 @@ describe("outbound after an org switch", () => {
     expect(sharedLeads[0]!.Title).toBe("Edited meanwhile");
     const [created] = await leadsByEmail("new-meanwhile@example.com");
     expect((await apiJson(ws, "GET", `/contacts/${fresh.id}`)).salesforceId).toBe(created!.Id);
+  }, 60_000);
+
+  // A retry of a failed create made while creates wait would push nothing: an empty Completed retry,
+  // and the original then counts as retried. It is refused with words instead, and works once the
+  // new org's backfill has linked what it could.
+  it("a retry that would create records while creates wait is refused (409 creates_waiting); after the backfill it creates them", async () => {
+    await resetFake({ counts: { ...NONE, Lead: 3 }, seed: 9 });
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    await syncNow(ws);
+    await fake("POST", "/__fake/faults", {
+      recordErrors: [{ email: "refused@example.com", statusCode: "REQUIRED_FIELD_MISSING", fields: ["Company"] }],
+    });
+    await apiJson(ws, "POST", "/contacts", { email: "refused@example.com", lastName: "Refused" });
+    const [original] = await pushed(ws, 1);
+    expect(original).toMatchObject({ status: "completed", counts: { created: 0, failed: 1 } });
+
+    await resetFake({ counts: { ...NONE, Lead: 3 }, seed: 10 });
+    await connectWorkspace(ws, fakeUrl());
+    await unlinked(ws.id);
+    const refused = await call(`/api/v1/sync/runs/${original.id}/retry`, { method: "POST", headers: ws.auth });
+    expect(refused.status).toBe(409);
+    const body = (await refused.json()) as { error: { code: string; message: string } };
+    expect(body.error).toMatchObject({ code: "creates_waiting", message: expect.stringContaining("first sync") });
+    const outbound = await apiJson<{ runs: unknown[] }>(ws, "GET", "/sync/runs?direction=outbound");
+    expect(outbound.runs, "no retry run was opened").toHaveLength(1);
+
+    await syncNow(ws);
+    await apiJson(ws, "POST", `/sync/runs/${original.id}/retry`);
+    const runs = await pushed(ws, 2);
+    expect(runs[1]).toMatchObject({ kind: "retry", status: "completed", counts: { created: 1, failed: 0 } });
+    expect(await leadsByEmail("refused@example.com")).toHaveLength(1);
   }, 60_000);
 });

@@ -14,7 +14,7 @@ export const retryRun = createRoute({
     ...errorResponses,
     409: json(
       errorSchema,
-      "run_in_progress: the run has not finished; already_retried: its failed records were already retried (details.retryRunId names that run); nothing_to_retry: it has no failed records",
+      "run_in_progress: the run has not finished; already_retried: its failed records were already retried (details.retryRunId names that run); nothing_to_retry: it has no failed records; creates_waiting: some of its records would be created in a Salesforce org connected since, whose first sync has not finished (new records wait for it)",
     ),
   },
 });

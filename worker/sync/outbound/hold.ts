@@ -32,6 +32,22 @@ export async function createsWait(db: Db, workspaceId: string, type: EntityType,
   return relinking.some((r) => settings.objects[r.object]?.enabled);
 }
 
+/**
+ * Whether a retry of these entities' failed pushes would have to wait: creates of their type wait
+ * and one of them is not linked to a Salesforce record (its push would be a create). Two statements.
+ */
+export async function retryWouldWait(db: Db, workspaceId: string, type: EntityType, settings: Settings, ids: string[]) {
+  if (!ids.length || !(await createsWait(db, workspaceId, type, settings))) return false;
+  const table = type === "contact" ? contacts : companies;
+  const unlinked = await db
+    .select({ id: table.id })
+    .from(table)
+    .where(and(eq(table.workspaceId, workspaceId), inJson(table.id, ids), sql`${table.salesforceId} IS NULL`))
+    .limit(1)
+    .all();
+  return unlinked.length > 0;
+}
+
 /** SQL: the outbox row's entity is not linked to a Salesforce record (its push would be a create). */
 export function unlinkedEntity(workspaceId: string, type: EntityType) {
   const table = type === "contact" ? contacts : companies;

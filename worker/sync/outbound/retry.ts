@@ -3,9 +3,12 @@ import { getDb } from "../../db";
 import { commitBatch } from "../../db/commit";
 import { outbox, runRecords } from "../../db/schema";
 import { newId, randomToken } from "../../lib/crypto";
+import { Refusal } from "../../lib/refusal";
 import { isoNow } from "../../lib/time";
+import { loadSettings } from "../../settings";
 import { openRun, type RunRow, UNSUCCESSFUL } from "../runs";
 import { ALL_FIELDS } from "./fields";
+import { retryWouldWait } from "./hold";
 import { runIdFor } from "./ledger";
 import type { EntityType } from "./message";
 import type { PushObject } from "./plan";
@@ -19,10 +22,18 @@ export interface OutboundRetryMessage {
   outboxIds: string[];
 }
 
+const createsWaiting = () =>
+  new Refusal(
+    "conflict",
+    "creates_waiting",
+    "Some of these records are not in Salesforce yet, and new records wait until the first sync from the newly connected Salesforce org has finished, so that none is created twice. Retry once it has finished.",
+  );
+
 /**
  * Retry of an outbound run: every entity whose push failed gets a fresh outbox row, claimed at
  * once by the retry's batch key (so no regular push takes it meanwhile), and the retry run is
- * opened under that key. The consumer then pushes the entities' current state.
+ * opened under that key. The consumer then pushes the entities' current state. Refused (409
+ * creates_waiting) while creates wait for a new org's backfill and one of the records is not linked.
  */
 export async function startOutboundRetry(env: Env, original: RunRow): Promise<RunRow> {
   const db = getDb(env);
@@ -39,13 +50,17 @@ export async function startOutboundRetry(env: Env, original: RunRow): Promise<Ru
     )
     .all();
   const type = original.objectType as EntityType;
+  const entityIds = [...new Set(failed.map((f) => f.entityId!))];
+  // Pushed now, creates would wait for the new org's backfill and the retry would end empty.
+  const settings = await loadSettings(db, original.workspaceId);
+  if (await retryWouldWait(db, original.workspaceId, type, settings, entityIds)) throw createsWaiting();
   const batchKey = `obr_${randomToken(16)}`;
   const now = isoNow();
-  const rows = [...new Map(failed.map((f) => [f.entityId!, f])).values()].map((f) => ({
+  const rows = entityIds.map((entityId) => ({
     id: newId("obx"),
     workspaceId: original.workspaceId,
     entityType: type,
-    entityId: f.entityId!,
+    entityId,
     operation: "upsert" as const,
     // Every mapped field of the entity's current state, not just what last changed: whatever failed
     // before (a picklist, a length) may have been fixed in any field since.

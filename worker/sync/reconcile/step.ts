@@ -14,6 +14,7 @@ import { acquireLease, extendLease, holdsLease, releaseLease } from "../leases";
 import { objectSpec } from "../objects";
 import {
   closeRun,
+  failRun,
   MAX_ATTEMPTS,
   type RunRecordInput,
   type RunRow,
@@ -207,8 +208,8 @@ async function takeLease(db: Db, m: ReconcileMessage): Promise<boolean> {
  */
 async function refuse(env: Env, db: Db, m: ReconcileMessage, run: RunRow, why: Refusal, checked: boolean) {
   await commitBatch(db, [
-    recountRun(db, run),
-    closeRun(db, run, { status: "failed", failureCode: why.code, failureDetail: why.detail }),
+    // Deletes already committed stay a Completed run; the refusal is a Failed run with none (runs/fail.ts).
+    ...failRun(db, run, why),
     ...(checked ? [reconciledNow(db, m)] : []),
     releaseLease(db, m.workspaceId, m.salesforceObject, m.leaseOwner),
   ]);
