@@ -81,9 +81,16 @@ describe("outbound ledger", () => {
       recountRun(db, { id: first.id, workspaceId: ws.id }),
     ]);
 
-    // The delivery goes quiet past the reaper's limit: the run is failed as stalled, counted as of then.
+    // The delivery goes quiet past the reaper's limit: the run closes Completed with the records it committed,
+    // counted as of then, and the stall is its own Failed run with none ("Failed" means the whole batch failed).
     expect(await reapStalledRuns(env, Date.now() + STALE_RUN_MS + 60_000)).toBe(1);
-    expect(await runRow(first.id)).toMatchObject({ status: "failed", updated: 2, failed: 0 });
+    expect(await runRow(first.id)).toMatchObject({ status: "completed", updated: 2, failed: 0 });
+    const stalled = await env.DB.prepare(
+      "SELECT status, created, updated, deleted, skipped, failed FROM runs WHERE workspace_id = ? AND id != ?",
+    )
+      .bind(ws.id, first.id)
+      .all();
+    expect(stalled.results).toEqual([{ status: "failed", created: 0, updated: 0, deleted: 0, skipped: 0, failed: 0 }]);
 
     // It carries on: one more call into the same run, then the end of the delivery.
     const second = await ledger.runFor("Lead", "obx_c", 2);
@@ -98,7 +105,7 @@ describe("outbound ledger", () => {
     );
     expect(await ledger.closeLeft({ status: "completed" })).toBe(0);
     expect(await runRow(first.id)).toMatchObject({
-      status: "failed",
+      status: "completed",
       updated: 3,
       failed: 1,
       reason_counts: '[["failed","record_locked",1]]',
