@@ -64,6 +64,16 @@ async function apiRun(ws: { auth: Record<string, string> }, id: string) {
   };
 }
 
+/** Every Lead of the org is one contact: none lost, none twice. */
+async function expectEveryLeadOnce(workspaceId: string) {
+  const contacts = await env.DB.prepare(
+    "SELECT count(*) AS n, count(DISTINCT salesforce_id) AS d FROM contacts WHERE workspace_id = ?",
+  )
+    .bind(workspaceId)
+    .first<{ n: number; d: number }>();
+  expect(contacts).toEqual({ n: LEADS, d: LEADS });
+}
+
 describe("inbound under faults", () => {
   beforeEach(async () => {
     await resetFake({ counts: { ...NONE, Lead: LEADS } });
@@ -105,12 +115,7 @@ describe("inbound under faults", () => {
       /SystemModstamp > \S+ OR \(SystemModstamp = \S+ AND Id > '00Q/,
     );
     expect((await calls("queryMore")).length).toBe(0);
-    const contacts = await env.DB.prepare(
-      "SELECT count(*) AS n, count(DISTINCT salesforce_id) AS d FROM contacts WHERE workspace_id = ?",
-    )
-      .bind(ws.id)
-      .first<{ n: number; d: number }>();
-    expect(contacts).toEqual({ n: LEADS, d: LEADS });
+    await expectEveryLeadOnce(ws.id);
     await expectCountsMatchRecords(ws.id);
   });
 
@@ -305,12 +310,7 @@ describe("a batch cut short after committing pages", () => {
       await syncNow(ws);
       const after = await runsOf(ws.id);
       expect(after.filter((r) => r.status === "completed").reduce((n, r) => n + r.created, 0)).toBe(LEADS);
-      const contacts = await env.DB.prepare(
-        "SELECT count(*) AS n, count(DISTINCT salesforce_id) AS d FROM contacts WHERE workspace_id = ?",
-      )
-        .bind(ws.id)
-        .first<{ n: number; d: number }>();
-      expect(contacts).toEqual({ n: LEADS, d: LEADS });
+      await expectEveryLeadOnce(ws.id);
       await expectCountsMatchRecords(ws.id);
       await expectNoSuccessInFailedRuns(ws.id);
     },
