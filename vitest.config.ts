@@ -60,6 +60,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             // Reads stay on REST unless a test asks for Bulk jobs (inbound-bulk.test.ts sets a threshold).
             INBOUND_BULK_THRESHOLD: "off",
+            // One stream per read unless a test asks for parallel slices (inbound-parallel.test.ts).
+            INBOUND_SLICE_CONCURRENCY: "1",
             ...vars,
           },
           ratelimits,

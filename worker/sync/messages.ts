@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { BulkCursor } from "./inbound/bulk";
 import type { InboundBatchMessage } from "./inbound/message";
+import type { SlicedRead } from "./inbound/parallel-plan";
 import type { PlanCycleMessage } from "./inbound/planner";
 import type { OrgUnlinkMessage } from "./org/unlink";
 import type { OutboundChangeMessage } from "./outbound/message";
@@ -27,6 +28,11 @@ const bulkCursor = z.object({
   max: windowStart,
 });
 
+const slicedRead = z.object({
+  plannedAt: z.string(),
+  slices: z.array(z.object({ after: windowStart, until: z.string(), max: windowStart, done: z.boolean() })),
+});
+
 const inboundBatch = z.object({
   type: z.literal("inbound_batch"),
   workspaceId: z.string(),
@@ -40,6 +46,7 @@ const inboundBatch = z.object({
   span: z.number().nullable().optional(),
   note: z.string().optional(),
   bulk: bulkCursor.optional(),
+  sliced: slicedRead.optional(),
   rest: z.boolean().optional(),
   reread: z.boolean().optional(),
   remaining: z.array(z.string()),
@@ -124,6 +131,7 @@ type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 
 const agree = <T extends true>(_: T[]) => undefined;
 agree([
   true as Same<z.infer<typeof bulkCursor>, BulkCursor>,
+  true as Same<z.infer<typeof slicedRead>, SlicedRead>,
   true as Same<z.infer<typeof inboundBatch>, InboundBatchMessage>,
   true as Same<z.infer<typeof planCycle>, PlanCycleMessage>,
   true as Same<z.infer<typeof inboundRetry>, InboundRetryMessage>,

@@ -24,9 +24,10 @@ import { abandonChain, advanceWatermark, continueChain, skipToNextObject } from 
 import { REPORTED_BEFORE, waitingOnParent } from "./dependents";
 import { readableFields } from "./fields";
 import { type InboundBatchMessage, runIdFor } from "./message";
-import { later, pageBase, pageWrites, preparePage } from "./page";
+import { lastOf, later, pageBase, pageWrites, preparePage } from "./page";
+import { handOverSliced, runSlicedBatch } from "./parallel";
+import { planSlices, type SlicedRead, sliceConcurrency } from "./parallel-plan";
 import { readAhead } from "./read-ahead";
-import { readHead } from "./record";
 import { grow, halve, isQueryTimeout, pastSlice, type Span, sliceEnd } from "./slice";
 import { PAGE_SIZE, type WindowStart, windowQuery } from "./window";
 
@@ -42,6 +43,10 @@ interface BatchProgress {
   waitingRead?: boolean;
   /** Where a Bulk batch is in its job's results (bulk.ts). */
   bulk?: BulkProgress;
+  /** Where each slice of a sliced batch is (parallel.ts). */
+  sliced?: SlicedRead;
+  /** The sliced read ended (a slice timed out): a redelivery reads one stream. */
+  unsliced?: boolean;
   /** The batch was cut short after committing pages: the Failed run that says so (runs/fail.ts). */
   failedPart?: string;
 }
@@ -73,6 +78,8 @@ export async function runInboundBatch(env: Env, message: InboundBatchMessage, at
     if (done.failedPart) return { done: true };
     if (run.status === "completed" && m.bulk && done.bulk)
       await handOver(env, db, { ...m, bulk: m.bulk }, done.fetched, done.bulk, done.after);
+    else if (run.status === "completed" && done.sliced && !done.unsliced)
+      await handOverSliced(env, db, { ...m, sliced: m.sliced ?? done.sliced }, done);
     else if (run.status === "completed")
       await continueChain(env, db, { ...m, span: done.span ?? m.span ?? null }, done.fetched >= m.limit, done.after);
     return { done: true };
@@ -102,6 +109,20 @@ export async function runInboundBatch(env: Env, message: InboundBatchMessage, at
     sf = await openSalesforce(env, m.workspaceId);
     const fields = await readableFields(db, sf, m.workspaceId, m.salesforceObject, settings, spec);
     const base = pageBase(m.workspaceId, m.salesforceObject, spec, settings, runId);
+    /** Reads the batch's slices at once; false when a slice timed out and one stream reads on. */
+    const readSliced = async (sliced: SlicedRead) => {
+      const ctx = { env, db, m: { ...m, sliced }, sf: sf!, fields, base, runId, run, open, progress };
+      const outcome = await runSlicedBatch(ctx);
+      run = ctx.run;
+      progress = ctx.progress;
+      if (outcome === "done") return true;
+      m = { ...m, sliced: undefined, reread: true };
+      progress = { ...progress, after: outcome.timeout, sliced: undefined, unsliced: true };
+      if (run) await commitBatch(db, [saveRunProgress(db, run, progress)]);
+      return false;
+    };
+    if (progress.unsliced) m = { ...m, sliced: undefined, reread: true };
+    if (m.sliced && (await readSliced(m.sliced))) return { done: true };
     if (m.bulk) {
       const ctx = { env, db, m: { ...m, bulk: m.bulk }, sf, base, runId, run, open, progress };
       const outcome = await runBulkBatch(ctx);
@@ -125,10 +146,13 @@ export async function runInboundBatch(env: Env, message: InboundBatchMessage, at
     let until: string | null = null;
     // The batch's first page also tells whether the window is large enough for a Bulk job (bulk.ts).
     let threshold = m.rest ? null : bulkThreshold(env);
+    // A backfill larger than one batch is read as slices at once (parallel.ts), if the setting allows.
+    let slicing = m.kind === "backfill" && !m.reread && sliceConcurrency(env) > 1;
+    const probeAt = () => Math.min(threshold ?? Number.POSITIVE_INFINITY, slicing ? m.limit : Number.POSITIVE_INFINITY);
     let probing = false;
     const query = () => {
       asked = m.limit - received.fetched;
-      const limit = probing && threshold !== null ? Math.max(asked, threshold) + 1 : asked + 1;
+      const limit = probing ? Math.max(asked, probeAt()) + 1 : asked + 1;
       return windowQuery(m.salesforceObject, fields, received.after, limit, until);
     };
     // Records skipped because their parent was not in Conversion yet are read again, once a cycle.
@@ -152,18 +176,20 @@ export async function runInboundBatch(env: Env, message: InboundBatchMessage, at
     while (progress.fetched < m.limit) {
       until = sliceEnd(received.after, span);
       let sliceHasMore = false;
-      probing = threshold !== null && progress.fetched === 0 && !run;
+      probing = probeAt() < Number.POSITIVE_INFINITY && progress.fetched === 0 && !run;
       try {
         // queryAll for backfills too: a record deleted while a long backfill pages is seen as deleted, not missed.
         const pages = sf.queryPages(query(), { all: true, batchSize: PAGE_SIZE, restart: query });
         // No read-ahead past the page that fills the batch: that page would be a call for nothing.
-        let large = false;
+        let large = 0;
+        let firstStamp: string | null = null;
         for await (const page of readAhead(
           pages,
-          (p) => !(probing && p.totalSize > threshold!) && received.fetched + p.records.length < m.limit,
+          (p) => !(probing && p.totalSize > probeAt()) && received.fetched + p.records.length < m.limit,
         )) {
-          if (probing && page.totalSize > threshold!) {
-            large = true;
+          if (probing && page.totalSize > probeAt()) {
+            large = page.totalSize;
+            firstStamp = lastOf(page.records.slice(0, 1))?.stamp ?? null;
             break;
           }
           probing = false;
@@ -198,6 +224,17 @@ export async function runInboundBatch(env: Env, message: InboundBatchMessage, at
           ]);
           if (progress.fetched >= m.limit) break;
         }
+        if (large > m.limit && slicing && until === null && firstStamp) {
+          slicing = false;
+          const n = sliceConcurrency(env);
+          const sliced = await planSlices(sf, m.salesforceObject, received.after, firstStamp, n);
+          if (sliced && (await readSliced(sliced))) return { done: true };
+          // Not split (or a slice timed out): one stream reads on, from where the slices left it.
+          received = progress;
+          continue;
+        }
+        slicing = false;
+        if (large && (threshold === null || large <= threshold)) continue;
         if (large) {
           if (await startBulkRead(env, sf, { ...m, span }, fields, received.after, until)) return { done: true };
           // No Bulk API for this object or org: the slice, and the rest of the chain, by REST.
@@ -237,16 +274,6 @@ export async function runInboundBatch(env: Env, message: InboundBatchMessage, at
   } finally {
     await sf?.flushUsage().catch(() => undefined);
   }
-}
-
-/** The (SystemModstamp, Id) the page ends at, read as preparePage reads it. */
-function lastOf(records: Record<string, unknown>[]): WindowStart {
-  let last: WindowStart = null;
-  for (const r of records) {
-    const head = readHead(r);
-    if (head.id && head.stamp) last = later(last, { stamp: head.stamp, id: head.id });
-  }
-  return last;
 }
 
 /** The budget is spent: say so on the object (the Overview shows it) and give the cycle's leases back. */

@@ -1,5 +1,6 @@
 import { sha256 } from "../../lib/crypto";
 import type { BulkCursor } from "./bulk";
+import type { SlicedRead } from "./parallel-plan";
 import type { WindowStart } from "./window";
 
 /**
@@ -24,6 +25,8 @@ export interface InboundBatchMessage {
   note?: string;
   /** The batch reads through a Bulk API 2.0 query job (bulk.ts): which, and how far. */
   bulk?: BulkCursor;
+  /** The backfill reads as SystemModstamp slices at once (parallel.ts): where each slice is. */
+  sliced?: SlicedRead;
   /** Bulk is not available (or its job failed) for this chain: it reads by REST to its end. */
   rest?: boolean;
   /**

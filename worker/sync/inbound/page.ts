@@ -231,3 +231,13 @@ async function reportedBefore(db: Db, workspaceId: string, candidates: RunRecord
   const seen = new Set(rows.map((r) => key(r.salesforceId, r.updatedAt, r.status, r.reason)));
   return new Set(candidates.filter((c) => seen.has(key(c.salesforceId, c.externalUpdatedAt, c.status, c.reasonCode))));
 }
+
+/** The (SystemModstamp, Id) the page ends at, read as preparePage reads it. */
+export function lastOf(records: Record<string, unknown>[]): WindowStart {
+  let last: WindowStart = null;
+  for (const r of records) {
+    const head = readHead(r);
+    if (head.id && head.stamp) last = later(last, { stamp: head.stamp, id: head.id });
+  }
+  return last;
+}

@@ -23,7 +23,7 @@ function datetime(iso: string): string {
 /**
  * A keyset window, optionally bounded above by a slice end: ORDER BY (SystemModstamp, Id) with a strict lower bound, so a batch can be
  * fetched again from any committed record without a query locator surviving the invocation.
- * `bulk`: the same slice for a Bulk API 2.0 job, unordered and unlimited.
+ * `bulk`: the same slice for a Bulk API 2.0 job, unordered and unlimited; `count`: how many records it holds.
  */
 export function windowQuery(
   object: string,
@@ -31,7 +31,7 @@ export function windowQuery(
   after: WindowStart,
   limit: number,
   until: string | null = null,
-  opts: { bulk?: boolean } = {},
+  opts: { bulk?: boolean; count?: boolean } = {},
 ): string {
   const select = [...new Set([...SYSTEM_FIELDS, ...fields])].join(", ");
   const bounds: string[] = [];
@@ -42,6 +42,7 @@ export function windowQuery(
   // The slice's upper bound keeps the scan selective on a large object (see slice.ts).
   if (until) bounds.push(`SystemModstamp <= ${datetime(until)}`);
   const where = bounds.length ? ` WHERE ${bounds.join(" AND ")}` : "";
+  if (opts.count) return `SELECT COUNT() FROM ${object}${where}`;
   // A Bulk job reads the whole slice in no order: ORDER BY and LIMIT would turn off its PK chunking.
   if (opts.bulk) return `SELECT ${select} FROM ${object}${where}`;
   return `SELECT ${select} FROM ${object}${where} ORDER BY SystemModstamp ASC, Id ASC LIMIT ${limit}`;
