@@ -11,10 +11,3 @@ export default async function setup(project: TestProject) {
     await org.stop();
   };
 }
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    fakeOrgUrl: string;
-    fakeOrgAliases: string[];
-  }
-}

@@ -7,7 +7,7 @@ import { fieldError } from "./errors";
 type Part = "string" | "number";
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("utf-8", { fatal: true });
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /** The opaque `nextCursor` for a list whose sort key is `values`; `tag` keeps one list's cursor out of another. */
 export function encodeCursor(tag: string, values: readonly (string | number)[]): string {

@@ -74,7 +74,7 @@ export async function aesGcmOpen(
   ciphertext: Uint8Array<ArrayBuffer>,
   aad: string | null,
 ): Promise<string> {
-  const params: AesGcmParams =
+  const params: SubtleCryptoEncryptAlgorithm =
     aad === null ? { name: "AES-GCM", iv } : { name: "AES-GCM", iv, additionalData: encoder.encode(aad) };
   return new TextDecoder().decode(await crypto.subtle.decrypt(params, key, ciphertext));
 }
