@@ -1,14 +1,9 @@
 // The Salesforce objects the sync knows, in the order one inbound cycle visits them, so that
 // accounts exist before contacts point at them and opportunities before their contact roles.
 
-export type ObjectType = "contact" | "company" | "opportunity" | "opportunity_contact_role" | "event";
-export const OBJECT_TYPES: readonly ObjectType[] = [
-  "contact",
-  "company",
-  "opportunity",
-  "opportunity_contact_role",
-  "event",
-];
+import type { ObjectType } from "../db/schema/enums";
+
+export { OBJECT_TYPES, type ObjectType } from "../db/schema/enums";
 
 export type InboundKind = "lead" | "contact" | "account" | "opportunity" | "role" | "event";
 

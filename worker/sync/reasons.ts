@@ -1,6 +1,8 @@
 // The reason catalogue: every message the user's help article lists, worded exactly as there.
 // Codes are the API's stable identifiers (product.md); nothing else in the code spells a message.
 
+import type { RunDirection } from "../db/schema/enums";
+
 export interface Reason {
   code: string;
   message: string;
@@ -179,7 +181,7 @@ export type OutboundSkipCode = keyof typeof OUTBOUND_SKIP;
 export type OutboundFailCode = keyof typeof OUTBOUND_FAIL;
 
 /** A record's reason for the API, looked up by direction because `unknown_error` means slightly different things. */
-export function recordReason(direction: "inbound" | "outbound", status: string, code: string | null): Reason | null {
+export function recordReason(direction: RunDirection, status: string, code: string | null): Reason | null {
   if (!code) return null;
   const order: Record<string, Reason>[] =
     direction === "inbound"

@@ -1,4 +1,5 @@
-import type { ApiUsage, Direction, InboundCheck, Run } from "./types";
+import { DIRECTION, isKeyOf } from "../format/labels";
+import type { ApiUsage, Direction, InboundCheck, Run, TopReasonStatus } from "./types";
 
 // GET /api/v1/sync/health (worker/api/health: the SyncHealth schema). The page reads it through this
 // one function so a missing or renamed field degrades to "—" instead of breaking the Overview.
@@ -10,7 +11,7 @@ export interface TopReason {
   action: string | null;
   count: number;
   direction: Direction | null;
-  status: "skipped" | "failed" | null;
+  status: TopReasonStatus | null;
 }
 
 export interface Budget {
@@ -56,7 +57,7 @@ function reason(r: Obj): TopReason {
     explanation: str(r.explanation),
     action: str(r.action),
     count: num(r.count) ?? 0,
-    direction: r.direction === "inbound" || r.direction === "outbound" ? r.direction : null,
+    direction: isKeyOf(DIRECTION, r.direction) ? r.direction : null,
     status: r.status === "skipped" || r.status === "failed" ? r.status : null,
   };
 }

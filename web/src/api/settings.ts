@@ -1,64 +1,28 @@
-// GET/PATCH /api/v1/settings and GET /api/v1/settings/catalog (worker/settings, worker/api/settings).
+import type { z } from "@hono/zod-openapi";
+import type { pushSettingsSchema } from "../../../worker/api/push/push.routes";
+import type { settingsCatalogSchema } from "../../../worker/api/settings/catalog.schemas";
+import type { settingsSchema } from "../../../worker/settings/schema";
 
-export type WriteMode = "create_or_update" | "update_only" | "create_only";
-export type MappingDirection = "inbound" | "outbound" | "both";
-export type WriteRule = "always" | "if_empty" | "never";
-export type MappingKind = "contact" | "company";
+// GET/PATCH /api/v1/settings and GET /api/v1/settings/catalog (worker/settings, worker/api/settings),
+// typed off the worker's zod schemas like api/types.ts.
 
-export interface Mapping {
-  conversionField: string;
-  salesforceField: string;
-  direction: MappingDirection;
-  writeRule: WriteRule;
-}
+type ApiSettings = z.output<typeof settingsSchema>;
 
-export interface SyncRule {
-  object: string;
-  field: string;
-  equals: string | number | boolean | null;
-}
+export type Mapping = ApiSettings["fieldMappings"]["contact"][number];
+export type MappingKind = keyof ApiSettings["fieldMappings"];
+export type MappingDirection = Mapping["direction"];
+export type WriteRule = Mapping["writeRule"];
+export type WriteMode = ApiSettings["objects"][string]["writeMode"];
+export type SyncRule = ApiSettings["syncRules"][number];
 
-export interface Settings {
+export type Settings = Omit<ApiSettings, "syncIntervalMinutes"> & {
   /** null while the input is empty: the API then says what it needs. */
   syncIntervalMinutes: number | null;
-  apiDailyBudget: number | null;
-  objects: Record<string, { enabled: boolean; writeMode: WriteMode }>;
-  eventObject: string;
-  syncRules: SyncRule[];
-  outbound: { writeLeadsAndContacts: boolean; writeAccounts: boolean; createLeads: boolean };
-  fieldMappings: Record<MappingKind, Mapping[]>;
-}
+};
 
-export interface SalesforceField {
-  name: string;
-  label: string;
-  type: string;
-  createable: boolean;
-  updateable: boolean;
-  nillable: boolean;
-  picklistValues?: string[];
-}
-
-export interface CatalogObject {
-  label: string | null;
-  fields: SalesforceField[];
-  describedAt: string | null;
-  error: { code: string; message: string } | null;
-}
-
-export interface Catalog {
-  conversion: Record<MappingKind, { name: string; label: string }[]>;
-  salesforce: {
-    available: boolean;
-    reason: { code: string; message: string } | null;
-    objects: Record<string, CatalogObject>;
-  };
-}
+export type Catalog = z.output<typeof settingsCatalogSchema>;
+export type CatalogObject = Catalog["salesforce"]["objects"][string];
+export type SalesforceField = CatalogObject["fields"][number];
 
 /** GET /api/v1/settings/push: where Salesforce pushes changes, and the secret it sends. */
-export interface PushSettings {
-  url: string;
-  secret: string | null;
-  createdAt: string | null;
-  lastUsedAt: string | null;
-}
+export type PushSettings = z.output<typeof pushSettingsSchema>;

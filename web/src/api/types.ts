@@ -1,116 +1,58 @@
-// Shapes of the JSON API (docs/api.md). Fields marked "assumed" are not in api.md yet; the page
-// tolerates their absence.
+import type { z } from "@hono/zod-openapi";
+import type { connectionSchema } from "../../../worker/api/connection/connection.routes";
+import type { syncHealthSchema } from "../../../worker/api/health/health.routes";
+import type { retryAnswerSchema } from "../../../worker/api/retry/retry.routes";
+import type {
+  recordHistorySchema,
+  recordListSchema,
+  runDetailSchema,
+  runListQuery,
+  runListSchema,
+} from "../../../worker/api/runs/runs.schemas";
+import type { sessionSchema } from "../../../worker/api/sessions/sessions.routes";
+import type { syncNowSchema } from "../../../worker/api/sync-now/sync-now.routes";
+import type { syncTotalsSchema } from "../../../worker/api/totals/totals.routes";
 
-export type Direction = "inbound" | "outbound";
-export type ObjectType = "contact" | "company" | "opportunity" | "opportunity_contact_role" | "event";
-export type RunStatus = "in_progress" | "completed" | "failed";
-export type RecordStatus = "success" | "skipped" | "failed";
+// The JSON API's shapes, read off the worker's zod schemas (which validate and document the API), so a
+// field renamed there fails the page's type check. Type-only imports: no worker code reaches the bundle.
 
-export interface Counts {
-  created: number;
-  updated: number;
-  deleted: number;
-  skipped: number;
-  failed: number;
-}
+export type RunsPage = z.output<typeof runListSchema>;
+export type Run = RunsPage["runs"][number];
+/** `GET /sync/runs/{id}`: a Run plus the retry it came from and the one that retried it. */
+export type RunDetail = z.output<typeof runDetailSchema>;
+export type RecordsPage = z.output<typeof recordListSchema>;
+export type RunRecord = RecordsPage["records"][number];
+/** `GET /sync/records`: each record with the run it belongs to. */
+export type RecordHistoryPage = z.output<typeof recordHistorySchema>;
+export type RecordHistoryEntry = RecordHistoryPage["records"][number];
+export type Change = RunRecord["changes"][number];
+/** `POST /sync/runs/{id}/retry`: the new retry run. */
+export type RetryAnswer = z.output<typeof retryAnswerSchema>;
+/** `POST /sync/inbound` (Sync now): the object types whose sync was queued. */
+export type SyncNowAnswer = z.output<typeof syncNowSchema>;
+export type Counts = Run["counts"];
 
-export interface Run {
-  id: string;
-  direction: Direction;
-  objectType: ObjectType;
-  salesforceObject: string;
-  kind: "backfill" | "incremental" | "push" | "retry" | "reconcile";
-  description: string;
-  status: RunStatus;
-  startedAt: string;
-  finishedAt: string | null;
-  durationMs: number | null;
-  counts: Counts;
-  failure: { code: string; message: string; action: string; explanation?: string; detail?: string | null } | null;
-  /** An in-progress inbound batch: records read of Salesforce's total for its window, and the time left. */
-  progress?: { done: number; total: number; etaSeconds: number | null } | null;
-  /** Only on `GET /sync/runs/{id}`: the run this retry run retried. */
-  retryOf?: string | null;
-  /** Only on `GET /sync/runs/{id}`: the newest run that retried this one's failed records. */
-  retriedBy?: { id: string; status: RunStatus } | null;
-}
+export type Direction = Run["direction"];
+export type ObjectType = Run["objectType"];
+export type RunKind = Run["kind"];
+export type RunStatus = Run["status"];
+export type RecordStatus = RunRecord["status"];
+export type RecordAction = NonNullable<RunRecord["action"]>;
+/** The Sync activity filter for runs with failed or skipped records. */
+export type RunsWith = NonNullable<z.input<typeof runListQuery>["has"]>;
 
-export interface Change {
-  field: string;
-  from: unknown;
-  to: unknown;
-}
+export type Connection = z.output<typeof connectionSchema>;
+export type ConnectionStatus = Connection["status"];
+export type LoginEnvironment = NonNullable<Connection["environment"]>;
+export type ApiUsage = NonNullable<Connection["apiUsage"]>;
+export type Session = z.output<typeof sessionSchema>;
 
-export interface RunRecord {
-  id: string;
-  runId: string;
-  salesforceId: string | null;
-  salesforceObject: string;
-  conversionId: string | null;
-  label: string;
-  action: "created" | "updated" | "deleted" | null;
-  status: RecordStatus;
-  reason: { code: string; message: string; explanation: string; detail?: string | null } | null;
-  salesforceError: { statusCode: string; message: string; fields: string[] } | null;
-  externalCreatedAt: string | null;
-  externalUpdatedAt: string | null;
-  changes: Change[];
-  /** Assumed: record history may embed its run so the page needs no extra request per run. */
-  run?: Pick<Run, "id" | "description" | "startedAt" | "direction" | "status">;
-}
-
-export interface ApiUsage {
-  used: number;
-  limit: number;
-  asOf: string | null;
-}
-
-export interface Connection {
-  status: "not_connected" | "connected" | "needs_reconnect";
-  instanceUrl: string | null;
-  orgId: string | null;
-  username: string | null;
-  connectedAt: string | null;
-  /** Where the org signs in (production, sandbox or its My Domain) and that login host. */
-  environment?: "production" | "sandbox" | "custom" | null;
-  loginUrl?: string | null;
-  apiUsage: ApiUsage | null;
-}
-
-export interface Session {
-  workspace: { id: string; name: string };
-  csrfToken: string;
-}
-
-export interface RunsPage {
-  runs: Run[];
-  nextCursor: string | null;
-}
-
-export interface RecordsPage {
-  records: RunRecord[];
-  nextCursor: string | null;
-}
-
+/** `GET /sync/health` as the API sends it; api/health.ts reads it into the Overview's shape. */
+export type SyncHealth = z.output<typeof syncHealthSchema>;
 /** `GET /sync/health` → `inboundChecks`: when each enabled inbound object was last read and is next due. */
-export interface InboundCheck {
-  salesforceObject: string;
-  lastCheckedAt: string | null;
-  nextCheckAt: string | null;
-  checking: boolean;
-}
-
-export interface TotalsBucket {
-  from: string;
-  to: string;
-  runs: number;
-  failedRuns: number;
-  counts: Counts;
-}
+export type InboundCheck = Omit<SyncHealth["inboundChecks"][number], "objectType">;
+export type TopReasonStatus = SyncHealth["topReasons"][number]["status"];
 
 /** `GET /sync/totals`: the Overview's picture, per local day (`date`) and per hour, oldest first. */
-export interface Totals {
-  timeZone: string;
-  days: (TotalsBucket & { date: string })[];
-  hours: TotalsBucket[];
-}
+export type Totals = z.output<typeof syncTotalsSchema>;
+export type TotalsBucket = Totals["hours"][number];

@@ -1,6 +1,14 @@
-import type { Direction, ObjectType, RecordStatus, RunStatus } from "../api/types";
+import type { Counts, Direction, ObjectType, RecordAction, RecordStatus, RunKind, RunStatus } from "../api/types";
 
-// Wording from the help article; keep it exact.
+// Wording from the help article; keep it exact. Each map is keyed by one of the API's lists (the worker's
+// zod enums), so a value added or renamed there fails the type check here until it has its words.
+
+/** The map's entries in declaration order, typed by its keys. */
+export const entries = <K extends string, V>(map: Record<K, V>) => Object.entries(map) as [K, V][];
+
+/** Whether `v` is one of the map's keys: how the page checks a value from the URL or the API. */
+export const isKeyOf = <K extends string>(map: Record<K, unknown>, v: unknown): v is K =>
+  typeof v === "string" && Object.hasOwn(map, v);
 
 export const RUN_STATUS: Record<RunStatus, string> = {
   in_progress: "In progress",
@@ -19,37 +27,37 @@ export const DIRECTION: Record<Direction, string> = {
   outbound: "Outbound (Conversion → Salesforce)",
 };
 
-export const OBJECT_TYPES: [ObjectType, string][] = [
-  ["contact", "Contacts"],
-  ["company", "Companies"],
-  ["opportunity", "Opportunities"],
-  ["opportunity_contact_role", "Opportunity contact roles"],
-  ["event", "Events"],
-];
+export const OBJECT_LABEL: Record<ObjectType, string> = {
+  contact: "Contacts",
+  company: "Companies",
+  opportunity: "Opportunities",
+  opportunity_contact_role: "Opportunity contact roles",
+  event: "Events",
+};
+export const OBJECT_TYPES = entries(OBJECT_LABEL);
 
-export const COUNT_LABELS = [
-  ["created", "Created"],
-  ["updated", "Updated"],
-  ["deleted", "Deleted"],
-  ["skipped", "Skipped"],
-  ["failed", "Failed"],
-] as const;
+const COUNT_LABEL: Record<keyof Counts, string> = {
+  created: "Created",
+  updated: "Updated",
+  deleted: "Deleted",
+  skipped: "Skipped",
+  failed: "Failed",
+};
+export const COUNT_LABELS = entries(COUNT_LABEL);
 
-export const ACTION: Record<string, string> = {
+export const ACTION: Record<RecordAction, string> = {
   created: "Created",
   updated: "Updated",
   deleted: "Deleted",
 };
 
-export const KIND: Record<string, string> = {
+export const KIND: Record<RunKind, string> = {
   backfill: "First sync (backfill)",
   incremental: "Scheduled sync",
   push: "Push",
   retry: "Retry of failed records",
   reconcile: "Check against Salesforce",
 };
-
-export const OBJECT_LABEL: Record<string, string> = Object.fromEntries(OBJECT_TYPES);
 
 /** "What it means" for a whole-run failure, from the article; the API sends message and action. */
 export const FAILURE_MEANING: Record<string, string> = {

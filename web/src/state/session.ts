@@ -10,7 +10,7 @@ export async function loadSession() {
   sessionError.value = null;
   try {
     const s = await api<Session>("/session");
-    setCsrfToken(s.csrfToken);
+    setCsrfToken(s.csrfToken ?? "");
     session.value = s;
   } catch (e) {
     if (!sessionExpired.value) sessionError.value = errorText(e);

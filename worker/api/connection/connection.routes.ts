@@ -1,15 +1,18 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, errorSchema, json, workspaceSecurity } from "../common";
 
+export const CONNECTION_STATUSES = ["not_connected", "connected", "needs_reconnect"] as const;
+export const LOGIN_ENVIRONMENTS = ["production", "sandbox", "custom"] as const;
+
 export const connectionSchema = z
   .object({
-    status: z.enum(["not_connected", "connected", "needs_reconnect"]),
+    status: z.enum(CONNECTION_STATUSES),
     instanceUrl: z.string().nullable(),
     orgId: z.string().nullable(),
     username: z.string().nullable(),
     connectedAt: z.string().nullable(),
     environment: z
-      .enum(["production", "sandbox", "custom"])
+      .enum(LOGIN_ENVIRONMENTS)
       .nullable()
       .openapi({ description: "Where the org signs in: production, sandbox, or its My Domain (custom)" }),
     loginUrl: z.string().nullable().openapi({ description: "The org's login host, used for refresh and revoke" }),
@@ -32,7 +35,7 @@ const misconfigured = json(errorSchema, "server_misconfigured: a required variab
 
 export const authorizeBody = z
   .object({
-    environment: z.enum(["production", "sandbox", "custom"]).optional().openapi({
+    environment: z.enum(LOGIN_ENVIRONMENTS).optional().openapi({
       description: "production (default; custom when myDomain is given), sandbox, or custom (a My Domain)",
     }),
     myDomain: z

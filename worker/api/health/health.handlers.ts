@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { getDb } from "../../db";
-import type { connections } from "../../db/schema";
+import type { connections, RecordStatus, RunDirection } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { budgetStatus } from "../../salesforce";
 import { loadSettings } from "../../settings";
@@ -59,12 +59,7 @@ export const getSyncHealthHandler: RouteHandler<typeof getSyncHealth, AppEnv> = 
   );
 };
 
-function toTopReason(g: {
-  direction: "inbound" | "outbound";
-  status: "success" | "skipped" | "failed";
-  code: string | null;
-  count: number;
-}) {
+function toTopReason(g: { direction: RunDirection; status: RecordStatus; code: string | null; count: number }) {
   const status = g.status === "failed" ? "failed" : "skipped";
   // The query only returns rows with a code, so recordReason always answers.
   const reason = recordReason(g.direction, status, g.code)!;

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { OBJECT_TYPES } from "../../sync/objects";
+import { OBJECT_TYPES, RUN_DIRECTIONS } from "../../db/schema/enums";
 import { errorResponses, json, workspaceSecurity } from "../common";
+import { CONNECTION_STATUSES } from "../connection/connection.routes";
 import { runSchema } from "../runs/runs.schemas";
 
 export const topReasonSchema = z
@@ -8,7 +9,7 @@ export const topReasonSchema = z
     code: z.string(),
     message: z.string(),
     explanation: z.string(),
-    direction: z.enum(["inbound", "outbound"]),
+    direction: z.enum(RUN_DIRECTIONS),
     status: z.enum(["skipped", "failed"]),
     count: z.number().int(),
     action: z.string().optional().openapi({ description: "What to do, where the catalogue has advice" }),
@@ -25,7 +26,7 @@ export const syncHealthSchema = z
     }),
     topReasons: z.array(topReasonSchema).max(5),
     connection: z.object({
-      status: z.enum(["not_connected", "connected", "needs_reconnect"]),
+      status: z.enum(CONNECTION_STATUSES),
       instanceUrl: z.string().nullable(),
       orgId: z.string().nullable(),
       username: z.string().nullable(),
@@ -40,7 +41,7 @@ export const syncHealthSchema = z
       .array(
         z.object({
           salesforceObject: z.string(),
-          objectType: z.enum(OBJECT_TYPES as [string, ...string[]]).nullable(),
+          objectType: z.enum(OBJECT_TYPES).nullable(),
           lastCheckedAt: z.string().nullable().openapi({
             format: "date-time",
             description: "When this object was last read from Salesforce up to the present; null if never",

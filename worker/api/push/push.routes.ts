@@ -88,7 +88,7 @@ export const pushRoute = createRoute({
   },
 });
 
-const pushSettingsSchema = z
+export const pushSettingsSchema = z
   .object({
     url: z.string().openapi({ description: "Where Salesforce sends pushes" }),
     secret: z.string().nullable().openapi({ description: "The push secret; null until one is made" }),

@@ -2,6 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, errorSchema, json, workspaceSecurity } from "../common";
 import { runSchema } from "../runs/runs.schemas";
 
+export const retryAnswerSchema = z.object({ run: runSchema });
+
 export const retryRun = createRoute({
   method: "post",
   path: "/sync/runs/{id}/retry",
@@ -10,7 +12,7 @@ export const retryRun = createRoute({
   security: workspaceSecurity,
   request: { params: z.object({ id: z.string().min(1).max(100) }) },
   responses: {
-    202: json(z.object({ run: runSchema }), "The retry run, queued"),
+    202: json(retryAnswerSchema, "The retry run, queued"),
     ...errorResponses,
     409: json(
       errorSchema,

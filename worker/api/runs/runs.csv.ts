@@ -1,10 +1,8 @@
 import type { Db } from "../../db";
+import type { RecordStatus } from "../../db/schema/enums";
 import type { RunDirection } from "../../sync/runs";
 import { type RecordKey, readRunRecords } from "../../sync/runs/read";
 import { type ApiRecord, toApiRecord } from "../../sync/runs/view";
-import type { RECORD_STATUSES } from "./runs.schemas";
-
-type RunRecordStatus = (typeof RECORD_STATUSES)[number];
 
 export const CSV_COLUMNS = [
   "id",
@@ -78,7 +76,7 @@ export function recordsCsvStream(
   db: Db,
   workspaceId: string,
   run: { id: string; direction: RunDirection; salesforceObject: string },
-  status?: RunRecordStatus,
+  status?: RecordStatus,
 ) {
   const encoder = new TextEncoder();
   let cursor: RecordKey | null = null;

@@ -1,6 +1,6 @@
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db";
-import { runs } from "../../db/schema";
+import { type RunDirection, type RunStatus, runs } from "../../db/schema";
 
 // The SQL behind the Sync activity reads, as unexecuted drizzle queries: handlers run them and
 // test/workers/read-api-plans.test.ts runs EXPLAIN QUERY PLAN on the very same `.toSQL()`.
@@ -33,9 +33,9 @@ export type RunKey = readonly [startedAt: string, id: string];
 /** Runs newest first, after `cursor` (exclusive), through one of the runs_ws_*_started indexes (partial ones for `has`). */
 export function listRunsQuery(db: Db, workspaceId: string, f: RunFilters, cursor: RunKey | null, limit: number) {
   const where: (SQL | undefined)[] = [eq(runs.workspaceId, workspaceId)];
-  if (f.direction) where.push(eq(runs.direction, f.direction as "inbound" | "outbound"));
+  if (f.direction) where.push(eq(runs.direction, f.direction as RunDirection));
   if (f.objectType) where.push(eq(runs.objectType, f.objectType));
-  if (f.status) where.push(eq(runs.status, f.status as "in_progress" | "completed" | "failed"));
+  if (f.status) where.push(eq(runs.status, f.status as RunStatus));
   if (f.has) where.push(RUNS_WITH[f.has]);
   // Without statistics SQLite rates a two-sided range on started_at above the filter's own equality and
   // would walk runs_ws_started, reading every other run in the window. Two things keep it on the filter's

@@ -1,23 +1,34 @@
 import { z } from "@hono/zod-openapi";
-import { OBJECT_TYPES } from "../../sync/objects";
+import {
+  OBJECT_TYPES,
+  RECORD_ACTIONS,
+  RECORD_STATUSES,
+  RUN_DIRECTIONS,
+  RUN_KINDS,
+  RUN_STATUSES,
+} from "../../db/schema/enums";
 import { pageQuery } from "../common";
 import { CONVERSION_ID } from "./conversion-id";
 
 // The Run and RunRecord shapes of api.md, and the query parameters of the Sync activity routes.
 // The OpenAPI document is generated from these, so a field added here is documented there.
 
-export const RUN_DIRECTIONS = ["inbound", "outbound"] as const;
-export const RUN_STATUSES = ["in_progress", "completed", "failed"] as const;
-export const RECORD_STATUSES = ["success", "skipped", "failed"] as const;
-const RUN_KINDS = ["backfill", "incremental", "push", "retry", "reconcile"] as const;
-
 const instant = z.string().openapi({ format: "date-time", example: "2026-11-29T10:20:30.000Z" });
+
+/** A run's five counts: what happened to its records. */
+export const countsSchema = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  deleted: z.number().int(),
+  skipped: z.number().int(),
+  failed: z.number().int(),
+});
 
 export const runSchema = z
   .object({
     id: z.string(),
     direction: z.enum(RUN_DIRECTIONS),
-    objectType: z.enum(OBJECT_TYPES as [string, ...string[]]),
+    objectType: z.enum(OBJECT_TYPES),
     salesforceObject: z.string(),
     kind: z.enum(RUN_KINDS),
     description: z.string().openapi({ example: "Synced contacts from Salesforce" }),
@@ -25,13 +36,7 @@ export const runSchema = z
     startedAt: instant,
     finishedAt: instant.nullable(),
     durationMs: z.number().int().nullable(),
-    counts: z.object({
-      created: z.number().int(),
-      updated: z.number().int(),
-      deleted: z.number().int(),
-      skipped: z.number().int(),
-      failed: z.number().int(),
-    }),
+    counts: countsSchema,
     failure: z
       .object({
         code: z.string(),
@@ -77,7 +82,7 @@ export const runRecordSchema = z
     salesforceObject: z.string(),
     conversionId: z.string().nullable(),
     label: z.string(),
-    action: z.enum(["created", "updated", "deleted"]).nullable(),
+    action: z.enum(RECORD_ACTIONS).nullable(),
     status: z.enum(RECORD_STATUSES),
     reason: z
       .object({
@@ -139,7 +144,7 @@ export const runListQuery = z.object({
     .optional()
     .openapi({ param: { name: "direction", in: "query" } }),
   objectType: z
-    .enum(OBJECT_TYPES as [string, ...string[]])
+    .enum(OBJECT_TYPES)
     .optional()
     .openapi({ param: { name: "objectType", in: "query" } }),
   status: z

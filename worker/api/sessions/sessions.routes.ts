@@ -23,6 +23,7 @@ export const createSession = createRoute({
 });
 
 const workspaceRef = z.object({ id: z.string(), name: z.string() });
+export const sessionSchema = z.object({ workspace: workspaceRef, csrfToken: z.string().nullable() });
 
 export const currentSession = createRoute({
   method: "get",
@@ -30,10 +31,7 @@ export const currentSession = createRoute({
   tags: ["Sessions"],
   security: workspaceSecurity,
   responses: {
-    200: json(
-      z.object({ workspace: workspaceRef, csrfToken: z.string().nullable() }),
-      "Who the page is signed in as, and the CSRF token its mutations send",
-    ),
+    200: json(sessionSchema, "Who the page is signed in as, and the CSRF token its mutations send"),
     401: errorResponses[401],
   },
 });

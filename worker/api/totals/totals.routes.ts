@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, json, workspaceSecurity } from "../common";
+import { countsSchema } from "../runs/runs.schemas";
 import { isTimeZone } from "./zone";
 
 const instant = z.string().openapi({ format: "date-time", example: "2026-11-29T10:00:00.000Z" });
@@ -9,15 +10,7 @@ const bucket = {
   to: instant.openapi({ description: "End of the interval (exclusive)" }),
   runs: z.number().int().openapi({ description: "Runs started in the interval" }),
   failedRuns: z.number().int().openapi({ description: "Of those, runs that failed as a whole" }),
-  counts: z
-    .object({
-      created: z.number().int(),
-      updated: z.number().int(),
-      deleted: z.number().int(),
-      skipped: z.number().int(),
-      failed: z.number().int(),
-    })
-    .openapi({ description: "The five counts of those runs, summed" }),
+  counts: countsSchema.openapi({ description: "The five counts of those runs, summed" }),
 };
 
 export const syncTotalsSchema = z

@@ -1,4 +1,5 @@
 export * from "./conversion";
+export * from "./enums";
 export * from "./outbound";
 export * from "./sync";
 export * from "./tenancy";

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
+import { RECORD_ACTIONS, RECORD_STATUSES, RUN_DIRECTIONS, RUN_KINDS, RUN_STATUSES } from "./enums";
+
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
 
 /**
@@ -41,11 +43,11 @@ export const runs = sqliteTable(
   {
     id: text("id").primaryKey(),
     workspaceId: text("workspace_id").notNull(),
-    direction: text("direction", { enum: ["inbound", "outbound"] }).notNull(),
+    direction: text("direction", { enum: RUN_DIRECTIONS }).notNull(),
     objectType: text("object_type").notNull(),
     salesforceObject: text("salesforce_object").notNull(),
-    kind: text("kind", { enum: ["backfill", "incremental", "push", "retry", "reconcile"] }).notNull(),
-    status: text("status", { enum: ["in_progress", "completed", "failed"] }).notNull(),
+    kind: text("kind", { enum: RUN_KINDS }).notNull(),
+    status: text("status", { enum: RUN_STATUSES }).notNull(),
     startedAt: text("started_at").notNull(),
     finishedAt: text("finished_at"),
     durationMs: integer("duration_ms"),
@@ -138,8 +140,8 @@ export const runRecords = sqliteTable(
     conversionId: text("conversion_id"),
     label: text("label").notNull().default(""),
     email: text("email"),
-    action: text("action", { enum: ["created", "updated", "deleted"] }),
-    status: text("status", { enum: ["success", "skipped", "failed"] }).notNull(),
+    action: text("action", { enum: RECORD_ACTIONS }),
+    status: text("status", { enum: RECORD_STATUSES }).notNull(),
     reasonCode: text("reason_code"),
     /** Our own words on this particular record, beside the catalogue's message (e.g. which record won). */
     reasonDetail: text("reason_detail"),

@@ -1,12 +1,12 @@
 import { and, eq, type SQLWrapper, sql } from "drizzle-orm";
 import type { Db } from "../../db";
 import { runs } from "../../db/schema";
+import type { RunDirection, RunKind } from "../../db/schema/enums";
 import { isoNow } from "../../lib/time";
 import type { ObjectType } from "../objects";
 import { LEGACY, UNSUCCESSFUL } from "./records";
 
-export type RunDirection = "inbound" | "outbound";
-export type RunKind = "backfill" | "incremental" | "push" | "retry" | "reconcile";
+export type { RunDirection, RunKind } from "../../db/schema/enums";
 export type RunRow = typeof runs.$inferSelect;
 
 export interface NewRun {

@@ -1,3 +1,4 @@
+import type { ObjectType } from "../objects";
 import { recordReason, runFailure } from "../reasons";
 import type { StoredRecord } from "./records";
 import type { RunDirection, RunRow } from "./store";
@@ -46,7 +47,8 @@ export function toApiRun(row: RunRow) {
   return {
     id: row.id,
     direction: row.direction,
-    objectType: row.objectType,
+    // Runs are written with an ObjectType (sync/runs/write.ts); the column is plain text.
+    objectType: row.objectType as ObjectType,
     salesforceObject: row.salesforceObject,
     kind: row.kind,
     description: describeRun(row),

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import type { Direction, RunRecord } from "../../api/types";
+import type { Direction, RecordHistoryEntry, RunRecord } from "../../api/types";
 import { ACTION, salesforceObjectLabel } from "../../format/labels";
 import { salesforceRecordUrl } from "../../lib/safeUrl";
 import { LocalTime } from "../LocalTime/LocalTime";
@@ -9,7 +9,7 @@ import { Changes, Value } from "./Changes";
 import "./RecordItem.css";
 
 interface Props {
-  record: RunRecord;
+  record: RunRecord | RecordHistoryEntry;
   instanceUrl: string | null;
   /** The run's direction: which side's field names "What changed" lists. */
   direction?: Direction;
@@ -83,7 +83,11 @@ export function RecordItem({ record: r, instanceUrl, direction, context }: Props
           </dd>
         </div>
       </dl>
-      <Changes changes={r.changes} direction={direction ?? r.run?.direction} salesforceObject={r.salesforceObject} />
+      <Changes
+        changes={r.changes}
+        direction={direction ?? ("run" in r ? r.run.direction : undefined)}
+        salesforceObject={r.salesforceObject}
+      />
     </li>
   );
 }

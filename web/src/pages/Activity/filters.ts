@@ -1,6 +1,6 @@
 import { computed } from "@preact/signals";
-import type { Direction, ObjectType } from "../../api/types";
-import { OBJECT_TYPES } from "../../format/labels";
+import type { Direction, ObjectType, RunsWith } from "../../api/types";
+import { DIRECTION, isKeyOf, OBJECT_LABEL } from "../../format/labels";
 import { dayToIso } from "../../format/time";
 import { query } from "../../router/router";
 
@@ -13,7 +13,7 @@ export interface ActivityFilters {
   from: string | null;
   to: string | null;
   /** Runs with failures (failed, or with failed records), or with skipped records. */
-  has: "failed" | "skipped" | null;
+  has: RunsWith | null;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -25,8 +25,8 @@ export const filters = computed<ActivityFilters>(() => {
   const o = q.get("objectType");
   const has = q.get("has");
   return {
-    direction: d === "inbound" || d === "outbound" ? d : null,
-    objectType: OBJECT_TYPES.some(([k]) => k === o) ? (o as ObjectType) : null,
+    direction: isKeyOf(DIRECTION, d) ? d : null,
+    objectType: isKeyOf(OBJECT_LABEL, o) ? o : null,
     from: day(q.get("from")),
     to: day(q.get("to")),
     has: has === "failed" || has === "skipped" ? has : null,

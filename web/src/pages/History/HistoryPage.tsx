@@ -1,5 +1,5 @@
 import { useEffect } from "preact/hooks";
-import type { RunRecord } from "../../api/types";
+import type { RecordHistoryEntry } from "../../api/types";
 import { PATHS } from "../../app/routes";
 import { EmptyState } from "../../components/EmptyState/EmptyState";
 import { LoadMore } from "../../components/LoadMore/LoadMore";
@@ -24,7 +24,7 @@ import {
 } from "./model";
 import { SearchForm } from "./SearchForm/SearchForm";
 
-function RunContext({ record }: { record: RunRecord }) {
+function RunContext({ record }: { record: RecordHistoryEntry }) {
   const run = runsById.value[record.runId];
   return (
     <>

@@ -1,16 +1,16 @@
 import { computed, effect, signal, untracked } from "@preact/signals";
 import { api, errorText, isAbort } from "../../api/client";
-import type { RecordsPage, Run, RunRecord } from "../../api/types";
+import type { RecordHistoryEntry, RecordHistoryPage, Run } from "../../api/types";
 import { PATHS } from "../../app/routes";
 import { CONVERSION_ID } from "../../format/fields";
 import { mergeById } from "../../lib/byId";
 import { loc, query } from "../../router/router";
 import { ensureConnection } from "../../state/connection";
 
-type RunInfo = NonNullable<RunRecord["run"]>;
+type RunInfo = RecordHistoryEntry["run"];
 
 export const q = computed(() => (query.value.get("q") ?? "").trim());
-export const records = signal<RunRecord[]>([]);
+export const records = signal<RecordHistoryEntry[]>([]);
 export const cursor = signal<string | null>(null);
 export const phase = signal<"idle" | "loading" | "ready" | "error">("idle");
 export const error = signal<string | null>(null);
@@ -26,7 +26,7 @@ const params = (text: string) =>
 let ctl: AbortController | null = null;
 
 async function fetchPage(text: string, after: string | null, signal?: AbortSignal) {
-  const page = await api<RecordsPage>("/sync/records", { query: { ...params(text), cursor: after }, signal });
+  const page = await api<RecordHistoryPage>("/sync/records", { query: { ...params(text), cursor: after }, signal });
   const found: Record<string, RunInfo> = {};
   for (const r of page.records) if (r.run) found[r.run.id] = r.run;
   runsById.value = { ...runsById.peek(), ...found };
@@ -35,7 +35,7 @@ async function fetchPage(text: string, after: string | null, signal?: AbortSigna
 }
 
 /** Fetches the runs a page of records points at when the API did not embed them (few per record). */
-async function fillRuns(list: RunRecord[]) {
+async function fillRuns(list: RecordHistoryEntry[]) {
   const missing = [...new Set(list.map((r) => r.runId))].filter((id) => !runsById.peek()[id]).slice(0, 20);
   const runs = await Promise.all(
     missing.map((id) => api<Run>(`/sync/runs/${encodeURIComponent(id)}`).catch(() => null)),

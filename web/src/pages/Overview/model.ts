@@ -1,7 +1,7 @@
 import { signal } from "@preact/signals";
 import { api, errorText } from "../../api/client";
 import { type Health, parseHealth } from "../../api/health";
-import type { Totals } from "../../api/types";
+import type { ObjectType, SyncNowAnswer, Totals } from "../../api/types";
 import { timeZone } from "../../format/time";
 import { poll } from "../../lib/poll";
 import { loadConnection } from "../../state/connection";
@@ -15,7 +15,7 @@ export const totalsError = signal<string | null>(null);
 
 export type ActionState =
   | { phase: "idle" | "pending" }
-  | { phase: "done"; queued: string[] }
+  | { phase: "done"; queued: ObjectType[] }
   | { phase: "error"; message: string };
 export const syncNow = signal<ActionState>({ phase: "idle" });
 
@@ -41,7 +41,7 @@ export async function runSyncNow() {
   if (syncNow.peek().phase === "pending") return;
   syncNow.value = { phase: "pending" };
   try {
-    const res = await api<{ queued?: string[] }>("/sync/inbound", { method: "POST" });
+    const res = await api<SyncNowAnswer | null>("/sync/inbound", { method: "POST" });
     syncNow.value = { phase: "done", queued: res?.queued ?? [] };
     void loadHealth();
   } catch (e) {

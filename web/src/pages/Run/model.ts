@@ -1,13 +1,13 @@
 import { computed, effect, signal, untracked } from "@preact/signals";
 import { ApiError, api, errorText, isAbort } from "../../api/client";
-import type { Run } from "../../api/types";
+import type { RetryAnswer, Run, RunDetail } from "../../api/types";
 import { PATHS } from "../../app/routes";
 import { poll } from "../../lib/poll";
 import { loc } from "../../router/router";
 import { ensureConnection } from "../../state/connection";
 import { loadRecords, PAGE, recordFilter, records, reloadRecordsQuietly } from "./records";
 
-export const run = signal<Run | null>(null);
+export const run = signal<RunDetail | null>(null);
 export const runPhase = signal<"loading" | "ready" | "error" | "not_found">("loading");
 export const runError = signal<string | null>(null);
 
@@ -40,7 +40,7 @@ export async function loadRun(id: string) {
   ctl = c;
   runPhase.value = "loading";
   try {
-    run.value = await api<Run>(`/sync/runs/${encodeURIComponent(id)}`, { signal: c.signal });
+    run.value = await api<RunDetail>(`/sync/runs/${encodeURIComponent(id)}`, { signal: c.signal });
     runPhase.value = "ready";
   } catch (e) {
     if (isAbort(e)) return;
@@ -53,7 +53,7 @@ export async function loadRun(id: string) {
 async function refreshRun(id: string) {
   const before = run.peek();
   if (before?.status !== "in_progress") return;
-  const fresh = await api<Run>(`/sync/runs/${encodeURIComponent(id)}`);
+  const fresh = await api<RunDetail>(`/sync/runs/${encodeURIComponent(id)}`);
   if (run.peek()?.id !== id) return;
   run.value = fresh;
   const moved = fresh.status !== before.status || JSON.stringify(fresh.counts) !== JSON.stringify(before.counts);
@@ -64,7 +64,7 @@ export async function retryFailed(id: string) {
   if (retry.peek().phase === "pending") return;
   retry.value = { phase: "pending" };
   try {
-    const res = await api<{ run?: Run }>(`/sync/runs/${encodeURIComponent(id)}/retry`, { method: "POST" });
+    const res = await api<RetryAnswer | null>(`/sync/runs/${encodeURIComponent(id)}/retry`, { method: "POST" });
     retry.value = { phase: "done", run: res?.run ?? null };
   } catch (e) {
     if (e instanceof ApiError && e.code === "already_retried") {
@@ -79,7 +79,7 @@ export async function retryFailed(id: string) {
 
 async function reloadRunQuietly(id: string) {
   try {
-    const fresh = await api<Run>(`/sync/runs/${encodeURIComponent(id)}`);
+    const fresh = await api<RunDetail>(`/sync/runs/${encodeURIComponent(id)}`);
     if (run.peek()?.id === id) run.value = fresh;
   } catch {
     // The page keeps what it shows; the next visit loads it again.

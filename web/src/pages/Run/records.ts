@@ -1,6 +1,7 @@
 import { computed, signal } from "@preact/signals";
 import { api, errorText, isAbort } from "../../api/client";
 import type { RecordStatus, RecordsPage, RunRecord } from "../../api/types";
+import { isKeyOf, RECORD_STATUS } from "../../format/labels";
 import { mergeById } from "../../lib/byId";
 import { query } from "../../router/router";
 
@@ -9,7 +10,7 @@ export const PAGE = 50;
 /** The record status filter lives in the URL (?status=), like the activity filters. */
 export const recordFilter = computed<RecordStatus | null>(() => {
   const s = query.value.get("status");
-  return s === "success" || s === "skipped" || s === "failed" ? s : null;
+  return isKeyOf(RECORD_STATUS, s) ? s : null;
 });
 
 export const records = signal<RunRecord[]>([]);

@@ -7,6 +7,7 @@ import { Notice } from "../../../components/Notice/Notice";
 import { RecordItem } from "../../../components/RecordItem/RecordItem";
 import { Skeleton } from "../../../components/Skeleton/Skeleton";
 import { Tabs, tabId } from "../../../components/Tabs/Tabs";
+import { entries, RECORD_STATUS } from "../../../format/labels";
 import { href } from "../../../router/router";
 import { connection } from "../../../state/connection";
 import { run } from "../model";
@@ -23,12 +24,7 @@ import {
 } from "../records";
 import "./RecordList.css";
 
-const FILTERS = [
-  ["all", "All"],
-  ["success", "Success"],
-  ["skipped", "Skipped"],
-  ["failed", "Failed"],
-] as const;
+const FILTERS = [["all", "All"], ...entries(RECORD_STATUS)] as const;
 
 function Body({ runId }: { runId: string }) {
   if (recordsPhase.value === "error") {

@@ -1,5 +1,5 @@
 import { useEffect } from "preact/hooks";
-import type { Run } from "../../../api/types";
+import type { RunDetail } from "../../../api/types";
 import { PATHS } from "../../../app/routes";
 import { Counts } from "../../../components/Counts/Counts";
 import { LocalTime } from "../../../components/LocalTime/LocalTime";
@@ -11,7 +11,7 @@ import { DIRECTION, FAILURE_MEANING, KIND, OBJECT_LABEL, salesforceObjectLabel }
 import { Link } from "../../../router/Link";
 import "./RunHeader.css";
 
-export function RunHeader({ run }: { run: Run }) {
+export function RunHeader({ run }: { run: RunDetail }) {
   const f = run.failure;
   // Navigation focused <main> while the run was loading; hand focus on to the heading once it exists.
   useEffect(() => {
