@@ -1,15 +1,16 @@
+import type { PagedList } from "../../lib/pagedList";
 import { Notice } from "../Notice/Notice";
 
 interface Props {
-  hasMore: boolean;
-  loading: boolean;
-  error: string | null;
+  list: Pick<PagedList<unknown>, "cursor" | "moreLoading" | "moreError">;
   onLoad: () => void;
 }
 
 /** "Load more" for cursor-paged lists; long histories are never fetched all at once. */
-export function LoadMore({ hasMore, loading, error, onLoad }: Props) {
-  if (!hasMore) return null;
+export function LoadMore({ list, onLoad }: Props) {
+  if (!list.cursor.value) return null;
+  const loading = list.moreLoading.value;
+  const error = list.moreError.value;
   return (
     <div class="load-more">
       {error && <Notice tone="error" title={error} />}

@@ -3,10 +3,11 @@ import { LoadMore } from "../../components/LoadMore/LoadMore";
 import { Notice } from "../../components/Notice/Notice";
 import { Skeleton } from "../../components/Skeleton/Skeleton";
 import { filtersKey, isFiltered, rangeInverted } from "./filters";
-import { error, load, loadedKey, loadMore, moreError, moreLoading, nextCursor, phase, runs } from "./model";
+import { load, loadedKey, loadMore, runList } from "./model";
 import { RunEntry } from "./RunEntry/RunEntry";
 
 export function RunList() {
+  const { phase, error, items: runs } = runList;
   if (rangeInverted.value) return null;
   if (phase.value === "error") return <Notice tone="error" title={error.value ?? ""} onRetry={load} />;
   if (phase.value === "loading" || loadedKey.value !== filtersKey.value) return <Skeleton kind="run" rows={4} />;
@@ -26,7 +27,7 @@ export function RunList() {
           <RunEntry key={r.id} run={r} />
         ))}
       </ul>
-      <LoadMore hasMore={!!nextCursor.value} loading={moreLoading.value} error={moreError.value} onLoad={loadMore} />
+      <LoadMore list={runList} onLoad={loadMore} />
     </>
   );
 }

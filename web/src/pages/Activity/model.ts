@@ -1,21 +1,29 @@
 import { computed, effect, signal, untracked } from "@preact/signals";
-import { api, errorText, isAbort } from "../../api/client";
+import { api } from "../../api/client";
 import { parseHealth } from "../../api/health";
 import type { InboundCheck, Run, RunsPage } from "../../api/types";
 import { PATHS } from "../../app/routes";
 import { byStartedDesc, mergeById } from "../../lib/byId";
+import { clearList, loadFirstPage, loadNextPage, pagedList, showPage, stopList } from "../../lib/pagedList";
 import { poll } from "../../lib/poll";
 import { loc } from "../../router/router";
 import { filters, filtersKey, rangeInverted, runsQuery } from "./filters";
 
 const PAGE = 25;
 
-export const runs = signal<Run[]>([]);
-export const nextCursor = signal<string | null>(null);
-export const phase = signal<"loading" | "ready" | "error">("loading");
-export const error = signal<string | null>(null);
-export const moreLoading = signal(false);
-export const moreError = signal<string | null>(null);
+export const runList = pagedList<Run>();
+const { items: runs, phase } = runList;
+
+export { runs };
+
+/** A page of runs under the URL's filters. */
+async function fetchRuns(cursor: string | null, signal?: AbortSignal) {
+  const page = await api<RunsPage>("/sync/runs", {
+    query: { ...runsQuery(filters.peek()), limit: PAGE, cursor },
+    signal,
+  });
+  return { items: page.runs, nextCursor: page.nextCursor };
+}
 /**
  * Runs that started since the list was shown, held back so the list does not move under the reader:
  * "N new runs — Show" puts them on top. (Into an empty list they go straight in.)
@@ -35,60 +43,26 @@ export const lastActivityHref = signal(PATHS.activity);
 
 /** The filters the shown list belongs to; while it differs from the URL's, the list is stale. */
 export const loadedKey = signal("");
-let ctl: AbortController | null = null;
 
 export async function load() {
-  ctl?.abort();
   const key = filtersKey.peek();
   if (rangeInverted.peek()) {
-    runs.value = [];
-    nextCursor.value = null;
+    clearList(runList, "ready");
     loadedKey.value = key;
-    phase.value = "ready";
     return;
   }
-  const c = new AbortController();
-  ctl = c;
-  // Coming back to the same filters shows the last list at once and refreshes it quietly.
-  if (key !== loadedKey.peek() || phase.peek() === "error") {
-    phase.value = "loading";
-    runs.value = [];
-  }
-  moreError.value = null;
   newRuns.value = [];
-  try {
-    const page = await api<RunsPage>("/sync/runs", {
-      query: { ...runsQuery(filters.peek()), limit: PAGE },
-      signal: c.signal,
-    });
-    runs.value = page.runs;
-    nextCursor.value = page.nextCursor;
-    loadedKey.value = key;
-    phase.value = "ready";
-  } catch (e) {
-    if (isAbort(e)) return;
-    error.value = errorText(e);
-    phase.value = "error";
-  }
+  // Coming back to the same filters shows the last list at once and refreshes it quietly.
+  const keep = key === loadedKey.peek() && phase.peek() !== "error";
+  await loadFirstPage(runList, (signal) => fetchRuns(null, signal), {
+    keep,
+    shown: () => {
+      loadedKey.value = key;
+    },
+  });
 }
 
-export async function loadMore() {
-  const cursor = nextCursor.value;
-  if (!cursor || moreLoading.value) return;
-  const key = filtersKey.peek();
-  moreLoading.value = true;
-  moreError.value = null;
-  try {
-    const page = await api<RunsPage>("/sync/runs", { query: { ...runsQuery(filters.peek()), limit: PAGE, cursor } });
-    if (key !== filtersKey.peek()) return;
-    runs.value = mergeById(runs.value, page.runs);
-    nextCursor.value = page.nextCursor;
-  } catch (e) {
-    moreError.value = errorText(e);
-  } finally {
-    moreLoading.value = false;
-  }
-}
+export const loadMore = () => loadNextPage(runList, fetchRuns, () => filtersKey.peek());
 
 /** Re-reads each in-progress run so its counts, progress and status move without a reload. */
 async function refreshInProgress() {
@@ -106,17 +80,16 @@ async function refreshInProgress() {
 async function refreshTop() {
   if (phase.peek() !== "ready" || rangeInverted.peek()) return;
   const key = filtersKey.peek();
-  const page = await api<RunsPage>("/sync/runs", { query: { ...runsQuery(filters.peek()), limit: PAGE } });
+  const page = await fetchRuns(null);
   if (key !== filtersKey.peek() || phase.peek() !== "ready") return;
   const known = new Set(runs.peek().map((r) => r.id));
-  const added = page.runs.filter((r) => !known.has(r.id));
+  const added = page.items.filter((r) => !known.has(r.id));
   if (!runs.peek().length) {
-    runs.value = page.runs;
-    nextCursor.value = page.nextCursor;
+    showPage(runList, page);
     return;
   }
   // Rows already shown take their fresh state in place; new ones wait for "Show".
-  runs.value = runs.peek().map((r) => page.runs.find((p) => p.id === r.id) ?? r);
+  runs.value = runs.peek().map((r) => page.items.find((p) => p.id === r.id) ?? r);
   if (added.length) newRuns.value = mergeById(newRuns.peek(), added).sort(byStartedDesc);
 }
 
@@ -144,6 +117,6 @@ export function mountActivity(): () => void {
     stopLive();
     stopTop();
     stopChecks();
-    ctl?.abort();
+    stopList(runList);
   };
 }

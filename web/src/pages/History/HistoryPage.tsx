@@ -7,34 +7,23 @@ import { LocalTime } from "../../components/LocalTime/LocalTime";
 import { Notice } from "../../components/Notice/Notice";
 import { RecordItem } from "../../components/RecordItem/RecordItem";
 import { Skeleton } from "../../components/Skeleton/Skeleton";
+import { Page } from "../../layout/Section";
 import { Link } from "../../router/Link";
 import { connection } from "../../state/connection";
-import {
-  cursor,
-  error,
-  loadMore,
-  moreError,
-  moreLoading,
-  mountHistory,
-  phase,
-  q,
-  records,
-  runsById,
-  search,
-} from "./model";
+import { historyList, loadMore, mountHistory, q, search } from "./model";
 import { SearchForm } from "./SearchForm/SearchForm";
 
 function RunContext({ record }: { record: RecordHistoryEntry }) {
-  const run = runsById.value[record.runId];
   return (
     <>
-      <Link href={PATHS.run(record.runId)}>{run?.description ?? "View run"}</Link>
-      {run && <LocalTime iso={run.startedAt} />}
+      <Link href={PATHS.run(record.runId)}>{record.run.description}</Link>
+      <LocalTime iso={record.run.startedAt} />
     </>
   );
 }
 
 function Results() {
+  const { phase, error, items: records } = historyList;
   if (phase.value === "idle") return null;
   if (phase.value === "error") return <Notice tone="error" title={error.value ?? ""} onRetry={() => search(q.value)} />;
   if (phase.value === "loading") return <Skeleton kind="record" rows={3} />;
@@ -53,7 +42,7 @@ function Results() {
           <RecordItem key={r.id} record={r} instanceUrl={instanceUrl} context={<RunContext record={r} />} />
         ))}
       </ul>
-      <LoadMore hasMore={!!cursor.value} loading={moreLoading.value} error={moreError.value} onLoad={loadMore} />
+      <LoadMore list={historyList} onLoad={loadMore} />
     </>
   );
 }
@@ -62,12 +51,9 @@ function Results() {
 export function HistoryPage() {
   useEffect(mountHistory, []);
   return (
-    <section aria-labelledby="page-title">
-      <h2 id="page-title" tabIndex={-1}>
-        Record history
-      </h2>
+    <Page title="Record history">
       <SearchForm />
       <Results />
-    </section>
+    </Page>
   );
 }

@@ -5,7 +5,7 @@ import { PATHS } from "../../app/routes";
 import { poll } from "../../lib/poll";
 import { loc } from "../../router/router";
 import { ensureConnection } from "../../state/connection";
-import { loadRecords, PAGE, recordFilter, records, reloadRecordsQuietly } from "./records";
+import { loadRecords, PAGE, recordFilter, recordList, reloadRecordsQuietly } from "./records";
 
 export const run = signal<RunDetail | null>(null);
 export const runPhase = signal<"loading" | "ready" | "error" | "not_found">("loading");
@@ -57,7 +57,7 @@ async function refreshRun(id: string) {
   if (run.peek()?.id !== id) return;
   run.value = fresh;
   const moved = fresh.status !== before.status || JSON.stringify(fresh.counts) !== JSON.stringify(before.counts);
-  if (moved && records.peek().length <= PAGE) await reloadRecordsQuietly(id);
+  if (moved && recordList.items.peek().length <= PAGE) await reloadRecordsQuietly(id);
 }
 
 export async function retryFailed(id: string) {

@@ -1,8 +1,8 @@
-import { computed, signal } from "@preact/signals";
-import { api, errorText, isAbort } from "../../api/client";
+import { computed } from "@preact/signals";
+import { api } from "../../api/client";
 import type { RecordStatus, RecordsPage, RunRecord } from "../../api/types";
 import { isKeyOf, RECORD_STATUS } from "../../format/labels";
-import { mergeById } from "../../lib/byId";
+import { loadFirstPage, loadNextPage, pagedList, showPage } from "../../lib/pagedList";
 import { query } from "../../router/router";
 
 export const PAGE = 50;
@@ -13,63 +13,31 @@ export const recordFilter = computed<RecordStatus | null>(() => {
   return isKeyOf(RECORD_STATUS, s) ? s : null;
 });
 
-export const records = signal<RunRecord[]>([]);
-export const recordsCursor = signal<string | null>(null);
-export const recordsPhase = signal<"loading" | "ready" | "error">("loading");
-export const recordsError = signal<string | null>(null);
-export const moreLoading = signal(false);
-export const moreError = signal<string | null>(null);
+export const recordList = pagedList<RunRecord>();
 
-let ctl: AbortController | null = null;
-const path = (runId: string) => `/sync/runs/${encodeURIComponent(runId)}/records`;
-
-async function firstPage(runId: string, signal?: AbortSignal) {
-  return api<RecordsPage>(path(runId), { query: { status: recordFilter.peek(), limit: PAGE }, signal });
+/** A page of the run's records under the status filter. */
+async function fetchRecords(runId: string, cursor: string | null, signal?: AbortSignal) {
+  const page = await api<RecordsPage>(`/sync/runs/${encodeURIComponent(runId)}/records`, {
+    query: { status: recordFilter.peek(), limit: PAGE, cursor },
+    signal,
+  });
+  return { items: page.records, nextCursor: page.nextCursor };
 }
 
-export async function loadRecords(runId: string) {
-  ctl?.abort();
-  const c = new AbortController();
-  ctl = c;
-  recordsPhase.value = "loading";
-  records.value = [];
-  moreError.value = null;
-  try {
-    const page = await firstPage(runId, c.signal);
-    records.value = page.records;
-    recordsCursor.value = page.nextCursor;
-    recordsPhase.value = "ready";
-  } catch (e) {
-    if (isAbort(e)) return;
-    recordsError.value = errorText(e);
-    recordsPhase.value = "error";
-  }
-}
+export const loadRecords = (runId: string) => loadFirstPage(recordList, (signal) => fetchRecords(runId, null, signal));
 
 /** Live refresh of the first page without a skeleton, so rows do not flicker while a run progresses. */
 export async function reloadRecordsQuietly(runId: string) {
-  if (recordsPhase.peek() !== "ready") return;
+  if (recordList.phase.peek() !== "ready") return;
   const filter = recordFilter.peek();
-  const page = await firstPage(runId);
-  if (filter !== recordFilter.peek() || recordsPhase.peek() !== "ready") return;
-  records.value = page.records;
-  recordsCursor.value = page.nextCursor;
+  const page = await fetchRecords(runId, null);
+  if (filter !== recordFilter.peek() || recordList.phase.peek() !== "ready") return;
+  showPage(recordList, page);
 }
 
-export async function loadMoreRecords(runId: string) {
-  const cursor = recordsCursor.value;
-  if (!cursor || moreLoading.value) return;
-  const filter = recordFilter.peek();
-  moreLoading.value = true;
-  moreError.value = null;
-  try {
-    const page = await api<RecordsPage>(path(runId), { query: { status: filter, limit: PAGE, cursor } });
-    if (filter !== recordFilter.peek()) return;
-    records.value = mergeById(records.value, page.records);
-    recordsCursor.value = page.nextCursor;
-  } catch (e) {
-    moreError.value = errorText(e);
-  } finally {
-    moreLoading.value = false;
-  }
-}
+export const loadMoreRecords = (runId: string) =>
+  loadNextPage(
+    recordList,
+    (cursor) => fetchRecords(runId, cursor),
+    () => recordFilter.peek(),
+  );

@@ -11,26 +11,17 @@ import { entries, RECORD_STATUS } from "../../../format/labels";
 import { href } from "../../../router/router";
 import { connection } from "../../../state/connection";
 import { run } from "../model";
-import {
-  loadMoreRecords,
-  loadRecords,
-  moreError,
-  moreLoading,
-  recordFilter,
-  records,
-  recordsCursor,
-  recordsError,
-  recordsPhase,
-} from "../records";
+import { loadMoreRecords, loadRecords, recordFilter, recordList } from "../records";
 import "./RecordList.css";
 
 const FILTERS = [["all", "All"], ...entries(RECORD_STATUS)] as const;
 
 function Body({ runId }: { runId: string }) {
-  if (recordsPhase.value === "error") {
-    return <Notice tone="error" title={recordsError.value ?? ""} onRetry={() => loadRecords(runId)} />;
+  const { phase, error, items: records } = recordList;
+  if (phase.value === "error") {
+    return <Notice tone="error" title={error.value ?? ""} onRetry={() => loadRecords(runId)} />;
   }
-  if (recordsPhase.value === "loading") return <Skeleton kind="record" rows={3} />;
+  if (phase.value === "loading") return <Skeleton kind="record" rows={3} />;
   if (!records.value.length) {
     const inProgress = run.value?.status === "in_progress";
     return (
@@ -47,12 +38,7 @@ function Body({ runId }: { runId: string }) {
           <RecordItem key={r.id} record={r} instanceUrl={instanceUrl} direction={run.value?.direction} />
         ))}
       </ul>
-      <LoadMore
-        hasMore={!!recordsCursor.value}
-        loading={moreLoading.value}
-        error={moreError.value}
-        onLoad={() => loadMoreRecords(runId)}
-      />
+      <LoadMore list={recordList} onLoad={() => loadMoreRecords(runId)} />
     </>
   );
 }
