@@ -1,14 +1,14 @@
+import type { RunStatus } from "../../api/types";
+import { RUN_STATUS } from "../../format/labels";
 import { Help, Meanings } from "./Help";
 
 // Article wording, verbatim: what a run's time and duration mean, and the three run statuses.
-const RUN_STATUSES: [string, string][] = [
-  ["In progress", "The batch is still being processed."],
-  [
-    "Completed",
+const MEANING: Record<RunStatus, string> = {
+  in_progress: "The batch is still being processed.",
+  completed:
     "The batch finished. Individual records may still have been skipped or failed—open the run to see details.",
-  ],
-  ["Failed", "The whole batch could not be processed."],
-];
+  failed: "The whole batch could not be processed.",
+};
 
 export function ActivityHelp() {
   return (
@@ -22,7 +22,7 @@ export function ActivityHelp() {
         Conversion processes records in batches, and each batch is one entry in Sync activity. Outbound activity usually
         appears within seconds of a change in Conversion, while inbound activity appears on each scheduled run.
       </p>
-      <Meanings rows={RUN_STATUSES} />
+      <Meanings terms={RUN_STATUS} meanings={MEANING} />
     </Help>
   );
 }

@@ -1,4 +1,6 @@
 import type { ComponentChildren } from "preact";
+import { entries } from "../../format/labels";
+import { Fact } from "../Fact/Fact";
 import "./Help.css";
 
 /** A closed-by-default explainer; the wording inside comes from the help article. */
@@ -11,14 +13,20 @@ export function Help({ summary, children }: { summary: string; children: Compone
   );
 }
 
-export function Meanings({ rows }: { rows: [string, string][] }) {
+/** What each status means: its words (`terms`, the badge's) beside the article's meaning, in the terms' order. */
+export function Meanings<K extends string>({
+  terms,
+  meanings,
+}: {
+  terms: Record<K, string>;
+  meanings: Record<K, string>;
+}) {
   return (
     <dl class="help__meanings">
-      {rows.map(([term, meaning]) => (
-        <div key={term}>
-          <dt>{term}</dt>
-          <dd>{meaning}</dd>
-        </div>
+      {entries(terms).map(([key, term]) => (
+        <Fact key={key} term={term}>
+          {meanings[key]}
+        </Fact>
       ))}
     </dl>
   );

@@ -2,6 +2,7 @@ import type { ComponentChildren } from "preact";
 import type { Direction, RecordHistoryEntry, RunRecord } from "../../api/types";
 import { ACTION, salesforceObjectLabel } from "../../format/labels";
 import { salesforceRecordUrl } from "../../lib/safeUrl";
+import { Fact } from "../Fact/Fact";
 import { LocalTime } from "../LocalTime/LocalTime";
 import { SettingLink } from "../SettingLink/SettingLink";
 import { StatusBadge } from "../StatusBadge/StatusBadge";
@@ -50,38 +51,26 @@ export function RecordItem({ record: r, instanceUrl, direction, context }: Props
         </p>
       )}
       <dl class="record__facts">
-        <div>
-          <dt>Salesforce ID</dt>
-          <dd>
-            {sfUrl ? (
-              <a class="mono" href={sfUrl} target="_blank" rel="noopener noreferrer">
-                {r.salesforceId}
-                <span class="visually-hidden"> (opens Salesforce in a new tab)</span>
-              </a>
-            ) : (
-              <span class="mono">{r.salesforceId ?? "—"}</span>
-            )}
-            {r.salesforceObject && (
-              <span class="record__object"> {salesforceObjectLabel(r.salesforceObject, true)}</span>
-            )}
-          </dd>
-        </div>
-        <div>
-          <dt>Conversion ID</dt>
-          <dd class="mono">{r.conversionId ? <Value value={r.conversionId} /> : "—"}</dd>
-        </div>
-        <div>
-          <dt>Created in Salesforce</dt>
-          <dd>
-            <LocalTime iso={r.externalCreatedAt} />
-          </dd>
-        </div>
-        <div>
-          <dt>Updated in Salesforce</dt>
-          <dd>
-            <LocalTime iso={r.externalUpdatedAt} />
-          </dd>
-        </div>
+        <Fact term="Salesforce ID">
+          {sfUrl ? (
+            <a class="mono" href={sfUrl} target="_blank" rel="noopener noreferrer">
+              {r.salesforceId}
+              <span class="visually-hidden"> (opens Salesforce in a new tab)</span>
+            </a>
+          ) : (
+            <span class="mono">{r.salesforceId ?? "—"}</span>
+          )}
+          {r.salesforceObject && <span class="record__object"> {salesforceObjectLabel(r.salesforceObject, true)}</span>}
+        </Fact>
+        <Fact term="Conversion ID" class="mono">
+          {r.conversionId ? <Value value={r.conversionId} /> : "—"}
+        </Fact>
+        <Fact term="Created in Salesforce">
+          <LocalTime iso={r.externalCreatedAt} />
+        </Fact>
+        <Fact term="Updated in Salesforce">
+          <LocalTime iso={r.externalUpdatedAt} />
+        </Fact>
       </dl>
       <Changes
         changes={r.changes}

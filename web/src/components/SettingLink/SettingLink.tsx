@@ -12,3 +12,18 @@ export function SettingLink(props: ReasonContext) {
     </p>
   );
 }
+
+/** The catalogue's advice for a reason ("What to do: …"), then the link to the setting it names. */
+export function WhatToDo({ action, code, class: cls }: { action: string | null; code: string; class?: string }) {
+  return (
+    <>
+      {action && (
+        <p class={cls}>
+          <strong>What to do: </strong>
+          {action}
+        </p>
+      )}
+      <SettingLink code={code} />
+    </>
+  );
+}

@@ -11,6 +11,7 @@ import { filters } from "./filters";
 import { anyInProgress, checks, mountActivity, newRuns, showNewRuns } from "./model";
 import { RunList } from "./RunList";
 import "./ActivityPage.css";
+import { Page } from "../../layout/Section";
 
 /** Keeps the other filters when switching direction, so a tab is one more narrowing, not a reset. */
 function directionHref(direction: string | null) {
@@ -34,10 +35,7 @@ export function ActivityPage() {
   ];
 
   return (
-    <section aria-labelledby="page-title">
-      <h2 id="page-title" tabIndex={-1}>
-        Sync activity
-      </h2>
+    <Page title="Sync activity">
       <p class="page-intro">
         Every sync between Conversion and Salesforce, newest first. Times are when each sync ran, shown in your time
         zone ({timeZone}).
@@ -57,6 +55,6 @@ export function ActivityPage() {
         </div>
         <RunList />
       </div>
-    </section>
+    </Page>
   );
 }

@@ -5,18 +5,16 @@ import { HealthCard } from "./HealthCard/HealthCard";
 import { mountOverview } from "./model";
 import { RateLimitsCard } from "./RateLimitsCard/RateLimitsCard";
 import "./OverviewPage.css";
+import { Page } from "../../layout/Section";
 
 export function OverviewPage() {
   useEffect(mountOverview, []);
   return (
-    <section aria-labelledby="page-title">
-      <h2 id="page-title" tabIndex={-1}>
-        Overview
-      </h2>
+    <Page title="Overview">
       <ConnectionCard />
       <HealthCard />
       <ActivityChart />
       <RateLimitsCard />
-    </section>
+    </Page>
   );
 }

@@ -14,6 +14,7 @@ import { SaveBar } from "./SaveBar/SaveBar";
 import { Schedule } from "./Schedule/Schedule";
 import { SyncRules } from "./SyncRules/SyncRules";
 import "./SettingsPage.css";
+import { Page } from "../../layout/Section";
 
 /** Where the org's field lists come from, or why there are none (field names can then be typed). */
 function CatalogNotice() {
@@ -85,16 +86,13 @@ function Form() {
 export function SettingsPage() {
   useEffect(mountSettings, []);
   return (
-    <section aria-labelledby="page-title">
-      <h2 id="page-title" tabIndex={-1}>
-        Settings
-      </h2>
+    <Page title="Settings">
       <p class="page-intro">
         What syncs between Salesforce and Conversion, and how. Saved changes apply from the next sync.
       </p>
       <ConnectionCard showSyncNow={false} />
       <Form />
       <Push />
-    </section>
+    </Page>
   );
 }

@@ -1,4 +1,5 @@
 import type { Connection } from "../../../api/types";
+import { Fact } from "../../../components/Fact/Fact";
 import { LocalTime } from "../../../components/LocalTime/LocalTime";
 import { Notice } from "../../../components/Notice/Notice";
 import { Skeleton } from "../../../components/Skeleton/Skeleton";
@@ -58,27 +59,17 @@ export function ConnectionCard({ showSyncNow = true }: { showSyncNow?: boolean }
       )}
       {connected ? (
         <dl class="facts">
-          <div>
-            <dt>Org ID</dt>
-            <dd class="mono">{c.orgId ?? "—"}</dd>
-          </div>
-          <div>
-            <dt>Username</dt>
-            <dd>{c.username ?? "—"}</dd>
-          </div>
-          <div>
-            <dt>Signs in at</dt>
-            <dd>
-              {ENVIRONMENT[c.environment ?? ""] ?? "—"}
-              {c.environment === "custom" && c.loginUrl ? <span class="mono"> {c.loginUrl}</span> : null}
-            </dd>
-          </div>
-          <div>
-            <dt>Connected</dt>
-            <dd>
-              <LocalTime iso={c.connectedAt} />
-            </dd>
-          </div>
+          <Fact term="Org ID" class="mono">
+            {c.orgId ?? "—"}
+          </Fact>
+          <Fact term="Username">{c.username ?? "—"}</Fact>
+          <Fact term="Signs in at">
+            {ENVIRONMENT[c.environment ?? ""] ?? "—"}
+            {c.environment === "custom" && c.loginUrl ? <span class="mono"> {c.loginUrl}</span> : null}
+          </Fact>
+          <Fact term="Connected">
+            <LocalTime iso={c.connectedAt} />
+          </Fact>
         </dl>
       ) : (
         <p>Connect your Salesforce org to sync contacts, companies, opportunities and events with Conversion.</p>

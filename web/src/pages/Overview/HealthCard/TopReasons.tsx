@@ -1,5 +1,5 @@
 import type { TopReason } from "../../../api/health";
-import { SettingLink } from "../../../components/SettingLink/SettingLink";
+import { WhatToDo } from "../../../components/SettingLink/SettingLink";
 import { RECORD_STATUS } from "../../../format/labels";
 
 const fmt = new Intl.NumberFormat();
@@ -25,13 +25,7 @@ export function TopReasons({ reasons }: { reasons: TopReason[] }) {
               </span>
             </p>
             {r.explanation && <p class="reason__text">{r.explanation}</p>}
-            {r.action && (
-              <p class="reason__text">
-                <strong>What to do: </strong>
-                {r.action}
-              </p>
-            )}
-            <SettingLink code={r.code} />
+            <WhatToDo action={r.action} code={r.code} class="reason__text" />
           </li>
         ))}
       </ul>

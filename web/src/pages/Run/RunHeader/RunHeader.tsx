@@ -2,9 +2,10 @@ import { useEffect } from "preact/hooks";
 import type { RunDetail } from "../../../api/types";
 import { PATHS } from "../../../app/routes";
 import { Counts } from "../../../components/Counts/Counts";
+import { Fact } from "../../../components/Fact/Fact";
 import { LocalTime } from "../../../components/LocalTime/LocalTime";
 import { RunProgress } from "../../../components/RunProgress/RunProgress";
-import { SettingLink } from "../../../components/SettingLink/SettingLink";
+import { WhatToDo } from "../../../components/SettingLink/SettingLink";
 import { StatusBadge } from "../../../components/StatusBadge/StatusBadge";
 import { formatDuration } from "../../../format/duration";
 import { DIRECTION, FAILURE_MEANING, KIND, OBJECT_LABEL, salesforceObjectLabel } from "../../../format/labels";
@@ -26,40 +27,19 @@ export function RunHeader({ run }: { run: RunDetail }) {
         <StatusBadge run={run.status} />
       </div>
       <dl class="run-header__facts">
-        <div>
-          <dt>Direction</dt>
-          <dd>{DIRECTION[run.direction] ?? run.direction}</dd>
-        </div>
-        <div>
-          <dt>Salesforce object</dt>
-          <dd>{salesforceObjectLabel(run.salesforceObject)}</dd>
-        </div>
-        <div>
-          <dt>In Conversion</dt>
-          <dd>{OBJECT_LABEL[run.objectType] ?? run.objectType}</dd>
-        </div>
-        <div>
-          <dt>Type</dt>
-          <dd>{KIND[run.kind] ?? run.kind}</dd>
-        </div>
+        <Fact term="Direction">{DIRECTION[run.direction] ?? run.direction}</Fact>
+        <Fact term="Salesforce object">{salesforceObjectLabel(run.salesforceObject)}</Fact>
+        <Fact term="In Conversion">{OBJECT_LABEL[run.objectType] ?? run.objectType}</Fact>
+        <Fact term="Type">{KIND[run.kind] ?? run.kind}</Fact>
         {run.retryOf && (
-          <div>
-            <dt>Retry of</dt>
-            <dd>
-              <Link href={PATHS.run(run.retryOf)}>the original run</Link>
-            </dd>
-          </div>
+          <Fact term="Retry of">
+            <Link href={PATHS.run(run.retryOf)}>the original run</Link>
+          </Fact>
         )}
-        <div>
-          <dt>Started</dt>
-          <dd>
-            <LocalTime iso={run.startedAt} />
-          </dd>
-        </div>
-        <div>
-          <dt>Duration</dt>
-          <dd>{formatDuration(run.status === "in_progress" ? null : run.durationMs)}</dd>
-        </div>
+        <Fact term="Started">
+          <LocalTime iso={run.startedAt} />
+        </Fact>
+        <Fact term="Duration">{formatDuration(run.status === "in_progress" ? null : run.durationMs)}</Fact>
       </dl>
       <RunProgress run={run} />
       <Counts counts={run.counts} />
@@ -68,11 +48,7 @@ export function RunHeader({ run }: { run: RunDetail }) {
           <p class="notice__title">{f.message}</p>
           {(f.explanation || FAILURE_MEANING[f.code]) && <p>{f.explanation || FAILURE_MEANING[f.code]}</p>}
           {f.detail && <p class="run-header__detail">{f.detail}</p>}
-          <p>
-            <strong>What to do: </strong>
-            {f.action}
-          </p>
-          <SettingLink code={f.code} />
+          <WhatToDo action={f.action} code={f.code} />
         </div>
       )}
     </header>

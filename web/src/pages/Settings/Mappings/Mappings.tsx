@@ -1,9 +1,11 @@
 import type { MappingDirection, MappingKind, WriteRule } from "../../../api/settings";
 import { catalog, mappingFields } from "../catalog";
+import { EditButton } from "../EditButton";
 import { addMapping, removeMapping, setMapping } from "../edits";
 import { bind, FieldError, FieldPicker } from "../Field/Field";
 import { draft, fieldId } from "../model";
 import "./Mappings.css";
+import { Section } from "../../../layout/Section";
 
 const DIRECTIONS: [MappingDirection, string][] = [
   ["both", "Both ways"],
@@ -21,8 +23,6 @@ const TITLES: Record<MappingKind, string> = {
   contact: "Contacts (Salesforce Leads and Contacts)",
   company: "Companies (Salesforce Accounts)",
 };
-
-const focusSoon = (id: string) => setTimeout(() => document.getElementById(id)?.focus(), 0);
 
 function Select<T extends string>(props: {
   path: string;
@@ -116,32 +116,26 @@ function MappingTable({ kind }: { kind: MappingKind }) {
                   choices={WRITE_RULES}
                   onChange={(writeRule) => setMapping(kind, i, { writeRule })}
                 />
-                <button
-                  type="button"
+                <EditButton
                   class="btn btn--secondary btn--small mapping__remove"
-                  onClick={() => {
-                    removeMapping(kind, i);
-                    focusSoon(`add-mapping-${kind}`);
-                  }}
+                  onEdit={() => removeMapping(kind, i)}
+                  focus={`add-mapping-${kind}`}
                 >
                   Remove<span class="visually-hidden"> the mapping of {row}</span>
-                </button>
+                </EditButton>
               </fieldset>
             </li>
           );
         })}
       </ul>
-      <button
-        type="button"
+      <EditButton
         id={`add-mapping-${kind}`}
         class="btn btn--secondary btn--small"
-        onClick={() => {
-          addMapping(kind);
-          focusSoon(fieldId(`${base}.${rows.length}.conversionField`));
-        }}
+        onEdit={() => addMapping(kind)}
+        focus={fieldId(`${base}.${rows.length}.conversionField`)}
       >
         Add a {kind} field
-      </button>
+      </EditButton>
     </div>
   );
 }
@@ -149,16 +143,13 @@ function MappingTable({ kind }: { kind: MappingKind }) {
 /** Conversion field ↔ Salesforce field, which way changes flow, and when Conversion may write Salesforce's. */
 export function Mappings() {
   return (
-    <section class="card" aria-labelledby="field-mapping">
-      <h2 id="field-mapping" tabIndex={-1}>
-        Field mapping
-      </h2>
+    <Section class="card" id="field-mapping" title="Field mapping">
       <p class="card__intro">
         Which Salesforce field each Conversion field syncs with, which way changes flow, and when a change may be
         written to Salesforce. A push with no field left to write is skipped as “No fields to update”.
       </p>
       <MappingTable kind="contact" />
       <MappingTable kind="company" />
-    </section>
+    </Section>
   );
 }

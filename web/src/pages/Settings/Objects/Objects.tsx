@@ -5,6 +5,7 @@ import { setObject } from "../edits";
 import { bind, FieldError } from "../Field/Field";
 import { draft, fieldId } from "../model";
 import "./Objects.css";
+import { Section } from "../../../layout/Section";
 
 export const WRITE_MODES: [WriteMode, string][] = [
   ["create_or_update", "Create and update records"],
@@ -16,10 +17,7 @@ export const WRITE_MODES: [WriteMode, string][] = [
 export function Objects() {
   const d = draft.value!;
   return (
-    <section class="card" aria-labelledby="objects">
-      <h2 id="objects" tabIndex={-1}>
-        Objects
-      </h2>
+    <Section class="card" id="objects" title="Objects">
       <p class="card__intro">
         Which Salesforce objects sync into Conversion, and the write mode of each: a record that does not fit it is
         skipped as “Write mode mismatch”.
@@ -74,6 +72,6 @@ export function Objects() {
           );
         })}
       </ul>
-    </section>
+    </Section>
   );
 }

@@ -1,4 +1,5 @@
 import type { Settings } from "../../../api/settings";
+import { Section } from "../../../layout/Section";
 import { setOutbound } from "../edits";
 import { bind, FieldError } from "../Field/Field";
 import { draft, fieldId } from "../model";
@@ -27,10 +28,7 @@ const SWITCHES: [Switch, string, string][] = [
 export function Outbound() {
   const o = draft.value!.outbound;
   return (
-    <section class="card" aria-labelledby="outbound">
-      <h2 id="outbound" tabIndex={-1}>
-        Writing to Salesforce
-      </h2>
+    <Section class="card" id="outbound" title="Writing to Salesforce">
       <fieldset class="switches">
         <legend class="card__intro">
           What Conversion may write to Salesforce. A change a switch keeps back is listed in Sync activity as skipped:
@@ -57,6 +55,6 @@ export function Outbound() {
           );
         })}
       </fieldset>
-    </section>
+    </Section>
   );
 }

@@ -4,6 +4,7 @@ import { api, errorText } from "../../../api/client";
 import type { PushSettings } from "../../../api/settings";
 import { LocalTime } from "../../../components/LocalTime/LocalTime";
 import { Notice } from "../../../components/Notice/Notice";
+import { Section } from "../../../layout/Section";
 
 const push = signal<PushSettings | null>(null);
 const error = signal<string | null>(null);
@@ -43,10 +44,7 @@ export function Push() {
   }, []);
   const p = push.value;
   return (
-    <section class="card" aria-labelledby="push-title">
-      <h2 id="push-title" tabIndex={-1}>
-        Changes pushed from Salesforce
-      </h2>
+    <Section class="card" id="push-title" title="Changes pushed from Salesforce">
       <p class="card__intro">
         A record-triggered Flow can tell Conversion the moment a record changes, so it syncs in seconds instead of at
         the next interval. The Flow’s HTTP callout sends <code>{'{"object": "Lead"}'}</code> to this address with the
@@ -119,6 +117,6 @@ export function Push() {
           </button>
         </div>
       )}
-    </section>
+    </Section>
   );
 }

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { PATHS } from "../../../app/routes";
+import { Section } from "../../../layout/Section";
 import { Link } from "../../../router/Link";
 import { setBudget, setSyncInterval } from "../edits";
 import { bind, FieldError } from "../Field/Field";
@@ -40,10 +41,7 @@ function NumberField(props: {
 export function Schedule() {
   const d = draft.value!;
   return (
-    <section class="card" aria-labelledby="schedule">
-      <h2 id="schedule" tabIndex={-1}>
-        Schedule and API budget
-      </h2>
+    <Section class="card" id="schedule" title="Schedule and API budget">
       <div class="schedule">
         <NumberField
           path="syncIntervalMinutes"
@@ -68,6 +66,6 @@ export function Schedule() {
           }
         />
       </div>
-    </section>
+    </Section>
   );
 }

@@ -1,13 +1,14 @@
 import type { SyncRule } from "../../../api/settings";
 import { salesforceObjectLabel, syncObjects } from "../../../format/labels";
 import { catalog, orgFields } from "../catalog";
+import { EditButton } from "../EditButton";
 import { addRule, removeRule, ruleValue, setRule } from "../edits";
 import { bind, FieldError, FieldPicker } from "../Field/Field";
 import { draft, fieldId } from "../model";
 import "./SyncRules.css";
+import { Section } from "../../../layout/Section";
 
 /** Focus moves to what the button made, once Preact has drawn it. */
-const focusSoon = (id: string) => setTimeout(() => document.getElementById(id)?.focus(), 0);
 
 function Value({ rule, index }: { rule: SyncRule; index: number }) {
   const path = `syncRules.${index}.equals`;
@@ -51,10 +52,7 @@ export function SyncRules() {
   const d = draft.value!;
   const objects = syncObjects(d.eventObject);
   return (
-    <section class="card" aria-labelledby="sync-rules">
-      <h2 id="sync-rules" tabIndex={-1}>
-        Sync rules
-      </h2>
+    <Section class="card" id="sync-rules" title="Sync rules">
       <p class="card__intro">
         A Salesforce record whose field equals the value of a rule is not brought into Conversion. Sync activity lists
         it as skipped with the message “Do not sync”.
@@ -99,32 +97,26 @@ export function SyncRules() {
                   onChange={(field) => setRule(i, { field })}
                 />
                 <Value rule={rule} index={i} />
-                <button
-                  type="button"
+                <EditButton
                   class="btn btn--secondary btn--small rule__remove"
-                  onClick={() => {
-                    removeRule(i);
-                    focusSoon("add-rule");
-                  }}
+                  onEdit={() => removeRule(i)}
+                  focus="add-rule"
                 >
                   Remove<span class="visually-hidden"> rule {i + 1}</span>
-                </button>
+                </EditButton>
               </fieldset>
             </li>
           );
         })}
       </ul>
-      <button
-        type="button"
+      <EditButton
         id="add-rule"
         class="btn btn--secondary"
-        onClick={() => {
-          addRule();
-          focusSoon(fieldId(`syncRules.${d.syncRules.length}.object`));
-        }}
+        onEdit={addRule}
+        focus={fieldId(`syncRules.${d.syncRules.length}.object`)}
       >
         Add a rule
-      </button>
-    </section>
+      </EditButton>
+    </Section>
   );
 }
