@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db";
-import { connections, describeCache, runs, syncState } from "../../db/schema";
+import { connections, describeCache, RUN_DIRECTIONS, runs, syncState } from "../../db/schema";
 import { reasonCountsFromRecords } from "../../sync/runs/store";
 
 // The Recent sync health card's SQL, as unexecuted drizzle queries so that
@@ -38,7 +38,7 @@ export function topReasonsQuery(db: Db, workspaceId: string, since: string, limi
     .where(
       and(
         eq(runs.workspaceId, workspaceId),
-        inArray(runs.direction, ["inbound", "outbound"]),
+        inArray(runs.direction, [...RUN_DIRECTIONS]),
         gte(runs.startedAt, since),
       ),
     )
