@@ -36,11 +36,7 @@ export function topReasonsQuery(db: Db, workspaceId: string, since: string, limi
     .from(runs)
     .crossJoin(sql`json_each(coalesce(${runs.reasonCounts}, ${reasonCountsFromRecords(runs.id)})) AS reason`)
     .where(
-      and(
-        eq(runs.workspaceId, workspaceId),
-        inArray(runs.direction, [...RUN_DIRECTIONS]),
-        gte(runs.startedAt, since),
-      ),
+      and(eq(runs.workspaceId, workspaceId), inArray(runs.direction, [...RUN_DIRECTIONS]), gte(runs.startedAt, since)),
     )
     .groupBy(runs.direction, status, code)
     .orderBy(desc(sql`count`), asc(code), asc(runs.direction), asc(status))
