@@ -12,7 +12,8 @@ export interface SeenStatement {
  * `counter.seen` keeps each statement's SQL and values, so a test can EXPLAIN what the code sent.
  */
 export function countingD1(real: D1Database) {
-  const counter = { statements: 0, batches: 0, rowsWritten: 0, seen: [] as SeenStatement[] };
+  // calls: round trips to D1 (a batch is one, however many statements it carries).
+  const counter = { statements: 0, batches: 0, calls: 0, rowsWritten: 0, seen: [] as SeenStatement[] };
   const written = (result: unknown) => {
     const meta = (result as { meta?: { rows_written?: number } } | null)?.meta;
     counter.rowsWritten += meta?.rows_written ?? 0;
@@ -29,6 +30,7 @@ export function countingD1(real: D1Database) {
         if (prop === "run" || prop === "all" || prop === "first" || prop === "raw") {
           return (...args: unknown[]) => {
             counter.statements++;
+            counter.calls++;
             counter.seen.push(seen);
             const out = (target[prop] as (...a: unknown[]) => unknown).apply(target, args);
             return prop === "run" || prop === "all" ? (out as Promise<unknown>).then(written) : out;
@@ -50,6 +52,7 @@ export function countingD1(real: D1Database) {
       if (prop === "batch") {
         return (statements: D1PreparedStatement[]) => {
           counter.batches++;
+          counter.calls++;
           counter.statements += statements.length;
           for (const s of statements) {
             const seen = text.get(s);
@@ -64,6 +67,7 @@ export function countingD1(real: D1Database) {
       if (prop === "exec") {
         return (query: string) => {
           counter.statements++;
+          counter.calls++;
           counter.seen.push({ sql: query, params: [] });
           return target.exec(query);
         };

@@ -43,6 +43,22 @@ async function allPushed(list: Ws[]) {
   );
 }
 
+const sumOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** Each workspace's collection calls: one per operation of each outbound run that pushed records of it. */
+async function callsPerWorkspace(list: Ws[]): Promise<number[]> {
+  const { results } = await env.DB.prepare(
+    `SELECT workspace_id AS ws, created, updated, deleted FROM runs
+     WHERE workspace_id IN (SELECT value FROM json_each(?1)) AND direction = 'outbound'`,
+  )
+    .bind(JSON.stringify(list.map((w) => w.id)))
+    .all<{ ws: string; created: number; updated: number; deleted: number }>();
+  const calls = (n: number) => Math.ceil(n / 200);
+  return list.map((ws) =>
+    sumOf(results.filter((r) => r.ws === ws.id).map((r) => calls(r.created) + calls(r.updated) + calls(r.deleted))),
+  );
+}
+
 describe("outbound with many workspaces at once", () => {
   it("concurrent bursts of several workspaces reach the fake org exactly once; every run's counts equal its records", async () => {
     const first = await outboundSetup();
@@ -100,6 +116,13 @@ describe("outbound with many workspaces at once", () => {
 
     // Exactly once: the calls carried each change one time (each contact changed once), no Lead twice.
     const calls = await collectionCalls();
+    // At the floor + 1 at most: each workspace's creates and updates of Lead are one call each at the
+    // floor (⌈changes / 200⌉ per operation), however the bursts interleave at the consumer. A call per
+    // operation of each run (the engine never mixes operations in one call); their sum is the fake org's log.
+    const perWorkspace = await callsPerWorkspace(list);
+    expect(sumOf(perWorkspace)).toBe(calls.length);
+    for (const n of perWorkspace)
+      expect(n).toBeLessThanOrEqual(Math.ceil(UPDATES / 200) + Math.ceil(CREATES / 200) + 1);
     expect(calls.reduce((a, c) => a + (c.records ?? 0), 0)).toBe(WORKSPACES * (UPDATES + CREATES));
     expect(calls.every((c) => c.status === 200)).toBe(true);
     expect(await leadCount()).toBe(leadsBefore + WORKSPACES * CREATES);

@@ -1,10 +1,18 @@
-import { and, eq, getTableColumns, or } from "drizzle-orm";
+import { and, eq, getTableColumns, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db";
 import { runBatch } from "../../db/commit";
 import { companies, type contacts } from "../../db/schema";
 import { isoNow } from "../../lib/time";
-import { announceChange, differences, type EntityType, outboxInsertForPatch } from "../../sync/outbound";
+import {
+  announceChange,
+  commitChange,
+  differences,
+  type EntityType,
+  type OutboxChange,
+  outboxInsertForPatch,
+  outboxInsertIfOwned,
+} from "../../sync/outbound";
 import { ApiError, notFound } from "../errors";
 import { badBody } from "./fields";
 
@@ -36,6 +44,8 @@ export function changedFields<K extends string>(
   return fields.filter((f) => patch[f] !== undefined && (patch[f] ?? null) !== (before[f] ?? null));
 }
 
+const noSuchCompany = () => badBody("companyId", "no company with this id in this workspace");
+
 /** `companyId` must name a company of this workspace; anything else is a 400 naming the field. */
 export async function assertCompany(db: Db, workspaceId: string, companyId: string | null | undefined): Promise<void> {
   if (companyId === null || companyId === undefined) return;
@@ -44,7 +54,25 @@ export async function assertCompany(db: Db, workspaceId: string, companyId: stri
     .from(companies)
     .where(and(eq(companies.id, companyId), eq(companies.workspaceId, workspaceId)))
     .get();
-  if (!found) throw badBody("companyId", "no company with this id in this workspace");
+  if (!found) throw noSuchCompany();
+}
+
+/**
+ * A condition a write's own statements carry, so that D1 checks it in the write's batch instead of a
+ * read before it; `refuse` answers why when the write did not happen (the read then, on the refusal only).
+ */
+export interface WriteGuard {
+  sql: SQL;
+  refuse: () => Promise<void>;
+}
+
+/** `companyId` names a company of this workspace, checked by D1 inside the write (none given: no guard). */
+export function companyGuard(db: Db, workspaceId: string, companyId: string | null | undefined): WriteGuard | null {
+  if (companyId === null || companyId === undefined) return null;
+  return {
+    sql: sql`EXISTS (SELECT 1 FROM ${companies} WHERE ${companies.id} = ${companyId} AND ${companies.workspaceId} = ${workspaceId})`,
+    refuse: () => assertCompany(db, workspaceId, companyId),
+  };
 }
 
 /** D1 reports a unique index violation only in its message text. */
@@ -66,11 +94,73 @@ function fromColumns<T extends Entities>(table: T, raw: Record<string, unknown>)
   return Object.fromEntries(Object.entries(columns).map(([key, c]) => [key, raw[c.name] ?? null])) as T["$inferSelect"];
 }
 
+/** An INSERT of `row` that D1 makes only if `guard` holds; it returns the id when it did. */
+function insertWhere<T extends Entities>(db: Db, table: T, row: T["$inferInsert"], guard: SQL) {
+  const columns = Object.entries(getTableColumns(table) as Record<string, SQLiteColumn>);
+  const value = (key: string) => (row as Record<string, unknown>)[key] ?? null;
+  return db.run(
+    sql`INSERT INTO ${table} (${sql.join(
+      columns.map(([, c]) => sql.identifier(c.name)),
+      sql`, `,
+    )}) SELECT ${sql.join(
+      columns.map(([key, c]) => sql.param(value(key), c)),
+      sql`, `,
+    )} WHERE ${guard} RETURNING id`,
+  );
+}
+
+/**
+ * A new entity in one D1 round trip: the row and its outbox row in one batch, the guard (a check of a
+ * value it names) inside it. Refused by the guard, nothing is written and `refuse` says why.
+ */
+export async function createEntity<T extends Entities>(
+  env: Env,
+  db: Db,
+  table: T,
+  row: T["$inferInsert"],
+  change: OutboxChange,
+  guard: WriteGuard | null,
+): Promise<void> {
+  if (!guard) return commitChange(env, db, [db.insert(table).values(row as never)], change);
+  const outbox = outboxInsertIfOwned(db, table, change);
+  const [inserted] = await runBatch(db, [insertWhere(db, table, row, guard.sql), outbox.statement]);
+  if (!inserted?.length) {
+    await guard.refuse();
+    throw new Error("a guarded insert wrote nothing, yet its guard holds");
+  }
+  await announceChange(env, db, change.workspaceId, [outbox.id]);
+}
+
+/**
+ * A delete in one D1 round trip: the outbox row (only if the entity is the workspace's), `alongside`
+ * (statements of other rows the delete implies), and the delete, in one batch; an unknown id is a 404.
+ */
+export async function deleteEntity<T extends Entities>(
+  env: Env,
+  db: Db,
+  table: T,
+  entityType: EntityType,
+  target: { workspaceId: string; id: string; what: string },
+  alongside: readonly unknown[] = [],
+): Promise<void> {
+  const change = { workspaceId: target.workspaceId, entityType, entityId: target.id };
+  const outbox = outboxInsertIfOwned(db, table, { ...change, operation: "delete", changedFields: [] });
+  const t = table as typeof contacts;
+  const remove = db
+    .delete(t)
+    .where(and(eq(t.id, target.id), eq(t.workspaceId, target.workspaceId)))
+    .returning({ id: t.id });
+  const results = await runBatch(db, [outbox.statement, ...alongside, remove]);
+  if (!results.at(-1)?.length) throw notFound(target.what);
+  await announceChange(env, db, target.workspaceId, [outbox.id]);
+}
+
 /**
  * A PATCH in one D1 round trip: the outbox row and the update in one batch, both only if the entity
  * is the workspace's and some given value differs from the stored one (D1 compares; the outbox row
- * lists exactly the changed fields), the update returning the row. An unchanged or unknown entity
- * costs one more read, for the answer (the row, or a 404). A unique index the change breaks throws.
+ * lists exactly the changed fields), the update returning the row; `guard` is checked in the same
+ * statements. An unchanged or unknown entity, or a refused guard, costs one more read, for the answer
+ * (the row, a 404, or the guard's refusal). A unique index the change breaks throws.
  */
 export async function patchEntity<T extends Entities>(
   env: Env,
@@ -79,11 +169,13 @@ export async function patchEntity<T extends Entities>(
   entityType: EntityType,
   target: { workspaceId: string; id: string; what: string },
   values: Record<string, unknown>,
+  guard: WriteGuard | null = null,
 ): Promise<T["$inferSelect"]> {
   const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
-  if (!Object.keys(given).length) return findOwned(db, table, target.workspaceId, target.id, target.what);
+  const owned = () => findOwned(db, table, target.workspaceId, target.id, target.what);
+  if (!Object.keys(given).length) return owned();
   const change = { workspaceId: target.workspaceId, entityType, entityId: target.id };
-  const outbox = outboxInsertForPatch(db, table, change, given);
+  const outbox = outboxInsertForPatch(db, table, change, given, guard?.sql);
   const t = table as typeof contacts;
   const update = db
     .update(t)
@@ -93,12 +185,18 @@ export async function patchEntity<T extends Entities>(
         eq(t.id, target.id),
         eq(t.workspaceId, target.workspaceId),
         or(...differences(table, given).map((d) => d.differs)),
+        guard?.sql,
       ),
     )
     .returning();
   const [, updated] = await runBatch(db, [outbox.statement, update]);
   const raw = updated?.[0];
-  if (!raw) return findOwned(db, table, target.workspaceId, target.id, target.what);
+  if (!raw) {
+    // Nothing written: an unknown entity (404 first), a refused guard (its answer), or no change.
+    const row = await owned();
+    await guard?.refuse();
+    return row;
+  }
   await announceChange(env, db, target.workspaceId, [outbox.id]);
   return fromColumns(table, raw);
 }

@@ -6,7 +6,7 @@ import type { AppEnv } from "../../env";
 import { isoNow } from "../../lib/time";
 import { commitChange } from "../../sync/outbound";
 import { listNewestFirst } from "../catalog/keyset";
-import { findOwned, patchEntity } from "../catalog/writes";
+import { deleteEntity, findOwned, patchEntity } from "../catalog/writes";
 import type { createCompany, deleteCompany, getCompany, listCompanies, patchCompany } from "./companies.routes";
 import { COMPANY_WRITABLE, newCompanyRow, toApiCompany } from "./companies.schemas";
 
@@ -53,21 +53,13 @@ export const patchCompanyHandler: RouteHandler<typeof patchCompany, AppEnv> = as
 
 export const deleteCompanyHandler: RouteHandler<typeof deleteCompany, AppEnv> = async (c) => {
   const db = getDb(c.env);
-  const workspaceId = c.get("workspaceId");
-  const row = await findOwned(db, companies, workspaceId, c.req.valid("param").id, "Company");
+  const target = { workspaceId: c.get("workspaceId"), id: c.req.valid("param").id, what: "Company" };
   // Contacts keep existing without it. Their Salesforce Contacts keep their Account: a Conversion
   // delete never reaches into the CRM, so this is no change to push.
   const unlink = db
     .update(contacts)
     .set({ companyId: null })
-    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.companyId, row.id)));
-  const remove = db.delete(companies).where(and(eq(companies.id, row.id), eq(companies.workspaceId, workspaceId)));
-  await commitChange(c.env, db, [unlink, remove], {
-    workspaceId,
-    entityType: "company",
-    entityId: row.id,
-    operation: "delete",
-    changedFields: [],
-  });
+    .where(and(eq(contacts.workspaceId, target.workspaceId), eq(contacts.companyId, target.id)));
+  await deleteEntity(c.env, db, companies, "company", target, [unlink]);
   return c.body(null, 204);
 };

@@ -1,13 +1,20 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getDb } from "../../db";
 import { contacts } from "../../db/schema";
 import { TIME_ORDERED_OLD_ROW } from "../../db/schema/time-ordered";
 import type { AppEnv } from "../../env";
 import { isoNow } from "../../lib/time";
-import { commitChange } from "../../sync/outbound";
 import { listNewestFirst } from "../catalog/keyset";
-import { assertCompany, conflict, findOwned, isUniqueViolation, patchEntity } from "../catalog/writes";
+import {
+  companyGuard,
+  conflict,
+  createEntity,
+  deleteEntity,
+  findOwned,
+  isUniqueViolation,
+  patchEntity,
+} from "../catalog/writes";
 import type { createContact, deleteContact, getContact, listContacts, patchContact } from "./contacts.routes";
 import { CONTACT_WRITABLE, newContactRow, toApiContact } from "./contacts.schemas";
 
@@ -49,17 +56,17 @@ export const createContactHandler: RouteHandler<typeof createContact, AppEnv> = 
   const db = getDb(c.env);
   const workspaceId = c.get("workspaceId");
   const body = c.req.valid("json");
-  await assertCompany(db, workspaceId, body.companyId);
   const row = newContactRow(workspaceId, body, isoNow());
   const given = CONTACT_WRITABLE.filter((f) => row[f] !== null);
+  const change = {
+    workspaceId,
+    entityType: "contact",
+    entityId: row.id,
+    operation: "upsert",
+    changedFields: given,
+  } as const;
   await orEmailTaken(row.email, () =>
-    commitChange(c.env, db, [db.insert(contacts).values(row)], {
-      workspaceId,
-      entityType: "contact",
-      entityId: row.id,
-      operation: "upsert",
-      changedFields: given,
-    }),
+    createEntity(c.env, db, contacts, row, change, companyGuard(db, workspaceId, body.companyId)),
   );
   return c.json(toApiContact(row), 201);
 };
@@ -69,28 +76,17 @@ export const patchContactHandler: RouteHandler<typeof patchContact, AppEnv> = as
   const workspaceId = c.get("workspaceId");
   const target = { workspaceId, id: c.req.valid("param").id, what: "Contact" };
   const { salesforceId: _readOnly, ...patch } = c.req.valid("json");
-  // An unknown contact is a 404 before anything about its fields.
-  if (patch.companyId)
-    await assertCompany(db, workspaceId, patch.companyId).catch(async (err) => {
-      await findOwned(db, contacts, workspaceId, target.id, target.what);
-      throw err;
-    });
   const values = Object.fromEntries(CONTACT_WRITABLE.map((f) => [f, patch[f]]));
-  const after = await orEmailTaken(patch.email, () => patchEntity(c.env, db, contacts, "contact", target, values));
+  // The company is checked inside the write; an unknown contact is still a 404 before anything about its fields.
+  const guard = companyGuard(db, workspaceId, patch.companyId);
+  const after = await orEmailTaken(patch.email, () =>
+    patchEntity(c.env, db, contacts, "contact", target, values, guard),
+  );
   return c.json(toApiContact(after), 200);
 };
 
 export const deleteContactHandler: RouteHandler<typeof deleteContact, AppEnv> = async (c) => {
-  const db = getDb(c.env);
-  const workspaceId = c.get("workspaceId");
-  const row = await findOwned(db, contacts, workspaceId, c.req.valid("param").id, "Contact");
-  const statement = db.delete(contacts).where(and(eq(contacts.id, row.id), eq(contacts.workspaceId, workspaceId)));
-  await commitChange(c.env, db, [statement], {
-    workspaceId,
-    entityType: "contact",
-    entityId: row.id,
-    operation: "delete",
-    changedFields: [],
-  });
+  const target = { workspaceId: c.get("workspaceId"), id: c.req.valid("param").id, what: "Contact" };
+  await deleteEntity(c.env, getDb(c.env), contacts, "contact", target);
   return c.body(null, 204);
 };

@@ -9,6 +9,7 @@ export {
   type OutboxChange,
   outboxInsert,
   outboxInsertForPatch,
+  outboxInsertIfOwned,
 } from "./outbox";
 export { type OutboundRetryMessage, startOutboundRetry } from "./retry";
 export { resendWaiting, sweepOutbox } from "./sweep";

@@ -1,4 +1,4 @@
-import { and, getTableColumns, isNull, sql } from "drizzle-orm";
+import { and, getTableColumns, isNull, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db";
 import { commitBatch } from "../../db/commit";
@@ -52,31 +52,59 @@ export function differences(table: Entities, values: Record<string, unknown>) {
 }
 
 /**
+ * The outbox row of a write to an existing entity, decided by D1 inside the write's own batch: written
+ * only if the entity exists in the workspace (and `guard`, when given, holds). Placed before the
+ * entity's own statements in the batch, it sees the row they then change or delete; placed after an
+ * INSERT, the row it inserted.
+ */
+export function outboxInsertIfOwned(db: Db, table: Entities, change: OutboxChange, guard?: SQL) {
+  return outboxInsertWhere(db, table, change, sql`${JSON.stringify(change.changedFields)}`, guard);
+}
+
+function outboxInsertWhere(
+  db: Db,
+  table: Entities,
+  change: Pick<OutboxChange, "workspaceId" | "entityType" | "entityId" | "operation">,
+  fields: SQL,
+  guard?: SQL,
+) {
+  const id = newId("obx");
+  const statement = db.run(sql`
+    INSERT INTO outbox (id, workspace_id, entity_type, entity_id, operation, changed_fields, sent_at)
+    SELECT ${id}, ${change.workspaceId}, ${change.entityType}, ${table.id}, ${change.operation}, ${fields}, ${isoNow()}
+    FROM ${table} WHERE ${table.id} = ${change.entityId} AND ${table.workspaceId} = ${change.workspaceId}
+      ${guard ? sql`AND ${guard}` : sql``}`);
+  return { id, statement };
+}
+
+/**
  * The outbox row of a PATCH, decided by D1 inside the write's own batch: written only if the entity
- * exists in the workspace and some value differs from the stored one, listing exactly those fields.
- * Placed before the UPDATE in the batch, it compares against the row the UPDATE then changes.
+ * exists in the workspace, `guard` holds, and some value differs from the stored one, listing exactly
+ * those fields. Placed before the UPDATE in the batch, it compares against the row the UPDATE then changes.
  */
 export function outboxInsertForPatch(
   db: Db,
   table: Entities,
   change: Omit<OutboxChange, "operation" | "changedFields">,
   values: Record<string, unknown>,
+  guard?: SQL,
 ) {
-  const id = newId("obx");
   const diffs = differences(table, values);
   const list = sql.join(
     diffs.map((d) => sql`iif(${d.differs}, ${`"${d.field}",`}, '')`),
     sql` || `,
   );
-  const statement = db.run(sql`
-    INSERT INTO outbox (id, workspace_id, entity_type, entity_id, operation, changed_fields, sent_at)
-    SELECT ${id}, ${change.workspaceId}, ${change.entityType}, ${table.id}, 'upsert', '[' || rtrim(${list}, ',') || ']', ${isoNow()}
-    FROM ${table} WHERE ${table.id} = ${change.entityId} AND ${table.workspaceId} = ${change.workspaceId}
-      AND (${sql.join(
-        diffs.map((d) => d.differs),
-        sql` OR `,
-      )})`);
-  return { id, statement };
+  const changed = sql`(${sql.join(
+    diffs.map((d) => d.differs),
+    sql` OR `,
+  )})`;
+  return outboxInsertWhere(
+    db,
+    table,
+    { ...change, operation: "upsert" },
+    sql`'[' || rtrim(${list}, ',') || ']'`,
+    guard ? sql`${guard} AND ${changed}` : changed,
+  );
 }
 
 /**
