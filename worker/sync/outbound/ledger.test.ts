@@ -1,13 +1,25 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { countingD1 } from "../../../test/workers/counting-d1";
 import { newWorkspace } from "../../../test/workers/helpers";
+import {
+  apiWithoutSend,
+  clearCalls,
+  collectionCalls,
+  linkedContacts,
+  outboundSetup,
+  sfRecord,
+  type Ws,
+} from "../../../test/workers/outbound.fixtures";
 import { getDb } from "../../db";
 import { commitBatch } from "../../db/commit";
 import { runs } from "../../db/schema";
+import worker from "../../index";
 import { reapStalledRuns, STALE_RUN_MS } from "../reaper";
 import { type RunRecordInput, recountRun } from "../runs";
 import { runRecordWrites } from "../runs/write";
-import { createLedger } from "./ledger";
+import { createLedger, resolveBatchKey } from "./ledger";
 
 const record = (
   key: string,
@@ -110,5 +122,92 @@ describe("outbound ledger", () => {
       failed: 1,
       reason_counts: '[["failed","record_locked",1]]',
     });
+  });
+});
+
+/**
+ * `rounds` deliveries of one change that each failed as a whole (their run Failed) and whose claim
+ * the sweep let go of: the state a day of Salesforce refusing every push leaves. Returns the
+ * change's outbox id and every round's batch key.
+ */
+async function failedRounds(ws: Ws, contactId: string, rounds: number) {
+  const db = getDb(env);
+  await apiWithoutSend(ws, "PATCH", `/contacts/${contactId}`, { title: `After ${rounds}` });
+  const row = await env.DB.prepare("SELECT id FROM outbox WHERE workspace_id = ? AND processed_at IS NULL")
+    .bind(ws.id)
+    .first<{ id: string }>();
+  const keys: string[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const key = await resolveBatchKey(db, ws.id, "contact", [row!.id], true);
+    keys.push(key!);
+    const ledger = createLedger(db, ws.id, "contact", key!);
+    const run = await ledger.runFor("Lead", row!.id, 1);
+    await commitBatch(
+      db,
+      ledger.commit(run, { records: [], outboxIds: [] }, { status: "failed", failureCode: "unknown_error" }),
+    );
+  }
+  return { outboxId: row!.id, keys };
+}
+
+/** The change's message handed to the Worker's queue handler, over a D1 that counts statements. */
+async function deliverCounted(ws: Ws, outboxId: string, attempts = 1) {
+  const { db, counter } = countingD1(env.DB);
+  const batch = createMessageBatch("sync-outbound", [
+    {
+      id: `msg-${outboxId}`,
+      timestamp: new Date(),
+      attempts,
+      body: { type: "outbound_change", workspaceId: ws.id, outboxId },
+    },
+  ]);
+  const ctx = createExecutionContext();
+  // Pushed at once: whether a change waits to fill a call is another test's matter.
+  await worker.queue(batch, { ...env, DB: db, OUTBOUND_COALESCE_MS: "0" } as unknown as Env, ctx);
+  expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual([`msg-${outboxId}`]);
+  return counter.statements;
+}
+
+describe("outbound delivery rounds", () => {
+  it("a delivery after 300 failed rounds costs the D1 statements of one after a single failed round, and pushes once", async () => {
+    await clearCalls();
+    const ws = await outboundSetup();
+    const [once, many] = await linkedContacts(ws, "Lead", [
+      { email: "once@example.com" },
+      { email: "many@example.com" },
+    ]);
+
+    const first = await failedRounds(ws, once!.contactId, 1);
+    const one = await deliverCounted(ws, first.outboxId);
+
+    const later = await failedRounds(ws, many!.contactId, 300);
+    // Every round had a key of its own, so no round's runs are mistaken for another's.
+    expect(new Set(later.keys).size).toBe(300);
+    const threeHundred = await deliverCounted(ws, later.outboxId);
+    expect(threeHundred).toBe(one);
+
+    // Exactly once: each change written in one call, its run Completed; a redelivery writes nothing.
+    const runs = async () =>
+      (
+        await env.DB.prepare(
+          "SELECT status, count(*) AS n, sum(updated) AS updated FROM runs WHERE workspace_id = ? GROUP BY status ORDER BY status",
+        )
+          .bind(ws.id)
+          .all()
+      ).results;
+    const after = await runs();
+    expect(after).toEqual([
+      { status: "completed", n: 2, updated: 2 },
+      { status: "failed", n: 301, updated: 0 },
+    ]);
+    expect(await deliverCounted(ws, later.outboxId, 2)).toBeLessThan(threeHundred);
+    expect(await runs()).toEqual(after);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND processed_at IS NULL")
+        .bind(ws.id)
+        .first(),
+    ).toEqual({ n: 0 });
+    expect((await collectionCalls()).map((c) => c.records)).toEqual([1, 1]);
+    expect((await sfRecord("Lead", many!.salesforceId)).Title).toBe("After 300");
   });
 });

@@ -1,4 +1,4 @@
-import { and, eq, gte, lt, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db";
 import { commitBatch } from "../../db/commit";
 import { companies, contacts, outbox, runs } from "../../db/schema";
@@ -14,32 +14,72 @@ import type { EntityType } from "./message";
 import type { PushObject } from "./plan";
 
 /**
- * A batch key's runs share a prefix of their ids, so "the runs of this batch" is one range of the
- * primary key and needs no column of its own.
+ * A batch's deliveries go in rounds: a round ends when its runs are closed and its claim is gone
+ * (the call failed; the sweep sent the rows again), and the next delivery starts the next round
+ * with a key of its own. Round 0's key is the batch's key; a later round's is `<batch key>.<round>`.
  */
-async function keyPrefix(batchKey: string): Promise<string> {
-  return `run_${(await sha256(batchKey)).slice(0, 12)}`;
+function roundOf(batchKey: string): { base: string; round: number } {
+  const dot = batchKey.lastIndexOf(".");
+  return dot < 0
+    ? { base: batchKey, round: 0 }
+    : { base: batchKey.slice(0, dot), round: Number(batchKey.slice(dot + 1)) };
 }
 
+const keyOfRound = (base: string, round: number) => (round ? `${base}.${round}` : base);
+
+/** Rounds are written in base 36, four characters wide: ids of later rounds sort after earlier ones. */
+const ROUND_WIDTH = 4;
+
 /**
- * A run's id: the batch key's prefix, then the object and (for a push) the key of the call's first
+ * A batch's runs share a prefix of their ids, then the round, so "the runs of this round" is one
+ * range of the primary key and "the latest round" one step down it, with no column of their own.
+ */
+async function batchPrefix(base: string): Promise<string> {
+  return `run_${(await sha256(`${base}|rounds`)).slice(0, 12)}`;
+}
+
+async function roundPrefix(batchKey: string): Promise<string> {
+  const { base, round } = roundOf(batchKey);
+  return `${await batchPrefix(base)}${round.toString(36).padStart(ROUND_WIDTH, "0")}`;
+}
+
+/** Ids are base64url after a prefix, every character of which sorts before "~". */
+const idsFrom = (prefix: string) => sql`${runs.id} >= ${prefix} AND ${runs.id} < ${`${prefix}~`}`;
+
+/**
+ * A run's id: the round's prefix, then the object and (for a push) the key of the call's first
  * record. A redelivered batch pushes the same call again and finds the same run; a retry has one
  * run per object, opened before its push (startOutboundRetry).
  */
 export async function runIdFor(batchKey: string, object: PushObject, callKey?: string): Promise<string> {
   const tail = (await sha256(callKey === undefined ? object : `${object}|${callKey}`)).slice(0, 10);
-  return `${await keyPrefix(batchKey)}${tail}`;
+  return `${await roundPrefix(batchKey)}${tail}`;
 }
 
-/** The runs a batch key's deliveries made (none before its first call). */
+/** The runs a round's deliveries made (none before its first call). */
 async function runsOfKey(db: Db, workspaceId: string, batchKey: string): Promise<RunRow[]> {
-  const prefix = await keyPrefix(batchKey);
-  // Ids are base64url after the prefix, every character of which sorts before "~".
   return db
     .select()
     .from(runs)
-    .where(and(eq(runs.workspaceId, workspaceId), gte(runs.id, prefix), lt(runs.id, `${prefix}~`)))
+    .where(and(eq(runs.workspaceId, workspaceId), idsFrom(await roundPrefix(batchKey))))
     .all();
+}
+
+/** The batch's latest round that made runs, and their statuses, in one statement; null before any. */
+async function latestRound(db: Db, workspaceId: string, base: string) {
+  const prefix = await batchPrefix(base);
+  const length = prefix.length + ROUND_WIDTH;
+  const rows = await db.all<{ id: string; status: string }>(sql`
+    WITH latest AS (
+      SELECT substr(id, 1, ${length}) AS p FROM runs
+      WHERE workspace_id = ${workspaceId} AND ${idsFrom(prefix)} ORDER BY id DESC LIMIT 1)
+    SELECT runs.id AS id, runs.status AS status FROM runs, latest
+    WHERE runs.workspace_id = ${workspaceId} AND runs.id >= latest.p AND runs.id < latest.p || '~'`);
+  if (!rows.length) return null;
+  return {
+    round: Number.parseInt(rows[0]!.id.slice(prefix.length, length), 36),
+    open: rows.some((r) => r.status === "in_progress"),
+  };
 }
 
 /** Whether any of these rows is still pending under this key's claim: a delivery of it is unfinished. */
@@ -50,16 +90,13 @@ async function claimedBy(db: Db, outboxIds: string[], batchKey: string): Promise
   return (row?.n ?? 0) > 0;
 }
 
-// A sweep sends rows again after their run failed; each round gets the next key. 300 rounds at the
-// sweep's five-minute pace is a day of Salesforce refusing every push; past that the rows wait, pending.
-const MAX_ROUNDS = 300;
-
 /**
  * The batch key, deterministic from the batch's outbox ids, so a redelivered batch finds its own
- * claim and runs. A key whose runs exist is finished unless some of its runs are still open or
- * its claim still holds named rows (a delivery that failed part-way resumes); when the named rows
- * are pending under no claim of it (a call failed; the sweep sent them again), the next key in a
- * fixed chain is used, and redeliveries of that resend walk the same chain. Null when already done.
+ * claim and runs. The latest round that made runs is unfinished while some of its runs are open
+ * or its claim still holds named rows (a delivery that failed part-way resumes); when it is
+ * finished and named rows are pending (a call failed; the sweep sent them again), the next round
+ * starts, and redeliveries of that resend find the same round. Two statements at most, however
+ * many rounds came before. Null when already done.
  */
 export async function resolveBatchKey(
   db: Db,
@@ -68,15 +105,12 @@ export async function resolveBatchKey(
   outboxIds: string[],
   pending: boolean,
 ) {
-  let key = `obb_${(await sha256(`${workspaceId}|${type}|${[...outboxIds].sort().join(",")}`)).slice(0, 22)}`;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const known = await runsOfKey(db, workspaceId, key);
-    if (!known.length) return pending ? key : null;
-    if (known.some((r) => r.status === "in_progress") || (await claimedBy(db, outboxIds, key))) return key;
-    if (!pending) return null;
-    key = `obb_${(await sha256(`${key}|next`)).slice(0, 22)}`;
-  }
-  return null;
+  const base = `obb_${(await sha256(`${workspaceId}|${type}|${[...outboxIds].sort().join(",")}`)).slice(0, 22)}`;
+  const latest = await latestRound(db, workspaceId, base);
+  if (!latest) return pending ? base : null;
+  const key = keyOfRound(base, latest.round);
+  if (latest.open || (await claimedBy(db, outboxIds, key))) return key;
+  return pending ? keyOfRound(base, latest.round + 1) : null;
 }
 
 /** One call's run: which run, and where its records' numbering starts. */
