@@ -76,6 +76,14 @@ describe("web build", () => {
     }
   });
 
+  it("holds none of the worker's code: the page takes the API's types from its zod schemas, type-only", () => {
+    // A value import of a worker module (not `import type`) would pull zod, Hono or drizzle into the bundle.
+    const js = files(outDir).filter((p) => p.endsWith(".js"));
+    for (const p of js) expect(readFileSync(p, "utf8"), p).not.toMatch(/ZodError|\$ZodType|openapi|drizzle|Hono/);
+    const src = files("web/src").filter((p) => /\.(tsx?|jsx?)$/.test(p));
+    for (const p of src) expect(readFileSync(p, "utf8"), p).not.toMatch(/^import (?!type )[^;]*from "[./]*\/worker\//m);
+  });
+
   it("never renders record data as HTML", () => {
     const src = files("web/src").filter((p) => /\.(tsx?|jsx?)$/.test(p));
     for (const p of src) expect(readFileSync(p, "utf8"), p).not.toMatch(/dangerouslySetInnerHTML|\.innerHTML\s*=/);
