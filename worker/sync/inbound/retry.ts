@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getDb } from "../../db";
 import { commitBatch } from "../../db/commit";
 import { runRecords, runs } from "../../db/schema";
@@ -8,6 +8,7 @@ import { objectSpec } from "../objects";
 import type { InboundRetryMessage } from "../retry/message";
 import {
   closeRun,
+  failedRecordIds,
   failRun,
   MAX_ATTEMPTS,
   type RunRecordInput,
@@ -15,7 +16,6 @@ import {
   retryDelaySeconds,
   saveRunProgress,
   toRunFailure,
-  UNSUCCESSFUL,
 } from "../runs";
 import type { BatchResult } from "./batch";
 import { IDS_PER_QUERY, readByIds } from "./by-ids";
@@ -35,21 +35,7 @@ export async function runInboundRetry(env: Env, m: InboundRetryMessage, attempts
   const settings = await loadSettings(db, m.workspaceId);
   const spec = objectSpec(run.salesforceObject, settings.eventObject);
   if (!spec) return { done: true };
-  const ids = (
-    await db
-      .select({ id: runRecords.salesforceId })
-      .from(runRecords)
-      .where(
-        and(
-          eq(runRecords.runId, m.retryOf),
-          eq(runRecords.status, "failed"),
-          UNSUCCESSFUL,
-          isNotNull(runRecords.salesforceId),
-        ),
-      )
-      .orderBy(asc(runRecords.seq))
-      .all()
-  ).map((r) => r.id!);
+  const ids = await failedRecordIds(db, m.retryOf, runRecords.salesforceId);
   let done = (JSON.parse(run.state) as { done?: number }).done ?? 0;
   let sf: SalesforceClient | null = null;
   try {

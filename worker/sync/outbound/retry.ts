@@ -1,4 +1,3 @@
-import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "../../db";
 import { commitBatch } from "../../db/commit";
 import { outbox, runRecords } from "../../db/schema";
@@ -6,7 +5,7 @@ import { newId, randomToken } from "../../lib/crypto";
 import { Refusal } from "../../lib/refusal";
 import { isoNow } from "../../lib/time";
 import { loadSettings } from "../../settings";
-import { openRun, type RunRow, UNSUCCESSFUL } from "../runs";
+import { failedRecordIds, openRun, type RunRow } from "../runs";
 import { ALL_FIELDS } from "./fields";
 import { retryWouldWait } from "./hold";
 import { runIdFor } from "./ledger";
@@ -37,20 +36,8 @@ const createsWaiting = () =>
  */
 export async function startOutboundRetry(env: Env, original: RunRow): Promise<RunRow> {
   const db = getDb(env);
-  const failed = await db
-    .select({ entityId: runRecords.conversionId })
-    .from(runRecords)
-    .where(
-      and(
-        eq(runRecords.runId, original.id),
-        eq(runRecords.status, "failed"),
-        UNSUCCESSFUL,
-        sql`${runRecords.conversionId} IS NOT NULL`,
-      ),
-    )
-    .all();
   const type = original.objectType as EntityType;
-  const entityIds = [...new Set(failed.map((f) => f.entityId!))];
+  const entityIds = [...new Set(await failedRecordIds(db, original.id, runRecords.conversionId))];
   // Pushed now, creates would wait for the new org's backfill and the retry would end empty.
   const settings = await loadSettings(db, original.workspaceId);
   if (await retryWouldWait(db, original.workspaceId, type, settings, entityIds)) throw createsWaiting();

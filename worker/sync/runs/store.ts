@@ -1,6 +1,6 @@
-import { and, eq, type SQLWrapper, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, type SQLWrapper, sql } from "drizzle-orm";
 import type { Db } from "../../db";
-import { runs } from "../../db/schema";
+import { runRecords, runs } from "../../db/schema";
 import type { RunDirection, RunKind } from "../../db/schema/enums";
 import { isoNow } from "../../lib/time";
 import type { ObjectType } from "../objects";
@@ -150,4 +150,23 @@ export function closeRun(db: Db, run: Pick<RunRow, "id" | "startedAt">, outcome:
       heartbeatAt: finishedAt,
     })
     .where(and(eq(runs.id, run.id), eq(runs.status, "in_progress")));
+}
+
+/**
+ * What a retry takes again: the run's failed records (the index's unsuccessful ones), by the id
+ * `column` holds (Salesforce's for inbound, Conversion's for outbound), in their order; records
+ * without one are left out.
+ */
+export async function failedRecordIds(
+  db: Db,
+  runId: string,
+  column: typeof runRecords.salesforceId | typeof runRecords.conversionId,
+): Promise<string[]> {
+  const rows = await db
+    .select({ id: column })
+    .from(runRecords)
+    .where(and(eq(runRecords.runId, runId), eq(runRecords.status, "failed"), UNSUCCESSFUL, isNotNull(column)))
+    .orderBy(asc(runRecords.seq))
+    .all();
+  return rows.map((r) => r.id!);
 }
