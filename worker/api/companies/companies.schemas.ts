@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { companies } from "../../db/schema";
 import { newId } from "../../lib/crypto";
 import { domainOf } from "../../sync/inbound/classify/companies";
-import { BATCH_LIMIT } from "../catalog/batch";
+import { batchSchemas } from "../catalog/batch.schemas";
 import {
   instant,
   nextCursor,
@@ -38,35 +38,12 @@ const writable = {
 };
 
 export const companyCreateSchema = z.object(writable).strict().openapi("CompanyCreate");
-export const companyPatchSchema = z
-  .object({ ...writable, name: requiredText().optional() })
-  .strict()
-  .openapi("CompanyPatch");
+const patch = { ...writable, name: requiredText().optional() };
+export const companyPatchSchema = z.object(patch).strict().openapi("CompanyPatch");
 
-const batchItem = z
-  .object({
-    id: z
-      .string()
-      .min(1)
-      .max(100)
-      .optional()
-      .openapi({ description: "A company of this workspace to change (PATCH rules); without it the item creates one" }),
-    ...writable,
-    name: requiredText().optional(),
-  })
-  .strict()
-  .superRefine((item, ctx) => {
-    if (item.id === undefined && item.name === undefined)
-      ctx.addIssue({ code: "custom", path: ["name"], message: "is required for a new company (an item without id)" });
-  });
-
-export const companyBatchSchema = z
-  .object({ items: z.array(batchItem).min(1).max(BATCH_LIMIT) })
-  .strict()
-  .openapi("CompanyBatch", { description: `Up to ${BATCH_LIMIT} creates and changes, written together` });
-export const companyBatchResultSchema = z
-  .object({ items: z.array(companySchema) })
-  .openapi("CompanyBatchResult", { description: "Every company after the write, in the items' order" });
+const batch = batchSchemas("Company", patch, "name", companySchema);
+export const companyBatchSchema = batch.batch;
+export const companyBatchResultSchema = batch.result;
 
 export const companyListQuery = z.object({ salesforceId: salesforceIdFilter, ...pageQuery });
 export const companyListSchema = z.object({ companies: z.array(companySchema), nextCursor }).openapi("CompanyList");

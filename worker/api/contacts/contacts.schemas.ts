@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { contacts } from "../../db/schema";
 import { timeOrderedId } from "../../db/schema/time-ordered";
-import { BATCH_LIMIT } from "../catalog/batch";
+import { batchSchemas } from "../catalog/batch.schemas";
 import {
   emailField,
   instant,
@@ -46,35 +46,12 @@ const writable = {
 };
 
 export const contactCreateSchema = z.object(writable).strict().openapi("ContactCreate");
-export const contactPatchSchema = z
-  .object({ ...writable, email: emailField.optional() })
-  .strict()
-  .openapi("ContactPatch");
+const patch = { ...writable, email: emailField.optional() };
+export const contactPatchSchema = z.object(patch).strict().openapi("ContactPatch");
 
-const batchItem = z
-  .object({
-    id: z
-      .string()
-      .min(1)
-      .max(100)
-      .optional()
-      .openapi({ description: "A contact of this workspace to change (PATCH rules); without it the item creates one" }),
-    ...writable,
-    email: emailField.optional(),
-  })
-  .strict()
-  .superRefine((item, ctx) => {
-    if (item.id === undefined && item.email === undefined)
-      ctx.addIssue({ code: "custom", path: ["email"], message: "is required for a new contact (an item without id)" });
-  });
-
-export const contactBatchSchema = z
-  .object({ items: z.array(batchItem).min(1).max(BATCH_LIMIT) })
-  .strict()
-  .openapi("ContactBatch", { description: `Up to ${BATCH_LIMIT} creates and changes, written together` });
-export const contactBatchResultSchema = z
-  .object({ items: z.array(contactSchema) })
-  .openapi("ContactBatchResult", { description: "Every contact after the write, in the items' order" });
+const batch = batchSchemas("Contact", patch, "email", contactSchema);
+export const contactBatchSchema = batch.batch;
+export const contactBatchResultSchema = batch.result;
 
 export const contactListQuery = z.object({
   email: z
