@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { events, opportunities } from "../../db/schema";
 import { pageQuery } from "../common";
-import { instant, nextCursor } from "./fields";
+import { instant, nextCursor, recordTimes } from "./fields";
 
 // What inbound sync brought in and only it writes: read-only lists.
 
@@ -14,10 +14,7 @@ export const opportunitySchema = z
     closeDate: z.string().nullable().openapi({ format: "date", example: "2026-12-31" }),
     companyId: z.string().nullable(),
     salesforceId: z.string().nullable(),
-    createdAt: instant,
-    updatedAt: instant,
-    externalCreatedAt: instant.nullable(),
-    externalUpdatedAt: instant.nullable(),
+    ...recordTimes,
   })
   .openapi("Opportunity");
 
@@ -29,10 +26,7 @@ export const eventSchema = z
     occurredAt: instant.nullable(),
     properties: z.record(z.string(), z.unknown()),
     salesforceId: z.string().nullable(),
-    createdAt: instant,
-    updatedAt: instant,
-    externalCreatedAt: instant.nullable(),
-    externalUpdatedAt: instant.nullable(),
+    ...recordTimes,
   })
   .openapi("Event");
 

@@ -52,6 +52,14 @@ export const salesforceIdFilter = z
 
 export const instant = z.string().openapi({ format: "date-time", example: "2026-11-29T10:20:30.000Z" });
 
+/** When a record was made and last changed in Conversion, and in Salesforce (null until synced). */
+export const recordTimes = {
+  createdAt: instant,
+  updatedAt: instant,
+  externalCreatedAt: instant.nullable(),
+  externalUpdatedAt: instant.nullable(),
+};
+
 export const nextCursor = z
   .string()
   .nullable()

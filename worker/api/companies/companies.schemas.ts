@@ -4,10 +4,10 @@ import { newId } from "../../lib/crypto";
 import { domainOf } from "../../sync/inbound/classify/companies";
 import { batchSchemas } from "../catalog/batch.schemas";
 import {
-  instant,
   nextCursor,
   optionalText,
   readOnlySalesforceId,
+  recordTimes,
   requiredText,
   salesforceIdFilter,
 } from "../catalog/fields";
@@ -20,10 +20,7 @@ export const companySchema = z
     domain: z.string().nullable(),
     industry: z.string().nullable(),
     salesforceId: z.string().nullable().openapi({ description: "The linked Account; set by the sync, read-only" }),
-    createdAt: instant,
-    updatedAt: instant,
-    externalCreatedAt: instant.nullable(),
-    externalUpdatedAt: instant.nullable(),
+    ...recordTimes,
   })
   .openapi("Company");
 

@@ -4,10 +4,10 @@ import { timeOrderedId } from "../../db/schema/time-ordered";
 import { batchSchemas } from "../catalog/batch.schemas";
 import {
   emailField,
-  instant,
   nextCursor,
   optionalText,
   readOnlySalesforceId,
+  recordTimes,
   salesforceIdFilter,
 } from "../catalog/fields";
 import { pageQuery } from "../common";
@@ -27,10 +27,7 @@ export const contactSchema = z
       .nullable()
       .openapi({ description: "The linked Lead or Contact; set by the sync, read-only" }),
     salesforceObject: z.enum(["Lead", "Contact"]).nullable(),
-    createdAt: instant,
-    updatedAt: instant,
-    externalCreatedAt: instant.nullable(),
-    externalUpdatedAt: instant.nullable(),
+    ...recordTimes,
   })
   .openapi("Contact");
 
