@@ -1,5 +1,9 @@
 import type { z } from "@hono/zod-openapi";
-import type { connectionSchema } from "../../../worker/api/connection/connection.routes";
+import type {
+  authorizeAnswerSchema,
+  authorizeBody,
+  connectionSchema,
+} from "../../../worker/api/connection/connection.routes";
 import type { syncHealthSchema } from "../../../worker/api/health/health.routes";
 import type { retryAnswerSchema } from "../../../worker/api/retry/retry.routes";
 import type {
@@ -44,6 +48,9 @@ export type RunsWith = NonNullable<z.input<typeof runListQuery>["has"]>;
 export type Connection = z.output<typeof connectionSchema>;
 export type ConnectionStatus = Connection["status"];
 export type LoginEnvironment = NonNullable<Connection["environment"]>;
+/** `POST /connection/authorize`: where the org signs in, and where to send the browser for OAuth. */
+export type AuthorizeBody = z.input<typeof authorizeBody>;
+export type AuthorizeAnswer = z.output<typeof authorizeAnswerSchema>;
 export type ApiUsage = NonNullable<Connection["apiUsage"]>;
 export type Session = z.output<typeof sessionSchema>;
 

@@ -1,4 +1,13 @@
-import type { Counts, Direction, ObjectType, RecordAction, RecordStatus, RunKind, RunStatus } from "../api/types";
+import type {
+  Counts,
+  Direction,
+  LoginEnvironment,
+  ObjectType,
+  RecordAction,
+  RecordStatus,
+  RunKind,
+  RunStatus,
+} from "../api/types";
 
 // Wording from the help article; keep it exact. Each map is keyed by one of the API's lists (the worker's
 // zod enums), so a value added or renamed there fails the type check here until it has its words.
@@ -57,6 +66,13 @@ export const KIND: Record<RunKind, string> = {
   push: "Push",
   retry: "Retry of failed records",
   reconcile: "Check against Salesforce",
+};
+
+/** Where an org signs in (Connect's choices, the connection's "Signs in at"). */
+export const LOGIN_ENVIRONMENT: Record<LoginEnvironment, string> = {
+  production: "Production",
+  sandbox: "Sandbox",
+  custom: "My Domain",
 };
 
 /** "What it means" for a whole-run failure, from the article; the API sends message and action. */

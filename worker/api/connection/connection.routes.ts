@@ -47,6 +47,8 @@ export const authorizeBody = z
   .strict()
   .openapi("AuthorizeRequest");
 
+export const authorizeAnswerSchema = z.object({ url: z.string().url() });
+
 export const authorizeConnection = createRoute({
   method: "post",
   path: "/connection/authorize",
@@ -55,7 +57,7 @@ export const authorizeConnection = createRoute({
   request: { body: { required: false, content: { "application/json": { schema: authorizeBody } } } },
   responses: {
     200: json(
-      z.object({ url: z.string().url() }),
+      authorizeAnswerSchema,
       "Where to send the admin's browser to start Salesforce OAuth at the chosen login host (valid 10 minutes, once). " +
         "The callback completes only in the page session that asked, so a link opened anywhere else connects nothing",
     ),

@@ -1,16 +1,15 @@
 import { useState } from "preact/hooks";
+import type { LoginEnvironment } from "../../../api/types";
 import { Notice } from "../../../components/Notice/Notice";
-import { connectState, type LoginEnvironment, startConnect } from "./model";
+import { entries, LOGIN_ENVIRONMENT } from "../../../format/labels";
+import { connectState, startConnect } from "./model";
 
-const CHOICES: { value: LoginEnvironment; label: string; hint: string }[] = [
-  { value: "production", label: "Production", hint: "Signs in at login.salesforce.com" },
-  { value: "sandbox", label: "Sandbox", hint: "Signs in at test.salesforce.com" },
-  {
-    value: "custom",
-    label: "My Domain",
-    hint: "For orgs that allow sign-in only through their own domain, such as https://yourcompany.my.salesforce.com",
-  },
-];
+const HINT: Record<LoginEnvironment, string> = {
+  production: "Signs in at login.salesforce.com",
+  sandbox: "Signs in at test.salesforce.com",
+  custom: "For orgs that allow sign-in only through their own domain, such as https://yourcompany.my.salesforce.com",
+};
+const CHOICES = entries(LOGIN_ENVIRONMENT).map(([value, label]) => ({ value, label, hint: HINT[value] }));
 
 /** Where the org signs in, asked before going to Salesforce; names the workspace it connects to. */
 export function ConnectForm({ workspace, onCancel }: { workspace: string; onCancel: () => void }) {

@@ -3,6 +3,7 @@ import { Fact } from "../../../components/Fact/Fact";
 import { LocalTime } from "../../../components/LocalTime/LocalTime";
 import { Notice } from "../../../components/Notice/Notice";
 import { Skeleton } from "../../../components/Skeleton/Skeleton";
+import { LOGIN_ENVIRONMENT } from "../../../format/labels";
 import { connection, connectionError, loadConnection } from "../../../state/connection";
 import { session } from "../../../state/session";
 import { ConnectForm } from "./ConnectForm";
@@ -16,8 +17,6 @@ const STATUS: Record<Connection["status"], [string, string]> = {
   not_connected: ["Not connected", "skipped"],
   needs_reconnect: ["Needs reconnect", "failed"],
 };
-
-const ENVIRONMENT: Record<string, string> = { production: "Production", sandbox: "Sandbox", custom: "My Domain" };
 
 /**
  * The workspace's Salesforce connection: status, org and user, Connect / Reconnect (asking where the
@@ -64,7 +63,7 @@ export function ConnectionCard({ showSyncNow = true }: { showSyncNow?: boolean }
           </Fact>
           <Fact term="Username">{c.username ?? "—"}</Fact>
           <Fact term="Signs in at">
-            {ENVIRONMENT[c.environment ?? ""] ?? "—"}
+            {c.environment ? LOGIN_ENVIRONMENT[c.environment] : "—"}
             {c.environment === "custom" && c.loginUrl ? <span class="mono"> {c.loginUrl}</span> : null}
           </Fact>
           <Fact term="Connected">

@@ -1,11 +1,10 @@
 import { signal } from "@preact/signals";
 import { api, errorText } from "../../../api/client";
+import type { AuthorizeAnswer, AuthorizeBody, LoginEnvironment } from "../../../api/types";
 import { safeHttpUrl } from "../../../lib/safeUrl";
 import { loadConnection } from "../../../state/connection";
 
 // The connection card's own state, so the card works wherever it is placed (Overview, Settings).
-
-export type LoginEnvironment = "production" | "sandbox" | "custom";
 
 export type ConnectState =
   | { phase: "idle" | "choosing" | "pending" }
@@ -28,8 +27,8 @@ export async function startConnect(environment: LoginEnvironment, myDomain: stri
   if (connectState.peek().phase === "pending") return;
   connectState.value = { phase: "pending" };
   try {
-    const body = environment === "custom" ? { environment, myDomain: myDomain.trim() } : { environment };
-    const { url } = await api<{ url: string }>("/connection/authorize", { method: "POST", body });
+    const body: AuthorizeBody = environment === "custom" ? { environment, myDomain: myDomain.trim() } : { environment };
+    const { url } = await api<AuthorizeAnswer>("/connection/authorize", { method: "POST", body });
     const target = safeHttpUrl(url);
     if (!target) throw new Error("bad url");
     location.assign(target);
