@@ -6,7 +6,7 @@
 //   npm run bench -- --only=inbound,read   some sections; the others are carried over from BENCHMARKS.md
 //   npm run bench -- --proposals       also A/B the engine against the baseline revision and the patches in scripts/bench/proposals/
 //   npm run bench -- --out=FILE        write FILE instead of BENCHMARKS.md
-//   npm run bench -- --only=bulk [--bulk-n=N] [--bulk-baseline=REV]   big orgs under the latency model (issue 16): REST vs Bulk
+//   npm run bench -- --only=bulk [--bulk-n=N] [--bulk-baseline=REV]   big orgs under the latency model (issue 16): one REST stream vs one Bulk job vs parallel slices
 //                                      (and Bulk at REV, same run), push latency
 //   npm run bench -- --proposals --baseline=REV   the side-by-side baseline is REV instead of BASELINE_REV
 //   npm run bench -- --proposals --no-latency     without the runs against added Salesforce latency
