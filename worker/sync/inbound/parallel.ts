@@ -38,8 +38,10 @@ export async function runSlicedBatch(ctx: SlicedBatchContext): Promise<"done" | 
   const { db, m, sf } = ctx;
   const slices = (ctx.progress.sliced ?? m.sliced).slices.map((s) => ({ ...s }));
   const state = (): SlicedRead => ({ ...m.sliced, slices: slices.map((s) => ({ ...s })) });
-  const active = slices.flatMap((s, i) => (s.done ? [] : [i]));
-  const budget = Math.max(1, Math.floor((m.limit - ctx.progress.fetched) / Math.max(1, active.length)));
+  // A redelivered batch that had read its share already reads nothing more: the next batch goes on.
+  const left = m.limit - ctx.progress.fetched;
+  const active = left > 0 ? slices.flatMap((s, i) => (s.done ? [] : [i])) : [];
+  const budget = Math.max(1, Math.floor(left / Math.max(1, active.length)));
   const runKey = { id: ctx.runId, workspaceId: m.workspaceId };
   const lease = () => extendLease(db, m.workspaceId, m.salesforceObject, m.cycleId);
 
