@@ -41,7 +41,9 @@ export async function runSlicedBatch(ctx: SlicedBatchContext): Promise<"done" | 
   // A redelivered batch that had read its share already reads nothing more: the next batch goes on.
   const left = m.limit - ctx.progress.fetched;
   const active = left > 0 ? slices.flatMap((s, i) => (s.done ? [] : [i])) : [];
-  const budget = Math.max(1, Math.floor(left / Math.max(1, active.length)));
+  // Shares of whole pages: a share of 16,666 would end each slice's part of the batch on a page of 666.
+  const share = Math.floor(left / Math.max(1, active.length));
+  const budget = Math.max(1, share >= PAGE_SIZE ? share - (share % PAGE_SIZE) : share);
   const runKey = { id: ctx.runId, workspaceId: m.workspaceId };
   const lease = () => extendLease(db, m.workspaceId, m.salesforceObject, m.cycleId);
 
