@@ -10,6 +10,8 @@
 //                                      (and Bulk at REV, same run), push latency
 //   npm run bench -- --proposals --baseline=REV   the side-by-side baseline is REV instead of BASELINE_REV
 //   npm run bench -- --proposals --no-latency     without the runs against added Salesforce latency
+//   npm run bench -- --proposals --proposals-n=N --proposals-reps=R --rest --inbound-only
+//                                      N Leads, R rounds, REST stream only (no Bulk jobs), no outbound burst
 //
 // Sections: inbound (backfill, raw limit, CPU, statements, rows, calls), growth, micro, outbound,
 // multi (many workspaces at once, side by side with the revision before), read, page, proposals.
@@ -53,7 +55,24 @@ function parseArgs(argv: string[]) {
   const out = argv.find((a) => a.startsWith("--out="))?.slice(6);
   const baseline = argv.find((a) => a.startsWith("--baseline="))?.slice(11) || BASELINE_REV;
   const latency = !argv.includes("--no-latency");
-  return { quick, sections, only: only !== undefined, out, baseline, latency };
+  const number = (name: string) => {
+    const v = argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+    return v ? Number(v) : undefined;
+  };
+  // The REST stream only (INBOUND_BULK_THRESHOLD=off, baseline and committed alike): what storage changes, without Bulk jobs' polling.
+  const vars = argv.includes("--rest") ? { INBOUND_BULK_THRESHOLD: "off" } : undefined;
+  return {
+    quick,
+    sections,
+    only: only !== undefined,
+    out,
+    baseline,
+    latency,
+    vars,
+    proposalsN: number("proposals-n"),
+    inboundOnly: argv.includes("--inbound-only"),
+    proposalsReps: number("proposals-reps"),
+  };
 }
 
 export interface Config {
@@ -173,6 +192,8 @@ function proposalSets(baseline: string): { label: string; patches: string[]; rev
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const cfg = config(args.quick);
+  if (args.proposalsN) cfg.proposalsN = args.proposalsN;
+  if (args.proposalsReps) cfg.proposalsReps = args.proposalsReps;
   const started = Date.now();
   const results: Results = {
     cfg,
@@ -211,7 +232,7 @@ async function main() {
     const lookupSql = await committedLookupSql();
     for (let i = 0; i < cfg.inboundReps; i++) {
       // The first run also explains a page's contact lookup against what it wrote.
-      const opts = { raw: true, lookupSql: i === 0 ? lookupSql : undefined };
+      const opts = { raw: true, lean: true, lookupSql: i === 0 ? lookupSql : undefined };
       results.inbound.push(
         await timed(
           `inbound ${cfg.inboundN.toLocaleString("en-US")} Leads + raw limit, run ${i + 1}/${cfg.inboundReps}`,
@@ -220,7 +241,7 @@ async function main() {
       );
       const r = results.inbound[i]!;
       log(
-        `  ${Math.round(r.recordsPerSec)} records/s end to end; raw ${Math.round(r.raw!.recordsPerSec)} records/s; ${r.salesforceCalls} Salesforce calls`,
+        `  ${Math.round(r.recordsPerSec)} records/s end to end; raw ${Math.round(r.raw!.recordsPerSec)} records/s; lean ceiling ${Math.round(r.lean!.recordsPerSec)} records/s; ${r.salesforceCalls} Salesforce calls`,
       );
     }
   }
@@ -348,26 +369,33 @@ async function main() {
         const r: InboundResult = await timed(
           `proposal ${set.label}, inbound, run ${rep + 1}/${cfg.proposalsReps}`,
           async () => {
-            const app = await startApp({ patches: set.patches, rev: set.rev });
+            const app = await startApp({ patches: set.patches, rev: set.rev, vars: args.vars });
+            // The lean ceiling (issue 15) in the same harness: the committed engine's rows, lean, in a fresh D1.
+            const leanApp = !set.rev && !set.patches.length ? await startApp() : undefined;
             try {
-              return await inboundBackfill(app, cfg.proposalsN, {});
+              return await inboundBackfill(app, cfg.proposalsN, { leanApp });
             } finally {
+              await leanApp?.stop();
               await app.stop();
             }
           },
         );
-        const o: OutboundResult = await timed(
-          `proposal ${set.label}, outbound, run ${rep + 1}/${cfg.proposalsReps}`,
-          async () => {
-            const app = await startApp({ patches: set.patches, rev: set.rev });
-            try {
-              const { ws, ids } = await prepareOutbound(app, cfg.outboundChanges);
-              return await outboundBurst(app, ws, ids, 1);
-            } finally {
-              await app.stop();
-            }
-          },
-        );
+        if (r.lean)
+          log(
+            `  lean ceiling: ${Math.round(r.lean.recordsPerSec)} records/s (${r.lean.batches} batches, ${r.lean.statements} statements, ` +
+              `${(r.lean.d1RowsWritten / r.n).toFixed(4)} rows written per record); engine / lean = ${(r.recordsPerSec / r.lean.recordsPerSec).toFixed(2)}`,
+          );
+        const o: OutboundResult | null = args.inboundOnly
+          ? null
+          : await timed(`proposal ${set.label}, outbound, run ${rep + 1}/${cfg.proposalsReps}`, async () => {
+              const app = await startApp({ patches: set.patches, rev: set.rev });
+              try {
+                const { ws, ids } = await prepareOutbound(app, cfg.outboundChanges);
+                return await outboundBurst(app, ws, ids, 1);
+              } finally {
+                await app.stop();
+              }
+            });
         rows.push({
           label: set.label,
           patches: set.patches.map((p) => p.slice(ROOT.length + 1)),
@@ -375,7 +403,7 @@ async function main() {
           outbound: o,
         });
         log(
-          `  ${set.label}: ${Math.round(r.recordsPerSec)} records/s, ${r.salesforceCalls} inbound calls; outbound ${o.totalCalls} calls, p95 ${o.latencyMs.p95} ms`,
+          `  ${set.label}: ${Math.round(r.recordsPerSec)} records/s, ${r.salesforceCalls} inbound calls${o ? `; outbound ${o.totalCalls} calls, p95 ${o.latencyMs.p95} ms` : ""}`,
         );
       }
     }

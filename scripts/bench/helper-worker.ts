@@ -7,84 +7,139 @@ interface Env {
 
 const PAGE = 2_000;
 
-// The columns of the tables the inbound engine writes (migrations/0000_init.sql).
-const CONTACT_COLUMNS = [
-  "id",
-  "workspace_id",
-  "salesforce_id",
-  "sf_modstamp",
-  "external_created_at",
-  "external_updated_at",
-  "created_at",
-  "updated_at",
-  "salesforce_object",
-  "email",
-  "user_id",
-  "first_name",
-  "last_name",
-  "title",
-  "phone",
-  "company_id",
-];
-const RECORD_COLUMNS = [
-  "id",
-  "workspace_id",
-  "run_id",
-  "record_key",
-  "seq",
-  "salesforce_id",
-  "salesforce_object",
-  "conversion_id",
-  "label",
-  "email",
-  "action",
-  "status",
-  "reason_code",
-  "reason_detail",
-  "sf_status_code",
-  "sf_message",
-  "sf_fields",
-  "external_created_at",
-  "external_updated_at",
-  "changes",
-  "outbox_id",
-  "created_at",
-];
-
 /** INSERT … SELECT FROM json_each(?): one statement per page, the best set-based form D1 offers. */
 function insertFromJson(table: string, columns: string[]): string {
   return `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${columns.map((c) => `j.value ->> '$.${c}'`).join(", ")} FROM json_each(?) AS j`;
 }
 
-/** One page of a workspace's rows of `table` (rowid order, after `after`), to carry to another database. */
-async function exportPage(env: Env, body: { table: string; workspaceId: string; after: number; size?: number }) {
-  if (body.table !== "contacts" && body.table !== "run_records") throw new Error(`not exportable: ${body.table}`);
-  const { results } = await env.DB.prepare(
-    `SELECT rowid AS _rowid, * FROM ${body.table} WHERE workspace_id = ? AND rowid > ? ORDER BY rowid LIMIT ?`,
-  )
-    .bind(body.workspaceId, body.after, body.size ?? PAGE)
-    .all<Record<string, unknown>>();
-  const after = results.length ? (results[results.length - 1]!._rowid as number) : body.after;
-  for (const r of results) delete r._rowid;
-  return { rows: results, after };
+/**
+ * One page of a workspace's rows of `table`, to carry to another database: run_records in rowid order,
+ * contacts (WITHOUT ROWID since 0014) in id order, run_pages in (run_id, first_seq) order; `after` is
+ * the cursor the previous page returned.
+ */
+async function exportPage(
+  env: Env,
+  body: { table: string; workspaceId: string; after: number | string | null; size?: number },
+) {
+  const size = body.size ?? PAGE;
+  if (body.table === "run_records") {
+    const { results } = await env.DB.prepare(
+      `SELECT rowid AS _rowid, * FROM run_records WHERE workspace_id = ? AND rowid > ? ORDER BY rowid LIMIT ?`,
+    )
+      .bind(body.workspaceId, body.after ?? 0, size)
+      .all<Record<string, unknown>>();
+    const after = results.length ? (results[results.length - 1]!._rowid as number) : body.after;
+    for (const r of results) delete r._rowid;
+    return { rows: results, after };
+  }
+  if (body.table === "contacts") {
+    const { results } = await env.DB.prepare(
+      `SELECT * FROM contacts WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?`,
+    )
+      .bind(body.workspaceId, body.after ?? "", size)
+      .all<Record<string, unknown>>();
+    return { rows: results, after: results.length ? (results[results.length - 1]!.id as string) : body.after };
+  }
+  if (body.table === "run_pages") {
+    // The cursor is "run_id first_seq" (a run id holds no space).
+    const [runId, firstSeq] = typeof body.after === "string" ? body.after.split(" ") : ["", "-1"];
+    const { results } = await env.DB.prepare(
+      `SELECT * FROM run_pages WHERE workspace_id = ? AND (run_id, first_seq) > (?, ?) ORDER BY run_id, first_seq LIMIT ?`,
+    )
+      .bind(body.workspaceId, runId, Number(firstSeq), size)
+      .all<Record<string, unknown>>();
+    const last = results[results.length - 1];
+    return { rows: results, after: last ? `${last.run_id} ${last.first_seq}` : body.after };
+  }
+  throw new Error(`not exportable: ${body.table}`);
 }
 
-/**
- * The raw limit, one page: 2,000 of the engine's contact rows and their 2,000 run records written
- * with plain set-based inserts (INSERT … SELECT FROM json_each(?)), in one D1 batch as the engine
- * commits a page. Only the batch is timed; the JSON is built before the clock starts.
- */
-async function rawPage(env: Env, body: { contacts: Record<string, unknown>[]; records: Record<string, unknown>[] }) {
-  const stmts: D1PreparedStatement[] = [];
-  if (body.contacts.length)
-    stmts.push(env.DB.prepare(insertFromJson("contacts", CONTACT_COLUMNS)).bind(JSON.stringify(body.contacts)));
-  if (body.records.length)
-    stmts.push(env.DB.prepare(insertFromJson("run_records", RECORD_COLUMNS)).bind(JSON.stringify(body.records)));
+/** The columns a page of exported rows carries (every column of its table, as the engine left them). */
+function columnsOf(rows: Record<string, unknown>[]): string[] {
+  return rows.length ? Object.keys(rows[0]!) : [];
+}
+
+async function timedBatch(env: Env, stmts: D1PreparedStatement[]) {
   if (!stmts.length) return { ms: 0, statements: 0, rowsWritten: 0 };
   const start = Date.now();
   const results = await env.DB.batch(stmts);
   const ms = Date.now() - start;
   return { ms, statements: stmts.length, rowsWritten: results.reduce((a, r) => a + (r.meta.rows_written ?? 0), 0) };
+}
+
+/**
+ * The raw limit, one page: 2,000 of the engine's contact rows, its run_pages rows and its run_records
+ * rows (records that keep one) written with plain set-based inserts (INSERT … SELECT FROM json_each(?)),
+ * in one D1 batch as the engine commits a page, into the engine's own schema. Only the batch is timed;
+ * the JSON is built before the clock starts.
+ */
+async function rawPage(
+  env: Env,
+  body: { contacts: Record<string, unknown>[]; records: Record<string, unknown>[]; pages?: Record<string, unknown>[] },
+) {
+  const stmts: D1PreparedStatement[] = [];
+  for (const [table, rows] of [
+    ["contacts", body.contacts],
+    ["run_pages", body.pages ?? []],
+    ["run_records", body.records],
+  ] as const)
+    if (rows.length)
+      stmts.push(
+        env.DB.prepare(insertFromJson(table, columnsOf(rows as Record<string, unknown>[]))).bind(JSON.stringify(rows)),
+      );
+  return timedBatch(env, stmts);
+}
+
+/**
+ * The lean ceiling's tables: the contacts table as the engine's schema declares it, with only its two
+ * lookup indexes (Salesforce id, email; the table is its id's index), and one row per page for the
+ * run's records. Made once per database, before any timing.
+ */
+async function leanSetup(env: Env) {
+  const table = await env.DB.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'contacts'`).first<{
+    sql: string;
+  }>();
+  const { results: indexes } = await env.DB.prepare(
+    `SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts' AND name IN ('contacts_ws_sfid', 'contacts_ws_email')`,
+  ).all<{ sql: string }>();
+  if (!table || indexes.length !== 2) throw new Error("contacts or its lookup indexes not found");
+  const statements = [
+    table.sql.replace(/^CREATE TABLE [`"]?contacts[`"]?/i, "CREATE TABLE lean_contacts"),
+    ...indexes.map((i) =>
+      i.sql
+        .replace(/[`"]?contacts_ws_(\w+)[`"]?/, "lean_contacts_ws_$1")
+        .replace(/ON [`"]?contacts[`"]?/i, "ON lean_contacts"),
+    ),
+    `CREATE TABLE lean_pages (workspace_id text NOT NULL, run_id text NOT NULL, first_seq integer NOT NULL, records text NOT NULL,
+       PRIMARY KEY (workspace_id, run_id, first_seq)) WITHOUT ROWID`,
+  ];
+  for (const s of statements) await env.DB.prepare(s).run();
+  return { statements };
+}
+
+/**
+ * The lean ceiling, one page: the page's contact rows into lean_contacts (only lookup indexes) and one
+ * lean_pages row holding the page's run records (the engine's own packed records of those seqs), in
+ * one D1 batch. Only the batch is timed.
+ */
+async function leanPage(
+  env: Env,
+  body: { contacts: Record<string, unknown>[]; workspaceId: string; runId: string; firstSeq: number; records: string },
+) {
+  const stmts: D1PreparedStatement[] = [];
+  if (body.contacts.length)
+    stmts.push(
+      env.DB.prepare(insertFromJson("lean_contacts", columnsOf(body.contacts))).bind(JSON.stringify(body.contacts)),
+    );
+  stmts.push(
+    env.DB.prepare(`INSERT INTO lean_pages (workspace_id, run_id, first_seq, records) VALUES (?, ?, ?, ?)`).bind(
+      body.workspaceId,
+      body.runId,
+      body.firstSeq,
+      body.records,
+    ),
+  );
+  return timedBatch(env, stmts);
 }
 
 /**
@@ -207,6 +262,10 @@ export default {
           return Response.json(await exportPage(env, body));
         case "/raw-page":
           return Response.json(await rawPage(env, body));
+        case "/lean-setup":
+          return Response.json(await leanSetup(env));
+        case "/lean-page":
+          return Response.json(await leanPage(env, body));
         case "/seed-history":
           return Response.json(await seedHistory(env, body));
         case "/explain":

@@ -44,7 +44,9 @@ export interface InboundResult {
   tableRows: { contacts: number; runRecords: number };
   d1RowsWritten: number;
   runs: { status: string; created: number; fetched: number }[];
-  raw: { writeMs: number; recordsPerSec: number; d1RowsWritten: number; statements: number; batches: number } | null;
+  raw: WriteLimit | null;
+  /** The lean ceiling (issue 15): the same contacts with only their lookup indexes plus one row per page. */
+  lean: WriteLimit | null;
   /** The indexes a contact and a run record are written into (each entry is a D1 "row written"). */
   indexes: Record<string, string[]>;
   /** A page's contact lookup, run against the workspace the backfill left (n contacts). */
@@ -137,7 +139,7 @@ function callsPerBatch(calls: FakeCall[]): number[] {
 export async function inboundBackfill(
   app: App,
   n: number,
-  opts: { rawApp?: App; salesforceLatencyMs?: number; lookupSql?: string },
+  opts: { rawApp?: App; leanApp?: App; salesforceLatencyMs?: number; lookupSql?: string },
 ): Promise<InboundResult> {
   await resetOrg(app, { Lead: n });
   const ws = await newConnectedWorkspace(app, `bench ${n}`, onlyObjects("Lead"));
@@ -156,7 +158,8 @@ export async function inboundBackfill(
   const fakeCpuS = cpuSeconds(app.fakePid) - fake0;
 
   const inv = (await invocations(app)).filter(
-    (i) => i.queue === "sync-inbound" && i.summary.startsWith("inbound_batch"),
+    // Backfill batches have their own queue (sync-backfill) since the two-queue split.
+    (i) => (i.queue === "sync-inbound" || i.queue === "sync-backfill") && i.summary.startsWith("inbound_batch"),
   );
   const calls = (await fakeCalls(app)).filter((c) => c.kind.startsWith("query"));
   const perBatch = callsPerBatch(calls);
@@ -200,7 +203,7 @@ export async function inboundBackfill(
   const created = sum(runs.map((r) => r.created));
   if (created !== n) throw new Error(`backfill of ${n} created ${created} (runs: ${JSON.stringify(runs)})`);
 
-  const raw = opts.rawApp ? await rawLimit(app, opts.rawApp, ws.id) : null;
+  const { raw, lean } = await carryRows(app, ws.id, { raw: opts.rawApp, lean: opts.leanApp });
   const indexes = await helper<Record<string, string[]>>(app, "/indexes", { tables: ["contacts", "run_records"] });
   const lookup = opts.lookupSql ? await lookupCosts(app, ws.id, opts.lookupSql) : null;
   return {
@@ -215,52 +218,95 @@ export async function inboundBackfill(
     d1RowsWritten: sum(inv.map((i) => i.rowsWritten)),
     runs,
     raw,
+    lean,
     indexes,
     lookup,
   };
 }
 
+export interface WriteLimit {
+  writeMs: number;
+  recordsPerSec: number;
+  d1RowsWritten: number;
+  statements: number;
+  batches: number;
+}
+
 /**
- * The raw limit: the engine's own rows (contacts and run records of the workspace), carried page by
- * page to a second, empty database — the state the engine started from — and written there with
- * plain INSERT … SELECT FROM json_each(?), 2,000 contacts + 2,000 run records per D1 batch. Only
- * the batches are timed (inside workerd).
+ * The engine's rows (contacts, run_pages, run_records of the workspace) carried page by page — 2,000
+ * contacts and the run pages of their 2,000 records — to second, empty databases (the state the engine
+ * started from), written there one D1 batch a page, as the engine commits a page, and only those batches
+ * timed (inside workerd):
+ *  - `raw` (the raw limit): the same rows into the engine's own schema, plain INSERT … SELECT FROM json_each(?);
+ *  - `lean` (the lean ceiling, issue 15): the contact rows into a copy of contacts with only its lookup
+ *    indexes (Salesforce id, email; the table is its id's index) plus ONE row per 2,000-record page holding
+ *    that page's records (the engine's own packed records, its run_pages rows joined).
  */
-async function rawLimit(from: App, to: App, workspaceId: string): Promise<NonNullable<InboundResult["raw"]>> {
-  let afterC = 0;
-  let afterR = 0;
-  let writeMs = 0;
-  let rows = 0;
-  let statements = 0;
-  let batches = 0;
-  let d1RowsWritten = 0;
+async function carryRows(
+  from: App,
+  workspaceId: string,
+  to: { raw?: App; lean?: App },
+): Promise<{ raw: WriteLimit | null; lean: WriteLimit | null }> {
+  type Page = { rows: Record<string, unknown>[]; after: number | string | null };
+  const tally = () => ({ writeMs: 0, recordsPerSec: 0, d1RowsWritten: 0, statements: 0, batches: 0 });
+  const raw = to.raw ? tally() : null;
+  const lean = to.lean ? tally() : null;
+  if (to.lean) await helper(to.lean, "/lean-setup", {});
+  let afterC: Page["after"] = null;
+  let afterR: Page["after"] = null;
+  let afterP: Page["after"] = null;
+  let contacts = 0;
   for (;;) {
-    type Page = { rows: Record<string, unknown>[]; after: number };
-    const c = await helper<Page>(from, "/export", { table: "contacts", workspaceId, after: afterC });
-    const r = await helper<Page>(from, "/export", { table: "run_records", workspaceId, after: afterR });
-    if (!c.rows.length && !r.rows.length) break;
+    const c: Page = await helper<Page>(from, "/export", { table: "contacts", workspaceId, after: afterC });
+    const r: Page = await helper<Page>(from, "/export", { table: "run_records", workspaceId, after: afterR });
+    // 500 records a run_pages row: 4 rows are a 2,000-record page.
+    const p: Page = await helper<Page>(from, "/export", { table: "run_pages", workspaceId, after: afterP, size: 4 });
+    if (!c.rows.length && !r.rows.length && !p.rows.length) break;
     afterC = c.after;
     afterR = r.after;
-    const w = await helper<{ ms: number; statements: number; rowsWritten: number }>(to, "/raw-page", {
-      contacts: c.rows,
-      records: r.rows,
-    });
-    writeMs += w.ms;
-    statements += w.statements;
-    d1RowsWritten += w.rowsWritten;
-    batches++;
-    rows += c.rows.length;
+    afterP = p.after;
+    contacts += c.rows.length;
+    const add = (t: WriteLimit, w: { ms: number; statements: number; rowsWritten: number }) => {
+      t.writeMs += w.ms;
+      t.statements += w.statements;
+      t.d1RowsWritten += w.rowsWritten;
+      t.batches++;
+    };
+    if (to.raw && raw)
+      add(raw, await helper(to.raw, "/raw-page", { contacts: c.rows, records: r.rows, pages: p.rows }));
+    if (to.lean && lean && p.rows.length) {
+      const records = `[${p.rows
+        .map((x) => String(x.records).slice(1, -1))
+        .filter(Boolean)
+        .join(",")}]`;
+      add(
+        lean,
+        await helper(to.lean, "/lean-page", {
+          contacts: c.rows,
+          workspaceId,
+          runId: p.rows[0]!.run_id,
+          firstSeq: p.rows[0]!.first_seq,
+          records,
+        }),
+      );
+    }
   }
-  return { writeMs, recordsPerSec: (rows / writeMs) * 1000, d1RowsWritten, statements, batches };
+  for (const t of [raw, lean]) if (t) t.recordsPerSec = (contacts / t.writeMs) * 1000;
+  return { raw, lean };
 }
 
 /** Fresh apps (fresh D1) per backfill, so every size and the raw limit start from an empty database. */
-export async function inboundFresh(n: number, opts: { raw: boolean; lookupSql?: string }): Promise<InboundResult> {
+export async function inboundFresh(
+  n: number,
+  opts: { raw: boolean; lean?: boolean; lookupSql?: string },
+): Promise<InboundResult> {
   const app = await startApp();
   const rawApp = opts.raw ? await startApp() : undefined;
+  const leanApp = opts.lean ? await startApp() : undefined;
   try {
-    return await inboundBackfill(app, n, { rawApp, lookupSql: opts.lookupSql });
+    return await inboundBackfill(app, n, { rawApp, leanApp, lookupSql: opts.lookupSql });
   } finally {
+    await leanApp?.stop();
     await rawApp?.stop();
     await app.stop();
   }
