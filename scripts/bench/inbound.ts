@@ -251,6 +251,7 @@ async function carryRows(
   const tally = () => ({ writeMs: 0, recordsPerSec: 0, d1RowsWritten: 0, statements: 0, batches: 0 });
   const raw = to.raw ? tally() : null;
   const lean = to.lean ? tally() : null;
+  if (!raw && !lean) return { raw, lean };
   if (to.lean) await helper(to.lean, "/lean-setup", {});
   let afterC: Page["after"] = null;
   let afterR: Page["after"] = null;
