@@ -55,7 +55,11 @@ export function historyHoldersQuery(db: Db, workspaceId: string, by: HistoryLook
   return rest.reduce((q: any, next) => q.unionAll(next), first!) as typeof first;
 }
 
-/** The records `refs` name, one page row each by primary key, extracting only the named slot. */
+/**
+ * The records `refs` name, one page row each by its whole primary key, extracting only the named slot.
+ * CROSS JOIN keeps the refs the outer loop: SQLite otherwise walked every page of the workspace (the
+ * key's first column) and matched the refs against each.
+ */
 export function refRecordsQuery(db: Db, workspaceId: string, refs: Pick<Ref, "runId" | "firstSeq" | "slot">[]) {
   const list = JSON.stringify(refs.map((r) => [r.runId, r.firstSeq, r.slot]));
   return db.all<{
@@ -63,7 +67,7 @@ export function refRecordsQuery(db: Db, workspaceId: string, refs: Pick<Ref, "ru
     rec: string | null;
   }>(sql`SELECT r.key AS i, json_extract(p.records, '$[' || (r.value ->> 2) || ']') AS rec
     FROM json_each(${list}) AS r
-    JOIN run_pages AS p ON p.workspace_id = ${workspaceId} AND p.run_id = r.value ->> 0 AND p.first_seq = r.value ->> 1`);
+    CROSS JOIN run_pages AS p ON p.workspace_id = ${workspaceId} AND p.run_id = r.value ->> 0 AND p.first_seq = r.value ->> 1`);
 }
 
 type RunInfo = Pick<
@@ -151,10 +155,9 @@ export async function readHistory(
     .map((f) => ({ ...f, run: runInfo.get(f.record.runId)! }));
 }
 
-async function runsOf(db: Db, workspaceId: string, ids: string[]): Promise<Map<string, RunInfo>> {
-  const unique = [...new Set(ids)];
-  if (!unique.length) return new Map();
-  const rows = await db
+/** The runs named by `ids` in the workspace, each by its id. */
+export function runsOfQuery(db: Db, workspaceId: string, ids: string[]) {
+  return db
     .select({
       id: runs.id,
       direction: runs.direction,
@@ -168,11 +171,17 @@ async function runsOf(db: Db, workspaceId: string, ids: string[]): Promise<Map<s
     .from(runs)
     .where(
       and(
-        eq(runs.workspaceId, workspaceId),
-        sql`${runs.id} IN (SELECT value FROM json_each(${JSON.stringify(unique)}))`,
+        sql`${runs.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+        // Unary + keeps the workspace's indexes out of the plan: with one, SQLite walked every run of the workspace.
+        sql`+${runs.workspaceId} = ${workspaceId}`,
       ),
-    )
-    .all();
+    );
+}
+
+async function runsOf(db: Db, workspaceId: string, ids: string[]): Promise<Map<string, RunInfo>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const rows = await runsOfQuery(db, workspaceId, unique).all();
   return new Map(rows.map((r) => [r.id, r]));
 }
 
