@@ -232,16 +232,31 @@ export function appCpu(app: App): number {
   return cpuSeconds(app.workerdPid);
 }
 
+const HELPER_READS = new Set(["/export", "/explain", "/indexes", "/ping"]);
+
 /** A call to the bench helper Worker (same D1 database as the app). */
 export async function helper<T = unknown>(app: App, path: string, body?: unknown): Promise<T> {
-  const worker = (await app.mf.getWorker("bench-helper")) as unknown as {
-    fetch(url: string, init: unknown): Promise<Response>;
+  const call = async () => {
+    const worker = (await app.mf.getWorker("bench-helper")) as unknown as {
+      fetch(url: string, init: unknown): Promise<Response>;
+    };
+    return worker.fetch(`http://helper${path}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    } as never);
   };
-  const res = await worker.fetch(`http://helper${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  } as never);
+  // Reads are asked again when Miniflare's proxy resets the socket under load; writes are not.
+  let res: Response;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      res = await call();
+      break;
+    } catch (err) {
+      if (attempt >= 5 || !(err instanceof TypeError) || !HELPER_READS.has(path)) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
   const text = await res.text();
   if (res.status >= 400) throw new Error(`helper ${path} → ${res.status}: ${text}`);
   return JSON.parse(text) as T;
@@ -250,6 +265,7 @@ export async function helper<T = unknown>(app: App, path: string, body?: unknown
 /**
  * D1 reads asked again (up to 5 times) when Miniflare's proxy resets the socket under them (ECONNRESET,
  * "fetch failed", seen under load): the bench's own reads change nothing, so asking again is harmless.
+ * A statement is prepared and bound again on each attempt (preparing goes through the proxy too).
  * Writes (`run`, `batch`, `exec`) are not retried.
  */
 function patientReads(db: D1Database): D1Database {
@@ -263,20 +279,34 @@ function patientReads(db: D1Database): D1Database {
       }
     }
   };
-  const statement = (stmt: D1PreparedStatement): D1PreparedStatement =>
-    new Proxy(stmt, {
-      get(target, prop) {
-        if (prop === "bind") return (...values: unknown[]) => statement(target.bind(...values));
+  const statement = (sql: string, values: unknown[] | null): D1PreparedStatement => {
+    const real = () => {
+      const s = db.prepare(sql);
+      return values ? s.bind(...values) : s;
+    };
+    return new Proxy({} as D1PreparedStatement, {
+      get(_target, prop) {
+        if (prop === "bind") return (...v: unknown[]) => statement(sql, v);
+        if (prop === "unwrap") return real;
         if (prop === "first" || prop === "all" || prop === "raw")
           return (...args: unknown[]) =>
-            retry(() => (target[prop] as (...a: unknown[]) => Promise<unknown>).apply(target, args));
-        const value = Reflect.get(target, prop);
-        return typeof value === "function" ? value.bind(target) : value;
+            retry(() => {
+              const s = real();
+              return (s[prop] as (...a: unknown[]) => Promise<unknown>).apply(s, args);
+            });
+        const s = real();
+        const value = Reflect.get(s, prop);
+        return typeof value === "function" ? value.bind(s) : value;
       },
     });
+  };
   return new Proxy(db, {
     get(target, prop) {
-      if (prop === "prepare") return (sql: string) => statement(target.prepare(sql));
+      if (prop === "prepare") return (sql: string) => statement(sql, null);
+      if (prop === "batch")
+        // The statements this proxy made are unwrapped into the binding's own.
+        return (stmts: D1PreparedStatement[]) =>
+          target.batch(stmts.map((x) => (x as unknown as { unwrap?: () => D1PreparedStatement }).unwrap?.() ?? x));
       const value = Reflect.get(target, prop);
       return typeof value === "function" ? value.bind(target) : value;
     },

@@ -118,7 +118,7 @@ export async function timeReadsSideBySide(sides: Side[], rounds: number): Promis
       return {
         "runs list": "/api/v1/sync/runs",
         "run records page": `/api/v1/sync/runs/${encodeURIComponent(newest)}/records`,
-        // A person of the seed (helper-worker.ts): 1 record in the small history, 5 in a big one.
+        // A person of the seed (helper-worker.ts): 5 records in a history of any size.
         "record history": "/api/v1/sync/records?email=person7%40example.com",
         health: "/api/v1/sync/health",
       } as Record<Endpoint, string>;
