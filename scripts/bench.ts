@@ -9,6 +9,7 @@
 //   npm run bench -- --only=bulk [--bulk-n=N] [--bulk-baseline=REV]   big orgs under the latency model (issue 16): one REST stream vs one Bulk job vs parallel slices
 //                                      (and Bulk at REV, same run), push latency
 //   npm run bench -- --proposals --baseline=REV   the side-by-side baseline is REV instead of BASELINE_REV
+//                                      (--baseline=REV1,REV2: each revision side by side, ratios against REV1)
 //   npm run bench -- --proposals --no-latency     without the runs against added Salesforce latency
 //   npm run bench -- --proposals --proposals-n=N --proposals-reps=R --rest --inbound-only
 //                                      N Leads, R rounds, REST stream only (no Bulk jobs), no outbound burst
@@ -177,8 +178,9 @@ function proposalSets(baseline: string): { label: string; patches: string[]; rev
         .map((l) => l.trim())
         .filter((l) => l && !l.startsWith("#"))
     : [];
+  // --baseline=A,B: several revisions side by side (the first is the one ratios are taken against).
   const sets: { label: string; patches: string[]; rev?: string }[] = [
-    { label: `baseline ${baseline}`, patches: [], rev: baseline },
+    ...baseline.split(",").map((rev, i) => ({ label: `${i ? "revision" : "baseline"} ${rev}`, patches: [], rev })),
     { label: "as committed", patches: [] },
   ];
   for (let i = 0; i < files.length; i++)
