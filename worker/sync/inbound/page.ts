@@ -6,7 +6,7 @@ import type { Settings } from "../../settings";
 import type { SalesforceObjectSpec } from "../objects";
 import type { RunRecordInput } from "../runs";
 import { refOf } from "../runs/history";
-import { layoutPages } from "../runs/pages";
+import { layoutPages, type Page } from "../runs/pages";
 import { type RowExtra, type RunWrite, runRecordWrites } from "../runs/write";
 import { CLASSIFIERS, inboundMappings, loadPendingEdits, type PageContext } from "./classify";
 import { type EntityTable, inJson } from "./entities";
@@ -25,6 +25,8 @@ export interface PageResult {
   write: RunWrite;
   /** Records that keep a row carrying what their Conversion record left behind. */
   extras: Map<number, RowExtra>;
+  /** `records` cut into run pages (layoutPages), once: the refs were placed with it and the write reuses it. */
+  pages: Page[];
 }
 
 /** A page classified for one run: the context, and the run its records belong to. */
@@ -33,7 +35,9 @@ export type PageBase = Omit<PageContext, "sets" | "pending"> & { runId: string }
 /** The page's statements for one D1 batch: entity writes, then its records (and `more`, e.g. ones Salesforce no longer returns). */
 export function pageWrites(db: Db, page: PageResult, more: RunRecordInput[] = [], moreExtras?: Map<number, RowExtra>) {
   const extras = moreExtras ? new Map([...page.extras, ...moreExtras]) : page.extras;
-  return [...page.statements, ...runRecordWrites(db, page.write, [...page.records, ...more], extras)];
+  // Records added after the page was laid out are laid out with it again (appending never moves a place).
+  const laidOut = more.length ? undefined : page.pages;
+  return [...page.statements, ...runRecordWrites(db, page.write, [...page.records, ...more], extras, laidOut)];
 }
 
 /** The Conversion table whose records carry the history of each kind of Salesforce record. */
@@ -52,11 +56,15 @@ const HOLDER: Record<PageContext["spec"]["kind"], EntityTable> = {
  * record whose Conversion record went away or moved to another Salesforce id, or a contact whose
  * email changed, keeps a row with the history it leaves behind (runRecordWrites decides the rest).
  */
-function attachHistory(ctx: PageContext, records: RunRecordInput[], write: RunWrite): Map<number, RowExtra> {
+function attachHistory(
+  ctx: PageContext,
+  records: RunRecordInput[],
+  write: RunWrite,
+): { extras: Map<number, RowExtra>; pages: Page[] } {
   const extras = new Map<number, RowExtra>();
   const holder = HOLDER[ctx.spec.kind];
   const set = ctx.sets[holder];
-  const { places } = layoutPages(records, write.salesforceObject);
+  const { pages, places } = layoutPages(records, write.salesforceObject);
   records.forEach((r, i) => {
     if (r.status !== "success" || !r.conversionId) return;
     const before = set.loaded.get(r.conversionId);
@@ -76,7 +84,7 @@ function attachHistory(ctx: PageContext, records: RunRecordInput[], write: RunWr
       extras.set(r.seq, { history, email: before.email });
     }
   });
-  return extras;
+  return { extras, pages };
 }
 
 function labelOf(r: SalesforceRecord): string {
@@ -184,9 +192,9 @@ export async function preparePage(
     objectType: base.spec.objectType,
     at: isoNow(),
   };
-  const extras = attachHistory(ctx, kept, write);
+  const { extras, pages } = attachHistory(ctx, kept, write);
   const statements = Object.values(ctx.sets).flatMap((set) => set.statements(db));
-  return { records: kept, statements, last, write, extras };
+  return { records: kept, statements, last, write, extras, pages };
 }
 
 /** The later of two window points; a damaged stamp on the wire must never move a watermark back. */

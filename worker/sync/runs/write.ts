@@ -43,11 +43,19 @@ export interface RowExtra {
 
 /**
  * The statements writing `records` (in seq order) of one run: its pages, then the rows. Goes in the
- * D1 batch after the entity writes that carry the records' refs.
+ * D1 batch after the entity writes that carry the records' refs. `laidOut` is layoutPages' pages of
+ * exactly these records, when the caller has them.
  */
-export function runRecordWrites(db: Db, w: RunWrite, records: RunRecordInput[], extras?: Map<number, RowExtra>) {
+export function runRecordWrites(
+  db: Db,
+  w: RunWrite,
+  records: RunRecordInput[],
+  extras?: Map<number, RowExtra>,
+  laidOut?: Page[],
+) {
   if (!records.length) return [];
-  const { pages } = layoutPages(records, w.salesforceObject);
+  // `laidOut`: these very records already cut into pages (a page's history refs were placed with them).
+  const pages = laidOut ?? layoutPages(records, w.salesforceObject).pages;
   return [...pageStatements(db, w, pages), rowStatement(db, w, pages, extras)];
 }
 
