@@ -199,6 +199,28 @@ describe("parallel slices", () => {
     await expectCountsMatchRecords(ws.id);
   });
 
+  it("slices Salesforce cannot answer in time (QUERY_TIMEOUT) hand over to one stream from the first slice not read: every record once", async () => {
+    const ws = await connectedWorkspace(onlyObjects("Lead"));
+    const delivered = await runChain(
+      ws.id,
+      { INBOUND_SLICE_CONCURRENCY: "3" },
+      {
+        // After the first sliced batch, a scan of more than 150 rows times out: each slice's rest is larger.
+        beforeDelivery: async ({ m }) => {
+          if (m.sliced && m.batchNo === 2) await setFaults({ queryTimeout: { maxRows: 150, object: "Lead" } });
+        },
+      },
+    );
+    await clearFaults();
+    expect(await expectEachRecordOnce(ws.id)).toBe(LEADS);
+    const after = delivered.slice(delivered.findIndex((d) => d.m.sliced && d.m.batchNo === 2) + 1);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((d) => !d.m.sliced && d.m.reread)).toBe(true);
+    expect(await watermarkOf(ws.id)).toMatchObject({ backfill_done: 1, lease_owner: null });
+    expect((await runsOf(ws.id)).every((r) => r.status === "completed")).toBe(true);
+    await expectCountsMatchRecords(ws.id);
+  });
+
   it("a change made while the slices are read is caught after the join, and a later one by the next incremental", async () => {
     const ws = await connectedWorkspace(onlyObjects("Lead"));
     const { records } = await fake<{ records: { Id: string; SystemModstamp: number }[] }>(
