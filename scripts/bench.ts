@@ -4,7 +4,7 @@
 //   npm run bench                      full sizes (100,000 Leads ×3, 1,000,000 run records), ~10 min
 //   npm run bench -- --quick           smaller sizes, fewer repetitions, under 2 minutes
 //   npm run bench -- --only=inbound,read   some sections; the others are carried over from BENCHMARKS.md
-//   npm run bench -- --proposals       also A/B the engine against the baseline revision and the patches in scripts/bench/proposals/
+//   npm run bench -- --proposals       also the engine side by side with a baseline revision (inbound backfill, outbound burst)
 //   npm run bench -- --out=FILE        write FILE instead of BENCHMARKS.md
 //   npm run bench -- --only=bulk [--bulk-n=N] [--bulk-baseline=REV]   big orgs under the latency model (issue 16): one REST stream vs one Bulk job vs parallel slices
 //                                      (and Bulk at REV, same run), push latency
@@ -163,32 +163,18 @@ async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
   }
 }
 
-/** The changes a proposal set stands for, cumulative in file order (each applies on top of the ones before). */
 /**
  * The engine before the changes the last benchmark proposed were applied (the end of session 1):
  * measured side by side with the committed engine, so what those changes bought is a ratio from one run.
  */
 export const BASELINE_REV = "6446e57";
 
-function proposalSets(baseline: string): { label: string; patches: string[]; rev?: string }[] {
-  const dir = join(ROOT, "scripts/bench/proposals");
-  const files = existsSync(join(dir, "ORDER"))
-    ? readFileSync(join(dir, "ORDER"), "utf8")
-        .split("\n")
-        .map((l) => l.trim())
-        .filter((l) => l && !l.startsWith("#"))
-    : [];
-  // --baseline=A,B: several revisions side by side (the first is the one ratios are taken against).
-  const sets: { label: string; patches: string[]; rev?: string }[] = [
-    ...baseline.split(",").map((rev, i) => ({ label: `${i ? "revision" : "baseline"} ${rev}`, patches: [], rev })),
-    { label: "as committed", patches: [] },
+/** The revisions side by side: --baseline=A,B (ratios against the first), then the committed engine. */
+function proposalSets(baseline: string): { label: string; rev?: string }[] {
+  return [
+    ...baseline.split(",").map((rev, i) => ({ label: `${i ? "revision" : "baseline"} ${rev}`, rev })),
+    { label: "as committed" },
   ];
-  for (let i = 0; i < files.length; i++)
-    sets.push({
-      label: `+ ${files[i]!.replace(/\.patch$/, "")}`,
-      patches: files.slice(0, i + 1).map((f) => join(dir, f)),
-    });
-  return sets;
 }
 
 async function main() {
@@ -371,9 +357,9 @@ async function main() {
         const r: InboundResult = await timed(
           `proposal ${set.label}, inbound, run ${rep + 1}/${cfg.proposalsReps}`,
           async () => {
-            const app = await startApp({ patches: set.patches, rev: set.rev, vars: args.vars });
+            const app = await startApp({ rev: set.rev, vars: args.vars });
             // The lean ceiling (issue 15) in the same harness: the committed engine's rows, lean, in a fresh D1.
-            const leanApp = !set.rev && !set.patches.length ? await startApp() : undefined;
+            const leanApp = !set.rev ? await startApp() : undefined;
             try {
               return await inboundBackfill(app, cfg.proposalsN, { leanApp });
             } finally {
@@ -390,7 +376,7 @@ async function main() {
         const o: OutboundResult | null = args.inboundOnly
           ? null
           : await timed(`proposal ${set.label}, outbound, run ${rep + 1}/${cfg.proposalsReps}`, async () => {
-              const app = await startApp({ patches: set.patches, rev: set.rev });
+              const app = await startApp({ rev: set.rev });
               try {
                 const { ws, ids } = await prepareOutbound(app, cfg.outboundChanges);
                 return await outboundBurst(app, ws, ids, 1);
@@ -400,7 +386,6 @@ async function main() {
             });
         rows.push({
           label: set.label,
-          patches: set.patches.map((p) => p.slice(ROOT.length + 1)),
           result: r,
           outbound: o,
         });
@@ -416,7 +401,7 @@ async function main() {
         const r = await timed(
           `proposal ${set.label} with ${LATENCY_MS} ms Salesforce latency, run ${rep + 1}/${cfg.proposalsReps}`,
           async () => {
-            const app = await startApp({ patches: set.patches, rev: set.rev });
+            const app = await startApp({ rev: set.rev });
             try {
               return await inboundBackfill(app, cfg.proposalsN, { salesforceLatencyMs: LATENCY_MS });
             } finally {
@@ -426,7 +411,6 @@ async function main() {
         );
         latency.push({
           label: set.label,
-          patches: set.patches.map((p) => p.slice(ROOT.length + 1)),
           result: r,
           outbound: null,
         });

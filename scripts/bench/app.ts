@@ -34,7 +34,7 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** A bundle, the migrations its database gets (a proposal may add one), and the wrangler.toml it runs with. */
+/** A bundle, the migrations its database gets (a baseline's own), and the wrangler.toml it runs with. */
 interface Built {
   script: string;
   migrations: string;
@@ -49,43 +49,31 @@ process.once("exit", () => {
 
 /**
  * wrangler's own bundle of the Worker (deploy --dry-run), its entry wrapped by instrumented-entry.ts.
- * With `patches` (unified diffs against the repository), a copy of worker/ with them applied is
- * bundled instead: how a proposed engine change is measured without touching worker/.
+ * With `rev`, worker/ as it was at that revision is bundled instead (a baseline, measured side by side).
  */
-export function bundleWorker(patches: string[] = [], rev?: string): Built {
-  const key = `${rev ?? ""}|${patches.join("|")}`;
+export function bundleWorker(rev?: string): Built {
+  const key = rev ?? "";
   const cached = bundles.get(key);
   if (cached) return cached;
   const base = mkdtempSync(join(tmpdir(), "conversion-bench-bundle-"));
   bundleDirs.push(base);
   let entry = join(ROOT, "scripts/bench/instrumented-entry.ts");
   let config = join(ROOT, "wrangler.toml");
-  if (patches.length || rev) {
-    // A shadow tree: worker/ copied (or as it was at `rev`) and patched, the entry beside it, node_modules shared.
+  if (rev) {
+    // A shadow tree: worker/ as it was at `rev`, the entry beside it, node_modules shared.
     const tree = join(base, "src");
     mkdirSync(join(tree, "scripts/bench"), { recursive: true });
-    if (rev) {
-      const archive = spawnSync(
-        "sh",
-        [
-          "-c",
-          `git -C "${ROOT}" archive "${rev}" worker migrations vitest.config.ts wrangler.toml | tar -x -C "${tree}"`,
-        ],
-        { encoding: "utf8" },
-      );
-      if (archive.status !== 0) throw new Error(`git archive ${rev} failed:\n${archive.stderr}`);
-    } else {
-      cpSync(join(ROOT, "worker"), join(tree, "worker"), { recursive: true });
-      cpSync(join(ROOT, "migrations"), join(tree, "migrations"), { recursive: true });
-      // Files a proposal may touch beside the Worker (its tests' bindings, its vars).
-      for (const f of ["vitest.config.ts", "wrangler.toml"]) cpSync(join(ROOT, f), join(tree, f));
-    }
+    const archive = spawnSync(
+      "sh",
+      [
+        "-c",
+        `git -C "${ROOT}" archive "${rev}" worker migrations vitest.config.ts wrangler.toml | tar -x -C "${tree}"`,
+      ],
+      { encoding: "utf8" },
+    );
+    if (archive.status !== 0) throw new Error(`git archive ${rev} failed:\n${archive.stderr}`);
     cpSync(entry, join(tree, "scripts/bench/instrumented-entry.ts"));
     symlinkSync(join(ROOT, "node_modules"), join(tree, "node_modules"));
-    for (const patch of patches) {
-      const res = spawnSync("patch", ["-p1", "--forward", "-i", resolve(patch)], { cwd: tree, encoding: "utf8" });
-      if (res.status !== 0) throw new Error(`patch ${patch} does not apply:\n${res.stdout}${res.stderr}`);
-    }
     entry = join(tree, "scripts/bench/instrumented-entry.ts");
     // The tree's wrangler.toml names web/dist beside it.
     mkdirSync(join(tree, "web"), { recursive: true });
@@ -141,8 +129,6 @@ function migrationStatements(dir: string): string[] {
 
 export interface AppOptions {
   fakeCounts?: Record<string, number>;
-  /** Unified diffs applied to a copy of worker/ before bundling (proposed changes, measured). */
-  patches?: string[];
   /** A git revision whose worker/ and migrations are bundled instead of the working tree's (a baseline). */
   rev?: string;
   /** Worker variables set over wrangler.toml's (e.g. INBOUND_BULK_THRESHOLD). */
@@ -151,7 +137,7 @@ export interface AppOptions {
 
 export async function startApp(opts: AppOptions = {}): Promise<App> {
   const work = mkdtempSync(join(tmpdir(), "conversion-bench-"));
-  const built = bundleWorker(opts.patches, opts.rev);
+  const built = bundleWorker(opts.rev);
   const script = built.script;
   const before = new Set(workerdPids());
   const fake = await startFakeOrg({ port: 0, counts: opts.fakeCounts });

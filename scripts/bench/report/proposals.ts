@@ -1,4 +1,4 @@
-// The side-by-side section: the baseline revision, the committed engine, and any open proposal.
+// The side-by-side section: the baseline revision and the committed engine.
 
 import { median, num, spread, sum } from "../stats.ts";
 import { fullBatches, k, type Results } from "./shared.ts";
@@ -8,9 +8,8 @@ export function proposalsDetail(r: Results): string {
   const labels = [...new Set(p.rows.map((x) => x.label))];
   const lines = [
     `The baseline is \`worker/\` and \`migrations/\` as of ${labels[0]!.replace(/^baseline /, "")} (before the changes the previous benchmark proposed were applied: per-page counts,`,
-    "read-ahead, no empty trailing batch, outbound coalescing, the index changes), taken with `git archive`; each remaining proposal is a patch in",
-    `\`scripts/bench/proposals/\`, applied cumulatively in the order of \`ORDER\` on top of the committed \`worker/\`. Every variant is bundled by wrangler`,
-    `like the committed Worker, and run through the same ${k(p.n)}-Lead backfill and the same ${k(r.cfg.outboundChanges)}-change outbound burst, each in a fresh app;`,
+    "read-ahead, no empty trailing batch, outbound coalescing, the index changes; `--baseline=REV` for another), taken with `git archive`. Both are",
+    `bundled by wrangler like the committed Worker, and run through the same ${k(p.n)}-Lead backfill and the same ${k(r.cfg.outboundChanges)}-change outbound burst, each in a fresh app;`,
     "variants interleaved run by run so the machine's drift hits them alike. D1 wait is the consumer's time awaiting D1 over the backfill; \"batch 2 / batch 1\"",
     "is the second 50,000-record batch's D1 wait over the first's (how the per-record cost grows with the tables).",
     "",

@@ -10,7 +10,6 @@ import { sum } from "../stats.ts";
 
 export interface ProposalRow {
   label: string;
-  patches: string[];
   result: InboundResult;
   outbound: OutboundResult | null;
 }
