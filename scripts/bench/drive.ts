@@ -74,8 +74,18 @@ export async function newConnectedWorkspace(
   );
   const ws = { id: created.workspace.id, apiKey: created.apiKey };
   // As the admin connects: a launch link opens the page, whose Connect starts OAuth in that session.
-  const { url } = await api<{ url: string }>(app, "/api/v1/sessions", ws.apiKey, { method: "POST" });
-  await connectPage(app.url, url);
+  // Miniflare's server sometimes closes a kept-alive socket under load as the client reuses it: the
+  // connect is begun again with a new link (connecting the same org again changes nothing).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { url } = await api<{ url: string }>(app, "/api/v1/sessions", ws.apiKey, { method: "POST" });
+      await connectPage(app.url, url);
+      break;
+    } catch (err) {
+      const text = `${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? "")}`;
+      if (attempt >= 3 || !/ECONNRESET|other side closed|socket|fetch failed/i.test(text)) throw err;
+    }
+  }
   if (settings) await api(app, "/api/v1/settings", ws.apiKey, { method: "PATCH", body: JSON.stringify(settings) });
   return ws;
 }
