@@ -69,14 +69,18 @@ export async function lookupCosts(app: App, workspaceId: string, committedSql: s
   const ids = JSON.stringify(Array.from({ length: 2000 }, (_, i) => `00Qzz${String(i).padStart(10, "0")}AAA`));
   const emails = JSON.stringify(Array.from({ length: 2000 }, (_, i) => `not.yet.${i}@example.org`));
   const before = `SELECT * FROM contacts WHERE workspace_id = ?1 AND (salesforce_id IN (SELECT value FROM json_each(?2)) OR email IN (SELECT value FROM json_each(?3)))`;
-  // The captured SQL binds the workspace once per branch: (ws, ids, ws, emails).
+  // The captured SQL binds the workspace once per branch, (ws, ids, ws, emails), and since contacts are
+  // keyed (workspace_id, id) once more before them: (ws, ws, ids, ws, emails).
+  const count = (committedSql.match(/\?/g) ?? []).length;
   const params =
-    (committedSql.match(/\?/g) ?? []).length === 4
-      ? [workspaceId, ids, workspaceId, emails]
-      : [workspaceId, ids, emails];
+    count === 5
+      ? [workspaceId, workspaceId, ids, workspaceId, emails]
+      : count === 4
+        ? [workspaceId, ids, workspaceId, emails]
+        : [workspaceId, ids, emails];
   const out: LookupCost[] = [];
   const forms: [string, string, unknown[]][] = [
-    ["committed (since ecba0e0): rowid IN (indexed branch UNION ALL indexed branch)", committedSql, params],
+    ["committed (since ecba0e0; by id since 0014): IN (indexed branch UNION ALL indexed branch)", committedSql, params],
     ["before ecba0e0: workspace_id = ? AND (salesforce_id IN … OR email IN …)", before, [workspaceId, ids, emails]],
   ];
   for (const [form, sql, bound] of forms) {
