@@ -62,6 +62,10 @@ export default defineConfig(async () => {
             INBOUND_BULK_THRESHOLD: "off",
             // One stream per read unless a test asks for parallel slices (inbound-parallel.test.ts).
             INBOUND_SLICE_CONCURRENCY: "1",
+            // Two shards are bound (wrangler.toml) and migrated (apply-migrations.ts); the suite's workspaces
+            // go to the first, whose database most test files read and seed directly as env.DB.
+            // test/workers/shards.test.ts places workspaces on both and checks them there.
+            WORKSPACE_SHARDS: "DB",
             ...vars,
           },
           ratelimits,

@@ -1,7 +1,7 @@
 // The whole local stack in one call: the fake Salesforce org, D1 migrations and `wrangler dev` serving
 // the Worker and the built page. Used by `npm start` and by the browser tests. Loaded by plain Node
 // (types are stripped), so this file keeps to erasable TypeScript syntax.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import {
   cpSync,
@@ -18,6 +18,7 @@ import {
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { type FakeOrg, startFakeOrg } from "../test/fake-salesforce/server.ts";
+import { migrateAll } from "./db-migrate.ts";
 
 export interface StackOptions {
   /** 0 (the default) picks a free port. */
@@ -109,20 +110,9 @@ function persistArgs(persistDir: string | undefined) {
   return persistDir ? ["--persist-to", persistDir] : [];
 }
 
+/** Every D1 database of wrangler.toml (the directory and each shard), as `npm run db:migrate` does it. */
 function applyMigrations(persistDir: string | undefined, quiet: boolean) {
-  const res = spawnSync(
-    process.execPath,
-    [WRANGLER, "d1", "migrations", "apply", "conversion-sync", "--local", ...persistArgs(persistDir)],
-    {
-      cwd: ROOT,
-      // CI skips the confirmation prompt even on a terminal.
-      env: { ...process.env, ...WRANGLER_ENV, CI: "true" },
-      stdio: quiet ? "pipe" : "inherit",
-      encoding: "utf8",
-    },
-  );
-  if (res.status !== 0)
-    throw new Error(`D1 migrations failed (${res.status}):\n${res.stdout ?? ""}${res.stderr ?? ""}`);
+  migrateAll(["--local", ...persistArgs(persistDir)], { quiet, env: WRANGLER_ENV });
 }
 
 // Migrated empty databases, one per version of migrations/ and wrangler.toml: a stack in a fresh
@@ -137,8 +127,11 @@ function migrationsKey(): string {
   return hash.digest("hex").slice(0, 16);
 }
 
-/** Copies a migrated, empty local D1 into persistDir; the first stack of a version makes it. */
-function migrateFresh(persistDir: string, quiet: boolean) {
+/**
+ * The directory of this version's migrated, empty local D1 databases (every one wrangler.toml binds);
+ * the first caller makes it with `npm run db:migrate`'s own code.
+ */
+export function migratedTemplate(quiet = true): string {
   const template = join(TEMPLATES, migrationsKey());
   if (!existsSync(template)) {
     mkdirSync(TEMPLATES, { recursive: true });
@@ -152,7 +145,12 @@ function migrateFresh(persistDir: string, quiet: boolean) {
       if (!existsSync(template)) throw err;
     }
   }
-  cpSync(join(template, "v3"), join(persistDir, "v3"), { recursive: true });
+  return template;
+}
+
+/** Copies a migrated, empty local D1 into persistDir; the first stack of a version makes it. */
+function migrateFresh(persistDir: string, quiet: boolean) {
+  cpSync(join(migratedTemplate(quiet), "v3"), join(persistDir, "v3"), { recursive: true });
 }
 
 /** Kills wrangler with everything it started (workerd, esbuild): they share its process group. */

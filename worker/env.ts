@@ -1,8 +1,12 @@
+import type { ShardEnv } from "./db";
+
 /** Hono's environment for every route: the Worker bindings and what auth middleware resolved. */
 export type AppEnv = {
   Bindings: Env;
   Variables: {
     workspaceId: string;
+    /** The bindings on the workspace's shard (its database, and its name on every queue message sent). */
+    shardEnv: ShardEnv;
     /** How the caller authenticated: a workspace API key or the page's session cookie. */
     authKind: "api_key" | "session";
     /** The API key's id, when the caller authenticated with one. */
@@ -20,5 +24,7 @@ declare global {
     SALESFORCE_SANDBOX_LOGIN_URL?: string;
     /** Local development and tests only: origins accepted as a My Domain besides *.my.salesforce.com (the fake org). */
     SALESFORCE_EXTRA_LOGIN_ORIGINS?: string;
+    /** The shards new workspaces are placed on (comma-separated binding names); unset: every bound shard. */
+    WORKSPACE_SHARDS?: string;
   }
 }

@@ -159,6 +159,8 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
     TOKEN_ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
     SESSION_SECRET: "bench-session-secret",
     QUEUE_RETRY_BASE_SECONDS: "0",
+    // Every workspace on the first shard (docs/shards.md): the bench migrates, seeds and counts that database.
+    WORKSPACE_SHARDS: "DB",
     ...(opts.vars ?? {}),
   };
   const mf = new Miniflare(

@@ -7,7 +7,11 @@ import { reasonCountsFromRecords } from "../../worker/sync/runs/store.ts";
 
 export { last24hQuery, topReasonsQuery } from "../../worker/api/health/health.queries.ts";
 export { listRunsQuery } from "../../worker/api/runs/runs.queries.ts";
-export { getDb } from "../../worker/db/index.ts";
+
+import { dbOver } from "../../worker/db/index.ts";
+
+/** Drizzle over the binding the bench hands in (the name every bench revision's entry exports). */
+export const getDb = (env: { DB: D1Database }) => dbOver(env.DB);
 
 /**
  * The reason counts a close stores (recountRun's own expression), set on every closed run of a

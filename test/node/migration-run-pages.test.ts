@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readHistory } from "../../worker/api/runs/history.queries";
-import { getDb } from "../../worker/db";
+import { dbOver } from "../../worker/db";
 import { recountRun } from "../../worker/sync/runs";
 import { fromRow, readRunRecords } from "../../worker/sync/runs/read";
 import { toApiRecord } from "../../worker/sync/runs/view";
@@ -340,7 +340,7 @@ function camel(row: Record<string, unknown>) {
 
 /** Every record of a run's tab through the API's reader, paged by `limit` through its cursor. */
 async function readAll(run: Run, status: (typeof STATUSES)[number], limit: number) {
-  const db = getDb({ DB: d1 } as never);
+  const db = dbOver(d1);
   const out: Shown[] = [];
   let cursor: readonly [number, number] | null = null;
   for (;;) {
@@ -352,7 +352,7 @@ async function readAll(run: Run, status: (typeof STATUSES)[number], limit: numbe
 }
 
 async function historyAll(by: { salesforceId: string } | { email: string }) {
-  const db = getDb({ DB: d1 } as never);
+  const db = dbOver(d1);
   const out: string[] = [];
   let cursor: readonly [string, string] | null = null;
   for (;;) {
@@ -406,7 +406,7 @@ describe(`migration ${MIGRATION}`, () => {
     }
 
     // Counts recomputed from the new storage equal the counts stored before.
-    const db = getDb({ DB: d1 } as never);
+    const db = dbOver(d1);
     for (const run of RUNS) await recountRun(db, { id: run.id, workspaceId: run.ws });
     const counts = await d1
       .prepare("SELECT id, created, updated, deleted, skipped, failed FROM runs ORDER BY id")

@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import { d1Of } from "./helpers";
 
 /**
  * Every record of every run as SQL sees it, in run_records' column names: the records packed in
@@ -25,8 +25,9 @@ export const ALL_RECORDS = `(SELECT p.workspace_id, p.run_id, CAST(j.value ->> '
  * pass with drifted counts.
  */
 export async function expectRunCountsMatchRecords(workspaceId: string): Promise<number> {
-  const { results } = await env.DB.prepare(
-    `SELECT r.id, json_array(r.created, r.updated, r.deleted, r.skipped, r.failed) AS counts,
+  const { results } = await (await d1Of(workspaceId))
+    .prepare(
+      `SELECT r.id, json_array(r.created, r.updated, r.deleted, r.skipped, r.failed) AS counts,
        (SELECT json_array(
           coalesce(sum(x.status = 'success' AND x.action = 'created'), 0),
           coalesce(sum(x.status = 'success' AND x.action = 'updated'), 0),
@@ -35,7 +36,7 @@ export async function expectRunCountsMatchRecords(workspaceId: string): Promise<
           coalesce(sum(x.status = 'failed'), 0))
         FROM ${ALL_RECORDS} x WHERE x.run_id = r.id) AS fromRecords
      FROM runs r WHERE r.workspace_id = ?`,
-  )
+    )
     .bind(workspaceId)
     .all<{ id: string; counts: string; fromRecords: string }>();
   for (const r of results) {
@@ -49,10 +50,11 @@ export async function expectRunCountsMatchRecords(workspaceId: string): Promise<
  * a success among its records (records settled without a call, skipped, may still be reported).
  */
 export async function expectNoSuccessInFailedRuns(workspaceId: string): Promise<void> {
-  const { results } = await env.DB.prepare(
-    `SELECT r.id, (SELECT count(*) FROM ${ALL_RECORDS} x WHERE x.run_id = r.id AND x.status = 'success') AS successes
+  const { results } = await (await d1Of(workspaceId))
+    .prepare(
+      `SELECT r.id, (SELECT count(*) FROM ${ALL_RECORDS} x WHERE x.run_id = r.id AND x.status = 'success') AS successes
      FROM runs r WHERE r.workspace_id = ? AND r.status = 'failed'`,
-  )
+    )
     .bind(workspaceId)
     .all<{ id: string; successes: number }>();
   for (const r of results) expect({ run: r.id, successes: r.successes }).toEqual({ run: r.id, successes: 0 });

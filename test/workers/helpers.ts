@@ -2,6 +2,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import type { z } from "@hono/zod-openapi";
 import { createApp } from "../../worker/api";
+import { onShard, type ShardEnv, shards } from "../../worker/db";
 import { openToken, tokenKeys } from "../../worker/salesforce";
 import { contract } from "./contract";
 
@@ -32,15 +33,42 @@ export function jsonInit(method: string, body: unknown, headers: Record<string, 
   };
 }
 
-/** Provisions a workspace through the admin API; returns its id and a bearer header. */
-export async function newWorkspace(name = "Acme") {
-  const res = await call("/api/v1/admin/workspaces", jsonInit("POST", { name }, ADMIN));
+/**
+ * Provisions a workspace through the admin API; returns its id and a bearer header. `shard` places it
+ * there (the app's own placement, narrowed with WORKSPACE_SHARDS); otherwise on the suite's first shard.
+ */
+export async function newWorkspace(name = "Acme", opts: { shard?: string } = {}) {
+  const init = jsonInit("POST", { name }, ADMIN);
+  const res = opts.shard
+    ? await callWith({ WORKSPACE_SHARDS: opts.shard }, "/api/v1/admin/workspaces", init)
+    : await call("/api/v1/admin/workspaces", init);
   if (res.status !== 201) throw new Error(`workspace create failed: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { workspace: { id: string; name: string }; apiKey: string };
   return { id: body.workspace.id, apiKey: body.apiKey, auth: { authorization: `Bearer ${body.apiKey}` } };
 }
 
 export { env };
+
+/**
+ * The test Worker's bindings on its first shard (`DB`): the suite places workspaces there
+ * (WORKSPACE_SHARDS in vitest.config.ts), so a test calling the engine directly works on it.
+ * test/workers/shards.test.ts places workspaces on both shards.
+ */
+export const firstShard: ShardEnv = onShard(env, shards(env)[0]!);
+
+/** The shard the directory (`DB`'s workspaces) says the workspace is on. */
+export async function shardOf(workspaceId: string): Promise<string> {
+  const row = await env.DB.prepare("SELECT shard FROM workspaces WHERE id = ?")
+    .bind(workspaceId)
+    .first<{ shard: string }>();
+  if (!row) throw new Error(`no workspace ${workspaceId} in the directory`);
+  return row.shard;
+}
+
+/** The D1 database holding the workspace's data. */
+export async function d1Of(workspaceId: string): Promise<D1Database> {
+  return (env as unknown as Record<string, D1Database>)[await shardOf(workspaceId)]!;
+}
 
 /** Opens a stored (sealed) Salesforce token with the test Worker's keys. */
 export async function openStored(

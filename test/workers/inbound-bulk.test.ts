@@ -5,7 +5,7 @@
 // REST-only workspace reading the same org ends.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { getDb } from "../../worker/db";
+import { dbOver } from "../../worker/db";
 import { openSalesforce } from "../../worker/salesforce";
 import { type InboundBatchMessage, runInboundBatch } from "../../worker/sync/inbound";
 import { pollDelaySeconds } from "../../worker/sync/inbound/bulk";
@@ -13,6 +13,7 @@ import { firstBatch } from "../../worker/sync/inbound/chain";
 import { acquireLease } from "../../worker/sync/leases";
 import { ALL_RECORDS } from "./assert-counts";
 import { fakeCalls, setFaults } from "./connect";
+import { firstShard } from "./helpers";
 import { connectedWorkspace, expectCountsMatchRecords, fake, onlyObjects, resetFake, runsOf } from "./sync-helpers";
 
 const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
@@ -32,7 +33,7 @@ async function runChain(
   vars: Record<string, string>,
   opts: { limit?: number; beforeDelivery?: (m: InboundBatchMessage, attempts: number) => Promise<void> } = {},
 ) {
-  const db = getDb(env);
+  const db = dbOver(env.DB);
   const cycleId = `cyc_bulk_${crypto.randomUUID()}`;
   expect(await acquireLease(db, workspaceId, "Lead", cycleId)).toBe(true);
   const first = await firstBatch(db, workspaceId, "Lead", cycleId, []);
@@ -49,7 +50,7 @@ async function runChain(
       queue.push(m);
     },
   } as unknown as Queue;
-  const runEnv = { ...env, ...vars, INBOUND_QUEUE: stand, BACKFILL_QUEUE: stand } as Env;
+  const runEnv = { ...firstShard, ...vars, INBOUND_QUEUE: stand, BACKFILL_QUEUE: stand } as typeof firstShard;
   let invocations = 0;
   let attempts = 1;
   while (queue.length) {
@@ -114,7 +115,7 @@ async function expectSameAsRest(workspaceId: string, restId: string) {
 
 /** Deletes a Bulk job through the org's API, as an admin (or Salesforce, 7 days on) does. */
 async function deleteJob(workspaceId: string, jobId: string) {
-  const sf = await openSalesforce(env, workspaceId);
+  const sf = await openSalesforce(firstShard, workspaceId);
   await sf.deleteQueryJob(jobId);
 }
 

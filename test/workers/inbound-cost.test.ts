@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../worker/db";
+import { dbOver } from "../../worker/db";
 import { runInboundBatch } from "../../worker/sync/inbound";
 import { firstBatch } from "../../worker/sync/inbound/chain";
 import { acquireLease } from "../../worker/sync/leases";
 import { countingD1 } from "./counting-d1";
+import { firstShard } from "./helpers";
 import { connectedWorkspace, expectCountsMatchRecords, fake, onlyObjects, resetFake, runsOf } from "./sync-helpers";
 
 // A contact is 3 D1 rows: its row (WITHOUT ROWID, keyed by workspace and id, so its own id index),
@@ -26,13 +27,13 @@ describe("the cost of one inbound batch", () => {
       },
     });
     const ws = await connectedWorkspace(onlyObjects("Lead"));
-    const db = getDb(env);
+    const db = dbOver(env.DB);
     expect(await acquireLease(db, ws.id, "Lead", "cyc_cost")).toBe(true);
     const message = await firstBatch(db, ws.id, "Lead", "cyc_cost", []);
     await fake("DELETE", "/__fake/calls");
 
     const { db: counted, counter } = countingD1(env.DB);
-    const result = await runInboundBatch({ ...env, DB: counted }, message, 1);
+    const result = await runInboundBatch({ ...firstShard, DB: counted }, message, 1);
     expect(result).toEqual({ done: true });
 
     const [run] = await runsOf(ws.id);

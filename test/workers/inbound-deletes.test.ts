@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../worker/db";
+import { dbOver } from "../../worker/db";
 import { firstBatch } from "../../worker/sync/inbound/chain";
 import { acquireLease } from "../../worker/sync/leases";
 import { ALL_RECORDS } from "./assert-counts";
@@ -47,7 +47,7 @@ describe("deletes during a backfill", () => {
         { mutateNow: { object: "Lead", count: 40 } },
       ],
     });
-    const db = getDb(env);
+    const db = dbOver(env.DB);
     const cycleId = `cyc_test_${crypto.randomUUID()}`;
     expect(await acquireLease(db, ws.id, "Lead", cycleId)).toBe(true);
     const first = await firstBatch(db, ws.id, "Lead", cycleId, []);

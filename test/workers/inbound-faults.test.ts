@@ -8,7 +8,7 @@ import {
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../worker";
-import { getDb } from "../../worker/db";
+import { dbOver } from "../../worker/db";
 import { DEAD_LETTER_DETAIL } from "../../worker/sync/dead-letter";
 import type { InboundBatchMessage } from "../../worker/sync/inbound";
 import { firstBatch } from "../../worker/sync/inbound/chain";
@@ -17,7 +17,7 @@ import { reapStalledRuns, STALLED_DETAIL } from "../../worker/sync/reaper";
 import { RUN_FAILURES } from "../../worker/sync/reasons";
 import { MAX_ATTEMPTS } from "../../worker/sync/runs";
 import { expectNoSuccessInFailedRuns } from "./assert-counts";
-import { call, jsonInit } from "./helpers";
+import { call, firstShard, jsonInit } from "./helpers";
 import {
   connectedWorkspace,
   expectCountsMatchRecords,
@@ -43,7 +43,7 @@ async function deliver(queue: string, body: unknown, attempts = 1) {
 
 /** A batch message of our own making, holding the object's lease like the planner's would. */
 async function leadBatch(workspaceId: string): Promise<InboundBatchMessage> {
-  const db = getDb(env);
+  const db = dbOver(env.DB);
   const cycleId = `cyc_test_${crypto.randomUUID()}`;
   expect(await acquireLease(db, workspaceId, "Lead", cycleId)).toBe(true);
   return firstBatch(db, workspaceId, "Lead", cycleId, []);
@@ -297,7 +297,7 @@ describe("a batch cut short after committing pages", () => {
       await expectNoSuccessInFailedRuns(ws.id);
 
       // A redelivery after a crash that kept the lease: the batch is over; the backfill is not done.
-      await acquireLease(getDb(env), ws.id, "Lead", message.cycleId);
+      await acquireLease(dbOver(env.DB), ws.id, "Lead", message.cycleId);
       expect((await deliver("sync-inbound", message, attempts + 1)).explicitAcks).toHaveLength(1);
       expect(summary(await runsOf(ws.id))).toEqual(summary(runs));
       expect((await leaseOf(ws.id))?.backfill_done).toBe(0);
@@ -326,7 +326,7 @@ describe("a batch cut short after committing pages", () => {
       .bind(start, old, ws.id)
       .run();
     await env.DB.prepare("UPDATE sync_state SET lease_expires_at = ? WHERE workspace_id = ?").bind(old, ws.id).run();
-    expect(await reapStalledRuns(env)).toBe(1);
+    expect(await reapStalledRuns(firstShard)).toBe(1);
     const runs = await runsOf(ws.id);
     expect(summary(runs)).toEqual([
       ["completed", 4_000, 0, 0, 0, 0, null, null],

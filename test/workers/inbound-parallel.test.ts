@@ -6,7 +6,7 @@
 // where one REST stream reading the same org ends: same contacts, same watermark, every record once.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { getDb } from "../../worker/db";
+import { dbOver } from "../../worker/db";
 import { type InboundBatchMessage, runInboundBatch } from "../../worker/sync/inbound";
 import { firstBatch } from "../../worker/sync/inbound/chain";
 import { acquireLease } from "../../worker/sync/leases";
@@ -30,7 +30,7 @@ async function runChain(
   vars: Record<string, string>,
   opts: { beforeDelivery?: (d: Delivery) => Promise<void> } = {},
 ) {
-  const db = getDb(env);
+  const db = dbOver(env.DB);
   const cycleId = `cyc_par_${crypto.randomUUID()}`;
   expect(await acquireLease(db, workspaceId, "Lead", cycleId)).toBe(true);
   const first = await firstBatch(db, workspaceId, "Lead", cycleId, []);

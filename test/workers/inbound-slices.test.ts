@@ -1,11 +1,12 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { getDb } from "../../worker/db";
+import { dbOver } from "../../worker/db";
 import { type InboundBatchMessage, runInboundBatch } from "../../worker/sync/inbound";
 import { firstBatch } from "../../worker/sync/inbound/chain";
 import { acquireLease } from "../../worker/sync/leases";
 import { RUN_FAILURES } from "../../worker/sync/reasons";
 import { countingD1 } from "./counting-d1";
+import { firstShard } from "./helpers";
 import {
   connectedWorkspace,
   expectCountsMatchRecords,
@@ -29,7 +30,7 @@ interface Call {
  * queue is the one thing stood in for, so every next message is delivered here, counted.
  */
 async function runChain(workspaceId: string, object: string) {
-  const db = getDb(env);
+  const db = dbOver(env.DB);
   const cycleId = `cyc_slices_${crypto.randomUUID()}`;
   expect(await acquireLease(db, workspaceId, object, cycleId)).toBe(true);
   const queue: InboundBatchMessage[] = [await firstBatch(db, workspaceId, object, cycleId, [])];
@@ -39,7 +40,7 @@ async function runChain(workspaceId: string, object: string) {
     const { db: counted, counter } = countingD1(env.DB);
     const sent = { send: async (m: InboundBatchMessage) => void queue.push(m) } as unknown as Queue;
     expect(
-      await runInboundBatch({ ...env, DB: counted, INBOUND_QUEUE: sent, BACKFILL_QUEUE: sent }, message, 1),
+      await runInboundBatch({ ...firstShard, DB: counted, INBOUND_QUEUE: sent, BACKFILL_QUEUE: sent }, message, 1),
     ).toEqual({ done: true });
     perInvocation.push(counter.statements);
   }

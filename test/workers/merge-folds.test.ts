@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../worker/db";
+import { dbOver } from "../../worker/db";
 import { commitBatch } from "../../worker/db/commit";
 import { type EntityRow, EntitySet } from "../../worker/sync/inbound/entities";
 import { countingD1 } from "./counting-d1";
@@ -91,7 +91,7 @@ describe("merge folds", () => {
     }
 
     const { db, counter } = countingD1(env.DB);
-    const d = getDb({ DB: db });
+    const d = dbOver(db);
     await commitBatch(d, [...people.statements(d), ...firms.statements(d)]);
     // Per table: the losers' delete and one UPDATE per dependent table (events, roles; contacts, opportunities).
     expect(counter.statements).toBe(6);

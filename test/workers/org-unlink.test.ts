@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { dueWorkspaces, planCycle } from "../../worker/sync/inbound/planner";
 import { runUnlinkStep } from "../../worker/sync/org";
 import { countingD1 } from "./counting-d1";
-import { env } from "./helpers";
+import { env, firstShard } from "./helpers";
 
 // After another org connects, the old org's links are removed by a queued job in bounded steps: no
 // invocation runs a whole-workspace UPDATE, whatever the workspace's size (review 1, finding 1b).
@@ -38,7 +38,7 @@ describe("unlinking after an org switch", () => {
     const queue = { send: async (body: unknown) => void sent.push(body) };
     const { db, counter } = countingD1(env.DB);
     const step = () =>
-      runUnlinkStep({ ...env, DB: db, INBOUND_QUEUE: queue as never }, { type: "org_unlink", workspaceId: WS });
+      runUnlinkStep({ ...firstShard, DB: db, INBOUND_QUEUE: queue as never }, { type: "org_unlink", workspaceId: WS });
 
     await step();
     const first = counter.statements;
@@ -74,11 +74,11 @@ describe("unlinking after an org switch", () => {
     ]);
     const sent: unknown[] = [];
     const queue = { send: async (body: unknown) => void sent.push(body) };
-    expect(await dueWorkspaces(env, Date.now())).toContain(ws);
-    const plan = await planCycle({ ...env, INBOUND_QUEUE: queue as never, BACKFILL_QUEUE: queue as never }, ws);
+    expect(await dueWorkspaces(firstShard, Date.now())).toContain(ws);
+    const plan = await planCycle({ ...firstShard, INBOUND_QUEUE: queue as never, BACKFILL_QUEUE: queue as never }, ws);
     expect(plan.queued).toEqual([]);
     expect(sent).toEqual([{ type: "org_unlink", workspaceId: ws }]);
-    expect(await dueWorkspaces(env, Date.now() + 60_000)).not.toContain(ws);
+    expect(await dueWorkspaces(firstShard, Date.now() + 60_000)).not.toContain(ws);
     const lease = await env.DB.prepare("SELECT lease_owner AS o FROM sync_state WHERE workspace_id = ?")
       .bind(ws)
       .first();

@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../worker";
-import { getDb } from "../../worker/db";
+import { dbOver } from "../../worker/db";
 import { COALESCING, claimPending, coalescingFor } from "../../worker/sync/outbound/claim";
 import { expectRunCountsMatchRecords } from "./assert-counts";
 import {
@@ -38,7 +38,7 @@ async function pendingRows(ws: Ws, n: number, agoMs: number, prefix: string) {
 }
 
 const claim = (ws: Ws, key: string, opts = {}) =>
-  claimPending(getDb(env), ws.id, "contact", key, { coalescing, ...opts });
+  claimPending(dbOver(env.DB), ws.id, "contact", key, { coalescing, ...opts });
 
 describe("outbound coalescing", () => {
   it("takes whole calls while a burst arrives, everything once it goes quiet or waited long enough", async () => {

@@ -4,7 +4,7 @@ import { expect } from "vitest";
 import worker from "../../worker";
 import { createApp } from "../../worker/api";
 import { expectRunCountsMatchRecords } from "./assert-counts";
-import { call, jsonInit } from "./helpers";
+import { call, d1Of, jsonInit } from "./helpers";
 import { connectedWorkspace, fake, onlyObjects, resetFake } from "./sync-helpers";
 
 // Shared steps of the outbound tests: a small fake org, records in it, Conversion rows linked to
@@ -72,11 +72,12 @@ export async function linkedContacts(
       ...(object === "Lead" ? { Company: "Linked Co" } : {}),
     })),
   );
-  const stmt = env.DB.prepare(
+  const d1 = await d1Of(ws.id);
+  const stmt = d1.prepare(
     "INSERT INTO contacts (id, workspace_id, email, first_name, last_name, salesforce_id, salesforce_object) VALUES (?, ?, ?, ?, ?, ?, ?)",
   );
   const contactIds = people.map((_, i) => `ct_${ws.id}_${ids[i]}`);
-  await env.DB.batch(
+  await d1.batch(
     people.map((p, i) =>
       stmt.bind(contactIds[i], ws.id, p.email, p.firstName ?? null, p.lastName ?? "Linked", ids[i], object),
     ),
@@ -138,9 +139,8 @@ export async function until<T>(
  */
 export async function pushed(ws: Ws, runs: number, opts: { drained?: boolean } = {}) {
   const done = await until(`${runs} finished outbound runs`, async () => {
-    const pending = await env.DB.prepare(
-      "SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND processed_at IS NULL",
-    )
+    const pending = await (await d1Of(ws.id))
+      .prepare("SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND processed_at IS NULL")
       .bind(ws.id)
       .first<{ n: number }>();
     if ((opts.drained ?? true) && pending!.n > 0) return null;

@@ -1,6 +1,6 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { dueWorkspaces } from "../../worker/sync/inbound";
+import { firstShard } from "./helpers";
 import { cronTick, until } from "./outbound.fixtures";
 import {
   connectedWorkspace,
@@ -18,7 +18,7 @@ describe("the cron planner", () => {
       counts: { Lead: 30, Contact: 0, Account: 5, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 },
     });
     const ws = await connectedWorkspace({ ...onlyObjects("Account", "Lead"), syncIntervalMinutes: 15 });
-    expect(await dueWorkspaces(env, Date.now())).toContain(ws.id);
+    expect(await dueWorkspaces(firstShard, Date.now())).toContain(ws.id);
 
     await cronTick();
     // The tick only queues the planning; wait for the cycle it starts.
@@ -28,8 +28,8 @@ describe("the cron planner", () => {
       ["Account", "backfill", 5],
       ["Lead", "backfill", 30],
     ]);
-    expect(await dueWorkspaces(env, Date.now())).not.toContain(ws.id);
-    expect(await dueWorkspaces(env, Date.now() + 15 * 60_000)).toContain(ws.id);
+    expect(await dueWorkspaces(firstShard, Date.now())).not.toContain(ws.id);
+    expect(await dueWorkspaces(firstShard, Date.now() + 15 * 60_000)).toContain(ws.id);
 
     await fake("POST", "/__fake/records", {
       object: "Lead",

@@ -12,7 +12,7 @@ import {
 import { runFiltersFrom } from "../../worker/api/runs/params";
 import { listRunsQuery, runByIdQuery } from "../../worker/api/runs/runs.queries";
 import { quarterTotalsQuery } from "../../worker/api/totals/totals.queries";
-import { getDb } from "../../worker/db";
+import { dbOver } from "../../worker/db";
 import { contacts } from "../../worker/db/schema";
 import { TIME_ORDERED_OLD_ROW } from "../../worker/db/schema/time-ordered";
 import { latestRetryQuery } from "../../worker/sync/retry/latest";
@@ -25,7 +25,7 @@ import { expectIndexed, plan } from "./plans";
 // EXPLAIN QUERY PLAN on the very SQL the read handlers send (same builders, `.toSQL()`): every list
 // walks an index in its ORDER BY order — no table scan, no sort — whatever filters are combined.
 
-const db = getDb(env);
+const db = dbOver(env.DB);
 const WS = "ws_plan";
 
 const RUN_CURSOR = ["2026-11-28T10:00:00.000Z", "run_x"] as const;
@@ -189,7 +189,7 @@ function planSuite(label: string) {
     it("time-ordered ids walk the primary key, ids from before 0014 the partial contacts_ws_created, a filter its unique index", async () => {
       const { db: counted, counter } = countingD1(env.DB);
       const list = (cursor?: string, filters?: SQL[]) =>
-        listNewestFirst(getDb({ ...env, DB: counted }), contacts, "contacts", {
+        listNewestFirst(dbOver(counted), contacts, "contacts", {
           workspaceId: WS,
           limit: 50,
           cursor,

@@ -1,4 +1,4 @@
-import { getDb } from "../../worker/db";
+import { dbOver } from "../../worker/db";
 import { runs } from "../../worker/db/schema";
 import { isoNow } from "../../worker/lib/time";
 import type { ObjectType } from "../../worker/sync/objects";
@@ -31,7 +31,7 @@ export async function seedRun(workspaceId: string, at: string, over: Partial<Run
     heartbeatAt: at,
     ...over,
   };
-  await getDb(env).insert(runs).values(row);
+  await dbOver(env.DB).insert(runs).values(row);
   return row as RunInsert & { id: string };
 }
 
@@ -47,7 +47,7 @@ export async function seedRecords(
   records: SeedRecord[],
   salesforceObject = "Lead",
 ) {
-  const db = getDb(env);
+  const db = dbOver(env.DB);
   const rows: RunRecordInput[] = records.map((r, i) => ({
     key: r.key ?? `k${i}`,
     seq: r.seq ?? i + 1,

@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../worker/db";
+import { dbOver } from "../../worker/db";
 import { acquireLease, releaseLease } from "../../worker/sync/leases";
 import { type ReconcileMessage, runReconcileStep } from "../../worker/sync/reconcile";
 import { approvedCallback, connectWorkspace } from "./connect";
-import { call, callWith, jsonInit } from "./helpers";
+import { call, callWith, firstShard, jsonInit } from "./helpers";
 import { openPage } from "./page-session";
 import {
   connectedWorkspace,
@@ -175,7 +175,7 @@ describe("reconciliation deletes nothing it cannot be sure of", () => {
     await resetFake({ counts: { ...NONE, Lead: 10 } });
     const ws = await connectedWorkspace(onlyObjects("Lead"));
     await syncNow(ws);
-    const db = getDb(env);
+    const db = dbOver(env.DB);
     expect(await acquireLease(db, ws.id, "Lead", "cyc_busy")).toBe(true);
     const res = await call("/api/v1/sync/reconcile", jsonInit("POST", { objects: ["Lead"] }, ws.auth));
     expect(res.status).toBe(202);
@@ -193,14 +193,14 @@ describe("reconciliation deletes nothing it cannot be sure of", () => {
       runId,
       leaseOwner: runId,
     };
-    const first = await runReconcileStep({ ...env, INBOUND_QUEUE: queue as never }, m, 5);
+    const first = await runReconcileStep({ ...firstShard, INBOUND_QUEUE: queue as never }, m, 5);
     expect(first).toEqual({ done: true });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.delaySeconds).toBe(30);
     expect(sent[0]!.body.waitingSince).toBeTruthy();
 
     const long = { ...m, waitingSince: new Date(Date.now() - 3 * 3600_000).toISOString() };
-    expect(await runReconcileStep({ ...env, INBOUND_QUEUE: queue as never }, long, 1)).toEqual({ done: true });
+    expect(await runReconcileStep({ ...firstShard, INBOUND_QUEUE: queue as never }, long, 1)).toEqual({ done: true });
     const run = (await runsOf(ws.id)).find((r) => r.id === runId)!;
     expect([run.status, run.failure_detail]).toEqual(["failed", "Salesforce sync of Lead was busy; try again later."]);
 
@@ -208,7 +208,7 @@ describe("reconciliation deletes nothing it cannot be sure of", () => {
     const again = await call("/api/v1/sync/reconcile", jsonInit("POST", { objects: ["Lead"] }, ws.auth));
     const inCycle = ((await again.json()) as any).runs[0].id as string;
     const lost = { ...m, runId: inCycle, leaseOwner: "cyc_old" };
-    expect(await runReconcileStep({ ...env, INBOUND_QUEUE: queue as never }, lost, 1)).toEqual({ done: true });
+    expect(await runReconcileStep({ ...firstShard, INBOUND_QUEUE: queue as never }, lost, 1)).toEqual({ done: true });
     const closed = (await runsOf(ws.id)).find((r) => r.id === inCycle)!;
     expect(closed.status).toBe("failed");
     expect(closed.failure_detail).toContain("The sync cycle's turn on Lead ended before this check finished");

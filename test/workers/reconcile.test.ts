@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../worker/db";
+import { dbOver } from "../../worker/db";
 import { acquireLease, releaseLease } from "../../worker/sync/leases";
 import { type ReconcileMessage, runReconcileStep } from "../../worker/sync/reconcile";
 import { countingD1 } from "./counting-d1";
-import { call, jsonInit } from "./helpers";
+import { call, firstShard, jsonInit } from "./helpers";
 import {
   connectedWorkspace,
   expectCountsMatchRecords,
@@ -105,7 +105,7 @@ describe("reconciliation runs", () => {
     expect((await reconcile(ws, { objects: ["Lead"], extra: 1 })).status).toBe(400);
 
     // The object's own chain holds its lease: the run waits, in progress.
-    const db = getDb(env);
+    const db = dbOver(env.DB);
     expect(await acquireLease(db, ws.id, "Lead", "cyc_busy")).toBe(true);
     const first = await reconcile(ws);
     expect(first.status).toBe(202);
@@ -198,7 +198,11 @@ describe("reconciliation runs", () => {
     let max = 0;
     for (;;) {
       const { db, counter } = countingD1(env.DB);
-      await runReconcileStep({ ...env, DB: db, INBOUND_QUEUE: { send: async () => undefined } as never }, message, 1);
+      await runReconcileStep(
+        { ...firstShard, DB: db, INBOUND_QUEUE: { send: async () => undefined } as never },
+        message,
+        1,
+      );
       steps++;
       max = Math.max(max, counter.statements);
       const row = await env.DB.prepare("SELECT status FROM runs WHERE id = ?").bind(id).first<{ status: string }>();

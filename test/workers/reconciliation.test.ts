@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../../worker";
 import { reapStalledRuns, STALE_RUN_MS } from "../../worker/sync/reaper";
 import { ALL_RECORDS, expectRunCountsMatchRecords } from "./assert-counts";
-import { call } from "./helpers";
+import { call, firstShard } from "./helpers";
 import { apiJson, cronTick, until } from "./outbound.fixtures";
 import { connectedWorkspace, fake, resetFake, settle } from "./sync-helpers";
 
@@ -57,7 +57,7 @@ async function quiet(workspaceId: string, drained = false) {
   try {
     await settle(workspaceId, 60_000);
   } catch {
-    await reapStalledRuns(env, Date.now() + STALE_RUN_MS + 1_000);
+    await reapStalledRuns(firstShard, Date.now() + STALE_RUN_MS + 1_000);
     await settle(workspaceId, 60_000);
   }
 }

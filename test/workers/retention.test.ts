@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { pruneHistory } from "../../worker/sync/retention";
-import { newWorkspace } from "./helpers";
+import { firstShard, newWorkspace } from "./helpers";
 
 /**
  * A closed run with `pages` pages of records (500 each, stored as run_pages holds them) and `skipped`
@@ -44,9 +44,9 @@ describe("retention", () => {
     await seedRun(ws.id, "run_old", new Date(now - 100 * 86_400_000).toISOString(), 120, 7_000);
     await seedRun(ws.id, "run_new", new Date(now - 10 * 86_400_000).toISOString(), 1, 10);
 
-    const first = await pruneHistory(env, now);
+    const first = await pruneHistory(firstShard, now);
     expect(first).toEqual({ records: 5_000, pages: 100, runs: 0 });
-    const second = await pruneHistory(env, now);
+    const second = await pruneHistory(firstShard, now);
     expect(second).toEqual({ records: 2_000, pages: 20, runs: 1 });
     const left = await env.DB.prepare(
       `SELECT id, (SELECT count(*) FROM run_records WHERE run_id = runs.id) AS n,
@@ -70,7 +70,7 @@ describe("retention", () => {
       journal.bind(ws.id, "ct_old", new Date(now - 100 * 86_400_000).toISOString()),
       journal.bind(ws.id, "ct_new", new Date(now - 1 * 86_400_000).toISOString()),
     ]);
-    await pruneHistory(env, now);
+    await pruneHistory(firstShard, now);
     const left = await env.DB.prepare("SELECT entity_id FROM create_journal WHERE workspace_id = ?").bind(ws.id).all();
     expect(left.results).toEqual([{ entity_id: "ct_new" }]);
   });

@@ -1,12 +1,11 @@
 // The Worker's Bulk API 2.0 client against the fake org: a job through its states, results read set by
 // set along the Sforce-Locator chain as typed records, CSV with quotes, commas, line breaks and nulls,
 // failed jobs, and the answers that mean Bulk is not available.
-import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, inject, it } from "vitest";
 import { openSalesforce, SalesforceError, type SalesforceRecord } from "../../worker/salesforce";
 import { isBulkUnavailable } from "../../worker/salesforce/bulk";
 import { connectWorkspace, fakeCalls, resetFake, setFaults } from "./connect";
-import { newWorkspace } from "./helpers";
+import { firstShard, newWorkspace } from "./helpers";
 
 const fake = inject("fakeOrgUrl");
 const TYPES = new Map([
@@ -19,7 +18,7 @@ const TYPES = new Map([
 async function client() {
   const ws = await newWorkspace();
   await connectWorkspace(ws, fake);
-  return openSalesforce(env, ws.id);
+  return openSalesforce(firstShard, ws.id);
 }
 
 async function untilDone(sf: Awaited<ReturnType<typeof client>>, id: string) {

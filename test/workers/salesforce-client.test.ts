@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, inject, it } from "vitest";
 import { connectionSchema } from "../../worker/api/connection/connection.routes";
 import { openSalesforce, SalesforceError, type SalesforceRecord } from "../../worker/salesforce";
 import { connectWorkspace, fakeCalls, resetFake, setFaults } from "./connect";
-import { bodyOf, call, newWorkspace, openStored } from "./helpers";
+import { bodyOf, call, firstShard, newWorkspace, openStored } from "./helpers";
 
 const fake = inject("fakeOrgUrl");
 
@@ -43,14 +43,14 @@ describe("Salesforce client: sessions", () => {
 
   it("refuses to open without a connection", async () => {
     const ws = await newWorkspace();
-    const err = await failureOf(openSalesforce(env, ws.id));
+    const err = await failureOf(openSalesforce(firstShard, ws.id));
     expect(err.failureCode).toBe("authentication_failure");
   });
 
   it("on 401 refreshes exactly once, retries, and stores the rotated refresh token", async () => {
     const ws = await connected();
     const before = await storedTokens(ws.id);
-    const sf = await openSalesforce(env, ws.id);
+    const sf = await openSalesforce(firstShard, ws.id);
     await setFaults({ expireAccessTokens: true });
     const from = (await fakeCalls()).length;
     const usage = await sf.limits();
@@ -67,14 +67,14 @@ describe("Salesforce client: sessions", () => {
     expect(after.refresh).not.toBe(before.refresh);
     // The rotated token is the one that works now: the next expiry refreshes with it.
     await setFaults({ expireAccessTokens: true });
-    const next = await openSalesforce(env, ws.id);
+    const next = await openSalesforce(firstShard, ws.id);
     await next.limits();
     expect((await storedTokens(ws.id)).status).toBe("connected");
   });
 
   it("a revoked refresh token marks needs_reconnect and fails with authentication_failure", async () => {
     const ws = await connected();
-    const sf = await openSalesforce(env, ws.id);
+    const sf = await openSalesforce(firstShard, ws.id);
     await setFaults({ expireAccessTokens: true, revokeRefreshTokens: true });
     const err = await failureOf(sf.limits());
     expect(err.failureCode).toBe("authentication_failure");
@@ -82,7 +82,7 @@ describe("Salesforce client: sessions", () => {
     expect(err.transient).toBe(false);
     const conn = await bodyOf(await call("/api/v1/connection", { headers: ws.auth }), connectionSchema);
     expect(conn.status).toBe("needs_reconnect");
-    expect((await failureOf(openSalesforce(env, ws.id))).failureCode).toBe("authentication_failure");
+    expect((await failureOf(openSalesforce(firstShard, ws.id))).failureCode).toBe("authentication_failure");
     // Reconnecting heals it.
     await connectWorkspace(ws, fake);
     expect((await bodyOf(await call("/api/v1/connection", { headers: ws.auth }), connectionSchema)).status).toBe(
@@ -92,7 +92,7 @@ describe("Salesforce client: sessions", () => {
 
   it("two invocations racing to refresh both succeed and the connection stays connected", async () => {
     const ws = await connected();
-    const [a, b] = await Promise.all([openSalesforce(env, ws.id), openSalesforce(env, ws.id)]);
+    const [a, b] = await Promise.all([openSalesforce(firstShard, ws.id), openSalesforce(firstShard, ws.id)]);
     await setFaults({ expireAccessTokens: true });
     const from = (await fakeCalls()).length;
     const results = await Promise.allSettled([a.limits(), b.limits()]);
@@ -122,7 +122,7 @@ describe("Salesforce client: errors and retries", () => {
 
   it("retries a 503 burst in-call", async () => {
     const ws = await connected();
-    const sf = await openSalesforce(env, ws.id);
+    const sf = await openSalesforce(firstShard, ws.id);
     await setFaults({ http503: 2 });
     await sf.limits();
     expect(sf.calls).toBe(3);
@@ -130,7 +130,7 @@ describe("Salesforce client: errors and retries", () => {
 
   it("a longer outage ends in a transient unknown_error", async () => {
     const ws = await connected();
-    const sf = await openSalesforce(env, ws.id);
+    const sf = await openSalesforce(firstShard, ws.id);
     await setFaults({ http500: 10 });
     const err = await failureOf(sf.limits());
     expect(err).toMatchObject({ failureCode: "unknown_error", transient: true, status: 500 });
@@ -139,7 +139,7 @@ describe("Salesforce client: errors and retries", () => {
 
   it("REQUEST_LIMIT_EXCEEDED is api_limit_exceeded", async () => {
     const ws = await connected();
-    const sf = await openSalesforce(env, ws.id);
+    const sf = await openSalesforce(firstShard, ws.id);
     await setFaults({ limitReached: true });
     const err = await failureOf(sf.limits());
     expect(err).toMatchObject({
@@ -152,7 +152,7 @@ describe("Salesforce client: errors and retries", () => {
 
   it("an unreadable object is insufficient_permissions", async () => {
     const ws = await connected();
-    const sf = await openSalesforce(env, ws.id);
+    const sf = await openSalesforce(firstShard, ws.id);
     await setFaults({ unreadable: { Lead: "INVALID_TYPE" } });
     const err = await failureOf(sf.queryPages("SELECT Id FROM Lead").next());
     expect(err).toMatchObject({
@@ -174,7 +174,7 @@ describe("Salesforce client: query pager", () => {
 
   it("pages with batchSize and nextRecordsUrl", async () => {
     const ws = await connected();
-    const sf = await openSalesforce(env, ws.id);
+    const sf = await openSalesforce(firstShard, ws.id);
     const from = (await fakeCalls()).length;
     const pages = [];
     for await (const page of sf.queryPages("SELECT Id FROM Contact ORDER BY Id", { batchSize: 200 })) pages.push(page);
@@ -190,7 +190,7 @@ describe("Salesforce client: query pager", () => {
 
   it("restarts from the last record yielded when the locator dies", async () => {
     const ws = await connected();
-    const sf = await openSalesforce(env, ws.id);
+    const sf = await openSalesforce(firstShard, ws.id);
     const restarts: (SalesforceRecord | null)[] = [];
     const soql = (after: string | null) => `SELECT Id FROM Lead${after ? ` WHERE Id > '${after}'` : ""} ORDER BY Id`;
     const ids: string[] = [];
@@ -215,7 +215,7 @@ describe("Salesforce client: query pager", () => {
 
   it("without a restart, a dead locator is thrown", async () => {
     const ws = await connected();
-    const sf = await openSalesforce(env, ws.id);
+    const sf = await openSalesforce(firstShard, ws.id);
     const pager = sf.queryPages("SELECT Id FROM Lead ORDER BY Id", { batchSize: 200 });
     await pager.next();
     await setFaults({ expireLocators: true });

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, inject, it } from "vitest";
 import { openSalesforce } from "../../worker/salesforce";
 import { connectWorkspace, fakeCalls, resetFake, setFaults } from "./connect";
-import { call, jsonInit, newWorkspace } from "./helpers";
+import { call, firstShard, jsonInit, newWorkspace } from "./helpers";
 import { openPage } from "./page-session";
 
 // Any org connects: production at the deployment's login host, a sandbox at test.salesforce.com, an
@@ -45,7 +45,7 @@ describe("the login host chosen when connecting", () => {
       const conn = (await (await call("/api/v1/connection", { headers: ws.auth })).json()) as Record<string, unknown>;
       expect(conn).toMatchObject({ status: "connected", environment, loginUrl: origin });
 
-      const sf = await openSalesforce(env, ws.id);
+      const sf = await openSalesforce(firstShard, ws.id);
       await setFaults({ expireAccessTokens: true });
       await sf.limits();
       expect((await call("/api/v1/connection", { method: "DELETE", headers: ws.auth })).status).toBe(204);

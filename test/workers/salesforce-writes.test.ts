@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, inject, it } from "vitest";
 import { connectionSchema } from "../../worker/api/connection/connection.routes";
 import { budgetStatus, openSalesforce } from "../../worker/salesforce";
 import { connectWorkspace, fakeCalls, resetFake, setFaults } from "./connect";
-import { bodyOf, call, jsonInit, newWorkspace } from "./helpers";
+import { bodyOf, call, firstShard, jsonInit, newWorkspace } from "./helpers";
 
 const fake = inject("fakeOrgUrl");
 
@@ -26,7 +26,7 @@ describe("Salesforce client: collections", () => {
 
   it("writes 450 records in three calls of at most 200, results in input order", async () => {
     const ws = await connected();
-    const sf = await openSalesforce(env, ws.id);
+    const sf = await openSalesforce(firstShard, ws.id);
     const from = (await fakeCalls()).length;
     const created = await sf.createRecords(
       "Lead",
@@ -60,7 +60,7 @@ describe("Salesforce client: collections", () => {
 
   it("one record's failure leaves its neighbours written", async () => {
     const ws = await connected();
-    const sf = await openSalesforce(env, ws.id);
+    const sf = await openSalesforce(firstShard, ws.id);
     await setFaults({
       recordErrors: [
         {
@@ -90,7 +90,7 @@ describe("API usage", () => {
     const ws = await connected();
     const before = await bodyOf(await call("/api/v1/connection", { headers: ws.auth }), connectionSchema);
     expect(before.apiUsage).toBeNull();
-    const sf = await openSalesforce(env, ws.id);
+    const sf = await openSalesforce(firstShard, ws.id);
     await collect(sf.queryPages("SELECT Id FROM Account", { batchSize: 200 }));
     await sf.flushUsage();
     await sf.flushUsage();
@@ -104,7 +104,7 @@ describe("API usage", () => {
       .bind(ws.id, day)
       .first<{ calls: number }>())!;
     expect(row.calls).toBe(sf.calls);
-    const again = await openSalesforce(env, ws.id);
+    const again = await openSalesforce(firstShard, ws.id);
     await again.limits();
     await again.flushUsage();
     const total = (await env.DB.prepare("SELECT calls FROM api_calls WHERE workspace_id = ? AND day = ?")
@@ -115,7 +115,7 @@ describe("API usage", () => {
 
   it("limits() reads DailyApiRequests", async () => {
     const ws = await connected();
-    const sf = await openSalesforce(env, ws.id);
+    const sf = await openSalesforce(firstShard, ws.id);
     const usage = await sf.limits();
     expect(usage.limit).toBe(100_000);
     expect(usage.used).toBeGreaterThan(0);
@@ -124,26 +124,26 @@ describe("API usage", () => {
   it("the budget pauses syncing at the workspace's daily budget and near the org's limit", async () => {
     const ws = await connected();
     expect((await call("/api/v1/settings", jsonInit("PATCH", { apiDailyBudget: 3 }, ws.auth))).status).toBe(200);
-    const sf = await openSalesforce(env, ws.id);
+    const sf = await openSalesforce(firstShard, ws.id);
     await sf.limits();
     await sf.limits();
     await sf.flushUsage();
-    const under = await budgetStatus(env, ws.id, 3);
+    const under = await budgetStatus(firstShard, ws.id, 3);
     expect(under).toMatchObject({ paused: false, reason: null, usedToday: 2, budget: 3, orgLimit: 100_000 });
     await sf.limits();
     await sf.flushUsage();
-    const spent = await budgetStatus(env, ws.id, 3);
+    const spent = await budgetStatus(firstShard, ws.id, 3);
     expect(spent.paused).toBe(true);
     expect(spent.reason).toContain("3");
-    expect((await budgetStatus(env, ws.id, null)).paused).toBe(false);
+    expect((await budgetStatus(firstShard, ws.id, null)).paused).toBe(false);
 
     await env.DB.prepare("UPDATE connections SET api_used = 98500, api_limit = 100000 WHERE workspace_id = ?")
       .bind(ws.id)
       .run();
-    const nearOrgLimit = await budgetStatus(env, ws.id, null);
+    const nearOrgLimit = await budgetStatus(firstShard, ws.id, null);
     expect(nearOrgLimit).toMatchObject({ paused: true, orgUsed: 98500, orgLimit: 100000 });
     expect(nearOrgLimit.reason).toContain("98500");
     await env.DB.prepare("UPDATE connections SET api_used = 97000 WHERE workspace_id = ?").bind(ws.id).run();
-    expect((await budgetStatus(env, ws.id, null)).paused).toBe(false);
+    expect((await budgetStatus(firstShard, ws.id, null)).paused).toBe(false);
   });
 });

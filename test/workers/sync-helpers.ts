@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { expect, inject } from "vitest";
-import { getDb } from "../../worker/db";
+import { dbOver, shards } from "../../worker/db";
 import { readRunRecords } from "../../worker/sync/runs/read";
 import { expectRunCountsMatchRecords } from "./assert-counts";
 import { connectWorkspace } from "./connect";
-import { call, jsonInit, newWorkspace } from "./helpers";
+import { call, d1Of, jsonInit, newWorkspace } from "./helpers";
 
 export const fakeUrl = () => inject("fakeOrgUrl");
 
@@ -34,8 +34,8 @@ export async function resetFake(
 }
 
 /** A workspace connected to the fake org, with settings patched as given. */
-export async function connectedWorkspace(settings?: Record<string, unknown>) {
-  const ws = await newWorkspace();
+export async function connectedWorkspace(settings?: Record<string, unknown>, opts: { shard?: string } = {}) {
+  const ws = await newWorkspace("Acme", opts);
   await connectWorkspace(ws, fakeUrl());
   if (settings) {
     const res = await call("/api/v1/settings", jsonInit("PATCH", settings, ws.auth));
@@ -61,22 +61,25 @@ export async function syncNow(ws: { id: string; auth: Record<string, string> }, 
 export async function settle(workspaceId: string, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const busy = await env.DB.prepare(
-      `SELECT (SELECT count(*) FROM sync_state WHERE workspace_id = ?1 AND lease_owner IS NOT NULL)
+    const busy = await (await d1Of(workspaceId))
+      .prepare(
+        `SELECT (SELECT count(*) FROM sync_state WHERE workspace_id = ?1 AND lease_owner IS NOT NULL)
             + (SELECT count(*) FROM runs WHERE workspace_id = ?1 AND status = 'in_progress') AS n`,
-    )
+      )
       .bind(workspaceId)
       .first<{ n: number }>();
     if (busy?.n === 0) return;
     if (Date.now() > deadline) {
-      const held = await env.DB.prepare(
-        "SELECT salesforce_object, lease_owner, lease_expires_at FROM sync_state WHERE workspace_id = ? AND lease_owner IS NOT NULL",
-      )
+      const held = await (await d1Of(workspaceId))
+        .prepare(
+          "SELECT salesforce_object, lease_owner, lease_expires_at FROM sync_state WHERE workspace_id = ? AND lease_owner IS NOT NULL",
+        )
         .bind(workspaceId)
         .all();
-      const open = await env.DB.prepare(
-        "SELECT id, salesforce_object, kind, heartbeat_at, state FROM runs WHERE workspace_id = ? AND status = 'in_progress'",
-      )
+      const open = await (await d1Of(workspaceId))
+        .prepare(
+          "SELECT id, salesforce_object, kind, heartbeat_at, state FROM runs WHERE workspace_id = ? AND status = 'in_progress'",
+        )
         .bind(workspaceId)
         .all();
       throw new Error(
@@ -105,9 +108,8 @@ export interface RunRowLite {
 }
 
 export async function runsOf(workspaceId: string, direction = "inbound"): Promise<RunRowLite[]> {
-  const { results } = await env.DB.prepare(
-    "SELECT * FROM runs WHERE workspace_id = ? AND direction = ? ORDER BY started_at, id",
-  )
+  const { results } = await (await d1Of(workspaceId))
+    .prepare("SELECT * FROM runs WHERE workspace_id = ? AND direction = ? ORDER BY started_at, id")
     .bind(workspaceId, direction)
     .all<RunRowLite>();
   return results;
@@ -118,12 +120,20 @@ export const expectCountsMatchRecords = expectRunCountsMatchRecords;
 
 /** A run's records as readers see them (pages and rows), in seq order, in run_records' column names. */
 export async function recordsOf(runId: string): Promise<Record<string, any>[]> {
-  const run = await env.DB.prepare("SELECT workspace_id, salesforce_object FROM runs WHERE id = ?")
-    .bind(runId)
-    .first<{ workspace_id: string; salesforce_object: string }>();
-  if (!run) return [];
+  // The run is on its workspace's shard, whichever that is.
+  let found: { d1: D1Database; run: { workspace_id: string; salesforce_object: string } } | null = null;
+  for (const shard of shards(env)) {
+    const d1 = (env as unknown as Record<string, D1Database>)[shard]!;
+    const run = await d1
+      .prepare("SELECT workspace_id, salesforce_object FROM runs WHERE id = ?")
+      .bind(runId)
+      .first<{ workspace_id: string; salesforce_object: string }>();
+    if (run) found = { d1, run };
+  }
+  if (!found) return [];
+  const { d1, run } = found;
   const records = await readRunRecords(
-    getDb(env),
+    dbOver(d1),
     run.workspace_id,
     { id: runId, salesforceObject: run.salesforce_object },
     undefined,
@@ -156,7 +166,8 @@ export async function recordsOf(runId: string): Promise<Record<string, any>[]> {
 export async function unlinked(workspaceId: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const row = await env.DB.prepare("SELECT unlinking_org_id AS u FROM workspaces WHERE id = ?")
+    const row = await (await d1Of(workspaceId))
+      .prepare("SELECT unlinking_org_id AS u FROM workspaces WHERE id = ?")
       .bind(workspaceId)
       .first<{ u: string | null }>();
     if (!row?.u) return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../worker/db";
+import { type Db, dbOver } from "../../worker/db";
 import { waitingOnParent } from "../../worker/sync/inbound/dependents";
 import { loadPageSets } from "../../worker/sync/inbound/lookups";
 import { UNLINK } from "../../worker/sync/org/unlink";
@@ -13,9 +13,9 @@ import { expectIndexed, plan } from "./plans";
 const WS = "ws_sync_plan";
 
 /** The statements `work` sent to D1, in order. */
-async function sent(work: (db: ReturnType<typeof getDb>) => Promise<unknown>) {
+async function sent(work: (db: Db) => Promise<unknown>) {
   const { db, counter } = countingD1(env.DB);
-  await work(getDb({ ...env, DB: db }));
+  await work(dbOver(db));
   return counter.seen;
 }
 

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, inject, it } from "vitest";
 import { base64url } from "../../worker/lib/crypto";
 import { openSalesforce, SalesforceError } from "../../worker/salesforce";
 import { approvedCallback, connectWorkspace, resetFake, setFaults } from "./connect";
-import { call, callWith, newWorkspace, openStored } from "./helpers";
+import { call, callWith, firstShard, newWorkspace, openStored } from "./helpers";
 import { openPage } from "./page-session";
 
 // TOKEN_ENCRYPTION_KEY is 32 random bytes in base64 or nothing works that needs it: no built-in key,
@@ -113,12 +113,12 @@ describe("TOKEN_ENCRYPTION_KEY missing or malformed: 500 server_misconfigured, n
       "TOKEN_ENCRYPTION_KEY",
     );
     expect(await connectionRow(ws)).toEqual(before);
-    const err = await failure(openSalesforce({ ...env, TOKEN_ENCRYPTION_KEY: "" } as Env, ws.id));
+    const err = await failure(openSalesforce({ ...firstShard, TOKEN_ENCRYPTION_KEY: "" } as typeof firstShard, ws.id));
     expect(err.failureCode).toBe("unknown_error");
     expect(err.message).toContain("TOKEN_ENCRYPTION_KEY");
     // Nothing was marked: fixing the variable is all it takes.
     expect((await connectionRow(ws))?.status).toBe("connected");
-    await (await openSalesforce(env, ws.id)).limits();
+    await (await openSalesforce(firstShard, ws.id)).limits();
   });
 });
 
@@ -134,14 +134,14 @@ describe("sealed tokens", () => {
     await env.DB.prepare("UPDATE connections SET access_token_enc = ?, refresh_token_enc = ? WHERE workspace_id = ?")
       .bind(rowA.access_token_enc, rowA.refresh_token_enc, b.id)
       .run();
-    const err = await failure(openSalesforce(env, b.id));
+    const err = await failure(openSalesforce(firstShard, b.id));
     expect(err.failureCode).toBe("authentication_failure");
     expect(err.message).toMatch(/cannot be decrypted/);
     // And the refresh token's ciphertext does not open as an access token of the same workspace.
     await env.DB.prepare("UPDATE connections SET access_token_enc = refresh_token_enc WHERE workspace_id = ?")
       .bind(a.id)
       .run();
-    expect((await failure(openSalesforce(env, a.id))).failureCode).toBe("authentication_failure");
+    expect((await failure(openSalesforce(firstShard, a.id))).failureCode).toBe("authentication_failure");
   });
 
   it("rotation: the previous key opens them, and the next write seals both tokens with the current key", async () => {
@@ -149,12 +149,16 @@ describe("sealed tokens", () => {
     await connectWorkspace(ws, fake);
     const old = (await connectionRow(ws))!;
     const refreshBefore = await openStored(ws.id, "refresh_token", old.refresh_token_enc);
-    const rotated = { ...env, TOKEN_ENCRYPTION_KEY: KEY_2, TOKEN_ENCRYPTION_KEY_PREVIOUS: env.TOKEN_ENCRYPTION_KEY };
-    const newOnly = { ...env, TOKEN_ENCRYPTION_KEY: KEY_2 } as Env;
+    const rotated = {
+      ...firstShard,
+      TOKEN_ENCRYPTION_KEY: KEY_2,
+      TOKEN_ENCRYPTION_KEY_PREVIOUS: env.TOKEN_ENCRYPTION_KEY,
+    };
+    const newOnly = { ...firstShard, TOKEN_ENCRYPTION_KEY: KEY_2 } as typeof firstShard;
     // Without the previous key the old tokens do not open under the new one.
     expect((await failure(openSalesforce(newOnly, ws.id))).failureCode).toBe("authentication_failure");
     // With it they do; the access token expires, the refresh writes both sealed with the new key.
-    const sf = await openSalesforce(rotated as Env, ws.id);
+    const sf = await openSalesforce(rotated, ws.id);
     await setFaults({ expireAccessTokens: true });
     await sf.limits();
     const after = (await connectionRow(ws))!;
@@ -163,7 +167,7 @@ describe("sealed tokens", () => {
     expect(keyId(after.refresh_token_enc)).toBe(keyId(after.access_token_enc));
     // The new key alone now opens them, and the old one no longer does.
     await (await openSalesforce(newOnly, ws.id)).limits();
-    expect((await failure(openSalesforce(env, ws.id))).failureCode).toBe("authentication_failure");
+    expect((await failure(openSalesforce(firstShard, ws.id))).failureCode).toBe("authentication_failure");
     expect(refreshBefore.length).toBeGreaterThan(10);
   });
 
@@ -177,7 +181,7 @@ describe("sealed tokens", () => {
     await env.DB.prepare("UPDATE connections SET access_token_enc = ?, refresh_token_enc = ? WHERE workspace_id = ?")
       .bind(await sealV1(key, access), await sealV1(key, refresh), ws.id)
       .run();
-    const sf = await openSalesforce(env, ws.id);
+    const sf = await openSalesforce(firstShard, ws.id);
     await setFaults({ expireAccessTokens: true });
     await sf.limits();
     const after = (await connectionRow(ws))!;
@@ -194,7 +198,7 @@ describe("sealed tokens", () => {
     await env.DB.prepare("UPDATE connections SET access_token_enc = ?, refresh_token_enc = NULL WHERE workspace_id = ?")
       .bind(await sealV1(known, access), ws.id)
       .run();
-    const err = await failure(openSalesforce(env, ws.id));
+    const err = await failure(openSalesforce(firstShard, ws.id));
     expect(err.failureCode).toBe("authentication_failure");
   });
 });

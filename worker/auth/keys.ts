@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db";
-import { apiKeys } from "../db/schema";
+import { apiKeys, workspaces } from "../db/schema";
 import { newId, randomToken, sha256 } from "../lib/crypto";
 
 /** Issues a new API key for a workspace; only its hash is stored, so this is the one time it is seen. */
@@ -19,17 +19,18 @@ export async function issueApiKey(db: Db, workspaceId: string): Promise<{ id: st
  */
 export const KEY_TRUST_MS = 5_000;
 const MAX_TRUSTED = 10_000;
-type Key = { id: string; workspaceId: string };
+type Key = { id: string; workspaceId: string; shard: string };
 const trusted = new Map<string, { key: Key; until: number }>();
 
-/** The key's id and workspace, or null for an unknown or revoked key. */
+/** The key's id, workspace and the workspace's shard, or null for an unknown or revoked key. */
 export async function lookupApiKey(db: Db, apiKey: string): Promise<Key | null> {
   const hash = await sha256(apiKey);
   const known = trusted.get(hash);
   if (known && known.until > Date.now()) return known.key;
   const row = await db
-    .select({ id: apiKeys.id, workspaceId: apiKeys.workspaceId })
+    .select({ id: apiKeys.id, workspaceId: apiKeys.workspaceId, shard: workspaces.shard })
     .from(apiKeys)
+    .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
     .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
     .get();
   trusted.delete(hash);

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { matchedRoutes } from "hono/route";
 import { ApiError, unauthorized } from "../api/errors";
-import { getDb } from "../db";
+import { directoryDb, onShard, type Shard, shardNamed } from "../db";
 import type { AppEnv } from "../env";
 import { lookupApiKey } from "./keys";
 import { lookupSession, SESSION_COOKIE } from "./sessions";
@@ -49,12 +49,19 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export function requireWorkspace(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (!hasEndpoint(c)) return next();
-    const db = getDb(c.env);
+    const db = directoryDb(c.env);
+    // The directory says which shard the workspace is on; every handler after this works on it.
+    const useShard = (workspaceId: string, name: string) => {
+      const shard: Shard | null = shardNamed(c.env, name);
+      if (!shard) throw new Error(`workspace ${workspaceId} is on shard ${name}, which is not bound`);
+      c.set("workspaceId", workspaceId);
+      c.set("shardEnv", onShard(c.env, shard));
+    };
     const token = bearer(c.req.header("authorization"));
     if (token) {
       const key = await lookupApiKey(db, token);
       if (!key) throw unauthorized("Invalid API key");
-      c.set("workspaceId", key.workspaceId);
+      useShard(key.workspaceId, key.shard);
       c.set("authKind", "api_key");
       c.set("apiKeyId", key.id);
       return next();
@@ -69,7 +76,7 @@ export function requireWorkspace(): MiddlewareHandler<AppEnv> {
         throw new ApiError(403, "csrf_failed", "Missing or invalid X-CSRF-Token header");
       }
     }
-    c.set("workspaceId", session.workspaceId);
+    useShard(session.workspaceId, session.shard);
     c.set("authKind", "session");
     c.set("sessionId", session.id);
     return next();

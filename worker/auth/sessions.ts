@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, isNotNull, isNull, lt, or } from "drizzle-orm";
 import { sessionTimeouts } from "../config";
 import type { Db } from "../db";
-import { apiKeys, sessions } from "../db/schema";
+import { apiKeys, sessions, workspaces } from "../db/schema";
 import { randomToken, sha256 } from "../lib/crypto";
 import { isoIn, isoNow } from "../lib/time";
 
@@ -75,7 +75,14 @@ export async function redeemLaunchToken(env: Env, db: Db, token: string, replace
   return { secret, csrfToken, workspaceId: spent.workspaceId };
 }
 
-export type PageSession = { id: string; workspaceId: string; csrfToken: string | null; apiKeyId: string };
+export type PageSession = {
+  id: string;
+  workspaceId: string;
+  /** The workspace's shard (docs/shards.md). */
+  shard: string;
+  csrfToken: string | null;
+  apiKeyId: string;
+};
 
 /**
  * The live page session for a cookie secret: not past its absolute end, not idle too long, and its
@@ -92,9 +99,11 @@ export async function lookupSession(env: Env, db: Db, secret: string): Promise<P
       csrfToken: sessions.csrfToken,
       apiKeyId: apiKeys.id,
       lastSeenAt: sessions.lastSeenAt,
+      shard: workspaces.shard,
     })
     .from(sessions)
     .innerJoin(apiKeys, and(eq(apiKeys.id, sessions.apiKeyId), isNull(apiKeys.revokedAt)))
+    .innerJoin(workspaces, eq(workspaces.id, sessions.workspaceId))
     .where(
       and(
         eq(sessions.id, id),
@@ -111,7 +120,13 @@ export async function lookupSession(env: Env, db: Db, secret: string): Promise<P
       .set({ lastSeenAt: new Date(now).toISOString() })
       .where(eq(sessions.id, id));
   }
-  return { id: row.id, workspaceId: row.workspaceId, csrfToken: row.csrfToken, apiKeyId: row.apiKeyId };
+  return {
+    id: row.id,
+    workspaceId: row.workspaceId,
+    shard: row.shard,
+    csrfToken: row.csrfToken,
+    apiKeyId: row.apiKeyId,
+  };
 }
 
 /** Ends one page session (sign-out). */

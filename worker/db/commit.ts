@@ -1,4 +1,4 @@
-import type { Db } from "./index";
+import type { Db } from "./client";
 
 type Statement = { getQuery(): { sql: string; params: unknown[] } } | { toSQL(): { sql: string; params: unknown[] } };
 

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { getDb } from "../db";
+import { type ShardEnv, shardDb } from "../db";
 import { apiCalls, connections } from "../db/schema";
 import { openSalesforce, type SalesforceClient } from "./client";
 import { utcDay } from "./usage";
@@ -30,11 +30,11 @@ export function safetyMargin(orgLimit: number): number {
  * known usage is within the safety margin of its limit, so we stop before the org runs dry.
  */
 export async function budgetStatus(
-  env: Env,
+  env: ShardEnv,
   workspaceId: string,
   apiDailyBudget: number | null,
 ): Promise<BudgetStatus> {
-  const db = getDb(env);
+  const db = shardDb(env);
   const [today, conn] = await db.batch([
     db
       .select({ calls: apiCalls.calls })
@@ -83,7 +83,7 @@ export async function budgetStatus(
  * `recheckAfterMs`; if Salesforce cannot answer, the pause stands.
  */
 export async function budgetStatusRechecked(
-  env: Env,
+  env: ShardEnv,
   workspaceId: string,
   apiDailyBudget: number | null,
   recheckAfterMs: number,

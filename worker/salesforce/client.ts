@@ -1,4 +1,4 @@
-import { getDb } from "../db";
+import { type ShardEnv, shardDb } from "../db";
 import { createBulkQueries } from "./bulk";
 import { createCollectionsWriter } from "./collections";
 import { createCompositeWriter } from "./composite";
@@ -108,8 +108,8 @@ export type SalesforceClient = ReturnType<typeof createClient>;
  * Opens the workspace's org. Throws SalesforceError(authentication_failure) when there is no
  * connection or it needs a reconnect, so a run fails with product.md's "Reconnect Salesforce".
  */
-export async function openSalesforce(env: Env, workspaceId: string): Promise<SalesforceClient> {
-  const db = getDb(env);
+export async function openSalesforce(env: ShardEnv, workspaceId: string): Promise<SalesforceClient> {
+  const db = shardDb(env);
   const row = await loadConnectionRow(db, workspaceId);
   if (!row) throw authenticationFailure("Salesforce is not connected", 0);
   if (row.status !== "connected") throw authenticationFailure("The Salesforce connection needs to be reconnected", 0);

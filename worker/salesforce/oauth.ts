@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { getDb } from "../db";
+import { type Db, directoryDb, type Shard, type ShardEnv, shardDb, workspaceEnv } from "../db";
 import { commitBatch } from "../db/commit";
 import { connections } from "../db/schema";
 import { sha256 } from "../lib/crypto";
@@ -25,7 +25,7 @@ export async function createAuthorizeUrl(
   flow: { workspaceId: string; sessionId: string; loginUrl: string; redirectUri: string },
 ): Promise<string> {
   await tokenKeys(env);
-  const { state, codeVerifier } = await issueState(env, getDb(env), flow);
+  const { state, codeVerifier } = await issueState(env, directoryDb(env), flow);
   const url = new URL(loginEndpoint(flow.loginUrl, "/services/oauth2/authorize"));
   url.search = new URLSearchParams({
     response_type: "code",
@@ -64,8 +64,11 @@ async function exchangeCode(
   }
 }
 
-/** What the callback did: the workspace, the org now connected and the org connected before (null: none). */
-export type Connected = { workspaceId: string; orgId: string | null; previousOrgId: string | null };
+/**
+ * What the callback did: the workspace (and its shard), the org now connected and the org connected
+ * before (null: none).
+ */
+export type Connected = { workspaceId: string; shard: Shard; orgId: string | null; previousOrgId: string | null };
 
 /**
  * The callback's work: spends the state (only in the page session that started it), exchanges the
@@ -80,17 +83,21 @@ export async function completeAuthorization(
     redirectUri: string;
     browserSessionId: string | null;
     /** Statements committed in the same D1 batch as the connection (what follows from which org it is). */
-    alongside?: (workspaceId: string, orgId: string | null) => Promise<unknown[]>;
+    alongside?: (db: Db, workspaceId: string, orgId: string | null) => Promise<unknown[]>;
   },
 ): Promise<Connected> {
-  const db = getDb(env);
   // Before anything is spent or stored: without a usable key the tokens could not be kept.
   const keys = await tokenKeys(env);
   const {
     workspaceId,
     codeVerifier,
     loginUrl: stateLoginUrl,
-  } = await consumeState(env, db, callback.state, callback.browserSessionId);
+  } = await consumeState(env, directoryDb(env), callback.state, callback.browserSessionId);
+  // The state names the workspace; its connection lives on the workspace's shard.
+  const onItsShard = await workspaceEnv(env, workspaceId);
+  if (!onItsShard)
+    throw new OAuthFlowError("invalid_state", "The OAuth state is invalid; start connecting Salesforce again");
+  const db = shardDb(onItsShard);
   const loginUrl = stateLoginUrl ?? defaultLoginUrl(env);
   const tokens = await exchangeCode(env, loginUrl, callback.code, callback.redirectUri, codeVerifier);
   const { orgId, userId } = parseIdentityUrl(tokens.identityUrl);
@@ -118,7 +125,7 @@ export async function completeAuthorization(
     connectedAt: now,
     updatedAt: now,
   };
-  const along = (await callback.alongside?.(workspaceId, orgId)) ?? [];
+  const along = (await callback.alongside?.(db, workspaceId, orgId)) ?? [];
   const store = db
     .insert(connections)
     .values({ workspaceId, ...fields })
@@ -133,7 +140,7 @@ export async function completeAuthorization(
       },
     });
   await commitBatch(db, [store, ...along]);
-  return { workspaceId, orgId, previousOrgId: previous?.orgId ?? null };
+  return { workspaceId, shard: onItsShard.shard, orgId, previousOrgId: previous?.orgId ?? null };
 }
 
 /**
@@ -142,9 +149,9 @@ export async function completeAuthorization(
  * connected; the key is checked before anything, so a misconfigured server forgets no token it could
  * not revoke.
  */
-export async function disconnect(env: Env, workspaceId: string): Promise<boolean> {
+export async function disconnect(env: ShardEnv, workspaceId: string): Promise<boolean> {
   const keys = await tokenKeys(env);
-  const deleted = await getDb(env).delete(connections).where(eq(connections.workspaceId, workspaceId)).returning({
+  const deleted = await shardDb(env).delete(connections).where(eq(connections.workspaceId, workspaceId)).returning({
     accessTokenEnc: connections.accessTokenEnc,
     refreshTokenEnc: connections.refreshTokenEnc,
     loginUrl: connections.loginUrl,

@@ -1,4 +1,4 @@
-import { getDb } from "../db";
+import { type ShardEnv, shardDb } from "../db";
 import { environmentOf, type LoginEnvironment } from "./login-hosts";
 import { loadConnectionRow } from "./store";
 import { defaultLoginUrl } from "./token-endpoint";
@@ -16,8 +16,8 @@ export type ConnectionStatus = {
 };
 
 /** What `GET /api/v1/connection` answers: status, org, user and the last known API usage. */
-export async function getConnectionStatus(env: Env, workspaceId: string): Promise<ConnectionStatus> {
-  const row = await loadConnectionRow(getDb(env), workspaceId);
+export async function getConnectionStatus(env: ShardEnv, workspaceId: string): Promise<ConnectionStatus> {
+  const row = await loadConnectionRow(shardDb(env), workspaceId);
   if (!row)
     return {
       status: "not_connected",

@@ -1,4 +1,4 @@
-import { getDb } from "../db";
+import { type ShardEnv, shardDb } from "../db";
 import {
   type DescribedField,
   describeCached,
@@ -45,11 +45,11 @@ const NEEDS_RECONNECT: CatalogProblem = {
  * object missing from the org) does not hide the others: its `error` says what happened.
  */
 export async function buildSettingsCatalog(
-  env: Env,
+  env: ShardEnv,
   workspaceId: string,
   opts: { refresh?: boolean } = {},
 ): Promise<SettingsCatalog> {
-  const db = getDb(env);
+  const db = shardDb(env);
   const [row, settings] = await Promise.all([loadConnectionRow(db, workspaceId), loadSettings(db, workspaceId)]);
   const conversion = {
     contact: CONVERSION_FIELDS.contact.map((f) => ({ ...f })),

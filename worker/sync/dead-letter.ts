@@ -1,4 +1,4 @@
-import { getDb } from "../db";
+import { type ShardEnv, shardDb } from "../db";
 import { commitBatch } from "../db/commit";
 import { isoNow } from "../lib/time";
 import { loadSettings } from "../settings";
@@ -15,11 +15,11 @@ export const DEAD_LETTER_DETAIL =
  * A message that used up its retries fails its run with a message: never silently dropped. Pages it
  * had committed stay a Completed run beside the Failed one (runs/fail.ts).
  */
-export async function failDeadLetter(env: Env, body: QueueMessage): Promise<void> {
+export async function failDeadLetter(env: ShardEnv, body: QueueMessage): Promise<void> {
   // An outbound change that used up its retries is still an unprocessed outbox row: the cron sweep
   // sends it again, and the reaper closes a run its crashed push left open. Nothing is dropped.
   if (body.type !== "inbound_batch") return;
-  const db = getDb(env);
+  const db = shardDb(env);
   const settings = await loadSettings(db, body.workspaceId);
   const spec = objectSpec(body.salesforceObject, settings.eventObject);
   if (!spec) return;

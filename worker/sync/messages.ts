@@ -115,15 +115,34 @@ export const queueMessage = z.discriminatedUnion("type", [
 
 export type QueueMessage = z.infer<typeof queueMessage>;
 
-/** The message, or why it is not one: its `type` (if any) and the first mismatch, naming the field. */
+/**
+ * Beside any message: the shard (D1 binding) holding its workspace, stamped by the sender (onShard in
+ * worker/db/shards.ts). Messages sent before shards existed have none: one directory read finds it.
+ */
+const routing = z.object({
+  shard: z
+    .string()
+    .regex(/^(DB|SHARD_\d+)$/, "not a shard binding name")
+    .optional(),
+});
+
+/**
+ * The message and the shard it names, or why it is not one: its `type` (if any) and the first mismatch,
+ * naming the field.
+ */
 export function readQueueMessage(
   body: unknown,
-): { ok: true; message: QueueMessage } | { ok: false; type: string; problem: string } {
+): { ok: true; message: QueueMessage; shard: string | undefined } | { ok: false; type: string; problem: string } {
   const parsed = queueMessage.safeParse(body);
-  if (parsed.success) return { ok: true, message: parsed.data };
-  const type = typeof body === "object" && body !== null ? String((body as { type?: unknown }).type) : typeof body;
-  const issue = parsed.error.issues[0];
-  return { ok: false, type, problem: issue ? `${issue.path.join(".") || "message"}: ${issue.message}` : "malformed" };
+  const routed = routing.safeParse(body);
+  if (!parsed.success) {
+    const type = typeof body === "object" && body !== null ? String((body as { type?: unknown }).type) : typeof body;
+    const issue = parsed.error.issues[0];
+    return { ok: false, type, problem: issue ? `${issue.path.join(".") || "message"}: ${issue.message}` : "malformed" };
+  }
+  if (!routed.success)
+    return { ok: false, type: parsed.data.type, problem: `shard: ${routed.error.issues[0]?.message}` };
+  return { ok: true, message: parsed.data, shard: routed.data.shard };
 }
 
 // Each schema says exactly what its message type says (a compile error otherwise).

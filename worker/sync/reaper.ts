@@ -1,5 +1,5 @@
 import { and, eq, lt, sql } from "drizzle-orm";
-import { getDb } from "../db";
+import { type ShardEnv, shardDb } from "../db";
 import { commitBatch } from "../db/commit";
 import { runs, syncState } from "../db/schema";
 import { isoIn } from "../lib/time";
@@ -16,8 +16,8 @@ export const STALLED_DETAIL =
  * so no run stays "In progress" forever and the next cycle can pick the object up. What a run had
  * committed stays a Completed run; the stall is a Failed run of its own (runs/fail.ts).
  */
-export async function reapStalledRuns(env: Env, now = Date.now()): Promise<number> {
-  const db = getDb(env);
+export async function reapStalledRuns(env: ShardEnv, now = Date.now()): Promise<number> {
+  const db = shardDb(env);
   const cutoff = new Date(now - STALE_RUN_MS).toISOString();
   const stalled = await db
     .select()

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { pruneSessions } from "../auth/sessions";
-import { getDb } from "../db";
+import { directoryDb, type ShardEnv, shardDb } from "../db";
 import { pruneStates } from "../salesforce";
 
 /** How long Sync activity keeps runs and their records (days); CSV export is the way to keep more. */
@@ -11,17 +11,17 @@ const PAGES_PER_TICK = 100;
 const RUNS_PER_TICK = 500;
 
 /**
- * Prunes runs older than the retention period in bounded chunks: their pages (up to 100, ≤ 50,000
+ * Prunes the shard's runs older than the retention period in bounded chunks: their pages (up to 100, ≤ 50,000
  * records) and record rows (a few thousand) first, then the runs left with neither, then outbox rows
  * long processed and create-journal entries as old. Refs to pruned pages left in Conversion records'
  * history are skipped by readers and dropped when a record's history grows long (history.ts).
  */
 export async function pruneHistory(
-  env: Env,
+  env: ShardEnv,
   now = Date.now(),
   days = RETENTION_DAYS,
 ): Promise<{ records: number; pages: number; runs: number }> {
-  const db = getDb(env);
+  const db = shardDb(env);
   const cutoff = new Date(now - days * 86_400_000).toISOString();
   const pages = await db.run(sql`
     DELETE FROM run_pages WHERE (workspace_id, run_id, first_seq) IN (
@@ -44,16 +44,16 @@ export async function pruneHistory(
   await db.run(sql`
     DELETE FROM create_journal WHERE rowid IN (
       SELECT rowid FROM create_journal WHERE first_attempt_at < ${cutoff} LIMIT ${RUNS_PER_TICK})`);
-  await pruneCredentials(env, now);
   return { records: records.meta.changes ?? 0, pages: pages.meta.changes ?? 0, runs: runs.meta.changes ?? 0 };
 }
 
 /**
  * Expired and idle page sessions, spent or old launch links, sessions whose API key was revoked, and
- * OAuth states a day past their expiry: nothing that can no longer sign anyone in is kept.
+ * OAuth states a day past their expiry: nothing that can no longer sign anyone in is kept. They live in
+ * the directory, so this runs once a tick, not per shard.
  */
 export async function pruneCredentials(env: Env, now = Date.now()): Promise<{ sessions: number; states: number }> {
-  const db = getDb(env);
+  const db = directoryDb(env);
   return {
     sessions: await pruneSessions(env, db, now, RUNS_PER_TICK),
     states: await pruneStates(db, now, RUNS_PER_TICK),

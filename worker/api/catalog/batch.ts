@@ -1,6 +1,6 @@
 import { and, eq, getTableColumns, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
-import type { Db } from "../../db";
+import type { Db, ShardEnv } from "../../db";
 import { jsonChunks } from "../../db/json-param";
 import type { companies, contacts } from "../../db/schema";
 import { isoNow } from "../../lib/time";
@@ -60,7 +60,7 @@ function updateFromJson(db: Db, table: SQLiteTable, workspaceId: string, fields:
  * records come back in the items' order.
  */
 export async function writeBatch<T extends Entities>(
-  env: Env,
+  env: ShardEnv,
   db: Db,
   spec: BatchSpec<T>,
   workspaceId: string,

@@ -1,5 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { getDb } from "../../db";
+import { shardDb } from "../../db";
 import { events, opportunities } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import type { listEvents, listOpportunities } from "./catalog.routes";
@@ -8,7 +8,7 @@ import { listNewestFirst } from "./keyset";
 
 export const listOpportunitiesHandler: RouteHandler<typeof listOpportunities, AppEnv> = async (c) => {
   const q = c.req.valid("query");
-  const page = await listNewestFirst(getDb(c.env), opportunities, "opportunities", {
+  const page = await listNewestFirst(shardDb(c.var.shardEnv), opportunities, "opportunities", {
     workspaceId: c.get("workspaceId"),
     limit: q.limit,
     cursor: q.cursor,
@@ -18,7 +18,7 @@ export const listOpportunitiesHandler: RouteHandler<typeof listOpportunities, Ap
 
 export const listEventsHandler: RouteHandler<typeof listEvents, AppEnv> = async (c) => {
   const q = c.req.valid("query");
-  const page = await listNewestFirst(getDb(c.env), events, "events", {
+  const page = await listNewestFirst(shardDb(c.var.shardEnv), events, "events", {
     workspaceId: c.get("workspaceId"),
     limit: q.limit,
     cursor: q.cursor,

@@ -1,6 +1,6 @@
 import { and, eq, getTableColumns, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
-import type { Db } from "../../db";
+import type { Db, ShardEnv } from "../../db";
 import { runBatch } from "../../db/commit";
 import { companies, type contacts } from "../../db/schema";
 import { isoNow } from "../../lib/time";
@@ -163,7 +163,7 @@ export async function deleteEntity<T extends Entities>(
  * (the row, a 404, or the guard's refusal). A unique index the change breaks throws.
  */
 export async function patchEntity<T extends Entities>(
-  env: Env,
+  env: ShardEnv,
   db: Db,
   table: T,
   entityType: EntityType,

@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { getDb } from "../../db";
+import { shardDb } from "../../db";
 import { companies, contacts } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { isoNow } from "../../lib/time";
@@ -13,7 +13,7 @@ import { COMPANY_WRITABLE, newCompanyRow, toApiCompany } from "./companies.schem
 export const listCompaniesHandler: RouteHandler<typeof listCompanies, AppEnv> = async (c) => {
   const q = c.req.valid("query");
   const filters = [q.salesforceId ? eq(companies.salesforceId, q.salesforceId) : undefined];
-  const page = await listNewestFirst(getDb(c.env), companies, "companies", {
+  const page = await listNewestFirst(shardDb(c.var.shardEnv), companies, "companies", {
     workspaceId: c.get("workspaceId"),
     limit: q.limit,
     cursor: q.cursor,
@@ -23,17 +23,23 @@ export const listCompaniesHandler: RouteHandler<typeof listCompanies, AppEnv> = 
 };
 
 export const getCompanyHandler: RouteHandler<typeof getCompany, AppEnv> = async (c) => {
-  const row = await findOwned(getDb(c.env), companies, c.get("workspaceId"), c.req.valid("param").id, "Company");
+  const row = await findOwned(
+    shardDb(c.var.shardEnv),
+    companies,
+    c.get("workspaceId"),
+    c.req.valid("param").id,
+    "Company",
+  );
   return c.json(toApiCompany(row), 200);
 };
 
 export const createCompanyHandler: RouteHandler<typeof createCompany, AppEnv> = async (c) => {
-  const db = getDb(c.env);
+  const db = shardDb(c.var.shardEnv);
   const workspaceId = c.get("workspaceId");
   const body = c.req.valid("json");
   const row = newCompanyRow(workspaceId, body, isoNow());
   const given = COMPANY_WRITABLE.filter((f) => row[f] !== null);
-  await commitChange(c.env, db, [db.insert(companies).values(row)], {
+  await commitChange(c.var.shardEnv, db, [db.insert(companies).values(row)], {
     workspaceId,
     entityType: "company",
     entityId: row.id,
@@ -44,15 +50,15 @@ export const createCompanyHandler: RouteHandler<typeof createCompany, AppEnv> = 
 };
 
 export const patchCompanyHandler: RouteHandler<typeof patchCompany, AppEnv> = async (c) => {
-  const db = getDb(c.env);
+  const db = shardDb(c.var.shardEnv);
   const target = { workspaceId: c.get("workspaceId"), id: c.req.valid("param").id, what: "Company" };
   const { salesforceId: _readOnly, ...patch } = c.req.valid("json");
   const values = Object.fromEntries(COMPANY_WRITABLE.map((f) => [f, patch[f]]));
-  return c.json(toApiCompany(await patchEntity(c.env, db, companies, "company", target, values)), 200);
+  return c.json(toApiCompany(await patchEntity(c.var.shardEnv, db, companies, "company", target, values)), 200);
 };
 
 export const deleteCompanyHandler: RouteHandler<typeof deleteCompany, AppEnv> = async (c) => {
-  const db = getDb(c.env);
+  const db = shardDb(c.var.shardEnv);
   const target = { workspaceId: c.get("workspaceId"), id: c.req.valid("param").id, what: "Company" };
   // Contacts keep existing without it. Their Salesforce Contacts keep their Account: a Conversion
   // delete never reaches into the CRM, so this is no change to push.
@@ -60,6 +66,6 @@ export const deleteCompanyHandler: RouteHandler<typeof deleteCompany, AppEnv> = 
     .update(contacts)
     .set({ companyId: null })
     .where(and(eq(contacts.workspaceId, target.workspaceId), eq(contacts.companyId, target.id)));
-  await deleteEntity(c.env, db, companies, "company", target, [unlink]);
+  await deleteEntity(c.var.shardEnv, db, companies, "company", target, [unlink]);
   return c.body(null, 204);
 };

@@ -3,7 +3,7 @@ import { getCookie } from "hono/cookie";
 import { requirePageSession } from "../../auth/middleware";
 import { lookupSession, SESSION_COOKIE } from "../../auth/sessions";
 import { publicUrl } from "../../config";
-import { getDb } from "../../db";
+import { directoryDb, onShard } from "../../db";
 import type { AppEnv } from "../../env";
 import {
   chooseLoginUrl,
@@ -24,7 +24,7 @@ import { onConnected } from "./on-connected";
 const CALLBACK_PATH = "/oauth/salesforce/callback";
 
 export const getConnectionHandler: RouteHandler<typeof getConnection, AppEnv> = async (c) =>
-  c.json(await getConnectionStatus(c.env, c.get("workspaceId")), 200);
+  c.json(await getConnectionStatus(c.var.shardEnv, c.get("workspaceId")), 200);
 
 export const authorizeConnectionHandler: RouteHandler<typeof authorizeConnection, AppEnv> = async (c) => {
   const sessionId = requirePageSession(c, "Connecting Salesforce");
@@ -42,7 +42,7 @@ export const authorizeConnectionHandler: RouteHandler<typeof authorizeConnection
 };
 
 export const deleteConnectionHandler: RouteHandler<typeof deleteConnection, AppEnv> = async (c) => {
-  await disconnect(c.env, c.get("workspaceId"));
+  await disconnect(c.var.shardEnv, c.get("workspaceId"));
   return c.body(null, 204);
 };
 
@@ -75,7 +75,7 @@ async function completeCallback(c: Parameters<RouteHandler<typeof oauthCallback,
   // The page's session cookie (SameSite=Lax, so Salesforce's top-level redirect carries it) must be
   // the very session that started this flow.
   const secret = getCookie(c, SESSION_COOKIE);
-  const session = secret ? await lookupSession(c.env, getDb(c.env), secret) : null;
+  const session = secret ? await lookupSession(c.env, directoryDb(c.env), secret) : null;
   try {
     let change: OrgChange = "same";
     const connected = await completeAuthorization(c.env, {
@@ -84,13 +84,13 @@ async function completeCallback(c: Parameters<RouteHandler<typeof oauthCallback,
       redirectUri,
       browserSessionId: session?.id ?? null,
       // Stored in the connection's own batch: the connection never points at an org the watermarks are not for.
-      alongside: async (workspaceId, orgId) => {
-        const org = await orgSwitch(getDb(c.env), workspaceId, orgId);
+      alongside: async (db, workspaceId, orgId) => {
+        const org = await orgSwitch(db, workspaceId, orgId);
         change = org.change;
         return org.statements;
       },
     });
-    await onConnected(c.env, connected, change);
+    await onConnected(onShard(c.env, connected.shard), connected, change);
   } catch (err) {
     if (err instanceof OAuthFlowError) throw new ApiError(err.status, err.code, err.message, err.details);
     throw err;

@@ -1,3 +1,4 @@
+import type { ShardEnv } from "../../db";
 import type { Connected } from "../../salesforce";
 import { type OrgChange, startUnlink } from "../../sync/org";
 import { resendWaiting } from "../../sync/outbound";
@@ -7,7 +8,7 @@ import { resendWaiting } from "../../sync/outbound";
  * changed, see worker/sync/org) and before the browser is sent back to the page. Keep each step a
  * call here.
  */
-export async function onConnected(env: Env, connected: Connected, change: OrgChange): Promise<void> {
+export async function onConnected(env: ShardEnv, connected: Connected, change: OrgChange): Promise<void> {
   // Another org: its old links are removed by a queued job (the planner queues it again if this
   // send fails), and outbound changes wait for it.
   if (change === "changed") {

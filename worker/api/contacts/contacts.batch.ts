@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { type Db, getDb } from "../../db";
+import { type Db, shardDb } from "../../db";
 import { companies, contacts } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { inJson } from "../../sync/inbound/entities";
@@ -89,6 +89,6 @@ const spec: BatchSpec<typeof contacts> = {
 
 export const batchContactsHandler: RouteHandler<typeof batchContacts, AppEnv> = async (c) => {
   // The read-only salesforceId an item may carry is not among the writable fields: never written.
-  const rows = await writeBatch(c.env, getDb(c.env), spec, c.get("workspaceId"), c.req.valid("json").items);
+  const rows = await writeBatch(c.var.shardEnv, shardDb(c.var.shardEnv), spec, c.get("workspaceId"), c.req.valid("json").items);
   return c.json({ items: rows.map(toApiContact) }, 200);
 };

@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
-import { getDb } from "../../db";
+import { shardDb } from "../../db";
 import { contacts } from "../../db/schema";
 import { TIME_ORDERED_OLD_ROW } from "../../db/schema/time-ordered";
 import type { AppEnv } from "../../env";
@@ -37,7 +37,7 @@ export const listContactsHandler: RouteHandler<typeof listContacts, AppEnv> = as
     q.email ? eq(contacts.email, q.email) : undefined,
     q.salesforceId ? eq(contacts.salesforceId, q.salesforceId) : undefined,
   ];
-  const page = await listNewestFirst(getDb(c.env), contacts, "contacts", {
+  const page = await listNewestFirst(shardDb(c.var.shardEnv), contacts, "contacts", {
     workspaceId: c.get("workspaceId"),
     limit: q.limit,
     cursor: q.cursor,
@@ -48,12 +48,18 @@ export const listContactsHandler: RouteHandler<typeof listContacts, AppEnv> = as
 };
 
 export const getContactHandler: RouteHandler<typeof getContact, AppEnv> = async (c) => {
-  const row = await findOwned(getDb(c.env), contacts, c.get("workspaceId"), c.req.valid("param").id, "Contact");
+  const row = await findOwned(
+    shardDb(c.var.shardEnv),
+    contacts,
+    c.get("workspaceId"),
+    c.req.valid("param").id,
+    "Contact",
+  );
   return c.json(toApiContact(row), 200);
 };
 
 export const createContactHandler: RouteHandler<typeof createContact, AppEnv> = async (c) => {
-  const db = getDb(c.env);
+  const db = shardDb(c.var.shardEnv);
   const workspaceId = c.get("workspaceId");
   const body = c.req.valid("json");
   const row = newContactRow(workspaceId, body, isoNow());
@@ -66,13 +72,13 @@ export const createContactHandler: RouteHandler<typeof createContact, AppEnv> = 
     changedFields: given,
   } as const;
   await orEmailTaken(row.email, () =>
-    createEntity(c.env, db, contacts, row, change, companyGuard(db, workspaceId, body.companyId)),
+    createEntity(c.var.shardEnv, db, contacts, row, change, companyGuard(db, workspaceId, body.companyId)),
   );
   return c.json(toApiContact(row), 201);
 };
 
 export const patchContactHandler: RouteHandler<typeof patchContact, AppEnv> = async (c) => {
-  const db = getDb(c.env);
+  const db = shardDb(c.var.shardEnv);
   const workspaceId = c.get("workspaceId");
   const target = { workspaceId, id: c.req.valid("param").id, what: "Contact" };
   const { salesforceId: _readOnly, ...patch } = c.req.valid("json");
@@ -80,13 +86,13 @@ export const patchContactHandler: RouteHandler<typeof patchContact, AppEnv> = as
   // The company is checked inside the write; an unknown contact is still a 404 before anything about its fields.
   const guard = companyGuard(db, workspaceId, patch.companyId);
   const after = await orEmailTaken(patch.email, () =>
-    patchEntity(c.env, db, contacts, "contact", target, values, guard),
+    patchEntity(c.var.shardEnv, db, contacts, "contact", target, values, guard),
   );
   return c.json(toApiContact(after), 200);
 };
 
 export const deleteContactHandler: RouteHandler<typeof deleteContact, AppEnv> = async (c) => {
   const target = { workspaceId: c.get("workspaceId"), id: c.req.valid("param").id, what: "Contact" };
-  await deleteEntity(c.env, getDb(c.env), contacts, "contact", target);
+  await deleteEntity(c.var.shardEnv, shardDb(c.var.shardEnv), contacts, "contact", target);
   return c.body(null, 204);
 };

@@ -1,5 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { getDb } from "../../db";
+import { shardDb } from "../../db";
 import type { connections, RecordStatus, RunDirection } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { budgetStatus } from "../../salesforce";
@@ -15,7 +15,7 @@ import { healthWarnings } from "./warnings";
 const DAY_MS = 86_400_000;
 
 export const getSyncHealthHandler: RouteHandler<typeof getSyncHealth, AppEnv> = async (c) => {
-  const db = getDb(c.env);
+  const db = shardDb(c.var.shardEnv);
   const workspaceId = c.get("workspaceId");
   const since = new Date(Date.now() - DAY_MS).toISOString();
   // One round trip; D1 runs a batch as one read transaction, so the numbers agree with each other.
@@ -30,7 +30,7 @@ export const getSyncHealthHandler: RouteHandler<typeof getSyncHealth, AppEnv> = 
   ]);
   const settings = await loadSettings(db, workspaceId);
   // The same check the planner makes before each cycle, so the card says "paused" exactly when syncing is.
-  const budget = await budgetStatus(c.env, workspaceId, settings.apiDailyBudget);
+  const budget = await budgetStatus(c.var.shardEnv, workspaceId, settings.apiDailyBudget);
   return c.json(
     {
       lastRuns: {

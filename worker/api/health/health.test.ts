@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { call, env, jsonInit, newWorkspace } from "../../../test/workers/helpers";
 import { minutesAgo, type SeedRecord, seedRecords, seedRun } from "../../../test/workers/read-api-seed";
-import { getDb } from "../../db";
+import { dbOver } from "../../db";
 import { commitBatch } from "../../db/commit";
 import { closeRun, recountRun } from "../../sync/runs";
 import type { syncHealthSchema } from "./health.routes";
@@ -240,7 +240,7 @@ describe("top reasons, stored at a run's close or counted live", () => {
     expect(await ranked(w)).toEqual(expected);
 
     // Every run closed the way the engines close them (recount and close in one batch): stored everywhere.
-    const db = getDb(env);
+    const db = dbOver(env.DB);
     for (const run of [inbound, push, open])
       await commitBatch(db, [
         recountRun(db, { id: run.id, workspaceId: w.id }),

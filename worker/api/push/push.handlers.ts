@@ -1,7 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { publicUrl } from "../../config";
-import { getDb } from "../../db";
+import { type ShardEnv, shardDb, workspaceEnv } from "../../db";
 import { connections } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { loadSettings } from "../../settings";
@@ -25,8 +25,8 @@ function bearer(header: string | undefined): string | null {
 }
 
 /** The object the push names, checked against the workspace's settings: known and enabled. */
-async function checkedObject(env: Env, workspaceId: string, object: string, field: string): Promise<string> {
-  const settings = await loadSettings(getDb(env), workspaceId);
+async function checkedObject(env: ShardEnv, workspaceId: string, object: string, field: string): Promise<string> {
+  const settings = await loadSettings(shardDb(env), workspaceId);
   const known = cycleOrder(settings.eventObject);
   const name = known.find((o) => o.toLowerCase() === object.toLowerCase());
   if (!name)
@@ -38,8 +38,11 @@ async function checkedObject(env: Env, workspaceId: string, object: string, fiel
 export const pushHandler: RouteHandler<typeof pushRoute, AppEnv> = async (c) => {
   const { id: workspaceId } = c.req.valid("param");
   const presented = bearer(c.req.header("authorization")) ?? c.req.valid("query").secret ?? null;
-  const db = getDb(c.env);
-  if (!presented || !(await checkPushSecret(c.env, db, workspaceId, presented)))
+  // Salesforce names the workspace in the path: the directory says which shard holds its secret.
+  // An unknown workspace is refused as a wrong secret is, so the endpoint tells nobody which ids exist.
+  const env = presented ? await workspaceEnv(c.env, workspaceId) : null;
+  const db = env ? shardDb(env) : null;
+  if (!env || !db || !(await checkPushSecret(env, db, workspaceId, presented!)))
     throw unauthorized("Missing or wrong push secret: copy it from Settings → Salesforce push");
   const conn = await db
     .select({ status: connections.status, orgId: connections.orgId })
@@ -59,23 +62,23 @@ export const pushHandler: RouteHandler<typeof pushRoute, AppEnv> = async (c) => 
         "org_mismatch",
         "This Outbound Message came from another Salesforce org than the one connected",
       );
-    object = await checkedObject(c.env, workspaceId, message.objects[0]!, "sObject");
+    object = await checkedObject(env, workspaceId, message.objects[0]!, "sObject");
   } else {
     const body = c.req.valid("json") as { object?: string };
     if (!body?.object) throw fieldError("body", "object", "required: the Salesforce object whose records changed");
-    object = await checkedObject(c.env, workspaceId, body.object, "object");
+    object = await checkedObject(env, workspaceId, body.object, "object");
   }
   if (!conn) throw new ApiError(409, "not_connected", "Salesforce is not connected to this workspace");
   if (conn.status !== "connected")
     throw new ApiError(409, "needs_reconnect", "Reconnect Salesforce from the Overview tab; pushes wait until then");
-  const { queued } = await requestPushCycle(c.env, db, workspaceId, object);
+  const { queued } = await requestPushCycle(env, db, workspaceId, object);
   if (soap) return c.body(OUTBOUND_MESSAGE_ACK, 200, { "content-type": "text/xml; charset=utf-8" });
   return c.json({ object, queued }, 202);
 };
 
 export const getPushSettingsHandler: RouteHandler<typeof getPushSettingsRoute, AppEnv> = async (c) => {
   const workspaceId = c.get("workspaceId");
-  const stored = await readPushSecret(c.env, getDb(c.env), workspaceId);
+  const stored = await readPushSecret(c.env, shardDb(c.var.shardEnv), workspaceId);
   return c.json(
     {
       url: pushUrl(c.env, workspaceId),
@@ -89,6 +92,6 @@ export const getPushSettingsHandler: RouteHandler<typeof getPushSettingsRoute, A
 
 export const rotatePushSecretHandler: RouteHandler<typeof rotatePushSecretRoute, AppEnv> = async (c) => {
   const workspaceId = c.get("workspaceId");
-  const made = await rotatePushSecret(c.env, getDb(c.env), workspaceId);
+  const made = await rotatePushSecret(c.env, shardDb(c.var.shardEnv), workspaceId);
   return c.json({ url: pushUrl(c.env, workspaceId), ...made }, 201);
 };

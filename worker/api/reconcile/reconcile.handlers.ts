@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
-import { getDb } from "../../db";
+import { shardDb } from "../../db";
 import { connections } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { loadSettings } from "../../settings";
@@ -12,7 +12,7 @@ import type { startReconcileRoute } from "./reconcile.routes";
 
 export const startReconcileHandler: RouteHandler<typeof startReconcileRoute, AppEnv> = async (c) => {
   const workspaceId = c.get("workspaceId");
-  const db = getDb(c.env);
+  const db = shardDb(c.var.shardEnv);
   const body = (c.req.valid("json") ?? {}) as { objects?: string[]; confirmDeletes?: boolean };
   const settings = await loadSettings(db, workspaceId);
   const known = cycleOrder(settings.eventObject);
@@ -45,6 +45,6 @@ export const startReconcileHandler: RouteHandler<typeof startReconcileRoute, App
         runIds: running.map((r) => r.id),
       },
     );
-  const runs = await startReconcile(c.env, workspaceId, [...new Set(asked)], body.confirmDeletes === true);
+  const runs = await startReconcile(c.var.shardEnv, workspaceId, [...new Set(asked)], body.confirmDeletes === true);
   return c.json({ runs: runs.map(toApiRun) }, 202);
 };

@@ -6,7 +6,7 @@ import { toApiRun } from "../../sync/runs/view";
 import { retryRun } from "./retry.routes";
 
 const retryHandler: RouteHandler<typeof retryRun, AppEnv> = async (c) => {
-  const run = await startRetry(c.env, c.get("workspaceId"), c.req.valid("param").id);
+  const run = await startRetry(c.var.shardEnv, c.get("workspaceId"), c.req.valid("param").id);
   return c.json({ run: toApiRun(run) }, 202);
 };
 

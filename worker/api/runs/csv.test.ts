@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, env, newWorkspace } from "../../../test/workers/helpers";
 import { seedManyRecords, seedRecords, seedRun } from "../../../test/workers/read-api-seed";
-import { getDb } from "../../db";
+import { dbOver } from "../../db";
 import { CSV_CHUNK, csvCell, recordsCsvStream } from "./runs.csv";
 
 /** A strict RFC 4180 reader, so the test checks the bytes rather than trusting our own writer. */
@@ -143,7 +143,7 @@ describe("GET /api/v1/sync/runs/{id}/records.csv", () => {
     expect(lines[10]).toContain(",skipped,missing_email,Missing email address,");
 
     // Straight from the stream: the header, then one chunk per 1,000-record read.
-    const reader = recordsCsvStream(getDb(env), ws.id, {
+    const reader = recordsCsvStream(dbOver(env.DB), ws.id, {
       id: big.id,
       direction: "inbound",
       salesforceObject: "Lead",

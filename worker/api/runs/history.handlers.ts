@@ -1,5 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { type Db, getDb } from "../../db";
+import { type Db, shardDb } from "../../db";
 import type { AppEnv } from "../../env";
 import { describeRun, toApiRecord } from "../../sync/runs/view";
 import { decodeCursor, pageOf } from "../cursor";
@@ -28,7 +28,7 @@ async function lookupFrom(
 
 export const recordHistoryHandler: RouteHandler<typeof recordHistory, AppEnv> = async (c) => {
   const q = c.req.valid("query");
-  const db = getDb(c.env);
+  const db = shardDb(c.var.shardEnv);
   const by = await lookupFrom(db, c.get("workspaceId"), q);
   const cursor = q.cursor ? historyCursor(q.cursor) : null;
   // A Conversion id that names no record (never synced, or deleted since) has no history to show.

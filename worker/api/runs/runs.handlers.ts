@@ -1,5 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { type Db, getDb } from "../../db";
+import { type Db, shardDb } from "../../db";
 import type { AppEnv } from "../../env";
 import { latestRetry } from "../../sync/retry/latest";
 import { readRunRecords } from "../../sync/runs/read";
@@ -19,7 +19,7 @@ export const listRunsHandler: RouteHandler<typeof listRuns, AppEnv> = async (c) 
   const q = c.req.valid("query");
   const filters = runFiltersFrom(q);
   const cursor = q.cursor ? decodeCursor(q.cursor, RUNS, ["string", "string"] as const) : null;
-  const rows = await listRunsQuery(getDb(c.env), c.get("workspaceId"), filters, cursor, q.limit + 1).all();
+  const rows = await listRunsQuery(shardDb(c.var.shardEnv), c.get("workspaceId"), filters, cursor, q.limit + 1).all();
   const page = pageOf(rows, q.limit, RUNS, (r) => [r.startedAt, r.id]);
   return c.json({ runs: page.items.map(toApiRun), nextCursor: page.nextCursor }, 200);
 };
@@ -32,13 +32,13 @@ async function findRun(db: Db, workspaceId: string, id: string) {
 }
 
 export const getRunHandler: RouteHandler<typeof getRun, AppEnv> = async (c) => {
-  const db = getDb(c.env);
+  const db = shardDb(c.var.shardEnv);
   const run = await findRun(db, c.get("workspaceId"), c.req.valid("param").id);
   return c.json({ ...toApiRun(run), retryOf: run.retryOf ?? null, retriedBy: await latestRetry(db, run) }, 200);
 };
 
 export const listRunRecordsHandler: RouteHandler<typeof listRunRecords, AppEnv> = async (c) => {
-  const db = getDb(c.env);
+  const db = shardDb(c.var.shardEnv);
   const workspaceId = c.get("workspaceId");
   const q = c.req.valid("query");
   const cursor = q.cursor ? decodeCursor(q.cursor, RECORDS, ["number", "number"] as const) : null;
@@ -49,7 +49,7 @@ export const listRunRecordsHandler: RouteHandler<typeof listRunRecords, AppEnv> 
 };
 
 export const exportRunRecordsHandler: RouteHandler<typeof exportRunRecords, AppEnv> = async (c) => {
-  const db = getDb(c.env);
+  const db = shardDb(c.var.shardEnv);
   const workspaceId = c.get("workspaceId");
   const { status } = c.req.valid("query");
   const run = await findRun(db, workspaceId, c.req.valid("param").id);

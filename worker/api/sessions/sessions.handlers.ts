@@ -13,7 +13,7 @@ import {
   SESSION_COOKIE,
 } from "../../auth/sessions";
 import { publicOrigin, publicUrl, sessionTimeouts } from "../../config";
-import { getDb } from "../../db";
+import { directoryDb } from "../../db";
 import { workspaces } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { isoIn } from "../../lib/time";
@@ -23,12 +23,12 @@ import type { createSession, currentSession, exchangeLaunchToken, logout } from 
 export const createSessionHandler: RouteHandler<typeof createSession, AppEnv> = async (c) => {
   const apiKeyId = requireApiKey(c);
   const base = publicUrl(c.env, "/launch");
-  const token = await createLaunchToken(getDb(c.env), c.get("workspaceId"), apiKeyId);
+  const token = await createLaunchToken(directoryDb(c.env), c.get("workspaceId"), apiKeyId);
   return c.json({ url: `${base}#token=${token}`, expiresAt: isoIn(LAUNCH_TTL_MS) }, 201);
 };
 
 export const currentSessionHandler: RouteHandler<typeof currentSession, AppEnv> = async (c) => {
-  const db = getDb(c.env);
+  const db = directoryDb(c.env);
   const ws = await db
     .select()
     .from(workspaces)
@@ -46,7 +46,7 @@ function cookieOptions(env: Env) {
 
 export const logoutHandler: RouteHandler<typeof logout, AppEnv> = async (c) => {
   const id = requirePageSession(c, "Signing out");
-  await endSession(getDb(c.env), id);
+  await endSession(directoryDb(c.env), id);
   deleteCookie(c, SESSION_COOKIE, cookieOptions(c.env));
   return c.body(null, 204);
 };
@@ -62,7 +62,7 @@ export const exchangeLaunchTokenHandler: RouteHandler<typeof exchangeLaunchToken
   const { absoluteMs } = sessionTimeouts(c.env);
   checkOrigin(c);
   const { token, switchWorkspace } = c.req.valid("json");
-  const db = getDb(c.env);
+  const db = directoryDb(c.env);
   const expired = () => unauthorized("This sign-in link has already been used or has expired");
   const next = await peekLaunchToken(db, token);
   if (!next) throw expired();

@@ -1,15 +1,15 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { getDb } from "../../db";
+import { shardDb } from "../../db";
 import type { AppEnv } from "../../env";
 import { loadSettings, mergeSettings, saveSettings } from "../../settings";
 import { buildSettingsCatalog } from "../../settings/catalog";
 import type { getSettings, getSettingsCatalog, patchSettings } from "./settings.routes";
 
 export const getSettingsHandler: RouteHandler<typeof getSettings, AppEnv> = async (c) =>
-  c.json(await loadSettings(getDb(c.env), c.get("workspaceId")), 200);
+  c.json(await loadSettings(shardDb(c.var.shardEnv), c.get("workspaceId")), 200);
 
 export const patchSettingsHandler: RouteHandler<typeof patchSettings, AppEnv> = async (c) => {
-  const db = getDb(c.env);
+  const db = shardDb(c.var.shardEnv);
   const workspaceId = c.get("workspaceId");
   const next = mergeSettings(await loadSettings(db, workspaceId), c.req.valid("json"));
   await saveSettings(db, workspaceId, next);
@@ -18,5 +18,5 @@ export const patchSettingsHandler: RouteHandler<typeof patchSettings, AppEnv> = 
 
 export const getSettingsCatalogHandler: RouteHandler<typeof getSettingsCatalog, AppEnv> = async (c) => {
   const { refresh } = c.req.valid("query");
-  return c.json(await buildSettingsCatalog(c.env, c.get("workspaceId"), { refresh: refresh === "true" }), 200);
+  return c.json(await buildSettingsCatalog(c.var.shardEnv, c.get("workspaceId"), { refresh: refresh === "true" }), 200);
 };

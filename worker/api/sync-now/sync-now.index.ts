@@ -1,7 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { createRouter } from "../../app";
-import { getDb } from "../../db";
+import { shardDb } from "../../db";
 import { connections } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { planCycle } from "../../sync/inbound";
@@ -10,7 +10,7 @@ import { syncNow } from "./sync-now.routes";
 
 const syncNowHandler: RouteHandler<typeof syncNow, AppEnv> = async (c) => {
   const workspaceId = c.get("workspaceId");
-  const conn = await getDb(c.env)
+  const conn = await shardDb(c.var.shardEnv)
     .select({ status: connections.status })
     .from(connections)
     .where(eq(connections.workspaceId, workspaceId))
@@ -18,7 +18,7 @@ const syncNowHandler: RouteHandler<typeof syncNow, AppEnv> = async (c) => {
   if (!conn) throw new ApiError(409, "not_connected", "Connect Salesforce before syncing");
   if (conn.status !== "connected")
     throw new ApiError(409, "needs_reconnect", "Reconnect Salesforce from the Overview tab before syncing");
-  const plan = await planCycle(c.env, workspaceId);
+  const plan = await planCycle(c.var.shardEnv, workspaceId);
   if (plan.paused) throw new ApiError(429, "sync_paused", plan.paused);
   return c.json({ queued: plan.queued }, 202);
 };

@@ -1,5 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { getDb } from "../../db";
+import { shardDb } from "../../db";
 import type { AppEnv } from "../../env";
 import { quarterTotalsQuery } from "./totals.queries";
 import type { getSyncTotals } from "./totals.routes";
@@ -41,7 +41,11 @@ export const getSyncTotalsHandler: RouteHandler<typeof getSyncTotals, AppEnv> = 
   const days = localDays(timeZone, now, n);
   const hours = localHours(timeZone, now, 24);
   const since = Math.min(days[0]!.from, hours[0]!.from);
-  const rows = await quarterTotalsQuery(getDb(c.env), c.get("workspaceId"), new Date(since).toISOString()).all();
+  const rows = await quarterTotalsQuery(
+    shardDb(c.var.shardEnv),
+    c.get("workspaceId"),
+    new Date(since).toISOString(),
+  ).all();
   const quarters = rows.map((q) => ({ at: Date.parse(`${q.quarter}:00.000Z`), q }));
   return c.json(
     {

@@ -4,21 +4,31 @@ import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlit
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
 
 /** A Conversion customer; every other row carries its id. */
-export const workspaces = sqliteTable("workspaces", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  /**
-   * The Salesforce org Conversion's records are linked to (their salesforceId, the watermarks). It
-   * outlives a disconnect, so reconnecting another org is noticed (see worker/sync/org).
-   */
-  linkedOrgId: text("linked_org_id"),
-  /**
-   * The org whose links are still being removed after another org connected (a queue job, chunk by
-   * chunk). While set, no inbound chain or reconciliation runs for the workspace.
-   */
-  unlinkingOrgId: text("unlinking_org_id"),
-  createdAt: text("created_at").notNull().default(now),
-});
+export const workspaces = sqliteTable(
+  "workspaces",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /**
+     * The Salesforce org Conversion's records are linked to (their salesforceId, the watermarks). It
+     * outlives a disconnect, so reconnecting another org is noticed (see worker/sync/org).
+     */
+    linkedOrgId: text("linked_org_id"),
+    /**
+     * The org whose links are still being removed after another org connected (a queue job, chunk by
+     * chunk). While set, no inbound chain or reconciliation runs for the workspace.
+     */
+    unlinkingOrgId: text("unlinking_org_id"),
+    /**
+     * The D1 binding (shard) holding everything the workspace owns, fixed when it is created
+     * (worker/db/shards.ts). Read from the directory (the `DB` database), which holds every workspace's
+     * row; the workspace's shard holds a copy of the row for its own foreign keys and joins.
+     */
+    shard: text("shard").notNull().default("DB"),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [index("workspaces_shard").on(t.shard)],
+);
 
 /** Workspace API keys, stored as SHA-256 hashes; the key itself is shown once. */
 export const apiKeys = sqliteTable(

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { type Db, getDb } from "../../db";
+import { type Db, type ShardEnv, shardDb } from "../../db";
 import { commitBatch } from "../../db/commit";
 import { runs, syncState } from "../../db/schema";
 import { isoNow } from "../../lib/time";
@@ -58,9 +58,13 @@ export type BatchResult = { retryDelaySeconds: number } | { done: true };
  * run progress, watermark) in one D1 batch, then closes the run and moves the chain on. Safe to
  * run again for the same message: it resumes from the run's last committed page.
  */
-export async function runInboundBatch(env: Env, message: InboundBatchMessage, attempts: number): Promise<BatchResult> {
+export async function runInboundBatch(
+  env: ShardEnv,
+  message: InboundBatchMessage,
+  attempts: number,
+): Promise<BatchResult> {
   let m = message;
-  const db = getDb(env);
+  const db = shardDb(env);
   if (!(await holdsLease(db, m.workspaceId, m.salesforceObject, m.cycleId))) return { done: true };
   const settings = await loadSettings(db, m.workspaceId);
   const spec = objectSpec(m.salesforceObject, settings.eventObject);

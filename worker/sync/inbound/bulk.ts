@@ -1,4 +1,4 @@
-import type { Db } from "../../db";
+import type { Db, ShardEnv } from "../../db";
 import { commitBatch } from "../../db/commit";
 import { isoNow } from "../../lib/time";
 import { describeCached, isBulkUnavailable, type SalesforceClient, type SalesforceRecord } from "../../salesforce";
@@ -89,7 +89,7 @@ const ageOf = (cursor: BulkCursor) => Math.max(0, (Date.now() - Date.parse(curso
  * False when the Bulk API is not there for this object or org: the caller reads by REST.
  */
 export async function startBulkRead(
-  env: Env,
+  env: ShardEnv,
   sf: SalesforceClient,
   m: InboundBatchMessage,
   fields: string[],
@@ -120,7 +120,7 @@ export async function startBulkRead(
 }
 
 interface BulkBatchContext {
-  env: Env;
+  env: ShardEnv;
   db: Db;
   m: InboundBatchMessage & { bulk: BulkCursor };
   sf: SalesforceClient;
@@ -249,7 +249,7 @@ async function finishBulkBatch(ctx: BulkBatchContext, cursor: BulkCursor, at: Bu
 
 /** What follows a Bulk batch (also for a redelivered one that had finished). */
 export async function handOver(
-  env: Env,
+  env: ShardEnv,
   db: Db,
   m: InboundBatchMessage & { bulk: BulkCursor },
   fetched: number,

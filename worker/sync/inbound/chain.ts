@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import type { Db } from "../../db";
+import type { Db, ShardEnv } from "../../db";
 import { syncState } from "../../db/schema";
 import { isoIn, isoNow } from "../../lib/time";
 import { extendLease, LEASE_MS, releaseLease } from "../leases";
@@ -86,7 +86,7 @@ export async function firstBatch(
  * object is done (backfill marked, lease released) and the cycle moves to its next object.
  */
 export async function continueChain(
-  env: Env,
+  env: ShardEnv,
   db: Db,
   m: InboundBatchMessage,
   full: boolean,
@@ -129,14 +129,14 @@ export async function continueChain(
 }
 
 /** After a failed batch: this object waits for the next cycle (watermark where it was), the others go on. */
-export async function skipToNextObject(env: Env, db: Db, m: InboundBatchMessage): Promise<void> {
+export async function skipToNextObject(env: ShardEnv, db: Db, m: InboundBatchMessage): Promise<void> {
   await releaseLease(db, m.workspaceId, m.salesforceObject, m.cycleId);
   await startNextObject(env, db, m);
 }
 
 /** The next object of the cycle, if any, starts its chain. */
 export async function startNextObject(
-  env: Env,
+  env: ShardEnv,
   db: Db,
   m: Pick<InboundBatchMessage, "workspaceId" | "cycleId" | "remaining">,
 ) {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { newWorkspace } from "../../../test/workers/helpers";
-import { getDb } from "../../db";
+import { dbOver } from "../../db";
 import { commitBatch } from "../../db/commit";
 import { contacts } from "../../db/schema";
 import { EntitySet, inJson, loadInto } from "./entities";
@@ -14,7 +14,7 @@ const row = (id: string) =>
 describe("a page's writes to rows it loaded", () => {
   it("take only the columns D1 still holds as loaded: a write between the load and the commit is kept", async () => {
     const ws = await newWorkspace("Entity merge");
-    const db = getDb(env);
+    const db = dbOver(env.DB);
     const id = `ct_${ws.id}_merge`;
     await env.DB.prepare(
       "INSERT INTO contacts (id, workspace_id, email, title, phone, first_name, salesforce_id, sf_modstamp) VALUES (?, ?, 'm@example.com', 'Loaded title', 'Loaded phone', 'Ada', '00Q000000000001AAA', '2026-01-01T00:00:00.000Z')",
@@ -47,7 +47,7 @@ describe("a page's writes to rows it loaded", () => {
 
   it("new rows are inserted and unchanged columns of loaded rows are rewritten as they were", async () => {
     const ws = await newWorkspace("Entity insert");
-    const db = getDb(env);
+    const db = dbOver(env.DB);
     const set = new EntitySet("contacts");
     const fresh = {
       id: `ct_${ws.id}_new`,

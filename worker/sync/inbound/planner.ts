@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { type Db, getDb } from "../../db";
+import { type Db, type ShardEnv, shardDb } from "../../db";
 import { syncState, workspaces } from "../../db/schema";
 import { newId } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
@@ -22,8 +22,8 @@ export interface PlanResult {
  * already syncing, then queues the first of them; each chain hands over to the next object when
  * it finishes, so accounts land before contacts and opportunities before their contact roles.
  */
-export async function planCycle(env: Env, workspaceId: string): Promise<PlanResult> {
-  const db = getDb(env);
+export async function planCycle(env: ShardEnv, workspaceId: string): Promise<PlanResult> {
+  const db = shardDb(env);
   // Another org was connected and the old org's links are still being removed: nothing syncs until
   // they are (the job plans a cycle when done). Queued again here in case its message was lost.
   const org = await db
@@ -73,15 +73,17 @@ function clearPause(db: Db, workspaceId: string, objects: string[]) {
     .where(and(eq(syncState.workspaceId, workspaceId), inArray(syncState.salesforceObject, objects)));
 }
 
-/** Connected workspaces whose interval has passed since their last planned cycle: one query for all. */
-export async function dueWorkspaces(env: Env, now: number): Promise<string[]> {
-  const { results } = await env.DB.prepare(
-    `SELECT c.workspace_id AS workspaceId,
+/** The shard's connected workspaces whose interval has passed since their last planned cycle: one query. */
+export async function dueWorkspaces(env: ShardEnv, now: number): Promise<string[]> {
+  const { results } = await shardDb(env)
+    .$client.prepare(
+      `SELECT c.workspace_id AS workspaceId,
             coalesce(json_extract(s.json, '$.syncIntervalMinutes'), 5) AS intervalMinutes,
             (SELECT max(st.last_planned_at) FROM sync_state st WHERE st.workspace_id = c.workspace_id) AS lastPlannedAt
      FROM connections c LEFT JOIN settings s ON s.workspace_id = c.workspace_id
      WHERE c.status = 'connected'`,
-  ).all<{ workspaceId: string; intervalMinutes: number; lastPlannedAt: string | null }>();
+    )
+    .all<{ workspaceId: string; intervalMinutes: number; lastPlannedAt: string | null }>();
   // A little slack so a cron tick a few seconds early does not skip a whole interval.
   return results
     .filter((r) => !r.lastPlannedAt || now - Date.parse(r.lastPlannedAt) >= r.intervalMinutes * 60_000 - 5_000)
@@ -95,10 +97,10 @@ export interface PlanCycleMessage {
 }
 
 /**
- * Queues the planning of every due workspace (100 messages per send): one cron invocation stays
- * within its D1 and subrequest limits however many workspaces there are.
+ * Queues the planning of every due workspace of the shard (100 messages per send, each naming the
+ * shard): one cron invocation stays within its D1 and subrequest limits however many workspaces there are.
  */
-export async function fanOutPlanning(env: Env, now: number): Promise<number> {
+export async function fanOutPlanning(env: ShardEnv, now: number): Promise<number> {
   const due = await dueWorkspaces(env, now);
   for (let i = 0; i < due.length; i += 100) {
     await env.INBOUND_QUEUE.sendBatch(

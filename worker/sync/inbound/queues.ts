@@ -1,3 +1,4 @@
+import type { ShardEnv } from "../../db";
 import type { InboundBatchMessage } from "./message";
 
 /**
@@ -8,7 +9,7 @@ import type { InboundBatchMessage } from "./message";
  * take turns among themselves: each batch queues the next one at the back. A delay: a Bulk job
  * that is not ready yet is looked at again later, without holding an invocation.
  */
-export async function queueBatch(env: Env, m: InboundBatchMessage, delaySeconds = 0): Promise<void> {
+export async function queueBatch(env: ShardEnv, m: InboundBatchMessage, delaySeconds = 0): Promise<void> {
   const queue = m.kind === "backfill" ? env.BACKFILL_QUEUE : env.INBOUND_QUEUE;
   await (delaySeconds > 0 ? queue.send(m, { delaySeconds }) : queue.send(m));
 }

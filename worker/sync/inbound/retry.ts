@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { getDb } from "../../db";
+import { type ShardEnv, shardDb } from "../../db";
 import { commitBatch } from "../../db/commit";
 import { runRecords, runs } from "../../db/schema";
 import { openSalesforce, type SalesforceClient } from "../../salesforce";
@@ -28,8 +28,8 @@ import { readHead } from "./record";
  * delete is seen) and applies them like any batch. The watermark is left alone. Ids Salesforce no
  * longer returns are reported rather than dropped.
  */
-export async function runInboundRetry(env: Env, m: InboundRetryMessage, attempts: number): Promise<BatchResult> {
-  const db = getDb(env);
+export async function runInboundRetry(env: ShardEnv, m: InboundRetryMessage, attempts: number): Promise<BatchResult> {
+  const db = shardDb(env);
   const run = await db.select().from(runs).where(eq(runs.id, m.runId)).get();
   if (run?.status !== "in_progress" || run.workspaceId !== m.workspaceId) return { done: true };
   const settings = await loadSettings(db, m.workspaceId);

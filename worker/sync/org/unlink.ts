@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { getDb } from "../../db";
+import { type ShardEnv, shardDb } from "../../db";
 import { workspaces } from "../../db/schema";
 import { resendWaiting } from "../outbound";
 
@@ -32,7 +32,7 @@ export const UNLINK = [
 });
 
 /** Queues the unlinking of a workspace whose org changed (the planner queues it again if this send is lost). */
-export async function startUnlink(env: Env, workspaceId: string): Promise<void> {
+export async function startUnlink(env: ShardEnv, workspaceId: string): Promise<void> {
   await env.INBOUND_QUEUE.send({ type: "org_unlink", workspaceId } satisfies OrgUnlinkMessage);
 }
 
@@ -41,8 +41,8 @@ export async function startUnlink(env: Env, workspaceId: string): Promise<void> 
  * message. When nothing is linked any more the workspace is released: `unlinking_org_id` is cleared,
  * changes waiting for Salesforce go out, and the next planned cycle backfills the new org.
  */
-export async function runUnlinkStep(env: Env, m: OrgUnlinkMessage): Promise<{ done: true }> {
-  const db = getDb(env);
+export async function runUnlinkStep(env: ShardEnv, m: OrgUnlinkMessage): Promise<{ done: true }> {
+  const db = shardDb(env);
   const row = await db
     .select({ unlinking: workspaces.unlinkingOrgId })
     .from(workspaces)
@@ -50,7 +50,7 @@ export async function runUnlinkStep(env: Env, m: OrgUnlinkMessage): Promise<{ do
     .get();
   if (!row?.unlinking) return { done: true };
   for (let round = 0; round < ROUNDS; round++) {
-    const results = await env.DB.batch(UNLINK.map((s) => env.DB.prepare(s).bind(m.workspaceId)));
+    const results = await db.$client.batch(UNLINK.map((s) => db.$client.prepare(s).bind(m.workspaceId)));
     if (results.some((r) => (r.meta.changes ?? 0) > 0)) continue;
     await db
       .update(workspaces)

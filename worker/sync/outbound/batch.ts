@@ -1,4 +1,4 @@
-import { type Db, getDb } from "../../db";
+import { type Db, type ShardEnv, shardDb } from "../../db";
 import { outbox } from "../../db/schema";
 import { inJson } from "../inbound/entities";
 import { type Coalescing, coalescingFor, msUntilReady } from "./claim";
@@ -58,8 +58,8 @@ type Outcome = { retryDelaySeconds: number } | { later: { ids: string[]; delaySe
  * waited for: its rows are re-scheduled with a delayed message for when they will be ready, so the
  * invocation ends as soon as the ready groups are pushed and no workspace waits behind another's burst.
  */
-export async function runOutboundBatch(env: Env, messages: readonly Message<unknown>[]): Promise<void> {
-  const db = getDb(env);
+export async function runOutboundBatch(env: ShardEnv, messages: readonly Message<unknown>[]): Promise<void> {
+  const db = shardDb(env);
   const coalescing = coalescingFor(env);
   const valid = messages.filter((m) => isOutboundChange(m.body));
   for (const m of messages) if (!isOutboundChange(m.body)) m.ack();

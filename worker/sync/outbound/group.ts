@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { getDb } from "../../db";
+import { type ShardEnv, shardDb } from "../../db";
 import { connections, workspaces } from "../../db/schema";
 import { budgetStatus, openSalesforce, type SalesforceClient } from "../../salesforce";
 import { loadSettings } from "../../settings";
@@ -41,8 +41,8 @@ export interface Group {
  * settings, writes them, and closes the group's runs. A redelivered batch resumes its own runs
  * (same batch key, same claim); a batch that was already done does nothing.
  */
-export async function pushGroup(env: Env, group: Group): Promise<GroupResult> {
-  const db = getDb(env);
+export async function pushGroup(env: ShardEnv, group: Group): Promise<GroupResult> {
+  const db = shardDb(env);
   const batchKey =
     group.batchKey ?? (await resolveBatchKey(db, group.workspaceId, group.type, group.outboxIds, group.pending));
   if (!batchKey) return { done: true, claimed: false };

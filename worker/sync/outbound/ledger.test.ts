@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { countingD1 } from "../../../test/workers/counting-d1";
-import { newWorkspace } from "../../../test/workers/helpers";
+import { firstShard, newWorkspace } from "../../../test/workers/helpers";
 import {
   apiWithoutSend,
   clearCalls,
@@ -12,7 +12,7 @@ import {
   sfRecord,
   type Ws,
 } from "../../../test/workers/outbound.fixtures";
-import { getDb } from "../../db";
+import { dbOver } from "../../db";
 import { commitBatch } from "../../db/commit";
 import { runs } from "../../db/schema";
 import worker from "../../index";
@@ -50,7 +50,7 @@ const runRow = (id: string) =>
 describe("outbound ledger", () => {
   it("a push has one run per call, written closed with its records; the same call again changes nothing", async () => {
     const ws = await newWorkspace("Ledger");
-    const db = getDb(env);
+    const db = dbOver(env.DB);
     const ledger = createLedger(db, ws.id, "contact", "obb_ledger_calls");
     const a = await ledger.runFor("Lead", "obx_a", 2);
     const b = await ledger.runFor("Lead", "obx_c", 2);
@@ -70,7 +70,7 @@ describe("outbound ledger", () => {
 
   it("a retry's run the reaper closed while its delivery kept pushing still counts every record", async () => {
     const ws = await newWorkspace("Ledger");
-    const db = getDb(env);
+    const db = dbOver(env.DB);
     const ledger = createLedger(db, ws.id, "contact", "obr_ledger_test");
     const first = await ledger.runFor("Lead", "obx_a", 2);
     await commitBatch(db, [
@@ -95,7 +95,7 @@ describe("outbound ledger", () => {
 
     // The delivery goes quiet past the reaper's limit: the run closes Completed with the records it committed,
     // counted as of then, and the stall is its own Failed run with none ("Failed" means the whole batch failed).
-    expect(await reapStalledRuns(env, Date.now() + STALE_RUN_MS + 60_000)).toBe(1);
+    expect(await reapStalledRuns(firstShard, Date.now() + STALE_RUN_MS + 60_000)).toBe(1);
     expect(await runRow(first.id)).toMatchObject({ status: "completed", updated: 2, failed: 0 });
     const stalled = await env.DB.prepare(
       "SELECT status, created, updated, deleted, skipped, failed FROM runs WHERE workspace_id = ? AND id != ?",
@@ -131,7 +131,7 @@ describe("outbound ledger", () => {
  * change's outbox id and every round's batch key.
  */
 async function failedRounds(ws: Ws, contactId: string, rounds: number) {
-  const db = getDb(env);
+  const db = dbOver(env.DB);
   await apiWithoutSend(ws, "PATCH", `/contacts/${contactId}`, { title: `After ${rounds}` });
   const row = await env.DB.prepare("SELECT id FROM outbox WHERE workspace_id = ? AND processed_at IS NULL")
     .bind(ws.id)

@@ -1,6 +1,6 @@
 import { and, getTableColumns, isNull, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import type { Db } from "../../db";
+import type { Db, ShardEnv } from "../../db";
 import { commitBatch } from "../../db/commit";
 import { type companies, type contacts, outbox } from "../../db/schema";
 import { newId } from "../../lib/crypto";
@@ -126,7 +126,12 @@ export function outboxInsertMany(db: Db, changes: OutboxChange[]) {
  * throws: the rows are safe in D1, and when the send fails their sent stamp is cleared so the cron
  * sweep sends them on its next tick.
  */
-export async function announceChange(env: Env, db: Db, workspaceId: string, outboxIds: string[]): Promise<boolean> {
+export async function announceChange(
+  env: ShardEnv,
+  db: Db,
+  workspaceId: string,
+  outboxIds: string[],
+): Promise<boolean> {
   if (!outboxIds.length) return true;
   try {
     await env.OUTBOUND_QUEUE.send(
@@ -154,7 +159,7 @@ export async function announceChange(env: Env, db: Db, workspaceId: string, outb
  * consumer is told. Throws only if the commit fails (the caller answers with that error).
  */
 export async function commitChange(
-  env: Env,
+  env: ShardEnv,
   db: Db,
   entityStatements: readonly unknown[],
   change: OutboxChange,
@@ -166,7 +171,7 @@ export async function commitChange(
 
 /** A bulk write of one workspace: every entity and outbox row in one D1 batch, then one message naming them. */
 export async function commitChanges(
-  env: Env,
+  env: ShardEnv,
   db: Db,
   workspaceId: string,
   entityStatements: readonly unknown[],

@@ -1,3 +1,4 @@
+import type { ShardEnv } from "../../db";
 import { outboundChanges } from "./message";
 
 /** Outbox ids one message names at most: ~30 KB, far below a message's 128 KB. */
@@ -18,7 +19,7 @@ export interface Rescheduled {
  * (`delaySeconds`, whole seconds: the queue's resolution). Answers per group whether it was sent;
  * a group whose send failed is retried by the caller instead, so no change depends on a lost send.
  */
-export async function sendRescheduled(env: Env, groups: Rescheduled[]): Promise<boolean[]> {
+export async function sendRescheduled(env: ShardEnv, groups: Rescheduled[]): Promise<boolean[]> {
   const requests = groups.flatMap((g, index) => {
     const out: { index: number; request: MessageSendRequest; bytes: number }[] = [];
     for (let i = 0; i < g.ids.length; i += IDS_PER_MESSAGE) {

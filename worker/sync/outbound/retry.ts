@@ -1,4 +1,4 @@
-import { getDb } from "../../db";
+import { type ShardEnv, shardDb } from "../../db";
 import { commitBatch } from "../../db/commit";
 import { outbox, runRecords } from "../../db/schema";
 import { newId, randomToken } from "../../lib/crypto";
@@ -34,8 +34,8 @@ const createsWaiting = () =>
  * opened under that key. The consumer then pushes the entities' current state. Refused (409
  * creates_waiting) while creates wait for a new org's backfill and one of the records is not linked.
  */
-export async function startOutboundRetry(env: Env, original: RunRow): Promise<RunRow> {
-  const db = getDb(env);
+export async function startOutboundRetry(env: ShardEnv, original: RunRow): Promise<RunRow> {
+  const db = shardDb(env);
   const type = original.objectType as EntityType;
   const entityIds = [...new Set(await failedRecordIds(db, original.id, runRecords.conversionId))];
   // Pushed now, creates would wait for the new org's backfill and the retry would end empty.

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
-import { getDb } from "../../db";
+import { type ShardEnv, shardDb } from "../../db";
 import { outbox } from "../../db/schema";
 import { isoNow } from "../../lib/time";
 import { inJson } from "../inbound/entities";
@@ -21,7 +21,7 @@ const SEND_BATCH = 100;
  * whose message was sent but never processed. A duplicate message is harmless: the consumer pushes
  * an entity's current state and skips rows already processed.
  */
-export async function sweepOutbox(env: Env, now = Date.now()): Promise<number> {
+export async function sweepOutbox(env: ShardEnv, now = Date.now()): Promise<number> {
   const cutoff = new Date(now - RESEND_AFTER_MS).toISOString();
   return resend(env, and(isNull(outbox.processedAt), or(isNull(outbox.sentAt), lt(outbox.sentAt, cutoff)))!);
 }
@@ -30,7 +30,7 @@ export async function sweepOutbox(env: Env, now = Date.now()): Promise<number> {
  * Sends every change of the workspace that waits under no live claim, at once: after the workspace
  * (re)connects Salesforce, what waited for the connection goes out now rather than at the next sweep.
  */
-export async function resendWaiting(env: Env, workspaceId: string, now = Date.now()): Promise<number> {
+export async function resendWaiting(env: ShardEnv, workspaceId: string, now = Date.now()): Promise<number> {
   const cutoff = new Date(now - RESEND_AFTER_MS).toISOString();
   return resend(
     env,
@@ -42,8 +42,8 @@ export async function resendWaiting(env: Env, workspaceId: string, now = Date.no
   );
 }
 
-async function resend(env: Env, due: SQL): Promise<number> {
-  const db = getDb(env);
+async function resend(env: ShardEnv, due: SQL): Promise<number> {
+  const db = shardDb(env);
   const rows = await db
     .select({ id: outbox.id, workspaceId: outbox.workspaceId })
     .from(outbox)

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { getDb } from "../../db";
+import { type ShardEnv, shardDb } from "../../db";
 import { connections, syncState } from "../../db/schema";
 import { newId } from "../../lib/crypto";
 import { budgetStatus } from "../../salesforce";
@@ -17,8 +17,8 @@ export const PUSHED_NOTE = "salesforce_push";
  * cleared first, so a push arriving while this cycle reads queues a cycle of its own (this one may
  * have read past its change). An object another chain is reading waits for it, with a growing delay.
  */
-export async function runPushCycle(env: Env, m: PushCycleMessage): Promise<{ done: true }> {
-  const db = getDb(env);
+export async function runPushCycle(env: ShardEnv, m: PushCycleMessage): Promise<{ done: true }> {
+  const db = shardDb(env);
   await db
     .update(syncState)
     .set({ pushDueAt: null })

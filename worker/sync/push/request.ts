@@ -1,5 +1,5 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
-import type { Db } from "../../db";
+import type { Db, ShardEnv } from "../../db";
 import { syncState } from "../../db/schema";
 
 /**
@@ -24,7 +24,7 @@ export interface PushCycleMessage {
  * cycle starts find the mark and join it. Answers whether this push queued the cycle.
  */
 export async function requestPushCycle(
-  env: Env,
+  env: ShardEnv,
   db: Db,
   workspaceId: string,
   salesforceObject: string,

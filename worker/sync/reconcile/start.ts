@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { type Db, getDb } from "../../db";
+import { type Db, type ShardEnv, shardDb } from "../../db";
 import { runs, syncState } from "../../db/schema";
 import { newId, sha256 } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
@@ -25,7 +25,7 @@ export type ReconcileReason = "weekly" | "sync_was_off" | "deletes_unknown";
  * sync off for longer than the recycle bin keeps deletes, or (asked at most hourly, one API call)
  * getDeleted's earliestDateAvailable later than the watermark the chain started from.
  */
-export async function reconcileDue(env: Env, db: Db, m: InboundBatchMessage): Promise<ReconcileReason | null> {
+export async function reconcileDue(env: ShardEnv, db: Db, m: InboundBatchMessage): Promise<ReconcileReason | null> {
   const where = and(eq(syncState.workspaceId, m.workspaceId), eq(syncState.salesforceObject, m.salesforceObject));
   const state = await db.select().from(syncState).where(where).get();
   if (!state) return null;
@@ -52,7 +52,7 @@ export async function reconcileDue(env: Env, db: Db, m: InboundBatchMessage): Pr
 }
 
 /** Inside a cycle, holding the object's lease: the reconciliation run and its first step. */
-export async function startReconcileInCycle(env: Env, db: Db, m: InboundBatchMessage, reason: ReconcileReason) {
+export async function startReconcileInCycle(env: ShardEnv, db: Db, m: InboundBatchMessage, reason: ReconcileReason) {
   const runId = `run_${(await sha256(`reconcile|${m.workspaceId}|${m.salesforceObject}|${m.cycleId}`)).slice(0, 22)}`;
   await open(db, m.workspaceId, m.salesforceObject, runId, reason);
   await env.INBOUND_QUEUE.send({
@@ -102,12 +102,12 @@ export async function reconcilesInProgress(db: Db, workspaceId: string): Promise
  * confirmed that many records really are gone, so the circuit breaker does not stop the runs.
  */
 export async function startReconcile(
-  env: Env,
+  env: ShardEnv,
   workspaceId: string,
   objects: string[],
   confirmDeletes = false,
 ): Promise<RunRow[]> {
-  const db = getDb(env);
+  const db = shardDb(env);
   const started: RunRow[] = [];
   for (const salesforceObject of objects) {
     const run = await open(db, workspaceId, salesforceObject, newId("run"), "requested", confirmDeletes);

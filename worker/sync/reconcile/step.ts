@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { type Db, getDb } from "../../db";
+import { type Db, type ShardEnv, shardDb } from "../../db";
 import { commitBatch } from "../../db/commit";
 import { runs, syncState } from "../../db/schema";
 import { isoNow } from "../../lib/time";
@@ -60,8 +60,8 @@ export type StepResult = { retryDelaySeconds: number } | { done: true };
  * Nothing is deleted unless the connected org is the one the records are linked to, and no more
  * than deleteLimit records gone for good without confirmDeletes (the circuit breaker).
  */
-export async function runReconcileStep(env: Env, m: ReconcileMessage, attempts: number): Promise<StepResult> {
-  const db = getDb(env);
+export async function runReconcileStep(env: ShardEnv, m: ReconcileMessage, attempts: number): Promise<StepResult> {
+  const db = shardDb(env);
   const run = await db.select().from(runs).where(eq(runs.id, m.runId)).get();
   if (!run || run.workspaceId !== m.workspaceId) return { done: true };
   if (run.status !== "in_progress") {
@@ -206,7 +206,7 @@ async function takeLease(db: Db, m: ReconcileMessage): Promise<boolean> {
  * run was refused on purpose (wrong org, circuit breaker), so the weekly check does not come back
  * at every cycle; the admin acts on the words instead.
  */
-async function refuse(env: Env, db: Db, m: ReconcileMessage, run: RunRow, why: Refusal, checked: boolean) {
+async function refuse(env: ShardEnv, db: Db, m: ReconcileMessage, run: RunRow, why: Refusal, checked: boolean) {
   await commitBatch(db, [
     // Deletes already committed stay a Completed run; the refusal is a Failed run with none (runs/fail.ts).
     ...failRun(db, run, why),
@@ -243,7 +243,7 @@ function vanishedRecord(salesforceObject: string, l: LinkedRecord, seq: number):
   };
 }
 
-async function finish(env: Env, db: Db, m: ReconcileMessage, run: RunRow) {
+async function finish(env: ShardEnv, db: Db, m: ReconcileMessage, run: RunRow) {
   await commitBatch(db, [
     recountRun(db, run),
     closeRun(db, run, { status: "completed" }),
@@ -254,6 +254,6 @@ async function finish(env: Env, db: Db, m: ReconcileMessage, run: RunRow) {
 }
 
 /** Inside a cycle: the next object's chain starts, as after any object. */
-async function handOver(env: Env, db: Db, m: ReconcileMessage) {
+async function handOver(env: ShardEnv, db: Db, m: ReconcileMessage) {
   await startNextObject(env, db, { workspaceId: m.workspaceId, cycleId: m.leaseOwner, remaining: m.remaining ?? [] });
 }

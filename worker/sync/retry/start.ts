@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { getDb } from "../../db";
+import { type ShardEnv, shardDb } from "../../db";
 import { runs } from "../../db/schema";
 import { newId } from "../../lib/crypto";
 import { missing, Refusal } from "../../lib/refusal";
@@ -10,8 +10,8 @@ import { openRun, RunNotOpened, type RunRow, UNSUCCESSFUL } from "../runs";
 import { isRetried, latestRetry, type RetryRef } from "./latest";
 import type { InboundRetryMessage } from "./message";
 
-async function failedCount(env: Env, runId: string): Promise<number> {
-  const row = await getDb(env).get<{ n: number }>(
+async function failedCount(env: ShardEnv, runId: string): Promise<number> {
+  const row = await shardDb(env).get<{ n: number }>(
     sql`SELECT count(*) AS n FROM run_records WHERE run_id = ${runId} AND status = 'failed' AND ${UNSUCCESSFUL}`,
   );
   return row?.n ?? 0;
@@ -23,8 +23,8 @@ async function failedCount(env: Env, runId: string): Promise<number> {
  * A run is retried once (409 already_retried naming the retry run), unless that retry failed as a
  * whole. Two requests arriving together may both pass the check; the unique runs_retry_once lets one open its run.
  */
-export async function startRetry(env: Env, workspaceId: string, runId: string): Promise<RunRow> {
-  const db = getDb(env);
+export async function startRetry(env: ShardEnv, workspaceId: string, runId: string): Promise<RunRow> {
+  const db = shardDb(env);
   const original = await db
     .select()
     .from(runs)
@@ -62,9 +62,9 @@ function alreadyRetried(previous: RetryRef): Refusal {
   );
 }
 
-async function startInboundRetry(env: Env, original: RunRow): Promise<RunRow> {
+async function startInboundRetry(env: ShardEnv, original: RunRow): Promise<RunRow> {
   const workspaceId = original.workspaceId;
-  const run = await openRun(getDb(env), {
+  const run = await openRun(shardDb(env), {
     id: newId("run"),
     workspaceId,
     direction: "inbound",
