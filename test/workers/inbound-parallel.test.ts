@@ -12,6 +12,7 @@ import { firstBatch } from "../../worker/sync/inbound/chain";
 import { acquireLease } from "../../worker/sync/leases";
 import { ALL_RECORDS } from "./assert-counts";
 import { clearFaults, fakeCalls, setFaults } from "./connect";
+import { firstShard } from "./helpers";
 import { connectedWorkspace, expectCountsMatchRecords, fake, onlyObjects, resetFake, runsOf } from "./sync-helpers";
 
 const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
@@ -37,7 +38,7 @@ async function runChain(
   const queue: InboundBatchMessage[] = [{ ...first, limit: first.kind === "backfill" ? BATCH : first.limit }];
   const delivered: Delivery[] = [];
   const stand = { send: async (m: InboundBatchMessage) => void queue.push(m) } as unknown as Queue;
-  const runEnv = { ...env, ...vars, INBOUND_QUEUE: stand, BACKFILL_QUEUE: stand } as Env;
+  const runEnv = { ...firstShard, ...vars, INBOUND_QUEUE: stand, BACKFILL_QUEUE: stand } as typeof firstShard;
   let attempts = 1;
   while (queue.length) {
     const m = queue[0]!;

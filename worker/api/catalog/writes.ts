@@ -114,7 +114,7 @@ function insertWhere<T extends Entities>(db: Db, table: T, row: T["$inferInsert"
  * value it names) inside it. Refused by the guard, nothing is written and `refuse` says why.
  */
 export async function createEntity<T extends Entities>(
-  env: Env,
+  env: ShardEnv,
   db: Db,
   table: T,
   row: T["$inferInsert"],
@@ -136,7 +136,7 @@ export async function createEntity<T extends Entities>(
  * (statements of other rows the delete implies), and the delete, in one batch; an unknown id is a 404.
  */
 export async function deleteEntity<T extends Entities>(
-  env: Env,
+  env: ShardEnv,
   db: Db,
   table: T,
   entityType: EntityType,

@@ -1,4 +1,4 @@
-import type { Db } from "../../db";
+import type { Db, ShardEnv } from "../../db";
 import { commitBatch } from "../../db/commit";
 import type { SalesforceClient } from "../../salesforce";
 import { extendLease } from "../leases";
@@ -14,7 +14,7 @@ import { isQueryTimeout } from "./slice";
 import { PAGE_SIZE, type WindowStart, windowQuery } from "./window";
 
 interface SlicedBatchContext {
-  env: Env;
+  env: ShardEnv;
   db: Db;
   m: InboundBatchMessage & { sliced: SlicedRead };
   sf: SalesforceClient;
@@ -144,7 +144,7 @@ export async function runSlicedBatch(ctx: SlicedBatchContext): Promise<"done" | 
  * slices still being read, or, once every slice is read, the chain from the joined watermark.
  */
 export async function handOverSliced(
-  env: Env,
+  env: ShardEnv,
   db: Db,
   m: InboundBatchMessage & { sliced: SlicedRead },
   progress: { after: WindowStart; sliced?: SlicedRead },
