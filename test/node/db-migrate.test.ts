@@ -30,7 +30,8 @@ describe("npm run db:migrate", () => {
 
   it("applies every migration to every database", () => {
     const dir = join(migratedTemplate(), "v3", "d1", "miniflare-D1DatabaseObject");
-    const databases = readdirSync(dir).filter((f) => f.endsWith(".sqlite"));
+    // One file per database (named by a hash of its id) beside miniflare's metadata.sqlite.
+    const databases = readdirSync(dir).filter((f) => /^[0-9a-f]{64}\.sqlite$/.test(f));
     expect(databases).toHaveLength(2);
     const files = readdirSync(join(ROOT, "migrations")).filter((f) => f.endsWith(".sql")).length;
     for (const file of databases) {
