@@ -39,6 +39,7 @@ export default defineConfig(async () => {
     exclude: string[],
     ratelimits: RateLimits,
     vars: Record<string, string>,
+    isolate = true,
   ) => ({
     plugins: [
       cloudflareTest(({ inject }) => ({
@@ -76,6 +77,11 @@ export default defineConfig(async () => {
       name,
       // One fake org serves every file; files take turns so one file's reset never hits another's sync.
       fileParallelism: false,
+      // Not isolated: the files run one after another in one workerd instead of starting one each
+      // (~2 s a file here; 6 files: 145 s → 87 s, setup 52 s → 14 s). Each file still starts from an
+      // empty database (apply-migrations.ts). Its own group, so vitest never mixes it with the node project.
+      isolate,
+      sequence: { groupOrder: isolate ? 0 : 1 },
       // Each file gets a fresh workerd that loads the Worker's whole module graph over the module runner,
       // one module a round trip: bundling the dependencies (hono, zod, drizzle) into a few files cuts the
       // graph from 464 modules to 239 and each file's start-up by ~2 s (import 4.3 s → 2.2 s here).
@@ -116,6 +122,7 @@ export default defineConfig(async () => {
           [RATE_LIMIT_TESTS, UNIT_TESTS],
           limits(1_000_000, 60),
           {},
+          false,
         ),
         workers(
           "limits",
