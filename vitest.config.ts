@@ -82,8 +82,8 @@ export default defineConfig(async () => {
       // empty database (apply-migrations.ts). Its own group, so vitest never mixes it with the node project.
       isolate,
       sequence: { groupOrder: isolate ? 0 : 1 },
-      // Each file gets a fresh workerd that loads the Worker's whole module graph over the module runner,
-      // one module a round trip: bundling the dependencies (hono, zod, drizzle) into a few files cuts the
+      // A workerd loads the Worker's whole module graph over the module runner (once per file in an
+      // isolated project), one module a round trip: bundling the dependencies (hono, zod, drizzle) into a few files cuts the
       // graph from 464 modules to 239 and each file's start-up by ~2 s (import 4.3 s → 2.2 s here).
       deps: {
         optimizer: {
