@@ -89,12 +89,7 @@ const spec: BatchSpec<typeof contacts> = {
 
 export const batchContactsHandler: RouteHandler<typeof batchContacts, AppEnv> = async (c) => {
   // The read-only salesforceId an item may carry is not among the writable fields: never written.
-  const rows = await writeBatch(
-    c.var.shardEnv,
-    shardDb(c.var.shardEnv),
-    spec,
-    c.get("workspaceId"),
-    c.req.valid("json").items,
-  );
+  const env = c.var.shardEnv;
+  const rows = await writeBatch(env, shardDb(env), spec, c.get("workspaceId"), c.req.valid("json").items);
   return c.json({ items: rows.map(toApiContact) }, 200);
 };
