@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { dbOver } from "../../worker/db";
 import { commitBatch } from "../../worker/db/commit";
-import { type EntityRow, EntitySet } from "../../worker/sync/inbound/entities";
+import { type EntityRow, EntitySet } from "../../worker/sync/entities";
 import { countingD1 } from "./counting-d1";
 import { env } from "./helpers";
 import { expectIndexed, plan } from "./plans";

@@ -4,7 +4,7 @@ import type { Db, ShardEnv } from "../../db";
 import { jsonChunks } from "../../db/json-param";
 import type { companies, contacts } from "../../db/schema";
 import { isoNow } from "../../lib/time";
-import { inJson, upsertFromJson } from "../../sync/inbound/entities";
+import { inJson, upsertFromJson } from "../../sync/entities";
 import { commitChanges, type EntityType } from "../../sync/outbound";
 import { badBody } from "./fields";
 import { changedFields, conflict, isUniqueViolation } from "./writes";

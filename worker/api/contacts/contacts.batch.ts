@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { type Db, shardDb } from "../../db";
 import { companies, contacts } from "../../db/schema";
 import type { AppEnv } from "../../env";
-import { inJson } from "../../sync/inbound/entities";
+import { inJson } from "../../sync/entities";
 import { type BatchSpec, type Planned, writeBatch } from "../catalog/batch";
 import { badBody } from "../catalog/fields";
 import { conflict } from "../catalog/writes";

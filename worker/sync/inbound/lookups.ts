@@ -1,7 +1,7 @@
 import type { Db } from "../../db";
 import { companies, contacts, events, opportunities, opportunityContactRoles } from "../../db/schema";
+import { EntitySet, type EntityTable, inJson, loadInto } from "../entities";
 import type { InboundKind } from "../objects";
-import { EntitySet, type EntityTable, inJson, loadInto } from "./entities";
 import { normaliseEmail, readHead, type SalesforceRecord, text } from "./record";
 
 export type PageSets = Record<EntityTable, EntitySet>;

@@ -1,6 +1,6 @@
 import { type Db, type ShardEnv, shardDb } from "../../db";
 import { outbox } from "../../db/schema";
-import { inJson } from "../inbound/entities";
+import { inJson } from "../entities";
 import { type Coalescing, coalescingFor, msUntilReady } from "./claim";
 import { type Group, pushGroup } from "./group";
 import { type EntityType, isOutboundChange, type OutboundChangeMessage, outboxIdsOf } from "./message";

@@ -3,7 +3,7 @@ import type { Db } from "../../db";
 import { outbox } from "../../db/schema";
 import { isoNow } from "../../lib/time";
 import { COLLECTION_LIMIT } from "../../salesforce";
-import { inJson } from "../inbound/entities";
+import { inJson } from "../entities";
 import { unlinkedEntity } from "./hold";
 import type { EntityType } from "./message";
 import { RESEND_AFTER_MS } from "./sweep";

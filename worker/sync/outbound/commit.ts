@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db";
 import { companies, contacts, outbox } from "../../db/schema";
 import { isoNow } from "../../lib/time";
-import { inJson } from "../inbound/entities";
+import { inJson } from "../entities";
 import type { EntityType } from "./message";
 
 /** Statement: these outbox rows are done, and by which run (null when nothing was pushed). */

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db";
 import { companies, contacts, outbox, syncState } from "../../db/schema";
 import type { Settings } from "../../settings";
-import { inJson } from "../inbound/entities";
+import { inJson } from "../entities";
 import type { EntityType } from "./message";
 
 /** The Salesforce objects whose backfill links an entity of this type to a record of the org. */

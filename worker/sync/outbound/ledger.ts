@@ -4,7 +4,7 @@ import { commitBatch } from "../../db/commit";
 import { companies, contacts, outbox, runs } from "../../db/schema";
 import { sha256 } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
-import { appendRefs } from "../inbound/entities";
+import { appendRefs } from "../entities";
 import { closeRun, failRun, type RunOutcome, type RunRecordInput, type RunRow, recountRun } from "../runs";
 import { refOf } from "../runs/history";
 import { layoutPages } from "../runs/pages";

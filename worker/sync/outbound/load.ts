@@ -1,7 +1,7 @@
 import type { Db } from "../../db";
 import { companies, contacts } from "../../db/schema";
 import type { Settings } from "../../settings";
-import { EntitySet, inJson, loadInto } from "../inbound/entities";
+import { EntitySet, inJson, loadInto } from "../entities";
 import type { EntityChange } from "./claim";
 import type { EntityType } from "./message";
 import { type Planned, planChange } from "./plan";

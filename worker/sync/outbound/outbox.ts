@@ -5,7 +5,7 @@ import { commitBatch } from "../../db/commit";
 import { type companies, type contacts, outbox } from "../../db/schema";
 import { newId } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
-import { inJson } from "../inbound/entities";
+import { inJson } from "../entities";
 import { type EntityType, outboundChange, outboundChanges } from "./message";
 
 export interface OutboxChange {

@@ -1,6 +1,6 @@
 import { parseSalesforceDate } from "../../lib/time";
 import type { RecordTimes, SaveResult } from "../../salesforce";
-import type { EntityRow } from "../inbound/entities";
+import type { EntityRow } from "../entities";
 import type { FieldChange, RunRecordInput } from "../runs";
 import { outboundFailure } from "../status-codes";
 import type { CurrentValues } from "./current";

@@ -1,5 +1,5 @@
 import type { Settings } from "../../settings";
-import type { EntityRow, EntitySet } from "../inbound/entities";
+import type { EntityRow, EntitySet } from "../entities";
 import { NOT_PROVIDED } from "../objects";
 import type { OutboundSkipCode } from "../reasons";
 import type { EntityChange } from "./claim";

@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
 import { type ShardEnv, shardDb } from "../../db";
 import { outbox } from "../../db/schema";
 import { isoNow } from "../../lib/time";
-import { inJson } from "../inbound/entities";
+import { inJson } from "../entities";
 import { outboundChange } from "./message";
 
 /**

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db";
-import { ENTITY_TABLES, type EntityTable, inJson } from "../inbound/entities";
+import { ENTITY_TABLES, type EntityTable, inJson } from "../entities";
 import type { InboundKind } from "../objects";
 
 /** The Conversion table holding an object's linked records, and the column a run record is labelled by. */

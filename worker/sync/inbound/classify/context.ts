@@ -1,6 +1,6 @@
 import type { Mapping, Settings, WriteMode } from "../../../settings";
+import type { EntitySet, EntityTable } from "../../entities";
 import type { SalesforceObjectSpec } from "../../objects";
-import type { EntitySet, EntityTable } from "../entities";
 import type { RecordHead, SalesforceRecord, Verdict } from "../record";
 import type { PendingEdits } from "./pending";
 

@@ -1,4 +1,4 @@
-import type { EntityRow, EntitySet } from "../entities";
+import type { EntityRow, EntitySet } from "../../entities";
 import { type SalesforceRecord, text, type Verdict } from "../record";
 import { settleDelete } from "./settle";
 

@@ -1,9 +1,9 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../../db";
 import { outbox } from "../../../db/schema";
+import type { EntityRow, EntitySet } from "../../entities";
+import { inJson } from "../../entities";
 import { isEmptyValue, writableMappings } from "../../outbound/fields";
-import type { EntityRow, EntitySet } from "../entities";
-import { inJson } from "../entities";
 import type { SalesforceRecord } from "../record";
 import type { PageContext } from "./context";
 

@@ -1,5 +1,5 @@
+import type { EntityRow } from "../../entities";
 import { NOT_PROVIDED } from "../../objects";
-import type { EntityRow } from "../entities";
 import { normaliseEmail, type SalesforceRecord, text, type Verdict, wasRead } from "../record";
 import { type Classifier, excludedByRule, inboundMappings, type PageContext } from "./context";
 import { relink, settleRemoval } from "./merge";

@@ -1,6 +1,6 @@
 import { timeOrderedId } from "../../../db/schema/time-ordered";
 import { newId } from "../../../lib/crypto";
-import type { EntityRow, EntitySet } from "../entities";
+import type { EntityRow, EntitySet } from "../../entities";
 import { diff, type RecordHead, type Verdict } from "../record";
 import { type PageContext, writeModeAllows } from "./context";
 

@@ -1,10 +1,10 @@
 import { getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
 import { getTableConfig, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
-import type { Db } from "../../db";
-import { jsonChunks } from "../../db/json-param";
-import { companies, contacts, events, opportunities, opportunityContactRoles } from "../../db/schema";
-import { isoNow } from "../../lib/time";
-import { appendHistory, refCutoff } from "../runs/history";
+import type { Db } from "../db";
+import { jsonChunks } from "../db/json-param";
+import { companies, contacts, events, opportunities, opportunityContactRoles } from "../db/schema";
+import { isoNow } from "../lib/time";
+import { appendHistory, refCutoff } from "./runs/history";
 
 export const ENTITY_TABLES = { contacts, companies, opportunities, roles: opportunityContactRoles, events } as const;
 export type EntityTable = keyof typeof ENTITY_TABLES;

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { newWorkspace } from "../../../test/workers/helpers";
-import { dbOver } from "../../db";
-import { commitBatch } from "../../db/commit";
-import { contacts } from "../../db/schema";
+import { newWorkspace } from "../../test/workers/helpers";
+import { dbOver } from "../db";
+import { commitBatch } from "../db/commit";
+import { contacts } from "../db/schema";
 import { EntitySet, inJson, loadInto } from "./entities";
 
 const row = (id: string) =>
