@@ -199,7 +199,7 @@ describe("Sync activity in Chromium", () => {
     expect(await recordItems(page).locator(".badge").allInnerTexts()).toEqual(
       Array(leadRun.counts.skipped).fill("Skipped"),
     );
-    // Each record's message and its explanation, worded as the help article.
+    // Each record's message and its explanation, worded as the catalogue (worker/sync/reasons.ts).
     const shown = new Set(await recordItems(page).locator(".record__reason").allInnerTexts());
     expect([...shown]).toEqual(
       expect.arrayContaining([

@@ -20,9 +20,9 @@ export const ALL_RECORDS = `(SELECT p.workspace_id, p.run_id, CAST(j.value ->> '
   FROM run_records WHERE paged = 0)`;
 
 /**
- * api.md's invariant: every run's counts equal its records by action and status. Checked for every
- * run of the workspace from the records themselves (not the pages' stored counts), so a test cannot
- * pass with drifted counts.
+ * The API's invariant (README "How it works"): every run's counts equal its records by action and
+ * status. Checked for every run of the workspace from the records themselves (not the pages' stored
+ * counts), so a test cannot pass with drifted counts.
  */
 export async function expectRunCountsMatchRecords(workspaceId: string): Promise<number> {
   const { results } = await (await d1Of(workspaceId))
@@ -46,7 +46,7 @@ export async function expectRunCountsMatchRecords(workspaceId: string): Promise<
 }
 
 /**
- * The article's Failed: "The whole batch could not be processed". No Failed run of the workspace has
+ * A Failed run: "The whole batch could not be processed". No Failed run of the workspace has
  * a success among its records (records settled without a call, skipped, may still be reported).
  */
 export async function expectNoSuccessInFailedRuns(workspaceId: string): Promise<void> {

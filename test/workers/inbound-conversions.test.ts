@@ -79,7 +79,7 @@ describe("lead conversion", () => {
     await expectCountsMatchRecords(ws.id);
   }, 120_000);
 
-  it("keeps the article's skip for a converted Lead Conversion never had", async () => {
+  it("keeps the catalogue's skip for a converted Lead Conversion never had", async () => {
     await resetFake({ counts: NONE });
     const [leadId] = await create("Lead", [{ LastName: "Late", Company: "Late Inc", Email: "late@example.com" }]);
     await fake("POST", "/__fake/convert-lead", { leadId });

@@ -242,7 +242,7 @@ describe("inbound under faults", () => {
   });
 });
 
-// The article: Failed is "The whole batch could not be processed". A batch that fails after some of its
+// A Failed run is "The whole batch could not be processed". A batch that fails after some of its
 // pages committed processed those pages: they are a Completed run, and the failure is a run of its own.
 describe("a batch cut short after committing pages", () => {
   beforeEach(async () => {

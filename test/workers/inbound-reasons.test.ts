@@ -168,7 +168,7 @@ describe("inbound reasons, produced from the fake org's data", () => {
     ["alien", "unknown_error", "failed"],
   ];
 
-  it.each(expected)("%s → %s (%s), with the article's message and explanation", async (key, code, status) => {
+  it.each(expected)("%s → %s (%s), with the catalogue's message and explanation", async (key, code, status) => {
     const record = byId(await allRecords(ws), ids[key]!);
     const catalogue = { ...INBOUND_SKIP, ...INBOUND_FAIL } as Record<string, { message: string; explanation: string }>;
     expect(record.status).toBe(status);
@@ -187,7 +187,7 @@ describe("inbound reasons, produced from the fake org's data", () => {
     expect(badStamp[0]?.reason?.code).toBe("invalid_timestamp");
   });
 
-  it("every inbound reason code of product.md is reachable", async () => {
+  it("every inbound reason code of the catalogue is reachable", async () => {
     const codes = new Set((await allRecords(ws)).map((r) => r.reason?.code).filter(Boolean));
     // Unknown reason is the catalogue's fallback for a code it does not know: no classifier gives it
     // any more (the Lead shadowed by a Contact now says Conflicting identifier, with why).

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/api";
 import { call } from "./helpers";
 
-// api.md's endpoint table. A route the app serves must appear in the generated document with its
+// The API's endpoint table (README "The API"). A route the app serves must appear in the generated document with its
 // method; routes not written yet are skipped, so this test grows with the app instead of lagging it.
 const API_MD: [method: string, path: string][] = [
   ["post", "/api/v1/admin/workspaces"],
@@ -94,7 +94,7 @@ describe("GET /api/v1/openapi.json", () => {
     }
   });
 
-  it("lists every api.md route the app serves, with its method", () => {
+  it("lists every API route the app serves, with its method", () => {
     const missing = API_MD.filter(isServed).filter(([method, path]) => !doc.paths[path]?.[method]);
     expect(missing).toEqual([]);
   });
@@ -109,7 +109,7 @@ describe("GET /api/v1/openapi.json", () => {
     ]);
   });
 
-  it("has api.md's Run and RunRecord as component schemas, every field required", () => {
+  it("has the Run and RunRecord shapes as component schemas, every field required", () => {
     const { Run, RunRecord } = doc.components.schemas;
     expect(Object.keys(Run.properties)).toEqual(expect.arrayContaining(RUN_FIELDS));
     expect(Run.required).toEqual(expect.arrayContaining(RUN_FIELDS));

@@ -16,7 +16,8 @@ import {
 } from "./outbound.fixtures";
 import { fake } from "./sync-helpers";
 
-// Salesforce's per-record statusCode → our code, as the help article's reasons; the message is the article's.
+// Salesforce's per-record statusCode → our code, as the catalogue's reasons; the message is the
+// catalogue's (worker/sync/reasons.ts).
 const CASES: [string, keyof typeof OUTBOUND_FAIL, string][] = [
   ["CANNOT_UPDATE_CONVERTED_LEAD", "invalid_cross_reference", "Invalid cross reference"],
   ["INVALID_FIELD_FOR_INSERT_UPDATE", "insufficient_permissions", "Insufficient permissions"],

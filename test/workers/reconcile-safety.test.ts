@@ -215,7 +215,7 @@ describe("reconciliation deletes nothing it cannot be sure of", () => {
     await releaseLease(db, ws.id, "Lead", "cyc_busy");
   }, 120_000);
 
-  it("spends no call when the workspace's API budget is used up: the run fails with the article's API limit words", async () => {
+  it("spends no call when the workspace's API budget is used up: the run fails with the catalogue's API limit words", async () => {
     await resetFake({ counts: { ...NONE, Lead: 10 } });
     const ws = await connectedWorkspace(onlyObjects("Lead"));
     await syncNow(ws);

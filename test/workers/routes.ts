@@ -1,4 +1,4 @@
-// Every route of docs/api.md, plus the few the app serves beside it (second API keys, the page's
+// Every route of the API (README "The API"), plus the few the app serves beside it (second API keys, the page's
 // /session, its launch exchange and sign-out, the OpenAPI document), each with a valid sample request. The tenancy, bad-input
 // and header tests iterate this list, and bad-input.test.ts checks it against the routes the app
 // serves, so a route added to the app without an entry here fails a test instead of going untested.

@@ -106,7 +106,8 @@ export type SalesforceClient = ReturnType<typeof createClient>;
 
 /**
  * Opens the workspace's org. Throws SalesforceError(authentication_failure) when there is no
- * connection or it needs a reconnect, so a run fails with product.md's "Reconnect Salesforce".
+ * connection or it needs a reconnect, so a run fails with the catalogue's "Reconnect Salesforce"
+ * (worker/sync/reasons.ts).
  */
 export async function openSalesforce(env: ShardEnv, workspaceId: string): Promise<SalesforceClient> {
   const db = shardDb(env);

@@ -1,4 +1,4 @@
-/** product.md's whole-run failure codes: what a failed run tells the admin to do. */
+/** The catalogue's whole-run failure codes (worker/sync/reasons.ts): what a failed run tells the admin to do. */
 export type SalesforceFailureCode =
   | "authentication_failure"
   | "insufficient_permissions"

@@ -9,7 +9,7 @@ const both = (conversionField: string, salesforceField: string): Mapping => ({
   writeRule: "always",
 });
 
-/** product.md's defaults: everything on except the event object, which the admin turns on. */
+/** The defaults (README "Configuration"): everything on except the event object, which the admin turns on. */
 export function defaultSettings(): Settings {
   const on = { enabled: true, writeMode: "create_or_update" as const };
   return {

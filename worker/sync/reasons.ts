@@ -1,5 +1,6 @@
-// The reason catalogue: every message the user's help article lists, worded exactly as there.
-// Codes are the API's stable identifiers (product.md); nothing else in the code spells a message.
+// The reason catalogue: every message the user sees for a record or a run, worded exactly
+// as the user's help documentation words it (do not reword).
+// Codes are the API's stable identifiers (the OpenAPI document); nothing else in the code spells a message.
 
 import type { RunDirection } from "../db/schema/enums";
 
@@ -7,7 +8,7 @@ export interface Reason {
   code: string;
   message: string;
   explanation: string;
-  /** What the admin should do; the article gives one for whole-run failures. */
+  /** What the admin should do; whole-run failures have one. */
   action?: string;
 }
 
@@ -147,7 +148,7 @@ export const OUTBOUND_FAIL = {
   unknown_error: reason("unknown_error", "Unknown error", "An unexpected error occurred while processing the record."),
 } as const;
 
-/** Whole-run failures, with the article's "What to do". */
+/** Whole-run failures, each with its "What to do". */
 export const RUN_FAILURES = {
   authentication_failure: reason(
     "authentication_failure",

@@ -1,5 +1,5 @@
-// Salesforce's per-record statusCode → the help article's outbound failure reason, code by code.
-// The reason's message and explanation come from the catalogue (reasons.ts), worded as the article;
+// Salesforce's per-record statusCode → the catalogue's outbound failure reason, code by code.
+// The reason's message and explanation come from the catalogue (reasons.ts), worded exactly as the user sees them;
 // `words` say what the code means for this record, shown as the reason's detail beside Salesforce's
 // own error. A code not listed here is "Unknown error" and keeps Salesforce's own text as its detail.
 import type { OutboundFailCode } from "./reasons";
@@ -76,7 +76,7 @@ export const SALESFORCE_STATUS_CODES: Readonly<Record<string, CodeEntry>> = {
     reason: "validation_rule_failure",
     words: (e) => (e.message ? `The rule says: ${e.message}` : "A validation rule in Salesforce rejected the values."),
   },
-  // Salesforce's own email format check: the closest of the article's reasons, with words saying which check.
+  // Salesforce's own email format check: the closest of the catalogue's reasons, with words saying which check.
   INVALID_EMAIL_ADDRESS: {
     reason: "validation_rule_failure",
     words: fixed("Salesforce's email address check rejected the address."),
@@ -116,7 +116,7 @@ export const SALESFORCE_STATUS_CODES: Readonly<Record<string, CodeEntry>> = {
 };
 
 /**
- * The article's reason for a record Salesforce rejected, from its first error, with the words that
+ * The catalogue's reason for a record Salesforce rejected, from its first error, with the words that
  * say what the code means here. An unknown code is "Unknown error" with Salesforce's own text.
  */
 export function outboundFailure(errors: SalesforceRecordError[]): { code: OutboundFailCode; detail: string } {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { OUTBOUND_FAIL } from "./reasons";
 import { outboundFailure, SALESFORCE_STATUS_CODES } from "./status-codes";
 
-// Each Salesforce statusCode an outbound write can meet → the article's message and the words that
+// Each Salesforce statusCode an outbound write can meet → the catalogue's message (reasons.ts) and the words that
 // say what it means for the record. Written out here, not derived from the table, so a changed
 // mapping fails this test.
 const TABLE: [string, string, string, string[]?][] = [
@@ -81,7 +81,7 @@ const TABLE: [string, string, string, string[]?][] = [
 
 const messageOf = (code: string) => Object.values(OUTBOUND_FAIL).find((r) => r.code === code)!.message;
 
-describe("Salesforce status codes → the article's outbound failure reasons", () => {
+describe("Salesforce status codes → the catalogue's outbound failure reasons", () => {
   it.each(TABLE)("%s → %s, with words for the record", (statusCode, message, words, fields = []) => {
     const reason = outboundFailure([{ statusCode, message: `org says ${statusCode}`, fields }]);
     expect(messageOf(reason.code)).toBe(message);

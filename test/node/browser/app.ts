@@ -56,7 +56,7 @@ export async function startApp(
   opts: {
     counts?: Record<string, number>;
     tz?: string;
-    /** Settings PATCHed before the test starts; null keeps product.md's defaults. */
+    /** Settings PATCHed before the test starts; null keeps the defaults (worker/settings/defaults.ts). */
     settings?: Record<string, unknown> | null;
   } = {},
 ): Promise<App> {

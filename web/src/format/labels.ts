@@ -9,8 +9,9 @@ import type {
   RunStatus,
 } from "../api/types";
 
-// Wording from the help article; keep it exact. Each map is keyed by one of the API's lists (the worker's
-// zod enums), so a value added or renamed there fails the type check here until it has its words.
+// The user's help wording, as in worker/sync/reasons.ts; keep it exact. Each map is keyed by one of
+// the API's lists (the worker's zod enums), so a value added or renamed there fails the type check
+// here until it has its words.
 
 /** The map's entries in declaration order, typed by its keys. */
 export const entries = <K extends string, V>(map: Record<K, V>) => Object.entries(map) as [K, V][];
@@ -75,7 +76,7 @@ export const LOGIN_ENVIRONMENT: Record<LoginEnvironment, string> = {
   custom: "My Domain",
 };
 
-/** "What it means" for a whole-run failure, from the article; the API sends message and action. */
+/** "What it means" for a whole-run failure, in the user's help wording; the API sends message and action. */
 export const FAILURE_MEANING: Record<string, string> = {
   authentication_failure: "Conversion couldn’t authenticate with Salesforce.",
   insufficient_permissions: "The integration user lacks permission to read this record type.",

@@ -1,5 +1,5 @@
 // Times are shown in the viewer's own time zone (the browser's), always with the zone's name, because
-// the article promises local time and admins compare runs across offices.
+// the user's help promises local time and admins compare runs across offices.
 
 export const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 

@@ -91,7 +91,7 @@ describe("GET /api/v1/sync/runs/{id}/records", () => {
     expect(await walk(`&status=${status}`, 2)).toEqual(expected);
   });
 
-  it("gives api.md's RunRecord shape with the reason's message and explanation", async () => {
+  it("gives the OpenAPI document's RunRecord shape with the reason's message and explanation", async () => {
     const all = (await records("?limit=200")).records;
     const skipped = all.find((r) => r.status === "skipped")!;
     expect(Object.keys(skipped).sort()).toEqual(

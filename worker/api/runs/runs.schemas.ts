@@ -10,7 +10,7 @@ import {
 import { pageQuery } from "../common";
 import { CONVERSION_ID } from "./conversion-id";
 
-// The Run and RunRecord shapes of api.md, and the query parameters of the Sync activity routes.
+// The Run and RunRecord shapes the API returns, and the query parameters of the Sync activity routes.
 // The OpenAPI document is generated from these, so a field added here is documented there.
 
 const instant = z.string().openapi({ format: "date-time", example: "2026-11-29T10:20:30.000Z" });

@@ -146,7 +146,7 @@ describe("GET /api/v1/sync/runs", () => {
     expect(await list(ws, "")).toEqual({ runs: [], nextCursor: null });
   });
 
-  it("gives api.md's Run shape, with a description and counts from the run", async () => {
+  it("gives the OpenAPI document's Run shape, with a description and counts from the run", async () => {
     const run = (await list(a, "?limit=200")).runs.find((r) => r.id === seeded[4]!.id);
     expect(Object.keys(run).sort()).toEqual(
       [

@@ -7,7 +7,7 @@ import { errorSchema } from "../common";
 const settingsOf = async (res: Response) => (await res.json()) as Settings;
 
 describe("settings", () => {
-  it("starts from product.md's defaults", async () => {
+  it("starts from the defaults of worker/settings/defaults.ts", async () => {
     const ws = await newWorkspace();
     const res = await call("/api/v1/settings", { headers: ws.auth });
     expect(res.status).toBe(200);

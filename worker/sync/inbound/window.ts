@@ -3,7 +3,7 @@ import { SYSTEM_FIELDS } from "../objects";
 /** Where a batch starts: strictly after this (SystemModstamp, Id), or at the beginning. */
 export type WindowStart = { stamp: string; id: string } | null;
 
-/** Batch sizes from the help article: backfill ≤50,000, incremental ≤5,000, pages ≤2,000. */
+/** Batch sizes (docs/glossary.md, "batch"): backfill ≤50,000, incremental ≤5,000, pages ≤2,000. */
 export const BACKFILL_BATCH = 50_000;
 export const INCREMENTAL_BATCH = 5_000;
 export const PAGE_SIZE = 2_000;

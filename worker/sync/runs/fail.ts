@@ -3,7 +3,7 @@ import type { Db } from "../../db";
 import { isoNow } from "../../lib/time";
 import { type RunKey, recountRun } from "./store";
 
-/** A whole-run failure as it is recorded: product.md's code, and our own words beside the article's. */
+/** A whole-run failure as it is recorded: the catalogue's code (reasons.ts), and our own words beside its message. */
 export interface RunFailureRecord {
   code: string;
   detail: string;
@@ -13,7 +13,7 @@ export interface RunFailureRecord {
 export const failedPartId = (runId: string) => `${runId}_failed`;
 
 /**
- * Closes a run whose batch stopped on a whole-run failure. The article's Failed is "The whole batch
+ * Closes a run whose batch stopped on a whole-run failure. A Failed run means "The whole batch
  * could not be processed", so a Failed run never holds a success:
  * - a run with no records yet is Failed itself;
  * - a run that had committed records processed that much: it closes Completed with exactly those,

@@ -6,7 +6,7 @@ export interface RunFailure {
   detail: string;
 }
 
-/** Any error, typed into product.md's whole-run failure codes; never carries a secret. */
+/** Any error, typed into the catalogue's whole-run failure codes (reasons.ts RUN_FAILURES); never carries a secret. */
 export function toRunFailure(err: unknown): RunFailure {
   if (err instanceof SalesforceError) {
     return {

@@ -3,7 +3,7 @@ import { entries } from "../../format/labels";
 import { Fact } from "../Fact/Fact";
 import "./Help.css";
 
-/** A closed-by-default explainer; the wording inside comes from the help article. */
+/** A closed-by-default explainer; the wording inside is the user's help wording, kept exact. */
 export function Help({ summary, children }: { summary: string; children: ComponentChildren }) {
   return (
     <details class="help">
@@ -13,7 +13,7 @@ export function Help({ summary, children }: { summary: string; children: Compone
   );
 }
 
-/** What each status means: its words (`terms`, the badge's) beside the article's meaning, in the terms' order. */
+/** What each status means: its words (`terms`, the badge's) beside what it means, in the terms' order. */
 export function Meanings<K extends string>({
   terms,
   meanings,

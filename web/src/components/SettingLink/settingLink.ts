@@ -17,7 +17,7 @@ const at = (id: string) => `${PATHS.settings}#${id}`;
 
 /**
  * The setting a message names, as a link target and words: the reason codes whose cause is a
- * setting the admin can change (product.md), and the two whole-run failures with a place to act.
+ * setting the admin can change (README "Configuration"), and the two whole-run failures with a place to act.
  * Codes without one (a record's own data, Salesforce's refusals) have no link.
  */
 export function settingFor({ code, salesforceObject: object, salesforceId }: ReasonContext): SettingTarget | null {

@@ -91,7 +91,7 @@ export const classifyPerson: Classifier = (record, head, ctx) => {
 /**
  * A converted Lead: the Conversion contact it had moves to the Contact it became (same contact,
  * history and all), so the Contact updates it instead of making a second one. A Lead Conversion
- * never had, or whose Contact is already another contact's, is skipped as the article says.
+ * never had, or whose Contact is already another contact's, is skipped with the catalogue's reason (reasons.ts).
  */
 function convertedLead(record: SalesforceRecord, linked: EntityRow | null, ctx: PageContext): Verdict {
   const contactId = text(record, "ConvertedContactId");

@@ -13,12 +13,15 @@ import "./RunEntry.css";
 
 const DIR_SHORT = { inbound: "Salesforce → Conversion", outbound: "Conversion → Salesforce" };
 
-/** One run (batch) in Sync activity, as the article lists it: what, status, counts, duration, time, View. */
+/**
+ * One run (batch) in Sync activity, as its help lists it (components/Help/ActivityHelp.tsx): what,
+ * status, counts, duration, time, View.
+ */
 export function RunEntry({ run }: { run: Run }) {
   const titleId = `run-${run.id}-title`;
   const href = PATHS.run(run.id);
   const fix = run.failure ? settingFor({ code: run.failure.code }) : null;
-  // The article calls it a button; a modified click still opens the run in a new tab like a link would.
+  // The help calls it a button; a modified click still opens the run in a new tab like a link would.
   const open = (e: MouseEvent) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey) window.open(href, "_blank", "noopener");
     else navigate(href);
