@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readHistory } from "../../worker/api/runs/history.queries";
+import { toApiRecord } from "../../worker/api/runs/view";
 import { dbOver } from "../../worker/db";
 import { recountRun } from "../../worker/sync/runs";
 import { fromRow, readRunRecords } from "../../worker/sync/runs/read";
-import { toApiRecord } from "../../worker/sync/runs/view";
 
 // Migration 0013 moves closed runs' records into run_pages and most successes' history onto their
 // Conversion records. This applies every migration before it to a local D1, writes history the way

@@ -6,8 +6,8 @@ import type { AppEnv } from "../../env";
 import { loadSettings } from "../../settings";
 import { cycleOrder } from "../../sync/objects";
 import { reconcilesInProgress, startReconcile } from "../../sync/reconcile";
-import { toApiRun } from "../../sync/runs/view";
 import { ApiError, fieldError } from "../errors";
+import { toApiRun } from "../runs/view";
 import type { startReconcileRoute } from "./reconcile.routes";
 
 export const startReconcileHandler: RouteHandler<typeof startReconcileRoute, AppEnv> = async (c) => {

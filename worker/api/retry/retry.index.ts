@@ -2,7 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { createRouter } from "../../app";
 import type { AppEnv } from "../../env";
 import { startRetry } from "../../sync/retry/start";
-import { toApiRun } from "../../sync/runs/view";
+import { toApiRun } from "../runs/view";
 import { retryRun } from "./retry.routes";
 
 const retryHandler: RouteHandler<typeof retryRun, AppEnv> = async (c) => {

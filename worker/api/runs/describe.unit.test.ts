@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeRun } from "../../sync/runs/view";
+import { describeRun } from "./view";
 
 describe("describeRun", () => {
   it.each([

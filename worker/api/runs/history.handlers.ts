@@ -1,13 +1,13 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { type Db, shardDb } from "../../db";
 import type { AppEnv } from "../../env";
-import { describeRun, toApiRecord } from "../../sync/runs/view";
 import { decodeCursor, pageOf } from "../cursor";
 import { conversionLookup } from "./conversion-id";
 import { type HistoryKey, type HistoryLookup, readHistory } from "./history.queries";
 import type { recordHistory } from "./history.routes";
 import { badQuery } from "./params";
 import { toSalesforceId18 } from "./salesforce-id";
+import { describeRun, toApiRecord } from "./view";
 
 const HISTORY = "history";
 

@@ -2,7 +2,7 @@ import type { Db } from "../../db";
 import type { RecordStatus } from "../../db/schema/enums";
 import type { RunDirection } from "../../sync/runs";
 import { type RecordKey, readRunRecords } from "../../sync/runs/read";
-import { type ApiRecord, toApiRecord } from "../../sync/runs/view";
+import { type ApiRecord, toApiRecord } from "./view";
 
 export const CSV_COLUMNS = [
   "id",

@@ -3,13 +3,13 @@ import { type Db, shardDb } from "../../db";
 import type { AppEnv } from "../../env";
 import { latestRetry } from "../../sync/retry/latest";
 import { readRunRecords } from "../../sync/runs/read";
-import { toApiRecord, toApiRun } from "../../sync/runs/view";
 import { decodeCursor, pageOf } from "../cursor";
 import { notFound } from "../errors";
 import { runFiltersFrom } from "./params";
 import { recordsCsvStream } from "./runs.csv";
 import { listRunsQuery, runByIdQuery } from "./runs.queries";
 import type { exportRunRecords, getRun, listRunRecords, listRuns } from "./runs.routes";
+import { toApiRecord, toApiRun } from "./view";
 
 // Cursor tags: a cursor from one list is refused by another instead of silently mispaging it.
 const RUNS = "runs";

@@ -1,7 +1,7 @@
-import type { ObjectType } from "../objects";
-import { recordReason, runFailure } from "../reasons";
-import type { StoredRecord } from "./records";
-import type { RunDirection, RunRow } from "./store";
+import type { ObjectType } from "../../sync/objects";
+import { recordReason, runFailure } from "../../sync/reasons";
+import type { StoredRecord } from "../../sync/runs/records";
+import type { RunDirection, RunRow } from "../../sync/runs/store";
 
 // Rows → api.md's `Run` and `RunRecord`. The API, the CSV export and the page all read runs through here,
 // so a run is described and a reason worded the same way everywhere.
