@@ -6,9 +6,9 @@ import { type CreateContext, createExactlyOnce } from "./creates";
 import { applyWriteRules, readCurrentValues } from "./current";
 import { followUpChanges } from "./follow-up";
 import type { Ledger } from "./ledger";
+import { writeWithLockRetry } from "./lock-retry";
 import { skipRecord, type WriteAnswer, writeRecord } from "./outcome";
 import type { Planned, PushObject } from "./plan";
-import { writeWithLockRetry } from "./push";
 
 export type Skip = Extract<Planned, { kind: "skip" }>;
 export type Write = Extract<Planned, { kind: "write" }>;

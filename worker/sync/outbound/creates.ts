@@ -9,8 +9,8 @@ import {
 } from "../../salesforce";
 import { findEarlierCreates } from "./adopt";
 import type { Journal } from "./journal";
+import { writeWithLockRetry } from "./lock-retry";
 import type { Planned, PushObject } from "./plan";
-import { writeWithLockRetry } from "./push";
 
 type Write = Extract<Planned, { kind: "write" }>;
 

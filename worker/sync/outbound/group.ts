@@ -9,7 +9,7 @@ import { executePlan } from "./execute";
 import { createsWait, heldAmong } from "./hold";
 import { createJournal } from "./journal";
 import { createLedger, resolveBatchKey } from "./ledger";
-import { planChanges } from "./load";
+import { loadAndPlan } from "./load";
 import type { EntityType } from "./message";
 import { RECONNECT_DETAIL, waitForReconnect } from "./reconnect";
 
@@ -106,7 +106,7 @@ export async function pushGroup(env: ShardEnv, group: Group): Promise<GroupResul
       holdCreates,
     });
     if (claimed.length) {
-      const plan = await planChanges(db, group.workspaceId, group.type, settings, collapse(claimed), holdCreates);
+      const plan = await loadAndPlan(db, group.workspaceId, group.type, settings, collapse(claimed), holdCreates);
       await executePlan(ctx, plan);
     }
     await ledger.closeLeft({ status: "completed" });

@@ -11,7 +11,7 @@ import { type Planned, planChange } from "./plan";
  * companies they point at (one more), then plans each change. Reading after the claim means the
  * push carries the newest state: a change committed later has its own outbox row and its own push.
  */
-export async function planChanges(
+export async function loadAndPlan(
   db: Db,
   workspaceId: string,
   type: EntityType,
