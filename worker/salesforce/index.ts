@@ -12,6 +12,7 @@ export {
 } from "./describe";
 export { SalesforceError, type SalesforceFailureCode } from "./errors";
 export { backoffMs } from "./http";
+export { toSalesforceId18 } from "./id";
 export { chooseLoginUrl, environmentOf, type LoginEnvironment, LoginHostError } from "./login-hosts";
 export { type Connected, completeAuthorization, createAuthorizeUrl, disconnect } from "./oauth";
 export { explainRefusal } from "./oauth-refusals";

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { toSalesforceId18 } from "../../salesforce";
 import { normaliseEmail } from "../../sync/inbound/record";
 import { fieldError } from "../errors";
-import { toSalesforceId18 } from "../runs/salesforce-id";
 
 // Field rules shared by the contact and company write APIs. Values are stored as inbound sync
 // would store Salesforce's (trimmed, blank = null, emails lower-cased), so a value pushed out and

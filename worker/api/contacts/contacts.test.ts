@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { bodyOf, call, jsonInit, newWorkspace } from "../../../test/workers/helpers";
+import { toSalesforceId18 } from "../../salesforce";
 import { errorSchema } from "../common";
 import { companySchema } from "../companies/companies.schemas";
-import { toSalesforceId18 } from "../runs/salesforce-id";
 import { contactListSchema } from "./contacts.schemas";
 
 type Ws = Awaited<ReturnType<typeof newWorkspace>>;

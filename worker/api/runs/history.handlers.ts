@@ -1,12 +1,12 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { type Db, shardDb } from "../../db";
 import type { AppEnv } from "../../env";
+import { toSalesforceId18 } from "../../salesforce";
 import { decodeCursor, pageOf } from "../cursor";
 import { conversionLookup } from "./conversion-id";
 import { type HistoryKey, type HistoryLookup, readHistory } from "./history.queries";
 import type { recordHistory } from "./history.routes";
 import { badQuery } from "./params";
-import { toSalesforceId18 } from "./salesforce-id";
 import { describeRun, toApiRecord } from "./view";
 
 const HISTORY = "history";

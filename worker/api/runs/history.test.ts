@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, env, newWorkspace } from "../../../test/workers/helpers";
 import { seedRecords, seedRun, setRecordCreatedAt } from "../../../test/workers/read-api-seed";
-import { toSalesforceId18 } from "./salesforce-id";
+import { toSalesforceId18 } from "../../salesforce";
 
 const ID18 = "0035g00000XyZaBAAV";
 const ID15 = ID18.slice(0, 15);
