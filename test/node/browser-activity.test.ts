@@ -89,7 +89,9 @@ describe("Sync activity in Chromium", () => {
       corruptRecords: [{ id: brokenLeadId, set: { FirstName: 42 } }],
       slowPages: { object: "Account", latencyMs: 10_000, morePagesOnly: true },
     });
-    await page.evaluate(() => ((window as any).__sameDocument = true));
+    await page.evaluate(() => {
+      window.__sameDocument = true;
+    });
 
     // Sync now on the Overview in a second tab; this tab stays on Sync activity, untouched.
     const overview = await context.newPage();
@@ -118,7 +120,7 @@ describe("Sync activity in Chromium", () => {
       "every run Completed",
       async () => (await runRows(page).getByText("Completed", { exact: true }).count()) === BACKFILL_RUNS,
     );
-    expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+    expect(await page.evaluate(() => window.__sameDocument)).toBe(true);
 
     const runs = await app.settled(BACKFILL_RUNS);
     leadRun = runs.find((r) => r.salesforceObject === "Lead")!;

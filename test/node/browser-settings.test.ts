@@ -240,7 +240,8 @@ describe("Settings in Chromium", () => {
       headers: { authorization: `Bearer ${app.apiKey}`, "content-type": "application/json" },
       body: JSON.stringify({ syncIntervalMinutes: 0 }),
     });
-    const apiMessage = ((await refused.json()) as any).error.details.issues[0].message as string;
+    const refusal = (await refused.json()) as { error: { details: { issues: { message: string }[] } } };
+    const apiMessage = refusal.error.details.issues[0]!.message;
 
     const interval = page.getByLabel("Sync interval (minutes)");
     await interval.fill("0");

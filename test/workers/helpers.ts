@@ -1,7 +1,9 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import type { z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { createApp } from "../../worker/api";
+import { errorSchema } from "../../worker/api/common";
+import { startReconcileRoute } from "../../worker/api/reconcile/reconcile.routes";
 import { onShard, type ShardEnv, shards } from "../../worker/db";
 import { openToken, tokenKeys } from "../../worker/salesforce";
 import { contract } from "./contract";
@@ -24,6 +26,16 @@ export async function call(path: string, init: RequestInit = {}): Promise<Respon
 export async function bodyOf<S extends z.ZodType>(res: Response, schema: S): Promise<z.output<S>> {
   return schema.parse(await res.json());
 }
+
+/** A 400's body as api/errors.ts makes it: the Error schema, its details naming each offending field. */
+export const badInputSchema = errorSchema.extend({
+  error: errorSchema.shape.error.extend({
+    details: z.object({ issues: z.array(z.object({ field: z.string(), message: z.string() })) }),
+  }),
+});
+
+/** POST /api/v1/sync/reconcile's 202: the reconciliation runs it queued. */
+export const reconcileStartedSchema = startReconcileRoute.responses[202].content["application/json"].schema;
 
 export function jsonInit(method: string, body: unknown, headers: Record<string, string> = {}): RequestInit {
   return {

@@ -4,7 +4,7 @@ import { dbOver } from "../../worker/db";
 import { acquireLease, releaseLease } from "../../worker/sync/leases";
 import { type ReconcileMessage, runReconcileStep } from "../../worker/sync/reconcile";
 import { approvedCallback, connectWorkspace } from "./connect";
-import { call, callWith, firstShard, jsonInit } from "./helpers";
+import { bodyOf, call, callWith, firstShard, jsonInit, reconcileStartedSchema } from "./helpers";
 import { openPage } from "./page-session";
 import {
   connectedWorkspace,
@@ -49,10 +49,11 @@ async function linkedLeads(workspaceId: string, n: number): Promise<string[]> {
 
 async function reconcile(ws: Ws, body: unknown) {
   const res = await call("/api/v1/sync/reconcile", jsonInit("POST", body, ws.auth));
-  const json = (await res.json()) as any;
+  const json = (await res.json()) as unknown;
   expect(res.status, JSON.stringify(json)).toBe(202);
   await settle(ws.id);
-  return (await runsOf(ws.id)).find((r) => r.id === json.runs[0].id)!;
+  const started = reconcileStartedSchema.parse(json).runs[0]!;
+  return (await runsOf(ws.id)).find((r) => r.id === started.id)!;
 }
 
 describe("reconciliation deletes nothing it cannot be sure of", () => {
@@ -206,7 +207,7 @@ describe("reconciliation deletes nothing it cannot be sure of", () => {
 
     // A cycle's check whose cycle lost the lease (it expired, a newer cycle took it) closes at once.
     const again = await call("/api/v1/sync/reconcile", jsonInit("POST", { objects: ["Lead"] }, ws.auth));
-    const inCycle = ((await again.json()) as any).runs[0].id as string;
+    const inCycle = (await bodyOf(again, reconcileStartedSchema)).runs[0]!.id;
     const lost = { ...m, runId: inCycle, leaseOwner: "cyc_old" };
     expect(await runReconcileStep({ ...firstShard, INBOUND_QUEUE: queue as never }, lost, 1)).toEqual({ done: true });
     const closed = (await runsOf(ws.id)).find((r) => r.id === inCycle)!;

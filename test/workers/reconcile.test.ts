@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { errorSchema } from "../../worker/api/common";
 import { dbOver } from "../../worker/db";
 import { acquireLease, releaseLease } from "../../worker/sync/leases";
 import { type ReconcileMessage, runReconcileStep } from "../../worker/sync/reconcile";
 import { countingD1 } from "./counting-d1";
-import { call, firstShard, jsonInit } from "./helpers";
+import { badInputSchema, call, firstShard, jsonInit, reconcileStartedSchema } from "./helpers";
 import {
   connectedWorkspace,
   expectCountsMatchRecords,
@@ -45,8 +46,13 @@ async function reconcile(ws: Ws, body?: unknown) {
     "/api/v1/sync/reconcile",
     body === undefined ? { method: "POST", headers: ws.auth } : jsonInit("POST", body, ws.auth),
   );
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as unknown };
 }
+
+/** The runs a started reconciliation answers with, read with the route's own schema. */
+const runsStarted = (body: unknown) => reconcileStartedSchema.parse(body).runs;
+/** The field a 400 names first. */
+const fieldRefused = (body: unknown) => badInputSchema.parse(body).error.details.issues[0]!.field;
 
 describe("reconciliation runs", () => {
   it("removes what Salesforce purged after 15 days or hard-deleted, which no sync can see", async () => {
@@ -66,8 +72,8 @@ describe("reconciliation runs", () => {
 
     const started = await reconcile(ws, { objects: ["Lead"] });
     expect(started.status, JSON.stringify(started.body)).toBe(202);
-    expect(started.body.runs).toHaveLength(1);
-    expect(started.body.runs[0]).toMatchObject({
+    expect(runsStarted(started.body)).toHaveLength(1);
+    expect(runsStarted(started.body)[0]).toMatchObject({
       kind: "reconcile",
       salesforceObject: "Lead",
       description: "Checked contacts against Salesforce",
@@ -98,10 +104,10 @@ describe("reconciliation runs", () => {
     await syncNow(ws);
     const unknown = await reconcile(ws, { objects: ["Lead", "Nope__c"] });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.error.details.issues[0].field).toBe("objects.1");
+    expect(fieldRefused(unknown.body)).toBe("objects.1");
     const disabled = await reconcile(ws, { objects: ["Contact"] });
     expect(disabled.status).toBe(400);
-    expect(disabled.body.error.details.issues[0].field).toBe("objects.0");
+    expect(fieldRefused(disabled.body)).toBe("objects.0");
     expect((await reconcile(ws, { objects: ["Lead"], extra: 1 })).status).toBe(400);
 
     // The object's own chain holds its lease: the run waits, in progress.
@@ -109,10 +115,10 @@ describe("reconciliation runs", () => {
     expect(await acquireLease(db, ws.id, "Lead", "cyc_busy")).toBe(true);
     const first = await reconcile(ws);
     expect(first.status).toBe(202);
-    expect(first.body.runs.map((r: { salesforceObject: string }) => r.salesforceObject)).toEqual(["Lead"]);
+    expect(runsStarted(first.body).map((r) => r.salesforceObject)).toEqual(["Lead"]);
     const second = await reconcile(ws, { objects: ["Lead"] });
     expect(second.status).toBe(409);
-    expect(second.body.error.code).toBe("reconcile_in_progress");
+    expect(errorSchema.parse(second.body).error.code).toBe("reconcile_in_progress");
     await releaseLease(db, ws.id, "Lead", "cyc_busy");
   }, 120_000);
 
@@ -174,7 +180,7 @@ describe("reconciliation runs", () => {
     const gone = (await linkedLeads(ws.id, 12_000)).filter((_, i) => i % 997 === 0);
     await fake("DELETE", "/__fake/records", { object: "Lead", ids: gone.map((g) => g.salesforce_id), hard: true });
     const started = await reconcile(ws, { objects: ["Lead"] });
-    const runId = started.body.runs[0].id as string;
+    const runId = runsStarted(started.body)[0]!.id;
     await settle(ws.id);
     expect((await runsOf(ws.id)).find((r) => r.id === runId)).toMatchObject({
       status: "completed",
@@ -183,7 +189,7 @@ describe("reconciliation runs", () => {
 
     // The same run, step by step: 2 pages (4,000 ids) per invocation, statements counted.
     const again = await reconcile(ws, { objects: ["Lead"] });
-    const id = again.body.runs[0].id as string;
+    const id = runsStarted(again.body)[0]!.id;
     await settle(ws.id);
     await env.DB.prepare("UPDATE runs SET status = 'in_progress', state = '{}' WHERE id = ?").bind(id).run();
     const message: ReconcileMessage = {

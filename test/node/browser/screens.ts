@@ -72,14 +72,14 @@ export async function timeToFirstRunRow(page: Page, url: string): Promise<number
     await tab.addInitScript(() => {
       const seen = () => {
         if (!document.querySelector("li.run-entry")) return false;
-        (window as any).__firstRunRowMs = performance.now();
+        window.__firstRunRowMs = performance.now();
         return true;
       };
       const observer = new MutationObserver(() => seen() && observer.disconnect());
       observer.observe(document, { childList: true, subtree: true });
     });
     await tab.goto(url);
-    const ms = await tab.waitForFunction(() => (window as any).__firstRunRowMs as number | undefined, null, {
+    const ms = await tab.waitForFunction(() => window.__firstRunRowMs, null, {
       timeout: 30_000,
     });
     return (await ms.jsonValue()) as number;
