@@ -4,7 +4,7 @@ import type { Db } from "../../db";
 import { TIME_ORDERED_ID_LENGTH, timeOrderedBelow } from "../../db/schema/time-ordered";
 import { decodeCursor, pageOf } from "../cursor";
 
-type Listable = SQLiteTable & { id: SQLiteColumn; workspaceId: SQLiteColumn; createdAt: SQLiteColumn };
+export type Listable = SQLiteTable & { id: SQLiteColumn; workspaceId: SQLiteColumn; createdAt: SQLiteColumn };
 
 interface ListQuery {
   workspaceId: string;
