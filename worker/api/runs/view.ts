@@ -3,8 +3,8 @@ import { recordReason, runFailure } from "../../sync/reasons";
 import type { StoredRecord } from "../../sync/runs/records";
 import type { RunDirection, RunRow } from "../../sync/runs/store";
 
-// Rows → api.md's `Run` and `RunRecord`. The API, the CSV export and the page all read runs through here,
-// so a run is described and a reason worded the same way everywhere.
+// Rows → the OpenAPI document's `Run` and `RunRecord` (runs.schemas.ts). The API, the CSV export and the
+// page all read runs through here, so a run is described and a reason worded the same way everywhere.
 
 const INBOUND_NOUNS: Record<string, string> = {
   contact: "contacts",
@@ -42,7 +42,7 @@ function describeOutbound(run: Pick<RunRow, "objectType" | "salesforceObject">):
   return `Pushed ${noun} updates to Salesforce`;
 }
 
-/** api.md's `Run`; `failure` also carries the catalogue's explanation and our own detail. */
+/** The OpenAPI document's `Run`; `failure` also carries the catalogue's explanation and our own detail. */
 export function toApiRun(row: RunRow) {
   return {
     id: row.id,
@@ -87,7 +87,10 @@ export function runProgress(row: Pick<RunRow, "state" | "startedAt">, now: numbe
 
 export type ApiRun = ReturnType<typeof toApiRun>;
 
-/** api.md's `RunRecord`. The direction picks the catalogue, because `unknown_error` reads differently per side. */
+/**
+ * The OpenAPI document's `RunRecord`. The direction picks the catalogue, because `unknown_error` reads
+ * differently per side.
+ */
 export function toApiRecord(r: StoredRecord, direction: RunDirection) {
   const reason = recordReason(direction, r.status, r.reasonCode);
   return {
