@@ -13,6 +13,7 @@ import { acquireLease } from "../../worker/sync/leases";
 import { ALL_RECORDS } from "./assert-counts";
 import { clearFaults, fakeCalls, setFaults } from "./connect";
 import { firstShard } from "./helpers";
+import { contactsOf, expectEachRecordOnce, watermarkOf } from "./lead-reads";
 import { connectedWorkspace, expectCountsMatchRecords, fake, onlyObjects, resetFake, runsOf } from "./sync-helpers";
 
 const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
@@ -54,34 +55,6 @@ async function runChain(
     attempts = 1;
   }
   return delivered;
-}
-
-async function contactsOf(workspaceId: string) {
-  const { results } = await env.DB.prepare(
-    "SELECT salesforce_id, email, first_name, last_name, title, phone FROM contacts WHERE workspace_id = ? ORDER BY salesforce_id",
-  )
-    .bind(workspaceId)
-    .all();
-  return results;
-}
-
-async function watermarkOf(workspaceId: string) {
-  return env.DB.prepare(
-    "SELECT watermark_stamp, watermark_id, backfill_done, lease_owner FROM sync_state WHERE workspace_id = ? AND salesforce_object = 'Lead'",
-  )
-    .bind(workspaceId)
-    .first();
-}
-
-/** Every record of the workspace's runs once: no Salesforce id in two runs' records, none twice in one. */
-async function expectEachRecordOnce(workspaceId: string) {
-  const row = await env.DB.prepare(
-    `SELECT count(*) AS n, count(DISTINCT salesforce_id) AS ids FROM ${ALL_RECORDS} WHERE workspace_id = ?`,
-  )
-    .bind(workspaceId)
-    .first<{ n: number; ids: number }>();
-  expect(row!.n).toBe(row!.ids);
-  return row!.n;
 }
 
 async function recordCount(workspaceId: string) {
