@@ -125,6 +125,10 @@ describe("Settings in Chromium", () => {
     await until("the org's fields in the mapping", async () => (await sfTitle.inputValue()) === "Title");
     await until("describe labels", async () => (await sfTitle.locator("option:checked").innerText()) === "Title");
     await visible(page.getByText("No unsaved changes."));
+    // Parallel reads: the deployment's default (INBOUND_SLICE_CONCURRENCY unset: 3) until the workspace chooses.
+    const reads = page.getByLabel("Parallel reads during a backfill");
+    expect(await reads.inputValue()).toBe("3");
+    expect(await page.locator("#setting-parallelReads-hint").innerText()).toContain("10 open query cursors");
     await noViolationsInMain();
     await screenshot(page, "settings-desktop");
   });
@@ -155,11 +159,15 @@ describe("Settings in Chromium", () => {
     await page.keyboard.press("Space");
     expect(await accounts.isChecked()).toBe(false);
 
+    // Two parallel reads for a backfill, to leave Salesforce cursors to other integrations.
+    await page.getByLabel("Parallel reads during a backfill").selectOption("2");
+
     await page.getByRole("button", { name: "Save changes" }).focus();
     await page.keyboard.press("Enter");
     await visible(page.getByText("Settings saved. They apply from the next sync."));
 
     const s = await app.call("/settings");
+    expect(s.parallelReads).toBe(2);
     expect(s.objects.Conversion_Event__c.enabled).toBe(true);
     expect(s.syncRules).toEqual([{ object: "Lead", field: "Do_Not_Sync__c", equals: true }]);
     expect(s.fieldMappings.contact.find((m: any) => m.conversionField === "title").direction).toBe("inbound");

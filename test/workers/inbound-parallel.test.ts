@@ -1,9 +1,10 @@
 // Parallel slices (issue 16): a backfill larger than one batch is split into SystemModstamp slices,
 // bounded by quantiles from COUNT() queries, and each batch reads its slices at the same time (one
-// query stream each, within INBOUND_SLICE_CONCURRENCY and Salesforce's open-cursor limit). The
-// watermark does not move while slices are read; when every slice is read it moves once, to the latest
-// record they held, and the chain reads what changed meanwhile. The sliced workspace must end exactly
-// where one REST stream reading the same org ends: same contacts, same watermark, every record once.
+// query stream each, as many as the workspace's parallelReads, by default INBOUND_SLICE_CONCURRENCY, within
+// Salesforce's open-cursor limit). The watermark does not move while slices are read; when every slice is
+// read it moves once, to the latest record they held, and the chain reads what changed meanwhile. The
+// sliced workspace must end exactly where one REST stream reading the same org ends: same contacts, same
+// watermark, every record once.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { dbOver } from "../../worker/db";
@@ -123,6 +124,30 @@ describe("parallel slices", () => {
     const runs = await runsOf(ws.id);
     expect(runs.length).toBeGreaterThanOrEqual(Math.ceil(LEADS / BATCH));
     expect(runs.every((r) => r.created + r.updated + r.deleted + r.skipped + r.failed <= BATCH)).toBe(true);
+    await expectSameAsSingleStream(ws.id, rest.id);
+  });
+
+  it("a workspace's parallelReads of 2 reads its backfill as exactly 2 slices, over the deployment's default: every record once, one watermark", async () => {
+    const rest = await singleStream();
+    await fake("DELETE", "/__fake/calls");
+    const ws = await connectedWorkspace({ ...onlyObjects("Lead"), parallelReads: 2 });
+    const delivered = await runChain(ws.id, { INBOUND_SLICE_CONCURRENCY: "4" });
+    const sliced = delivered.filter((d) => d.m.sliced);
+    expect(sliced.length).toBeGreaterThan(0);
+    expect(sliced.every((d) => d.m.sliced!.slices.length === 2)).toBe(true);
+    expect(sliceBounds(await fakeCalls())).toHaveLength(2);
+    await expectSameAsSingleStream(ws.id, rest.id);
+  });
+
+  it("a workspace's parallelReads of 1 reads one stream even where the deployment slices", async () => {
+    const rest = await singleStream();
+    const ws = await connectedWorkspace({ ...onlyObjects("Lead"), parallelReads: 1 });
+    await fake("DELETE", "/__fake/calls");
+    const delivered = await runChain(ws.id, { INBOUND_SLICE_CONCURRENCY: "3" });
+    expect(delivered.every((d) => !d.m.sliced)).toBe(true);
+    const calls = await fakeCalls();
+    expect(calls.some((c) => /COUNT\(\)/i.test(c.query ?? ""))).toBe(false);
+    expect(sliceBounds(calls)).toEqual([]);
     await expectSameAsSingleStream(ws.id, rest.id);
   });
 

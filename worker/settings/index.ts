@@ -1,4 +1,5 @@
 export * from "./defaults";
 export * from "./fields";
+export * from "./parallel-reads";
 export * from "./schema";
 export * from "./store";

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { MAX_PARALLEL_READS } from "./parallel-reads";
 
 /** Salesforce API names: letters, digits and underscores, starting with a letter. Nothing else reaches SOQL. */
 export const salesforceName = z
@@ -47,6 +48,10 @@ export const settingsSchema = z
       contact: z.array(mappingSchema).max(50),
       company: z.array(mappingSchema).max(50),
     }),
+    parallelReads: z.number().int().min(1).max(MAX_PARALLEL_READS).optional().openapi({
+      description:
+        "How many reads a backfill of a large object runs against Salesforce at once, 1 to 5 (1: one read at a time). Each holds one of the 10 open query cursors Salesforce allows a user. GET shows the number in effect: the deployment's default until the workspace saves one.",
+    }),
   })
   .openapi("Settings");
 
@@ -67,6 +72,7 @@ export const settingsPatchSchema = z
     syncRules: settingsSchema.shape.syncRules.optional(),
     outbound: settingsSchema.shape.outbound.partial().strict().optional(),
     fieldMappings: settingsSchema.shape.fieldMappings.partial().strict().optional(),
+    parallelReads: settingsSchema.shape.parallelReads,
   })
   .strict()
   .openapi("SettingsPatch");

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { bodyOf, call, jsonInit, newWorkspace } from "../../../test/workers/helpers";
 import type { Settings } from "../../settings/schema";
@@ -46,6 +47,11 @@ describe("settings", () => {
     [{ syncRules: [{ object: "Lead", field: "Do_Not_Sync__c OR Id != null", equals: true }] }, "syncRules.0.field"],
     [{ eventObject: "Event'; DROP" }, "eventObject"],
     [{ unknownSetting: 1 }, "unknownSetting"],
+    [{ parallelReads: 0 }, "parallelReads"],
+    [{ parallelReads: 6 }, "parallelReads"],
+    [{ parallelReads: 2.5 }, "parallelReads"],
+    [{ parallelReads: "x" }, "parallelReads"],
+    [{ parallelReads: null }, "parallelReads"],
     [
       {
         fieldMappings: {
@@ -63,6 +69,26 @@ describe("settings", () => {
     const err = await bodyOf(res, errorSchema);
     expect(err.error.code).toBe("invalid_request");
     expect(err.error.message).toContain(field);
+  });
+
+  it("parallelReads: the deployment's INBOUND_SLICE_CONCURRENCY until the workspace saves 1 to 5, which stays through other PATCHes", async () => {
+    const ws = await newWorkspace();
+    // The suite's deployment reads one stream (vitest.config.ts): that is the workspace's default.
+    expect((env as unknown as Record<string, string>).INBOUND_SLICE_CONCURRENCY).toBe("1");
+    expect((await settingsOf(await call("/api/v1/settings", { headers: ws.auth }))).parallelReads).toBe(1);
+    for (const n of [2, 5, 1]) {
+      const res = await call("/api/v1/settings", jsonInit("PATCH", { parallelReads: n }, ws.auth));
+      expect(res.status, await res.clone().text()).toBe(200);
+      expect((await settingsOf(res)).parallelReads).toBe(n);
+    }
+    await call("/api/v1/settings", jsonInit("PATCH", { parallelReads: 4 }, ws.auth));
+    const other = await call("/api/v1/settings", jsonInit("PATCH", { syncIntervalMinutes: 7 }, ws.auth));
+    expect((await settingsOf(other)).parallelReads).toBe(4);
+    const again = await settingsOf(await call("/api/v1/settings", { headers: ws.auth }));
+    expect(again).toMatchObject({ parallelReads: 4, syncIntervalMinutes: 7 });
+    // Refused as a whole: a bad value changes nothing.
+    expect((await call("/api/v1/settings", jsonInit("PATCH", { parallelReads: 6 }, ws.auth))).status).toBe(400);
+    expect((await settingsOf(await call("/api/v1/settings", { headers: ws.auth }))).parallelReads).toBe(4);
   });
 
   it("objects: the six the sync reads are accepted, any other key is a 400 that names it", async () => {

@@ -151,7 +151,7 @@ export async function runInboundBatch(
     // The batch's first page also tells whether the window is large enough for a Bulk job (bulk.ts).
     let threshold = m.rest ? null : bulkThreshold(env);
     // A backfill larger than one batch is read as slices at once (parallel.ts), if the setting allows.
-    let slicing = m.kind === "backfill" && !m.reread && sliceConcurrency(env) > 1;
+    let slicing = m.kind === "backfill" && !m.reread && sliceConcurrency(env, settings) > 1;
     const probeAt = () => Math.min(threshold ?? Number.POSITIVE_INFINITY, slicing ? m.limit : Number.POSITIVE_INFINITY);
     let probing = false;
     const query = () => {
@@ -230,7 +230,7 @@ export async function runInboundBatch(
         }
         if (large > m.limit && slicing && until === null && firstStamp) {
           slicing = false;
-          const n = sliceConcurrency(env);
+          const n = sliceConcurrency(env, settings);
           const sliced = await planSlices(sf, m.salesforceObject, received.after, firstStamp, n);
           if (sliced && (await readSliced(sliced))) return { done: true };
           // Not split (or a slice timed out): one stream reads on, from where the slices left it.

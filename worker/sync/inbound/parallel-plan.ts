@@ -1,4 +1,5 @@
 import type { SalesforceClient } from "../../salesforce";
+import { parallelReadsOf, type Settings } from "../../settings";
 import { isQueryTimeout, pastSlice } from "./slice";
 import { type WindowStart, windowQuery } from "./window";
 
@@ -21,19 +22,13 @@ export interface SlicedRead {
   slices: SliceCursor[];
 }
 
-/** Three slices at once: the sync-backfill queue's max_concurrency, so one workspace reads as fast as three batches would. */
-export const DEFAULT_SLICE_CONCURRENCY = 3;
 /**
- * Each slice holds a query cursor while it pages; Salesforce lets a user hold 10 (older API versions)
- * and the same integration user reads other objects and incremental windows meanwhile: at most 5.
+ * How many slices a backfill reads at once: the workspace's parallelReads, else the deployment's
+ * INBOUND_SLICE_CONCURRENCY (3 unset), at most 5 for Salesforce's open-cursor limit (worker/settings/parallel-reads.ts).
+ * 1: one stream, as before.
  */
-export const MAX_SLICE_CONCURRENCY = 5;
-
-/** How many slices a backfill reads at once (INBOUND_SLICE_CONCURRENCY; 1: one stream, as before). */
-export function sliceConcurrency(env: object): number {
-  const raw = (env as { INBOUND_SLICE_CONCURRENCY?: string }).INBOUND_SLICE_CONCURRENCY;
-  const n = Number(raw ?? DEFAULT_SLICE_CONCURRENCY);
-  return Number.isFinite(n) && n >= 1 ? Math.min(MAX_SLICE_CONCURRENCY, Math.floor(n)) : DEFAULT_SLICE_CONCURRENCY;
+export function sliceConcurrency(env: object, settings: Pick<Settings, "parallelReads">): number {
+  return parallelReadsOf(settings, env);
 }
 
 // COUNT() samples per slice: bounds fall between samples by interpolation, so a few per slice

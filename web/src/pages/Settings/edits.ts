@@ -21,6 +21,8 @@ export const setSyncInterval = (raw: string) =>
 
 export const setBudget = (raw: string) => edit("apiDailyBudget", (d) => ({ ...d, apiDailyBudget: numberOrNull(raw) }));
 
+export const setParallelReads = (raw: string) => edit("parallelReads", (d) => ({ ...d, parallelReads: Number(raw) }));
+
 export function setObject(name: string, change: { enabled?: boolean; writeMode?: WriteMode }) {
   const key = "enabled" in change ? "enabled" : "writeMode";
   edit(`objects.${name}.${key}`, (d) => ({

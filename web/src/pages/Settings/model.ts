@@ -51,16 +51,18 @@ export function setDraft(next: Settings, ...paths: string[]) {
   }
 }
 
-/** Sends the whole draft; PATCH merges what it names, so this is the page's view of every setting. */
+/** Sends the whole draft (parallelReads only when changed); PATCH merges what it names, so this is the page's view of every setting. */
 export async function save() {
   const d = draft.peek();
   if (!d || saveState.peek().phase === "saving") return;
   saveState.value = { phase: "saving" };
-  const { syncIntervalMinutes, apiDailyBudget, objects, syncRules, outbound, fieldMappings } = d;
+  const { syncIntervalMinutes, apiDailyBudget, objects, syncRules, outbound, fieldMappings, parallelReads } = d;
+  // Sent only when changed: a workspace that never chose follows the deployment's default (GET shows it).
+  const reads = parallelReads !== saved.peek()?.parallelReads ? { parallelReads } : {};
   try {
     const next = await api<Settings>("/settings", {
       method: "PATCH",
-      body: { syncIntervalMinutes, apiDailyBudget, objects, syncRules, outbound, fieldMappings },
+      body: { syncIntervalMinutes, apiDailyBudget, objects, syncRules, outbound, fieldMappings, ...reads },
     });
     saved.value = next;
     draft.value = structuredClone(next);

@@ -5,6 +5,7 @@ import { Link } from "../../../router/Link";
 import { setBudget, setSyncInterval } from "../edits";
 import { bind, FieldError } from "../Field/Field";
 import { draft, fieldId } from "../model";
+import { ParallelReads } from "./ParallelReads";
 
 function NumberField(props: {
   path: string;
@@ -37,7 +38,7 @@ function NumberField(props: {
   );
 }
 
-/** How often inbound sync checks Salesforce, and the integration's own daily API budget. */
+/** How often inbound sync checks Salesforce, the integration's own daily API budget, and how many reads a backfill runs at once. */
 export function Schedule() {
   const d = draft.value!;
   return (
@@ -65,6 +66,7 @@ export function Schedule() {
             </>
           }
         />
+        <ParallelReads />
       </div>
     </Section>
   );
