@@ -11,6 +11,8 @@ function words(path: string): string {
       return "Sync interval";
     case "apiDailyBudget":
       return "Daily Salesforce API budget";
+    case "parallelReads":
+      return "Parallel reads during a backfill";
     case "objects":
       return p[2] === "writeMode" ? `Write mode for ${p[1]}` : `Sync ${p[1] ?? ""}`;
     case "syncRules":
