@@ -87,7 +87,12 @@ describe("settings", () => {
     const again = await settingsOf(await call("/api/v1/settings", { headers: ws.auth }));
     expect(again).toMatchObject({ parallelReads: 4, syncIntervalMinutes: 7 });
     // Refused as a whole: a bad value changes nothing.
-    expect((await call("/api/v1/settings", jsonInit("PATCH", { parallelReads: 6 }, ws.auth))).status).toBe(400);
+    const six = await call("/api/v1/settings", jsonInit("PATCH", { parallelReads: 6 }, ws.auth));
+    expect(six.status).toBe(400);
+    // Refused for its value (at most 5), not as a key the API does not know.
+    expect((await bodyOf(six, errorSchema)).error.message).toBe(
+      "Invalid body field 'parallelReads': Too big: expected number to be <=5",
+    );
     expect((await settingsOf(await call("/api/v1/settings", { headers: ws.auth }))).parallelReads).toBe(4);
   });
 
