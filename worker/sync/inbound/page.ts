@@ -3,13 +3,13 @@ import type { Db } from "../../db";
 import { runRecords } from "../../db/schema";
 import { isoNow } from "../../lib/time";
 import type { Settings } from "../../settings";
-import { type EntityTable, inJson } from "../entities";
+import { inJson } from "../entities";
 import type { SalesforceObjectSpec } from "../objects";
 import type { RunRecordInput } from "../runs";
-import { refOf } from "../runs/history";
-import { layoutPages, type Page } from "../runs/pages";
+import type { Page } from "../runs/pages";
 import { type RowExtra, type RunWrite, runRecordWrites } from "../runs/write";
 import { CLASSIFIERS, inboundMappings, loadPendingEdits, type PageContext } from "./classify";
+import { attachHistory, findableWithoutRow } from "./history";
 import { loadPageSets } from "./lookups";
 import { readHead, type SalesforceRecord, text, type Verdict } from "./record";
 import type { WindowStart } from "./window";
@@ -27,6 +27,8 @@ export interface PageResult {
   extras: Map<number, RowExtra>;
   /** `records` cut into run pages (layoutPages), once: the refs were placed with it and the write reuses it. */
   pages: Page[];
+  /** Seqs of records the page's own inserts make findable in history: they need no run_records row (history.ts). */
+  settled: Set<number>;
 }
 
 /** A page classified for one run: the context, and the run its records belong to. */
@@ -37,54 +39,10 @@ export function pageWrites(db: Db, page: PageResult, more: RunRecordInput[] = []
   const extras = moreExtras ? new Map([...page.extras, ...moreExtras]) : page.extras;
   // Records added after the page was laid out are laid out with it again (appending never moves a place).
   const laidOut = more.length ? undefined : page.pages;
-  return [...page.statements, ...runRecordWrites(db, page.write, [...page.records, ...more], extras, laidOut)];
-}
-
-/** The Conversion table whose records carry the history of each kind of Salesforce record. */
-const HOLDER: Record<PageContext["spec"]["kind"], EntityTable> = {
-  lead: "contacts",
-  contact: "contacts",
-  account: "companies",
-  opportunity: "opportunities",
-  role: "roles",
-  event: "events",
-};
-
-/**
- * Hands each successful record's ref to the Conversion record it is about (and, for a record with
- * an email that is not a contact, to the contact with that email), so history finds it there. A
- * record whose Conversion record went away or moved to another Salesforce id, or a contact whose
- * email changed, keeps a row with the history it leaves behind (runRecordWrites decides the rest).
- */
-function attachHistory(
-  ctx: PageContext,
-  records: RunRecordInput[],
-  write: RunWrite,
-): { extras: Map<number, RowExtra>; pages: Page[] } {
-  const extras = new Map<number, RowExtra>();
-  const holder = HOLDER[ctx.spec.kind];
-  const set = ctx.sets[holder];
-  const { pages, places } = layoutPages(records, write.salesforceObject);
-  records.forEach((r, i) => {
-    if (r.status !== "success" || !r.conversionId) return;
-    const before = set.loaded.get(r.conversionId);
-    const history = typeof before?.history === "string" ? before.history : null;
-    const now = set.byId.get(r.conversionId);
-    if (r.action === "deleted" || !now || now.salesforceId !== r.salesforceId) {
-      extras.set(r.seq, { history });
-      return;
-    }
-    const ref = refOf(write.at, write.runId, places[i]!, r.seq);
-    set.addRef(now.id, ref);
-    if (!r.email) return;
-    if (holder !== "contacts") {
-      const contact = ctx.sets.contacts.byEmail.get(r.email);
-      if (contact) ctx.sets.contacts.addRef(contact.id, ref);
-    } else if (typeof before?.email === "string" && before.email !== now.email) {
-      extras.set(r.seq, { history, email: before.email });
-    }
-  });
-  return { extras, pages };
+  return [
+    ...page.statements,
+    ...runRecordWrites(db, page.write, [...page.records, ...more], { extras, laidOut, settled: page.settled }),
+  ];
 }
 
 function labelOf(r: SalesforceRecord): string {
@@ -192,9 +150,10 @@ export async function preparePage(
     objectType: base.spec.objectType,
     at: isoNow(),
   };
-  const { extras, pages } = attachHistory(ctx, kept, write);
+  const { extras, pages, places } = attachHistory(ctx, kept, write);
   const statements = Object.values(ctx.sets).flatMap((set) => set.statements(db));
-  return { records: kept, statements, last, write, extras, pages };
+  const settled = findableWithoutRow(ctx, kept, places, write, extras);
+  return { records: kept, statements, last, write, extras, pages, settled };
 }
 
 /** The later of two window points; a damaged stamp on the wire must never move a watermark back. */

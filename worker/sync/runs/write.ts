@@ -10,6 +10,9 @@ import type { RunRecordInput } from "./records";
 // Conversion record holds — and, for a record with an email, the contact with that email — is found
 // through them; anything else (skipped, failed, deleted, moved, or a Conversion record that did not
 // take the ref) keeps a row, so no record ever becomes unfindable whatever the caller attached.
+// The one exception is a record the caller settled (RecordWritesPlan.settled): proven findable
+// through a row the same batch inserts, so checking it in SQL (per record, two lookups and a search
+// of the history text) would only confirm it; a settled record with an extra is still checked.
 
 /** Which Conversion table a run's records are about, by the run's object type. */
 const ENTITY_TABLE: Record<ObjectType, string> = {
@@ -20,7 +23,7 @@ const ENTITY_TABLE: Record<ObjectType, string> = {
   event: "events",
 };
 
-// D1 caps a bound value at about 2 MB; one statement's pages stay well below it.
+// D1 caps a bound value at about 2 MB; one statement's pages together stay well below it.
 const MAX_PARAM_BYTES = 900_000;
 
 export interface RunWrite {
@@ -41,22 +44,34 @@ export interface RowExtra {
   email?: string | null;
 }
 
+/** What the caller knows beyond the records themselves. */
+export interface RecordWritesPlan {
+  /** Records that keep a row whatever their Conversion record holds, by seq, and what it carries. */
+  extras?: ReadonlyMap<number, RowExtra>;
+  /** layoutPages' pages of exactly these records, when the caller has them. */
+  laidOut?: Page[];
+  /**
+   * Seqs of records the same batch's entity inserts make findable for certain (inbound/history.ts
+   * findableWithoutRow): they skip the check in SQL. Every other record is checked there.
+   */
+  settled?: ReadonlySet<number>;
+}
+
 /**
  * The statements writing `records` (in seq order) of one run: its pages, then the rows. Goes in the
- * D1 batch after the entity writes that carry the records' refs. `laidOut` is layoutPages' pages of
- * exactly these records, when the caller has them.
+ * D1 batch after the entity writes that carry the records' refs.
  */
-export function runRecordWrites(
-  db: Db,
-  w: RunWrite,
-  records: RunRecordInput[],
-  extras?: Map<number, RowExtra>,
-  laidOut?: Page[],
-) {
+export function runRecordWrites(db: Db, w: RunWrite, records: RunRecordInput[], plan: RecordWritesPlan = {}) {
   if (!records.length) return [];
   // `laidOut`: these very records already cut into pages (a page's history refs were placed with them).
-  const pages = laidOut ?? layoutPages(records, w.salesforceObject).pages;
-  return [...pageStatements(db, w, pages), rowStatement(db, w, pages, extras)];
+  const pages = plan.laidOut ?? layoutPages(records, w.salesforceObject).pages;
+  const { extras, settled } = plan;
+  const unsettled = settled?.size
+    ? (r: RunRecordInput) => !settled.has(r.seq) || (extras?.has(r.seq) ?? false)
+    : undefined;
+  const checked = unsettled ? pages.filter((p) => p.records.some(unsettled)) : pages;
+  const rows = checked.length ? [rowStatement(db, w, checked, extras, unsettled)] : [];
+  return [...pageStatements(db, w, pages), ...rows];
 }
 
 // A page's counts, from the very records its row holds (counts always equal records).
@@ -72,39 +87,50 @@ function pageCounts(page: Page): number[] {
   return n;
 }
 
+// Page rows per statement: 11 bound values each, within D1's 100 per statement.
+const PAGES_PER_STATEMENT = 9;
+
 function pageStatements(db: Db, w: RunWrite, pages: Page[]) {
-  // Each page as [first, last, created, updated, deleted, skipped, failed, records-as-text]: the
-  // records travel as one JSON string, so SQLite parses the outer array once and copies the text
-  // (reading them with json_each per record re-parsed the whole page per record: seconds a page).
-  const groups: string[][] = [];
-  let group: string[] = [];
-  let size = 2;
+  // Each page's records bound as their own text value: nested in one JSON parameter they were
+  // escaped by JSON.stringify and unescaped again by SQLite, ~0.7 MB a 2,000-record page.
+  const groups: { page: Page; text: string }[][] = [];
+  let group: { page: Page; text: string }[] = [];
+  let size = 0;
   for (const page of pages) {
-    const text = JSON.stringify([page.firstSeq, page.lastSeq, ...pageCounts(page), `[${page.texts.join(",")}]`]);
-    if (group.length && size + text.length > MAX_PARAM_BYTES) {
+    const text = `[${page.texts.join(",")}]`;
+    if (group.length && (group.length >= PAGES_PER_STATEMENT || size + text.length > MAX_PARAM_BYTES)) {
       groups.push(group);
       group = [];
-      size = 2;
+      size = 0;
     }
-    group.push(text);
-    size += text.length + 1;
+    group.push({ page, text });
+    size += text.length;
   }
   if (group.length) groups.push(group);
-  return groups.map((g) =>
-    db.run(sql`
+  return groups.map((g) => {
+    const rows = g.map(({ page, text }) => {
+      const [created, updated, deleted, skipped, failed] = pageCounts(page);
+      return sql`(${w.workspaceId}, ${w.runId}, ${page.firstSeq}, ${page.lastSeq}, ${w.at},
+        ${created}, ${updated}, ${deleted}, ${skipped}, ${failed}, ${text})`;
+    });
+    return db.run(sql`
       INSERT INTO run_pages (workspace_id, run_id, first_seq, last_seq, created_at,
         created, updated, deleted, skipped, failed, records)
-      SELECT ${w.workspaceId}, ${w.runId}, j.value ->> 0, j.value ->> 1, ${w.at},
-        j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6, j.value ->> 7
-      FROM json_each(${`[${g.join(",")}]`}) AS j WHERE true
+      VALUES ${sql.join(rows, sql`, `)}
       ON CONFLICT (workspace_id, run_id, first_seq) DO UPDATE SET last_seq = excluded.last_seq,
         created_at = excluded.created_at, created = excluded.created, updated = excluded.updated,
         deleted = excluded.deleted, skipped = excluded.skipped, failed = excluded.failed,
-        records = excluded.records`),
-  );
+        records = excluded.records`);
+  });
 }
 
-function rowStatement(db: Db, w: RunWrite, pages: Page[], extras?: Map<number, RowExtra>) {
+function rowStatement(
+  db: Db,
+  w: RunWrite,
+  pages: Page[],
+  extras?: ReadonlyMap<number, RowExtra>,
+  unsettled?: (r: RunRecordInput) => boolean,
+) {
   const entity = sql.raw(ENTITY_TABLE[w.objectType]);
   const extra = JSON.stringify(
     [...(extras ?? new Map<number, RowExtra>()).entries()].map(([q, x]) => ({
@@ -113,6 +139,12 @@ function rowStatement(db: Db, w: RunWrite, pages: Page[], extras?: Map<number, R
       e: x.email ?? null,
     })),
   );
+  // Only the records not settled by the caller: all of them when it settled none.
+  const only = unsettled
+    ? sql`AND (j.value ->> 'q') IN (SELECT value FROM json_each(${JSON.stringify(
+        pages.flatMap((p) => p.records.filter(unsettled).map((r) => r.seq)),
+      )}))`
+    : sql``;
   // The ref as history.ts builds it, quoted as it appears in a `history` JSON array.
   const ref = sql`'"' || ${String(Date.parse(w.at))} || '.' || p.run_id || '.' || p.first_seq || '.' || j.key || '.' || (j.value ->> 'q') || '"'`;
   const key = sql`coalesce(j.value ->> 'k', j.value ->> 's', 'row-' || (j.value ->> 'q'))`;
@@ -128,7 +160,7 @@ function rowStatement(db: Db, w: RunWrite, pages: Page[], extras?: Map<number, R
       x.value ->> 'h'
     FROM run_pages AS p, json_each(p.records) AS j LEFT JOIN json_each(${extra}) AS x ON x.value ->> 'q' = j.value ->> 'q'
     WHERE p.workspace_id = ${w.workspaceId} AND p.run_id = ${w.runId}
-      AND p.first_seq IN (SELECT value FROM json_each(${JSON.stringify(pages.map((p) => p.firstSeq))}))
+      AND p.first_seq IN (SELECT value FROM json_each(${JSON.stringify(pages.map((p) => p.firstSeq))})) ${only}
       AND (j.value ->> 't' IS NOT NULL OR x.value IS NOT NULL OR NOT (
         j.value ->> 'a' IN ('created', 'updated')
         AND EXISTS (SELECT 1 FROM ${entity} AS e WHERE e.workspace_id = p.workspace_id AND e.id = j.value ->> 'c'
