@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { randomToken } from "../../lib/crypto";
+import { randomIdPart } from "../../lib/crypto";
 
 // Time-ordered ids: `ct__`, the creation time in milliseconds as 9 base-36 digits, 12 random
 // characters (25 in all; ids from before are `ct_` + 16 random characters, 19). Sorted as text they
@@ -13,7 +13,7 @@ const LENGTH = 25;
 /** A new contact's id, made from its `created_at` (the same instant, so the two orders agree). */
 export function timeOrderedId(createdAt: string): string {
   const ms = Date.parse(createdAt);
-  return `${MARK}${timeKey(Number.isFinite(ms) ? ms : Date.now())}${randomToken(9)}`;
+  return `${MARK}${timeKey(Number.isFinite(ms) ? ms : Date.now())}${randomIdPart(9)}`;
 }
 
 function timeKey(ms: number): string {

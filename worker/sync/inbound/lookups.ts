@@ -2,7 +2,7 @@ import type { Db } from "../../db";
 import { companies, contacts, events, opportunities, opportunityContactRoles } from "../../db/schema";
 import { EntitySet, type EntityTable, inJson, loadInto } from "../entities";
 import type { InboundKind } from "../objects";
-import { normaliseEmail, readHead, type SalesforceRecord, text } from "./record";
+import { normaliseEmail, readId, type SalesforceRecord, text } from "./record";
 
 export type PageSets = Record<EntityTable, EntitySet>;
 
@@ -39,7 +39,7 @@ export async function loadPageSets(
     roles: new EntitySet("roles"),
     events: new EntitySet("events"),
   };
-  const ids = records.map((r) => readHead(r).id).filter((id): id is string => id !== null);
+  const ids = records.map(readId).filter((id): id is string => id !== null);
   const loads: Promise<void>[] = [];
   const load = (name: EntityTable, conditions: ReturnType<typeof inJson>[]) =>
     loads.push(loadInto(db, sets[name], workspaceId, conditions));

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db";
 import { runRecords } from "../../db/schema";
-import { isoNow } from "../../lib/time";
+import { isoNow, parseSalesforceDate } from "../../lib/time";
 import type { Settings } from "../../settings";
 import { inJson } from "../entities";
 import type { SalesforceObjectSpec } from "../objects";
@@ -11,7 +11,7 @@ import { type RowExtra, type RunWrite, runRecordWrites } from "../runs/write";
 import { CLASSIFIERS, inboundMappings, loadPendingEdits, type PageContext } from "./classify";
 import { attachHistory, findableWithoutRow } from "./history";
 import { loadPageSets } from "./lookups";
-import { readHead, type SalesforceRecord, text, type Verdict } from "./record";
+import { readHead, readId, type SalesforceRecord, text, type Verdict } from "./record";
 import type { WindowStart } from "./window";
 
 export interface PageResult {
@@ -203,8 +203,10 @@ async function reportedBefore(db: Db, workspaceId: string, candidates: RunRecord
 export function lastOf(records: Record<string, unknown>[]): WindowStart {
   let last: WindowStart = null;
   for (const r of records) {
-    const head = readHead(r);
-    if (head.id && head.stamp) last = later(last, { stamp: head.stamp, id: head.id });
+    // Only what the window needs: the id and the stamp (not the record's other dates).
+    const id = readId(r);
+    const stamp = id ? parseSalesforceDate(r.SystemModstamp) : null;
+    if (id && stamp) last = later(last, { stamp, id });
   }
   return last;
 }

@@ -25,10 +25,14 @@ export interface RecordHead {
 
 const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 
+/** The record's Salesforce id, as readHead reads it (without reading its dates). */
+export function readId(r: SalesforceRecord): string | null {
+  return typeof r.Id === "string" && SALESFORCE_ID.test(r.Id) ? r.Id : null;
+}
+
 export function readHead(r: SalesforceRecord): RecordHead {
-  const id = typeof r.Id === "string" && SALESFORCE_ID.test(r.Id) ? r.Id : null;
   return {
-    id,
+    id: readId(r),
     stamp: parseSalesforceDate(r.SystemModstamp),
     createdAt: parseSalesforceDate(r.CreatedDate),
     updatedAt: parseSalesforceDate(r.LastModifiedDate),

@@ -1,5 +1,6 @@
 import { timeOrderedId } from "../../../db/schema/time-ordered";
 import { newId } from "../../../lib/crypto";
+import { isoNow } from "../../../lib/time";
 import type { EntityRow, EntitySet } from "../../entities";
 import { diff, type RecordHead, type Verdict } from "../record";
 import { type PageContext, writeModeAllows } from "./context";
@@ -40,7 +41,7 @@ export function nextRow(
   head: RecordHead & { id: string; stamp: string },
   values: Record<string, unknown>,
 ): EntityRow {
-  const createdAt = new Date().toISOString();
+  const createdAt = isoNow();
   // Contacts' ids are time-ordered (db/schema/time-ordered.ts): their list needs no index entry.
   const id = idPrefix === "ct" ? timeOrderedId(createdAt) : newId(idPrefix);
   const base = existing ?? { id, workspaceId: ctx.workspaceId, createdAt };
