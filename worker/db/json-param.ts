@@ -7,11 +7,15 @@ const MAX_PARAM_BYTES = 900_000;
  * so a page of 2,000 rows is usually one statement and never one that D1 refuses.
  */
 export function jsonChunks<T>(rows: readonly T[], encode: (row: T) => unknown = (row) => row): string[] {
+  return jsonTextChunks(rows.map((row) => JSON.stringify(encode(row))));
+}
+
+/** jsonChunks of rows already serialised, one JSON text each. */
+export function jsonTextChunks(texts: readonly string[]): string[] {
   const chunks: string[] = [];
   let part: string[] = [];
   let size = 2;
-  for (const row of rows) {
-    const text = JSON.stringify(encode(row));
+  for (const text of texts) {
     if (part.length && size + text.length + 1 > MAX_PARAM_BYTES) {
       chunks.push(`[${part.join(",")}]`);
       part = [];

@@ -1,7 +1,7 @@
 import { getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
 import { getTableConfig, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db";
-import { jsonChunks } from "../db/json-param";
+import { jsonChunks, jsonTextChunks } from "../db/json-param";
 import { companies, contacts, events, opportunities, opportunityContactRoles } from "../db/schema";
 import { isoNow } from "../lib/time";
 import { appendHistory, refCutoff } from "./runs/history";
@@ -103,8 +103,15 @@ export class EntitySet {
     const changed = rows.filter((r) => this.loaded.has(r.id));
     // History is never written whole: refs travel beside the row and are appended in SQL.
     const encode = (row: EntityRow) => ({ ...row, history: undefined, [REFS]: this.refs.get(row.id) });
+    // A new row has no history: its JSON is the row's own with its refs appended, without a copy of it.
+    const encodeNew = (row: EntityRow) => {
+      if (row.history !== undefined) return JSON.stringify(encode(row));
+      const refs = this.refs.get(row.id);
+      const text = JSON.stringify(row);
+      return refs === undefined ? text : `${text.slice(0, -1)},"${REFS}":${JSON.stringify(refs)}}`;
+    };
     const out = [
-      ...jsonChunks(fresh, encode).map((json) => upsertFromJson(db, table, json)),
+      ...jsonTextChunks(fresh.map(encodeNew)).map((json) => upsertFromJson(db, table, json)),
       ...jsonChunks(changed, (r) => ({ n: encode(r), b: { ...this.loaded.get(r.id), history: undefined } })).map(
         (json) => mergeFromJson(db, table, json),
       ),

@@ -1,6 +1,6 @@
 import type { EntityRow, EntitySet, EntityTable } from "../entities";
 import type { RunRecordInput } from "../runs";
-import { refOf } from "../runs/history";
+import { refsOf } from "../runs/history";
 import { layoutPages, type Page, type Place } from "../runs/pages";
 import type { RowExtra, RunWrite } from "../runs/write";
 import type { PageContext } from "./classify";
@@ -34,6 +34,7 @@ export function attachHistory(
   const holder = HOLDER[ctx.spec.kind];
   const set = ctx.sets[holder];
   const { pages, places } = layoutPages(records, write.salesforceObject);
+  const refOf = refsOf(write.at, write.runId);
   records.forEach((r, i) => {
     if (r.status !== "success" || !r.conversionId) return;
     const before = set.loaded.get(r.conversionId);
@@ -43,7 +44,7 @@ export function attachHistory(
       extras.set(r.seq, { history });
       return;
     }
-    const ref = refOf(write.at, write.runId, places[i]!, r.seq);
+    const ref = refOf(places[i]!, r.seq);
     set.addRef(now.id, ref);
     if (!r.email) return;
     if (holder !== "contacts") {
@@ -77,12 +78,13 @@ export function findableWithoutRow(
   const settled = new Set<number>();
   const set = ctx.sets[HOLDER[ctx.spec.kind]];
   const contacts = ctx.sets.contacts;
+  const refOf = refsOf(write.at, write.runId);
   records.forEach((r, i) => {
     if (r.status !== "success" || (r.action !== "created" && r.action !== "updated")) return;
     if (!r.conversionId || !r.salesforceId || extras.has(r.seq) || !places[i]) return;
     const row = set.byId.get(r.conversionId);
     if (!row || row.salesforceId !== r.salesforceId || !insertedWith(set, row, "")) return;
-    const ref = refOf(write.at, write.runId, places[i]!, r.seq);
+    const ref = refOf(places[i]!, r.seq);
     if (!insertedWith(set, row, ref)) return;
     // As the record is stored: an empty email is none (pages.ts packs only a non-empty one).
     if (!r.email) {

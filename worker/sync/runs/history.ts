@@ -13,7 +13,13 @@ import type { Place } from "./pages";
 
 /** A run record's ref. */
 export function refOf(at: string, runId: string, place: Place, seq: number): string {
-  return `${Date.parse(at)}.${runId}.${place.firstSeq}.${place.slot}.${seq}`;
+  return refsOf(at, runId)(place, seq);
+}
+
+/** refOf for many records of one write (one time, one run): the shared head is made once. */
+export function refsOf(at: string, runId: string): (place: Place, seq: number) => string {
+  const head = `${Date.parse(at)}.${runId}.`;
+  return (place, seq) => `${head}${place.firstSeq}.${place.slot}.${seq}`;
 }
 
 export interface Ref {
