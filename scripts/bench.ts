@@ -8,6 +8,7 @@
 //   npm run bench -- --out=FILE        write FILE instead of BENCHMARKS.md
 //   npm run bench -- --only=bulk [--bulk-n=N] [--bulk-baseline=REV]   big orgs under the latency model (issue 16): one REST stream vs one Bulk job vs parallel slices
 //                                      (and Bulk at REV, same run), push latency
+//   npm run bench -- --only=multi --multi-baseline=REV1,REV2   the many-workspaces section against REV1 (default MULTI_BASELINE_REV), REV2 … beside it
 //   npm run bench -- --proposals --baseline=REV   the side-by-side baseline is REV instead of BASELINE_REV
 //                                      (--baseline=REV1,REV2: each revision side by side, ratios against REV1)
 //   npm run bench -- --proposals --no-latency     without the runs against added Salesforce latency
@@ -262,7 +263,14 @@ async function main() {
     );
   }
   if (args.sections.has("multi")) {
-    const variants = [{ label: `before (${MULTI_BASELINE_REV})`, rev: MULTI_BASELINE_REV }, { label: "as committed" }];
+    // --multi-baseline=A,B: each revision side by side (A the one the summary compares against), then committed.
+    const revs = (process.argv.find((a) => a.startsWith("--multi-baseline="))?.slice(17) || MULTI_BASELINE_REV).split(
+      ",",
+    );
+    const variants = [
+      ...revs.map((rev, i) => ({ label: `${i ? "revision" : "before"} (${rev})`, rev })),
+      { label: "as committed" },
+    ];
     const rows: MultiRow[] = [];
     for (let rep = 0; rep < cfg.multiReps; rep++) {
       // Interleaved, so that the machine's drift hits both alike.

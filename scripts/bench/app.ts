@@ -51,13 +51,13 @@ process.once("exit", () => {
  * wrangler's own bundle of the Worker (deploy --dry-run), its entry wrapped by instrumented-entry.ts.
  * With `rev`, worker/ as it was at that revision is bundled instead (a baseline, measured side by side).
  */
-export function bundleWorker(rev?: string): Built {
-  const key = rev ?? "";
+export function bundleWorker(rev?: string, entryFile = "instrumented-entry.ts"): Built {
+  const key = `${rev ?? ""}|${entryFile}`;
   const cached = bundles.get(key);
   if (cached) return cached;
   const base = mkdtempSync(join(tmpdir(), "conversion-bench-bundle-"));
   bundleDirs.push(base);
-  let entry = join(ROOT, "scripts/bench/instrumented-entry.ts");
+  let entry = join(ROOT, "scripts/bench", entryFile);
   let config = join(ROOT, "wrangler.toml");
   if (rev) {
     // A shadow tree: worker/ as it was at `rev`, the entry beside it, node_modules shared.
@@ -72,9 +72,10 @@ export function bundleWorker(rev?: string): Built {
       { encoding: "utf8" },
     );
     if (archive.status !== 0) throw new Error(`git archive ${rev} failed:\n${archive.stderr}`);
-    cpSync(entry, join(tree, "scripts/bench/instrumented-entry.ts"));
+    for (const file of new Set(["instrumented-entry.ts", entryFile]))
+      cpSync(join(ROOT, "scripts/bench", file), join(tree, "scripts/bench", file));
     symlinkSync(join(ROOT, "node_modules"), join(tree, "node_modules"));
-    entry = join(tree, "scripts/bench/instrumented-entry.ts");
+    entry = join(tree, "scripts/bench", entryFile);
     // The tree's wrangler.toml names web/dist beside it.
     mkdirSync(join(tree, "web"), { recursive: true });
     symlinkSync(join(ROOT, "web/dist"), join(tree, "web/dist"));
@@ -133,11 +134,15 @@ export interface AppOptions {
   rev?: string;
   /** Worker variables set over wrangler.toml's (e.g. INBOUND_BULK_THRESHOLD). */
   vars?: Record<string, string>;
+  /** The Worker's entry in scripts/bench (instrumented-entry.ts unless said; write-cost.ts uses floor-entry.ts). */
+  entry?: string;
+  /** Queues whose consumer is left out (their messages wait): write-cost.ts measures a write without its push. */
+  withoutConsumers?: string[];
 }
 
 export async function startApp(opts: AppOptions = {}): Promise<App> {
   const work = mkdtempSync(join(tmpdir(), "conversion-bench-"));
-  const built = bundleWorker(opts.rev);
+  const built = bundleWorker(opts.rev, opts.entry);
   const script = built.script;
   const before = new Set(workerdPids());
   const fake = await startFakeOrg({ port: 0, counts: opts.fakeCounts });
@@ -147,6 +152,12 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
   const { workerOptions: fromConfig } = unstable_getMiniflareWorkerOptions(built.config);
   // One bundled file: no module rules needed (and Miniflare 5's converter refuses them).
   const { modulesRules: _rules, ...workerOptions } = fromConfig as Record<string, unknown>;
+  if (opts.withoutConsumers?.length) {
+    const consumers = workerOptions.queueConsumers as Record<string, unknown>;
+    workerOptions.queueConsumers = Object.fromEntries(
+      Object.entries(consumers).filter(([queue]) => !opts.withoutConsumers!.includes(queue)),
+    );
+  }
   const inspectorPort = await freePort();
   // PUBLIC_URL must be known before the Worker starts: launch links and the OAuth redirect name it.
   const appPort = await freePort();

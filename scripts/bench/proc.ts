@@ -12,9 +12,9 @@ interface ProcStat {
   cpuSeconds: number;
 }
 
-function readStat(pid: number): ProcStat | null {
+function readStat(pid: number, path = `/proc/${pid}/stat`): ProcStat | null {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const text = readFileSync(path, "utf8");
     // comm is in parentheses and may hold spaces: split after the last ')'.
     const close = text.lastIndexOf(")");
     const comm = text.slice(text.indexOf("(") + 1, close);
@@ -43,6 +43,17 @@ export function workerdPids(): number[] {
 /** utime + stime of a process, in seconds. */
 export function cpuSeconds(pid: number): number {
   return readStat(pid)?.cpuSeconds ?? Number.NaN;
+}
+
+/** CPU seconds of each thread of a process, by thread id (is workerd's work on one thread?). */
+export function threadCpuSeconds(pid: number): Map<string, number> {
+  try {
+    return new Map(
+      readdirSync(`/proc/${pid}/task`).map((t) => [t, readStat(pid, `/proc/${pid}/task/${t}/stat`)?.cpuSeconds ?? 0]),
+    );
+  } catch {
+    return new Map();
+  }
 }
 
 export function machine() {

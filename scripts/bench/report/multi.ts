@@ -11,7 +11,8 @@ function sides(r: Results): { before: MultiRow[]; after: MultiRow[]; beforeLabel
   const beforeLabel = rows[0]!.label;
   return {
     before: rows.filter((x) => x.label === beforeLabel),
-    after: rows.filter((x) => x.label !== beforeLabel),
+    // Other revisions (--multi-baseline=A,B) are in the details only.
+    after: rows.filter((x) => x.label === "as committed"),
     beforeLabel,
   };
 }
@@ -98,7 +99,7 @@ export function multiDetail(r: Results): string {
   const c = r.cfg.multi;
   const runOf = (x: MultiRow) => rows.filter((y) => y.label === x.label).indexOf(x) + 1;
   return [
-    `Two variants, interleaved run by run, each in fresh apps: "${rows[0]!.label}" is \`worker/\`, \`migrations/\` and \`wrangler.toml\` at that revision (main before`,
+    `${new Set(rows.map((x) => x.label)).size} variants, interleaved run by run, each in fresh apps: "${rows[0]!.label}" is \`worker/\`, \`migrations/\` and \`wrangler.toml\` at that revision (main before`,
     "this work: the outbound consumer waited inside its invocation for a burst to fill a call; one inbound queue), taken with `git archive` and bundled by",
     "wrangler like the committed Worker. Local Miniflare runs each queue's deliveries one at a time (`max_concurrency` is production's), so what",
     "overlaps here is what one invocation does at once and what separate queues do.",

@@ -1,0 +1,41 @@
+// The bench's Worker (instrumented-entry.ts) plus one route for write-cost.ts: a contact PATCH made of
+// the same binding calls as the API's (the failed-auth block's Cache API lookup, the write limiter, one
+// D1 batch of the outbox insert and the update, the outbound queue send) with no framework around them:
+// no Hono, no zod, no drizzle, no key hashing. What it costs the app's workerd is the local harness's
+// share of a write (Miniflare's entry and asset router, its simulators of D1, queues, cache and rate
+// limits); the API's PATCH minus this is our code's share.
+import app from "./instrumented-entry.ts";
+
+const ROUTE = /^\/api\/__bench\/floor\/([^/]+)\/([^/]+)$/;
+
+export default {
+  ...app,
+  async fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    const m = ROUTE.exec(new URL(request.url).pathname);
+    if (!m || request.method !== "PATCH") return app.fetch(request, env, ctx);
+    const [, workspaceId, id] = m as unknown as [string, string, string];
+    const cache = (caches as unknown as { default: Cache }).default;
+    if (await cache.match("https://failed-auth.rate-limits.invalid/unknown"))
+      return new Response(null, { status: 429 });
+    const { title } = (await request.json()) as { title: string };
+    // A revision without the write limiter (before d156305 added the rate limits) pays nothing for it here either.
+    const limiter = (env as Partial<Env>).WRITE_LIMITER;
+    if (limiter && !(await limiter.limit({ key: workspaceId })).success) return new Response(null, { status: 429 });
+    const outboxId = `obx_${crypto.randomUUID()}`;
+    const now = new Date().toISOString();
+    const [, updated] = await env.DB.batch([
+      env.DB.prepare(
+        `INSERT INTO outbox (id, workspace_id, entity_type, entity_id, operation, changed_fields, sent_at)
+         SELECT ?1, ?2, 'contact', id, 'upsert', '[' || rtrim(iif(title IS NOT ?4, '"title",', ''), ',') || ']', ?5
+         FROM contacts WHERE id = ?3 AND workspace_id = ?2 AND (title IS NOT ?4)`,
+      ).bind(outboxId, workspaceId, id, title, now),
+      env.DB.prepare(
+        "UPDATE contacts SET title = ?3, updated_at = ?4 WHERE id = ?1 AND workspace_id = ?2 AND (title IS NOT ?3) RETURNING *",
+      ).bind(id, workspaceId, title, now),
+    ]);
+    const row = updated?.results?.[0];
+    if (!row) return new Response(null, { status: 404 });
+    await env.OUTBOUND_QUEUE.send({ type: "outbound_change", workspaceId, outboxId, shard: "DB" });
+    return Response.json(row);
+  },
+} satisfies ExportedHandler<Env>;
