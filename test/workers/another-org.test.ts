@@ -2,12 +2,21 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { connectWorkspace } from "./connect";
 import { call } from "./helpers";
-import { connectedWorkspace, fake, fakeUrl, onlyObjects, resetFake, runsOf, syncNow, unlinked } from "./sync-helpers";
+import {
+  connectedWorkspace,
+  fake,
+  fakeUrl,
+  NONE,
+  onlyObjects,
+  resetFake,
+  runsOf,
+  syncNow,
+  unlinked,
+} from "./sync-helpers";
 
 // Connecting another org starts over (watermarks, backfills, links to the old org's ids); the same
 // org reconnecting keeps everything.
 
-const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
 type Row = Record<string, any>;
 
 async function rows(sql: string, ...binds: unknown[]): Promise<Row[]> {

@@ -1,9 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call } from "./helpers";
-import { connectedWorkspace, expectCountsMatchRecords, fake, onlyObjects, runsOf, settle } from "./sync-helpers";
+import { connectedWorkspace, expectCountsMatchRecords, fake, NONE, onlyObjects, runsOf, settle } from "./sync-helpers";
 
-const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
 const LIMIT = 20_000;
 
 async function syncAttempt(ws: { id: string; auth: Record<string, string> }) {

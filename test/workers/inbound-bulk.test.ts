@@ -15,9 +15,16 @@ import { ALL_RECORDS } from "./assert-counts";
 import { fakeCalls, setFaults } from "./connect";
 import { firstShard } from "./helpers";
 import { contactsOf, expectEachRecordOnce, watermarkOf } from "./lead-reads";
-import { connectedWorkspace, expectCountsMatchRecords, fake, onlyObjects, resetFake, runsOf } from "./sync-helpers";
+import {
+  connectedWorkspace,
+  expectCountsMatchRecords,
+  fake,
+  NONE,
+  onlyObjects,
+  resetFake,
+  runsOf,
+} from "./sync-helpers";
 
-const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
 const LEADS = 1_500;
 // Small batches so that one job's results span several batches (runs).
 const BATCH = 600;

@@ -5,6 +5,7 @@ import {
   connectedWorkspace,
   expectCountsMatchRecords,
   fake,
+  NONE,
   onlyObjects,
   resetFake,
   runsOf,
@@ -14,7 +15,6 @@ import {
 // Converted and merged records are not losses: a converted Lead's contact becomes its Contact's,
 // and a merge's loser is folded into the winner's Conversion record.
 
-const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
 type Row = Record<string, any>;
 
 async function rows(sql: string, ...binds: unknown[]): Promise<Row[]> {

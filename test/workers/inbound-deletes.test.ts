@@ -8,6 +8,7 @@ import {
   connectedWorkspace,
   expectCountsMatchRecords,
   fake,
+  NONE,
   onlyObjects,
   resetFake,
   runsOf,
@@ -18,7 +19,6 @@ import {
 // Every delete reaches Conversion: a backfill reads through queryAll too, so a record deleted while
 // it pages is applied, and one deleted before Conversion ever had it is no error.
 
-const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
 type SfRow = Record<string, any> & { Id: string; IsDeleted: boolean };
 
 const sfAll = async (object: string) => (await fake<{ records: SfRow[] }>("GET", `/__fake/records/${object}`)).records;

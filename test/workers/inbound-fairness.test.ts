@@ -6,6 +6,7 @@ import {
   connectedWorkspace,
   expectCountsMatchRecords,
   fake,
+  NONE,
   onlyObjects,
   resetFake,
   runsOf,
@@ -18,8 +19,6 @@ import {
 
 const BIG = 4;
 const LEADS = 8_000;
-
-const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
 
 async function startCycle(ws: { auth: Record<string, string> }) {
   const res = await call("/api/v1/sync/inbound", { method: "POST", headers: ws.auth });

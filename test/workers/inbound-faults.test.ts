@@ -22,6 +22,7 @@ import {
   connectedWorkspace,
   expectCountsMatchRecords,
   fake,
+  NONE,
   onlyObjects,
   recordsOf,
   resetFake,
@@ -29,7 +30,6 @@ import {
   syncNow,
 } from "./sync-helpers";
 
-const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
 // Three pages of 2,000, the last one short: enough for a fault between pages and a resume after one.
 const LEADS = 4_500;
 

@@ -3,14 +3,13 @@ import {
   connectedWorkspace,
   expectCountsMatchRecords,
   fake,
+  NONE,
   onlyObjects,
   recordsOf,
   resetFake,
   runsOf,
   syncNow,
 } from "./sync-helpers";
-
-const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
 
 async function insert(records: Record<string, unknown>[], lateBySeconds = 0): Promise<string[]> {
   return (await fake<{ ids: string[] }>("POST", "/__fake/records", { object: "Lead", records, lateBySeconds })).ids;

@@ -15,9 +15,16 @@ import { ALL_RECORDS } from "./assert-counts";
 import { clearFaults, fakeCalls, setFaults } from "./connect";
 import { firstShard } from "./helpers";
 import { contactsOf, expectEachRecordOnce, watermarkOf } from "./lead-reads";
-import { connectedWorkspace, expectCountsMatchRecords, fake, onlyObjects, resetFake, runsOf } from "./sync-helpers";
+import {
+  connectedWorkspace,
+  expectCountsMatchRecords,
+  fake,
+  NONE,
+  onlyObjects,
+  resetFake,
+  runsOf,
+} from "./sync-helpers";
 
-const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
 const LEADS = 1_500;
 // Batches smaller than the object: a backfill of several batches, the size at which slicing starts.
 const BATCH = 600;

@@ -11,13 +11,12 @@ import {
   connectedWorkspace,
   expectCountsMatchRecords,
   fake,
+  NONE,
   onlyObjects,
   resetFake,
   runsOf,
   syncNow,
 } from "./sync-helpers";
-
-const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
 
 interface Call {
   kind: string;

@@ -5,13 +5,12 @@ import {
   connectedWorkspace,
   expectCountsMatchRecords,
   fake,
+  NONE,
   onlyObjects,
   resetFake,
   runsOf,
   syncNow,
 } from "./sync-helpers";
-
-const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
 
 async function insert(object: string, records: Record<string, unknown>[]): Promise<string[]> {
   return (await fake<{ ids: string[] }>("POST", "/__fake/records", { object, records })).ids;

@@ -12,14 +12,12 @@ import {
   pushed,
   until,
 } from "./outbound.fixtures";
-import { connectedWorkspace, fake, fakeUrl, onlyObjects, resetFake, syncNow, unlinked } from "./sync-helpers";
+import { connectedWorkspace, fake, fakeUrl, NONE, onlyObjects, resetFake, syncNow, unlinked } from "./sync-helpers";
 
 // After another org is connected, every Conversion record is unlinked until the new org's backfill
 // links contacts again by email. A change pushed meanwhile would be a create: a second Lead for a
 // person the new org already has. So creates of an object wait until its backfill is done; updates
 // of records already linked to the new org go out.
-
-const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
 
 const leadsByEmail = async (email: string) =>
   (await fake<{ records: Record<string, any>[] }>("GET", `/__fake/records/Lead?email=${encodeURIComponent(email)}`))

@@ -11,6 +11,7 @@ import {
   expectCountsMatchRecords,
   fake,
   fakeUrl,
+  NONE,
   onlyObjects,
   resetFake,
   runsOf,
@@ -23,7 +24,6 @@ import {
 // the org is another one, or because the integration user stopped seeing records (review 1, finding 1),
 // and it must not burn retries, budgets or field-level security on the way (findings 4-6).
 
-const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
 type Ws = Awaited<ReturnType<typeof connectedWorkspace>>;
 
 async function count(sql: string, ...binds: unknown[]): Promise<number> {

@@ -10,6 +10,7 @@ import {
   connectedWorkspace,
   expectCountsMatchRecords,
   fake,
+  NONE,
   onlyObjects,
   resetFake,
   runsOf,
@@ -20,7 +21,6 @@ import {
 // Reconciliation runs: Salesforce's ids against Conversion's linked records, for the deletes
 // Salesforce can no longer tell (purged after 15 days, hard-deleted, an emptied recycle bin).
 
-const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
 const DAY = 86_400;
 type Ws = Awaited<ReturnType<typeof connectedWorkspace>>;
 

@@ -10,6 +10,7 @@ import {
   connectedWorkspace,
   expectCountsMatchRecords,
   fake,
+  NONE,
   onlyObjects,
   recordsOf,
   resetFake,
@@ -21,8 +22,6 @@ import {
 // record either is found through the Conversion record holding its ref, or keeps a run_records row.
 // The page decides in JavaScript only for records whose holder it inserts itself (inbound/history.ts
 // findableWithoutRow); everything else is checked in SQL (runs/write.ts).
-
-const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
 
 async function create(object: string, records: Record<string, unknown>[]): Promise<string[]> {
   return (await fake<{ ids: string[] }>("POST", "/__fake/records", { object, records })).ids;

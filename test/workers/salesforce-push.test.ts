@@ -5,6 +5,7 @@ import {
   connectedWorkspace,
   expectCountsMatchRecords,
   fake,
+  NONE,
   onlyObjects,
   recordsOf,
   resetFake,
@@ -12,8 +13,6 @@ import {
   settle,
   syncNow,
 } from "./sync-helpers";
-
-const NONE = { Lead: 0, Contact: 0, Account: 0, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 };
 
 interface Call {
   kind: string;

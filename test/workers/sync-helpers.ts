@@ -20,6 +20,16 @@ export async function fake<T = unknown>(method: string, path: string, body?: unk
   return (text ? JSON.parse(text) : null) as T;
 }
 
+/** resetFake's counts for an org with no records of any object; tests add what they need. */
+export const NONE = {
+  Lead: 0,
+  Contact: 0,
+  Account: 0,
+  Opportunity: 0,
+  OpportunityContactRole: 0,
+  Conversion_Event__c: 0,
+};
+
 export async function resetFake(
   opts: {
     counts?: Record<string, number>;
