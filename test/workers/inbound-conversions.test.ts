@@ -9,6 +9,7 @@ import {
   onlyObjects,
   resetFake,
   runsOf,
+  sfCreate,
   syncNow,
 } from "./sync-helpers";
 
@@ -25,10 +26,6 @@ async function rows(sql: string, ...binds: unknown[]): Promise<Row[]> {
   ).results;
 }
 
-async function create(object: string, records: Record<string, unknown>[]): Promise<string[]> {
-  return (await fake<{ ids: string[] }>("POST", "/__fake/records", { object, records })).ids;
-}
-
 async function recordsFor(workspaceId: string, salesforceId: string): Promise<Row[]> {
   return rows(
     `SELECT r.*, x.salesforce_object AS run_object FROM ${ALL_RECORDS} r JOIN runs x ON x.id = r.run_id WHERE r.workspace_id = ? AND r.salesforce_id = ? ORDER BY r.created_at, r.seq`,
@@ -40,7 +37,7 @@ async function recordsFor(workspaceId: string, salesforceId: string): Promise<Ro
 describe("lead conversion", () => {
   it("moves the Lead's contact to the Contact it became: one contact, its history kept", async () => {
     await resetFake({ counts: NONE });
-    const [leadId] = await create("Lead", [
+    const [leadId] = await sfCreate("Lead", [
       { FirstName: "Ada", LastName: "Convert", Company: "Analytical", Email: "ada.convert@example.com" },
     ]);
     const ws = await connectedWorkspace(onlyObjects("Account", "Lead", "Contact"));
@@ -81,7 +78,7 @@ describe("lead conversion", () => {
 
   it("keeps the catalogue's skip for a converted Lead Conversion never had", async () => {
     await resetFake({ counts: NONE });
-    const [leadId] = await create("Lead", [{ LastName: "Late", Company: "Late Inc", Email: "late@example.com" }]);
+    const [leadId] = await sfCreate("Lead", [{ LastName: "Late", Company: "Late Inc", Email: "late@example.com" }]);
     await fake("POST", "/__fake/convert-lead", { leadId });
     const ws = await connectedWorkspace(onlyObjects("Account", "Lead", "Contact"));
     await syncNow(ws);
@@ -96,11 +93,11 @@ describe("lead conversion", () => {
 describe("merges", () => {
   it("folds a merged Contact into the winner's contact: its events move, the record says where it went", async () => {
     await resetFake({ counts: NONE });
-    const [winner, loser] = await create("Contact", [
+    const [winner, loser] = await sfCreate("Contact", [
       { LastName: "Winner", Email: "winner@example.com" },
       { LastName: "Loser", Email: "loser@example.com" },
     ]);
-    await create("Conversion_Event__c", [{ Event_Name__c: "Signed up", Email__c: "loser@example.com" }]);
+    await sfCreate("Conversion_Event__c", [{ Event_Name__c: "Signed up", Email__c: "loser@example.com" }]);
     const ws = await connectedWorkspace({
       ...onlyObjects("Account", "Lead", "Contact", "Conversion_Event__c"),
     });
@@ -133,11 +130,11 @@ describe("merges", () => {
 
   it("hands a merged Account's company to a winner Conversion does not have yet, instead of deleting it", async () => {
     await resetFake({ counts: NONE });
-    const [loser] = await create("Account", [{ Name: "Acme (old)" }]);
+    const [loser] = await sfCreate("Account", [{ Name: "Acme (old)" }]);
     const ws = await connectedWorkspace(onlyObjects("Account"));
     await syncNow(ws);
     const [company] = await rows("SELECT id FROM companies WHERE workspace_id = ?", ws.id);
-    const [winner] = await create("Account", [{ Name: "Acme" }]);
+    const [winner] = await sfCreate("Account", [{ Name: "Acme" }]);
     await fake("POST", "/__fake/merge", { object: "Account", masterId: winner, ids: [loser] });
     await syncNow(ws);
 

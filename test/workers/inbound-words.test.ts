@@ -4,17 +4,13 @@ import { call } from "./helpers";
 import {
   connectedWorkspace,
   expectCountsMatchRecords,
-  fake,
   NONE,
   onlyObjects,
   resetFake,
   runsOf,
+  sfCreate,
   syncNow,
 } from "./sync-helpers";
-
-async function insert(object: string, records: Record<string, unknown>[]): Promise<string[]> {
-  return (await fake<{ ids: string[] }>("POST", "/__fake/records", { object, records })).ids;
-}
 
 interface ApiRecord {
   salesforceId: string | null;
@@ -41,9 +37,9 @@ describe("the right words", () => {
 
   it("a Lead whose email belongs to a contact synced from a Salesforce Contact says so, not Unknown reason", async () => {
     const ws = await connectedWorkspace(onlyObjects("Lead", "Contact"));
-    const [contact] = await insert("Contact", [{ LastName: "Same", Email: "same@example.com" }]);
+    const [contact] = await sfCreate("Contact", [{ LastName: "Same", Email: "same@example.com" }]);
     await syncNow(ws);
-    const [lead] = await insert("Lead", [{ LastName: "Same", Company: "X", Email: "Same@Example.com" }]);
+    const [lead] = await sfCreate("Lead", [{ LastName: "Same", Company: "X", Email: "Same@Example.com" }]);
     await syncNow(ws);
     const record = await recordFor(ws, lead!);
     expect(record.status).toBe("skipped");
@@ -63,8 +59,8 @@ describe("the right words", () => {
       ...onlyObjects("Contact", "Conversion_Event__c"),
       syncRules: [{ object: "Conversion_Event__c", field: "Event_Name__c", equals: "Internal test" }],
     });
-    await insert("Contact", [{ LastName: "Person", Email: "person@example.com" }]);
-    const [kept, excluded] = await insert("Conversion_Event__c", [
+    await sfCreate("Contact", [{ LastName: "Person", Email: "person@example.com" }]);
+    const [kept, excluded] = await sfCreate("Conversion_Event__c", [
       { Event_Name__c: "Webinar attended", Email__c: "person@example.com" },
       { Event_Name__c: "Internal test", Email__c: "person@example.com" },
     ]);

@@ -5,7 +5,7 @@ import worker from "../../worker";
 import { createApp } from "../../worker/api";
 import { expectRunCountsMatchRecords } from "./assert-counts";
 import { call, d1Of, jsonInit } from "./helpers";
-import { connectedWorkspace, fake, onlyObjects, resetFake } from "./sync-helpers";
+import { connectedWorkspace, fake, onlyObjects, resetFake, sfCreate } from "./sync-helpers";
 
 // Shared steps of the outbound tests: a small fake org, records in it, Conversion rows linked to
 // them, and waiting for pushes to land (through the real queue) before asserting.
@@ -21,11 +21,6 @@ export async function outboundSetup(settings: Record<string, unknown> = {}): Pro
     counts: { Account: 5, Contact: 5, Lead: 5, Opportunity: 0, OpportunityContactRole: 0, Conversion_Event__c: 0 },
   });
   return connectedWorkspace({ ...onlyObjects(), ...settings });
-}
-
-/** Creates records straight in the fake org (as if someone typed them in Salesforce); their ids. */
-export async function sfCreate(object: string, records: Record<string, unknown>[]): Promise<string[]> {
-  return (await fake<{ ids: string[] }>("POST", "/__fake/records", { object, records })).ids;
 }
 
 export async function sfRecord(object: string, id: string): Promise<Record<string, any>> {

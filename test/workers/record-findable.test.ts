@@ -15,6 +15,7 @@ import {
   recordsOf,
   resetFake,
   runsOf,
+  sfCreate,
   syncNow,
 } from "./sync-helpers";
 
@@ -22,10 +23,6 @@ import {
 // record either is found through the Conversion record holding its ref, or keeps a run_records row.
 // The page decides in JavaScript only for records whose holder it inserts itself (inbound/history.ts
 // findableWithoutRow); everything else is checked in SQL (runs/write.ts).
-
-async function create(object: string, records: Record<string, unknown>[]): Promise<string[]> {
-  return (await fake<{ ids: string[] }>("POST", "/__fake/records", { object, records })).ids;
-}
 
 async function historyIds(ws: { auth: Record<string, string> }, query: string): Promise<string[]> {
   const ids: string[] = [];
@@ -79,7 +76,7 @@ async function keptRows(workspaceId: string) {
 describe("record history finds every inbound record", () => {
   it("created, updated, skipped, deleted, moved and email-changed records: each found by Salesforce id and by email", async () => {
     await resetFake({ counts: NONE });
-    const [plain, doomed, renamed, converting, noEmail, badEmail, twinA] = await create("Lead", [
+    const [plain, doomed, renamed, converting, noEmail, badEmail, twinA] = await sfCreate("Lead", [
       { FirstName: "Ada", LastName: "Plain", Company: "A", Email: "ada.plain@example.com" },
       { FirstName: "Bo", LastName: "Doomed", Company: "B", Email: "bo.doomed@example.com" },
       { FirstName: "Cy", LastName: "Renamed", Company: "C", Email: "cy.before@example.com" },
@@ -114,7 +111,7 @@ describe("record history finds every inbound record", () => {
     });
     await fake("DELETE", "/__fake/records", { object: "Lead", ids: [doomed] });
     await fake("POST", "/__fake/convert-lead", { leadId: converting });
-    await create("Lead", [{ FirstName: "Io", LastName: "Late", Company: "I", Email: "io.late@example.com" }]);
+    await sfCreate("Lead", [{ FirstName: "Io", LastName: "Late", Company: "I", Email: "io.late@example.com" }]);
     await syncNow(ws);
 
     const kept = await keptRows(ws.id);
