@@ -3,10 +3,12 @@
 // preparePage (lookups answered empty, so every record is a create: the most expensive path) →
 // pageWrites (entities, the run's page rows) → each statement's SQL and parameters built as commitBatch builds them. No D1,
 // no network: what is left is the CPU time Cloudflare would bill the consumer for.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { startFakeOrg } from "../../test/fake-salesforce/server.ts";
 import { ROOT } from "./app.ts";
@@ -14,12 +16,24 @@ import { median } from "./stats.ts";
 
 type Micro = typeof import("./micro-entry.ts");
 
-async function loadEngine(): Promise<Micro> {
+/** The engine bundled for Node: the working tree's, or with `rev` worker/ as it was at that revision (entry as now). */
+async function loadEngine(rev?: string): Promise<Micro> {
   const dir = mkdtempSync(join(tmpdir(), "conversion-micro-"));
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-  const out = join(dir, "engine.mjs");
+  let root = ROOT;
+  if (rev) {
+    root = join(dir, "src");
+    mkdirSync(join(root, "scripts/bench"), { recursive: true });
+    const archive = spawnSync("sh", ["-c", `git -C "${ROOT}" archive "${rev}" worker | tar -x -C "${root}"`], {
+      encoding: "utf8",
+    });
+    if (archive.status !== 0) throw new Error(`git archive ${rev} failed:\n${archive.stderr}`);
+    cpSync(join(ROOT, "scripts/bench/micro-entry.ts"), join(root, "scripts/bench/micro-entry.ts"));
+    symlinkSync(join(ROOT, "node_modules"), join(root, "node_modules"));
+  }
+  const out = join(dir, `engine-${rev ?? "tree"}.mjs`);
   const res = await build({
-    entryPoints: [join(ROOT, "scripts/bench/micro-entry.ts")],
+    entryPoints: [join(root, "scripts/bench/micro-entry.ts")],
     bundle: true,
     format: "esm",
     platform: "node",
@@ -202,4 +216,41 @@ async function profileOnce(engine: Micro, pages: string[]) {
     .sort((a, b) => b[1] - a[1])
     .slice(0, 12)
     .map(([fn, us]) => ({ fn, ms: us / 1000 }));
+}
+
+/**
+ * Revisions side by side in one process: the same wire pages, each engine warmed, then batches
+ * interleaved round by round (engines alternate, so the machine's drift falls on all of them).
+ * `node --expose-gc scripts/bench/micro.ts --vs=REV[,REV…] [--n=50000] [--reps=7]`; the working tree is measured last.
+ */
+export async function microCompare(revs: string[], n = 50_000, reps = 7) {
+  const engines = [
+    ...(await Promise.all(revs.map(async (rev) => ({ label: rev, engine: await loadEngine(rev) })))),
+    { label: "tree", engine: await loadEngine() },
+  ];
+  const pages = await wirePages(engines.at(-1)!.engine, n);
+  for (const { engine } of engines) await oneBatch(engine, pages);
+  const ms = engines.map(() => [] as number[]);
+  for (let i = 0; i < reps; i++)
+    for (const [j, { engine }] of engines.entries()) {
+      // With --expose-gc each batch starts from a collected heap, not the one before's garbage.
+      (globalThis as { gc?: () => void }).gc?.();
+      const c0 = process.cpuUsage();
+      await oneBatch(engine, pages);
+      const c = process.cpuUsage(c0);
+      ms[j]!.push((c.user + c.system) / 1000);
+    }
+  return engines.map(({ label }, j) => ({ label, batchCpuMs: ms[j]!, perRecordUs: (median(ms[j]!) * 1000) / n }));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const revs = (arg("vs") ?? "").split(",").filter(Boolean);
+  const n = Number(arg("n") ?? 50_000);
+  const rows = await microCompare(revs, n, Number(arg("reps") ?? 7));
+  const first = rows[0]!.perRecordUs;
+  for (const r of rows)
+    console.log(
+      `${r.label}\t${r.perRecordUs.toFixed(1)} µs/record (min ${((Math.min(...r.batchCpuMs) * 1000) / n).toFixed(1)})\t${(r.perRecordUs / first).toFixed(3)}\tbatches ms: ${r.batchCpuMs.map((m) => m.toFixed(0)).join(", ")}`,
+    );
 }

@@ -1,7 +1,7 @@
 import { getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
 import { getTableConfig, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db";
-import { jsonChunks, jsonTextChunks } from "../db/json-param";
+import { jsonChunks, jsonValueChunks } from "../db/json-param";
 import { companies, contacts, events, opportunities, opportunityContactRoles } from "../db/schema";
 import { isoNow } from "../lib/time";
 import { appendHistory, refCutoff } from "./runs/history";
@@ -176,13 +176,13 @@ export function upsertFromJson(db: Db, table: SQLiteTable, json: string) {
 function insertNewRows(db: Db, table: SQLiteTable, rows: EntityRow[], refs: ReadonlyMap<string, string[]>) {
   if (!rows.length) return [];
   const keys = columnsOf(table).map(([key]) => key);
-  const texts = rows.map((row) => {
-    const values = keys.map((key) => row[key] ?? null);
-    const list = refs.get(row.id);
-    if (list !== undefined) values.push(list);
-    return JSON.stringify(values);
+  const values = rows.map((row) => {
+    const list: unknown[] = keys.map((key) => row[key] ?? null);
+    const added = refs.get(row.id);
+    if (added !== undefined) list.push(added);
+    return list;
   });
-  return jsonTextChunks(texts).map((json) =>
+  return jsonValueChunks(values).map((json) =>
     upsertRows(db, table, json, (_, i) => sql.raw(`j.value ->> ${i}`), sql.raw(`j.value -> ${keys.length}`)),
   );
 }

@@ -11,7 +11,7 @@ import { type RowExtra, type RunWrite, runRecordWrites } from "../runs/write";
 import { CLASSIFIERS, inboundMappings, loadPendingEdits, type PageContext } from "./classify";
 import { attachHistory, findableWithoutRow } from "./history";
 import { loadPageSets } from "./lookups";
-import { readHead, readId, type SalesforceRecord, text, type Verdict } from "./record";
+import { type RecordHead, readHead, readId, type SalesforceRecord, text, type Verdict } from "./record";
 import type { WindowStart } from "./window";
 
 export interface PageResult {
@@ -46,7 +46,12 @@ export function pageWrites(db: Db, page: PageResult, more: RunRecordInput[] = []
 }
 
 function labelOf(r: SalesforceRecord): string {
-  const name = [text(r, "FirstName"), text(r, "LastName")].filter((v) => typeof v === "string").join(" ");
+  // Without an array and a join per record: "First Last", or whichever of the two is text.
+  const first = text(r, "FirstName");
+  const lastName = text(r, "LastName");
+  const given = typeof first === "string" ? first : null;
+  const family = typeof lastName === "string" ? lastName : null;
+  const name = given && family ? `${given} ${family}` : (given ?? family ?? "");
   const email = text(r, "Email") ?? text(r, "Email__c");
   const named = text(r, "Name") ?? text(r, "Event_Name__c") ?? text(r, "Role");
   if (name && email) return `${name} <${email}>`;
@@ -112,7 +117,8 @@ export async function preparePage(
     } else {
       last = later(last, { stamp: head.stamp, id: head.id });
       try {
-        verdict = classify(record, { ...head, id: head.id, stamp: head.stamp }, ctx);
+        // The head itself (its id and stamp are checked above), not a copy of it per record.
+        verdict = classify(record, head as RecordHead & { id: string; stamp: string }, ctx);
       } catch (err) {
         verdict = { outcome: "fail", code: "unknown_error", detail: err instanceof Error ? err.message : String(err) };
       }

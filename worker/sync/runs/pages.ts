@@ -9,7 +9,7 @@ import { PAGE_TIE } from "./records";
 /** Records per page row: small enough that reading one record of a page parses little. */
 export const PAGE_RECORDS = 500;
 /** And bytes: a D1 row is at most 2 MB; one record can be large (a long text field's changes). */
-const PAGE_BYTES = 400_000;
+export const PAGE_BYTES = 400_000;
 
 export interface PackedRecord {
   /** seq */
@@ -106,8 +106,8 @@ export function readChanges(value: unknown): StoredRecord["changes"] {
 export interface Page {
   firstSeq: number;
   lastSeq: number;
-  /** The packed records' JSON texts, in order. */
-  texts: string[];
+  /** The page's row value: a JSON array of its packed records, in order. */
+  text: string;
   records: RunRecordInput[];
 }
 
@@ -125,20 +125,42 @@ export interface Place {
 export function layoutPages(records: readonly RunRecordInput[], runObject: string): { pages: Page[]; places: Place[] } {
   const pages: Page[] = [];
   const places: Place[] = [];
-  let page: Page | null = null;
-  let bytes = 0;
-  for (const r of records) {
-    const text = JSON.stringify(packRecord(r, runObject));
-    if (!page || page.texts.length >= PAGE_RECORDS || (page.texts.length && bytes + text.length > PAGE_BYTES)) {
-      page = { firstSeq: r.seq, lastSeq: r.seq, texts: [], records: [] };
-      pages.push(page);
-      bytes = 0;
-    }
-    places.push({ firstSeq: page.firstSeq, slot: page.texts.length });
-    page.texts.push(text);
-    page.records.push(r);
-    page.lastSeq = Math.max(page.lastSeq, r.seq);
-    bytes += text.length + 1;
+  for (let start = 0; start < records.length; ) {
+    // A page's records stringified together, not each on its own and joined: no 500 small texts
+    // to keep alive (garbage a 50,000-record batch collected), the same text. If it is within
+    // PAGE_BYTES, the cut by size would have taken every one of them (its running size only grows
+    // up to exactly this length); if not, that page is cut record by record as before.
+    const end = Math.min(start + PAGE_RECORDS, records.length);
+    const packed: PackedRecord[] = [];
+    for (let i = start; i < end; i++) packed.push(packRecord(records[i]!, runObject));
+    const whole = JSON.stringify(packed);
+    const page =
+      whole.length - 2 <= PAGE_BYTES ? pageOf(records, start, end, whole) : cutBySize(records, start, end, packed);
+    for (let slot = 0; slot < page.records.length; slot++) places.push({ firstSeq: page.firstSeq, slot });
+    pages.push(page);
+    start += page.records.length;
   }
   return { pages, places };
+}
+
+function pageOf(records: readonly RunRecordInput[], start: number, end: number, text: string): Page {
+  const page: Page = { firstSeq: records[start]!.seq, lastSeq: records[start]!.seq, text, records: [] };
+  for (let i = start; i < end; i++) {
+    page.records.push(records[i]!);
+    page.lastSeq = Math.max(page.lastSeq, records[i]!.seq);
+  }
+  return page;
+}
+
+/** The first page of records[start, end) when they exceed PAGE_BYTES together: as many as fit, at least one. */
+function cutBySize(records: readonly RunRecordInput[], start: number, end: number, packed: PackedRecord[]): Page {
+  const texts: string[] = [];
+  let bytes = 0;
+  for (let i = start; i < end; i++) {
+    const text = JSON.stringify(packed[i - start]);
+    if (texts.length && bytes + text.length > PAGE_BYTES) break;
+    texts.push(text);
+    bytes += text.length + 1;
+  }
+  return pageOf(records, start, start + texts.length, `[${texts.join(",")}]`);
 }

@@ -97,7 +97,7 @@ function pageStatements(db: Db, w: RunWrite, pages: Page[]) {
   let group: { page: Page; text: string }[] = [];
   let size = 0;
   for (const page of pages) {
-    const text = `[${page.texts.join(",")}]`;
+    const text = page.text;
     if (group.length && (group.length >= PAGES_PER_STATEMENT || size + text.length > MAX_PARAM_BYTES)) {
       groups.push(group);
       group = [];
