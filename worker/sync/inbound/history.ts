@@ -83,23 +83,29 @@ export function findableWithoutRow(
     if (r.status !== "success" || (r.action !== "created" && r.action !== "updated")) return;
     if (!r.conversionId || !r.salesforceId || extras.has(r.seq) || !places[i]) return;
     const row = set.byId.get(r.conversionId);
-    if (!row || row.salesforceId !== r.salesforceId || !insertedWith(set, row, "")) return;
+    if (!row || row.salesforceId !== r.salesforceId || !inserted(set, row)) return;
     const ref = refOf(places[i]!, r.seq);
-    if (!insertedWith(set, row, ref)) return;
+    if (!holds(set, row, ref)) return;
     // As the record is stored: an empty email is none (pages.ts packs only a non-empty one).
     if (!r.email) {
       settled.add(r.seq);
       return;
     }
     const contact = contacts.byEmail.get(r.email);
-    if (contact && contact.email === r.email && insertedWith(contacts, contact, ref)) settled.add(r.seq);
+    if (!contact || contact.email !== r.email) return;
+    // A Lead's or Contact's own row is the contact with its email: checked just above, not again.
+    if ((contact === row && set === contacts) || (inserted(contacts, contact) && holds(contacts, contact, ref)))
+      settled.add(r.seq);
   });
   return settled;
 }
 
-/** The row is one the page inserts (new, not loaded from D1), as indexed, and its refs include `ref` (any, for ""). */
-function insertedWith(set: EntitySet, row: EntityRow, ref: string): boolean {
-  if (set.byId.get(row.id) !== row || !set.dirty.has(row.id) || set.loaded.has(row.id) || set.removed.has(row.id))
-    return false;
-  return ref === "" || (set.refs.get(row.id)?.includes(ref) ?? false);
+/** The row is one the page inserts (new, not loaded from D1), as indexed. */
+function inserted(set: EntitySet, row: EntityRow): boolean {
+  return set.byId.get(row.id) === row && set.dirty.has(row.id) && !set.loaded.has(row.id) && !set.removed.has(row.id);
+}
+
+/** The row's refs include `ref`. */
+function holds(set: EntitySet, row: EntityRow, ref: string): boolean {
+  return set.refs.get(row.id)?.includes(ref) ?? false;
 }
