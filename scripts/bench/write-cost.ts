@@ -367,6 +367,22 @@ async function main() {
           .all<{ created_at: string; processed_at: string }>();
         const ms = lat.map((x) => Date.parse(x.processed_at) - Date.parse(x.created_at)).sort((a, b) => a - b);
         const calls = await fakeCalls(app);
+        // --timeline: per workspace, when its changes were written and when each push answered (s after the first write).
+        if (process.argv.includes("--timeline")) {
+          const { results: runs } = await app.db
+            .prepare(
+              `SELECT workspace_id AS ws, run_id AS run, count(*) AS n, min(created_at) AS first, max(created_at) AS last,
+                 max(processed_at) AS done FROM outbox WHERE created_at >= ? GROUP BY run_id ORDER BY ws, done`,
+            )
+            .bind(since)
+            .all<{ ws: string; run: string; n: number; first: string; last: string; done: string }>();
+          const t0 = Math.min(...runs.map((x) => Date.parse(x.first)));
+          const at = (iso: string) => ((Date.parse(iso) - t0) / 1000).toFixed(2);
+          for (const x of runs.slice(0, 24))
+            console.log(
+              `  ${x.ws.slice(-6)} ${String(x.n).padStart(3)} written ${at(x.first)}–${at(x.last)} s, pushed ${at(x.done)} s`,
+            );
+        }
         console.log(
           `${r.what}: ${tenants} × ${perTenant}, ${r.perSec.toFixed(0)}/s, workerd ${r.workerdMs.toFixed(2)} ms/write + tail ${r.tailWorkerdMs?.toFixed(2) ?? "—"}, busiest thread ${((r.busiestThread * 1000) / r.wallMs).toFixed(2)}, node ${r.nodeMs.toFixed(2)}, fake ${r.fakeMs.toFixed(2)}; latency p50 ${ms[Math.floor(ms.length / 2)]} p95 ${ms[Math.floor(ms.length * 0.95)]} ms; fake calls ${calls.length}`,
         );

@@ -93,6 +93,13 @@ describe("outbound delivery", () => {
     const ws = await outboundSetup();
     const linked = await linkedContacts(ws, "Lead", [{ email: "r1@example.com" }, { email: "r2@example.com" }]);
     for (const l of linked) await apiWithoutSend(ws, "PATCH", `/contacts/${l.contactId}`, { title: "Once" });
+    // Ready (quiet for longer than the coalescing wait), so this delivery pushes them itself rather than
+    // arming a wake whose own message (another batch key) would: its redeliveries are what is tested.
+    await env.DB.prepare(
+      `UPDATE outbox SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 seconds') WHERE workspace_id = ?`,
+    )
+      .bind(ws.id)
+      .run();
     await deliver(ws);
     const [run] = await pushed(ws, 1);
 

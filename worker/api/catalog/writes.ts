@@ -1,11 +1,10 @@
 import { and, eq, getTableColumns, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db, ShardEnv } from "../../db";
-import { runBatch } from "../../db/commit";
 import { companies, type contacts } from "../../db/schema";
 import { isoNow } from "../../lib/time";
 import {
-  announceChange,
+  commitAndWake,
   commitChange,
   differences,
   type EntityType,
@@ -123,12 +122,18 @@ export async function createEntity<T extends Entities>(
 ): Promise<void> {
   if (!guard) return commitChange(env, db, [db.insert(table).values(row as never)], change);
   const outbox = outboxInsertIfOwned(db, table, change);
-  const [inserted] = await runBatch(db, [insertWhere(db, table, row, guard.sql), outbox.statement]);
+  // Refused, the outbox row is not written either, and so no wake is made or sent.
+  const [inserted] = await commitAndWake(
+    env,
+    db,
+    change.workspaceId,
+    [insertWhere(db, table, row, guard.sql), outbox.statement],
+    [outbox.id],
+  );
   if (!inserted?.length) {
     await guard.refuse();
     throw new Error("a guarded insert wrote nothing, yet its guard holds");
   }
-  await announceChange(env, db, change.workspaceId, [outbox.id]);
 }
 
 /**
@@ -150,9 +155,14 @@ export async function deleteEntity<T extends Entities>(
     .delete(t)
     .where(and(eq(t.id, target.id), eq(t.workspaceId, target.workspaceId)))
     .returning({ id: t.id });
-  const results = await runBatch(db, [outbox.statement, ...alongside, remove]);
+  const results = await commitAndWake(
+    env,
+    db,
+    target.workspaceId,
+    [outbox.statement, ...alongside, remove],
+    [outbox.id],
+  );
   if (!results.at(-1)?.length) throw notFound(target.what);
-  await announceChange(env, db, target.workspaceId, [outbox.id]);
 }
 
 /**
@@ -189,7 +199,7 @@ export async function patchEntity<T extends Entities>(
       ),
     )
     .returning();
-  const [, updated] = await runBatch(db, [outbox.statement, update]);
+  const [, updated] = await commitAndWake(env, db, target.workspaceId, [outbox.statement, update], [outbox.id]);
   const raw = updated?.[0];
   if (!raw) {
     // Nothing written: an unknown entity (404 first), a refused guard (its answer), or no change.
@@ -197,6 +207,5 @@ export async function patchEntity<T extends Entities>(
     await guard?.refuse();
     return row;
   }
-  await announceChange(env, db, target.workspaceId, [outbox.id]);
   return fromColumns(table, raw);
 }

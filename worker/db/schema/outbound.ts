@@ -19,3 +19,20 @@ export const createJournal = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.entityId] })],
 );
+
+/**
+ * A wake is on its way for this workspace × object: an outbound message whose delivery will look at
+ * every pending change of the group (outbound/wake.ts). A write inserts the row in its own D1 batch
+ * and sends a message only if it created it, so a burst of writes costs one message, not one each;
+ * the consumer deletes the row before it looks, so a write committed after that sends a new one.
+ * `due_at`: when its message is expected (D1's clock); a row long past it is presumed lost and taken over.
+ */
+export const outboundWakes = sqliteTable(
+  "outbound_wakes",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    entityType: text("entity_type", { enum: ["contact", "company"] }).notNull(),
+    dueAt: text("due_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.entityType] })],
+);

@@ -1,10 +1,11 @@
 import { type Db, type ShardEnv, shardDb } from "../../db";
 import { outbox } from "../../db/schema";
 import { inJson } from "../entities";
-import { type Coalescing, coalescingFor, msUntilReady } from "./claim";
+import { type Coalescing, coalescingFor, groupState } from "./claim";
 import { type Group, pushGroup } from "./group";
 import { type EntityType, isOutboundChange, type OutboundChangeMessage, outboxIdsOf } from "./message";
 import { sendRescheduled } from "./reschedule";
+import { armWakes, clearWakes } from "./wake";
 
 /**
  * Groups one delivery pushes at most. Each push is ~30 D1 statements and production allows 1,000 per
@@ -49,8 +50,11 @@ interface Entry {
   round: number;
 }
 
-/** What became of a group in this delivery: done, retried as a whole, or re-scheduled (its still-waiting rows). */
-type Outcome = { retryDelaySeconds: number } | { later: { ids: string[]; delaySeconds: number } | null };
+/** A group's wake armed again: its message names one pending change (the batch key's), due after the delay. */
+type Later = { id: string; delaySeconds: number; round: number };
+
+/** What became of a group in this delivery: done, retried as a whole, or its wake armed again. */
+type Outcome = { retryDelaySeconds: number } | { later: Later | null };
 
 /**
  * The outbound consumer: up to 100 messages, grouped by workspace × object type, one push per
@@ -92,43 +96,64 @@ export async function runOutboundBatch(env: ShardEnv, messages: readonly Message
     }
   }
 
+  // Before anything is looked at: a write committed from here on makes a new wake (wake.ts).
+  const entries = [...groups.values()];
+  await clearWakes(
+    db,
+    entries.map((e) => ({ workspaceId: e.group.workspaceId, type: e.group.type })),
+  );
+
   let pushes = 0;
   const outcomes = await Promise.all(
-    [...groups.values()].map(async (entry): Promise<Outcome> => {
+    entries.map(async (entry): Promise<Outcome> => {
       const { group } = entry;
-      const waiting = group.outboxIds.filter((id) => rows.get(id)?.processedAt === null);
-      // Nothing of this group claimed yet and not ready: no push, just the time to look again.
-      if (coalescing && group.pending && waiting.every((id) => rows.get(id)?.runId === null)) {
-        const ms = await msUntilReady(db, group.workspaceId, group.type, coalescing);
-        if (ms !== null && ms > 0) return { later: { ids: waiting, delaySeconds: Math.ceil(ms / 1000) } };
+      const named = group.outboxIds.map((id) => rows.get(id)).filter((r) => r?.processedAt === null);
+      // A redelivery that holds a claim finishes its push; otherwise the group as a whole is looked at:
+      // a wake names one change, and the group's every pending change goes with it.
+      if (!named.some((r) => r?.runId !== null)) {
+        // (Nothing open and nothing named pending: the push only closes what a dead delivery of this
+        // message left open, if anything.)
+        const state = await groupState(db, group.workspaceId, group.type, coalescing);
+        group.pending ||= state.open > 0;
+        if (coalescing && state.open && state.msUntilReady > 0)
+          return { later: { id: state.someId!, delaySeconds: Math.ceil(state.msUntilReady / 1000), round: 0 } };
       }
-      if (++pushes > GROUPS_PER_DELIVERY) return { later: waiting.length ? { ids: waiting, delaySeconds: 0 } : null };
+      if (++pushes > GROUPS_PER_DELIVERY)
+        return { later: { id: group.outboxIds[0]!, delaySeconds: 0, round: entry.round } };
       const result = await pushGroup(env, group);
       if ("retryDelaySeconds" in result) return result;
       // Not connected or over budget: the rows wait for the sweep, not for a message every second.
       if (!result.claimed) return { later: null };
-      // Held creates wait for a backfill (hours, maybe): the backfill's end sends them, not a message every minute.
-      const held = new Set(result.held);
-      const looking = waiting.filter((id) => !held.has(id));
-      return { later: await stillWaiting(db, group, looking, coalescing, entry.round) };
+      return { later: await leftWaiting(db, group, coalescing, result.holdCreates === true, entry.round) };
     }),
   );
 
-  const entries = [...groups.values()];
   const later = entries.flatMap((entry, i) => {
     const o = outcomes[i]!;
-    return "later" in o && o.later && entry.round < MAX_ROUNDS ? [{ entry, ...o.later }] : [];
+    return "later" in o && o.later && o.later.round < MAX_ROUNDS ? [{ entry, ...o.later }] : [];
   });
-  const sent = await sendRescheduled(
-    env,
+  // A wake a write made meanwhile covers these too: only the groups with none are armed and sent.
+  const armed = await armWakes(
+    db,
     later.map((l) => ({
       workspaceId: l.entry.group.workspaceId,
-      ids: l.ids,
+      type: l.entry.group.type,
       delaySeconds: l.delaySeconds,
-      round: l.entry.round + 1,
     })),
   );
-  const unsent = new Set(later.filter((_, i) => !sent[i]).map((l) => l.entry));
+  const toSend = later.filter((l) => armed.has(`${l.entry.group.workspaceId}|${l.entry.group.type}`));
+  const sent = await sendRescheduled(
+    env,
+    toSend.map((l) => ({
+      workspaceId: l.entry.group.workspaceId,
+      ids: [l.id],
+      delaySeconds: l.delaySeconds,
+      round: l.round,
+    })),
+  );
+  // Unsent, the wake stays armed for a message that will not come: retrying this delivery's messages
+  // stands in for it (their delivery clears it and looks again).
+  const unsent = new Set(toSend.filter((_, i) => !sent[i]).map((l) => l.entry));
   // A message is retried if any of its groups asked for it (or could not be re-scheduled), else acked.
   const retry = new Map<Message<unknown>, number>();
   entries.forEach((entry, i) => {
@@ -145,20 +170,21 @@ export async function runOutboundBatch(env: ShardEnv, messages: readonly Message
 }
 
 /**
- * The group's named rows this push left pending and unclaimed: not ready yet (a burst's remainder
- * short of a call), held by another push, or past the claim's limit. Looked at again when they
- * will be ready; otherwise after a pause that doubles per round, so a holder has time to finish.
+ * What the group has left pending and unclaimed after this push: a burst's changes that arrived
+ * meanwhile or fall short of a call (armed for when they are ready), or changes of entities another
+ * push holds (looked at again after a pause that doubles per round, so the holder has time to finish).
+ * Creates that wait for a backfill are not looked at: the backfill's end sends them.
  */
-async function stillWaiting(
+async function leftWaiting(
   db: Db,
   group: Group,
-  waiting: string[],
   coalescing: Coalescing | null,
+  holdCreates: boolean,
   round: number,
-): Promise<{ ids: string[]; delaySeconds: number } | null> {
-  if (!waiting.length) return null;
-  const left = (await loadNamed(db, waiting)).filter((r) => r.processedAt === null && r.runId === null);
-  if (!left.length) return null;
-  const ms = await msUntilReady(db, group.workspaceId, group.type, coalescing);
-  return { ids: left.map((r) => r.id), delaySeconds: ms ? Math.ceil(ms / 1000) : Math.min(60, 2 ** round) };
+): Promise<Later | null> {
+  const state = await groupState(db, group.workspaceId, group.type, coalescing, holdCreates);
+  if (state.open && state.msUntilReady > 0)
+    return { id: state.someId!, delaySeconds: Math.ceil(state.msUntilReady / 1000), round: 0 };
+  if (!state.unclaimed) return null;
+  return { id: state.someId ?? group.outboxIds[0]!, delaySeconds: Math.min(60, 2 ** round), round: round + 1 };
 }

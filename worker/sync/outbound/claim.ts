@@ -143,23 +143,39 @@ export async function claimPending(
   }));
 }
 
+/** What a group holds for a delivery to decide on, in one statement (groupState). */
+export interface GroupState {
+  /** Changes a claim could take now or once ready (none held by another live claim). */
+  open: number;
+  /** Milliseconds until they are ready by the claim's rule and D1's clock (0: now). */
+  msUntilReady: number;
+  /** One of them: what a wake's message names (its batch key, message.ts). */
+  someId: string | null;
+  /** Pending changes under no claim, the open ones included: the rest wait for another claim's end. */
+  unclaimed: number;
+}
+
 /**
- * How long until the group's unclaimed changes are ready (0: now; null: none are waiting), by the
- * claim's own rule and D1's clock. A delivery that finds its changes not ready yet re-schedules
- * them for then instead of waiting.
+ * The group's pending changes as the claim sees them (`holdCreates`: without creates that wait for a
+ * backfill). A delivery looks before it pushes (not ready: it arms the wake instead) and after (what
+ * arrived meanwhile, or was left, is armed for).
  */
-export async function msUntilReady(
+export async function groupState(
   db: Db,
   workspaceId: string,
   type: EntityType,
   coalescing: Coalescing | null,
-): Promise<number | null> {
-  const row = await db.get<{ n: number; ms: number | null }>(sql`
-    SELECT count(*) AS n, ${coalescing ? msLeft(coalescing) : sql`0`} AS ms
-    FROM outbox WHERE ${openRows(workspaceId, type, null)}`);
-  if (!row?.n) return null;
-  if (row.n >= COLLECTION_LIMIT || row.ms === null) return 0;
-  return Math.max(0, Math.ceil(row.ms));
+  holdCreates = false,
+): Promise<GroupState> {
+  const held = holdCreates ? sql`AND NOT ${unlinkedEntity(workspaceId, type)}` : sql``;
+  const row = await db.get<{ n: number; ms: number | null; id: string | null; unclaimed: number }>(sql`
+    SELECT o.n AS n, o.ms AS ms, o.id AS id,
+      (SELECT count(*) FROM outbox WHERE ${pendingOf(workspaceId, type)} AND run_id IS NULL ${held}) AS unclaimed
+    FROM (SELECT count(*) AS n, ${coalescing ? msLeft(coalescing) : sql`0`} AS ms, min(id) AS id
+      FROM outbox WHERE ${openRows(workspaceId, type, null, undefined, holdCreates)}) AS o`);
+  const open = row?.n ?? 0;
+  const ms = open >= COLLECTION_LIMIT || row?.ms == null ? 0 : Math.max(0, Math.ceil(row.ms));
+  return { open, msUntilReady: ms, someId: row?.id ?? null, unclaimed: row?.unclaimed ?? 0 };
 }
 
 function parseFields(text: string): string[] {

@@ -6,7 +6,7 @@ import { loadSettings } from "../../settings";
 import { MAX_ATTEMPTS, retryDelaySeconds, toRunFailure } from "../runs";
 import { claimPending, coalescingFor, collapse } from "./claim";
 import { executePlan } from "./execute";
-import { createsWait, heldAmong } from "./hold";
+import { createsWait } from "./hold";
 import { createJournal } from "./journal";
 import { createLedger, resolveBatchKey } from "./ledger";
 import { loadAndPlan } from "./load";
@@ -18,9 +18,9 @@ export type GroupResult =
   /**
    * `claimed`: the group could be pushed (connected, within budget) and this delivery took what was
    * ready; named rows still pending afterwards were not ready yet, or held by another push.
-   * `held`: creates that wait for the new org's backfill (hold.ts), not to be looked at again soon.
+   * `holdCreates`: creates wait for the new org's backfill (hold.ts), not to be looked at again soon.
    */
-  | { done: true; claimed: boolean; held?: string[] };
+  | { done: true; claimed: boolean; holdCreates?: boolean };
 
 export interface Group {
   workspaceId: string;
@@ -110,8 +110,7 @@ export async function pushGroup(env: ShardEnv, group: Group): Promise<GroupResul
       await executePlan(ctx, plan);
     }
     await ledger.closeLeft({ status: "completed" });
-    const held = holdCreates ? await heldAmong(db, group.workspaceId, group.type, group.outboxIds) : [];
-    return { done: true, claimed: true, held };
+    return { done: true, claimed: true, holdCreates };
   } catch (err) {
     // A call's own failure fails only its run (see pushCall); what reaches here is transient with
     // deliveries left, or not about one call (D1, the plan): then a retry's run, if open, fails.

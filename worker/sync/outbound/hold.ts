@@ -54,15 +54,6 @@ export function unlinkedEntity(workspaceId: string, type: EntityType) {
   return sql`entity_id IN (SELECT ${table.id} FROM ${table} WHERE ${table.workspaceId} = ${workspaceId} AND ${table.salesforceId} IS NULL)`;
 }
 
-/** Which of these outbox rows are creates left waiting: pending, under no claim, of an unlinked entity. One statement. */
-export async function heldAmong(db: Db, workspaceId: string, type: EntityType, outboxIds: string[]) {
-  if (!outboxIds.length) return [];
-  const rows = await db.all<{ id: string }>(sql`
-    SELECT id FROM outbox WHERE workspace_id = ${workspaceId} AND ${inJson(outbox.id, outboxIds)}
-      AND processed_at IS NULL AND run_id IS NULL AND ${unlinkedEntity(workspaceId, type)}`);
-  return rows.map((r) => r.id);
-}
-
 /**
  * Statement: the claim on held changes is let go, so they stay pending under no claim (a create
  * planned while its entity was unlinked by a concurrent org change). They go out when the backfill

@@ -2,7 +2,7 @@ export { runOutboundBatch } from "./batch";
 export { pushGroup } from "./group";
 export { type EntityType, isOutboundChange, type OutboundChangeMessage } from "./message";
 export {
-  announceChange,
+  commitAndWake,
   commitChange,
   commitChanges,
   differences,

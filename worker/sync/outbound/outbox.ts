@@ -1,12 +1,13 @@
-import { and, getTableColumns, isNull, type SQL, sql } from "drizzle-orm";
+import { getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db, ShardEnv } from "../../db";
-import { commitBatch } from "../../db/commit";
+import { commitBatch, runBatch } from "../../db/commit";
 import { type companies, type contacts, outbox } from "../../db/schema";
 import { newId } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
-import { inJson } from "../entities";
-import { type EntityType, outboundChange, outboundChanges } from "./message";
+import { coalescingFor } from "./claim";
+import type { EntityType } from "./message";
+import { sendWake, wakeDelaySeconds, wakeInsert } from "./wake";
 
 export interface OutboxChange {
   workspaceId: string;
@@ -31,8 +32,8 @@ export function outboxInsert(db: Db, change: OutboxChange, sentAt: string | null
     entityId: change.entityId,
     operation: change.operation,
     changedFields: JSON.stringify(change.changedFields),
-    // An API write stamps it with the commit (its send follows at once), so the write costs no second
-    // statement; a send that fails clears the stamp for the sweep. created_at is left to D1's clock:
+    // An API write stamps it with the commit (its wake's message, or the one already on its way, covers
+    // it), so the write costs no second statement; a send that fails clears the stamp for the sweep. created_at is left to D1's clock:
     // the claim measures a burst's age against D1's `now`, so a Worker clock a little off cannot make
     // a change look older or younger than it is.
     sentAt,
@@ -122,42 +123,27 @@ export function outboxInsertMany(db: Db, changes: OutboxChange[]) {
 }
 
 /**
- * Tells the outbound consumer about committed outbox rows of one workspace, in one message. Never
- * throws: the rows are safe in D1, and when the send fails their sent stamp is cleared so the cron
- * sweep sends them on its next tick.
+ * An API write's statements, then the wake of its outbox rows, in one D1 batch; then the consumer is
+ * told, only if this write made the wake (wake.ts): a burst of writes costs one queue message. Answers
+ * the write's own statements' rows. Throws only if the commit fails (the caller answers with that error);
+ * a failed send leaves the changes to the cron sweep.
  */
-export async function announceChange(
+export async function commitAndWake(
   env: ShardEnv,
   db: Db,
   workspaceId: string,
+  statements: readonly unknown[],
   outboxIds: string[],
-): Promise<boolean> {
-  if (!outboxIds.length) return true;
-  try {
-    await env.OUTBOUND_QUEUE.send(
-      outboxIds.length === 1 ? outboundChange(workspaceId, outboxIds[0]!) : outboundChanges(workspaceId, outboxIds),
-    );
-    return true;
-  } catch (err) {
-    console.error(
-      "outbound send failed; the outbox sweep will resend",
-      outboxIds[0],
-      err instanceof Error ? err.message : String(err),
-    );
-  }
-  // Unless a consumer has claimed a row meanwhile (run_id set): then it is on its way.
-  await db
-    .update(outbox)
-    .set({ sentAt: null })
-    .where(and(inJson(outbox.id, outboxIds), isNull(outbox.processedAt), isNull(outbox.runId)))
-    .catch(() => undefined);
-  return false;
+): Promise<Record<string, unknown>[][]> {
+  if (!outboxIds.length) return runBatch(db, statements);
+  const wake = wakeInsert(db, outboxIds, wakeDelaySeconds(coalescingFor(env)));
+  const results = await runBatch(db, [...statements, wake]);
+  const woken = (results.at(-1) ?? []).map((r) => r.entity_type as EntityType);
+  await sendWake(env, db, workspaceId, outboxIds, woken);
+  return results.slice(0, -1);
 }
 
-/**
- * An API write: the entity's statements and its outbox row commit in one D1 batch, then the
- * consumer is told. Throws only if the commit fails (the caller answers with that error).
- */
+/** An API write: the entity's statements and its outbox row commit in one D1 batch, then the consumer is woken. */
 export async function commitChange(
   env: ShardEnv,
   db: Db,
@@ -165,11 +151,10 @@ export async function commitChange(
   change: OutboxChange,
 ): Promise<void> {
   const { id, statement } = outboxInsert(db, change, isoNow());
-  await commitBatch(db, [...entityStatements, statement]);
-  await announceChange(env, db, change.workspaceId, [id]);
+  await commitAndWake(env, db, change.workspaceId, [...entityStatements, statement], [id]);
 }
 
-/** A bulk write of one workspace: every entity and outbox row in one D1 batch, then one message naming them. */
+/** A bulk write of one workspace: every entity and outbox row in one D1 batch, then at most one message per object type. */
 export async function commitChanges(
   env: ShardEnv,
   db: Db,
@@ -177,7 +162,7 @@ export async function commitChanges(
   entityStatements: readonly unknown[],
   changes: OutboxChange[],
 ): Promise<void> {
+  if (!changes.length) return commitBatch(db, entityStatements);
   const { ids, statement } = outboxInsertMany(db, changes);
-  await commitBatch(db, changes.length ? [...entityStatements, statement] : entityStatements);
-  await announceChange(env, db, workspaceId, changes.length ? ids : []);
+  await commitAndWake(env, db, workspaceId, [...entityStatements, statement], ids);
 }

@@ -15,7 +15,7 @@ export interface Rescheduled {
 }
 
 /**
- * Sends each group's still-waiting rows back to the outbound queue, delayed until they are due
+ * Sends each group's wake message (the rows it names) to the outbound queue, delayed until they are due
  * (`delaySeconds`, whole seconds: the queue's resolution). Answers per group whether it was sent;
  * a group whose send failed is retried by the caller instead, so no change depends on a lost send.
  */

@@ -1,0 +1,234 @@
+import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../../worker";
+import { createApp } from "../../worker/api";
+import { dbOver, type ShardEnv } from "../../worker/db";
+import { sendWake, WAKE_OVERDUE_SECONDS } from "../../worker/sync/outbound/wake";
+import { jsonInit } from "./helpers";
+import {
+  apiJson,
+  apiWithoutSend,
+  clearCalls,
+  collectionCalls,
+  cronTick,
+  linkedContacts,
+  outboundSetup,
+  pushed,
+  sfRecord,
+  until,
+  type Ws,
+} from "./outbound.fixtures";
+import { connectedWorkspace, onlyObjects } from "./sync-helpers";
+
+// One wake per workspace × object instead of one queue message per API write (worker/sync/outbound/wake.ts):
+// far fewer messages, yet every change reaches Salesforce exactly once, a change written after the consumer
+// looked still goes out, and a lost send neither loses a change nor silences the workspace's later writes.
+
+type Sent = { body: any; delaySeconds?: number };
+
+/** The API served with an outbound queue that records what is sent instead of delivering it. */
+function recordingApi() {
+  const sent: Sent[] = [];
+  const queue = {
+    send: async (body: unknown, options?: { delaySeconds?: number }) => {
+      sent.push({ body, delaySeconds: options?.delaySeconds });
+    },
+    sendBatch: async (messages: { body: unknown; delaySeconds?: number }[]) => {
+      for (const m of messages) sent.push({ body: m.body, delaySeconds: m.delaySeconds });
+    },
+  };
+  const recordingEnv = { ...env, OUTBOUND_QUEUE: queue } as unknown as Env;
+  const request = async (ws: Ws, method: string, path: string, body?: unknown) => {
+    const init = body === undefined ? { method, headers: ws.auth } : jsonInit(method, body, ws.auth);
+    const ctx = createExecutionContext();
+    const res = await createApp().fetch(new Request(`http://localhost/api/v1${path}`, init), recordingEnv, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(res.status, `${method} ${path}: ${await res.clone().text()}`).toBeLessThan(300);
+    return res.json() as Promise<any>;
+  };
+  return { sent, request };
+}
+
+/** Hands messages to the real Worker's queue handler as one delivery; what it acked and retried. */
+async function deliver(bodies: unknown[]) {
+  const batch = createMessageBatch(
+    "sync-outbound",
+    bodies.map((body, i) => ({ id: `w${i}`, timestamp: new Date(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return getQueueResult(batch, ctx);
+}
+
+const wakes = async (ws: Ws) =>
+  (
+    await env.DB.prepare("SELECT entity_type, due_at FROM outbound_wakes WHERE workspace_id = ?")
+      .bind(ws.id)
+      .all<{ entity_type: string; due_at: string }>()
+  ).results;
+
+/** Makes every pending change of the workspace ready: older than the coalescing waits. */
+const age = (ws: Ws) =>
+  env.DB.prepare(
+    `UPDATE outbox SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-5 seconds') WHERE workspace_id = ? AND processed_at IS NULL`,
+  )
+    .bind(ws.id)
+    .run();
+
+const pending = async (ws: Ws) =>
+  (await env.DB.prepare(
+    "SELECT count(*) AS n, count(sent_at) AS stamped FROM outbox WHERE workspace_id = ? AND processed_at IS NULL",
+  )
+    .bind(ws.id)
+    .first<{ n: number; stamped: number }>())!;
+
+describe("outbound wakes", () => {
+  it("a burst of 30 writes sends one message, and its delivery pushes all 30 changes, each once", async () => {
+    const ws = await outboundSetup();
+    const linked = await linkedContacts(
+      ws,
+      "Lead",
+      Array.from({ length: 30 }, (_, i) => ({ email: `wake${i}@example.com` })),
+    );
+    await clearCalls();
+    const api = recordingApi();
+    for (const [i, l] of linked.entries())
+      await api.request(ws, "PATCH", `/contacts/${l.contactId}`, { title: `W${i}` });
+    // The first write made the wake; the other 29 found it and sent nothing. The message is the old
+    // shape (one outbox row named), delayed by the quiet wait so it does not arrive before it could push.
+    expect(api.sent).toHaveLength(1);
+    expect(api.sent[0]!.body).toMatchObject({
+      type: "outbound_change",
+      workspaceId: ws.id,
+      outboxId: expect.any(String),
+    });
+    expect(api.sent[0]!.delaySeconds).toBe(1);
+    expect(await wakes(ws)).toEqual([{ entity_type: "contact", due_at: expect.any(String) }]);
+    expect(await pending(ws)).toEqual({ n: 30, stamped: 30 });
+
+    await age(ws);
+    const result = await deliver([api.sent[0]!.body]);
+    expect(result).toMatchObject({ retryMessages: [], explicitAcks: ["w0"] });
+    const [run] = await pushed(ws, 1);
+    expect(run).toMatchObject({ status: "completed", counts: { updated: 30 } });
+    expect((await collectionCalls()).map((c) => c.records)).toEqual([30]);
+    expect((await sfRecord("Lead", linked[29]!.salesforceId)).Title).toBe("W29");
+    // The delivery took the wake away: the next write sends a new one.
+    expect(await wakes(ws)).toEqual([]);
+    await api.request(ws, "PATCH", `/contacts/${linked[0]!.contactId}`, { title: "After" });
+    expect(api.sent).toHaveLength(2);
+  });
+
+  it("a write committed after the consumer took the wake away sends its own, and goes out", async () => {
+    const ws = await outboundSetup();
+    const [a, b] = await linkedContacts(ws, "Lead", [{ email: "before@example.com" }, { email: "after@example.com" }]);
+    await clearCalls();
+    const api = recordingApi();
+    await api.request(ws, "PATCH", `/contacts/${a!.contactId}`, { title: "Before" });
+    expect(api.sent).toHaveLength(1);
+    // The delivery of that wake, its change not ready yet (stamped 2 s ahead, so no machine is slow enough
+    // to see it ready): the wake is armed again, with a message of its own (the real queue) due when it will be.
+    await env.DB.prepare(
+      `UPDATE outbox SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+2 seconds') WHERE workspace_id = ?`,
+    )
+      .bind(ws.id)
+      .run();
+    const first = await deliver([api.sent[0]!.body]);
+    expect(first.retryMessages).toEqual([]);
+    const [armed] = await wakes(ws);
+    expect(armed).toBeDefined();
+    // Written while the armed wake waits: covered by it, nothing sent.
+    await api.request(ws, "PATCH", `/contacts/${b!.contactId}`, { title: "Covered" });
+    expect(api.sent).toHaveLength(1);
+    // The armed wake's own delivery (through the real queue) pushes both, once.
+    const [run] = await pushed(ws, 1);
+    expect(run.counts).toMatchObject({ updated: 2 });
+    expect((await sfRecord("Lead", b!.salesforceId)).Title).toBe("Covered");
+    // …and took the wake away before it looked: a write now sends a new one.
+    expect(await wakes(ws)).toEqual([]);
+    await api.request(ws, "PATCH", `/contacts/${b!.contactId}`, { title: "Later" });
+    expect(api.sent).toHaveLength(2);
+  });
+
+  it("a failed send leaves no wake behind: the cron sweep sends the change, and later writes wake the consumer again", async () => {
+    const ws = await outboundSetup();
+    const [a, b] = await linkedContacts(ws, "Lead", [{ email: "lost@example.com" }, { email: "next@example.com" }]);
+    await clearCalls();
+    await apiWithoutSend(ws, "PATCH", `/contacts/${a!.contactId}`, { title: "Lost send" });
+    expect(await wakes(ws)).toEqual([]);
+    expect(await pending(ws)).toEqual({ n: 1, stamped: 0 });
+    // Not silenced: the next write makes a wake and its message goes out (the real queue).
+    await apiJson(ws, "PATCH", `/contacts/${b!.contactId}`, { title: "Next" });
+    const [run] = await pushed(ws, 1);
+    expect(run.counts).toMatchObject({ updated: 2 });
+    expect((await sfRecord("Lead", a!.salesforceId)).Title).toBe("Lost send");
+
+    // Changes written while a wake existed relied on its message: when that send fails, they go to the
+    // sweep too (their sent stamp is cleared with the wake, in one batch).
+    const api = recordingApi();
+    await env.DB.prepare(
+      `INSERT INTO outbound_wakes (workspace_id, entity_type, due_at) VALUES (?, 'contact', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+1 seconds'))`,
+    )
+      .bind(ws.id)
+      .run();
+    const covered = await api.request(ws, "PATCH", `/contacts/${a!.contactId}`, { title: "Swept" });
+    expect(api.sent).toHaveLength(0);
+    const [row] = (
+      await env.DB.prepare("SELECT id FROM outbox WHERE entity_id = ? AND processed_at IS NULL")
+        .bind(covered.id)
+        .all<{ id: string }>()
+    ).results;
+    const down = async () => {
+      throw new Error("queue unavailable");
+    };
+    const broken = { ...env, shard: "DB", OUTBOUND_QUEUE: { send: down, sendBatch: down } } as unknown as ShardEnv;
+    expect(await sendWake(broken, dbOver(env.DB), ws.id, [row!.id], ["contact"])).toBe(false);
+    expect(await wakes(ws)).toEqual([]);
+    expect(await pending(ws)).toEqual({ n: 1, stamped: 0 });
+    await cronTick();
+    await pushed(ws, 2);
+    expect((await sfRecord("Lead", a!.salesforceId)).Title).toBe("Swept");
+  });
+
+  it("a wake long past its due time is presumed lost: the next write takes it over and sends", async () => {
+    const ws = await outboundSetup();
+    const [a] = await linkedContacts(ws, "Lead", [{ email: "stale@example.com" }]);
+    const api = recordingApi();
+    const wake = env.DB.prepare(
+      `INSERT INTO outbound_wakes (workspace_id, entity_type, due_at) VALUES (?, 'contact', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?))`,
+    );
+    // Due a little while ago: its message may still be on its way (a busy queue), so it still covers.
+    await wake.bind(ws.id, "-10 seconds").run();
+    await api.request(ws, "PATCH", `/contacts/${a!.contactId}`, { title: "Covered" });
+    expect(api.sent).toHaveLength(0);
+    // Overdue by more than WAKE_OVERDUE_SECONDS: taken over.
+    await env.DB.prepare("DELETE FROM outbound_wakes WHERE workspace_id = ?").bind(ws.id).run();
+    await wake.bind(ws.id, `-${WAKE_OVERDUE_SECONDS + 5} seconds`).run();
+    await api.request(ws, "PATCH", `/contacts/${a!.contactId}`, { title: "Taken over" });
+    expect(api.sent).toHaveLength(1);
+  });
+
+  it("two workspaces' bursts stay independent: each has its own wake, and a delivery takes only its own away", async () => {
+    const one = await outboundSetup();
+    const two = await connectedWorkspace(onlyObjects());
+    const [a] = await linkedContacts(one, "Lead", [{ email: "one@example.com" }]);
+    const [b] = await linkedContacts(two, "Lead", [{ email: "two@example.com" }]);
+    await clearCalls();
+    const api = recordingApi();
+    await api.request(one, "PATCH", `/contacts/${a!.contactId}`, { title: "One" });
+    await api.request(two, "PATCH", `/contacts/${b!.contactId}`, { title: "Two" });
+    await api.request(one, "POST", "/companies", { name: "One's company" });
+    // One message per workspace × object: the company has its own wake.
+    expect(api.sent.map((s) => s.body.workspaceId)).toEqual([one.id, two.id, one.id]);
+    expect((await wakes(one)).map((w) => w.entity_type).sort()).toEqual(["company", "contact"]);
+
+    await age(one);
+    await deliver([api.sent[0]!.body]);
+    expect((await wakes(one)).map((w) => w.entity_type)).toEqual(["company"]);
+    expect(await wakes(two)).toHaveLength(1);
+    await until("workspace one's contact pushed", async () => (await pending(one)).n === 1);
+    expect(await pending(two)).toMatchObject({ n: 1 });
+    expect((await sfRecord("Lead", a!.salesforceId)).Title).toBe("One");
+  });
+});

@@ -1,0 +1,118 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Db, ShardEnv } from "../../db";
+import { commitBatch } from "../../db/commit";
+import { type Coalescing, coalescingFor } from "./claim";
+import { type EntityType, outboundChange, outboundChanges } from "./message";
+
+// One wake per workspace × object, not one queue message per API write. A burst of 100 writes used to
+// send 100 messages, and every delivery of them read, grouped and re-scheduled its rows again; in the
+// local harness that work ran on the same thread as the writes. The rule that keeps it exact: a wake
+// row (outbound_wakes) is on D1 while its message is on its way; the consumer deletes it BEFORE it looks
+// at the group's pending changes, so every change committed before the delete is seen by that look and
+// every change committed after it finds no wake and sends a new one. A delivery that leaves changes
+// waiting (a burst still arriving) arms the wake again, with a delayed message, unless a write already did.
+
+/** A wake this long past its due time is presumed lost (its send failed unseen, its consumer is gone):
+ *  the next write takes it over and sends another. A live one taken over costs only a duplicate message. */
+export const WAKE_OVERDUE_SECONDS = 60;
+
+const dueIn = (seconds: number | SQL) => sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || ${seconds} || ' seconds')`;
+
+/** Creates the wake, or takes over an overdue one; returns the rows it wrote (none: a live wake exists). */
+const upsert = sql`ON CONFLICT (workspace_id, entity_type) DO UPDATE SET due_at = excluded.due_at
+  WHERE outbound_wakes.due_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`-${WAKE_OVERDUE_SECONDS} seconds`})
+  RETURNING workspace_id, entity_type`;
+
+/**
+ * How long a write's wake is delayed: a burst's first change can go no sooner than `quietMs` after the
+ * last (claim.ts), so a message delivered at once would only find it not ready and be sent again.
+ */
+export function wakeDelaySeconds(coalescing: Coalescing | null): number {
+  return coalescing ? Math.ceil(coalescing.quietMs / 1000) : 0;
+}
+
+/**
+ * The wake of outbox rows an API write inserts, for the same D1 batch, after their insert: made for
+ * each workspace × type of the rows that exist (a PATCH that changed nothing wrote none) and has no
+ * live wake. Its rows (RETURNING) say which messages the write must send.
+ */
+export function wakeInsert(db: Db, outboxIds: string[], delaySeconds: number) {
+  const rows =
+    outboxIds.length === 1
+      ? sql`id = ${outboxIds[0]}`
+      : sql`id IN (SELECT value FROM json_each(${JSON.stringify(outboxIds)}))`;
+  return db.run(sql`
+    INSERT INTO outbound_wakes (workspace_id, entity_type, due_at)
+    SELECT DISTINCT workspace_id, entity_type, ${dueIn(delaySeconds)} FROM outbox WHERE ${rows}
+    ${upsert}`);
+}
+
+export interface WakeGroup {
+  workspaceId: string;
+  type: EntityType;
+}
+
+const keysOf = (groups: WakeGroup[]) => JSON.stringify(groups.map((g) => `${g.workspaceId}|${g.type}`));
+
+/** Deletes the groups' wakes: run before a delivery looks at their pending changes (see above). */
+export function clearWakes(db: Db, groups: WakeGroup[]) {
+  if (!groups.length) return Promise.resolve();
+  return db.run(sql`
+    DELETE FROM outbound_wakes
+    WHERE workspace_id IN (SELECT value FROM json_each(${JSON.stringify(groups.map((g) => g.workspaceId))}))
+      AND workspace_id || '|' || entity_type IN (SELECT value FROM json_each(${keysOf(groups)}))`);
+}
+
+/**
+ * Arms the groups' wakes again for changes a delivery left waiting, due in `delaySeconds`; answers
+ * which it armed (the caller sends their delayed messages). A group whose wake a write made meanwhile
+ * is not armed: that wake's delivery looks at everything pending, these changes included.
+ */
+export async function armWakes(db: Db, groups: (WakeGroup & { delaySeconds: number })[]): Promise<Set<string>> {
+  if (!groups.length) return new Set();
+  const list = groups.map((g) => ({ w: g.workspaceId, t: g.type, s: g.delaySeconds }));
+  const armed = await db.all<{ workspace_id: string; entity_type: string }>(sql`
+    INSERT INTO outbound_wakes (workspace_id, entity_type, due_at)
+    SELECT j.value ->> '$.w', j.value ->> '$.t', ${dueIn(sql`(j.value ->> '$.s')`)}
+    FROM json_each(${JSON.stringify(list)}) AS j WHERE true
+    ${upsert}`);
+  return new Set(armed.map((r) => `${r.workspace_id}|${r.entity_type}`));
+}
+
+/**
+ * Sends a write's wake: one message naming its outbox rows, the old shape (a Worker before wakes
+ * handles it as it always did). Never throws. When the send fails, the wake goes and so does every
+ * pending, unclaimed change of its groups' sent stamp, in one batch: they relied on this message, the
+ * cron sweep sends them now, and the next write makes a new wake instead of being silenced by a dead one.
+ */
+export async function sendWake(
+  env: ShardEnv,
+  db: Db,
+  workspaceId: string,
+  outboxIds: string[],
+  woken: EntityType[],
+): Promise<boolean> {
+  if (!outboxIds.length || !woken.length) return true;
+  try {
+    const body =
+      outboxIds.length === 1 ? outboundChange(workspaceId, outboxIds[0]!) : outboundChanges(workspaceId, outboxIds);
+    const delaySeconds = wakeDelaySeconds(coalescingFor(env));
+    await env.OUTBOUND_QUEUE.send(body, delaySeconds ? { delaySeconds } : undefined);
+    return true;
+  } catch (err) {
+    console.error(
+      "outbound wake failed; the outbox sweep will resend",
+      outboxIds[0],
+      err instanceof Error ? err.message : String(err),
+    );
+  }
+  const types = JSON.stringify(woken);
+  await commitBatch(db, [
+    db.run(sql`DELETE FROM outbound_wakes WHERE workspace_id = ${workspaceId}
+      AND entity_type IN (SELECT value FROM json_each(${types}))`),
+    // Unless a consumer has claimed a row meanwhile (run_id set): then it is on its way.
+    db.run(sql`UPDATE outbox SET sent_at = NULL WHERE workspace_id = ${workspaceId}
+      AND entity_type IN (SELECT value FROM json_each(${types})) AND processed_at IS NULL AND run_id IS NULL`),
+  ]).catch(() => undefined);
+  return false;
+}
