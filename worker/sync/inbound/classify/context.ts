@@ -22,9 +22,20 @@ export type Classifier = (
   ctx: PageContext,
 ) => Verdict;
 
+// A page asks for the same mappings two or three times a record: filtered once per mapping list.
+// Keyed by the list itself: settings are replaced when saved (store.ts clones, arrays replace), never
+// changed in place, so a list's inbound part cannot change behind the cache.
+const INBOUND = new WeakMap<readonly Mapping[], readonly Mapping[]>();
+
 /** Inbound-direction mappings of a Conversion object type (Conversion field ← Salesforce field). */
-export function inboundMappings(settings: Settings, kind: "contact" | "company"): Mapping[] {
-  return settings.fieldMappings[kind].filter((m) => m.direction !== "outbound");
+export function inboundMappings(settings: Settings, kind: "contact" | "company"): readonly Mapping[] {
+  const all = settings.fieldMappings[kind];
+  let inbound = INBOUND.get(all);
+  if (!inbound) {
+    inbound = all.filter((m) => m.direction !== "outbound");
+    INBOUND.set(all, inbound);
+  }
+  return inbound;
 }
 
 /** A sync rule of the object matches: the record is excluded on purpose. */

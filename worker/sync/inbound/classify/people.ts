@@ -73,18 +73,15 @@ export const classifyPerson: Classifier = (record, head, ctx) => {
   }
   const blocked = gate(ctx, existing, head);
   if (blocked) return blocked;
-  const fromSalesforce = withoutPendingEdits(
-    ctx,
-    "contact",
-    existing,
-    { ...values, email, ...(companyId !== undefined ? { companyId } : {}) },
-    record,
-  );
-  const next = nextRow(ctx, existing, "ct", head, {
-    userId: existing?.userId ?? null,
-    ...fromSalesforce,
-    salesforceObject: ctx.salesforceObject,
-  });
+  // `values` is this record's own (mapped() made it; it has no email): completed in place rather
+  // than copied by spreads twice a record.
+  values.email = email;
+  if (companyId !== undefined) values.companyId = companyId;
+  const fromSalesforce = withoutPendingEdits(ctx, "contact", existing, values, record);
+  // A mapped userId wins; otherwise the contact keeps its own.
+  if (!Object.hasOwn(fromSalesforce, "userId")) fromSalesforce.userId = (existing?.userId as string | null) ?? null;
+  fromSalesforce.salesforceObject = ctx.salesforceObject;
+  const next = nextRow(ctx, existing, "ct", head, fromSalesforce);
   return settle(contacts, existing, next, CONTACT_FIELDS);
 };
 
