@@ -366,12 +366,10 @@ async function main() {
           `proposal ${set.label}, inbound, run ${rep + 1}/${cfg.proposalsReps}`,
           async () => {
             const app = await startApp({ rev: set.rev, vars: args.vars });
-            // The lean ceiling (issue 15) in the same harness: the committed engine's rows, lean, in a fresh D1.
-            const leanApp = !set.rev ? await startApp() : undefined;
             try {
-              return await inboundBackfill(app, cfg.proposalsN, { leanApp });
+              // The lean ceiling (issue 15) in the same harness: the committed engine's rows, lean, in a fresh D1.
+              return await inboundBackfill(app, cfg.proposalsN, { lean: !set.rev });
             } finally {
-              await leanApp?.stop();
               await app.stop();
             }
           },

@@ -143,7 +143,7 @@ function callsPerBatch(calls: FakeCall[]): number[] {
 export async function inboundBackfill(
   app: App,
   n: number,
-  opts: { rawApp?: App; leanApp?: App; salesforceLatencyMs?: number; lookupSql?: string },
+  opts: { raw?: boolean; lean?: boolean; salesforceLatencyMs?: number; lookupSql?: string },
 ): Promise<InboundResult> {
   await resetOrg(app, { Lead: n });
   const ws = await newConnectedWorkspace(app, `bench ${n}`, onlyObjects("Lead"));
@@ -207,7 +207,14 @@ export async function inboundBackfill(
   const created = sum(runs.map((r) => r.created));
   if (created !== n) throw new Error(`backfill of ${n} created ${created} (runs: ${JSON.stringify(runs)})`);
 
-  const { raw, lean } = await carryRows(app, ws.id, { raw: opts.rawApp, lean: opts.leanApp });
+  // The raw limit's and the lean ceiling's apps start only now, after the timed backfill: started
+  // before it, an idle second workerd sat beside the variant that has them (the committed engine).
+  const rawApp = opts.raw ? await startApp() : undefined;
+  const leanApp = opts.lean ? await startApp() : undefined;
+  const { raw, lean } = await carryRows(app, ws.id, { raw: rawApp, lean: leanApp }).finally(async () => {
+    await leanApp?.stop();
+    await rawApp?.stop();
+  });
   const indexes = await helper<Record<string, string[]>>(app, "/indexes", { tables: ["contacts", "run_records"] });
   const lookup = opts.lookupSql ? await lookupCosts(app, ws.id, opts.lookupSql) : null;
   return {
@@ -306,13 +313,9 @@ export async function inboundFresh(
   opts: { raw: boolean; lean?: boolean; lookupSql?: string },
 ): Promise<InboundResult> {
   const app = await startApp();
-  const rawApp = opts.raw ? await startApp() : undefined;
-  const leanApp = opts.lean ? await startApp() : undefined;
   try {
-    return await inboundBackfill(app, n, { rawApp, leanApp, lookupSql: opts.lookupSql });
+    return await inboundBackfill(app, n, opts);
   } finally {
-    await leanApp?.stop();
-    await rawApp?.stop();
     await app.stop();
   }
 }
