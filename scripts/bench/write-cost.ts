@@ -382,6 +382,19 @@ async function main() {
             console.log(
               `  ${x.ws.slice(-6)} ${String(x.n).padStart(3)} written ${at(x.first)}–${at(x.last)} s, pushed ${at(x.done)} s`,
             );
+          // The outbound consumer's invocations (instrumented-entry.ts): when each ran, how long, how many messages.
+          const calls = (await (await fetch(`${app.url}/api/__bench/invocations`)).json()) as {
+            queue: string;
+            messages: number;
+            startedAt: number;
+            wallMs: number;
+            statements: number;
+            error: string | null;
+          }[];
+          for (const c of calls.filter((x) => x.queue === "sync-outbound" && x.startedAt >= t0))
+            console.log(
+              `  delivery ${((c.startedAt - t0) / 1000).toFixed(2)} s: ${c.messages} messages, ${c.wallMs} ms, ${c.statements} statements${c.error ? `, ${c.error}` : ""}`,
+            );
         }
         console.log(
           `${r.what}: ${tenants} × ${perTenant}, ${r.perSec.toFixed(0)}/s, workerd ${r.workerdMs.toFixed(2)} ms/write + tail ${r.tailWorkerdMs?.toFixed(2) ?? "—"}, busiest thread ${((r.busiestThread * 1000) / r.wallMs).toFixed(2)}, node ${r.nodeMs.toFixed(2)}, fake ${r.fakeMs.toFixed(2)}; latency p50 ${ms[Math.floor(ms.length / 2)]} p95 ${ms[Math.floor(ms.length * 0.95)]} ms; fake calls ${calls.length}`,

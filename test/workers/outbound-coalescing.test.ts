@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../worker";
 import { dbOver } from "../../worker/db";
-import { COALESCING, claimPending, coalescingFor } from "../../worker/sync/outbound/claim";
+import { COALESCING, claimPending, coalescingFor, groupState } from "../../worker/sync/outbound/claim";
 import { expectRunCountsMatchRecords } from "./assert-counts";
 import {
   apiJson,
@@ -65,6 +65,25 @@ describe("outbound coalescing", () => {
       .bind(ws.id)
       .run();
     expect(await claim(ws, "obb_5")).toHaveLength(49);
+  });
+
+  it("while a burst arrives, the next look is when the longest wait ends; a lone change is looked at once it is quiet", async () => {
+    const ws = await outboundSetup();
+    const db = dbOver(env.DB);
+    await pendingRows(ws, 1, 0, "lone");
+    const lone = await groupState(db, ws.id, "contact", coalescing);
+    expect(lone).toMatchObject({ open: 1, unclaimed: 1 });
+    expect(lone.msUntilReady).toBeGreaterThan(0);
+    expect(lone.msUntilReady).toBeLessThanOrEqual(coalescing.quietMs);
+    expect(lone.msUntilLook).toBe(lone.msUntilReady);
+    // A burst: the oldest change 1 s old, the newest just now. Only the longest wait can end it.
+    await pendingRows(ws, 1, 1000, "first");
+    const burst = await groupState(db, ws.id, "contact", coalescing);
+    expect(burst.msUntilReady).toBeLessThanOrEqual(coalescing.quietMs);
+    expect(burst.msUntilLook).toBeGreaterThan(coalescing.maxWaitMs - 1000 - 500);
+    expect(burst.msUntilLook).toBeLessThanOrEqual(coalescing.maxWaitMs - 1000);
+    // Turned off, everything is ready now.
+    expect(await groupState(db, ws.id, "contact", null)).toMatchObject({ open: 2, msUntilReady: 0, msUntilLook: 0 });
   });
 
   it("a steady trickle is not held back longer than the longest wait", async () => {

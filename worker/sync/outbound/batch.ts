@@ -116,7 +116,7 @@ export async function runOutboundBatch(env: ShardEnv, messages: readonly Message
         const state = await groupState(db, group.workspaceId, group.type, coalescing);
         group.pending ||= state.open > 0;
         if (coalescing && state.open && state.msUntilReady > 0)
-          return { later: { id: state.someId!, delaySeconds: Math.ceil(state.msUntilReady / 1000), round: 0 } };
+          return { later: { id: state.someId!, delaySeconds: Math.ceil(state.msUntilLook / 1000), round: 0 } };
       }
       if (++pushes > GROUPS_PER_DELIVERY)
         return { later: { id: group.outboxIds[0]!, delaySeconds: 0, round: entry.round } };
@@ -184,7 +184,7 @@ async function leftWaiting(
 ): Promise<Later | null> {
   const state = await groupState(db, group.workspaceId, group.type, coalescing, holdCreates);
   if (state.open && state.msUntilReady > 0)
-    return { id: state.someId!, delaySeconds: Math.ceil(state.msUntilReady / 1000), round: 0 };
+    return { id: state.someId!, delaySeconds: Math.ceil(state.msUntilLook / 1000), round: 0 };
   if (!state.unclaimed) return null;
   return { id: state.someId ?? group.outboxIds[0]!, delaySeconds: Math.min(60, 2 ** round), round: round + 1 };
 }

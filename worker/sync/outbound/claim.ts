@@ -149,6 +149,12 @@ export interface GroupState {
   open: number;
   /** Milliseconds until they are ready by the claim's rule and D1's clock (0: now). */
   msUntilReady: number;
+  /**
+   * When to look again if not ready: at `msUntilReady`, except while a burst is arriving (several
+   * changes, the newest within the quiet wait), when only the longest wait can end it: its end, so a
+   * burst costs one look per call instead of one a second (each look waits its turn in the queue).
+   */
+  msUntilLook: number;
   /** One of them: what a wake's message names (its batch key, message.ts). */
   someId: string | null;
   /** Pending changes under no claim, the open ones included: the rest wait for another claim's end. */
@@ -168,14 +174,32 @@ export async function groupState(
   holdCreates = false,
 ): Promise<GroupState> {
   const held = holdCreates ? sql`AND NOT ${unlinkedEntity(workspaceId, type)}` : sql``;
-  const row = await db.get<{ n: number; ms: number | null; id: string | null; unclaimed: number }>(sql`
-    SELECT o.n AS n, o.ms AS ms, o.id AS id,
+  const c = coalescing ?? { maxWaitMs: 0, quietMs: 0 };
+  const row = await db.get<{
+    n: number;
+    wait: number | null;
+    quiet: number | null;
+    id: string | null;
+    unclaimed: number;
+  }>(sql`
+    SELECT o.n AS n, o.wait AS wait, o.quiet AS quiet, o.id AS id,
       (SELECT count(*) FROM outbox WHERE ${pendingOf(workspaceId, type)} AND run_id IS NULL ${held}) AS unclaimed
-    FROM (SELECT count(*) AS n, ${coalescing ? msLeft(coalescing) : sql`0`} AS ms, min(id) AS id
+    FROM (SELECT count(*) AS n, min(id) AS id,
+        (julianday(min(created_at)) - julianday('now')) * 86400000 + ${c.maxWaitMs} AS wait,
+        (julianday(max(created_at)) - julianday('now')) * 86400000 + ${c.quietMs} AS quiet
       FROM outbox WHERE ${openRows(workspaceId, type, null, undefined, holdCreates)}) AS o`);
   const open = row?.n ?? 0;
-  const ms = open >= COLLECTION_LIMIT || row?.ms == null ? 0 : Math.max(0, Math.ceil(row.ms));
-  return { open, msUntilReady: ms, someId: row?.id ?? null, unclaimed: row?.unclaimed ?? 0 };
+  const wait = Math.max(0, Math.ceil(row?.wait ?? 0));
+  const quiet = Math.max(0, Math.ceil(row?.quiet ?? 0));
+  const ready = !coalescing || open >= COLLECTION_LIMIT;
+  const ms = ready ? 0 : Math.min(wait, quiet);
+  return {
+    open,
+    msUntilReady: ms,
+    msUntilLook: ms && open > 1 && quiet > 0 ? wait : ms,
+    someId: row?.id ?? null,
+    unclaimed: row?.unclaimed ?? 0,
+  };
 }
 
 function parseFields(text: string): string[] {
