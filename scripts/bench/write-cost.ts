@@ -243,8 +243,17 @@ async function profileAll(app: App, requests: number, run: () => Promise<Row>): 
 async function main() {
   step("start");
   const noPush = process.argv.includes("--no-push");
+  // --vars=NAME=value,NAME=value: Worker variables over wrangler.toml's (e.g. OUTBOUND_COALESCE_MS=5000).
+  const vars = arg("vars")
+    ? Object.fromEntries(
+        arg("vars")!
+          .split(",")
+          .map((kv) => kv.split("=") as [string, string]),
+      )
+    : undefined;
   const app = await startApp({
     rev: arg("rev"),
+    vars,
     withoutConsumers: noPush ? ["sync-outbound"] : [],
     entry: "floor-entry.ts",
   });
