@@ -5,17 +5,36 @@ const RETRIES = 2;
 const BASE_DELAY_MS = 250;
 
 /**
- * One fetch with a timeout. A timeout or network failure becomes a transient SalesforceError whose
- * message names only the host, so no query string (which may hold a token on revoke) reaches a log.
+ * One fetch with a timeout that covers its answer's body too. A timeout or network failure becomes a
+ * transient SalesforceError whose message names only the host, so no query string (which may hold a
+ * token on revoke) reaches a log.
+ *
+ * Not `AbortSignal.timeout`: workerd keeps the invocation alive until that timer fires
+ * (cloudflare/workerd#4936), so every Salesforce call held its queue invocation 30 s past its answer
+ * (and Miniflare delivered no other message of the queue meanwhile). Our own timer is cleared as soon
+ * as the body has been read or cancelled.
  */
 export async function fetchWithTimeout(
   url: string,
   init: RequestInit,
   timeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<Response> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeoutMs);
   try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(url, { ...init, signal: controller.signal });
+    if (!res.body) {
+      clearTimeout(timer);
+      return res;
+    }
+    const { readable, writable } = new IdentityTransformStream();
+    res.body
+      .pipeTo(writable)
+      .catch(() => undefined)
+      .finally(() => clearTimeout(timer));
+    return new Response(readable, res);
   } catch (err) {
+    clearTimeout(timer);
     const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
     const host = safeHost(url);
     return Promise.reject(
