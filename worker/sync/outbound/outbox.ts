@@ -138,8 +138,16 @@ export async function commitAndWake(
   if (!outboxIds.length) return runBatch(db, statements);
   const wake = wakeInsert(db, outboxIds, wakeDelaySeconds(coalescingFor(env)));
   const results = await runBatch(db, [...statements, wake]);
-  const woken = (results.at(-1) ?? []).map((r) => r.entity_type as EntityType);
-  await sendWake(env, db, workspaceId, outboxIds, woken);
+  const made = results.at(-1) ?? [];
+  const woken = made.map((r) => r.entity_type as EntityType);
+  await sendWake(
+    env,
+    db,
+    workspaceId,
+    outboxIds,
+    woken,
+    made.some((r) => r.late === 1),
+  );
   return results.slice(0, -1);
 }
 

@@ -12,16 +12,26 @@ import { type EntityType, outboundChange, outboundChanges } from "./message";
 // every change committed after it finds no wake and sends a new one. A delivery that leaves changes
 // waiting (a burst still arriving) arms the wake again, with a delayed message, unless a write already did.
 
-/** A wake this long past its due time is presumed lost (its send failed unseen, its consumer is gone):
- *  the next write takes it over and sends another. A live one taken over costs only a duplicate message. */
-export const WAKE_OVERDUE_SECONDS = 60;
+/**
+ * A wake this long past its due time is late (its message waits in a busy queue, or was lost: a send
+ * that failed unseen, a consumer that died): the next write takes it over and sends an immediate
+ * message, so a burst's changes never wait on a late message, only on the claim's rule. A live wake
+ * taken over costs a duplicate message, at most two a second per group while its message is late.
+ */
+export const WAKE_OVERDUE_MS = 500;
 
 const dueIn = (seconds: number | SQL) => sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || ${seconds} || ' seconds')`;
 
-/** Creates the wake, or takes over an overdue one; returns the rows it wrote (none: a live wake exists). */
-const upsert = sql`ON CONFLICT (workspace_id, entity_type) DO UPDATE SET due_at = excluded.due_at
-  WHERE outbound_wakes.due_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`-${WAKE_OVERDUE_SECONDS} seconds`})
-  RETURNING workspace_id, entity_type`;
+const NOW = sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
+
+/**
+ * Creates the wake, or takes over an overdue one (due now when `takeOverNow`: its message goes at once);
+ * returns the rows it wrote (none: a live wake exists), `late` = 1 for a wake taken over that way.
+ */
+const upsert = (takeOverNow: boolean) => sql`ON CONFLICT (workspace_id, entity_type)
+  DO UPDATE SET due_at = ${takeOverNow ? NOW : sql`excluded.due_at`}
+  WHERE outbound_wakes.due_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`-${WAKE_OVERDUE_MS / 1000} seconds`})
+  RETURNING workspace_id, entity_type, due_at <= ${NOW} AS late`;
 
 /**
  * How long a write's wake is delayed: a burst's first change can go no sooner than `quietMs` after the
@@ -44,7 +54,7 @@ export function wakeInsert(db: Db, outboxIds: string[], delaySeconds: number) {
   return db.run(sql`
     INSERT INTO outbound_wakes (workspace_id, entity_type, due_at)
     SELECT DISTINCT workspace_id, entity_type, ${dueIn(delaySeconds)} FROM outbox WHERE ${rows}
-    ${upsert}`);
+    ${upsert(true)}`);
 }
 
 export interface WakeGroup {
@@ -75,7 +85,7 @@ export async function armWakes(db: Db, groups: (WakeGroup & { delaySeconds: numb
     INSERT INTO outbound_wakes (workspace_id, entity_type, due_at)
     SELECT j.value ->> '$.w', j.value ->> '$.t', ${dueIn(sql`(j.value ->> '$.s')`)}
     FROM json_each(${JSON.stringify(list)}) AS j WHERE true
-    ${upsert}`);
+    ${upsert(false)}`);
   return new Set(armed.map((r) => `${r.workspace_id}|${r.entity_type}`));
 }
 
@@ -91,12 +101,14 @@ export async function sendWake(
   workspaceId: string,
   outboxIds: string[],
   woken: EntityType[],
+  late = false,
 ): Promise<boolean> {
   if (!outboxIds.length || !woken.length) return true;
   try {
     const body =
       outboxIds.length === 1 ? outboundChange(workspaceId, outboxIds[0]!) : outboundChanges(workspaceId, outboxIds);
-    const delaySeconds = wakeDelaySeconds(coalescingFor(env));
+    // A late wake taken over: what waited for it may be ready already.
+    const delaySeconds = late ? 0 : wakeDelaySeconds(coalescingFor(env));
     await env.OUTBOUND_QUEUE.send(body, delaySeconds ? { delaySeconds } : undefined);
     return true;
   } catch (err) {
