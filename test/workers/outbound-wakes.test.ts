@@ -1,11 +1,7 @@
-import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../worker";
-import { createApp } from "../../worker/api";
 import { dbOver, type ShardEnv } from "../../worker/db";
 import { sendWake, WAKE_OVERDUE_MS } from "../../worker/sync/outbound/wake";
-import { jsonInit } from "./helpers";
 import {
   apiJson,
   apiWithoutSend,
@@ -17,71 +13,13 @@ import {
   pushed,
   sfRecord,
   until,
-  type Ws,
 } from "./outbound.fixtures";
+import { age, deliver, pending, recordingApi, wakes } from "./outbound-wakes.fixtures";
 import { connectedWorkspace, onlyObjects } from "./sync-helpers";
 
 // One wake per workspace × object instead of one queue message per API write (worker/sync/outbound/wake.ts):
 // far fewer messages, yet every change reaches Salesforce exactly once, a change written after the consumer
 // looked still goes out, and a lost send neither loses a change nor silences the workspace's later writes.
-
-type Sent = { body: any; delaySeconds?: number };
-
-/** The API served with an outbound queue that records what is sent instead of delivering it. */
-function recordingApi() {
-  const sent: Sent[] = [];
-  const queue = {
-    send: async (body: unknown, options?: { delaySeconds?: number }) => {
-      sent.push({ body, delaySeconds: options?.delaySeconds });
-    },
-    sendBatch: async (messages: { body: unknown; delaySeconds?: number }[]) => {
-      for (const m of messages) sent.push({ body: m.body, delaySeconds: m.delaySeconds });
-    },
-  };
-  const recordingEnv = { ...env, OUTBOUND_QUEUE: queue } as unknown as Env;
-  const request = async (ws: Ws, method: string, path: string, body?: unknown) => {
-    const init = body === undefined ? { method, headers: ws.auth } : jsonInit(method, body, ws.auth);
-    const ctx = createExecutionContext();
-    const res = await createApp().fetch(new Request(`http://localhost/api/v1${path}`, init), recordingEnv, ctx);
-    await waitOnExecutionContext(ctx);
-    expect(res.status, `${method} ${path}: ${await res.clone().text()}`).toBeLessThan(300);
-    return res.json() as Promise<any>;
-  };
-  return { sent, request };
-}
-
-/** Hands messages to the real Worker's queue handler as one delivery; what it acked and retried. */
-async function deliver(bodies: unknown[]) {
-  const batch = createMessageBatch(
-    "sync-outbound",
-    bodies.map((body, i) => ({ id: `w${i}`, timestamp: new Date(), attempts: 1, body })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
-  return getQueueResult(batch, ctx);
-}
-
-const wakes = async (ws: Ws) =>
-  (
-    await env.DB.prepare("SELECT entity_type, due_at FROM outbound_wakes WHERE workspace_id = ?")
-      .bind(ws.id)
-      .all<{ entity_type: string; due_at: string }>()
-  ).results;
-
-/** Makes every pending change of the workspace ready: older than the coalescing waits. */
-const age = (ws: Ws) =>
-  env.DB.prepare(
-    `UPDATE outbox SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-5 seconds') WHERE workspace_id = ? AND processed_at IS NULL`,
-  )
-    .bind(ws.id)
-    .run();
-
-const pending = async (ws: Ws) =>
-  (await env.DB.prepare(
-    "SELECT count(*) AS n, count(sent_at) AS stamped FROM outbox WHERE workspace_id = ? AND processed_at IS NULL",
-  )
-    .bind(ws.id)
-    .first<{ n: number; stamped: number }>())!;
 
 describe("outbound wakes", () => {
   it("a burst of 30 writes sends one message, and its delivery pushes all 30 changes, each once", async () => {
@@ -174,7 +112,7 @@ describe("outbound wakes", () => {
     // sweep too (their sent stamp is cleared with the wake, in one batch).
     const api = recordingApi();
     await env.DB.prepare(
-      `INSERT INTO outbound_wakes (workspace_id, entity_type, due_at) VALUES (?, 'contact', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+10 seconds'))`,
+      `INSERT INTO outbound_wakes (workspace_id, entity_type, due_at) VALUES (?, 'contact', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+3 seconds'))`,
     )
       .bind(ws.id)
       .run();

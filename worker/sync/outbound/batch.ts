@@ -114,7 +114,9 @@ export async function runOutboundBatch(env: ShardEnv, messages: readonly Message
         // (Nothing open and nothing named pending: the push only closes what a dead delivery of this
         // message left open, if anything.)
         const state = await groupState(db, group.workspaceId, group.type, coalescing);
-        group.pending ||= state.open > 0;
+        // Unclaimed changes held back by another push count too: the push below then arms the wake for
+        // them, instead of the group going quiet until the sweep.
+        group.pending ||= state.open > 0 || state.unclaimed > 0;
         if (coalescing && state.open && state.msUntilReady > 0)
           return { later: { id: state.someId!, delaySeconds: Math.ceil(state.msUntilLook / 1000), round: 0 } };
       }

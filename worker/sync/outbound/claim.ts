@@ -155,7 +155,7 @@ export interface GroupState {
    * burst costs one look per call instead of one a second (each look waits its turn in the queue).
    */
   msUntilLook: number;
-  /** One of them: what a wake's message names (its batch key, message.ts). */
+  /** One of them, else one unclaimed change: what a wake's message names (its batch key, message.ts). */
   someId: string | null;
   /** Pending changes under no claim, the open ones included: the rest wait for another claim's end. */
   unclaimed: number;
@@ -182,12 +182,13 @@ export async function groupState(
     id: string | null;
     unclaimed: number;
   }>(sql`
-    SELECT o.n AS n, o.wait AS wait, o.quiet AS quiet, o.id AS id,
-      (SELECT count(*) FROM outbox WHERE ${pendingOf(workspaceId, type)} AND run_id IS NULL ${held}) AS unclaimed
+    SELECT o.n AS n, o.wait AS wait, o.quiet AS quiet, coalesce(o.id, u.id) AS id, u.n AS unclaimed
     FROM (SELECT count(*) AS n, min(id) AS id,
         (julianday(min(created_at)) - julianday('now')) * 86400000 + ${c.maxWaitMs} AS wait,
         (julianday(max(created_at)) - julianday('now')) * 86400000 + ${c.quietMs} AS quiet
-      FROM outbox WHERE ${openRows(workspaceId, type, null, undefined, holdCreates)}) AS o`);
+      FROM outbox WHERE ${openRows(workspaceId, type, null, undefined, holdCreates)}) AS o,
+      (SELECT count(*) AS n, min(id) AS id FROM outbox
+        WHERE ${pendingOf(workspaceId, type)} AND run_id IS NULL ${held}) AS u`);
   const open = row?.n ?? 0;
   const wait = Math.max(0, Math.ceil(row?.wait ?? 0));
   const quiet = Math.max(0, Math.ceil(row?.quiet ?? 0));

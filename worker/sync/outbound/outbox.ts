@@ -7,7 +7,7 @@ import { newId } from "../../lib/crypto";
 import { isoNow } from "../../lib/time";
 import { coalescingFor } from "./claim";
 import type { EntityType } from "./message";
-import { sendWake, wakeDelaySeconds, wakeInsert } from "./wake";
+import { sendWake, wakeInsert } from "./wake";
 
 export interface OutboxChange {
   workspaceId: string;
@@ -136,7 +136,7 @@ export async function commitAndWake(
   outboxIds: string[],
 ): Promise<Record<string, unknown>[][]> {
   if (!outboxIds.length) return runBatch(db, statements);
-  const wake = wakeInsert(db, outboxIds, wakeDelaySeconds(coalescingFor(env)));
+  const wake = wakeInsert(db, outboxIds, coalescingFor(env));
   const results = await runBatch(db, [...statements, wake]);
   const made = results.at(-1) ?? [];
   const woken = made.map((r) => r.entity_type as EntityType);

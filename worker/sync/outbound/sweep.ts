@@ -4,6 +4,7 @@ import { outbox } from "../../db/schema";
 import { isoNow } from "../../lib/time";
 import { inJson } from "../entities";
 import { outboundChange } from "./message";
+import { releaseLostWakes } from "./wake";
 
 /**
  * A row sent (or claimed by a consumer) this long ago and still not processed is presumed lost:
@@ -17,11 +18,14 @@ const SWEEP_LIMIT = 1000;
 const SEND_BATCH = 100;
 
 /**
- * Resends outbox rows whose queue send never happened (the API's send failed after the commit) or
- * whose message was sent but never processed. A duplicate message is harmless: the consumer pushes
+ * Resends outbox rows whose queue send never happened (the API's send failed after the commit, or a
+ * wake lost its message: wake.ts) or whose message was sent but never processed. A duplicate message is harmless: the consumer pushes
  * an entity's current state and skips rows already processed.
  */
 export async function sweepOutbox(env: ShardEnv, now = Date.now()): Promise<number> {
+  await releaseLostWakes(shardDb(env)).catch((err) =>
+    console.error("outbox sweep: lost wakes not released", err instanceof Error ? err.message : String(err)),
+  );
   const cutoff = new Date(now - RESEND_AFTER_MS).toISOString();
   return resend(env, and(isNull(outbox.processedAt), or(isNull(outbox.sentAt), lt(outbox.sentAt, cutoff)))!);
 }

@@ -25,13 +25,22 @@ const dueIn = (seconds: number | SQL) => sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now
 const NOW = sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
 
 /**
- * Creates the wake, or takes over an overdue one (due now when `takeOverNow`: its message goes at once);
- * returns the rows it wrote (none: a live wake exists), `late` = 1 for a wake taken over that way.
+ * Creates the wake, or takes over an overdue one (due now when `takeOverNow`: its message goes at once),
+ * or, given `farOffMs`, one due further off than that; returns the rows it wrote (none: a live wake
+ * exists), `late` = 1 for a wake taken over that way.
  */
-const upsert = (takeOverNow: boolean) => sql`ON CONFLICT (workspace_id, entity_type)
+const upsert = (takeOverNow: boolean, farOffMs?: number) => sql`ON CONFLICT (workspace_id, entity_type)
   DO UPDATE SET due_at = ${takeOverNow ? NOW : sql`excluded.due_at`}
   WHERE outbound_wakes.due_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`-${WAKE_OVERDUE_MS / 1000} seconds`})
+  ${farOffMs === undefined ? sql`` : sql`OR outbound_wakes.due_at > ${dueIn(farOffMs / 1000)}`}
   RETURNING workspace_id, entity_type, due_at <= ${NOW} AS late`;
+
+/**
+ * How far off a live wake may be due and still cover a write's change: the longest a burst waits (claim.ts).
+ * One due later is a pause for changes another push holds (batch.ts: 1, 2, 4 … 60 s); a change to
+ * another entity must not wait behind it, so the write takes that wake over.
+ */
+const farOffMs = (coalescing: Coalescing | null) => (coalescing?.maxWaitMs ?? 0) + 1000;
 
 /**
  * How long a write's wake is delayed: a burst's first change can go no sooner than `quietMs` after the
@@ -46,15 +55,15 @@ export function wakeDelaySeconds(coalescing: Coalescing | null): number {
  * each workspace × type of the rows that exist (a PATCH that changed nothing wrote none) and has no
  * live wake. Its rows (RETURNING) say which messages the write must send.
  */
-export function wakeInsert(db: Db, outboxIds: string[], delaySeconds: number) {
+export function wakeInsert(db: Db, outboxIds: string[], coalescing: Coalescing | null) {
   const rows =
     outboxIds.length === 1
       ? sql`id = ${outboxIds[0]}`
       : sql`id IN (SELECT value FROM json_each(${JSON.stringify(outboxIds)}))`;
   return db.run(sql`
     INSERT INTO outbound_wakes (workspace_id, entity_type, due_at)
-    SELECT DISTINCT workspace_id, entity_type, ${dueIn(delaySeconds)} FROM outbox WHERE ${rows}
-    ${upsert(true)}`);
+    SELECT DISTINCT workspace_id, entity_type, ${dueIn(wakeDelaySeconds(coalescing))} FROM outbox WHERE ${rows}
+    ${upsert(true, farOffMs(coalescing))}`);
 }
 
 export interface WakeGroup {
@@ -127,4 +136,25 @@ export async function sendWake(
       AND entity_type IN (SELECT value FROM json_each(${types})) AND processed_at IS NULL AND run_id IS NULL`),
   ]).catch(() => undefined);
   return false;
+}
+
+/**
+ * A wake this long past due has lost its message (a send that failed unseen, a delivery that died on
+ * its last attempt) and no write came to take it over. Far above a busy queue's lateness; far below
+ * the sweep's RESEND_AFTER_MS, which the changes it covers (stamped when written) would otherwise wait.
+ */
+export const WAKE_LOST_MS = 60_000;
+
+/**
+ * For the cron sweep, before it looks for changes to resend: deletes the lost wakes and clears the
+ * sent stamp of their groups' pending, unclaimed changes, in one batch, so this very sweep sends them.
+ */
+export function releaseLostWakes(db: Db) {
+  const lost = sql`SELECT workspace_id, entity_type FROM outbound_wakes
+    WHERE due_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`-${WAKE_LOST_MS / 1000} seconds`})`;
+  return commitBatch(db, [
+    db.run(sql`UPDATE outbox SET sent_at = NULL
+      WHERE (workspace_id, entity_type) IN (${lost}) AND processed_at IS NULL AND run_id IS NULL`),
+    db.run(sql`DELETE FROM outbound_wakes WHERE (workspace_id, entity_type) IN (${lost})`),
+  ]);
 }
