@@ -80,8 +80,16 @@ describe("a run's status is its own call's", () => {
 
 describe("what Salesforce's times cost", () => {
   /** API calls the org counted (its usage), and the calls by kind, while `push` runs. */
-  async function cost(push: () => Promise<void>) {
+  async function cost(ws: Ws, push: () => Promise<void>) {
     const usage = async () => (await fake<{ apiUsage: { used: number } }>("GET", "/__fake/stats")).apiUsage.used;
+    // The cron tick below sweeps every workspace: changes an earlier test left pending (a message it
+    // recorded instead of sending) would be pushed in this window and counted as this test's calls.
+    await env.DB.batch([
+      env.DB.prepare(
+        "UPDATE outbox SET processed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE processed_at IS NULL AND workspace_id <> ?",
+      ).bind(ws.id),
+      env.DB.prepare("DELETE FROM outbound_wakes WHERE workspace_id <> ?").bind(ws.id),
+    ]);
     await clearCalls();
     const before = await usage();
     await push();
@@ -107,7 +115,7 @@ describe("what Salesforce's times cost", () => {
         ws,
         Array.from({ length: 200 }, (_, i) => ({ email: `cost${i}@example.com`, lastName: `Cost${i}` })),
       );
-      const creates = await cost(async () => {
+      const creates = await cost(ws, async () => {
         await cronTick();
         await pushed(ws, 1);
       });
@@ -117,7 +125,7 @@ describe("what Salesforce's times cost", () => {
         ws,
         contacts.map((id, i) => ({ id, title: `Costed ${i}` })),
       );
-      const updates = await cost(async () => {
+      const updates = await cost(ws, async () => {
         await cronTick();
         await pushed(ws, 2);
       });

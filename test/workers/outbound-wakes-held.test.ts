@@ -62,6 +62,10 @@ describe("outbound wakes and changes held back", () => {
     expect(api.sent[0]!.delaySeconds).toBeUndefined();
     const [wake] = await wakes(ws);
     expect(Date.parse(wake!.due_at)).toBeLessThan(Date.now() + 5000);
+    // Its delivery pushes the change (and leaves nothing pending for a later test's sweep).
+    await deliver([api.sent[0]!.body]);
+    await pushed(ws, 1);
+    expect((await sfRecord("Lead", a!.salesforceId)).Title).toBe("Not behind the pause");
   });
 
   it("a wake whose message was lost, with no write after it: the next cron sweep sends its changes", async () => {

@@ -153,6 +153,11 @@ describe("outbound wakes", () => {
     await api.request(ws, "PATCH", `/contacts/${a!.contactId}`, { title: "Taken over" });
     expect(api.sent).toHaveLength(1);
     expect(api.sent[0]!.delaySeconds).toBeUndefined();
+    // Its delivery pushes both changes as one (nothing left pending for a later test's sweep).
+    await deliver([api.sent[0]!.body]);
+    const [run] = await pushed(ws, 1);
+    expect(run.counts).toMatchObject({ updated: 1 });
+    expect((await sfRecord("Lead", a!.salesforceId)).Title).toBe("Taken over");
   });
 
   it("two workspaces' bursts stay independent: each has its own wake, and a delivery takes only its own away", async () => {
