@@ -1,10 +1,7 @@
-import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { expect } from "vitest";
 import worker from "../../worker";
-import { createApp } from "../../worker/api";
-import { jsonInit } from "./helpers";
-import type { Ws } from "./outbound.fixtures";
+import { apiWithQueue, type Ws } from "./outbound.fixtures";
 
 // What the outbound wake tests share (outbound-wakes*.test.ts): an API whose queue records what it is
 // sent, a delivery straight to the Worker's queue handler, and looks at the wakes and pending changes.
@@ -22,15 +19,7 @@ export function recordingApi() {
       for (const m of messages) sent.push({ body: m.body, delaySeconds: m.delaySeconds });
     },
   };
-  const recordingEnv = { ...env, OUTBOUND_QUEUE: queue } as unknown as Env;
-  const request = async (ws: Ws, method: string, path: string, body?: unknown) => {
-    const init = body === undefined ? { method, headers: ws.auth } : jsonInit(method, body, ws.auth);
-    const ctx = createExecutionContext();
-    const res = await createApp().fetch(new Request(`http://localhost/api/v1${path}`, init), recordingEnv, ctx);
-    await waitOnExecutionContext(ctx);
-    expect(res.status, `${method} ${path}: ${await res.clone().text()}`).toBeLessThan(300);
-    return res.json() as Promise<any>;
-  };
+  const request = (ws: Ws, method: string, path: string, body?: unknown) => apiWithQueue(queue, ws, method, path, body);
   return { sent, request };
 }
 

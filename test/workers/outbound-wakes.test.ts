@@ -5,6 +5,7 @@ import { sendWake, WAKE_OVERDUE_MS } from "../../worker/sync/outbound/wake";
 import {
   apiJson,
   apiWithoutSend,
+  brokenQueue,
   clearCalls,
   collectionCalls,
   cronTick,
@@ -123,10 +124,7 @@ describe("outbound wakes", () => {
         .bind(covered.id)
         .all<{ id: string }>()
     ).results;
-    const down = async () => {
-      throw new Error("queue unavailable");
-    };
-    const broken = { ...env, shard: "DB", OUTBOUND_QUEUE: { send: down, sendBatch: down } } as unknown as ShardEnv;
+    const broken = { ...env, shard: "DB", OUTBOUND_QUEUE: brokenQueue() } as unknown as ShardEnv;
     expect(await sendWake(broken, dbOver(env.DB), ws.id, [row!.id], ["contact"])).toBe(false);
     expect(await wakes(ws)).toEqual([]);
     expect(await pending(ws)).toEqual({ n: 1, stamped: 0 });

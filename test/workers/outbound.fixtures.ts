@@ -95,13 +95,29 @@ export async function apiJson<T = any>(ws: Ws, method: string, path: string, bod
  * changes so that one consumer batch takes them all.
  */
 export async function apiWithoutSend<T = any>(ws: Ws, method: string, path: string, body?: unknown): Promise<T> {
+  return apiWithQueue<T>(brokenQueue(), ws, method, path, body);
+}
+
+/** An outbound queue whose every send fails, as Queues unavailable would. */
+export function brokenQueue() {
   const down = async () => {
     throw new Error("queue unavailable");
   };
-  const brokenEnv = { ...env, OUTBOUND_QUEUE: { send: down, sendBatch: down } } as unknown as Env;
+  return { send: down, sendBatch: down };
+}
+
+/** The API served with `queue` as its outbound queue; the answer's JSON (null for a 204). */
+export async function apiWithQueue<T = any>(
+  queue: unknown,
+  ws: Ws,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const queueEnv = { ...env, OUTBOUND_QUEUE: queue } as unknown as Env;
   const init = body === undefined ? { method, headers: ws.auth } : jsonInit(method, body, ws.auth);
   const ctx = createExecutionContext();
-  const res = await createApp().fetch(new Request(`http://localhost/api/v1${path}`, init), brokenEnv, ctx);
+  const res = await createApp().fetch(new Request(`http://localhost/api/v1${path}`, init), queueEnv, ctx);
   await waitOnExecutionContext(ctx);
   expect(res.status, `${method} ${path}: ${await res.clone().text()}`).toBeLessThan(300);
   return (res.status === 204 ? null : await res.json()) as T;

@@ -1,7 +1,7 @@
 import { type Db, type ShardEnv, shardDb } from "../../db";
 import { outbox } from "../../db/schema";
 import { inJson } from "../entities";
-import { type Coalescing, coalescingFor, groupState } from "./claim";
+import { type Coalescing, coalescingFor, type GroupState, groupState } from "./claim";
 import { type Group, pushGroup } from "./group";
 import { type EntityType, isOutboundChange, type OutboundChangeMessage, outboxIdsOf } from "./message";
 import { sendRescheduled } from "./reschedule";
@@ -117,8 +117,8 @@ export async function runOutboundBatch(env: ShardEnv, messages: readonly Message
         // Unclaimed changes held back by another push count too: the push below then arms the wake for
         // them, instead of the group going quiet until the sweep.
         group.pending ||= state.open > 0 || state.unclaimed > 0;
-        if (coalescing && state.open && state.msUntilReady > 0)
-          return { later: { id: state.someId!, delaySeconds: Math.ceil(state.msUntilLook / 1000), round: 0 } };
+        const notReady = untilReady(state);
+        if (notReady) return { later: notReady };
       }
       if (++pushes > GROUPS_PER_DELIVERY)
         return { later: { id: group.outboxIds[0]!, delaySeconds: 0, round: entry.round } };
@@ -185,8 +185,14 @@ async function leftWaiting(
   round: number,
 ): Promise<Later | null> {
   const state = await groupState(db, group.workspaceId, group.type, coalescing, holdCreates);
-  if (state.open && state.msUntilReady > 0)
-    return { id: state.someId!, delaySeconds: Math.ceil(state.msUntilLook / 1000), round: 0 };
+  const notReady = untilReady(state);
+  if (notReady) return notReady;
   if (!state.unclaimed) return null;
   return { id: state.someId ?? group.outboxIds[0]!, delaySeconds: Math.min(60, 2 ** round), round: round + 1 };
+}
+
+/** Changes a claim could take once they are ready (never without coalescing): look again then. */
+function untilReady(state: GroupState): Later | null {
+  if (!state.open || state.msUntilReady <= 0) return null;
+  return { id: state.someId!, delaySeconds: Math.ceil(state.msUntilLook / 1000), round: 0 };
 }

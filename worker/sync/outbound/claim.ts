@@ -88,10 +88,12 @@ function openRows(
     SELECT entity_id FROM outbox WHERE ${pending} AND run_id IS NOT NULL AND run_id IS NOT ${batchKey} AND sent_at >= ${cutoff})`;
 }
 
-/** Over a group's open rows (an aggregate): milliseconds until waiting longer would not fill a call. */
-const msLeft = (c: Coalescing) => sql`min(
-  (julianday(min(created_at)) - julianday('now')) * 86400000 + ${c.maxWaitMs},
-  (julianday(max(created_at)) - julianday('now')) * 86400000 + ${c.quietMs})`;
+/** Over a group's open rows (aggregates): milliseconds left of the longest wait, and of the quiet wait. */
+const waitLeft = (c: Coalescing) => sql`(julianday(min(created_at)) - julianday('now')) * 86400000 + ${c.maxWaitMs}`;
+const quietLeft = (c: Coalescing) => sql`(julianday(max(created_at)) - julianday('now')) * 86400000 + ${c.quietMs}`;
+
+/** Milliseconds until waiting longer would not fill a call. */
+const msLeft = (c: Coalescing) => sql`min(${waitLeft(c)}, ${quietLeft(c)})`;
 
 /**
  * Claims the workspace's pending outbox rows of one type for this batch, in one statement. A row
@@ -183,9 +185,7 @@ export async function groupState(
     unclaimed: number;
   }>(sql`
     SELECT o.n AS n, o.wait AS wait, o.quiet AS quiet, coalesce(o.id, u.id) AS id, u.n AS unclaimed
-    FROM (SELECT count(*) AS n, min(id) AS id,
-        (julianday(min(created_at)) - julianday('now')) * 86400000 + ${c.maxWaitMs} AS wait,
-        (julianday(max(created_at)) - julianday('now')) * 86400000 + ${c.quietMs} AS quiet
+    FROM (SELECT count(*) AS n, min(id) AS id, ${waitLeft(c)} AS wait, ${quietLeft(c)} AS quiet
       FROM outbox WHERE ${openRows(workspaceId, type, null, undefined, holdCreates)}) AS o,
       (SELECT count(*) AS n, min(id) AS id FROM outbox
         WHERE ${pendingOf(workspaceId, type)} AND run_id IS NULL ${held}) AS u`);

@@ -127,15 +127,23 @@ export async function sendWake(
       err instanceof Error ? err.message : String(err),
     );
   }
-  const types = JSON.stringify(woken);
-  await commitBatch(db, [
-    db.run(sql`DELETE FROM outbound_wakes WHERE workspace_id = ${workspaceId}
-      AND entity_type IN (SELECT value FROM json_each(${types}))`),
-    // Unless a consumer has claimed a row meanwhile (run_id set): then it is on its way.
-    db.run(sql`UPDATE outbox SET sent_at = NULL WHERE workspace_id = ${workspaceId}
-      AND entity_type IN (SELECT value FROM json_each(${types})) AND processed_at IS NULL AND run_id IS NULL`),
-  ]).catch(() => undefined);
+  await releaseGroups(db, sql`SELECT ${workspaceId}, value FROM json_each(${JSON.stringify(woken)})`).catch(
+    () => undefined,
+  );
   return false;
+}
+
+/**
+ * The groups `groups` selects (rows of workspace_id, entity_type) are left to the cron sweep, in one
+ * batch: their wakes go, and so does the sent stamp of their pending changes, unless a consumer has
+ * claimed one meanwhile (run_id set: it is on its way).
+ */
+function releaseGroups(db: Db, groups: SQL) {
+  return commitBatch(db, [
+    db.run(sql`UPDATE outbox SET sent_at = NULL
+      WHERE (workspace_id, entity_type) IN (${groups}) AND processed_at IS NULL AND run_id IS NULL`),
+    db.run(sql`DELETE FROM outbound_wakes WHERE (workspace_id, entity_type) IN (${groups})`),
+  ]);
 }
 
 /**
@@ -150,11 +158,9 @@ export const WAKE_LOST_MS = 60_000;
  * sent stamp of their groups' pending, unclaimed changes, in one batch, so this very sweep sends them.
  */
 export function releaseLostWakes(db: Db) {
-  const lost = sql`SELECT workspace_id, entity_type FROM outbound_wakes
-    WHERE due_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`-${WAKE_LOST_MS / 1000} seconds`})`;
-  return commitBatch(db, [
-    db.run(sql`UPDATE outbox SET sent_at = NULL
-      WHERE (workspace_id, entity_type) IN (${lost}) AND processed_at IS NULL AND run_id IS NULL`),
-    db.run(sql`DELETE FROM outbound_wakes WHERE (workspace_id, entity_type) IN (${lost})`),
-  ]);
+  return releaseGroups(
+    db,
+    sql`SELECT workspace_id, entity_type FROM outbound_wakes
+      WHERE due_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`-${WAKE_LOST_MS / 1000} seconds`})`,
+  );
 }
