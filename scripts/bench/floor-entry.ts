@@ -1,5 +1,5 @@
 // The bench's Worker (instrumented-entry.ts) plus one route for write-cost.ts: a contact PATCH made of
-// the same binding calls as the API's (the failed-auth block's Cache API lookup, the write limiter, one
+// the same binding calls as the API's (the failed-auth block's Cache API lookup, once a second, the write limiter, one
 // D1 batch of the outbox insert, the update and the outbound wake, the queue send when it made the wake)
 // with no framework around them (a revision before wakes: one message per write):
 // no Hono, no zod, no drizzle, no key hashing. What it costs the app's workerd is the local harness's
@@ -9,6 +9,7 @@ import app from "./instrumented-entry.ts";
 
 const ROUTE = /^\/api\/__bench\/floor\/([^/]+)\/([^/]+)$/;
 let withWakes = true;
+let notBlockedUntil = 0;
 
 export default {
   ...app,
@@ -16,9 +17,13 @@ export default {
     const m = ROUTE.exec(new URL(request.url).pathname);
     if (!m || request.method !== "PATCH") return app.fetch(request, env, ctx);
     const [, workspaceId, id] = m as unknown as [string, string, string];
-    const cache = (caches as unknown as { default: Cache }).default;
-    if (await cache.match("https://failed-auth.rate-limits.invalid/unknown"))
-      return new Response(null, { status: 429 });
+    // The block's lookup, trusted for a second when it finds none (worker/rate-limits/blocks.ts).
+    if (Date.now() >= notBlockedUntil) {
+      const cache = (caches as unknown as { default: Cache }).default;
+      if (await cache.match("https://failed-auth.rate-limits.invalid/unknown"))
+        return new Response(null, { status: 429 });
+      notBlockedUntil = Date.now() + 1000;
+    }
     const { title } = (await request.json()) as { title: string };
     // A revision without the write limiter (before d156305 added the rate limits) pays nothing for it here either.
     const limiter = (env as Partial<Env>).WRITE_LIMITER;
