@@ -202,13 +202,15 @@ async function burst(
     .bind(idsJson(list), since)
     .all<{ created_at: string; processed_at: string }>();
   const latencies = results.map((r) => Date.parse(r.processed_at) - Date.parse(r.created_at));
+  // The runs that carried this burst's changes (not runs started since: the burst before's last push can
+  // start within the margin above), and how many of them each carried.
   const perRun = await app.db
     .prepare(
-      `SELECT r.workspace_id AS ws, r.created + r.updated + r.deleted + r.skipped + r.failed AS n
-       FROM runs r WHERE r.workspace_id IN (SELECT value FROM json_each(?1)) AND r.direction = 'outbound' AND r.started_at >= ?2`,
+      `SELECT workspace_id AS ws, run_id AS run, count(*) AS n FROM outbox
+       WHERE workspace_id IN (SELECT value FROM json_each(?1)) AND created_at >= ?2 GROUP BY workspace_id, run_id`,
     )
     .bind(idsJson(list), since)
-    .all<{ ws: string; n: number }>();
+    .all<{ ws: string; run: string | null; n: number }>();
   const callsPerWorkspace = list.map((ws) =>
     sum(perRun.results.filter((r) => r.ws === ws.id).map((r) => Math.ceil(r.n / 200))),
   );
@@ -216,7 +218,7 @@ async function burst(
   // query of the written records' times: one API call either way; its subrequests are not calls.
   const calls = await fakeCalls(app);
   const writes = calls.filter((c) => (c.kind === "collections" && c.via === undefined) || c.kind === "composite");
-  // Said, not fatal: a run may hold records settled without a call of their own (the figure above is per run).
+  // Said, not fatal: a run may settle changes without a call of their own (the figure above is per run).
   if (writes.length !== sum(callsPerWorkspace))
     console.warn(
       `the fake org logged ${writes.length} write calls, the runs account for ${sum(callsPerWorkspace)}:`,

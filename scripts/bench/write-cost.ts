@@ -4,7 +4,7 @@
 // rate limits and its entry worker), of this Node process (the client) and of the fake org, per request.
 // With --profile, a V8 CPU profile of the app's isolate (our JavaScript only) during the concurrent PATCHes.
 //
-//   node scripts/bench/write-cost.ts [--rev=REV] [--n=400] [--profile=/tmp/patch.cpuprofile]
+//   node scripts/bench/write-cost.ts [--rev=REV] [--n=400] [--floor-parts] [--profile=/tmp/patch.cpuprofile]
 import { execSync, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { type App, startApp } from "./app.ts";
@@ -272,10 +272,10 @@ async function main() {
       .all<{ id: string }>();
     const ids = results.map((r) => r.id);
     const headers = { authorization: `Bearer ${ws.apiKey}`, "content-type": "application/json" };
-    const req = async (method: string, path: string, body?: unknown, expect = 200) => {
+    const req = async (method: string, path: string, body?: unknown, expect = 200, extra = {}) => {
       const res = await fetch(`${app.url}${path}`, {
         method,
-        headers,
+        headers: { ...headers, ...extra },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       await res.arrayBuffer();
@@ -298,6 +298,24 @@ async function main() {
         true,
       ],
     ];
+    // --floor-parts: the floor without the write limiter, and with its D1 batch alone (nor the block's
+    // lookup): what each binding costs the harness's one thread, beside the trivial request's entry cost.
+    const floorWithout = (label: string, without: string): (typeof kinds)[number] => [
+      `PATCH floor, ${label}`,
+      (i) =>
+        req(
+          "PATCH",
+          `/api/__bench/floor/${ws.id}/${ids[i % ids.length]}`,
+          { title: `F ${without} ${round}.${i}` },
+          200,
+          {
+            "x-floor-without": without,
+          },
+        ),
+      true,
+    ];
+    if (process.argv.includes("--floor-parts"))
+      kinds.push(floorWithout("no write limiter", "limiter"), floorWithout("the D1 batch alone", "limiter,block"));
     // Warm up every path once (JIT, key cache).
     for (const [, send] of kinds) for (let i = 0; i < 20; i++) await send(i);
     if (!noPush) await drained(app);
