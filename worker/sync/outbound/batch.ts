@@ -126,7 +126,7 @@ export async function runOutboundBatch(env: ShardEnv, messages: readonly Message
       if ("retryDelaySeconds" in result) return result;
       // Not connected or over budget: the rows wait for the sweep, not for a message every second.
       if (!result.claimed) return { later: null };
-      return { later: await leftWaiting(db, group, coalescing, result.holdCreates === true, entry.round) };
+      return { later: await leftWaiting(db, group, coalescing, result, entry.round) };
     }),
   );
 
@@ -173,20 +173,25 @@ export async function runOutboundBatch(env: ShardEnv, messages: readonly Message
 
 /**
  * What the group has left pending and unclaimed after this push: a burst's changes that arrived
- * meanwhile or fall short of a call (armed for when they are ready), or changes of entities another
- * push holds (looked at again after a pause that doubles per round, so the holder has time to finish).
- * Creates that wait for a backfill are not looked at: the backfill's end sends them.
+ * meanwhile or fall short of a call (armed for when they are ready), a backlog past what one claim
+ * takes (armed at once), or changes of entities another push holds (looked at again after a pause
+ * that doubles per round, so the holder has time to finish). Creates that wait for a backfill are not
+ * looked at: the backfill's end sends them.
  */
 async function leftWaiting(
   db: Db,
   group: Group,
   coalescing: Coalescing | null,
-  holdCreates: boolean,
+  pushed: { holdCreates?: boolean; full?: boolean },
   round: number,
 ): Promise<Later | null> {
-  const state = await groupState(db, group.workspaceId, group.type, coalescing, holdCreates);
+  const state = await groupState(db, group.workspaceId, group.type, coalescing, pushed.holdCreates === true);
   const notReady = untilReady(state);
   if (notReady) return notReady;
+  // A full claim left ready changes (a backlog the sweep or a reconnect sent): the next claim goes now,
+  // in the same round, since each such push took CLAIM_LIMIT changes. Paused like held changes (1, 2,
+  // 4 … 60 s, MAX_ROUNDS), a 50,000-change backlog would push ~10,000 in four minutes, then wait a tick.
+  if (pushed.full && state.open) return { id: state.someId!, delaySeconds: 0, round };
   if (!state.unclaimed) return null;
   return { id: state.someId ?? group.outboxIds[0]!, delaySeconds: Math.min(60, 2 ** round), round: round + 1 };
 }

@@ -4,7 +4,7 @@ import { connections, workspaces } from "../../db/schema";
 import { budgetStatus, openSalesforce, type SalesforceClient } from "../../salesforce";
 import { loadSettings } from "../../settings";
 import { MAX_ATTEMPTS, retryDelaySeconds, toRunFailure } from "../runs";
-import { claimPending, coalescingFor, collapse } from "./claim";
+import { CLAIM_LIMIT, claimPending, coalescingFor, collapse } from "./claim";
 import { executePlan } from "./execute";
 import { createsWait } from "./hold";
 import { createJournal } from "./journal";
@@ -19,8 +19,9 @@ export type GroupResult =
    * `claimed`: the group could be pushed (connected, within budget) and this delivery took what was
    * ready; named rows still pending afterwards were not ready yet, or held by another push.
    * `holdCreates`: creates wait for the new org's backfill (hold.ts), not to be looked at again soon.
+   * `full`: the claim took as many as one claim may (CLAIM_LIMIT): the group may have more, ready now.
    */
-  | { done: true; claimed: boolean; holdCreates?: boolean };
+  | { done: true; claimed: boolean; holdCreates?: boolean; full?: boolean };
 
 export interface Group {
   workspaceId: string;
@@ -110,7 +111,7 @@ export async function pushGroup(env: ShardEnv, group: Group): Promise<GroupResul
       await executePlan(ctx, plan);
     }
     await ledger.closeLeft({ status: "completed" });
-    return { done: true, claimed: true, holdCreates };
+    return { done: true, claimed: true, holdCreates, full: claimed.length >= CLAIM_LIMIT };
   } catch (err) {
     // A call's own failure fails only its run (see pushCall); what reaches here is transient with
     // deliveries left, or not about one call (D1, the plan): then a retry's run, if open, fails.
