@@ -1,11 +1,12 @@
 import { type Db, type ShardEnv, shardDb } from "../../db";
+import { runBatch } from "../../db/commit";
 import { outbox } from "../../db/schema";
 import { inJson } from "../entities";
 import { type Coalescing, coalescingFor, type GroupState, groupState } from "./claim";
 import { type Group, pushGroup } from "./group";
 import { type EntityType, isOutboundChange, type OutboundChangeMessage, outboxIdsOf } from "./message";
 import { sendRescheduled } from "./reschedule";
-import { armWakes, clearWakes } from "./wake";
+import { armWakes, clearWakesOf } from "./wake";
 
 /**
  * Groups one delivery pushes at most. Each push is ~30 D1 statements and production allows 1,000 per
@@ -29,7 +30,27 @@ type Row = {
   runId: string | null;
 };
 
-function loadNamed(db: Db, ids: string[]): Promise<Row[]> {
+/**
+ * The rows the messages name, and (in the same D1 batch, after the read) their groups' wakes deleted:
+ * a write committed from here on makes a new wake (wake.ts).
+ */
+async function loadNamedClearingWakes(db: Db, named: { workspaceId: string; id: string }[]): Promise<Row[]> {
+  if (!named.length) return [];
+  const [rows = []] = await runBatch(db, [
+    loadNamed(db, [...new Set(named.map((n) => n.id))]),
+    clearWakesOf(db, named),
+  ]);
+  // Raw rows (runBatch): column names as in SQL.
+  return rows.map((r) => ({
+    id: r.id as string,
+    workspaceId: r.workspace_id as string,
+    entityType: r.entity_type as EntityType,
+    processedAt: r.processed_at as string | null,
+    runId: r.run_id as string | null,
+  }));
+}
+
+function loadNamed(db: Db, ids: string[]) {
   return db
     .select({
       id: outbox.id,
@@ -39,8 +60,7 @@ function loadNamed(db: Db, ids: string[]): Promise<Row[]> {
       runId: outbox.runId,
     })
     .from(outbox)
-    .where(inJson(outbox.id, ids))
-    .all();
+    .where(inJson(outbox.id, ids));
 }
 
 interface Entry {
@@ -68,8 +88,8 @@ export async function runOutboundBatch(env: ShardEnv, messages: readonly Message
   const valid = messages.filter((m) => isOutboundChange(m.body));
   for (const m of messages) if (!isOutboundChange(m.body)) m.ack();
   const body = (m: Message<unknown>) => m.body as OutboundChangeMessage;
-  const named = [...new Set(valid.flatMap((m) => outboxIdsOf(body(m))))];
-  const rows = new Map((named.length ? await loadNamed(db, named) : []).map((r) => [r.id, r]));
+  const named = valid.flatMap((m) => outboxIdsOf(body(m)).map((id) => ({ workspaceId: body(m).workspaceId, id })));
+  const rows = new Map((await loadNamedClearingWakes(db, named)).map((r) => [r.id, r]));
 
   const groups = new Map<string, Entry>();
   for (const m of valid) {
@@ -96,12 +116,7 @@ export async function runOutboundBatch(env: ShardEnv, messages: readonly Message
     }
   }
 
-  // Before anything is looked at: a write committed from here on makes a new wake (wake.ts).
   const entries = [...groups.values()];
-  await clearWakes(
-    db,
-    entries.map((e) => ({ workspaceId: e.group.workspaceId, type: e.group.type })),
-  );
 
   let pushes = 0;
   const outcomes = await Promise.all(
