@@ -110,6 +110,8 @@ async function resend(env: ShardEnv, due: SQL): Promise<number> {
     // `due` again, so a row some consumer claimed in the meantime keeps its claim. Up to the group's
     // last row of one claim (by the order the claim takes them), fixed before the send: a delivery
     // that already claimed the first ones does not move the line onto rows no message covers.
+    // CROSS JOIN keeps the groups the outer loop (each an index lookup); left to the planner, it scanned
+    // the outbox once per group: 5 s a statement with 50,000 rows pending, instead of 30-180 ms.
     const list = chunk.map((g) => ({ w: g.workspaceId, t: g.type, at: g.lastAt, id: g.lastId }));
     await db
       .update(outbox)
@@ -117,7 +119,7 @@ async function resend(env: ShardEnv, due: SQL): Promise<number> {
       .where(
         and(
           due,
-          sql`${outbox.id} IN (SELECT o.id FROM json_each(${JSON.stringify(list)}) AS g, outbox AS o
+          sql`${outbox.id} IN (SELECT o.id FROM json_each(${JSON.stringify(list)}) AS g CROSS JOIN outbox AS o
             WHERE o.workspace_id = g.value ->> '$.w' AND o.entity_type = g.value ->> '$.t' AND o.processed_at IS NULL
               AND (g.value ->> '$.at' IS NULL OR (o.created_at, o.id) <= (g.value ->> '$.at', g.value ->> '$.id')))`,
         ),
