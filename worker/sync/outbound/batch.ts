@@ -137,11 +137,16 @@ export async function runOutboundBatch(env: ShardEnv, messages: readonly Message
       }
       if (++pushes > GROUPS_PER_DELIVERY)
         return { later: { id: group.outboxIds[0]!, delaySeconds: 0, round: entry.round } };
-      const result = await pushGroup(env, group);
+      // What the group has left is looked at while the push closes its runs.
+      const result = await pushGroup(env, group, (pushed) => leftWaiting(db, group, coalescing, pushed, entry.round));
       if ("retryDelaySeconds" in result) return result;
       // Not connected or over budget: the rows wait for the sweep, not for a message every second.
       if (!result.claimed) return { later: null };
-      return { later: await leftWaiting(db, group, coalescing, result, entry.round) };
+      // (A push that failed as a whole did not look: it is looked at now.)
+      return {
+        later:
+          "after" in result ? (result.after ?? null) : await leftWaiting(db, group, coalescing, result, entry.round),
+      };
     }),
   );
 

@@ -13,7 +13,7 @@ import { loadAndPlan } from "./load";
 import type { EntityType } from "./message";
 import { RECONNECT_DETAIL, waitForReconnect } from "./reconnect";
 
-export type GroupResult =
+export type GroupResult<T = never> =
   | { retryDelaySeconds: number }
   /**
    * `claimed`: the group could be pushed (connected, within budget) and this delivery took what was
@@ -21,7 +21,13 @@ export type GroupResult =
    * `holdCreates`: creates wait for the new org's backfill (hold.ts), not to be looked at again soon.
    * `full`: the claim took as many as one claim may (CLAIM_LIMIT): the group may have more, ready now.
    */
-  | { done: true; claimed: boolean; holdCreates?: boolean; full?: boolean };
+  | { done: true; claimed: boolean; holdCreates?: boolean; full?: boolean; after?: T };
+
+/**
+ * The caller's next read, made while a completed push closes its runs and writes the org's usage:
+ * it must not read what those write (runs, API usage), e.g. the group's outbox state after the claim.
+ */
+export type WhileClosing<T> = (pushed: { holdCreates: boolean; full: boolean }) => Promise<T>;
 
 export interface Group {
   workspaceId: string;
@@ -42,7 +48,11 @@ export interface Group {
  * settings, writes them, and closes the group's runs. A redelivered batch resumes its own runs
  * (same batch key, same claim); a batch that was already done does nothing.
  */
-export async function pushGroup(env: ShardEnv, group: Group): Promise<GroupResult> {
+export async function pushGroup<T = never>(
+  env: ShardEnv,
+  group: Group,
+  whileClosing?: WhileClosing<T>,
+): Promise<GroupResult<T>> {
   const db = shardDb(env);
   // The reads that decide whether and how to push do not depend on one another (the budget and the
   // creates' hold only on the settings): they go at once, so a push costs two round trips before its
@@ -64,6 +74,7 @@ export async function pushGroup(env: ShardEnv, group: Group): Promise<GroupResul
   if (!batchKey) return { done: true, claimed: false };
   const ledger = createLedger(db, group.workspaceId, group.type, batchKey);
   let sf: SalesforceClient | null = null;
+  let opening: Promise<SalesforceClient> | null = null;
 
   // Over budget: leave the rows unclaimed; the sweep sends them again once the pause may be over.
   if (budget.paused) return { done: true, claimed: false };
@@ -94,7 +105,15 @@ export async function pushGroup(env: ShardEnv, group: Group): Promise<GroupResul
     integrationUserId: connection.userId,
     journal: createJournal(db, group.workspaceId),
     upsertFields: new Map<string, Promise<string | null>>(),
-    openSf: async () => (sf ??= await openSalesforce(env, group.workspaceId)),
+    // One opening shared by every call; one that failed is tried again by the next call, as before.
+    openSf: () =>
+      (opening ??= openSalesforce(env, group.workspaceId).then(
+        (client) => (sf = client),
+        (err: unknown) => {
+          opening = null;
+          throw err;
+        },
+      )),
     finalAttempt: group.attempts >= MAX_ATTEMPTS,
   };
 
@@ -109,12 +128,21 @@ export async function pushGroup(env: ShardEnv, group: Group): Promise<GroupResul
       holdCreates,
     });
     if (claimed.length) {
+      // The org opened (its connection read) while the plan loads; a failure to open is the first
+      // call's, as before: a plan that makes no call never sees it.
+      ctx.openSf().catch(() => undefined);
       const plan = await loadAndPlan(db, group.workspaceId, group.type, settings, collapse(claimed), holdCreates);
       await executePlan(ctx, plan);
     }
-    // The runs closed and the org's usage written at once: neither reads what the other writes.
-    await Promise.all([ledger.closeLeft({ status: "completed" }), flushUsage(sf)]);
-    return { done: true, claimed: true, holdCreates, full: claimed.length >= CLAIM_LIMIT };
+    const full = claimed.length >= CLAIM_LIMIT;
+    // The runs closed, the org's usage written and the caller's next read at once: none reads what
+    // another writes. That read failing is not the push's: the caller reads again (and fails as it would).
+    const looked = whileClosing?.({ holdCreates, full }).then(
+      (after) => ({ after }),
+      () => ({}),
+    );
+    const [, , next] = await Promise.all([ledger.closeLeft({ status: "completed" }), flushUsage(sf), looked]);
+    return { done: true, claimed: true, holdCreates, full, ...next };
   } catch (err) {
     // A call's own failure fails only its run (see pushCall); what reaches here is transient with
     // deliveries left, or not about one call (D1, the plan): then a retry's run, if open, fails.
