@@ -79,8 +79,14 @@ describe("a run's status is its own call's", () => {
 });
 
 describe("what Salesforce's times cost", () => {
-  /** API calls the org counted (its usage), and the calls by kind, while `push` runs. */
-  async function cost(ws: Ws, push: () => Promise<void>) {
+  /**
+   * 200 changes in one bulk write (made a few seconds ago), pushed by a cron tick: the API calls the
+   * org counted (its usage) and the calls by kind, from before the write (which calls nothing) until
+   * `runs` outbound runs are done. The window opens before the write, not at the tick: the previous
+   * push's tick sent a message per change, and one still on its way when these changes land pushes them
+   * (a delivery takes its group's every ready change), before a window opened at the tick.
+   */
+  async function cost(ws: Ws, items: Record<string, unknown>[], runs: number) {
     const usage = async () => (await fake<{ apiUsage: { used: number } }>("GET", "/__fake/stats")).apiUsage.used;
     // The cron tick below sweeps every workspace: changes an earlier test left pending (a message it
     // recorded instead of sending) would be pushed in this window and counted as this test's calls.
@@ -92,43 +98,36 @@ describe("what Salesforce's times cost", () => {
     ]);
     await clearCalls();
     const before = await usage();
-    await push();
-    const calls = (await fakeCalls()).filter((c) => !c.via && !c.kind.startsWith("oauth"));
-    return { used: (await usage()) - before, kinds: calls.map((c) => c.kind) };
-  }
-
-  /** 200 changes in one bulk write, made a few seconds ago, for one cron tick to push. */
-  async function twoHundred(ws: Ws, items: Record<string, unknown>[]): Promise<string[]> {
     const written = await apiWithoutSend<{ items: { id: string }[] }>(ws, "POST", "/contacts:batch", { items });
     await env.DB.prepare(
       "UPDATE outbox SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-5 seconds') WHERE workspace_id = ?",
     )
       .bind(ws.id)
       .run();
-    return written.items.map((c) => c.id);
+    await cronTick();
+    await pushed(ws, runs);
+    const calls = (await fakeCalls()).filter((c) => !c.via && !c.kind.startsWith("oauth"));
+    return {
+      ids: written.items.map((c) => c.id),
+      cost: { used: (await usage()) - before, kinds: calls.map((c) => c.kind) },
+    };
   }
 
   for (const field of [true, false]) {
     it(`200 creates ${field ? "with" : "without"} Conversion_Id__c, then 200 updates: one API call each, times included`, async () => {
       const ws = await orgWith(field);
-      const contacts = await twoHundred(
+      const { ids: contacts, cost: creates } = await cost(
         ws,
         Array.from({ length: 200 }, (_, i) => ({ email: `cost${i}@example.com`, lastName: `Cost${i}` })),
+        1,
       );
-      const creates = await cost(ws, async () => {
-        await cronTick();
-        await pushed(ws, 1);
-      });
       // The first create of an object describes it (is Conversion_Id__c there?), cached for an hour.
       expect(creates).toEqual({ used: 2, kinds: ["describe", "composite"] });
-      await twoHundred(
+      const { cost: updates } = await cost(
         ws,
         contacts.map((id, i) => ({ id, title: `Costed ${i}` })),
+        2,
       );
-      const updates = await cost(ws, async () => {
-        await cronTick();
-        await pushed(ws, 2);
-      });
       expect(updates).toEqual({ used: 1, kinds: ["composite"] });
       for (const run of await pushed(ws, 2)) {
         const records = await recordsOf(ws, run.id);
