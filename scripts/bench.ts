@@ -8,7 +8,7 @@
 //   npm run bench -- --out=FILE        write FILE instead of BENCHMARKS.md
 //   npm run bench -- --only=bulk [--bulk-n=N] [--bulk-baseline=REV]   big orgs under the latency model (issue 16): one REST stream vs one Bulk job vs parallel slices
 //                                      (and Bulk at REV, same run), push latency
-//   npm run bench -- --only=multi --multi-baseline=REV1,REV2   the many-workspaces section against REV1 (default MULTI_BASELINE_REV), REV2 … beside it
+//   npm run bench -- --only=multi --multi-baseline=REV1,REV2 [--multi-reps=N]   the many-workspaces section against REV1 (default MULTI_BASELINE_REV), REV2 … beside it
 //   npm run bench -- --proposals --baseline=REV   the side-by-side baseline is REV instead of BASELINE_REV
 //                                      (--baseline=REV1,REV2: each revision side by side, ratios against REV1)
 //   npm run bench -- --proposals --no-latency     without the runs against added Salesforce latency
@@ -74,6 +74,7 @@ function parseArgs(argv: string[]) {
     proposalsN: number("proposals-n"),
     inboundOnly: argv.includes("--inbound-only"),
     proposalsReps: number("proposals-reps"),
+    multiReps: number("multi-reps"),
   };
 }
 
@@ -183,6 +184,7 @@ async function main() {
   const cfg = config(args.quick);
   if (args.proposalsN) cfg.proposalsN = args.proposalsN;
   if (args.proposalsReps) cfg.proposalsReps = args.proposalsReps;
+  if (args.multiReps) cfg.multiReps = args.multiReps;
   const started = Date.now();
   const results: Results = {
     cfg,
