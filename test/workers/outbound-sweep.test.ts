@@ -203,4 +203,28 @@ describe("outbox sweep", () => {
     // Nothing here exists to push: the rows go, so no later sweep in this file sends them.
     await env.DB.prepare("DELETE FROM outbox WHERE workspace_id = ?").bind(ws.id).run();
   });
+  it("workspaces that cannot push (not connected) come after those that can, however old their changes", async () => {
+    const ws = await connectedWorkspace(onlyObjects());
+    // 1,000 groups of workspaces with no connection, an hour old: the tick's whole budget, oldest first.
+    await env.DB.prepare(
+      `INSERT INTO outbox (id, workspace_id, entity_type, entity_id, operation, changed_fields, created_at)
+       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999)
+       SELECT printf('obx_gone_%04d', i), printf('ws_gone_%04d', i), 'contact', 'ct_gone_' || i, 'upsert', '[]',
+         strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 hours') FROM n`,
+    ).run();
+    await env.DB.prepare(
+      `INSERT INTO outbox (id, workspace_id, entity_type, entity_id, operation, changed_fields, created_at)
+       VALUES ('obx_can_push', ?, 'contact', 'ct_can_push', 'upsert', '[]', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 minutes'))`,
+    )
+      .bind(ws.id)
+      .run();
+    const queue = recorder();
+    expect(await sweepOutbox(queue.env)).toBe(1000);
+    expect(queue.sent[0]!.body).toMatchObject({ workspaceId: ws.id, outboxId: "obx_can_push" });
+    expect(queue.sent.at(-1)!.body).toMatchObject({ workspaceId: "ws_gone_0998", outboxId: "obx_gone_0998" });
+    // The one left out is due at the next tick.
+    const left = await env.DB.prepare("SELECT id FROM outbox WHERE id LIKE 'obx_gone_%' AND sent_at IS NULL").all();
+    expect(left.results).toEqual([{ id: "obx_gone_0999" }]);
+    await env.DB.prepare("DELETE FROM outbox WHERE id LIKE 'obx_gone_%' OR workspace_id = ?").bind(ws.id).run();
+  });
 });

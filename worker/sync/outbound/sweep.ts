@@ -67,7 +67,12 @@ interface DueGroup {
   lastId: string | null;
 }
 
-/** The groups with changes due, the one whose oldest change has waited longest first (one statement). */
+/**
+ * The groups with changes due, in one statement: those of workspaces that can push now first (connected,
+ * no org being unlinked), then the others, each the one whose oldest due change has waited longest first.
+ * A workspace that cannot push keeps its changes pending (they are sent when it reconnects or its unlink
+ * ends: resendWaiting), so its groups hold the oldest due changes: first, a thousand such would take every tick.
+ */
 async function dueGroups(env: ShardEnv, due: SQL): Promise<DueGroup[]> {
   const rows = await shardDb(env).all<{
     workspace_id: string;
@@ -77,12 +82,14 @@ async function dueGroups(env: ShardEnv, due: SQL): Promise<DueGroup[]> {
     last_id: string | null;
   }>(sql`
     SELECT workspace_id, entity_type, max(CASE WHEN n = 1 THEN id END) AS oldest_id, min(created_at) AS oldest,
-      max(CASE WHEN n = ${CLAIM_LIMIT} THEN created_at END) AS last_at, max(CASE WHEN n = ${CLAIM_LIMIT} THEN id END) AS last_id
+      max(CASE WHEN n = ${CLAIM_LIMIT} THEN created_at END) AS last_at, max(CASE WHEN n = ${CLAIM_LIMIT} THEN id END) AS last_id,
+      coalesce((SELECT c.status = 'connected' AND w.unlinking_org_id IS NULL FROM connections AS c
+        LEFT JOIN workspaces AS w ON w.id = c.workspace_id WHERE c.workspace_id = d.workspace_id), 0) AS can_push
     FROM (SELECT workspace_id, entity_type, id, created_at,
         row_number() OVER (PARTITION BY workspace_id, entity_type ORDER BY created_at, id) AS n
-      FROM ${outbox} WHERE ${due})
+      FROM ${outbox} WHERE ${due}) AS d
     GROUP BY workspace_id, entity_type
-    ORDER BY oldest, workspace_id, entity_type
+    ORDER BY can_push DESC, oldest, workspace_id, entity_type
     LIMIT ${SWEEP_GROUPS}`);
   return rows.map((r) => ({
     workspaceId: r.workspace_id,
