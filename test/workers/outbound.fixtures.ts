@@ -148,16 +148,20 @@ export async function until<T>(
  * Waits until the workspace's outbox is drained and `runs` outbound runs have finished; returns
  * them (API shape, oldest first) after checking every run's counts against its records.
  */
-export async function pushed(ws: Ws, runs: number, opts: { drained?: boolean } = {}) {
-  const done = await until(`${runs} finished outbound runs`, async () => {
-    const pending = await (await d1Of(ws.id))
-      .prepare("SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND processed_at IS NULL")
-      .bind(ws.id)
-      .first<{ n: number }>();
-    if ((opts.drained ?? true) && pending!.n > 0) return null;
-    const list = (await apiJson<{ runs: any[] }>(ws, "GET", "/sync/runs?direction=outbound&limit=200")).runs;
-    return list.length >= runs && list.every((r) => r.status !== "in_progress") ? list : null;
-  });
+export async function pushed(ws: Ws, runs: number, opts: { drained?: boolean; timeoutMs?: number } = {}) {
+  const done = await until(
+    `${runs} finished outbound runs`,
+    async () => {
+      const pending = await (await d1Of(ws.id))
+        .prepare("SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND processed_at IS NULL")
+        .bind(ws.id)
+        .first<{ n: number }>();
+      if ((opts.drained ?? true) && pending!.n > 0) return null;
+      const list = (await apiJson<{ runs: any[] }>(ws, "GET", "/sync/runs?direction=outbound&limit=200")).runs;
+      return list.length >= runs && list.every((r) => r.status !== "in_progress") ? list : null;
+    },
+    opts.timeoutMs,
+  );
   expect(done).toHaveLength(runs);
   await expectRunCountsMatchRecords(ws.id);
   return [...done].reverse();

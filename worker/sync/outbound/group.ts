@@ -4,6 +4,7 @@ import { connections, workspaces } from "../../db/schema";
 import { budgetStatus, openSalesforce, type SalesforceClient } from "../../salesforce";
 import { loadSettings } from "../../settings";
 import { MAX_ATTEMPTS, retryDelaySeconds, toRunFailure } from "../runs";
+import type { CallEnd } from "./call";
 import { CLAIM_LIMIT, claimPending, coalescingFor, collapse } from "./claim";
 import { executePlan } from "./execute";
 import { createsWait } from "./hold";
@@ -75,6 +76,8 @@ export async function pushGroup<T = never>(
   const ledger = createLedger(db, group.workspaceId, group.type, batchKey);
   let sf: SalesforceClient | null = null;
   let opening: Promise<SalesforceClient> | null = null;
+  let flushed: Promise<unknown> | undefined;
+  let end: CallEnd = "done";
 
   // Over budget: leave the rows unclaimed; the sweep sends them again once the pause may be over.
   if (budget.paused) return { done: true, claimed: false };
@@ -132,16 +135,19 @@ export async function pushGroup<T = never>(
       // call's, as before: a plan that makes no call never sees it.
       ctx.openSf().catch(() => undefined);
       const plan = await loadAndPlan(db, group.workspaceId, group.type, settings, collapse(claimed), holdCreates);
-      await executePlan(ctx, plan);
+      end = await executePlan(ctx, plan);
     }
-    const full = claimed.length >= CLAIM_LIMIT;
+    // Only a full claim that went through says "more is ready now": one stopped by its call (the org
+    // refused us, over its limit) must not be claimed again at once, or it would fail again at queue speed.
+    const full = claimed.length >= CLAIM_LIMIT && end === "done";
     // The runs closed, the org's usage written and the caller's next read at once: none reads what
     // another writes. That read failing is not the push's: the caller reads again (and fails as it would).
     const looked = whileClosing?.({ holdCreates, full }).then(
       (after) => ({ after }),
       () => ({}),
     );
-    const [, , next] = await Promise.all([ledger.closeLeft({ status: "completed" }), flushUsage(sf), looked]);
+    flushed = flushUsage(sf);
+    const [, , next] = await Promise.all([ledger.closeLeft({ status: "completed" }), flushed, looked]);
     return { done: true, claimed: true, holdCreates, full, ...next };
   } catch (err) {
     // A call's own failure fails only its run (see pushCall); what reaches here is transient with
@@ -154,8 +160,8 @@ export async function pushGroup<T = never>(
     console.error("outbound push failed", group.workspaceId, group.type, failure.code, failure.detail);
     return { done: true, claimed: true };
   } finally {
-    // Nothing left to write after the flush above: no round trip.
-    await flushUsage(sf);
+    // The flush above, if it started (a second one would count its calls again while it is in flight).
+    await (flushed ?? flushUsage(sf));
   }
 }
 
