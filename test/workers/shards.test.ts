@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { onShard, type Shard } from "../../worker/db";
 import worker from "../../worker/index";
-import { sweepOutbox } from "../../worker/sync/outbound";
+import { resendWaiting } from "../../worker/sync/outbound";
 import { ADMIN, callWith, d1Of, jsonInit, newWorkspace, shardOf } from "./helpers";
 import { apiWithoutSend, cronTick, until } from "./outbound.fixtures";
 import { connectedWorkspace, onlyObjects, resetFake, runsOf } from "./sync-helpers";
@@ -195,7 +195,7 @@ describe("queue messages find their shard", () => {
     expect(await failedRuns("SHARD_1", ws.id)).toBe(0);
   });
 
-  it("every message the engine sends on a shard names it (the outbox sweep's, here)", async () => {
+  it("every message the engine sends on a shard names it (the outbox's resend, here)", async () => {
     const ws = await newWorkspace("Stamped", { shard: "SHARD_1" });
     await apiWithoutSend(ws, "POST", "/companies", { name: "Stamped Co" });
     const sent: unknown[] = [];
@@ -205,7 +205,8 @@ describe("queue messages find their shard", () => {
         for (const m of messages) sent.push(m.body);
       },
     } as unknown as Queue;
-    const swept = await sweepOutbox(onShard({ ...env, OUTBOUND_QUEUE: recorder }, "SHARD_1" as Shard));
+    // (Not connected, so the cron's sweep leaves it to its connection, whose resend is this one.)
+    const swept = await resendWaiting(onShard({ ...env, OUTBOUND_QUEUE: recorder }, "SHARD_1" as Shard), ws.id);
     expect(swept).toBeGreaterThanOrEqual(1);
     expect(sent).toContainEqual({
       type: "outbound_change",

@@ -34,7 +34,8 @@ export async function sweepOutbox(env: ShardEnv, now = Date.now()): Promise<numb
     console.error("outbox sweep: lost wakes not released", err instanceof Error ? err.message : String(err)),
   );
   const cutoff = new Date(now - RESEND_AFTER_MS).toISOString();
-  return resend(env, and(isNull(outbox.processedAt), or(isNull(outbox.sentAt), lt(outbox.sentAt, cutoff)))!);
+  const due = and(isNull(outbox.processedAt), or(isNull(outbox.sentAt), lt(outbox.sentAt, cutoff)))!;
+  return resend(env, due, { pushableOnly: true });
 }
 
 /**
@@ -68,12 +69,14 @@ interface DueGroup {
 }
 
 /**
- * The groups with changes due, in one statement: those of workspaces that can push now first (connected,
- * no org being unlinked), then the others, each the one whose oldest due change has waited longest first.
- * A workspace that cannot push keeps its changes pending (they are sent when it reconnects or its unlink
- * ends: resendWaiting), so its groups hold the oldest due changes: first, a thousand such would take every tick.
+ * The groups with changes due, in one statement, the one whose oldest due change has waited longest first.
+ * `pushableOnly` (the cron's sweep): only workspaces that can push now (connected, no org being unlinked).
+ * One that cannot keeps its changes pending until it reconnects or its unlink ends (resendWaiting sends
+ * them then, and from then on the sweep counts it again): swept each minute, its groups would hold the
+ * oldest due changes, come first, re-stamp a thousand changes each per tick and get a delivery that pushes
+ * nothing. (Over its API budget, a workspace is still swept: its pause ends by itself.)
  */
-async function dueGroups(env: ShardEnv, due: SQL): Promise<DueGroup[]> {
+async function dueGroups(env: ShardEnv, due: SQL, pushableOnly: boolean): Promise<DueGroup[]> {
   const rows = await shardDb(env).all<{
     workspace_id: string;
     entity_type: EntityType;
@@ -88,7 +91,7 @@ async function dueGroups(env: ShardEnv, due: SQL): Promise<DueGroup[]> {
     FROM (SELECT workspace_id, entity_type, id, created_at,
         row_number() OVER (PARTITION BY workspace_id, entity_type ORDER BY created_at, id) AS n
       FROM ${outbox} WHERE ${due}) AS d
-    GROUP BY workspace_id, entity_type
+    GROUP BY workspace_id, entity_type ${pushableOnly ? sql`HAVING can_push` : sql``}
     ORDER BY can_push DESC, oldest, workspace_id, entity_type
     LIMIT ${SWEEP_GROUPS}`);
   return rows.map((r) => ({
@@ -100,9 +103,9 @@ async function dueGroups(env: ShardEnv, due: SQL): Promise<DueGroup[]> {
   }));
 }
 
-async function resend(env: ShardEnv, due: SQL): Promise<number> {
+async function resend(env: ShardEnv, due: SQL, { pushableOnly = false } = {}): Promise<number> {
   const db = shardDb(env);
-  const groups = await dueGroups(env, due);
+  const groups = await dueGroups(env, due, pushableOnly);
   let sent = 0;
   for (let i = 0; i < groups.length; i += SEND_BATCH) {
     const chunk = groups.slice(i, i + SEND_BATCH);
