@@ -10,7 +10,9 @@
  * sends hundreds of requests a second from one address, and each would otherwise cost a Cache API lookup
  * (in the local stack, an eighth of a write's time). What that trust can let through is small: an
  * address blocked by another isolate within that second gets at most its requests until its first
- * failure here, which is over the limit too and blocks it in this isolate at once.
+ * failure here, which is over the limit too and blocks it in this isolate at once. A right guess among
+ * those few is answered as a right guess; the limit still counts every wrong one. A lookup that fails
+ * (the Cache API unwell) counts as "not blocked" for that second too: the limiter keeps counting.
  */
 
 const MAX_REMEMBERED = 10_000;
@@ -35,7 +37,6 @@ function cache(): Cache | null {
 /** Blocks `address` for `seconds`. */
 export async function block(address: string, seconds: number, now = Date.now()): Promise<void> {
   remember(blockedUntil, address, now + seconds * 1000);
-  notBlockedUntil.delete(address);
   const response = new Response(null, { headers: { "cache-control": `max-age=${seconds}` } });
   await cache()
     ?.put(blockCacheKey(address), response)
