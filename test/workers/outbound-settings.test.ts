@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { OUTBOUND_SKIP } from "../../worker/sync/reasons";
 import {
@@ -53,6 +54,20 @@ describe("outbound settings", () => {
     expect(record.reason.message).toBe("Object write disabled");
     expect(await collectionCalls()).toEqual([]);
     expect((await sfRecord("Lead", lead!.salesforceId)).Title).toBeNull();
+  });
+
+  it("a push whose plan makes no call does not fail on opening the org (opened ahead, while the plan loads)", async () => {
+    const ws = await outboundSetup({ outbound: { writeLeadsAndContacts: false } });
+    const [lead] = await linkedContacts(ws, "Lead", [{ email: "unopened@example.com" }]);
+    // Tokens that cannot be read: opening the org fails, but nothing here needs it.
+    await env.DB.prepare("UPDATE connections SET access_token_enc = 'unreadable' WHERE workspace_id = ?")
+      .bind(ws.id)
+      .run();
+    await apiJson(ws, "PATCH", `/contacts/${lead!.contactId}`, { title: "Ignored" });
+    const [run] = await pushed(ws, 1);
+    expect(run).toMatchObject({ status: "completed", counts: { skipped: 1, updated: 0 }, failure: null });
+    expectSkip((await recordsOf(ws, run.id))[0], "object_write_disabled");
+    expect(await collectionCalls()).toEqual([]);
   });
 
   it("“Write changes to Salesforce accounts” off: company changes are skipped as object_write_disabled", async () => {
