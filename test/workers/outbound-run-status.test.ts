@@ -82,9 +82,9 @@ describe("what Salesforce's times cost", () => {
   /**
    * 200 changes in one bulk write (made a few seconds ago), pushed by a cron tick: the API calls the
    * org counted (its usage) and the calls by kind, from before the write (which calls nothing) until
-   * `runs` outbound runs are done. The window opens before the write, not at the tick: the previous
-   * push's tick sent a message per change, and one still on its way when these changes land pushes them
-   * (a delivery takes its group's every ready change), before a window opened at the tick.
+   * `runs` outbound runs are done. The window opens before the write, not at the tick: a delivery of
+   * the previous push still on its way when these changes land pushes them (a delivery takes its group's
+   * every ready change) before a window opened at the tick (seen while the sweep sent one message a change).
    */
   async function cost(ws: Ws, items: Record<string, unknown>[], runs: number) {
     const usage = async () => (await fake<{ apiUsage: { used: number } }>("GET", "/__fake/stats")).apiUsage.used;
