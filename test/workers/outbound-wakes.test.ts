@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { dbOver, type ShardEnv } from "../../worker/db";
-import { sendWake, WAKE_OVERDUE_MS } from "../../worker/sync/outbound/wake";
+import { armWakes, sendWake, WAKE_OVERDUE_MS } from "../../worker/sync/outbound/wake";
 import {
   apiJson,
   apiWithoutSend,
@@ -179,5 +179,34 @@ describe("outbound wakes", () => {
     await until("workspace one's contact pushed", async () => (await pending(one)).n === 1);
     expect(await pending(two)).toMatchObject({ n: 1 });
     expect((await sfRecord("Lead", a!.salesforceId)).Title).toBe("One");
+  });
+});
+
+describe("arming a wake again", () => {
+  const dueIn = (ws: Parameters<typeof wakes>[0], seconds: number) =>
+    env.DB.prepare(
+      `INSERT INTO outbound_wakes (workspace_id, entity_type, due_at)
+       VALUES (?, 'contact', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || ? || ' seconds'))
+       ON CONFLICT (workspace_id, entity_type) DO UPDATE SET due_at = excluded.due_at`,
+    )
+      .bind(ws.id, seconds)
+      .run();
+  type Ws = Parameters<typeof wakes>[0];
+  const secondsLeft = async (ws: Ws) =>
+    (await wakes(ws)).map((w) => Math.abs(Math.round((Date.parse(w.due_at) - Date.now()) / 1000)));
+
+  it("takes over a wake due later (another delivery's pause), never one due sooner (a write's)", async () => {
+    const ws = await connectedWorkspace(onlyObjects());
+    const db = dbOver(env.DB);
+    const group = { workspaceId: ws.id, type: "contact" as const };
+    // Another delivery paused the group 60 s for changes a push held; a backlog armed at once is not held up by it.
+    await dueIn(ws, 60);
+    expect(await armWakes(db, [{ ...group, delaySeconds: 0 }])).toEqual(new Set([`${ws.id}|contact`]));
+    expect(await secondsLeft(ws)).toEqual([0]);
+    // A wake due sooner covers the look asked for: nothing armed, no message to send.
+    await dueIn(ws, 1);
+    expect(await armWakes(db, [{ ...group, delaySeconds: 4 }])).toEqual(new Set());
+    expect(await secondsLeft(ws)).toEqual([1]);
+    await env.DB.prepare("DELETE FROM outbound_wakes WHERE workspace_id = ?").bind(ws.id).run();
   });
 });

@@ -26,13 +26,14 @@ const NOW = sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
 
 /**
  * Creates the wake, or takes over an overdue one (due now when `takeOverNow`: its message goes at once),
- * or, given `farOffMs`, one due further off than that; returns the rows it wrote (none: a live wake
- * exists), `late` = 1 for a wake taken over that way.
+ * or, given `farOffMs`, one due further off than that, or, with `sooner`, one due later than this one;
+ * returns the rows it wrote (none: a live wake covers it), `late` = 1 for a wake taken over that way.
  */
-const upsert = (takeOverNow: boolean, farOffMs?: number) => sql`ON CONFLICT (workspace_id, entity_type)
+const upsert = (takeOverNow: boolean, farOffMs?: number, sooner = false) => sql`ON CONFLICT (workspace_id, entity_type)
   DO UPDATE SET due_at = ${takeOverNow ? NOW : sql`excluded.due_at`}
   WHERE outbound_wakes.due_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`-${WAKE_OVERDUE_MS / 1000} seconds`})
   ${farOffMs === undefined ? sql`` : sql`OR outbound_wakes.due_at > ${dueIn(farOffMs / 1000)}`}
+  ${sooner ? sql`OR outbound_wakes.due_at > excluded.due_at` : sql``}
   RETURNING workspace_id, entity_type, due_at <= ${NOW} AS late`;
 
 /**
@@ -86,8 +87,11 @@ export function clearWakesOf(db: Db, named: { workspaceId: string; id: string }[
 
 /**
  * Arms the groups' wakes again for changes a delivery left waiting, due in `delaySeconds`; answers
- * which it armed (the caller sends their delayed messages). A group whose wake a write made meanwhile
- * is not armed: that wake's delivery looks at everything pending, these changes included.
+ * which it armed (the caller sends their delayed messages). A group whose wake a write (or another
+ * delivery) made meanwhile is not armed when that wake is due no later: its delivery looks at everything
+ * pending, these changes included. One due later (another delivery's pause of up to 60 s for changes a
+ * push holds) is taken over, so a backlog armed at once or a burst's look does not wait behind it; the
+ * older message still comes, finds the wake gone and looks anyway, which is harmless.
  */
 export async function armWakes(db: Db, groups: (WakeGroup & { delaySeconds: number })[]): Promise<Set<string>> {
   if (!groups.length) return new Set();
@@ -96,7 +100,7 @@ export async function armWakes(db: Db, groups: (WakeGroup & { delaySeconds: numb
     INSERT INTO outbound_wakes (workspace_id, entity_type, due_at)
     SELECT j.value ->> '$.w', j.value ->> '$.t', ${dueIn(sql`(j.value ->> '$.s')`)}
     FROM json_each(${JSON.stringify(list)}) AS j WHERE true
-    ${upsert(false)}`);
+    ${upsert(false, undefined, true)}`);
   return new Set(armed.map((r) => `${r.workspace_id}|${r.entity_type}`));
 }
 
