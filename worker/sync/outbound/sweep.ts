@@ -68,6 +68,10 @@ interface DueGroup {
   lastId: string | null;
 }
 
+/** Workspaces that can push now: connected, no org being unlinked. */
+const pushable = sql`SELECT c.workspace_id FROM connections AS c JOIN workspaces AS w ON w.id = c.workspace_id
+  WHERE c.status = 'connected' AND w.unlinking_org_id IS NULL`;
+
 /**
  * The groups with changes due, in one statement, the one whose oldest due change has waited longest first.
  * `pushableOnly` (the cron's sweep): only workspaces that can push now (connected, no org being unlinked).
@@ -85,14 +89,12 @@ async function dueGroups(env: ShardEnv, due: SQL, pushableOnly: boolean): Promis
     last_id: string | null;
   }>(sql`
     SELECT workspace_id, entity_type, max(CASE WHEN n = 1 THEN id END) AS oldest_id, min(created_at) AS oldest,
-      max(CASE WHEN n = ${CLAIM_LIMIT} THEN created_at END) AS last_at, max(CASE WHEN n = ${CLAIM_LIMIT} THEN id END) AS last_id,
-      coalesce((SELECT c.status = 'connected' AND w.unlinking_org_id IS NULL FROM connections AS c
-        LEFT JOIN workspaces AS w ON w.id = c.workspace_id WHERE c.workspace_id = d.workspace_id), 0) AS can_push
+      max(CASE WHEN n = ${CLAIM_LIMIT} THEN created_at END) AS last_at, max(CASE WHEN n = ${CLAIM_LIMIT} THEN id END) AS last_id
     FROM (SELECT workspace_id, entity_type, id, created_at,
         row_number() OVER (PARTITION BY workspace_id, entity_type ORDER BY created_at, id) AS n
-      FROM ${outbox} WHERE ${due}) AS d
-    GROUP BY workspace_id, entity_type ${pushableOnly ? sql`HAVING can_push` : sql``}
-    ORDER BY can_push DESC, oldest, workspace_id, entity_type
+      FROM ${outbox} WHERE ${due} ${pushableOnly ? sql`AND workspace_id IN (${pushable})` : sql``}) AS d
+    GROUP BY workspace_id, entity_type
+    ORDER BY oldest, workspace_id, entity_type
     LIMIT ${SWEEP_GROUPS}`);
   return rows.map((r) => ({
     workspaceId: r.workspace_id,

@@ -25,12 +25,19 @@ const dueIn = (seconds: number | SQL) => sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now
 const NOW = sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
 
 /**
- * Creates the wake, or takes over an overdue one (due now when `takeOverNow`: its message goes at once),
- * or, given `farOffMs`, one due further off than that, or, with `sooner`, one due later than this one;
- * returns the rows it wrote (none: a live wake covers it), `late` = 1 for a wake taken over that way.
+ * Creates the wake, or takes over an overdue one: a write's (`{ farOffMs }`) makes it due now (its message
+ * goes at once) and also takes over one due further off than `farOffMs`; a delivery's (`{ sooner: true }`)
+ * also takes over one due later than its own. Returns the rows it wrote (none: a live wake covers it),
+ * `late` = 1 for a wake taken over as overdue.
  */
-const upsert = (takeOverNow: boolean, farOffMs?: number, sooner = false) => sql`ON CONFLICT (workspace_id, entity_type)
-  DO UPDATE SET due_at = ${takeOverNow ? NOW : sql`excluded.due_at`}
+const upsert = ({
+  farOffMs,
+  sooner = false,
+}: {
+  farOffMs?: number;
+  sooner?: boolean;
+}) => sql`ON CONFLICT (workspace_id, entity_type)
+  DO UPDATE SET due_at = ${farOffMs !== undefined ? NOW : sql`excluded.due_at`}
   WHERE outbound_wakes.due_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`-${WAKE_OVERDUE_MS / 1000} seconds`})
   ${farOffMs === undefined ? sql`` : sql`OR outbound_wakes.due_at > ${dueIn(farOffMs / 1000)}`}
   ${sooner ? sql`OR outbound_wakes.due_at > excluded.due_at` : sql``}
@@ -64,7 +71,7 @@ export function wakeInsert(db: Db, outboxIds: string[], coalescing: Coalescing |
   return db.run(sql`
     INSERT INTO outbound_wakes (workspace_id, entity_type, due_at)
     SELECT DISTINCT workspace_id, entity_type, ${dueIn(wakeDelaySeconds(coalescing))} FROM outbox WHERE ${rows}
-    ${upsert(true, farOffMs(coalescing))}`);
+    ${upsert({ farOffMs: farOffMs(coalescing) })}`);
 }
 
 export interface WakeGroup {
@@ -100,7 +107,7 @@ export async function armWakes(db: Db, groups: (WakeGroup & { delaySeconds: numb
     INSERT INTO outbound_wakes (workspace_id, entity_type, due_at)
     SELECT j.value ->> '$.w', j.value ->> '$.t', ${dueIn(sql`(j.value ->> '$.s')`)}
     FROM json_each(${JSON.stringify(list)}) AS j WHERE true
-    ${upsert(false, undefined, true)}`);
+    ${upsert({ sooner: true })}`);
   return new Set(armed.map((r) => `${r.workspace_id}|${r.entity_type}`));
 }
 
